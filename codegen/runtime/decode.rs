@@ -1,0 +1,191 @@
+//! The raw response handed to decoders, and the standard decoders.
+//!
+//! Sending is not generic; only these small functions are instantiated per
+//! response type. Generated operations pass one of them (usually
+//! `decode_json::<T>`) to `Client::request`.
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use super::error::{DecodeError, Error};
+
+/// A complete success response: status, headers and the whole body.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    /// Assembles a response (useful for decoders' tests).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self { status, headers, body }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body bytes.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The request id from `X-Request-Id` (or `Request-Id`).
+    pub fn request_id(&self) -> Option<&str> {
+        header_request_id(&self.headers)
+    }
+
+    /// The `Content-Type` header, if present and readable.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|value| value.to_str().ok())
+    }
+
+    /// Splits into status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, Bytes) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+/// The request id header: `X-Request-Id`, falling back to `Request-Id`.
+pub(super) fn header_request_id(headers: &HeaderMap) -> Option<&str> {
+    ["x-request-id", "request-id"]
+        .iter()
+        .filter_map(|name| headers.get(*name))
+        .find_map(|value| value.to_str().ok())
+}
+
+/// Parses a whole JSON document, returning the failing path and error.
+pub(super) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|err| (err.path().to_string(), err.into_inner()))?;
+    deserializer.end().map_err(|err| (".".to_owned(), err))?;
+    Ok(value)
+}
+
+/// Decodes a JSON body into `T`; failures name the field path.
+///
+/// ```
+/// use atlaspay::runtime::{decode_json, RawResponse};
+///
+/// #[derive(serde::Deserialize, Debug)]
+/// struct Customer { email: String }
+///
+/// let raw = RawResponse::new(
+///     reqwest::StatusCode::OK,
+///     Default::default(),
+///     bytes::Bytes::from_static(br#"{"email": 42}"#),
+/// );
+/// let err = decode_json::<Customer>(&raw).unwrap_err();
+/// assert_eq!(err.decode_error().unwrap().path, "email");
+/// ```
+pub fn decode_json<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+    parse_json(&response.body).map_err(|(path, err)| json_error(response, path, err))
+}
+
+#[cold]
+fn json_error(response: &RawResponse, path: String, err: serde_json::Error) -> Error {
+    let request_id = response.request_id().map(str::to_owned);
+    let error = DecodeError::from_json(path, err, response.status, request_id, &response.body);
+    tracing::debug!(status = response.status.as_u16(), error = %error, "response decode failed");
+    error.into()
+}
+
+/// Accepts any success body and discards it (for operations without content).
+pub fn decode_empty(_response: &RawResponse) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Returns the body bytes as they are.
+pub fn decode_bytes(response: &RawResponse) -> Result<Bytes, Error> {
+    Ok(response.body.clone())
+}
+
+/// Returns the body as UTF-8 text; invalid UTF-8 is a decode error.
+pub fn decode_text(response: &RawResponse) -> Result<String, Error> {
+    match std::str::from_utf8(&response.body) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(err) => Err(DecodeError::new(
+            format!("response body is not valid UTF-8: {err}"),
+            response.status,
+            response.request_id().map(str::to_owned),
+            &response.body,
+        )
+        .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: &'static [u8]) -> RawResponse {
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", "req_fallback".parse().unwrap());
+        RawResponse::new(StatusCode::OK, headers, Bytes::from_static(body))
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct List {
+        data: Vec<Item>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Item {
+        customer: Customer,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Customer {
+        email: String,
+    }
+
+    #[test]
+    fn json_path_in_errors() {
+        let r = raw(br#"{"data":[{"customer":{"email":"a"}},{"customer":{"email":null}}]}"#);
+        let err = decode_json::<List>(&r).unwrap_err();
+        let decode = err.decode_error().unwrap();
+        assert_eq!(decode.path, "data[1].customer.email");
+        assert!(decode.message.contains("invalid type: null"), "{}", decode.message);
+        assert_eq!(err.request_id(), Some("req_fallback"));
+        assert_eq!(err.status(), Some(StatusCode::OK));
+        let shown = err.to_string();
+        assert!(shown.contains("`data[1].customer.email`"), "{shown}");
+        assert!(!shown.contains("\"a\""), "{shown}");
+    }
+
+    #[test]
+    fn trailing_garbage_and_empty_bodies() {
+        assert!(decode_json::<serde_json::Value>(&raw(b"{} x")).is_err());
+        assert!(decode_json::<serde_json::Value>(&raw(b"")).is_err());
+        decode_empty(&raw(b"anything")).unwrap();
+    }
+
+    #[test]
+    fn text_and_bytes() {
+        assert_eq!(decode_text(&raw("héllo".as_bytes())).unwrap(), "héllo");
+        let err = decode_text(&raw(&[0x66, 0xff])).unwrap_err();
+        assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+        assert_eq!(&decode_bytes(&raw(b"\x00\x01")).unwrap()[..], b"\x00\x01");
+    }
+
+    #[test]
+    fn request_id_prefers_x_request_id() {
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", "b".parse().unwrap());
+        headers.insert("x-request-id", "a".parse().unwrap());
+        assert_eq!(header_request_id(&headers), Some("a"));
+        assert_eq!(header_request_id(&HeaderMap::new()), None);
+    }
+}

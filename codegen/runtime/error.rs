@@ -1,0 +1,792 @@
+//! The one error type every operation returns, and the parsed error body.
+//!
+//! [`Error`] separates what a caller reacts to differently: the server said no
+//! ([`Error::Api`], with the parsed body and request id), the network failed
+//! ([`Error::Timeout`], [`Error::Transport`]), the response did not match the
+//! schema ([`Error::Decode`], with the field path), or the request could not be
+//! built ([`Error::InvalidRequest`], [`Error::MissingCredentials`],
+//! [`Error::Config`]). No variant ever holds a credential: request headers are
+//! never stored, URLs are dropped from transport errors, and error bodies are
+//! scrubbed of the client's own keys.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// Everything that can go wrong when calling the API.
+///
+/// ```no_run
+/// # async fn demo(result: Result<(), atlaspay::runtime::Error>) {
+/// use atlaspay::runtime::{Error, ErrorType};
+///
+/// match result {
+///     Err(Error::Api(err)) if err.error_type() == Some(&ErrorType::CardError) => {
+///         eprintln!("declined: {:?} ({:?})", err.message(), err.decline_code());
+///     }
+///     Err(err) if err.is_retryable() => eprintln!("try again later: {err}"),
+///     Err(err) => eprintln!("failed: {err} (request id {:?})", err.request_id()),
+///     Ok(()) => {}
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a non-success (non-2xx) status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// No response arrived within the timeout, on every attempt.
+    #[error("{method} {path}: timed out after {attempts} attempt(s) (per-attempt timeout {timeout:?})")]
+    Timeout {
+        /// HTTP method of the request.
+        method: Method,
+        /// Request path (without query string).
+        path: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The per-attempt timeout in force.
+        timeout: Duration,
+    },
+    /// The connection failed or broke (refused, reset, TLS, DNS…).
+    #[error("{method} {path}: {message} (after {attempts} attempt(s))")]
+    Transport {
+        /// HTTP method of the request.
+        method: Method,
+        /// Request path (without query string).
+        path: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The error and its causes, on one line.
+        message: String,
+        /// The underlying error (its URL removed).
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A success response whose body did not match the expected type.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+    /// A parameter or body could not be encoded, or the request was otherwise invalid.
+    #[error("invalid request: {message}")]
+    InvalidRequest {
+        /// What was wrong.
+        message: String,
+    },
+    /// The operation needs credentials the client was not given; nothing was sent.
+    #[error(
+        "missing credentials: this operation needs {} (configure it on the client builder)",
+        join_schemes(schemes)
+    )]
+    MissingCredentials {
+        /// Names of the security schemes that would satisfy the operation.
+        schemes: Vec<&'static str>,
+    },
+    /// The client could not be built from the given settings.
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What was wrong.
+        message: String,
+    },
+}
+
+fn join_schemes(schemes: &[&'static str]) -> String {
+    match schemes {
+        [] => "credentials".to_owned(),
+        [one] => format!("`{one}`"),
+        many => many.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" or "),
+    }
+}
+
+impl Error {
+    /// The HTTP status, for API and decode errors.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(err) => Some(err.status),
+            Self::Decode(err) => Some(err.status),
+            _ => None,
+        }
+    }
+
+    /// The server's request id (from `X-Request-Id`/`Request-Id` or the error body).
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(err) => err.request_id.as_deref(),
+            Self::Decode(err) => err.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether retrying the same request later may succeed (timeouts, connection
+    /// failures, 408, 409 other than idempotency errors, 429, 5xx).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(err) => super::retry::status_is_retryable(err.status, err.is_idempotency_error()),
+            Self::Timeout { .. } => true,
+            Self::Transport { source, .. } => super::retry::transport_is_retryable(source),
+            _ => false,
+        }
+    }
+
+    /// The API error, when the server answered with a non-success status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The decode error, when a success body did not match its type.
+    pub fn decode_error(&self) -> Option<&DecodeError> {
+        match self {
+            Self::Decode(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
+    }
+
+    pub(super) fn invalid_request(message: impl Into<String>) -> Self {
+        Self::InvalidRequest { message: message.into() }
+    }
+
+    pub(super) fn config(message: impl Into<String>) -> Self {
+        Self::Config { message: message.into() }
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Self {
+        Self::Api(Box::new(err))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(err: DecodeError) -> Self {
+        Self::Decode(Box::new(err))
+    }
+}
+
+/// A non-success response: status, headers, request id, parsed body and raw bytes.
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// `X-Request-Id` (or `Request-Id`) header, else the body's `request_id`.
+    pub request_id: Option<String>,
+    /// The error body, when it had a recognisable shape.
+    pub body: Option<ApiErrorBody>,
+    /// The raw response body (with the client's own credentials scrubbed).
+    pub raw: Bytes,
+}
+
+impl ApiError {
+    /// Builds an error from a response, parsing the body leniently.
+    pub fn new(status: StatusCode, headers: HeaderMap, raw: Bytes) -> Self {
+        let body = ApiErrorBody::parse(&raw);
+        let request_id = super::decode::header_request_id(&headers)
+            .map(str::to_owned)
+            .or_else(|| body.as_ref().and_then(|b| b.request_id.clone()));
+        Self { status, headers, request_id, body, raw }
+    }
+
+    /// The human-readable message from the body, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.body.as_ref()?.message.as_deref()
+    }
+
+    /// The error type (`card_error`, `invalid_request_error`, …), if any.
+    pub fn error_type(&self) -> Option<&ErrorType> {
+        self.body.as_ref()?.r#type.as_ref()
+    }
+
+    /// The machine-readable error code (`card_declined`, `not_found`, …), if any.
+    pub fn code(&self) -> Option<&str> {
+        self.body.as_ref()?.code.as_deref()
+    }
+
+    /// The decline code of a card error, if any.
+    pub fn decline_code(&self) -> Option<&str> {
+        self.body.as_ref()?.decline_code.as_deref()
+    }
+
+    /// The request parameter the error is about, if any.
+    pub fn param(&self) -> Option<&str> {
+        self.body.as_ref()?.param.as_deref()
+    }
+
+    /// A documentation link for the error, if any.
+    pub fn doc_url(&self) -> Option<&str> {
+        self.body.as_ref()?.doc_url.as_deref()
+    }
+
+    /// Whether the server reported an idempotency-key conflict (`idempotency_error`).
+    pub fn is_idempotency_error(&self) -> bool {
+        self.error_type() == Some(&ErrorType::IdempotencyError)
+    }
+
+    /// Decodes the raw body as the operation's declared error schema `E`.
+    pub fn decode_body<E: DeserializeOwned>(&self) -> Result<E, Error> {
+        super::decode::parse_json(&self.raw).map_err(|(path, err)| {
+            DecodeError::from_json(path, err, self.status, self.request_id.clone(), &self.raw).into()
+        })
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(body) = &self.body {
+            match (&body.r#type, &body.code) {
+                (Some(kind), Some(code)) => write!(f, ": {kind}/{}", one_line(code, 80))?,
+                (Some(kind), None) => write!(f, ": {kind}")?,
+                (None, Some(code)) => write!(f, ": {}", one_line(code, 80))?,
+                (None, None) => {}
+            }
+            if let Some(message) = &body.message {
+                write!(f, ": {}", one_line(message, 300))?;
+            }
+            if let Some(decline) = &body.decline_code {
+                write!(f, " (decline_code: {})", one_line(decline, 80))?;
+            }
+            if let Some(param) = &body.param {
+                write!(f, " (param: {})", one_line(param, 80))?;
+            }
+        }
+        if let Some(request_id) = &self.request_id {
+            write!(f, " [request_id: {}]", one_line(request_id, 100))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Collapses control characters to spaces and truncates on a char boundary.
+fn one_line(text: &str, max_chars: usize) -> String {
+    let mut out: String =
+        text.chars().take(max_chars).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.chars().nth(max_chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// The error body, parsed leniently from the common shapes.
+///
+/// Recognised: `{"error":{"type","code","message","param","decline_code",
+/// "request_id","doc_url"}}` (Stripe style), `{"error":{"code","message"}}`,
+/// `{"error":"text"}`, `{"error":"code","error_description":"text"}` (OAuth),
+/// and top-level `message`, `detail`, `error_description` or `title`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ApiErrorBody {
+    /// Broad category (`card_error`, `invalid_request_error`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ErrorType>,
+    /// Machine-readable code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Human-readable message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The parameter the error relates to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+    /// Card decline reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decline_code: Option<String>,
+    /// Link to documentation about the error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_url: Option<String>,
+    /// Request id echoed in the body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+fn first_text(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|key| text(map.get(*key)))
+}
+
+impl ApiErrorBody {
+    /// Parses a raw body; `None` when it is not JSON or has no recognisable field.
+    pub fn parse(raw: &[u8]) -> Option<Self> {
+        let value: Value = serde_json::from_slice(raw).ok()?;
+        Self::from_value(&value)
+    }
+
+    /// Extracts the known fields from a JSON value; `None` when none is present.
+    pub fn from_value(value: &Value) -> Option<Self> {
+        let mut body = Self::default();
+        match value {
+            Value::Object(top) => {
+                match top.get("error") {
+                    Some(Value::Object(inner)) => {
+                        body.r#type = text(inner.get("type")).map(ErrorType::from);
+                        body.code = text(inner.get("code"));
+                        body.message =
+                            first_text(inner, &["message", "detail", "description", "error_description"]);
+                        body.param = text(inner.get("param"));
+                        body.decline_code = text(inner.get("decline_code"));
+                        body.doc_url = text(inner.get("doc_url"));
+                        body.request_id = text(inner.get("request_id"));
+                    }
+                    Some(Value::String(error)) => match text(top.get("error_description")) {
+                        Some(description) => {
+                            body.code = Some(error.clone());
+                            body.message = Some(description);
+                        }
+                        None => body.message = Some(error.clone()),
+                    },
+                    _ => {}
+                }
+                if body.message.is_none() {
+                    body.message = first_text(top, &["message", "detail", "error_description", "title"]);
+                }
+                if body.code.is_none() {
+                    body.code = text(top.get("code"));
+                }
+                if body.r#type.is_none()
+                    && let Some(kind) = text(top.get("type"))
+                {
+                    // RFC 7807 `type` is a URI, not a category.
+                    if kind.contains(':') || kind.contains('/') {
+                        body.doc_url.get_or_insert(kind);
+                    } else {
+                        body.r#type = Some(ErrorType::from(kind));
+                    }
+                }
+                if body.request_id.is_none() {
+                    body.request_id = text(top.get("request_id"));
+                }
+                if body.doc_url.is_none() {
+                    body.doc_url = text(top.get("doc_url"));
+                }
+            }
+            Value::String(message) => body.message = Some(message.clone()),
+            _ => return None,
+        }
+        (body != Self::default()).then_some(body)
+    }
+}
+
+/// The broad error category, open to values added later.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorType {
+    /// `api_error`: a server-side problem.
+    ApiError,
+    /// `authentication_error`: bad or missing key.
+    AuthenticationError,
+    /// `card_error`: the card was declined or is invalid.
+    CardError,
+    /// `idempotency_error`: the idempotency key was reused with other parameters.
+    IdempotencyError,
+    /// `invalid_request_error`: bad parameters.
+    InvalidRequestError,
+    /// `rate_limit_error`: too many requests.
+    RateLimitError,
+    /// `validation_error`: a parameter failed validation.
+    ValidationError,
+    /// Any other value, kept verbatim.
+    Unknown(String),
+}
+
+impl ErrorType {
+    /// The wire value (`card_error`, …).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApiError => "api_error",
+            Self::AuthenticationError => "authentication_error",
+            Self::CardError => "card_error",
+            Self::IdempotencyError => "idempotency_error",
+            Self::InvalidRequestError => "invalid_request_error",
+            Self::RateLimitError => "rate_limit_error",
+            Self::ValidationError => "validation_error",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "api_error" => Self::ApiError,
+            "authentication_error" => Self::AuthenticationError,
+            "card_error" => Self::CardError,
+            "idempotency_error" => Self::IdempotencyError,
+            "invalid_request_error" => Self::InvalidRequestError,
+            "rate_limit_error" => Self::RateLimitError,
+            "validation_error" => Self::ValidationError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for ErrorType {
+    fn from(value: String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&one_line(self.as_str(), 80))
+    }
+}
+
+impl Serialize for ErrorType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::str_enum::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Maximum number of body bytes kept in a [`DecodeError`] excerpt.
+pub const MAX_EXCERPT_BYTES: usize = 512;
+
+/// A response body that did not match the expected type.
+#[derive(Clone, Debug)]
+pub struct DecodeError {
+    /// Path of the failing field, e.g. `data[3].customer.email` (`.` for the root).
+    pub path: String,
+    /// The deserializer's message.
+    pub message: String,
+    /// HTTP status of the response.
+    pub status: StatusCode,
+    /// The response's request id, if any.
+    pub request_id: Option<String>,
+    /// Up to about 512 bytes of the body, around the error position when known.
+    pub excerpt: String,
+}
+
+impl DecodeError {
+    /// A decode error with a custom message (no field path).
+    pub fn new(
+        message: impl Into<String>,
+        status: StatusCode,
+        request_id: Option<String>,
+        body: &[u8],
+    ) -> Self {
+        Self {
+            path: ".".to_owned(),
+            message: message.into(),
+            status,
+            request_id,
+            excerpt: body_excerpt(body, None),
+        }
+    }
+
+    /// Builds a decode error from a JSON failure at `path` (as printed by
+    /// `serde_path_to_error`, `.` for the root).
+    pub fn from_json(
+        path: String,
+        err: serde_json::Error,
+        status: StatusCode,
+        request_id: Option<String>,
+        body: &[u8],
+    ) -> Self {
+        let offset = byte_offset(body, err.line(), err.column());
+        // `?` is serde_path_to_error's "unknown segment" (e.g. a syntax error
+        // before any key was read): report that as the root.
+        let path = if path == "?" { ".".to_owned() } else { path };
+        Self { path, message: err.to_string(), status, request_id, excerpt: body_excerpt(body, offset) }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "failed to decode response body (HTTP {})", self.status)?;
+        if !self.path.is_empty() && self.path != "." {
+            write!(f, " at `{}`", one_line(&self.path, 200))?;
+        }
+        write!(f, ": {}", one_line(&self.message, 300))?;
+        if let Some(request_id) = &self.request_id {
+            write!(f, " [request_id: {}]", one_line(request_id, 100))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Byte offset of a 1-based (line, column) position; `None` when unknown.
+fn byte_offset(body: &[u8], line: usize, column: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let mut start = 0usize;
+    let mut current = 1usize;
+    for (index, byte) in body.iter().enumerate() {
+        if current == line {
+            break;
+        }
+        if *byte == b'\n' {
+            current += 1;
+            start = index + 1;
+        }
+    }
+    Some(start.saturating_add(column.saturating_sub(1)).min(body.len()))
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0b1100_0000 == 0b1000_0000
+}
+
+/// Up to [`MAX_EXCERPT_BYTES`] of `body` around `around` (or from the start),
+/// cut on UTF-8 character boundaries; `…` marks cut ends.
+pub fn body_excerpt(body: &[u8], around: Option<usize>) -> String {
+    let len = body.len();
+    let (mut start, mut end) = if len <= MAX_EXCERPT_BYTES {
+        (0, len)
+    } else {
+        let center = around.unwrap_or(0).min(len);
+        let start = center.saturating_sub(MAX_EXCERPT_BYTES / 2);
+        let end = start.saturating_add(MAX_EXCERPT_BYTES).min(len);
+        (end.saturating_sub(MAX_EXCERPT_BYTES), end)
+    };
+    while start < end && body.get(start).copied().is_some_and(is_continuation) {
+        start += 1;
+    }
+    while end > start && end < len && body.get(end).copied().is_some_and(is_continuation) {
+        end -= 1;
+    }
+    let slice = body.get(start..end).unwrap_or_default();
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&String::from_utf8_lossy(slice));
+    if end < len {
+        out.push('…');
+    }
+    out
+}
+
+/// Replaces every occurrence of any of `secrets` in `raw` with `[redacted]`.
+///
+/// Error bodies sometimes echo the key that was sent; this keeps such echoes
+/// out of [`ApiError::raw`], its parsed body, and therefore out of logs.
+pub(super) fn redact_secrets(raw: Bytes, secrets: &[&str]) -> Bytes {
+    let secrets: Vec<&[u8]> = secrets.iter().map(|s| s.as_bytes()).filter(|s| s.len() >= 4).collect();
+    let contains = |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+    if !secrets.iter().any(|s| contains(&raw, s)) {
+        return raw;
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut index = 0;
+    'outer: while index < raw.len() {
+        for secret in &secrets {
+            if raw.get(index..index + secret.len()) == Some(*secret) {
+                out.extend_from_slice(b"[redacted]");
+                index += secret.len();
+                continue 'outer;
+            }
+        }
+        if let Some(byte) = raw.get(index) {
+            out.push(*byte);
+        }
+        index += 1;
+    }
+    Bytes::from(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Option<ApiErrorBody> {
+        ApiErrorBody::parse(json.as_bytes())
+    }
+
+    #[test]
+    fn stripe_shape() {
+        let body = parse(
+            r#"{"error":{"type":"card_error","code":"card_declined","message":"Your card was declined","decline_code":"insufficient_funds","param":null,"request_id":"req_1a2b3c_abc123","doc_url":"https://docs.atlas.co/errors/card_declined"}}"#,
+        )
+        .unwrap();
+        assert_eq!(body.r#type, Some(ErrorType::CardError));
+        assert_eq!(body.code.as_deref(), Some("card_declined"));
+        assert_eq!(body.message.as_deref(), Some("Your card was declined"));
+        assert_eq!(body.decline_code.as_deref(), Some("insufficient_funds"));
+        assert_eq!(body.param, None);
+        assert_eq!(body.request_id.as_deref(), Some("req_1a2b3c_abc123"));
+        assert_eq!(body.doc_url.as_deref(), Some("https://docs.atlas.co/errors/card_declined"));
+    }
+
+    #[test]
+    fn other_shapes() {
+        let billing = parse(r#"{"error":{"code":"not_found","message":"No such customer"}}"#).unwrap();
+        assert_eq!(billing.r#type, None);
+        assert_eq!(billing.code.as_deref(), Some("not_found"));
+        assert_eq!(billing.message.as_deref(), Some("No such customer"));
+
+        let plain = parse(r#"{"error":"Session not found"}"#).unwrap();
+        assert_eq!(plain.message.as_deref(), Some("Session not found"));
+
+        let oauth = parse(r#"{"error":"invalid_grant","error_description":"expired"}"#).unwrap();
+        assert_eq!(oauth.code.as_deref(), Some("invalid_grant"));
+        assert_eq!(oauth.message.as_deref(), Some("expired"));
+
+        for (json, message) in [
+            (r#"{"message":"m1","code":42}"#, "m1"),
+            (r#"{"detail":"m2"}"#, "m2"),
+            (r#"{"error_description":"m3"}"#, "m3"),
+            (r#"{"title":"m4","type":"https://example.com/probs/x"}"#, "m4"),
+            (r#""m5""#, "m5"),
+        ] {
+            assert_eq!(parse(json).unwrap().message.as_deref(), Some(message), "{json}");
+        }
+        assert_eq!(parse(r#"{"message":"m1","code":42}"#).unwrap().code.as_deref(), Some("42"));
+        let problem = parse(r#"{"title":"m4","type":"https://example.com/probs/x"}"#).unwrap();
+        assert_eq!(problem.r#type, None);
+        assert_eq!(problem.doc_url.as_deref(), Some("https://example.com/probs/x"));
+    }
+
+    #[test]
+    fn unparseable_bodies_give_none() {
+        for raw in ["", "<html>502</html>", "[1,2]", "{}", r#"{"foo":1}"#, "null", "\u{0}\u{1}"] {
+            assert_eq!(parse(raw), None, "{raw:?}");
+        }
+        assert_eq!(ApiErrorBody::parse(&[0xff, 0xfe]), None);
+    }
+
+    #[test]
+    fn error_type_is_open_and_round_trips() {
+        for name in [
+            "api_error",
+            "authentication_error",
+            "card_error",
+            "idempotency_error",
+            "invalid_request_error",
+            "rate_limit_error",
+            "validation_error",
+            "brand_new_error",
+        ] {
+            let kind: ErrorType = serde_json::from_value(Value::String(name.into())).unwrap();
+            assert_eq!(kind.as_str(), name);
+            assert_eq!(serde_json::to_value(&kind).unwrap(), Value::String(name.into()));
+        }
+        assert_eq!(ErrorType::from("x"), ErrorType::Unknown("x".into()));
+    }
+
+    #[test]
+    fn api_error_display_is_one_line() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "req_h".parse().unwrap());
+        let err = ApiError::new(
+            StatusCode::PAYMENT_REQUIRED,
+            headers,
+            Bytes::from_static(
+                br#"{"error":{"type":"card_error","code":"card_declined","message":"Your card\nwas declined","decline_code":"insufficient_funds","request_id":"req_b"}}"#,
+            ),
+        );
+        assert_eq!(err.request_id.as_deref(), Some("req_h"));
+        assert_eq!(
+            err.to_string(),
+            "HTTP 402 Payment Required: card_error/card_declined: Your card was declined (decline_code: insufficient_funds) [request_id: req_h]"
+        );
+        let no_body = ApiError::new(StatusCode::BAD_GATEWAY, HeaderMap::new(), Bytes::new());
+        assert_eq!(no_body.to_string(), "HTTP 502 Bad Gateway");
+        assert_eq!(no_body.message(), None);
+    }
+
+    #[test]
+    fn request_id_falls_back_to_body() {
+        let err = ApiError::new(
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            Bytes::from_static(br#"{"error":{"message":"x","request_id":"req_body"}}"#),
+        );
+        assert_eq!(err.request_id.as_deref(), Some("req_body"));
+    }
+
+    #[test]
+    fn decode_body_into_declared_schema() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Declared {
+            error: Inner,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        struct Inner {
+            code: String,
+        }
+        let err = ApiError::new(
+            StatusCode::NOT_FOUND,
+            HeaderMap::new(),
+            Bytes::from_static(br#"{"error":{"code":"not_found","message":"x"}}"#),
+        );
+        assert_eq!(err.decode_body::<Declared>().unwrap().error.code, "not_found");
+        let bad =
+            ApiError::new(StatusCode::NOT_FOUND, HeaderMap::new(), Bytes::from_static(b"{\"error\":{}}"));
+        let decode = bad.decode_body::<Declared>().unwrap_err();
+        assert_eq!(decode.decode_error().unwrap().path, "error");
+        assert_eq!(decode.status(), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_on_char_boundaries() {
+        assert_eq!(body_excerpt(b"short", None), "short");
+        let long = "é".repeat(1000); // 2000 bytes
+        let excerpt = body_excerpt(long.as_bytes(), None);
+        assert!(excerpt.len() <= MAX_EXCERPT_BYTES + 3, "{}", excerpt.len());
+        assert!(excerpt.ends_with('…'));
+        assert!(!excerpt.contains('\u{fffd}'));
+        let middle = body_excerpt(long.as_bytes(), Some(1001));
+        assert!(middle.starts_with('…') && middle.ends_with('…'));
+        assert!(!middle.contains('\u{fffd}'));
+        let end = body_excerpt(long.as_bytes(), Some(5000));
+        assert!(end.starts_with('…') && !end.ends_with('…'));
+        assert!(!body_excerpt(&[0xff; 10], None).is_empty());
+    }
+
+    #[test]
+    fn byte_offsets() {
+        assert_eq!(byte_offset(b"ab\ncd", 2, 2), Some(4));
+        assert_eq!(byte_offset(b"abc", 1, 1), Some(0));
+        assert_eq!(byte_offset(b"abc", 0, 0), None);
+        assert_eq!(byte_offset(b"abc", 9, 99), Some(3));
+    }
+
+    #[test]
+    fn redaction() {
+        let raw = Bytes::from_static(b"Invalid API key sk_test_SECRET123 (sk_test_SECRET123)");
+        let out = redact_secrets(raw, &["sk_test_SECRET123"]);
+        assert_eq!(&out[..], b"Invalid API key [redacted] ([redacted])");
+        let untouched = Bytes::from_static(b"nothing here");
+        assert_eq!(redact_secrets(untouched.clone(), &["sk_test_SECRET123", ""]), untouched);
+    }
+
+    #[test]
+    fn missing_credentials_display() {
+        let err = Error::MissingCredentials { schemes: vec!["bearerAuth", "clientSecret"] };
+        assert_eq!(
+            err.to_string(),
+            "missing credentials: this operation needs `bearerAuth` or `clientSecret` (configure it on the client builder)"
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! Hand-written runtime shared by every generated client.
+//!
+//! The generator copies these files verbatim into the client crate; generated
+//! operations describe each call with a [`RequestSpec`] and hand it to a
+//! [`Client`], which owns transport, credentials, retries, idempotency keys,
+//! error mapping and pagination. Nothing here is specific to one API.
+//!
+//! ```no_run
+//! use atlaspay::runtime::{
+//!     decode_json, ClientBuilder, ClientDefaults, RequestSpec, SchemeKind, SecurityScheme,
+//! };
+//!
+//! static DEFAULTS: ClientDefaults = ClientDefaults {
+//!     base_url: "https://api.example.com/v1",
+//!     user_agent: "atlaspay-rust/0.1.0",
+//!     idempotency_header: Some("Idempotency-Key"),
+//!     api_key_env: Some("ATLAS_API_KEY"),
+//! };
+//! static BEARER: SecurityScheme = SecurityScheme { name: "bearerAuth", kind: SchemeKind::Bearer };
+//! // Security requirements must be `'static`: emit them as a `static` (or `const`).
+//! static SECURED: &[&[&SecurityScheme]] = &[&[&BEARER]];
+//!
+//! # async fn demo() -> Result<(), atlaspay::runtime::Error> {
+//! let client = ClientBuilder::new(&DEFAULTS).credential(&BEARER, "sk_test_123").build()?;
+//! let mut spec = RequestSpec::new(reqwest::Method::POST, "/customers".to_owned(), SECURED);
+//! spec.json_body(&serde_json::json!({ "email": "jane@example.com" }));
+//! let customer: serde_json::Value = client.request(spec, decode_json).await?;
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod client;
+pub mod decode;
+pub mod encode;
+pub mod error;
+pub mod nullable;
+pub mod pagination;
+pub mod request;
+pub mod retry;
+pub mod secret;
+pub mod str_enum;
+pub mod timestamp;
+pub mod webhooks;
+
+pub use client::{ApiKeyLocation, Client, ClientBuilder, ClientDefaults, SchemeKind, SecurityScheme};
+pub use decode::{RawResponse, decode_bytes, decode_empty, decode_json, decode_text};
+pub use encode::encode_path_segment;
+pub use error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorType};
+pub use nullable::Nullable;
+pub use pagination::{ListRequest, Page, Pagination};
+pub use request::{RateLimit, Request, RequestSpec, Response};
+pub use secret::Secret;
+pub use str_enum::deserialize_str_enum;
+pub use timestamp::UnixTime;
+
+#[cfg(test)]
+mod tests {
+    fn send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn public_types_are_thread_safe() {
+        send_sync::<super::Client>();
+        send_sync::<super::ClientBuilder>();
+        send_sync::<super::Error>();
+        send_sync::<super::RequestSpec>();
+        send_sync::<super::Request<serde_json::Value>>();
+        send_sync::<super::Response<serde_json::Value>>();
+        send_sync::<super::RawResponse>();
+    }
+}

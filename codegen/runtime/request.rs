@@ -1,0 +1,857 @@
+//! Describing a request ([`RequestSpec`]), sending it ([`Request`]) and the
+//! success wrapper ([`Response`]).
+//!
+//! All of the sending — building the HTTP request, credentials, idempotency
+//! keys, retries, timeouts, error mapping, tracing — lives in the private,
+//! non-generic `execute` function. Generic code per response type only calls
+//! it and runs the decoder, which keeps compile times flat for APIs with
+//! hundreds of operations.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+    USER_AGENT,
+};
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+use tracing::Instrument;
+
+use super::client::{ApiKeyLocation, Client, ClientInner, Credential, SchemeKind, SecurityScheme};
+use super::decode::{RawResponse, header_request_id};
+use super::encode::{encode_pairs, form_pairs, header_text, query_pairs, to_json_value};
+use super::error::{ApiError, Error, redact_secrets};
+use super::retry::{self, Failure, RetryPolicy};
+
+/// A boxed, `Send` future, as returned by `IntoFuture` implementations here.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Header used for an explicit [`Request::idempotency_key`] when the API
+/// declares no idempotency header of its own.
+pub const DEFAULT_IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// A request body, ready to send (and to re-send on retry).
+#[derive(Clone)]
+struct Body {
+    content_type: &'static str,
+    bytes: Bytes,
+}
+
+/// Everything about one operation call except client-level settings: method,
+/// path, parameters, body and the accepted security requirements.
+///
+/// Generated code fills it in; encoding failures are remembered and reported
+/// as [`Error::InvalidRequest`] when the request is sent, never as panics.
+///
+/// ```
+/// use atlaspay::runtime::{encode_path_segment, RequestSpec};
+///
+/// let mut spec = RequestSpec::new(
+///     reqwest::Method::GET,
+///     format!("/customers/{}", encode_path_segment("cus_123")),
+///     &[],
+/// );
+/// spec.query("expand", &["invoices"]);
+/// spec.query("limit", &Some(10));
+/// assert_eq!(spec.path(), "/customers/cus_123");
+/// ```
+#[derive(Clone)]
+pub struct RequestSpec {
+    method: Method,
+    path: String,
+    security: &'static [&'static [&'static SecurityScheme]],
+    query: Vec<(String, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
+    body: Option<Body>,
+    error: Option<String>,
+}
+
+impl RequestSpec {
+    /// A request for `path` (already percent-encoded, starting with `/`).
+    ///
+    /// `security` lists alternatives; each alternative lists schemes that must
+    /// all be configured. An empty alternative means "no auth needed"; an empty
+    /// list means the operation takes no auth at all.
+    pub fn new(
+        method: Method,
+        path: String,
+        security: &'static [&'static [&'static SecurityScheme]],
+    ) -> Self {
+        Self {
+            method,
+            path,
+            security,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            error: None,
+        }
+    }
+
+    /// Adds a query parameter: null skipped, scalars as text, arrays as repeated
+    /// `name=v`, objects as `name[key]=v`.
+    pub fn query<V: Serialize + ?Sized>(&mut self, name: &'static str, value: &V) {
+        let value = to_json_value(value);
+        self.push_query(name, value);
+    }
+
+    fn push_query(&mut self, name: &'static str, value: Result<serde_json::Value, String>) {
+        match value {
+            Ok(value) => query_pairs(name, &value, &mut self.query),
+            Err(err) => self.fail(format!("query parameter `{name}`: {err}")),
+        }
+    }
+
+    /// Adds a header parameter: null skipped, scalars as text, arrays comma-joined.
+    pub fn header<V: Serialize + ?Sized>(&mut self, name: &'static str, value: &V) {
+        let value = to_json_value(value);
+        self.push_header(name, value);
+    }
+
+    fn push_header(&mut self, name: &'static str, value: Result<serde_json::Value, String>) {
+        match value {
+            Ok(value) => {
+                if let Some(text) = header_text(&value) {
+                    self.headers.push((name, text));
+                }
+            }
+            Err(err) => self.fail(format!("header `{name}`: {err}")),
+        }
+    }
+
+    /// Adds a cookie parameter (`name=value` in the `Cookie` header); null is skipped.
+    pub fn cookie<V: Serialize + ?Sized>(&mut self, name: &'static str, value: &V) {
+        match to_json_value(value) {
+            Ok(value) => {
+                if let Some(text) = header_text(&value) {
+                    self.cookies.push((name, text));
+                }
+            }
+            Err(err) => self.fail(format!("cookie `{name}`: {err}")),
+        }
+    }
+
+    /// Sets a JSON body (`application/json`).
+    pub fn json_body<V: Serialize + ?Sized>(&mut self, body: &V) {
+        let mut out = Vec::with_capacity(128);
+        let result = serde_path_to_error::serialize(body, &mut serde_json::Serializer::new(&mut out))
+            .map_err(|err| {
+                let path = err.path().to_string();
+                if path == "." { err.inner().to_string() } else { format!("at `{path}`: {}", err.inner()) }
+            });
+        self.set_body("application/json", result.map(|()| out));
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body with Stripe-style nesting
+    /// (`a[b]=1`, `items[0][price]=p`); nulls are skipped.
+    pub fn form_body<V: Serialize + ?Sized>(&mut self, body: &V) {
+        let value = to_json_value(body);
+        self.push_form(value);
+    }
+
+    fn push_form(&mut self, value: Result<serde_json::Value, String>) {
+        let encoded =
+            value.and_then(|value| form_pairs(&value)).map(|pairs| encode_pairs(&pairs).into_bytes());
+        self.set_body("application/x-www-form-urlencoded", encoded);
+    }
+
+    /// Sets a raw body with the given content type.
+    pub fn bytes_body(&mut self, content_type: &'static str, body: Bytes) {
+        self.body = Some(Body { content_type, bytes: body });
+    }
+
+    /// Sets a text body with the given content type.
+    pub fn text_body(&mut self, content_type: &'static str, body: String) {
+        self.bytes_body(content_type, Bytes::from(body));
+    }
+
+    fn set_body(&mut self, content_type: &'static str, body: Result<Vec<u8>, String>) {
+        match body {
+            Ok(bytes) => self.bytes_body(content_type, Bytes::from(bytes)),
+            Err(err) => self.fail(format!("request body: {err}")),
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(message);
+        }
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The (encoded) path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query parameters so far, as unencoded `(name, value)` pairs.
+    pub fn query_params(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// Replaces every query parameter called `name` with one `name=value`.
+    pub fn set_query_param(&mut self, name: &str, value: String) {
+        self.query.retain(|(existing, _)| existing != name);
+        self.query.push((name.to_owned(), value));
+    }
+
+    /// The first value of query parameter `name`, if set.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(existing, _)| existing == name).map(|(_, value)| value.as_str())
+    }
+}
+
+/// Shows method, path, parameter names and body size; never values.
+impl fmt::Debug for RequestSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("RequestSpec")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("body", &self.body.as_ref().map(|body| (body.content_type, body.bytes.len())))
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Per-request overrides shared by [`Request`] and list requests.
+#[derive(Clone, Default)]
+pub(super) struct RequestOptions {
+    pub(super) idempotency_key: Option<String>,
+    pub(super) timeout: Option<Duration>,
+    pub(super) max_retries: Option<u32>,
+    pub(super) headers: Vec<(&'static str, String)>,
+}
+
+/// A prepared call; await it (or call [`Request::send`]) to run it.
+///
+/// ```no_run
+/// # async fn demo(client: atlaspay::runtime::Client, spec: atlaspay::runtime::RequestSpec) -> Result<(), atlaspay::runtime::Error> {
+/// use std::time::Duration;
+/// use atlaspay::runtime::decode_json;
+///
+/// let customer: serde_json::Value = client
+///     .request(spec, decode_json)
+///     .idempotency_key("order-1234")
+///     .timeout(Duration::from_secs(5))
+///     .max_retries(0)
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Request<T> {
+    client: Client,
+    spec: RequestSpec,
+    options: RequestOptions,
+    decode: fn(&RawResponse) -> Result<T, Error>,
+}
+
+impl<T: Send + 'static> Request<T> {
+    pub(super) fn new(
+        client: Client,
+        spec: RequestSpec,
+        decode: fn(&RawResponse) -> Result<T, Error>,
+    ) -> Self {
+        Self { client, spec, options: RequestOptions::default(), decode }
+    }
+
+    /// Uses this idempotency key (instead of a generated one) on every attempt.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Overrides the per-attempt timeout for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the number of retries for this request (0 disables retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Adds (or replaces) a header on this request.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options.headers.push((name, value.into()));
+        self
+    }
+
+    /// Sends the request and decodes the body.
+    pub async fn send(self) -> Result<T, Error> {
+        self.into_future().await
+    }
+
+    /// Sends the request and returns the body with status, headers, request id
+    /// and rate-limit information.
+    pub async fn send_with_response(self) -> Result<Response<T>, Error> {
+        let raw = execute(&self.client, &self.spec, &self.options).await?;
+        let body = (self.decode)(&raw)?;
+        Ok(Response::new(raw, body))
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for Request<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = BoxFuture<'static, Result<T, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let raw = execute(&self.client, &self.spec, &self.options).await?;
+            (self.decode)(&raw)
+        })
+    }
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.spec.method)
+            .field("path", &self.spec.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A decoded success response with its metadata.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// `X-Request-Id` (or `Request-Id`), if sent.
+    pub request_id: Option<String>,
+    /// The rate-limit headers, if sent.
+    pub rate_limit: RateLimit,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    pub(super) fn new(raw: RawResponse, body: T) -> Self {
+        let (status, headers, _) = raw.into_parts();
+        Self {
+            status,
+            request_id: header_request_id(&headers).map(str::to_owned),
+            rate_limit: RateLimit::from_headers(&headers),
+            headers,
+            body,
+        }
+    }
+
+    /// The decoded body.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Transforms the body, keeping the metadata.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            rate_limit: self.rate_limit,
+            body: f(self.body),
+        }
+    }
+}
+
+/// Rate-limit state from `X-RateLimit-Limit`, `-Remaining` and `-Reset`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: Option<u64>,
+    /// Requests left in the window.
+    pub remaining: Option<u64>,
+    /// When the window resets, in Unix seconds.
+    pub reset: Option<i64>,
+}
+
+impl RateLimit {
+    /// Reads the three headers; missing or unparseable ones are `None`.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        fn get<N: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<N> {
+            headers.get(name)?.to_str().ok()?.trim().parse().ok()
+        }
+        Self {
+            limit: get(headers, "x-ratelimit-limit"),
+            remaining: get(headers, "x-ratelimit-remaining"),
+            reset: get(headers, "x-ratelimit-reset"),
+        }
+    }
+
+    /// The reset time as a date-time.
+    pub fn reset_at(&self) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp(self.reset?, 0)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sending (non-generic)
+// ---------------------------------------------------------------------------
+
+/// Sends a request with retries and returns the success response, or the
+/// mapped error. One tracing span per call.
+pub(super) fn execute<'a>(
+    client: &'a Client,
+    spec: &'a RequestSpec,
+    options: &'a RequestOptions,
+) -> BoxFuture<'a, Result<RawResponse, Error>> {
+    let span = tracing::info_span!(
+        "http_request",
+        method = %spec.method,
+        path = %spec.path,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    );
+    Box::pin(run(&client.inner, spec, options).instrument(span))
+}
+
+struct Prepared<'a> {
+    request: reqwest::Request,
+    retry_safe: bool,
+    policy: RetryPolicy,
+    timeout: Duration,
+    secrets: Vec<&'a str>,
+}
+
+fn is_idempotent_method(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE | Method::PUT | Method::DELETE
+    )
+}
+
+/// Picks the first alternative whose schemes all have credentials.
+fn select_credentials<'a>(
+    inner: &'a ClientInner,
+    security: &'static [&'static [&'static SecurityScheme]],
+) -> Result<Vec<(&'static SecurityScheme, &'a Credential)>, Error> {
+    if security.is_empty() {
+        return Ok(Vec::new());
+    }
+    for alternative in security {
+        let found: Option<Vec<_>> = alternative
+            .iter()
+            .map(|scheme| inner.credential(scheme).map(|credential| (*scheme, credential)))
+            .collect();
+        if let Some(found) = found {
+            return Ok(found);
+        }
+    }
+    let mut schemes = Vec::new();
+    for scheme in security.iter().flat_map(|alternative| alternative.iter()) {
+        if inner.credential(scheme).is_none() && !schemes.contains(&scheme.name) {
+            schemes.push(scheme.name);
+        }
+    }
+    Err(Error::MissingCredentials { schemes })
+}
+
+fn is_sensitive(name: &HeaderName) -> bool {
+    name == AUTHORIZATION || name == PROXY_AUTHORIZATION || name == COOKIE
+}
+
+fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), Error> {
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::invalid_request(format!("`{name}` is not a valid header name")))?;
+    let mut header_value = HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid_request(format!("the value of header `{name}` is not a valid header value"))
+    })?;
+    if is_sensitive(&header_name) {
+        header_value.set_sensitive(true);
+    }
+    headers.insert(header_name, header_value);
+    Ok(())
+}
+
+fn credential_error(scheme: &SecurityScheme) -> Error {
+    Error::invalid_request(format!(
+        "the credential for scheme `{}` cannot be sent (not a valid header value or wrong kind)",
+        scheme.name
+    ))
+}
+
+fn sensitive_value(text: &str, scheme: &SecurityScheme) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(text).map_err(|_| credential_error(scheme))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn prepare<'a>(
+    inner: &'a ClientInner,
+    spec: &RequestSpec,
+    options: &RequestOptions,
+) -> Result<Prepared<'a>, Error> {
+    let method = &spec.method;
+    if let Some(message) = &inner.startup_error {
+        return Err(Error::config(message.clone()));
+    }
+    if let Some(message) = &spec.error {
+        return Err(Error::invalid_request(format!("{method} {}: {message}", spec.path)));
+    }
+    if !spec.path.starts_with('/') {
+        return Err(Error::invalid_request(format!("path `{}` must start with `/`", spec.path)));
+    }
+    let credentials = select_credentials(inner, spec.security)?;
+
+    // URL: base + path + query (+ API keys sent as query parameters).
+    let mut url = format!("{}{}", inner.base_url, spec.path);
+    let mut query_keys = Vec::new();
+    for (scheme, credential) in &credentials {
+        if let (SchemeKind::ApiKey { location: ApiKeyLocation::Query, name }, Credential::Token(token)) =
+            (scheme.kind, credential)
+        {
+            query_keys.push((name.to_owned(), token.expose().to_owned()));
+        }
+    }
+    if !spec.query.is_empty() || !query_keys.is_empty() {
+        url.push('?');
+        url.push_str(&encode_pairs(&spec.query));
+        if !spec.query.is_empty() && !query_keys.is_empty() {
+            url.push('&');
+        }
+        url.push_str(&encode_pairs(&query_keys));
+    }
+    let url = Url::parse(&url).map_err(|err| {
+        Error::invalid_request(format!("{method} {}: cannot form a valid URL: {err}", spec.path))
+    })?;
+
+    // Headers: caller's, then defaults, then idempotency key, then credentials.
+    let mut headers = HeaderMap::new();
+    for (name, value) in spec.headers.iter().chain(options.headers.iter()) {
+        insert_header(&mut headers, name, value)?;
+    }
+    if !headers.contains_key(ACCEPT) {
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    }
+    if !headers.contains_key(USER_AGENT) {
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+    }
+    if let Some(body) = &spec.body
+        && !headers.contains_key(CONTENT_TYPE)
+    {
+        insert_header(&mut headers, "content-type", body.content_type)?;
+    }
+
+    let idempotency_name = inner.idempotency_header.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
+    let idempotency_header = HeaderName::from_bytes(idempotency_name.as_bytes())
+        .map_err(|_| Error::config(format!("`{idempotency_name}` is not a valid header name")))?;
+    if let Some(key) = &options.idempotency_key {
+        let value = HeaderValue::from_str(key)
+            .map_err(|_| Error::invalid_request("the idempotency key is not a valid header value"))?;
+        headers.insert(idempotency_header.clone(), value);
+    } else if inner.idempotency_header.is_some()
+        && (*method == Method::POST || *method == Method::PATCH)
+        && !headers.contains_key(&idempotency_header)
+    {
+        let key = uuid::Uuid::new_v4().to_string();
+        let value = HeaderValue::from_str(&key)
+            .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
+        headers.insert(idempotency_header.clone(), value);
+    }
+    let retry_safe = is_idempotent_method(method)
+        || (inner.idempotency_header.is_some() && headers.contains_key(&idempotency_header));
+
+    let mut basic: Option<(&str, &str)> = None;
+    let mut cookies: Vec<String> =
+        spec.cookies.iter().map(|(name, value)| format!("{name}={}", encode_cookie_value(value))).collect();
+    let mut secrets = Vec::new();
+    for (scheme, credential) in &credentials {
+        secrets.extend(credential.secrets());
+        match (scheme.kind, credential) {
+            (SchemeKind::Bearer, Credential::Token(token)) => {
+                let value = sensitive_value(&format!("Bearer {}", token.expose()), scheme)?;
+                headers.insert(AUTHORIZATION, value);
+            }
+            (SchemeKind::Basic, Credential::Token(username)) => {
+                basic = Some((username.expose(), ""));
+            }
+            (SchemeKind::Basic, Credential::Basic { username, password }) => {
+                basic = Some((username.expose(), password.expose()));
+            }
+            (SchemeKind::ApiKey { location: ApiKeyLocation::Header, name }, Credential::Token(token)) => {
+                let header_name =
+                    HeaderName::from_bytes(name.as_bytes()).map_err(|_| credential_error(scheme))?;
+                headers.insert(header_name, sensitive_value(token.expose(), scheme)?);
+            }
+            (SchemeKind::ApiKey { location: ApiKeyLocation::Cookie, name }, Credential::Token(token)) => {
+                cookies.push(format!("{name}={}", token.expose()))
+            }
+            (SchemeKind::ApiKey { location: ApiKeyLocation::Query, .. }, Credential::Token(_)) => {}
+            (_, Credential::Basic { .. }) => return Err(credential_error(scheme)),
+        }
+    }
+    if !cookies.is_empty() {
+        if let Some(existing) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+            cookies.insert(0, existing.to_owned());
+        }
+        let value = cookies.join("; ");
+        let value = HeaderValue::from_str(&value)
+            .map_err(|_| Error::invalid_request("a cookie credential is not a valid header value"))?;
+        let mut value = value;
+        value.set_sensitive(true);
+        headers.insert(COOKIE, value);
+    }
+
+    let Some(http) = &inner.http else {
+        return Err(Error::config("the client has no HTTP stack"));
+    };
+    let mut builder = http.request(method.clone(), url).headers(headers);
+    if let Some((username, password)) = basic {
+        builder = builder.basic_auth(username, Some(password));
+    }
+    if let Some(body) = &spec.body {
+        builder = builder.body(body.bytes.clone());
+    }
+    let request = builder.build().map_err(|err| {
+        Error::invalid_request(format!(
+            "{method} {}: cannot build the request: {}",
+            spec.path,
+            err.without_url()
+        ))
+    })?;
+
+    let policy = inner.retry;
+    let policy = RetryPolicy::new(
+        options.max_retries.unwrap_or(policy.max_retries),
+        policy.initial_delay,
+        policy.max_delay,
+    );
+    let timeout = options.timeout.unwrap_or(inner.timeout);
+    if timeout.is_zero() {
+        return Err(Error::invalid_request("timeout must be greater than zero"));
+    }
+    Ok(Prepared { request, retry_safe, policy, timeout, secrets })
+}
+
+enum AttemptError {
+    Timeout,
+    Transport(reqwest::Error),
+}
+
+/// One attempt: send, then read the whole body, within `timeout`.
+async fn send_once(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    timeout: Duration,
+) -> Result<RawResponse, AttemptError> {
+    let exchange = async {
+        let mut response = http.execute(request).await?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await?;
+        Ok::<_, reqwest::Error>(RawResponse::new(status, headers, body))
+    };
+    match tokio::time::timeout(timeout, exchange).await {
+        Ok(Ok(raw)) => Ok(raw),
+        Ok(Err(err)) => Err(AttemptError::Transport(err.without_url())),
+        Err(_) => Err(AttemptError::Timeout),
+    }
+}
+
+fn timeout_error(spec: &RequestSpec, attempts: u32, timeout: Duration) -> Error {
+    Error::Timeout { method: spec.method.clone(), path: spec.path.clone(), attempts, timeout }
+}
+
+/// The error and its causes on one line (the URL is already removed).
+fn error_chain(err: &reqwest::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    let mut depth = 0;
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        depth += 1;
+        if depth >= 8 {
+            break;
+        }
+        source = cause.source();
+    }
+    message
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+async fn run(
+    inner: &ClientInner,
+    spec: &RequestSpec,
+    options: &RequestOptions,
+) -> Result<RawResponse, Error> {
+    let prepared = prepare(inner, spec, options).inspect_err(|err| {
+        tracing::debug!(error = %err, "request not sent");
+    })?;
+    let span = tracing::Span::current();
+    let started = Instant::now();
+    let deadline = started.checked_add(prepared.policy.total_budget(prepared.timeout));
+    let mut attempt: u32 = 0;
+    loop {
+        span.record("attempt", attempt);
+        let per_attempt = match deadline {
+            Some(deadline) => prepared.timeout.min(deadline.saturating_duration_since(Instant::now())),
+            None => prepared.timeout,
+        };
+        if per_attempt.is_zero() {
+            return Err(timeout_error(spec, attempt, prepared.timeout));
+        }
+        let Some(mut request) = prepared.request.try_clone() else {
+            return Err(Error::invalid_request("the request body cannot be re-sent"));
+        };
+        *request.timeout_mut() = Some(per_attempt);
+        tracing::debug!(attempt, timeout_ms = millis(per_attempt), "sending request");
+        let sent_at = Instant::now();
+
+        let Some(http) = &inner.http else {
+            return Err(Error::config("the client has no HTTP stack"));
+        };
+        let (error, failure, retry_after) = match send_once(http, request, per_attempt).await {
+            Ok(raw) => {
+                let status = raw.status();
+                span.record("status", status.as_u16());
+                if let Some(request_id) = raw.request_id() {
+                    span.record("request_id", request_id);
+                }
+                tracing::debug!(
+                    attempt,
+                    status = status.as_u16(),
+                    elapsed_ms = millis(sent_at.elapsed()),
+                    "response received"
+                );
+                if status.is_success() {
+                    return Ok(raw);
+                }
+                let (status, headers, body) = raw.into_parts();
+                let body = redact_secrets(body, &prepared.secrets);
+                let retry_after = retry::retry_after(&headers, SystemTime::now());
+                let api = ApiError::new(status, headers, body);
+                let failure = Failure::Status {
+                    status,
+                    idempotency_error: api.is_idempotency_error(),
+                    has_retry_after: retry_after.is_some(),
+                };
+                (Error::from(api), failure, retry_after)
+            }
+            Err(AttemptError::Timeout) => {
+                (timeout_error(spec, attempt + 1, prepared.timeout), Failure::Timeout, None)
+            }
+            Err(AttemptError::Transport(err)) => {
+                let failure = if err.is_connect() {
+                    Failure::Connect
+                } else if err.is_timeout() {
+                    Failure::Timeout
+                } else {
+                    Failure::Transport { retryable: retry::transport_is_retryable(&err) }
+                };
+                let error = if err.is_timeout() {
+                    timeout_error(spec, attempt + 1, prepared.timeout)
+                } else {
+                    Error::Transport {
+                        method: spec.method.clone(),
+                        path: spec.path.clone(),
+                        attempts: attempt + 1,
+                        message: error_chain(&err),
+                        source: err,
+                    }
+                };
+                (error, failure, None)
+            }
+        };
+
+        if attempt >= prepared.policy.max_retries || !retry::should_retry(failure, prepared.retry_safe) {
+            if attempt > 0 {
+                tracing::warn!(attempts = attempt + 1, error = %error, "request failed after retries");
+            } else {
+                tracing::debug!(error = %error, "request failed");
+            }
+            return Err(error);
+        }
+        let wait = retry_after.unwrap_or_else(|| prepared.policy.backoff(attempt));
+        let fits = match deadline {
+            Some(deadline) => Instant::now().checked_add(wait).is_some_and(|resume| resume < deadline),
+            None => true,
+        };
+        if !fits {
+            tracing::warn!(attempts = attempt + 1, error = %error, "no time left to retry");
+            return Err(error);
+        }
+        tracing::info!(
+            attempt,
+            wait_ms = millis(wait),
+            retry_after = retry_after.is_some(),
+            error = %error,
+            "retrying request"
+        );
+        tokio::time::sleep(wait).await;
+        attempt += 1;
+    }
+}
+
+/// Cookie values may not contain separators, quotes or control characters; anything else is
+/// percent-encoded.
+fn encode_cookie_value(value: &str) -> String {
+    const COOKIE: &percent_encoding::AsciiSet =
+        &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
+    percent_encoding::utf8_percent_encode(value, COOKIE).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_records_first_error_and_skips_nulls() {
+        let mut spec = RequestSpec::new(Method::POST, "/x".into(), &[]);
+        spec.query("a", &None::<u8>);
+        spec.header("h", &None::<u8>);
+        assert!(spec.query_params().is_empty());
+        spec.form_body(&[1, 2]);
+        spec.json_body(&std::collections::BTreeMap::from([((1, 2), 3)]));
+        assert!(spec.error.as_deref().unwrap().contains("form body"), "{:?}", spec.error);
+        let shown = format!("{spec:?}");
+        assert!(shown.contains("/x"), "{shown}");
+    }
+
+    #[test]
+    fn set_query_param_replaces() {
+        let mut spec = RequestSpec::new(Method::GET, "/x".into(), &[]);
+        spec.query("limit", &5);
+        spec.query("offset", &1);
+        spec.set_query_param("offset", "7".into());
+        assert_eq!(spec.query_param("offset"), Some("7"));
+        assert_eq!(spec.query_param("limit"), Some("5"));
+        assert_eq!(spec.query_params().len(), 2);
+    }
+
+    #[test]
+    fn rate_limit_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-limit", "1000".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", " 999 ".parse().unwrap());
+        headers.insert("x-ratelimit-reset", "nope".parse().unwrap());
+        let rate = RateLimit::from_headers(&headers);
+        assert_eq!(rate, RateLimit { limit: Some(1000), remaining: Some(999), reset: None });
+        assert_eq!(RateLimit::from_headers(&HeaderMap::new()), RateLimit::default());
+    }
+}

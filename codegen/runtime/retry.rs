@@ -1,0 +1,261 @@
+//! Retry policy: which failures are retried, and how long to wait in between.
+//!
+//! * Retried: connection failures, timeouts, 408, 409 (unless the body's
+//!   `error.type` is `idempotency_error`), 429 and 5xx. Never other 4xx.
+//! * A request that is not safe to repeat (POST/PATCH without an idempotency
+//!   key) is retried only when it certainly never reached the server (connect
+//!   errors) or on 429/503 carrying `Retry-After`.
+//! * Waits use exponential backoff with full jitter: attempt `n` (0-based)
+//!   waits a uniform random time in `[0, min(max_delay, initial * 2^n)]`. A
+//!   `Retry-After` header (delta-seconds or HTTP-date) replaces the backoff,
+//!   capped at [`MAX_RETRY_AFTER`].
+//! * Everything is bounded: at most [`MAX_RETRIES_CAP`] retries, and a total
+//!   deadline from [`RetryPolicy::total_budget`].
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// The longest `Retry-After` the client will honour.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Hard upper bound on retries, whatever is configured.
+pub const MAX_RETRIES_CAP: u32 = 10;
+
+/// Hard upper bound on the total time spent on one request, retries included.
+pub const MAX_TOTAL_BUDGET: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Retry settings for one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (clamped to [`MAX_RETRIES_CAP`]).
+    pub max_retries: u32,
+    /// Backoff cap of the first retry.
+    pub initial_delay: Duration,
+    /// Largest backoff cap.
+    pub max_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// A policy with `max_retries` clamped to [`MAX_RETRIES_CAP`].
+    pub fn new(max_retries: u32, initial_delay: Duration, max_delay: Duration) -> Self {
+        Self { max_retries: max_retries.min(MAX_RETRIES_CAP), initial_delay, max_delay }
+    }
+
+    /// The upper bound of the jittered wait before retry number `attempt + 1`.
+    pub fn backoff_cap(&self, attempt: u32) -> Duration {
+        backoff_cap(attempt, self.initial_delay, self.max_delay)
+    }
+
+    /// A random wait in `[0, backoff_cap(attempt)]` (full jitter).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        full_jitter(self.backoff_cap(attempt))
+    }
+
+    /// The total time allowed for all attempts and waits of one request:
+    /// every attempt's timeout plus the longest possible wait before each retry.
+    pub fn total_budget(&self, per_attempt: Duration) -> Duration {
+        let attempts = self.max_retries.min(MAX_RETRIES_CAP).saturating_add(1);
+        let longest_wait = self.max_delay.max(MAX_RETRY_AFTER);
+        per_attempt
+            .saturating_mul(attempts)
+            .saturating_add(longest_wait.saturating_mul(self.max_retries))
+            .min(MAX_TOTAL_BUDGET)
+    }
+}
+
+/// `min(max, initial * 2^attempt)`, without overflow.
+pub fn backoff_cap(attempt: u32, initial: Duration, max: Duration) -> Duration {
+    let factor = 1u32.checked_shl(attempt).unwrap_or(u32::MAX);
+    initial.checked_mul(factor).unwrap_or(max).min(max)
+}
+
+/// A uniformly random duration in `[0, cap]`.
+pub fn full_jitter(cap: Duration) -> Duration {
+    let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(fastrand::u64(0..=nanos))
+}
+
+/// Parses a `Retry-After` value: delta-seconds (fractions tolerated) or an
+/// HTTP-date (a date in the past means "now"). Not capped.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    if let Ok(secs) = value.parse::<f64>() {
+        return if secs.is_finite() && secs >= 0.0 { Duration::try_from_secs_f64(secs).ok() } else { None };
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The response's `Retry-After`, capped at [`MAX_RETRY_AFTER`].
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, now).map(|wait| wait.min(MAX_RETRY_AFTER))
+}
+
+/// Whether a response status is worth retrying (for a request that is safe to repeat).
+pub fn status_is_retryable(status: StatusCode, idempotency_error: bool) -> bool {
+    match status.as_u16() {
+        408 | 429 => true,
+        409 => !idempotency_error,
+        500..=599 => true,
+        _ => false,
+    }
+}
+
+/// Whether a transport error may go away on retry (not a bad URL, redirect or similar).
+pub fn transport_is_retryable(err: &reqwest::Error) -> bool {
+    !(err.is_builder() || err.is_redirect() || err.is_status() || err.is_decode())
+}
+
+/// What went wrong with one attempt, as far as the retry decision cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// Could not connect: the server certainly never saw the request.
+    Connect,
+    /// No response within the attempt's timeout.
+    Timeout,
+    /// Another transport failure (the request may have been processed).
+    Transport {
+        /// Whether this kind of error can go away on retry.
+        retryable: bool,
+    },
+    /// A non-success response.
+    Status {
+        /// The status code.
+        status: StatusCode,
+        /// The body's `error.type` was `idempotency_error`.
+        idempotency_error: bool,
+        /// The response carried a usable `Retry-After`.
+        has_retry_after: bool,
+    },
+}
+
+/// Decides whether to retry. `retry_safe` is true for methods that are
+/// idempotent by definition and for requests that carry an idempotency key.
+pub fn should_retry(failure: Failure, retry_safe: bool) -> bool {
+    match failure {
+        Failure::Connect => true,
+        Failure::Timeout => retry_safe,
+        Failure::Transport { retryable } => retry_safe && retryable,
+        Failure::Status { status, idempotency_error, has_retry_after } => {
+            if retry_safe {
+                status_is_retryable(status, idempotency_error)
+            } else {
+                has_retry_after
+                    && matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn backoff_caps_double_then_saturate() {
+        let initial = Duration::from_millis(500);
+        let max = Duration::from_secs(8);
+        let caps: Vec<u128> = (0..7).map(|n| backoff_cap(n, initial, max).as_millis()).collect();
+        assert_eq!(caps, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(backoff_cap(31, initial, max), max);
+        assert_eq!(backoff_cap(32, initial, max), max);
+        assert_eq!(backoff_cap(u32::MAX, initial, max), max);
+        assert_eq!(backoff_cap(3, Duration::MAX, max), max);
+        assert_eq!(backoff_cap(0, initial, Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn jitter_stays_within_cap() {
+        let policy = RetryPolicy::new(2, 10 * MS, 40 * MS);
+        for attempt in 0..6 {
+            for _ in 0..200 {
+                let wait = policy.backoff(attempt);
+                assert!(wait <= policy.backoff_cap(attempt), "{wait:?}");
+            }
+        }
+        assert_eq!(full_jitter(Duration::ZERO), Duration::ZERO);
+        // Not a constant: 200 draws in [0, 1s] are not all equal.
+        let draws: std::collections::HashSet<_> =
+            (0..200).map(|_| full_jitter(Duration::from_secs(1))).collect();
+        assert!(draws.len() > 1);
+        let _ = full_jitter(Duration::MAX);
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after("3", now), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("NaN", now), None);
+        assert_eq!(parse_retry_after("inf", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("", now), None);
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "3600".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(MAX_RETRY_AFTER));
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for code in [408, 409, 429, 500, 502, 503, 504] {
+            assert!(status_is_retryable(StatusCode::from_u16(code).unwrap(), false), "{code}");
+        }
+        for code in [200, 301, 400, 401, 402, 403, 404, 422] {
+            assert!(!status_is_retryable(StatusCode::from_u16(code).unwrap(), false), "{code}");
+        }
+        assert!(!status_is_retryable(StatusCode::CONFLICT, true));
+        assert!(status_is_retryable(StatusCode::TOO_MANY_REQUESTS, true));
+    }
+
+    #[test]
+    fn unsafe_requests_retry_only_when_certainly_unprocessed_or_told_to() {
+        let status = |code: u16, has_retry_after: bool| Failure::Status {
+            status: StatusCode::from_u16(code).unwrap(),
+            idempotency_error: false,
+            has_retry_after,
+        };
+        assert!(should_retry(Failure::Connect, false));
+        assert!(!should_retry(Failure::Timeout, false));
+        assert!(!should_retry(Failure::Transport { retryable: true }, false));
+        assert!(!should_retry(status(500, false), false));
+        assert!(!should_retry(status(500, true), false));
+        assert!(!should_retry(status(429, false), false));
+        assert!(should_retry(status(429, true), false));
+        assert!(should_retry(status(503, true), false));
+
+        assert!(should_retry(Failure::Timeout, true));
+        assert!(should_retry(Failure::Transport { retryable: true }, true));
+        assert!(!should_retry(Failure::Transport { retryable: false }, true));
+        assert!(should_retry(status(500, false), true));
+        assert!(!should_retry(status(400, true), true));
+        assert!(!should_retry(
+            Failure::Status { status: StatusCode::CONFLICT, idempotency_error: true, has_retry_after: false },
+            true
+        ));
+    }
+
+    #[test]
+    fn budget_is_bounded() {
+        let policy = RetryPolicy::new(2, 500 * MS, Duration::from_secs(8));
+        assert_eq!(policy.total_budget(Duration::from_secs(60)), Duration::from_secs(3 * 60 + 2 * 60));
+        let huge = RetryPolicy::new(u32::MAX, Duration::MAX, Duration::MAX);
+        assert_eq!(huge.max_retries, MAX_RETRIES_CAP);
+        assert_eq!(huge.total_budget(Duration::MAX), MAX_TOTAL_BUDGET);
+    }
+}

@@ -1,0 +1,164 @@
+//! Generator settings: what the spec does not say about the crate to produce.
+//!
+//! Read from `openapi/codegen.toml` for the Atlas client; the CLI builds one from its flags.
+
+use serde::Deserialize;
+
+/// How the generated client decides which header carries idempotency keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyHeader {
+    /// Use the header if the spec declares one named like `Idempotency-Key` on any operation.
+    Detect,
+    /// No automatic idempotency keys; non-idempotent requests are retried only when safe.
+    Disabled,
+    /// Every POST and PATCH carries this header with a fresh UUID v4, reused across retries.
+    Named(String),
+}
+
+/// Settings for one generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Cargo package name of the generated crate (`atlaspay`).
+    pub crate_name: String,
+    /// Cargo package version of the generated crate.
+    pub crate_version: String,
+    /// `description` in the generated Cargo.toml (defaults to the spec's `info.title`).
+    pub description: Option<String>,
+    /// `license` in the generated Cargo.toml.
+    pub license: Option<String>,
+    /// The command named in every `@generated` header.
+    pub generated_by: String,
+    /// Environment variable `Client::from_env` reads the API key from.
+    pub api_key_env: Option<String>,
+    pub idempotency_header: IdempotencyHeader,
+    /// Base URL to use instead of the spec's first server.
+    pub base_url: Option<String>,
+    /// Component schema whose values are webhook events; enables the `webhooks` module.
+    pub webhook_event_schema: Option<String>,
+    /// Name of the header carrying webhook signatures, for docs and examples.
+    pub webhook_signature_header: Option<String>,
+    /// Treat every warning as an error (for specs we own, like Atlas's).
+    pub strict: bool,
+}
+
+impl Config {
+    /// Defaults for a crate generated from an arbitrary spec.
+    pub fn new(crate_name: impl Into<String>) -> Self {
+        Config {
+            crate_name: crate_name.into(),
+            crate_version: "0.1.0".to_owned(),
+            description: None,
+            license: None,
+            generated_by: "codegen".to_owned(),
+            api_key_env: None,
+            idempotency_header: IdempotencyHeader::Detect,
+            base_url: None,
+            webhook_event_schema: None,
+            webhook_signature_header: None,
+            strict: false,
+        }
+    }
+
+    /// Parses `codegen.toml`.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| format!("codegen.toml: {e}"))?;
+        let mut config = Config::new(file.package.name);
+        config.crate_version = file.package.version;
+        config.description = file.package.description;
+        config.license = file.package.license;
+        config.strict = file.strict.unwrap_or(false);
+        if let Some(client) = file.client {
+            config.api_key_env = client.api_key_env;
+            config.base_url = client.base_url;
+            config.idempotency_header = match client.idempotency_header {
+                None => IdempotencyHeader::Detect,
+                Some(h) if h.is_empty() => IdempotencyHeader::Disabled,
+                Some(h) => IdempotencyHeader::Named(h),
+            };
+        }
+        if let Some(webhooks) = file.webhooks {
+            config.webhook_event_schema = Some(webhooks.event_schema);
+            config.webhook_signature_header = webhooks.signature_header;
+        }
+        if !is_valid_crate_name(&config.crate_name) {
+            return Err(format!(
+                "codegen.toml: package.name {:?} is not a valid crate name",
+                config.crate_name
+            ));
+        }
+        Ok(config)
+    }
+}
+
+/// Cargo's rule: ASCII alphanumerics, `-` and `_`, starting with a letter.
+pub fn is_valid_crate_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    /// Fail on any warning.
+    strict: Option<bool>,
+    package: PackageSection,
+    client: Option<ClientSection>,
+    webhooks: Option<WebhooksSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackageSection {
+    name: String,
+    version: String,
+    description: Option<String>,
+    license: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientSection {
+    api_key_env: Option<String>,
+    idempotency_header: Option<String>,
+    base_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhooksSection {
+    event_schema: String,
+    signature_header: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_file() {
+        let config = Config::from_toml(
+            r#"
+            [package]
+            name = "atlaspay"
+            version = "1.2.3"
+            [client]
+            api_key_env = "ATLAS_API_KEY"
+            idempotency_header = "Idempotency-Key"
+            [webhooks]
+            event_schema = "Event"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.crate_version, "1.2.3");
+        assert_eq!(config.idempotency_header, IdempotencyHeader::Named("Idempotency-Key".into()));
+        assert_eq!(config.webhook_event_schema.as_deref(), Some("Event"));
+    }
+
+    #[test]
+    fn rejects_typos_and_bad_names() {
+        let err = Config::from_toml("[package]\nname='a'\nversion='1'\nnmae='x'").unwrap_err();
+        assert!(err.contains("nmae"), "{err}");
+        let err = Config::from_toml("[package]\nname='1a'\nversion='1'").unwrap_err();
+        assert!(err.contains("not a valid crate name"), "{err}");
+    }
+}

@@ -1,0 +1,280 @@
+//! Operations → one struct per resource with a method per operation (`src/resources/*.rs`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::tokens::{Scope, ident, resolved, ty};
+use crate::ir::{Api, BodyEncoding, Operation, ParamLocation, PathSegment, Resource, Response, Ty, TypeKind};
+use crate::naming::Namespace;
+
+/// `src/resources/mod.rs`.
+pub fn mod_file(api: &Api) -> TokenStream {
+    let mods = api.resources.iter().map(|r| {
+        let m = ident(&r.name);
+        let t = ident(&r.type_name);
+        quote! {
+            pub mod #m;
+            pub use #m::#t;
+        }
+    });
+    quote! {
+        //! One handle per resource, returned by the accessors on [`Client`](crate::Client).
+        #(#mods)*
+    }
+}
+
+/// `src/resources/<name>.rs`.
+pub fn resource_file(api: &Api, r: &Resource) -> TokenStream {
+    let name = ident(&r.type_name);
+    let module_doc = docs::inner(&docs::paragraphs([
+        Some(format!("The `{}` resource.", r.name).as_str()),
+        r.doc.as_deref(),
+    ]));
+    let struct_doc = docs::outer(Some(&docs::paragraphs([
+        Some(
+            format!(
+                "Operations on the `{}` resource; get one with [`Client::{}`](crate::Client::{}).",
+                r.name,
+                r.name.trim_start_matches("r#"),
+                r.name
+            )
+            .as_str(),
+        ),
+        r.doc.as_deref(),
+    ])));
+    let methods = r.operations.iter().map(|op| operation(api, op));
+    let allows = super::types::module_allows();
+    quote! {
+        #module_doc
+        #allows
+        #struct_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #name<'a> {
+            client: &'a crate::Client,
+        }
+        impl<'a> #name<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+            #(#methods)*
+        }
+    }
+}
+
+fn operation(api: &Api, op: &Operation) -> TokenStream {
+    let fname = ident(&op.fn_name);
+    let mut args = Vec::new();
+    let mut locals = Namespace::new();
+    for p in &op.path_params {
+        locals.reserve(&p.rust_name);
+    }
+    let params_arg = ident(&locals.claim("params"));
+    let body_arg = ident(&locals.claim("body"));
+
+    let mut path_parts = Vec::new();
+    for seg in &op.segments {
+        match seg {
+            PathSegment::Literal(text) => path_parts.push(quote!(#text)),
+            PathSegment::Param(i) => {
+                let p = &op.path_params[*i];
+                let arg = ident(&p.rust_name);
+                let (arg_ty, text) = match resolved(&p.ty, &api.types) {
+                    Ty::String | Ty::Binary => (quote!(&str), quote!(#arg)),
+                    Ty::Named(id) if matches!(api.types[*id].kind, TypeKind::Enum(_)) => {
+                        let t = ty(&p.ty, &api.types, Scope::Crate);
+                        (quote!(&#t), quote!(#arg.as_str()))
+                    }
+                    Ty::DateTime => (ty(&p.ty, &api.types, Scope::Crate), quote!(&#arg.to_rfc3339())),
+                    _ => (ty(&p.ty, &api.types, Scope::Crate), quote!(&#arg.to_string())),
+                };
+                args.push(quote!(#arg: #arg_ty));
+                path_parts.push(quote!(&crate::runtime::encode_path_segment(#text)));
+            }
+        }
+    }
+    let path_expr = if op.path_params.is_empty() {
+        let path = &op.path;
+        quote!(String::from(#path))
+    } else {
+        quote!([#(#path_parts),*].concat())
+    };
+
+    let mut statements = Vec::new();
+    if let Some(params_id) = op.params {
+        let params_ty = ty(&Ty::Named(params_id), &api.types, Scope::Crate);
+        args.push(quote!(#params_arg: #params_ty));
+        if let TypeKind::Params(s) = &api.types[params_id].kind {
+            for f in &s.fields {
+                let field = ident(&f.rust_name);
+                let name = &f.json_name;
+                let call = match f.location {
+                    ParamLocation::Header => quote!(header),
+                    ParamLocation::Cookie => quote!(cookie),
+                    ParamLocation::Query | ParamLocation::Body => quote!(query),
+                };
+                statements.push(quote!(spec.#call(#name, &#params_arg.#field);));
+            }
+        }
+    }
+    if let Some(body) = &op.body {
+        let content_type = &body.content_type;
+        match body.encoding {
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+                let body_ty = ty(&body.ty, &api.types, Scope::Crate);
+                args.push(quote!(#body_arg: #body_ty));
+                statements.push(if body.encoding == BodyEncoding::Json {
+                    quote!(spec.json_body(&#body_arg);)
+                } else {
+                    quote!(spec.form_body(&#body_arg);)
+                });
+            }
+            BodyEncoding::Bytes => {
+                args.push(quote!(#body_arg: impl Into<bytes::Bytes>));
+                statements.push(quote!(spec.bytes_body(#content_type, #body_arg.into());));
+            }
+            BodyEncoding::Text => {
+                args.push(quote!(#body_arg: impl Into<String>));
+                statements.push(quote!(spec.text_body(#content_type, #body_arg.into());));
+            }
+        }
+    }
+
+    let method = ident(&op.method);
+    let security = security_expr(api, &op.security);
+    let spec_binding = if statements.is_empty() { quote!(let spec) } else { quote!(let mut spec) };
+    let (ret, call) = match (&op.pagination, &op.response) {
+        (Some(p), _) => {
+            let envelope = ty(&Ty::Named(p.envelope), &api.types, Scope::Crate);
+            let (limit, offset) = (&p.limit_param, &p.offset_param);
+            (
+                quote!(crate::runtime::ListRequest<#envelope>),
+                quote!(self.client.list(spec, crate::runtime::Pagination::Offset { limit: #limit, offset: #offset })),
+            )
+        }
+        (None, Response::Json(t)) => {
+            let t = ty(t, &api.types, Scope::Crate);
+            (
+                quote!(crate::runtime::Request<#t>),
+                quote!(self.client.request(spec, crate::runtime::decode_json::<#t>)),
+            )
+        }
+        (None, Response::Empty) => (
+            quote!(crate::runtime::Request<()>),
+            quote!(self.client.request(spec, crate::runtime::decode_empty)),
+        ),
+        (None, Response::Text) => (
+            quote!(crate::runtime::Request<String>),
+            quote!(self.client.request(spec, crate::runtime::decode_text)),
+        ),
+        (None, Response::Bytes) => (
+            quote!(crate::runtime::Request<bytes::Bytes>),
+            quote!(self.client.request(spec, crate::runtime::decode_bytes)),
+        ),
+    };
+    let doc = docs::outer(Some(&operation_doc(api, op)));
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #fname(&self, #(#args),*) -> #ret {
+            #spec_binding = crate::runtime::RequestSpec::new(reqwest::Method::#method, #path_expr, #security);
+            #(#statements)*
+            #call
+        }
+    }
+}
+
+/// `&[&[&SCHEME_A], &[]]`: the alternatives of credentials an operation accepts.
+fn security_expr(api: &Api, security: &[Vec<usize>]) -> TokenStream {
+    let alternatives = security.iter().map(|set| {
+        let schemes = set.iter().map(|&i| {
+            let c = ident(&api.security_schemes[i].const_name);
+            quote!(&crate::auth::#c)
+        });
+        quote!(&[#(#schemes),*])
+    });
+    quote!(&[#(#alternatives),*])
+}
+
+fn operation_doc(api: &Api, op: &Operation) -> String {
+    let endpoint = format!("`{} {}` (`{}`)", op.method, op.path, op.operation_id);
+    let args: Vec<String> = op
+        .path_params
+        .iter()
+        .filter_map(|p| {
+            Some(format!(
+                "- `{}`: {}",
+                p.rust_name.trim_start_matches("r#"),
+                p.doc.as_deref()?.replace('\n', " ")
+            ))
+        })
+        .collect();
+    let args = args.join("\n");
+    let mut notes = Vec::new();
+    if op.pagination.is_some() {
+        notes.push(
+            "Await it for one page, or call `into_stream()` to walk every item across pages.".to_owned(),
+        );
+    }
+    // Statuses grouped by body type: "`400`, `404` ([`Error`])".
+    let mut groups: Vec<(Option<&Ty>, Vec<String>)> = Vec::new();
+    for (status, t) in &op.errors {
+        match groups.iter_mut().find(|(g, _)| *g == t.as_ref()) {
+            Some((_, statuses)) => statuses.push(format!("`{status}`")),
+            None => groups.push((t.as_ref(), vec![format!("`{status}`")])),
+        }
+    }
+    let errors: Vec<String> = groups
+        .into_iter()
+        .map(|(t, statuses)| match t {
+            Some(t) => format!("{} ({})", statuses.join(", "), type_label(api, t)),
+            None => statuses.join(", "),
+        })
+        .collect();
+    if !errors.is_empty() {
+        notes.push(format!(
+            "Declared error responses: {}. They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.",
+            errors.join(", ")
+        ));
+    }
+    let notes = notes.join("\n\n");
+    docs::paragraphs([
+        op.summary.as_deref(),
+        op.doc.as_deref(),
+        Some(endpoint.as_str()),
+        Some(args.as_str()),
+        Some(notes.as_str()),
+    ])
+}
+
+fn type_label(api: &Api, t: &Ty) -> String {
+    match t {
+        Ty::Named(id) => format!("[`{0}`](crate::types::{0})", api.types[*id].name),
+        _ => "JSON".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_security_is_an_empty_slice() {
+        let api = crate::ir::Api {
+            title: String::new(),
+            description: None,
+            version: String::new(),
+            base_url: String::new(),
+            types: Vec::new(),
+            resources: Vec::new(),
+            security_schemes: Vec::new(),
+            primary_scheme: None,
+            idempotency_header: None,
+            webhook_event: None,
+            warnings: Vec::new(),
+        };
+        assert_eq!(security_expr(&api, &[]).to_string(), "& []");
+        assert_eq!(security_expr(&api, &[vec![]]).to_string(), "& [& []]");
+    }
+}

@@ -1,0 +1,103 @@
+//! Small token helpers shared by the emitters.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{IntKind, Ty, TypeDef, TypeKind};
+
+/// An identifier; `r#kw` becomes a raw identifier. Names come from `naming`, which only makes
+/// valid ones; anything else is replaced rather than allowed to panic.
+pub fn ident(name: &str) -> Ident {
+    let (raw, bare) = match name.strip_prefix("r#") {
+        Some(bare) => (true, bare),
+        None => (false, name),
+    };
+    let valid = bare.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && bare != "_";
+    if !valid {
+        return Ident::new("invalid_identifier", Span::call_site());
+    }
+    if raw && !matches!(bare, "self" | "Self" | "super" | "crate") {
+        Ident::new_raw(bare, Span::call_site())
+    } else {
+        Ident::new(bare, Span::call_site())
+    }
+}
+
+/// Where a type is named from: inside `types.rs` (bare names) or elsewhere (`crate::types::X`).
+#[derive(Clone, Copy)]
+pub enum Scope {
+    Types,
+    Crate,
+}
+
+/// The Rust type for a `Ty`.
+pub fn ty(t: &Ty, types: &[TypeDef], scope: Scope) -> TokenStream {
+    match t {
+        Ty::Bool => quote!(bool),
+        Ty::Int(k) => {
+            let name = match k {
+                IntKind::I8 => "i8",
+                IntKind::I16 => "i16",
+                IntKind::I32 => "i32",
+                IntKind::I64 => "i64",
+                IntKind::I128 => "i128",
+                IntKind::U8 => "u8",
+                IntKind::U16 => "u16",
+                IntKind::U32 => "u32",
+                IntKind::U64 => "u64",
+                IntKind::U128 => "u128",
+            };
+            let id = ident(name);
+            quote!(#id)
+        }
+        Ty::F64 => quote!(f64),
+        Ty::String | Ty::Binary => quote!(String),
+        Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Ty::Date => quote!(chrono::NaiveDate),
+        Ty::Uuid => quote!(uuid::Uuid),
+        Ty::UnixTime => quote!(crate::runtime::UnixTime),
+        Ty::Any => quote!(serde_json::Value),
+        Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Vec(inner) => {
+            let inner = ty(inner, types, scope);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner, types, scope);
+            quote!(indexmap::IndexMap<String, #inner>)
+        }
+        Ty::Nullable(inner) => {
+            let inner = ty(inner, types, scope);
+            quote!(Option<#inner>)
+        }
+        Ty::Named(id) => {
+            let name = ident(&types[*id].name);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Crate => quote!(crate::types::#name),
+            }
+        }
+    }
+}
+
+/// Follows aliases to the type they stand for.
+pub fn resolved<'a>(t: &'a Ty, types: &'a [TypeDef]) -> &'a Ty {
+    let mut current = t;
+    for _ in 0..types.len() + 1 {
+        match current {
+            Ty::Named(id) => match &types[*id].kind {
+                TypeKind::Alias(inner) => current = inner,
+                _ => return current,
+            },
+            _ => return current,
+        }
+    }
+    current
+}
+
+/// Whether the Rust type is `String` (setters then take `impl Into<String>`).
+pub fn is_string(t: &Ty, types: &[TypeDef]) -> bool {
+    matches!(resolved(t, types), Ty::String | Ty::Binary)
+}

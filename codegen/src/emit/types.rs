@@ -1,0 +1,450 @@
+//! Named types → `src/types.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::tokens::{Scope, ident, is_string, ty};
+use crate::ir::{
+    Additional, Api, Field, ParamLocation, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind, Union,
+};
+
+/// Lints that spec-derived names and texts can trigger and that are not worth a rename.
+pub fn module_allows() -> TokenStream {
+    quote! {
+        #![allow(
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::tabs_in_doc_comments,
+            clippy::empty_docs,
+            clippy::too_many_arguments,
+            clippy::large_enum_variant,
+            clippy::enum_variant_names,
+            clippy::upper_case_acronyms,
+            clippy::wrong_self_convention,
+            clippy::box_collection,
+            clippy::type_complexity,
+            clippy::should_implement_trait
+        )]
+    }
+}
+
+/// Every named type, sorted by name, plus `Page` impls for list envelopes.
+pub fn types_file(api: &Api) -> TokenStream {
+    let mut order: Vec<TypeId> = (0..api.types.len()).collect();
+    order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
+    let defs = order.iter().map(|&id| type_def(api, id));
+    let mut envelopes: Vec<&crate::ir::Pagination> =
+        api.resources.iter().flat_map(|r| &r.operations).filter_map(|o| o.pagination.as_ref()).collect();
+    envelopes.sort_by_key(|p| p.envelope);
+    envelopes.dedup_by_key(|p| p.envelope);
+    let pages = envelopes.into_iter().map(|p| {
+        let name = ident(&api.types[p.envelope].name);
+        let item = ty(&p.item, &api.types, Scope::Types);
+        let items = ident(&p.items_field);
+        let has_more = ident(&p.has_more_field);
+        let items_expr =
+            if p.items_optional { quote!(self.#items.unwrap_or_default()) } else { quote!(self.#items) };
+        let more_expr = if p.has_more_optional {
+            quote!(self.#has_more.unwrap_or(false))
+        } else {
+            quote!(self.#has_more)
+        };
+        quote! {
+            impl crate::runtime::Page for #name {
+                type Item = #item;
+                fn into_items(self) -> Vec<#item> {
+                    #items_expr
+                }
+                fn has_more(&self) -> bool {
+                    #more_expr
+                }
+            }
+        }
+    });
+    let allows = module_allows();
+    quote! {
+        //! The API's data types: request bodies, responses, parameters and enums.
+        #allows
+        #(#defs)*
+        #(#pages)*
+    }
+}
+
+fn type_def(api: &Api, id: TypeId) -> TokenStream {
+    let t = &api.types[id];
+    let doc = docs::outer(t.doc.as_deref());
+    let name = ident(&t.name);
+    match &t.kind {
+        TypeKind::Struct(s) => struct_def(api, t, s, doc, true),
+        TypeKind::Params(s) => struct_def(api, t, s, doc, false),
+        TypeKind::Enum(e) => enum_def(e, &name, doc),
+        TypeKind::Union(u) => union_def(api, u, &name, t.doc.as_deref()),
+        TypeKind::Alias(target) => {
+            let target = ty(target, &api.types, Scope::Types);
+            quote! { #doc pub type #name = #target; }
+        }
+        TypeKind::Newtype(inner) => {
+            let inner = ty(inner, &api.types, Scope::Types);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub Box<#inner>);
+            }
+        }
+        TypeKind::Pending => quote! { #doc pub type #name = serde_json::Value; },
+    }
+}
+
+/// How one field is declared: its full type and serde attributes.
+struct FieldPlan {
+    /// The field's Rust type (with `Option`, `Box`, `Nullable`).
+    full: TokenStream,
+    /// The value type a setter or constructor takes.
+    value: TokenStream,
+    /// Wraps a value expression into the field's representation.
+    wrap: fn(TokenStream, bool) -> TokenStream,
+    attrs: TokenStream,
+    /// `None` is a valid value (field is an `Option`).
+    optional: bool,
+    /// Part of `new(…)`.
+    in_constructor: bool,
+    boxed: bool,
+    into_string: bool,
+}
+
+fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
+    let inner = ty(&f.ty, &api.types, Scope::Types);
+    let boxed_inner = if f.boxed { quote!(Box<#inner>) } else { inner.clone() };
+    let rename = if serde && f.rust_name.trim_start_matches("r#") != f.json_name {
+        let json = &f.json_name;
+        quote!(#[serde(rename = #json)])
+    } else {
+        quote!()
+    };
+    let into_string = is_string(&f.ty, &api.types) && !f.boxed;
+    let value = if into_string { quote!(impl Into<String>) } else { inner };
+    let tri_state = serde && owner.in_request && !f.required && f.nullable;
+    if tri_state {
+        return FieldPlan {
+            full: quote!(Option<crate::runtime::Nullable<#boxed_inner>>),
+            value,
+            wrap: |v, boxed| {
+                let v = if boxed { quote!(Box::new(#v)) } else { v };
+                quote!(Some(crate::runtime::Nullable::Value(#v)))
+            },
+            attrs: quote! {
+                #rename
+                #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_some", skip_serializing_if = "Option::is_none")]
+            },
+            optional: true,
+            in_constructor: false,
+            boxed: f.boxed,
+            into_string,
+        };
+    }
+    let optional = !f.required || f.nullable;
+    let skip = if serde && !f.required {
+        quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+    } else if serde && optional {
+        quote!(#[serde(default)])
+    } else {
+        quote!()
+    };
+    FieldPlan {
+        full: if optional { quote!(Option<#boxed_inner>) } else { boxed_inner },
+        value,
+        wrap: if optional {
+            |v, boxed| if boxed { quote!(Some(Box::new(#v))) } else { quote!(Some(#v)) }
+        } else {
+            |v, boxed| if boxed { quote!(Box::new(#v)) } else { v }
+        },
+        attrs: quote! { #rename #skip },
+        optional,
+        in_constructor: f.required,
+        boxed: f.boxed,
+        into_string,
+    }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let mut notes = Vec::new();
+    if f.deprecated {
+        notes.push("Deprecated.".to_owned());
+    }
+    match f.location {
+        ParamLocation::Header => notes.push(format!("Sent as the `{}` header.", f.json_name)),
+        ParamLocation::Cookie => notes.push(format!("Sent as the `{}` cookie.", f.json_name)),
+        ParamLocation::Query | ParamLocation::Body => {}
+    }
+    if let Some(default) = &f.default {
+        notes.push(format!("Defaults to `{}`.", default.replace('`', "'")));
+    }
+    let notes = notes.join(" ");
+    docs::outer(Some(&docs::paragraphs([f.doc.as_deref(), Some(notes.as_str())])))
+}
+
+fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream, serde: bool) -> TokenStream {
+    let name = ident(&t.name);
+    let plans: Vec<FieldPlan> = s.fields.iter().map(|f| plan_field(api, t, f, serde)).collect();
+    let fields = s.fields.iter().zip(&plans).map(|(f, p)| {
+        let fname = ident(&f.rust_name);
+        let fdoc = field_doc(f);
+        let attrs = &p.attrs;
+        let full = &p.full;
+        quote! { #fdoc #attrs pub #fname: #full, }
+    });
+    let extra = match &s.additional {
+        Additional::Deny => quote!(),
+        Additional::Keep { field } => {
+            let f = ident(field);
+            quote! {
+                /// Properties the API description does not declare, kept so that a value read
+                /// from the API and sent back loses nothing.
+                #[serde(flatten)]
+                pub #f: serde_json::Map<String, serde_json::Value>,
+            }
+        }
+        Additional::Typed { field, ty: value_ty } => {
+            let f = ident(field);
+            let v = ty(value_ty, &api.types, Scope::Types);
+            quote! {
+                /// Additional properties.
+                #[serde(flatten)]
+                pub #f: indexmap::IndexMap<String, #v>,
+            }
+        }
+    };
+    let all_optional = plans.iter().all(|p| p.optional);
+    let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
+    if all_optional {
+        derives.push(quote!(Default));
+    }
+    if serde {
+        derives.push(quote!(serde::Serialize));
+        derives.push(quote!(serde::Deserialize));
+    }
+    let builder = if t.in_request || !serde { builder_impl(t, s, &plans, all_optional) } else { quote!() };
+    quote! {
+        #doc
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+        #builder
+    }
+}
+
+/// `new(required…)` and one chained setter per optional field.
+fn builder_impl(t: &TypeDef, s: &Struct, plans: &[FieldPlan], all_optional: bool) -> TokenStream {
+    let name = ident(&t.name);
+    // Required fields in the order the spec lists them; `in_constructor` marks the same set.
+    let ctor_args = s.constructor.iter().filter(|&&i| plans[i].in_constructor).map(|&i| {
+        let (f, p) = (&s.fields[i], &plans[i]);
+        let arg = ident(&f.rust_name);
+        let value = &p.value;
+        // A required nullable field takes an `Option`.
+        if p.optional { quote!(#arg: Option<#value>) } else { quote!(#arg: #value) }
+    });
+    let inits = s.fields.iter().zip(plans).map(|(f, p)| {
+        let field = ident(&f.rust_name);
+        if !p.in_constructor {
+            return quote!(#field: None);
+        }
+        let conv = if p.into_string { quote!(#field.into()) } else { quote!(#field) };
+        let conv = match (p.optional, p.boxed) {
+            (true, true) => quote!(#field.map(Box::new)),
+            (true, false) if p.into_string => quote!(#field.map(Into::into)),
+            (true, false) => quote!(#field),
+            (false, true) => quote!(Box::new(#conv)),
+            (false, false) => conv,
+        };
+        if field == conv.to_string() { quote!(#field) } else { quote!(#field: #conv) }
+    });
+    let extra_init = match &s.additional {
+        Additional::Deny => quote!(),
+        Additional::Keep { field } | Additional::Typed { field, .. } => {
+            let f = ident(field);
+            quote!(#f: Default::default(),)
+        }
+    };
+    let ctor = if all_optional {
+        quote! {
+            /// Creates a value with every field unset.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        }
+    } else {
+        quote! {
+            /// Creates a value from its required fields; optional ones are set with the chained
+            /// setters.
+            pub fn new(#(#ctor_args),*) -> Self {
+                Self { #(#inits,)* #extra_init }
+            }
+        }
+    };
+    let setters = s.fields.iter().zip(plans).filter(|(_, p)| !p.in_constructor).map(|(f, p)| {
+        let field = ident(&f.rust_name);
+        let setter = ident(&f.setter);
+        let value = &p.value;
+        let arg = if p.into_string { quote!(value.into()) } else { quote!(value) };
+        let wrapped = (p.wrap)(arg, p.boxed);
+        let doc = format!(" Sets [`{}`](Self::{}).", f.rust_name.trim_start_matches("r#"), f.rust_name);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #value) -> Self {
+                self.#field = #wrapped;
+                self
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #ctor
+            #(#setters)*
+        }
+    }
+}
+
+fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream) -> TokenStream {
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let value_docs = values.iter().map(|v| {
+        if v.is_empty() { " The empty string.".to_owned() } else { format!(" `{}`", v.replace('`', "'")) }
+    });
+    let fallback = ident(&e.fallback);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #value_docs] #variants, )*
+            /// A value this version of the client does not know.
+            #fallback(String),
+        }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::#fallback(value) => value.as_str(),
+                }
+            }
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::deserialize_str_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, doc_text: Option<&str>) -> TokenStream {
+    let doc = docs::outer(doc_text);
+    let variant_names: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
+    let variant_types: Vec<_> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let t = ty(&v.ty, &api.types, Scope::Types);
+            if v.boxed { quote!(Box<#t>) } else { t }
+        })
+        .collect();
+    // `From` impls for variants whose (alias-resolved) types are distinct.
+    let resolved: Vec<&Ty> = u.variants.iter().map(|v| super::tokens::resolved(&v.ty, &api.types)).collect();
+    let froms = u
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| resolved.iter().filter(|r| **r == resolved[*i]).count() == 1)
+        .map(|(i, v)| {
+            let vname = &variant_names[i];
+            let t = ty(&v.ty, &api.types, Scope::Types);
+            let body =
+                if v.boxed { quote!(Self::#vname(Box::new(value))) } else { quote!(Self::#vname(value)) };
+            quote! {
+                impl From<#t> for #name {
+                    fn from(value: #t) -> Self {
+                        #body
+                    }
+                }
+            }
+        });
+    let Some(tag) = &u.tag else {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #( #variant_names(#variant_types), )*
+            }
+            #(#froms)*
+        };
+    };
+    let fallback = ident(&u.fallback);
+    let arms = u.variants.iter().zip(&variant_names).map(|(v, vname)| {
+        let tags = &v.tags;
+        let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
+        quote! { #( Some(#tags) )|* => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), }
+    });
+    let tag_doc = format!(
+        "Which variant a value is depends on its `{tag}` property; values with a tag this version of the client does not know are kept whole in `{}`.",
+        u.fallback
+    );
+    let doc = docs::outer(Some(&docs::paragraphs([doc_text, Some(tag_doc.as_str())])));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variant_names(#variant_types), )*
+            /// A value whose tag this version of the client does not know.
+            #fallback(serde_json::Value),
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variant_names(value) => serde::Serialize::serialize(value, serializer), )*
+                    Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => Ok(Self::#fallback(value)),
+                }
+            }
+        }
+        #(#froms)*
+    }
+}

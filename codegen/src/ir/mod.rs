@@ -1,0 +1,329 @@
+//! The resolved model of an API: named types and operations grouped into resources.
+//!
+//! Everything here is already decided: names are unique Rust identifiers, `$ref`s are resolved
+//! to type ids, recursion is broken with boxes. The emitters only translate it into tokens.
+
+mod operations;
+mod schema;
+
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::Spec;
+
+pub use operations::build;
+
+/// Index into [`Api::types`].
+pub type TypeId = usize;
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub version: String,
+    pub base_url: String,
+    pub types: Vec<TypeDef>,
+    pub resources: Vec<Resource>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The scheme `Client::new` takes a credential for.
+    pub primary_scheme: Option<usize>,
+    pub idempotency_header: Option<String>,
+    /// The type of webhook events, when the config names one.
+    pub webhook_event: Option<TypeId>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A Rust type as used at one place (a field, a parameter, a body).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Bool,
+    Int(IntKind),
+    F64,
+    String,
+    /// `format: binary`/`byte`: a string in JSON, a file part in multipart bodies.
+    Binary,
+    DateTime,
+    Date,
+    Uuid,
+    /// Integer seconds since the Unix epoch (`format: unix-time`).
+    UnixTime,
+    /// Anything (`serde_json::Value`).
+    Any,
+    /// A free-form JSON object.
+    Object,
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    /// `Option<T>` inside a collection (`items: {nullable: true}`); fields carry nullability in
+    /// [`Field::nullable`] instead.
+    Nullable(Box<Ty>),
+    Named(TypeId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntKind {
+    I8,
+    I16,
+    I32,
+    I64,
+    I128,
+    U8,
+    U16,
+    U32,
+    U64,
+    U128,
+}
+
+/// A type use with its nullability (`null` allowed as a value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TyUse {
+    pub ty: Ty,
+    pub nullable: bool,
+}
+
+impl TyUse {
+    pub fn new(ty: Ty) -> Self {
+        TyUse { ty, nullable: false }
+    }
+    pub fn nullable(mut self, nullable: bool) -> Self {
+        self.nullable |= nullable;
+        self
+    }
+}
+
+/// A named type of the generated `types` module.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    /// Where it was defined in the spec.
+    pub pointer: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+    /// Reachable from a request body or parameters: gets a constructor and setters, and can
+    /// express "set to null" for optional nullable fields.
+    pub in_request: bool,
+    /// Reachable from a success response.
+    pub in_response: bool,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// Filled in later (only while building).
+    Pending,
+    Struct(Struct),
+    /// An open string enum with an `Unknown(String)` fallback.
+    Enum(StringEnum),
+    Union(Union),
+    /// `pub type Name = Ty;`
+    Alias(Ty),
+    /// `pub struct Name(pub Ty);` (an alias that would otherwise be recursive).
+    Newtype(Ty),
+    /// An operation's query/header/cookie parameters (not serialized with serde).
+    Params(Struct),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    pub additional: Additional,
+    /// Indices of the required fields in the order the spec lists them (`required` is an array,
+    /// so this order is meaningful): the arguments of `new(…)`.
+    pub constructor: Vec<usize>,
+}
+
+/// What a struct does with properties it does not declare.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Additional {
+    /// Dropped (`additionalProperties: false`).
+    #[default]
+    Deny,
+    /// Kept as JSON values so a read-modify-write loses nothing.
+    Keep { field: String },
+    /// Kept with a declared value type.
+    Typed { field: String, ty: Ty },
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The name in JSON (or the parameter name).
+    pub json_name: String,
+    pub rust_name: String,
+    /// The setter's name (differs from the field where the field name is a std method name).
+    pub setter: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// The declared default, as JSON text (for docs).
+    pub default: Option<String>,
+    /// Heap-allocated to break a recursive type.
+    pub boxed: bool,
+    /// Only for parameters: where it goes.
+    pub location: ParamLocation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A JSON object property.
+    Body,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+    /// Name of the `Unknown(String)` variant.
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// The discriminator property; `None` for untagged unions.
+    pub tag: Option<String>,
+    /// Name of the fallback variant of tagged unions (holds unknown payloads).
+    pub fallback: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: Ty,
+    pub boxed: bool,
+    /// Discriminator values that select this variant.
+    pub tags: Vec<String>,
+}
+
+/// One accessor on the client (`client.customers()`), holding the operations of one tag.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Accessor and module name (`checkout_sessions`).
+    pub name: String,
+    /// Struct name (`CheckoutSessions`).
+    pub type_name: String,
+    pub doc: Option<String>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path template as written (`/customers/{customer_id}`).
+    pub path: String,
+    pub fn_name: String,
+    pub operation_id: String,
+    pub summary: Option<String>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub path_params: Vec<PathParam>,
+    pub segments: Vec<PathSegment>,
+    /// The generated parameters struct (query, header and cookie parameters).
+    pub params: Option<TypeId>,
+    pub body: Option<Body>,
+    pub response: Response,
+    /// Declared non-success responses: status (`404`, `4XX`, `default`) and body type.
+    pub errors: Vec<(String, Option<Ty>)>,
+    /// Alternatives of scheme sets (indices into `Api::security_schemes`); an empty set means
+    /// no credentials are needed.
+    pub security: Vec<Vec<usize>>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathParam {
+    pub json_name: String,
+    pub rust_name: String,
+    pub ty: Ty,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum PathSegment {
+    Literal(String),
+    /// Index into `path_params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub ty: Ty,
+    pub encoding: BodyEncoding,
+    /// The media type sent as `Content-Type`.
+    pub content_type: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    Form,
+    Multipart,
+    Bytes,
+    Text,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// No body (204, or no content declared).
+    Empty,
+    Json(Ty),
+    Text,
+    Bytes,
+}
+
+/// Offset pagination: the operation takes `limit`/`offset` query parameters and returns an
+/// envelope with an item array and a `has_more` flag.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub envelope: TypeId,
+    pub item: Ty,
+    pub items_field: String,
+    pub items_optional: bool,
+    pub has_more_field: String,
+    pub has_more_optional: bool,
+    pub limit_param: String,
+    pub offset_param: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// Name in `components/securitySchemes`.
+    pub name: String,
+    /// Constant name in generated code (`SECRET_KEY`).
+    pub const_name: String,
+    /// Builder method name (`secret_key`).
+    pub method_name: String,
+    pub kind: SchemeKind,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    Bearer,
+    Basic,
+    ApiKey { location: ParamLocation, name: String },
+}
+
+/// Builds the model; warnings land in `Api::warnings`, errors stop generation.
+pub fn lower(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
+    build(spec, config)
+}
+
+/// The text of a string field of a JSON object.
+pub(crate) fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}

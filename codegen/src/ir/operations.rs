@@ -1,0 +1,921 @@
+//! Paths → operations grouped into resources, plus security schemes and pagination.
+
+use std::collections::BTreeMap;
+
+use heck::ToShoutySnakeCase;
+use serde_json::{Map, Value};
+
+use super::schema::{self, TypeBuilder};
+use super::{
+    Api, Body, BodyEncoding, Field, Operation, Pagination, ParamLocation, PathParam, PathSegment, Resource,
+    Response, SchemeKind, SecurityScheme, Ty, TypeKind, str_field,
+};
+use crate::config::{Config, IdempotencyHeader};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::Spec;
+use crate::naming::{self, Namespace};
+use crate::pointer;
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Names the generated `Client` and `ClientBuilder` already use.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "with_credential",
+    "request",
+    "list",
+    "clone",
+    "fmt",
+    "base_url",
+    "timeout",
+    "connect_timeout",
+    "max_retries",
+    "initial_retry_delay",
+    "max_retry_delay",
+    "user_agent",
+    "http_client",
+    "credential",
+    "basic_auth",
+    "build",
+];
+
+/// Builds the whole model from a loaded document.
+pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
+    let root = &spec.root;
+    let mut tb = TypeBuilder::new(root, true);
+    tb.register_components();
+    let security_schemes = security_schemes(root, &mut tb);
+    let idempotency_header = match &config.idempotency_header {
+        IdempotencyHeader::Named(h) => Some(h.clone()),
+        IdempotencyHeader::Disabled => None,
+        IdempotencyHeader::Detect => detect_idempotency_header(root),
+    };
+    let ctx = Ctx { root, schemes: &security_schemes, idempotency_header: idempotency_header.as_deref() };
+
+    let mut ops: Vec<(Option<String>, Operation)> = Vec::new();
+    let mut used_ids = Namespace::new();
+    if let Some(paths) = root.get("paths").and_then(Value::as_object) {
+        let paths_ptr = pointer::push("#", "paths");
+        for (path, item) in paths {
+            let item_ptr = pointer::push(&paths_ptr, path);
+            let (item_ptr, item) = match resolve_object(root, &item_ptr, item) {
+                Ok(found) => found,
+                Err(d) => {
+                    tb.warnings.push(d);
+                    continue;
+                }
+            };
+            let Some(item_obj) = item.as_object() else { continue };
+            for method in METHODS {
+                let Some(op) = item_obj.get(*method) else { continue };
+                let op_ptr = pointer::push(&item_ptr, method);
+                match build_operation(&mut tb, &ctx, path, method, item_obj, op, &op_ptr, &mut used_ids) {
+                    Ok(built) => ops.push(built),
+                    Err(d) => tb.warn(&d.pointer, format!("operation skipped: {}", d.message)),
+                }
+            }
+        }
+    }
+    // Build every type the operations and components reach. A schema that cannot be built
+    // becomes an untyped value rather than failing the whole crate.
+    while let Err(d) = tb.drain() {
+        tb.warnings.push(d);
+    }
+    for ty in tb.types.iter_mut().filter(|t| matches!(t.kind, TypeKind::Pending)) {
+        ty.kind = TypeKind::Alias(Ty::Any);
+    }
+    for (_, op) in &mut ops {
+        op.pagination = detect_pagination(&tb, op);
+    }
+
+    let webhook_event = match &config.webhook_event_schema {
+        Some(name) => match tb.component(name) {
+            Some(id) => Some(id),
+            None => {
+                return Err(Diagnostic::new(
+                    "#/components/schemas",
+                    format!("the webhook event schema {name:?} named in the config does not exist"),
+                )
+                .into());
+            }
+        },
+        None => None,
+    };
+
+    let resources = group_resources(root, ops);
+    let mut types = std::mem::take(&mut tb.types);
+    let mut warnings = std::mem::take(&mut tb.warnings);
+    schema::break_cycles(&mut types);
+    let mut request_roots = Vec::new();
+    let mut response_roots = Vec::new();
+    for op in resources.iter().flat_map(|r| &r.operations) {
+        if let Some(body) = &op.body {
+            request_roots.push(body.ty.clone());
+        }
+        if let Some(p) = op.params {
+            request_roots.push(Ty::Named(p));
+        }
+        if let Response::Json(ty) = &op.response {
+            response_roots.push(ty.clone());
+        }
+    }
+    if let Some(id) = webhook_event {
+        response_roots.push(Ty::Named(id));
+    }
+    schema::mark_reachable(&mut types, &request_roots, true);
+    schema::mark_reachable(&mut types, &response_roots, false);
+    relax_directional_fields(&mut types);
+
+    let primary_scheme = primary_scheme(root, &security_schemes, &resources);
+    let info = root.get("info");
+    let base_url = config.base_url.clone().unwrap_or_else(|| server_url(root));
+    if config.strict && !warnings.is_empty() {
+        return Err(Diagnostics(warnings));
+    }
+    warnings.sort_by(|a, b| (&a.pointer, &a.message).cmp(&(&b.pointer, &b.message)));
+    warnings.dedup();
+    Ok(Api {
+        title: info.and_then(|i| str_field(i, "title")).unwrap_or("API").to_owned(),
+        description: info.and_then(|i| str_field(i, "description")).map(str::to_owned),
+        version: info.and_then(|i| i.get("version")).map(value_text).unwrap_or_default(),
+        base_url,
+        types,
+        resources,
+        security_schemes,
+        primary_scheme,
+        idempotency_header,
+        webhook_event,
+        warnings,
+    })
+}
+
+struct Ctx<'a> {
+    root: &'a Value,
+    schemes: &'a [SecurityScheme],
+    idempotency_header: Option<&'a str>,
+}
+
+struct RawParam<'a> {
+    ptr: String,
+    name: String,
+    location: String,
+    required: bool,
+    schema: Option<(String, &'a Value)>,
+    doc: Option<String>,
+    deprecated: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_operation<'a>(
+    tb: &mut TypeBuilder<'a>,
+    ctx: &Ctx<'a>,
+    path: &str,
+    method: &str,
+    item: &'a Map<String, Value>,
+    op: &'a Value,
+    op_ptr: &str,
+    used_ids: &mut Namespace,
+) -> Result<(Option<String>, Operation), Diagnostic> {
+    let Some(op_obj) = op.as_object() else {
+        return Err(Diagnostic::new(op_ptr, "an operation must be an object"));
+    };
+    let raw_id = match str_field(op, "operationId").filter(|s| !s.trim().is_empty()) {
+        Some(id) => id.to_owned(),
+        None => derived_operation_id(method, path),
+    };
+    let fn_base = naming::plain_snake(&raw_id);
+    let fn_name = used_ids.claim(&fn_base);
+    let type_base = naming::type_name(&fn_name);
+
+    // Parameters: path-level ones, overridden by operation-level ones with the same name and
+    // location.
+    let mut params: Vec<RawParam<'a>> = Vec::new();
+    let item_ptr = op_ptr.rsplit_once('/').map(|(head, _)| head).unwrap_or(op_ptr);
+    let lists = [
+        (item.get("parameters"), pointer::push(item_ptr, "parameters")),
+        (op_obj.get("parameters"), pointer::push(op_ptr, "parameters")),
+    ];
+    for (list, list_ptr) in lists {
+        for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let p_ptr = pointer::push(&list_ptr, &i.to_string());
+            let (p_ptr, p) = resolve_object(ctx.root, &p_ptr, p)?;
+            let Some(name) = str_field(p, "name") else {
+                tb.warn(&p_ptr, "parameter without a name ignored");
+                continue;
+            };
+            let location = str_field(p, "in").unwrap_or("query").to_owned();
+            let schema = match p.get("schema") {
+                Some(s) => Some((pointer::push(&p_ptr, "schema"), s)),
+                None => p.get("content").and_then(Value::as_object).and_then(|c| {
+                    c.iter().next().and_then(|(media, m)| {
+                        m.get("schema").map(|s| {
+                            (
+                                pointer::push(
+                                    &pointer::push(&pointer::push(&p_ptr, "content"), media),
+                                    "schema",
+                                ),
+                                s,
+                            )
+                        })
+                    })
+                }),
+            };
+            params.retain(|q| !(q.name == name && q.location == location));
+            params.push(RawParam {
+                ptr: p_ptr.clone(),
+                name: name.to_owned(),
+                required: p.get("required").and_then(Value::as_bool) == Some(true) || location == "path",
+                location,
+                schema,
+                doc: p.as_object().and_then(schema::doc_of),
+                deprecated: p.get("deprecated").and_then(Value::as_bool) == Some(true),
+            });
+        }
+    }
+
+    // Path parameters, in template order.
+    let mut arg_names = Namespace::new();
+    arg_names.reserve("self");
+    let mut path_params: Vec<PathParam> = Vec::new();
+    let mut segments = Vec::new();
+    for piece in split_template(path) {
+        match piece {
+            TemplatePiece::Literal(text) => segments.push(PathSegment::Literal(text)),
+            TemplatePiece::Param(name) => {
+                if let Some(i) = path_params.iter().position(|p| p.json_name == name) {
+                    segments.push(PathSegment::Param(i));
+                    continue;
+                }
+                let declared = params.iter().find(|p| p.location == "path" && p.name == name);
+                let (ty, doc) = match declared {
+                    Some(p) => {
+                        let ty = match &p.schema {
+                            Some((sp, s)) => {
+                                let hint = format!("{type_base}{}", naming::type_name(&p.name));
+                                tb.ty(s, sp, &hint, 0)?.ty
+                            }
+                            None => Ty::String,
+                        };
+                        (path_param_ty(tb, ty, &p.ptr), p.doc.clone())
+                    }
+                    None => {
+                        tb.warn(
+                            op_ptr,
+                            format!("path parameter {{{name}}} is not declared; treating it as a string"),
+                        );
+                        (Ty::String, None)
+                    }
+                };
+                let rust_name = arg_names.claim(&naming::field_name(&name));
+                segments.push(PathSegment::Param(path_params.len()));
+                path_params.push(PathParam { json_name: name, rust_name, ty, doc });
+            }
+        }
+    }
+    for p in params.iter().filter(|p| p.location == "path") {
+        if !path_params.iter().any(|pp| pp.json_name == p.name) {
+            tb.warn(
+                &p.ptr,
+                format!("path parameter {:?} does not appear in the path template; ignored", p.name),
+            );
+        }
+    }
+
+    // Query, header and cookie parameters → one struct.
+    let mut fields = Vec::new();
+    let mut field_names = Namespace::new();
+    let mut setter_names = Namespace::new();
+    setter_names.reserve("new");
+    for p in &params {
+        let location = match p.location.as_str() {
+            "query" => ParamLocation::Query,
+            "header" => ParamLocation::Header,
+            "cookie" => ParamLocation::Cookie,
+            "path" => continue,
+            other => {
+                tb.warn(&p.ptr, format!("parameter location {other:?} is not supported; ignored"));
+                continue;
+            }
+        };
+        if location == ParamLocation::Header {
+            let lower = p.name.to_ascii_lowercase();
+            let managed = ["accept", "content-type", "authorization"].contains(&lower.as_str())
+                || ctx.idempotency_header.is_some_and(|h| h.eq_ignore_ascii_case(&p.name));
+            if managed {
+                continue;
+            }
+        }
+        let u = match &p.schema {
+            Some((sp, s)) => {
+                let hint = format!("{type_base}{}", naming::type_name(&p.name));
+                tb.ty(s, sp, &hint, 0)?
+            }
+            None => super::TyUse::new(Ty::String),
+        };
+        fields.push(Field {
+            json_name: p.name.clone(),
+            rust_name: field_names.claim(&naming::field_name(&p.name)),
+            setter: setter_names.claim(&naming::method_name(&p.name)),
+            ty: u.ty,
+            required: p.required,
+            nullable: u.nullable,
+            read_only: false,
+            write_only: false,
+            doc: p.doc.clone(),
+            deprecated: p.deprecated,
+            default: p.schema.as_ref().and_then(|(_, s)| s.get("default")).map(|d| d.to_string()),
+            boxed: false,
+            location,
+        });
+    }
+    let params_type = if fields.is_empty() {
+        None
+    } else {
+        Some(tb.add_params_type(pointer::push(op_ptr, "parameters"), &format!("{type_base}Params"), fields))
+    };
+
+    let body = match op_obj.get("requestBody") {
+        Some(b) => request_body(tb, ctx.root, &pointer::push(op_ptr, "requestBody"), b, &type_base)?,
+        None => None,
+    };
+    let (response, errors) = responses(tb, ctx.root, op_ptr, op_obj, &type_base)?;
+    let security = operation_security(tb, ctx, op_ptr, op_obj);
+    let tag = op_obj
+        .get("tags")
+        .and_then(Value::as_array)
+        .and_then(|t| t.first())
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let resource_key = tag.or_else(|| first_path_word(path));
+    Ok((
+        resource_key,
+        Operation {
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            fn_name,
+            operation_id: raw_id,
+            summary: str_field(op, "summary").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            doc: str_field(op, "description").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
+            path_params,
+            segments,
+            params: params_type,
+            body,
+            response,
+            errors,
+            security,
+            pagination: None,
+        },
+    ))
+}
+
+/// Path arguments must print as one path segment; structured types cannot.
+fn path_param_ty(tb: &mut TypeBuilder<'_>, ty: Ty, at: &str) -> Ty {
+    match ty {
+        Ty::Bool | Ty::Int(_) | Ty::F64 | Ty::String | Ty::Uuid | Ty::Date | Ty::DateTime | Ty::UnixTime => {
+            ty
+        }
+        Ty::Named(id) if matches!(tb.types[id].kind, TypeKind::Enum(_) | TypeKind::Pending) => {
+            // Pending types are built later; only string enums are useful here.
+            ty
+        }
+        _ => {
+            tb.warn(at, "a structured path parameter is passed as a string");
+            Ty::String
+        }
+    }
+}
+
+enum TemplatePiece {
+    Literal(String),
+    Param(String),
+}
+
+fn split_template(path: &str) -> Vec<TemplatePiece> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        if open > 0 {
+            out.push(TemplatePiece::Literal(rest[..open].to_owned()));
+        }
+        out.push(TemplatePiece::Param(rest[open + 1..close].to_owned()));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(TemplatePiece::Literal(rest.to_owned()));
+    }
+    out
+}
+
+/// `get /pets/{petId}/toys` → `get_pets_by_pet_id_toys`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut parts = vec![method.to_owned()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            parts.push(format!("by_{}", naming::words_snake(param)));
+        } else {
+            parts.push(naming::words_snake(seg));
+        }
+    }
+    parts.join("_")
+}
+
+/// The first path segment that names something (`/v1/customers/{id}` → `customers`).
+fn first_path_word(path: &str) -> Option<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .find(|s| {
+            let is_version =
+                s.len() > 1 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit() || c == '.');
+            !is_version && *s != "api"
+        })
+        .map(str::to_owned)
+}
+
+/// Follows `$ref`s of non-schema objects (parameters, responses, bodies, path items); returns
+/// the object and the pointer it lives at (nested schemas are named by that pointer).
+fn resolve_object<'a>(root: &'a Value, at: &str, v: &'a Value) -> Result<(String, &'a Value), Diagnostic> {
+    let mut current = (at.to_owned(), v);
+    for _ in 0..32 {
+        let Some(reference) = current.1.get("$ref").and_then(Value::as_str) else {
+            return Ok(current);
+        };
+        let Some(tokens) = pointer::parse_local_ref(reference) else {
+            return Err(Diagnostic::new(at, format!("reference {reference:?} points outside this document")));
+        };
+        let target = pointer::from_tokens(&tokens);
+        let value = pointer::get(root, &target)
+            .ok_or_else(|| Diagnostic::new(at, format!("$ref target {reference:?} does not exist")))?;
+        current = (target, value);
+    }
+    Err(Diagnostic::new(at, "$ref chain longer than 32 links (circular?)"))
+}
+
+fn is_json_media(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json"
+        || essence == "text/json"
+        || essence.ends_with("+json")
+        || (essence.starts_with("application/") && essence.contains("json"))
+}
+
+fn request_body<'a>(
+    tb: &mut TypeBuilder<'a>,
+    root: &'a Value,
+    ptr: &str,
+    body: &'a Value,
+    type_base: &str,
+) -> Result<Option<Body>, Diagnostic> {
+    let (ptr, body) = resolve_object(root, ptr, body)?;
+    let ptr = ptr.as_str();
+    let Some(content) = body.get("content").and_then(Value::as_object) else {
+        return Ok(None);
+    };
+    let content_ptr = pointer::push(ptr, "content");
+    let rank = |media: &str| {
+        let m = media.to_ascii_lowercase();
+        if is_json_media(&m) {
+            0
+        } else if m.starts_with("application/x-www-form-urlencoded") {
+            1
+        } else if m.starts_with("multipart/") {
+            2
+        } else if m.starts_with("text/") {
+            4
+        } else {
+            3
+        }
+    };
+    let Some((media, media_obj)) = content.iter().min_by_key(|(m, _)| rank(m)) else {
+        return Ok(None);
+    };
+    let media_ptr = pointer::push(&content_ptr, media);
+    let encoding = match rank(media) {
+        0 => BodyEncoding::Json,
+        1 => BodyEncoding::Form,
+        2 => BodyEncoding::Multipart,
+        4 => BodyEncoding::Text,
+        _ => BodyEncoding::Bytes,
+    };
+    let hint = format!("{type_base}Request");
+    let ty = match (encoding, media_obj.get("schema")) {
+        (BodyEncoding::Bytes, _) => Ty::Binary,
+        (BodyEncoding::Text, _) => Ty::String,
+        (_, Some(schema)) => tb.ty(schema, &pointer::push(&media_ptr, "schema"), &hint, 0)?.ty,
+        (_, None) => Ty::Any,
+    };
+    let encoding = if encoding == BodyEncoding::Multipart {
+        tb.warn(&media_ptr, "multipart bodies are sent as form fields");
+        BodyEncoding::Form
+    } else {
+        encoding
+    };
+    let content_type =
+        if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
+    Ok(Some(Body { ty, encoding, content_type }))
+}
+
+type Responses = (Response, Vec<(String, Option<Ty>)>);
+
+fn responses<'a>(
+    tb: &mut TypeBuilder<'a>,
+    root: &'a Value,
+    op_ptr: &str,
+    op: &'a Map<String, Value>,
+    type_base: &str,
+) -> Result<Responses, Diagnostic> {
+    let responses_ptr = pointer::push(op_ptr, "responses");
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        return Ok((Response::Empty, Vec::new()));
+    };
+    let is_success = |code: &str| code.starts_with('2');
+    let has_success = responses.keys().any(|c| is_success(c));
+    let mut success: Vec<(String, Response)> = Vec::new();
+    let mut errors = Vec::new();
+    for (code, r) in responses {
+        if code.starts_with("x-") {
+            continue;
+        }
+        let r_ptr = pointer::push(&responses_ptr, code);
+        let (r_ptr, r) = resolve_object(root, &r_ptr, r)?;
+        let hint = if is_success(code) || !has_success {
+            format!("{type_base}Response")
+        } else {
+            format!("{type_base}{}Response", naming::type_name(code))
+        };
+        let parsed = response_body(tb, &r_ptr, r, &hint)?;
+        if is_success(code) || (!has_success && code == "default") {
+            success.push((code.clone(), parsed));
+        } else {
+            let ty = match parsed {
+                Response::Json(ty) => Some(ty),
+                _ => None,
+            };
+            errors.push((code.clone(), ty));
+        }
+    }
+    // Several success codes usually share one body; otherwise the first with a body wins.
+    let with_body: Vec<&(String, Response)> = success.iter().filter(|(_, r)| *r != Response::Empty).collect();
+    let response = match with_body.first() {
+        None => Response::Empty,
+        Some((_, first)) => {
+            if with_body.iter().any(|(_, r)| r != first) {
+                tb.warn(
+                    &responses_ptr,
+                    "success responses have different bodies; the first one is used for all",
+                );
+            }
+            first.clone()
+        }
+    };
+    Ok((response, errors))
+}
+
+fn response_body<'a>(
+    tb: &mut TypeBuilder<'a>,
+    r_ptr: &str,
+    r: &'a Value,
+    hint: &str,
+) -> Result<Response, Diagnostic> {
+    let Some(content) = r.get("content").and_then(Value::as_object) else {
+        return Ok(Response::Empty);
+    };
+    let content_ptr = pointer::push(r_ptr, "content");
+    if let Some((media, m)) = content.iter().find(|(media, _)| is_json_media(media)) {
+        return Ok(match m.get("schema") {
+            Some(s) => Response::Json(
+                tb.ty(s, &pointer::push(&pointer::push(&content_ptr, media), "schema"), hint, 0)?.ty,
+            ),
+            None => Response::Json(Ty::Any),
+        });
+    }
+    if let Some((media, m)) = content.iter().find(|(media, _)| media.as_str() == "*/*")
+        && let Some(s) = m.get("schema").filter(|s| s.get("format").and_then(Value::as_str) != Some("binary"))
+    {
+        return Ok(Response::Json(
+            tb.ty(s, &pointer::push(&pointer::push(&content_ptr, media), "schema"), hint, 0)?.ty,
+        ));
+    }
+    if content.is_empty() {
+        return Ok(Response::Empty);
+    }
+    if content.keys().all(|m| m.starts_with("text/")) {
+        return Ok(Response::Text);
+    }
+    Ok(Response::Bytes)
+}
+
+fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<SecurityScheme> {
+    let mut out = Vec::new();
+    let Some(schemes) = root.pointer("/components/securitySchemes").and_then(Value::as_object) else {
+        return out;
+    };
+    let base = pointer::push(&pointer::push("#", "components"), "securitySchemes");
+    let mut methods = Namespace::new();
+    for m in CLIENT_METHODS {
+        methods.reserve(m);
+    }
+    let mut consts = Namespace::new();
+    for (name, s) in schemes {
+        let ptr = pointer::push(&base, name);
+        let Ok((_, s)) = resolve_object(root, &ptr, s) else {
+            tb.warn(&ptr, "unresolvable security scheme ignored");
+            continue;
+        };
+        let kind = match str_field(s, "type").unwrap_or("") {
+            "http" => match str_field(s, "scheme").map(str::to_ascii_lowercase).as_deref() {
+                Some("basic") => SchemeKind::Basic,
+                Some("bearer") => SchemeKind::Bearer,
+                other => {
+                    tb.warn(&ptr, format!("HTTP auth scheme {other:?} is sent as a bearer token"));
+                    SchemeKind::Bearer
+                }
+            },
+            "apiKey" => {
+                let location = match str_field(s, "in") {
+                    Some("query") => ParamLocation::Query,
+                    Some("cookie") => ParamLocation::Cookie,
+                    _ => ParamLocation::Header,
+                };
+                SchemeKind::ApiKey { location, name: str_field(s, "name").unwrap_or("api_key").to_owned() }
+            }
+            "oauth2" | "openIdConnect" => SchemeKind::Bearer,
+            other => {
+                tb.warn(&ptr, format!("security scheme type {other:?} is not supported; ignored"));
+                continue;
+            }
+        };
+        let snake = naming::plain_snake(name);
+        out.push(SecurityScheme {
+            name: name.clone(),
+            const_name: consts.claim(&snake.to_shouty_snake_case()),
+            method_name: methods.claim(&snake),
+            kind,
+            doc: s.as_object().and_then(schema::doc_of),
+        });
+    }
+    out
+}
+
+fn operation_security(
+    tb: &mut TypeBuilder<'_>,
+    ctx: &Ctx<'_>,
+    op_ptr: &str,
+    op: &Map<String, Value>,
+) -> Vec<Vec<usize>> {
+    let (list, ptr) = match op.get("security") {
+        Some(s) => (s, pointer::push(op_ptr, "security")),
+        None => match ctx.root.get("security") {
+            Some(s) => (s, pointer::push("#", "security")),
+            None => return Vec::new(),
+        },
+    };
+    let mut out = Vec::new();
+    'alternatives: for (i, req) in list.as_array().into_iter().flatten().enumerate() {
+        let mut set = Vec::new();
+        for name in req.as_object().into_iter().flatten().map(|(k, _)| k) {
+            match ctx.schemes.iter().position(|s| &s.name == name) {
+                Some(idx) => set.push(idx),
+                None => {
+                    tb.warn(
+                        &pointer::push(&ptr, &i.to_string()),
+                        format!("unknown security scheme {name:?}"),
+                    );
+                    continue 'alternatives;
+                }
+            }
+        }
+        if !out.contains(&set) {
+            out.push(set);
+        }
+    }
+    out
+}
+
+fn primary_scheme(root: &Value, schemes: &[SecurityScheme], resources: &[Resource]) -> Option<usize> {
+    let from_root = root
+        .get("security")
+        .and_then(Value::as_array)
+        .and_then(|l| l.iter().find_map(|r| r.as_object().and_then(|o| o.keys().next().cloned())))
+        .and_then(|name| schemes.iter().position(|s| s.name == name));
+    if from_root.is_some() {
+        return from_root;
+    }
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for op in resources.iter().flat_map(|r| &r.operations) {
+        for idx in op.security.iter().flatten() {
+            *counts.entry(*idx).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|&(idx, n)| (n, std::cmp::Reverse(idx))).map(|(idx, _)| idx)
+}
+
+fn detect_idempotency_header(root: &Value) -> Option<String> {
+    let mut stack = vec![root];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                if map.get("in").and_then(Value::as_str) == Some("header")
+                    && let Some(name) = map.get("name").and_then(Value::as_str)
+                    && name.eq_ignore_ascii_case("idempotency-key")
+                {
+                    return Some(name.to_owned());
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination> {
+    if op.method != "GET" {
+        return None;
+    }
+    let TypeKind::Params(params) = &tb.types[op.params?].kind else { return None };
+    let find = |names: &[&str]| {
+        params
+            .fields
+            .iter()
+            .find(|f| f.location == ParamLocation::Query && names.contains(&f.json_name.as_str()))
+            .map(|f| f.json_name.clone())
+    };
+    let limit_param = find(&["limit"])?;
+    let offset_param = find(&["offset"])?;
+    let Response::Json(Ty::Named(envelope)) = &op.response else { return None };
+    let TypeKind::Struct(s) = &tb.types[*envelope].kind else { return None };
+    let items = s.fields.iter().find(|f| {
+        ["data", "items", "results"].contains(&f.json_name.as_str()) && matches!(f.ty, Ty::Vec(_))
+    })?;
+    let has_more = s.fields.iter().find(|f| f.json_name == "has_more" && f.ty == Ty::Bool)?;
+    let Ty::Vec(item) = &items.ty else { return None };
+    Some(Pagination {
+        envelope: *envelope,
+        item: (**item).clone(),
+        items_field: items.rust_name.clone(),
+        items_optional: !items.required || items.nullable,
+        has_more_field: has_more.rust_name.clone(),
+        has_more_optional: !has_more.required || has_more.nullable,
+        limit_param,
+        offset_param,
+    })
+}
+
+/// Read-only fields are not sent, write-only fields are not returned: neither can be required in
+/// the direction where it is absent.
+fn relax_directional_fields(types: &mut [super::TypeDef]) {
+    for t in types.iter_mut() {
+        let (in_request, in_response) = (t.in_request, t.in_response);
+        if let TypeKind::Struct(s) = &mut t.kind {
+            for f in &mut s.fields {
+                if (f.read_only && in_request) || (f.write_only && in_response) {
+                    f.required = false;
+                }
+            }
+        }
+    }
+}
+
+/// Groups operations by tag (or first path word), in order of first appearance, and gives each
+/// operation a method name without the resource's own words (`create_customer` → `create`).
+fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<Resource> {
+    let tag_docs: BTreeMap<String, String> = root
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            Some((str_field(t, "name")?.to_owned(), str_field(t, "description")?.trim().to_owned()))
+        })
+        .collect();
+    let mut groups: BTreeMap<String, (String, Vec<Operation>)> = BTreeMap::new();
+    for (key, op) in ops {
+        let key = key.unwrap_or_else(|| "default".to_owned());
+        let snake = naming::plain_snake(&key);
+        groups.entry(snake).or_insert_with(|| (key.clone(), Vec::new())).1.push(op);
+    }
+    let mut accessor_names = Namespace::new();
+    for m in CLIENT_METHODS {
+        accessor_names.reserve(m);
+    }
+    let mut type_names = Namespace::new();
+    let mut resources = Vec::new();
+    for (snake, (tag, mut operations)) in groups {
+        let words: Vec<&str> = snake.split('_').collect();
+        let mut method_names = Namespace::new();
+        method_names.reserve("new");
+        method_names.reserve("client");
+        for op in &mut operations {
+            let stripped = strip_words(&op.fn_name, &words);
+            op.fn_name = method_names.claim(&naming::method_name(&stripped));
+        }
+        resources.push(Resource {
+            name: accessor_names.claim(&snake),
+            type_name: type_names.claim(&naming::type_name(&snake)),
+            doc: tag_docs.get(&tag).cloned(),
+            operations,
+        });
+    }
+    resources
+}
+
+/// Removes the resource's words (plural, or singular for the last word) from an operation name.
+fn strip_words(fn_name: &str, resource: &[&str]) -> String {
+    let words: Vec<&str> = fn_name.split('_').filter(|w| !w.is_empty()).collect();
+    let mut singular: Vec<String> = resource.iter().map(|w| (*w).to_owned()).collect();
+    if let Some(last) = singular.last_mut() {
+        *last = naming::singular(last);
+    }
+    let plural: Vec<String> = resource.iter().map(|w| (*w).to_owned()).collect();
+    for candidate in [&plural, &singular] {
+        let n = candidate.len();
+        if n == 0 || n >= words.len() {
+            continue;
+        }
+        if let Some(start) =
+            (0..=words.len() - n).find(|&s| words[s..s + n].iter().zip(candidate.iter()).all(|(a, b)| a == b))
+        {
+            let rest: Vec<&str> = words[..start].iter().chain(&words[start + n..]).copied().collect();
+            return rest.join("_");
+        }
+    }
+    fn_name.to_owned()
+}
+
+fn server_url(root: &Value) -> String {
+    let Some(server) = root.get("servers").and_then(Value::as_array).and_then(|s| s.first()) else {
+        return String::new();
+    };
+    let mut url = str_field(server, "url").unwrap_or("").to_owned();
+    if let Some(vars) = server.get("variables").and_then(Value::as_object) {
+        for (name, var) in vars {
+            let default = var.get("default").map(value_text).unwrap_or_default();
+            url = url.replace(&format!("{{{name}}}"), &default);
+        }
+    }
+    url
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_resource_words() {
+        assert_eq!(strip_words("create_customer", &["customers"]), "create");
+        assert_eq!(strip_words("list_customers", &["customers"]), "list");
+        assert_eq!(strip_words("create_checkout_session", &["checkout", "sessions"]), "create");
+        assert_eq!(
+            strip_words("retrieve_three_d_secure_result", &["three", "d", "secure"]),
+            "retrieve_result"
+        );
+        assert_eq!(strip_words("customers", &["customers"]), "customers");
+        assert_eq!(
+            strip_words("proxy_card_collection", &["card", "collection", "proxy"]),
+            "proxy_card_collection"
+        );
+    }
+
+    #[test]
+    fn derives_operation_ids_and_resources() {
+        assert_eq!(derived_operation_id("get", "/pets/{petId}/toys"), "get_pets_by_pet_id_toys");
+        assert_eq!(first_path_word("/v1/customers/{id}").as_deref(), Some("customers"));
+        assert_eq!(first_path_word("/api/v2.1/x").as_deref(), Some("x"));
+        assert_eq!(first_path_word("/{id}"), None);
+    }
+
+    #[test]
+    fn splits_templates() {
+        let pieces = split_template("/a/{b}/c{d}");
+        let text: Vec<String> = pieces
+            .iter()
+            .map(|p| match p {
+                TemplatePiece::Literal(l) => format!("L{l}"),
+                TemplatePiece::Param(p) => format!("P{p}"),
+            })
+            .collect();
+        assert_eq!(text, ["L/a/", "Pb", "L/c", "Pd"]);
+    }
+
+    #[test]
+    fn recognizes_json_media_types() {
+        assert!(is_json_media("application/json"));
+        assert!(is_json_media("application/json; charset=utf-8"));
+        assert!(is_json_media("application/problem+json"));
+        assert!(is_json_media("application/vnd.api+json"));
+        assert!(!is_json_media("text/plain"));
+        assert!(!is_json_media("application/octet-stream"));
+    }
+}

@@ -1,0 +1,980 @@
+//! Schemas → named types.
+//!
+//! Every component schema becomes a named type; inline schemas that need a declaration (objects
+//! with properties, string enums, unions) become named types too, named after where they appear
+//! (`CreateCheckoutSessionLineItem`). Types are keyed by the JSON pointer of their schema, so a
+//! `$ref` into an inline schema and the inline schema itself are one type. Building is lazy and
+//! iterative (a queue), so recursive schemas terminate and deep specs cannot overflow the stack.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use serde_json::{Map, Value};
+
+use super::{
+    Additional, EnumVariant, Field, IntKind, ParamLocation, StringEnum, Struct, Ty, TyUse, TypeDef, TypeId,
+    TypeKind, Union, UnionVariant,
+};
+use crate::diagnostics::Diagnostic;
+use crate::naming::{self, Namespace};
+use crate::pointer;
+
+/// Deepest inline nesting accepted (named types do not count: they are built from a queue).
+pub const MAX_DEPTH: usize = 64;
+
+/// Keys that only annotate a schema and do not change its shape.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "externalDocs",
+    "xml",
+    "$comment",
+    "$id",
+    "$schema",
+    "summary",
+];
+
+pub struct TypeBuilder<'a> {
+    root: &'a Value,
+    pub types: Vec<TypeDef>,
+    by_pointer: HashMap<String, TypeId>,
+    pub names: Namespace,
+    queue: VecDeque<TypeId>,
+    pub warnings: Vec<Diagnostic>,
+    keep_unknown_fields: bool,
+}
+
+/// How a schema maps to Rust, before any type is built.
+enum Shape<'v> {
+    /// Needs a named declaration (struct, enum, union).
+    Complex,
+    /// Means exactly one of its subschemas (`allOf: [X]`, `oneOf: [X, null]`).
+    PassThrough(&'v Value, String),
+    /// A primitive, array or map.
+    Simple,
+}
+
+impl<'a> TypeBuilder<'a> {
+    pub fn new(root: &'a Value, keep_unknown_fields: bool) -> Self {
+        TypeBuilder {
+            root,
+            types: Vec::new(),
+            by_pointer: HashMap::new(),
+            names: Namespace::new(),
+            queue: VecDeque::new(),
+            warnings: Vec::new(),
+            keep_unknown_fields,
+        }
+    }
+
+    /// Gives every component schema its name first, so that inline types can never take a
+    /// component's name. Names that are already valid type names claim first.
+    pub fn register_components(&mut self) {
+        let Some(schemas) = self.root.pointer("/components/schemas").and_then(Value::as_object) else {
+            return;
+        };
+        let base = pointer::push(&pointer::push("#", "components"), "schemas");
+        let mut entries: Vec<(&String, String)> = schemas.keys().map(|k| (k, naming::type_name(k))).collect();
+        entries.sort_by_key(|(raw, name)| (*raw != name, (*raw).clone()));
+        for (raw, name) in entries {
+            self.allocate(pointer::push(&base, raw), &name);
+        }
+    }
+
+    pub fn component(&self, name: &str) -> Option<TypeId> {
+        let ptr = pointer::push(&pointer::push(&pointer::push("#", "components"), "schemas"), name);
+        self.by_pointer.get(&ptr).copied()
+    }
+
+    fn allocate(&mut self, ptr: String, base_name: &str) -> TypeId {
+        let name = self.names.claim(base_name);
+        let id = self.types.len();
+        self.types.push(TypeDef {
+            name,
+            pointer: ptr.clone(),
+            doc: None,
+            kind: TypeKind::Pending,
+            in_request: false,
+            in_response: false,
+            deprecated: false,
+        });
+        self.by_pointer.insert(ptr, id);
+        self.queue.push_back(id);
+        id
+    }
+
+    /// Adds a type that has no schema of its own (an operation's parameters).
+    pub fn add_params_type(&mut self, pointer: String, base_name: &str, fields: Vec<Field>) -> TypeId {
+        let name = self.names.claim(base_name);
+        let id = self.types.len();
+        self.types.push(TypeDef {
+            name,
+            pointer,
+            doc: None,
+            kind: TypeKind::Params(Struct {
+                constructor: (0..fields.len()).filter(|&i| fields[i].required).collect(),
+                fields,
+                additional: Additional::Deny,
+            }),
+            in_request: true,
+            in_response: false,
+            deprecated: false,
+        });
+        id
+    }
+
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::new(pointer, message));
+    }
+
+    /// Follows a `$ref` (and chains of them) to the schema it names.
+    /// Returns `None` (with a warning) for references to other documents.
+    pub fn resolve(&mut self, at: &str, reference: &str) -> Result<Option<(String, &'a Value)>, Diagnostic> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut reference = reference.to_owned();
+        loop {
+            let Some(tokens) = pointer::parse_local_ref(&reference) else {
+                self.warn(
+                    at,
+                    format!(
+                        "reference {reference:?} points outside this document; using an untyped JSON value"
+                    ),
+                );
+                return Ok(None);
+            };
+            let target = pointer::from_tokens(&tokens);
+            if seen.contains(&target) {
+                return Err(Diagnostic::new(at, format!("circular $ref chain through {target}")));
+            }
+            let Some(value) = pointer::get(self.root, &target) else {
+                return Err(Diagnostic::new(at, format!("$ref target {reference:?} does not exist")));
+            };
+            match value.get("$ref").and_then(Value::as_str) {
+                Some(next) if !self.by_pointer.contains_key(&target) && only_ref(value) => {
+                    seen.push(target);
+                    reference = next.to_owned();
+                }
+                _ => return Ok(Some((target, value))),
+            }
+        }
+    }
+
+    /// The Rust type for the schema `v` found at `ptr`; `hint` names it if it needs a declaration.
+    pub fn ty(&mut self, v: &'a Value, ptr: &str, hint: &str, depth: usize) -> Result<TyUse, Diagnostic> {
+        if depth > MAX_DEPTH {
+            return Err(Diagnostic::new(ptr, format!("schema nesting is deeper than {MAX_DEPTH} levels")));
+        }
+        let obj = match v {
+            Value::Object(obj) => obj,
+            Value::Bool(_) => return Ok(TyUse::new(Ty::Any)),
+            _ => {
+                self.warn(ptr, "a schema must be an object; using an untyped JSON value");
+                return Ok(TyUse::new(Ty::Any));
+            }
+        };
+        let nullable = is_nullable(obj);
+        if let Some(reference) = obj.get("$ref") {
+            let Some(reference) = reference.as_str() else {
+                return Err(Diagnostic::new(pointer::push(ptr, "$ref"), "$ref must be a string"));
+            };
+            let Some((target_ptr, target)) = self.resolve(ptr, reference)? else {
+                return Ok(TyUse::new(Ty::Any).nullable(nullable));
+            };
+            let target_nullable = target.as_object().is_some_and(is_nullable);
+            if let Some(&id) = self.by_pointer.get(&target_ptr) {
+                return Ok(TyUse::new(Ty::Named(id)).nullable(nullable || target_nullable));
+            }
+            let hint = naming::type_name(&pointer::last_token(&target_ptr));
+            return Ok(self.ty(target, &target_ptr, &hint, depth + 1)?.nullable(nullable));
+        }
+        match self.shape(obj, ptr) {
+            Shape::Complex => {
+                let id = match self.by_pointer.get(ptr) {
+                    Some(&id) => id,
+                    None => self.allocate(ptr.to_owned(), hint),
+                };
+                Ok(TyUse::new(Ty::Named(id)).nullable(nullable))
+            }
+            Shape::PassThrough(sub, sub_ptr) => {
+                Ok(self.ty(sub, &sub_ptr, hint, depth + 1)?.nullable(nullable))
+            }
+            Shape::Simple => Ok(TyUse::new(self.simple(obj, ptr, hint, depth)?).nullable(nullable)),
+        }
+    }
+
+    fn shape<'v>(&self, obj: &'v Map<String, Value>, ptr: &str) -> Shape<'v> {
+        if has_properties(obj) {
+            return Shape::Complex;
+        }
+        if let Some(parts) = obj.get("allOf").and_then(Value::as_array) {
+            let meaningful: Vec<(usize, &Value)> =
+                parts.iter().enumerate().filter(|(_, p)| !is_annotation_only(p)).collect();
+            match meaningful.as_slice() {
+                [] => {}
+                [(i, part)] => {
+                    return Shape::PassThrough(
+                        part,
+                        pointer::push(&pointer::push(ptr, "allOf"), &i.to_string()),
+                    );
+                }
+                _ => return Shape::Complex,
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(items) = obj.get(key).and_then(Value::as_array) {
+                let non_null: Vec<(usize, &Value)> =
+                    items.iter().enumerate().filter(|(_, s)| !is_null_schema(s)).collect();
+                match non_null.as_slice() {
+                    [] => {}
+                    [(i, only)] => {
+                        return Shape::PassThrough(
+                            only,
+                            pointer::push(&pointer::push(ptr, key), &i.to_string()),
+                        );
+                    }
+                    _ => return Shape::Complex,
+                }
+            }
+        }
+        if string_enum_values(obj).is_some_and(|v| !v.is_empty()) {
+            return Shape::Complex;
+        }
+        if types_of(obj).len() > 1 {
+            return Shape::Complex;
+        }
+        Shape::Simple
+    }
+
+    /// Primitives, arrays and maps.
+    fn simple(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        ptr: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Result<Ty, Diagnostic> {
+        let types = types_of(obj);
+        let ty = match types.first() {
+            Some(t) => t.as_str(),
+            None if obj.contains_key("items") => "array",
+            None if obj.get("additionalProperties").is_some_and(Value::is_object) => "object",
+            None if obj.contains_key("format") => "string",
+            None => return Ok(Ty::Any),
+        };
+        self.simple_of_type(ty, obj, ptr, hint, depth)
+    }
+
+    fn simple_of_type(
+        &mut self,
+        ty: &str,
+        obj: &'a Map<String, Value>,
+        ptr: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Result<Ty, Diagnostic> {
+        let format = obj.get("format").and_then(Value::as_str).unwrap_or("");
+        Ok(match ty {
+            "string" => match format {
+                "date-time" => Ty::DateTime,
+                "date" => Ty::Date,
+                "uuid" => Ty::Uuid,
+                "binary" | "byte" => Ty::Binary,
+                _ if obj.contains_key("contentEncoding") || obj.contains_key("contentMediaType") => {
+                    Ty::Binary
+                }
+                _ => Ty::String,
+            },
+            "integer" => match format {
+                "int8" => Ty::Int(IntKind::I8),
+                "int16" => Ty::Int(IntKind::I16),
+                "int32" => Ty::Int(IntKind::I32),
+                "int128" => Ty::Int(IntKind::I128),
+                "uint8" => Ty::Int(IntKind::U8),
+                "uint16" => Ty::Int(IntKind::U16),
+                "uint32" => Ty::Int(IntKind::U32),
+                "uint64" | "uint" => Ty::Int(IntKind::U64),
+                "uint128" => Ty::Int(IntKind::U128),
+                "unix-time" | "unixtime" | "timestamp" | "unix-timestamp" => Ty::UnixTime,
+                _ => Ty::Int(IntKind::I64),
+            },
+            "number" => Ty::F64,
+            "boolean" => Ty::Bool,
+            "null" => Ty::Any,
+            "array" => {
+                let items_ptr = pointer::push(ptr, "items");
+                match obj.get("items") {
+                    Some(items @ Value::Object(_)) => {
+                        let item_hint = item_name(hint);
+                        Ty::Vec(Box::new(self.element(items, &items_ptr, &item_hint, depth)?))
+                    }
+                    _ => Ty::Vec(Box::new(Ty::Any)),
+                }
+            }
+            "object" => match obj.get("additionalProperties") {
+                Some(add @ Value::Object(m)) if !m.is_empty() => {
+                    let add_ptr = pointer::push(ptr, "additionalProperties");
+                    Ty::Map(Box::new(self.element(add, &add_ptr, &format!("{hint}Value"), depth)?))
+                }
+                _ => Ty::Object,
+            },
+            other => {
+                self.warn(ptr, format!("unknown schema type {other:?}; using an untyped JSON value"));
+                Ty::Any
+            }
+        })
+    }
+
+    /// The type of an array item or map value; a nullable element (`[1, null]`) is an `Option`.
+    fn element(&mut self, v: &'a Value, ptr: &str, hint: &str, depth: usize) -> Result<Ty, Diagnostic> {
+        let u = self.ty(v, ptr, hint, depth + 1)?;
+        Ok(if u.nullable && u.ty != Ty::Any { Ty::Nullable(Box::new(u.ty)) } else { u.ty })
+    }
+
+    /// Builds every type in the queue (which building may grow).
+    pub fn drain(&mut self) -> Result<(), Diagnostic> {
+        while let Some(id) = self.queue.pop_front() {
+            self.build(id)?;
+        }
+        Ok(())
+    }
+
+    fn build(&mut self, id: TypeId) -> Result<(), Diagnostic> {
+        let ptr = self.types[id].pointer.clone();
+        let name = self.types[id].name.clone();
+        let Some(v) = pointer::get(self.root, &ptr) else {
+            return Err(Diagnostic::new(&ptr, "schema disappeared while building"));
+        };
+        let kind = match v.as_object() {
+            Some(obj) => {
+                self.types[id].doc = with_enum_values(doc_of(obj), obj);
+                self.types[id].deprecated = obj.get("deprecated").and_then(Value::as_bool) == Some(true);
+                if obj.contains_key("$ref") {
+                    TypeKind::Alias(self.ty(v, &ptr, &name, 0)?.ty)
+                } else {
+                    match self.shape(obj, &ptr) {
+                        Shape::Complex => self.build_complex(obj, &ptr, &name)?,
+                        Shape::PassThrough(..) | Shape::Simple => {
+                            TypeKind::Alias(self.ty(v, &ptr, &name, 0)?.ty)
+                        }
+                    }
+                }
+            }
+            None => TypeKind::Alias(Ty::Any),
+        };
+        self.types[id].kind = kind;
+        Ok(())
+    }
+
+    fn build_complex(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        ptr: &str,
+        name: &str,
+    ) -> Result<TypeKind, Diagnostic> {
+        if has_properties(obj) || obj.get("allOf").and_then(Value::as_array).is_some_and(|a| a.len() > 1) {
+            return Ok(TypeKind::Struct(self.build_struct(obj, ptr, name)?));
+        }
+        if obj.get("oneOf").or_else(|| obj.get("anyOf")).and_then(Value::as_array).is_some() {
+            return Ok(TypeKind::Union(self.build_union(obj, ptr, name)?));
+        }
+        if let Some(values) = string_enum_values(obj) {
+            return Ok(TypeKind::Enum(build_enum(values)));
+        }
+        // Several JSON types (`type: [string, integer]`).
+        let mut names = Namespace::new();
+        let mut variants = Vec::new();
+        for t in types_of(obj) {
+            let ty = self.simple_of_type(&t, obj, ptr, &format!("{name}{}", naming::type_name(&t)), 0)?;
+            let vname = names.claim(&variant_label(&ty, &self.types));
+            variants.push(UnionVariant { name: vname, ty, boxed: false, tags: Vec::new() });
+        }
+        Ok(TypeKind::Union(Union { variants, tag: None, fallback: String::new() }))
+    }
+
+    fn build_struct(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        ptr: &str,
+        name: &str,
+    ) -> Result<Struct, Diagnostic> {
+        let mut parts = ObjectParts::default();
+        let mut seen = vec![ptr.to_owned()];
+        self.collect_object(obj, ptr, &mut parts, &mut seen, 0)?;
+        let mut fields = Vec::with_capacity(parts.props.len());
+        let mut field_names = Namespace::new();
+        let mut setter_names = Namespace::new();
+        for reserved in ["new", "builder"] {
+            setter_names.reserve(reserved);
+        }
+        for (json_name, (prop_ptr, prop)) in &parts.props {
+            let hint = format!("{name}{}", naming::type_name(json_name));
+            let u = self.ty(prop, prop_ptr, &hint, 1)?;
+            let prop_obj = prop.as_object();
+            let flag = |k: &str| prop_obj.and_then(|o| o.get(k)).and_then(Value::as_bool) == Some(true);
+            let rust_name = field_names.claim(&naming::field_name(json_name));
+            let setter = setter_names.claim(&naming::method_name(json_name));
+            fields.push(Field {
+                json_name: json_name.clone(),
+                rust_name,
+                setter,
+                ty: u.ty,
+                required: parts.required.contains(json_name),
+                nullable: u.nullable,
+                read_only: flag("readOnly"),
+                write_only: flag("writeOnly"),
+                doc: prop_obj.and_then(doc_of),
+                deprecated: flag("deprecated"),
+                default: prop_obj.and_then(|o| o.get("default")).map(|d| d.to_string()),
+                boxed: false,
+                location: ParamLocation::Body,
+            });
+        }
+        let additional = match parts.additional {
+            Some((_, Value::Bool(false))) => Additional::Deny,
+            Some((add_ptr, add @ Value::Object(m))) if !m.is_empty() => {
+                let ty = self.element(add, &add_ptr, &format!("{name}Value"), 0)?;
+                Additional::Typed { field: field_names.claim("extra"), ty }
+            }
+            _ if self.keep_unknown_fields => Additional::Keep { field: field_names.claim("extra") },
+            _ => Additional::Deny,
+        };
+        let constructor = parts
+            .required
+            .iter()
+            .filter_map(|name| fields.iter().position(|f| &f.json_name == name))
+            .collect();
+        Ok(Struct { fields, additional, constructor })
+    }
+
+    /// Merges `properties`, `required` and `additionalProperties` of a schema and all its
+    /// `allOf` parts (following `$ref`s). Later parts override earlier ones.
+    fn collect_object(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        ptr: &str,
+        parts: &mut ObjectParts<'a>,
+        seen: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), Diagnostic> {
+        if depth > MAX_DEPTH {
+            return Err(Diagnostic::new(ptr, format!("allOf nesting is deeper than {MAX_DEPTH} levels")));
+        }
+        if let Some(reference) = obj.get("$ref").and_then(Value::as_str)
+            && let Some((target_ptr, target)) = self.resolve(ptr, reference)?
+            && !seen.contains(&target_ptr)
+            && let Some(target_obj) = target.as_object()
+        {
+            seen.push(target_ptr.clone());
+            self.collect_object(target_obj, &target_ptr, parts, seen, depth + 1)?;
+            seen.pop();
+        }
+        if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
+            let all_ptr = pointer::push(ptr, "allOf");
+            for (i, part) in all.iter().enumerate() {
+                if let Some(part_obj) = part.as_object() {
+                    self.collect_object(
+                        part_obj,
+                        &pointer::push(&all_ptr, &i.to_string()),
+                        parts,
+                        seen,
+                        depth + 1,
+                    )?;
+                }
+            }
+        }
+        if depth > 0 && (obj.contains_key("oneOf") || obj.contains_key("anyOf")) && !has_properties(obj) {
+            self.warn(
+                ptr,
+                "oneOf/anyOf inside allOf cannot be merged into a struct; its properties are not generated",
+            );
+        }
+        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+            let props_ptr = pointer::push(ptr, "properties");
+            for (name, schema) in props {
+                parts.props.insert(name.clone(), (pointer::push(&props_ptr, name), schema));
+            }
+        }
+        if let Some(required) = obj.get("required").and_then(Value::as_array) {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !parts.required.iter().any(|r| r == name) {
+                    parts.required.push(name.to_owned());
+                }
+            }
+        }
+        if let Some(add) = obj.get("additionalProperties") {
+            parts.additional = Some((pointer::push(ptr, "additionalProperties"), add));
+        }
+        Ok(())
+    }
+
+    fn build_union(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        ptr: &str,
+        name: &str,
+    ) -> Result<Union, Diagnostic> {
+        let key = if obj.contains_key("oneOf") { "oneOf" } else { "anyOf" };
+        let items = obj.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+        let list_ptr = pointer::push(ptr, key);
+        let mut names = Namespace::new();
+        let mut variants: Vec<(UnionVariant, Option<String>)> = Vec::new();
+        for (i, sub) in items.iter().enumerate() {
+            if is_null_schema(sub) {
+                continue;
+            }
+            let sub_ptr = pointer::push(&list_ptr, &i.to_string());
+            let ref_target = match sub.get("$ref").and_then(Value::as_str) {
+                Some(r) => self.resolve(&sub_ptr, r)?.map(|(p, _)| p),
+                None => None,
+            };
+            let base = ref_target
+                .as_deref()
+                .map(|p| naming::type_name(&pointer::last_token(p)))
+                .or_else(|| sub.get("title").and_then(Value::as_str).map(naming::type_name));
+            let hint = format!("{name}{}", base.clone().unwrap_or_else(|| format!("Variant{}", i + 1)));
+            let u = self.ty(sub, &sub_ptr, &hint, 1)?;
+            let ty = u.ty;
+            if variants.iter().any(|(v, _)| v.ty == ty) {
+                continue;
+            }
+            let label = base.unwrap_or_else(|| match &ty {
+                // An inline schema declared just for this union: name the variant by its kind.
+                Ty::Named(id) if self.types[*id].pointer == sub_ptr => "Object".to_owned(),
+                _ => variant_label(&ty, &self.types),
+            });
+            variants.push((UnionVariant { name: label, ty, boxed: false, tags: Vec::new() }, ref_target));
+        }
+        // `Event::PaymentCaptured` reads better than `Event::PaymentCapturedEvent`.
+        let strip = |label: &str| label.strip_suffix(name).filter(|rest| !rest.is_empty()).map(str::to_owned);
+        if variants.len() > 1 && variants.iter().all(|(v, _)| strip(&v.name).is_some()) {
+            for (v, _) in &mut variants {
+                v.name = strip(&v.name).unwrap_or_default();
+            }
+        }
+        // Untagged deserialization tries variants in order: catch-alls go last.
+        variants.sort_by_key(|(v, _)| matches!(v.ty, Ty::Any | Ty::Object));
+        for (v, _) in &mut variants {
+            v.name = names.claim(&v.name);
+        }
+        let tag = obj
+            .get("discriminator")
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let mut tagged = tag.is_some();
+        if let Some(tag_name) = &tag {
+            let mapping = obj.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object);
+            for (variant, target) in &mut variants {
+                let Some(target) = target else {
+                    tagged = false;
+                    break;
+                };
+                let mut tags: Vec<String> = Vec::new();
+                for (value, r) in mapping.into_iter().flatten() {
+                    let r = r.as_str().unwrap_or_default();
+                    let resolved = if r.starts_with('#') {
+                        pointer::parse_local_ref(r).map(|t| pointer::from_tokens(&t))
+                    } else {
+                        // A bare schema name.
+                        Some(pointer::push(&pointer::push(&pointer::push("#", "components"), "schemas"), r))
+                    };
+                    if resolved.as_deref() == Some(target.as_str()) {
+                        tags.push(value.clone());
+                    }
+                }
+                if tags.is_empty() {
+                    tags = tag_values_of(self.root, target, tag_name)
+                        .unwrap_or_else(|| vec![pointer::last_token(target)]);
+                }
+                variant.tags = tags;
+            }
+        }
+        let fallback = if tagged { names.claim("Unknown") } else { String::new() };
+        Ok(Union {
+            variants: variants.into_iter().map(|(v, _)| v).collect(),
+            tag: if tagged { tag } else { None },
+            fallback,
+        })
+    }
+}
+
+#[derive(Default)]
+struct ObjectParts<'a> {
+    props: BTreeMap<String, (String, &'a Value)>,
+    /// In the order first listed.
+    required: Vec<String>,
+    additional: Option<(String, &'a Value)>,
+}
+
+fn build_enum(values: Vec<String>) -> StringEnum {
+    let mut names = Namespace::new();
+    let mut variants = Vec::new();
+    let mut seen = BTreeSet::new();
+    for value in values {
+        if seen.insert(value.clone()) {
+            variants.push(EnumVariant { name: names.claim(&naming::variant_name(&value)), value });
+        }
+    }
+    let fallback = ["Unknown", "Other", "UnknownValue"]
+        .into_iter()
+        .find(|n| !names.contains(n))
+        .map(str::to_owned)
+        .unwrap_or_else(|| names.claim("Unknown"));
+    StringEnum { variants, fallback }
+}
+
+/// A variant name derived from its type (`String`, `Integer`, the type's name…).
+fn variant_label(ty: &Ty, types: &[TypeDef]) -> String {
+    match ty {
+        Ty::Bool => "Boolean".into(),
+        Ty::Int(_) | Ty::UnixTime => "Integer".into(),
+        Ty::F64 => "Number".into(),
+        Ty::String | Ty::Binary => "String".into(),
+        Ty::DateTime => "DateTime".into(),
+        Ty::Date => "Date".into(),
+        Ty::Uuid => "Uuid".into(),
+        Ty::Any => "Value".into(),
+        Ty::Object | Ty::Map(_) => "Object".into(),
+        Ty::Vec(inner) => format!("{}List", variant_label(inner, types)),
+        Ty::Nullable(inner) => variant_label(inner, types),
+        Ty::Named(id) => types[*id].name.clone(),
+    }
+}
+
+fn item_name(hint: &str) -> String {
+    let single = naming::singular(hint);
+    if single == hint { format!("{hint}Item") } else { single }
+}
+
+/// The discriminator values a variant declares itself (`type: {enum: [card]}`).
+fn tag_values_of(root: &Value, target: &str, tag: &str) -> Option<Vec<String>> {
+    let schema = pointer::get(root, target)?;
+    let prop = schema.get("properties")?.get(tag)?;
+    let values = string_enum_values(prop.as_object()?)?;
+    (!values.is_empty()).then_some(values)
+}
+
+/// Appends the allowed values of a non-string enum (which maps to a plain primitive) to a doc.
+fn with_enum_values(doc: Option<String>, obj: &Map<String, Value>) -> Option<String> {
+    let Some(Value::Array(values)) = obj.get("enum") else { return doc };
+    if values.is_empty() || string_enum_values(obj).is_some() {
+        return doc;
+    }
+    let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    let note = format!("Allowed values: {}.", list.join(", "));
+    Some(match doc {
+        Some(d) => format!("{d}\n\n{note}"),
+        None => note,
+    })
+}
+
+pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
+    let text = obj
+        .get("description")
+        .and_then(Value::as_str)
+        .or_else(|| obj.get("title").and_then(Value::as_str))?;
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn has_properties(obj: &Map<String, Value>) -> bool {
+    obj.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+}
+
+fn only_ref(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| {
+        o.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+    })
+}
+
+fn is_annotation_only(v: &Value) -> bool {
+    match v {
+        Value::Object(o) => o.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")),
+        Value::Bool(true) => true,
+        _ => false,
+    }
+}
+
+/// The JSON types a schema names (`type: x` or 3.1 `type: [x, "null"]`), without `null`.
+fn types_of(obj: &Map<String, Value>) -> Vec<String> {
+    match obj.get("type") {
+        Some(Value::String(t)) if t != "null" => vec![t.clone()],
+        Some(Value::Array(ts)) => {
+            let mut out: Vec<String> =
+                ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(str::to_owned).collect();
+            out.dedup();
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A schema that only admits `null`.
+fn is_null_schema(v: &Value) -> bool {
+    let Some(obj) = v.as_object() else { return false };
+    match obj.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(ts)) => !ts.is_empty() && ts.iter().all(|t| t == "null"),
+        _ => {
+            matches!(obj.get("enum"), Some(Value::Array(vals)) if vals.len() == 1 && vals[0].is_null())
+                || matches!(obj.get("const"), Some(Value::Null))
+        }
+    }
+}
+
+/// Whether `null` is an allowed value (3.0 `nullable`, 3.1 type arrays, `null` in enums and
+/// unions).
+pub fn is_nullable(obj: &Map<String, Value>) -> bool {
+    if obj.get("nullable").and_then(Value::as_bool) == Some(true) {
+        return true;
+    }
+    if let Some(Value::Array(ts)) = obj.get("type")
+        && ts.iter().any(|t| t == "null")
+    {
+        return true;
+    }
+    if obj.get("type").and_then(Value::as_str) == Some("null") {
+        return true;
+    }
+    if let Some(Value::Array(vals)) = obj.get("enum")
+        && vals.iter().any(Value::is_null)
+    {
+        return true;
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(items)) = obj.get(key)
+            && items.iter().any(is_null_schema)
+        {
+            return true;
+        }
+    }
+    if let Some(Value::Array(parts)) = obj.get("allOf")
+        && parts
+            .iter()
+            .any(|p| is_annotation_only(p) && p.get("nullable").and_then(Value::as_bool) == Some(true))
+    {
+        return true;
+    }
+    false
+}
+
+/// The values of a string enum (`enum` or 3.1 `const`), without `null`; `None` if the schema is
+/// not one or has non-string values.
+fn string_enum_values(obj: &Map<String, Value>) -> Option<Vec<String>> {
+    let values: Vec<&Value> = match (obj.get("enum"), obj.get("const")) {
+        (Some(Value::Array(vals)), _) => vals.iter().filter(|v| !v.is_null()).collect(),
+        (_, Some(c)) if !c.is_null() => vec![c],
+        _ => return None,
+    };
+    let declared = types_of(obj);
+    if !declared.is_empty() && declared != ["string"] {
+        return None;
+    }
+    values.iter().map(|v| v.as_str().map(str::to_owned)).collect()
+}
+
+/// Calls `f` for every named type a type mentions, at any depth.
+pub fn each_named(ty: &Ty, f: &mut impl FnMut(TypeId)) {
+    match ty {
+        Ty::Named(id) => f(*id),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => each_named(inner, f),
+        _ => {}
+    }
+}
+
+/// Post-processing once every type is built: aliases that would expand forever become
+/// newtypes, and fields/variants on a cycle of by-value containment get boxed.
+pub fn break_cycles(types: &mut [TypeDef]) {
+    // Type aliases are expanded eagerly by rustc, so any cycle among aliases is an error.
+    let alias_edges: Vec<Vec<TypeId>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Alias(ty) => {
+                let mut out = Vec::new();
+                each_named(ty, &mut |id| {
+                    if matches!(types[id].kind, TypeKind::Alias(_)) {
+                        out.push(id);
+                    }
+                });
+                out
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let scc = strongly_connected(&alias_edges);
+    for id in 0..types.len() {
+        let cyclic = alias_edges[id].contains(&id) || scc.iter().filter(|&&c| c == scc[id]).count() > 1;
+        if cyclic && let TypeKind::Alias(ty) = &types[id].kind {
+            types[id].kind = TypeKind::Newtype(ty.clone());
+        }
+    }
+    // By-value containment: a struct field or union variant of a named type (not behind a Vec
+    // or map), or an alias/newtype of one.
+    let direct = |ty: &Ty| match ty {
+        Ty::Named(id) => Some(*id),
+        _ => None,
+    };
+    let edges: Vec<Vec<TypeId>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct(s) | TypeKind::Params(s) => {
+                s.fields.iter().filter_map(|f| direct(&f.ty)).collect()
+            }
+            TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct(ty).into_iter().collect(),
+            TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
+        })
+        .collect();
+    let scc = strongly_connected(&edges);
+    for id in 0..types.len() {
+        let same = |target: Option<TypeId>| target.is_some_and(|t| scc[t] == scc[id]);
+        match &mut types[id].kind {
+            TypeKind::Struct(s) | TypeKind::Params(s) => {
+                for f in &mut s.fields {
+                    f.boxed = same(direct(&f.ty));
+                }
+            }
+            TypeKind::Union(u) => {
+                for v in &mut u.variants {
+                    v.boxed = same(direct(&v.ty));
+                }
+            }
+            TypeKind::Newtype(ty) if same(direct(ty)) => {
+                // A newtype of itself cannot be represented; it can only be a JSON value.
+                *ty = Ty::Any;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Tarjan's algorithm, iteratively (specs can have thousands of types); returns the component
+/// index of every node.
+fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut comp = vec![usize::MAX; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut next_index = 0;
+    let mut next_comp = 0;
+    for start in 0..n {
+        if index[start] != usize::MAX {
+            continue;
+        }
+        let mut call: Vec<(usize, usize)> = vec![(start, 0)];
+        index[start] = next_index;
+        low[start] = next_index;
+        next_index += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(&mut (v, ref mut i)) = call.last_mut() {
+            if let Some(&w) = edges[v].get(*i) {
+                *i += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(parent, _)) = call.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp[w] = next_comp;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    next_comp += 1;
+                }
+            }
+        }
+    }
+    comp
+}
+
+/// Marks every type reachable from `roots` (through any field, variant, item or value).
+pub fn mark_reachable(types: &mut [TypeDef], roots: &[Ty], request: bool) {
+    let mut stack: Vec<TypeId> = Vec::new();
+    for ty in roots {
+        each_named(ty, &mut |id| stack.push(id));
+    }
+    while let Some(id) = stack.pop() {
+        let t = &mut types[id];
+        let flag = if request { &mut t.in_request } else { &mut t.in_response };
+        if *flag {
+            continue;
+        }
+        *flag = true;
+        let mut next = Vec::new();
+        match &t.kind {
+            TypeKind::Struct(s) | TypeKind::Params(s) => {
+                for f in &s.fields {
+                    each_named(&f.ty, &mut |i| next.push(i));
+                }
+                if let Additional::Typed { ty, .. } = &s.additional {
+                    each_named(ty, &mut |i| next.push(i));
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| each_named(&v.ty, &mut |i| next.push(i))),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => each_named(ty, &mut |i| next.push(i)),
+            TypeKind::Enum(_) | TypeKind::Pending => {}
+        }
+        stack.extend(next);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tarjan_finds_cycles() {
+        // 0 -> 1 -> 2 -> 0, 3 -> 3, 4 alone
+        let edges = vec![vec![1], vec![2], vec![0], vec![3], vec![]];
+        let c = strongly_connected(&edges);
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[1], c[2]);
+        assert_ne!(c[0], c[3]);
+        assert_ne!(c[3], c[4]);
+    }
+
+    #[test]
+    fn tarjan_handles_long_chains_without_recursion() {
+        let n = 100_000;
+        let edges: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] }).collect();
+        let c = strongly_connected(&edges);
+        assert!(c.iter().all(|&x| x == c[0]));
+    }
+
+    #[test]
+    fn enum_names_collide_deterministically() {
+        let e = build_enum(vec![
+            "a-b".into(),
+            "a_b".into(),
+            "+1".into(),
+            "-1".into(),
+            "a-b".into(),
+            "unknown".into(),
+        ]);
+        let names: Vec<_> = e.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["AB", "AB2", "Plus1", "Minus1", "Unknown"]);
+        assert_eq!(e.fallback, "Other");
+    }
+}

@@ -1,0 +1,30 @@
+//! Walks every customer, page by page (pages of 100 are fetched only as the loop needs them).
+//!
+//! ```sh
+//! ATLAS_API_KEY=sk_test_… cargo run -p atlaspay --example list_customers
+//! ```
+
+use atlaspay::types::ListCustomersParams;
+use futures_util::TryStreamExt;
+
+#[tokio::main]
+async fn main() -> Result<(), atlaspay::Error> {
+    let key = std::env::var("ATLAS_API_KEY").unwrap_or_default();
+    let mut builder = atlaspay::Client::builder().secret_key(key);
+    if let Ok(url) = std::env::var("ATLAS_BASE_URL") {
+        builder = builder.base_url(url);
+    }
+    let atlas = builder.build()?;
+
+    let mut customers = atlas.customers().list(ListCustomersParams::new().limit(100)).into_stream();
+    let mut count = 0usize;
+    while let Some(customer) = customers.try_next().await? {
+        count += 1;
+        println!("{} {}", customer.id, customer.email.as_deref().unwrap_or("-"));
+        if count >= 1_000 {
+            break; // a bounded demo
+        }
+    }
+    println!("{count} customers");
+    Ok(())
+}

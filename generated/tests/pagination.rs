@@ -1,0 +1,176 @@
+//! Offset pagination: first page, lazy streams, stopping rules.
+
+mod common;
+
+use std::time::Duration;
+
+use atlaspay::runtime::{Client, Error, Page, Pagination, RequestSpec};
+use common::*;
+use futures_util::StreamExt;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[derive(Deserialize, Debug)]
+struct CustomerList {
+    data: Vec<Customer>,
+    has_more: bool,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct Customer {
+    id: String,
+}
+
+impl Page for CustomerList {
+    type Item = Customer;
+    fn into_items(self) -> Vec<Customer> {
+        self.data
+    }
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+}
+
+const OFFSET: Pagination = Pagination::Offset { limit: "limit", offset: "offset" };
+
+fn page(ids: &[&str], has_more: bool) -> ResponseTemplate {
+    let data: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"object": "list", "data": data, "has_more": has_more, "total_count": 5}))
+}
+
+fn list(
+    client: &Client,
+    limit: Option<u64>,
+    offset: Option<u64>,
+) -> atlaspay::runtime::ListRequest<CustomerList> {
+    let mut spec: RequestSpec = spec(Method::GET, "/customers");
+    spec.query("limit", &limit);
+    spec.query("offset", &offset);
+    client.list::<CustomerList>(spec, OFFSET)
+}
+
+fn ids(items: &[Customer]) -> Vec<&str> {
+    items.iter().map(|c| c.id.as_str()).collect()
+}
+
+async fn mount_page(server: &MockServer, offset: Option<&str>, response: ResponseTemplate, expect: u64) {
+    let mock = Mock::given(method("GET")).and(path("/v1/customers")).and(query_param("limit", "2"));
+    let mock = match offset {
+        Some(offset) => mock.and(query_param("offset", offset)),
+        None => mock.and(query_param_is_missing("offset")),
+    };
+    mock.respond_with(response).expect(expect).mount(server).await;
+}
+
+#[tokio::test]
+async fn three_pages_with_exact_limit_and_offset() {
+    let server = MockServer::start().await;
+    mount_page(&server, None, page(&["c1", "c2"], true), 1).await;
+    mount_page(&server, Some("2"), page(&["c3", "c4"], true), 1).await;
+    mount_page(&server, Some("4"), page(&["c5"], false), 1).await;
+    let items: Vec<Customer> =
+        list(&client(&server), Some(2), None).into_stream().map(Result::unwrap).collect().await;
+    assert_eq!(ids(&items), ["c1", "c2", "c3", "c4", "c5"]);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(queries, ["limit=2", "limit=2&offset=2", "limit=2&offset=4"]);
+}
+
+#[tokio::test]
+async fn collect_all_starts_at_the_callers_offset() {
+    let server = MockServer::start().await;
+    mount_page(&server, Some("10"), page(&["c11", "c12"], true), 1).await;
+    mount_page(&server, Some("12"), page(&["c13"], false), 1).await;
+    let items = list(&client(&server), Some(2), Some(10)).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["c11", "c12", "c13"]);
+}
+
+#[tokio::test]
+async fn empty_list_yields_nothing() {
+    let server = MockServer::start().await;
+    // Even a (buggy) has_more=true on an empty page ends the stream.
+    mount_page(&server, None, page(&[], true), 1).await;
+    let mut stream = list(&client(&server), Some(2), None).into_stream();
+    assert!(stream.next().await.is_none());
+    assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
+async fn pages_are_fetched_lazily_and_a_dropped_stream_fetches_no_more() {
+    let server = MockServer::start().await;
+    mount_page(&server, None, page(&["c1", "c2"], true), 1).await;
+    mount_page(&server, Some("2"), page(&["c3"], false), 0).await;
+    let mut stream = list(&client(&server), Some(2), None).into_stream();
+    assert_eq!(stream.next().await.unwrap().unwrap().id, "c1");
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn errors_end_the_stream() {
+    let server = MockServer::start().await;
+    mount_page(&server, None, page(&["c1", "c2"], true), 1).await;
+    mount_page(
+        &server,
+        Some("2"),
+        ResponseTemplate::new(400)
+            .set_body_json(json!({"error": {"code": "invalid_offset", "message": "bad offset"}})),
+        1,
+    )
+    .await;
+    let results: Vec<Result<Customer, Error>> =
+        list(&client(&server), Some(2), None).into_stream().collect().await;
+    assert_eq!(results.len(), 3);
+    assert!(results[0].is_ok() && results[1].is_ok());
+    let err = results[2].as_ref().unwrap_err();
+    assert_eq!(err.api_error().unwrap().code(), Some("invalid_offset"));
+}
+
+#[tokio::test]
+async fn first_page_and_page_metadata() {
+    let server = MockServer::start().await;
+    mount_page(&server, None, page(&["c1", "c2"], true).insert_header("X-Request-Id", "req_page"), 2).await;
+    let client = client(&server);
+    let first = list(&client, Some(2), None).await.unwrap();
+    assert_eq!(ids(&first.data), ["c1", "c2"]);
+    assert!(first.has_more);
+    let response = list(&client, Some(2), None)
+        .timeout(Duration::from_secs(2))
+        .max_retries(0)
+        .header("X-Debug", "1")
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(response.request_id.as_deref(), Some("req_page"));
+    assert_eq!(response.body.data.len(), 2);
+}
+
+#[tokio::test]
+async fn max_pages_and_page_size() {
+    let server = MockServer::start().await;
+    mount_page(&server, None, page(&["c1", "c2"], true), 1).await;
+    mount_page(&server, Some("2"), page(&["c3", "c4"], true), 0).await;
+    let items = list(&client(&server), None, None).page_size(2).max_pages(1).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["c1", "c2"]);
+}
+
+#[tokio::test]
+async fn invalid_caller_offset_is_an_error_not_a_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(page(&[], false)).expect(0).mount(&server).await;
+    let mut spec = spec(Method::GET, "/customers");
+    spec.query("offset", &"ten");
+    let results: Vec<_> = client(&server).list::<CustomerList>(spec, OFFSET).into_stream().collect().await;
+    assert_eq!(results.len(), 1);
+    assert!(matches!(results[0], Err(Error::InvalidRequest { .. })));
+}

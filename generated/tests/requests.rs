@@ -1,0 +1,319 @@
+//! What goes on the wire: credentials, headers, query strings, bodies, and
+//! what comes back in `Response`.
+
+mod common;
+
+use atlaspay::runtime::{
+    ClientBuilder, RateLimit, RequestSpec, SecurityScheme, decode_bytes, decode_empty, decode_json,
+    decode_text,
+};
+use common::*;
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::{Value, json};
+use wiremock::matchers::{body_string, header, header_exists, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"ok": true}))
+}
+
+#[tokio::test]
+async fn default_headers_bearer_and_json_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customers"))
+        .and(header("authorization", "Bearer sk_test_SECRET123"))
+        .and(header("user-agent", "atlaspay-tests/0.0.0"))
+        .and(header("accept", "application/json"))
+        .and(header("content-type", "application/json"))
+        .and(header_exists("idempotency-key"))
+        .and(body_string(r#"{"email":"jane@example.com","metadata":{"a":"1"}}"#))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut spec = spec(Method::POST, "/customers");
+    spec.json_body(&json!({"email": "jane@example.com", "metadata": {"a": "1"}}));
+    let _: Value = client(&server).request(spec, decode_json).await.unwrap();
+}
+
+#[tokio::test]
+async fn query_and_header_parameters_are_encoded() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ok()).expect(1).mount(&server).await;
+    #[derive(Serialize)]
+    struct Created {
+        gte: i64,
+        lt: Option<i64>,
+    }
+    let mut spec = spec(Method::GET, "/customers");
+    spec.query("limit", &10);
+    spec.query("email", &"a+b@example.com");
+    spec.query("starting_after", &None::<String>);
+    spec.query("expand", &["data.customer", "data.invoice"]);
+    spec.query("created", &Created { gte: 1, lt: None });
+    spec.query("live", &true);
+    spec.header("X-Trace", &["a", "b"]);
+    spec.header("X-Absent", &None::<u8>);
+    let _: Value = client(&server).request(spec, decode_json).header("X-Extra", "yes").await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        request.url.query(),
+        Some(
+            "limit=10&email=a%2Bb%40example.com&expand=data.customer&expand=data.invoice&created%5Bgte%5D=1&live=true"
+        )
+    );
+    assert_eq!(request.headers["x-trace"], "a,b");
+    assert_eq!(request.headers["x-extra"], "yes");
+    assert!(request.headers.get("x-absent").is_none());
+    assert!(request.headers.get("content-type").is_none());
+}
+
+#[tokio::test]
+async fn form_bodies_use_stripe_style_nesting() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string(
+            "amount=4990&line_items%5B0%5D%5Bprice%5D=price_1&line_items%5B0%5D%5Bquantity%5D=1&metadata%5Border%5D=A%201",
+        ))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut spec = spec(Method::POST, "/checkout-sessions");
+    spec.form_body(&json!({
+        "amount": 4990,
+        "customer": null,
+        "line_items": [{"price": "price_1", "quantity": 1}],
+        "metadata": {"order": "A 1"}
+    }));
+    let _: Value = client(&server).request(spec, decode_json).await.unwrap();
+}
+
+#[tokio::test]
+async fn raw_and_text_bodies_and_decoders() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/upload"))
+        .and(header("content-type", "application/octet-stream"))
+        .and(body_string("\u{1}\u{2}"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![0xde, 0xad]))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/text"))
+        .and(header("content-type", "text/plain"))
+        .and(header("accept", "text/plain"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("héllo"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/binary-as-text"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![0x66, 0xff]))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/empty")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+    let client = client(&server);
+    let mut upload = spec(Method::PUT, "/upload");
+    upload.bytes_body("application/octet-stream", bytes::Bytes::from_static(b"\x01\x02"));
+    let body = client.request(upload, decode_bytes).await.unwrap();
+    assert_eq!(&body[..], &[0xde, 0xad]);
+    let mut text = spec(Method::PUT, "/text");
+    text.text_body("text/plain", "hi".to_owned());
+    text.header("Accept", &"text/plain");
+    assert_eq!(client.request(text, decode_text).await.unwrap(), "héllo");
+    let err = client.request(spec(Method::GET, "/binary-as-text"), decode_text).await.unwrap_err();
+    assert!(err.decode_error().is_some(), "{err:?}");
+    client.request(spec(Method::DELETE, "/empty"), decode_empty).await.unwrap();
+}
+
+#[tokio::test]
+async fn response_metadata() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("X-Request-Id", "req_meta")
+                .insert_header("X-RateLimit-Limit", "1000")
+                .insert_header("X-RateLimit-Remaining", "998")
+                .insert_header("X-RateLimit-Reset", "1700000060")
+                .set_body_json(json!({"id": "cus_1"})),
+        )
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .request(spec(Method::POST, "/customers"), decode_json::<Value>)
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(response.status.as_u16(), 201);
+    assert_eq!(response.request_id.as_deref(), Some("req_meta"));
+    assert_eq!(
+        response.rate_limit,
+        RateLimit { limit: Some(1000), remaining: Some(998), reset: Some(1_700_000_060) }
+    );
+    assert_eq!(response.rate_limit.reset_at().unwrap().timestamp(), 1_700_000_060);
+    assert_eq!(response.into_body()["id"], "cus_1");
+}
+
+#[tokio::test]
+async fn other_credential_kinds() {
+    let server = MockServer::start().await;
+    // base64("user:pass") = dXNlcjpwYXNz; base64("sk_test_SECRET123:") for key-as-username.
+    Mock::given(path("/v1/basic"))
+        .and(header("authorization", "Basic dXNlcjpwYXNz"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/basic-key"))
+        .and(header("authorization", "Basic c2tfdGVzdF9TRUNSRVQxMjM6"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/header"))
+        .and(header("x-api-key", "k_header"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/query"))
+        .and(query_param("api_key", "k query"))
+        .and(query_param("limit", "3"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/cookie"))
+        .and(header("cookie", "session=k_cookie"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    static BASIC_ONLY: &[&[&SecurityScheme]] = &[&[&BASIC]];
+    static HEADER_ONLY: &[&[&SecurityScheme]] = &[&[&HEADER_KEY]];
+    static QUERY_ONLY: &[&[&SecurityScheme]] = &[&[&QUERY_KEY]];
+    static COOKIE_ONLY: &[&[&SecurityScheme]] = &[&[&COOKIE_KEY]];
+    let client = ClientBuilder::new(&DEFAULTS)
+        .base_url(format!("{}/v1", server.uri()))
+        .basic_auth(&BASIC, "user", "pass")
+        .credential(&HEADER_KEY, "k_header")
+        .credential(&QUERY_KEY, "k query")
+        .credential(&COOKIE_KEY, "k_cookie")
+        .build()
+        .unwrap();
+    let call = |path: &str, security: &'static [&'static [&'static SecurityScheme]]| {
+        RequestSpec::new(Method::GET, path.to_owned(), security)
+    };
+    let _: Value = client.request(call("/basic", BASIC_ONLY), decode_json).await.unwrap();
+    let _: Value = client
+        .with_credential(&BASIC, SECRET_KEY)
+        .request(call("/basic-key", BASIC_ONLY), decode_json)
+        .await
+        .unwrap();
+    let _: Value = client.request(call("/header", HEADER_ONLY), decode_json).await.unwrap();
+    let mut query = call("/query", QUERY_ONLY);
+    query.query("limit", &3);
+    let _: Value = client.request(query, decode_json).await.unwrap();
+    let _: Value = client.request(call("/cookie", COOKIE_ONLY), decode_json).await.unwrap();
+    // Only the chosen scheme's credential is sent.
+    for request in server.received_requests().await.unwrap() {
+        let sent_key = request.headers.get("x-api-key").is_some();
+        assert_eq!(sent_key, request.url.path() == "/v1/header");
+    }
+}
+
+#[tokio::test]
+async fn security_alternatives_and_public_operations() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/confirm"))
+        .and(header("authorization", "Bearer cs_test_SECRET456"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/health")).respond_with(ok()).expect(2).mount(&server).await;
+    // Secret key first, client secret as the alternative; only the latter is set.
+    static KEY_OR_CLIENT_SECRET: &[&[&SecurityScheme]] = &[&[&BEARER], &[&CLIENT_SECRET_AUTH]];
+    static OPTIONAL_AUTH: &[&[&SecurityScheme]] = &[&[&HEADER_KEY], &[]];
+    let anonymous = ClientBuilder::new(&DEFAULTS).base_url(format!("{}/v1", server.uri())).build().unwrap();
+    let browser = anonymous.with_credential(&CLIENT_SECRET_AUTH, CLIENT_SECRET);
+    assert!(browser.has_credential(&CLIENT_SECRET_AUTH) && !anonymous.has_credential(&CLIENT_SECRET_AUTH));
+    let _: Value = browser
+        .request(RequestSpec::new(Method::POST, "/confirm".into(), KEY_OR_CLIENT_SECRET), decode_json)
+        .await
+        .unwrap();
+    for security in [PUBLIC, OPTIONAL_AUTH] {
+        let _: Value = anonymous
+            .request(RequestSpec::new(Method::GET, "/health".into(), security), decode_json)
+            .await
+            .unwrap();
+    }
+    let health = server.received_requests().await.unwrap();
+    assert!(
+        health
+            .iter()
+            .filter(|r| r.url.path() == "/v1/health")
+            .all(|r| r.headers.get("authorization").is_none())
+    );
+}
+
+#[tokio::test]
+async fn credential_from_env() {
+    static FROM_PATH: atlaspay::runtime::ClientDefaults = atlaspay::runtime::ClientDefaults {
+        base_url: "https://api.example.test",
+        user_agent: "t",
+        idempotency_header: None,
+        api_key_env: Some("PATH"),
+    };
+    let Ok(expected) = std::env::var("PATH") else {
+        return;
+    };
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", format!("Bearer {expected}").as_str()))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client =
+        ClientBuilder::new(&FROM_PATH).base_url(server.uri()).credential_from_env(&BEARER).build().unwrap();
+    let _: Value = client.request(spec(Method::GET, "/x"), decode_json).await.unwrap();
+}
+
+#[tokio::test]
+async fn invalid_parameters_fail_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ok()).expect(0).mount(&server).await;
+    let client = client(&server);
+    let mut bad_header = spec(Method::GET, "/x");
+    bad_header.header("X-Name", &"line\nbreak");
+    let err = client.request(bad_header, decode_json::<Value>).await.unwrap_err();
+    assert!(err.to_string().contains("`X-Name`"), "{err}");
+    let mut bad_body = spec(Method::POST, "/x");
+    bad_body.form_body(&"just a string");
+    let err = client.request(bad_body, decode_json::<Value>).await.unwrap_err();
+    assert!(err.to_string().contains("request body"), "{err}");
+    let bad_path = RequestSpec::new(Method::GET, "no-slash".into(), PUBLIC);
+    assert!(client.request(bad_path, decode_json::<Value>).await.is_err());
+}
+
+#[tokio::test]
+async fn request_futures_are_send_and_spawnable() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ok()).expect(4).mount(&server).await;
+    let client = client(&server);
+    let tasks: Vec<_> = (0..4)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client.request(spec(Method::GET, &format!("/items/{i}")), decode_json::<Value>).send().await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+}

@@ -1,0 +1,335 @@
+//! Retries, backoff, Retry-After, timeouts and idempotency keys.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use atlaspay::runtime::{Error, decode_json};
+use common::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn ok_body() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"id": "cus_1"}))
+}
+
+/// Every request the server saw carried the same, non-empty idempotency key.
+async fn assert_same_idempotency_key(server: &MockServer, attempts: usize) -> String {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), attempts);
+    let keys: Vec<String> = requests
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("idempotency-key")
+                .expect("idempotency key on every attempt")
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
+    keys[0].clone()
+}
+
+async fn create_customer(server: &MockServer) -> Result<Value, Error> {
+    let mut spec = spec(Method::POST, "/customers");
+    spec.json_body(&json!({"email": "jane@example.com"}));
+    client(server).request(spec, decode_json::<Value>).await
+}
+
+#[tokio::test]
+async fn post_500_is_retried_with_the_same_idempotency_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customers"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customers"))
+        .respond_with(ok_body())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = create_customer(&server).await.unwrap();
+    assert_eq!(body["id"], "cus_1");
+    let key = assert_same_idempotency_key(&server, 3).await;
+    let parsed = uuid::Uuid::parse_str(&key).unwrap();
+    assert_eq!(parsed.get_version_num(), 4);
+}
+
+#[tokio::test]
+async fn get_503_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).respond_with(ok_body()).expect(1).mount(&server).await;
+    let body: Value =
+        client(&server).request(spec(Method::GET, "/customers/cus_1"), decode_json).await.unwrap();
+    assert_eq!(body["id"], "cus_1");
+    // Safe methods get no idempotency key.
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.headers.get("idempotency-key").is_none()));
+}
+
+#[tokio::test]
+async fn retry_after_on_429_overrides_backoff() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "1")
+                .set_body_json(json!({"error": {"type": "rate_limit_error", "message": "slow down"}})),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(ok_body()).expect(1).mount(&server).await;
+    let started = Instant::now();
+    create_customer(&server).await.unwrap();
+    let elapsed = started.elapsed();
+    // Backoff is configured to at most 5 ms; only Retry-After explains a 1 s wait.
+    assert!(elapsed >= Duration::from_millis(950), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    assert_same_idempotency_key(&server, 2).await;
+}
+
+#[tokio::test]
+async fn dropped_connection_is_retried_with_the_same_idempotency_key() {
+    // First connection: read the request, then hang up without answering.
+    let (base, server) = flaky_server(vec![Conn::HangUp, Conn::Respond], Duration::from_secs(5)).await;
+    let client = builder(&DEFAULTS, &base).build().unwrap();
+    let mut spec = spec(Method::POST, "/payments");
+    spec.json_body(&json!({"amount": 4990}));
+    let body: Value = client.request(spec, decode_json).await.unwrap();
+    assert_eq!(body, json!({"ok": true}));
+    let seen = server.await.unwrap();
+    assert_eq!(seen.len(), 2);
+    let keys: Vec<_> = seen.iter().map(|r| raw_header(r, "idempotency-key").unwrap()).collect();
+    assert_eq!(keys[0], keys[1]);
+    assert!(seen[1].ends_with(r#"{"amount":4990}"#), "{}", seen[1]);
+}
+
+#[tokio::test]
+async fn connection_closed_on_accept_is_retried() {
+    let (base, server) =
+        flaky_server(vec![Conn::Close, Conn::Close, Conn::Respond], Duration::from_secs(5)).await;
+    let client = builder(&DEFAULTS, &base).build().unwrap();
+    let body: Value = client.request(spec(Method::GET, "/customers"), decode_json).await.unwrap();
+    assert_eq!(body, json!({"ok": true}));
+    let seen = server.await.unwrap();
+    assert_eq!(seen.len(), 3);
+    assert!(seen[2].starts_with("GET /v1/customers HTTP/1.1"), "{}", seen[2]);
+}
+
+#[tokio::test]
+async fn dropped_connection_without_idempotency_is_not_resent() {
+    // An API without idempotency keys: a POST that may have been processed
+    // must not be sent twice.
+    // Retries would come within milliseconds; 500 ms of silence means none.
+    let (base, server) = flaky_server(vec![Conn::HangUp, Conn::Respond], Duration::from_millis(500)).await;
+    let client = builder(&NO_IDEMPOTENCY, &base).build().unwrap();
+    let err = client.request(spec(Method::POST, "/payments"), decode_json::<Value>).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
+    assert!(err.is_retryable());
+    drop(client);
+    let seen = server.await.unwrap();
+    assert_eq!(seen.len(), 1, "the POST was sent twice without an idempotency key");
+    assert!(raw_header(&seen[0], "idempotency-key").is_none());
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_then_reported() {
+    let base = refused_base().await;
+    let client = builder(&NO_IDEMPOTENCY, &base).build().unwrap();
+    let err = client.request(spec(Method::POST, "/payments"), decode_json::<Value>).await.unwrap_err();
+    // Connect failures never reached a server, so even this POST is retried.
+    match &err {
+        Error::Transport { attempts, message, .. } => {
+            assert_eq!(*attempts, 3);
+            assert!(message.to_lowercase().contains("connect"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().starts_with("POST /payments: "), "{err}");
+}
+
+#[tokio::test]
+async fn timeout_is_retried_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ok_body().set_delay(Duration::from_millis(1500)))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(ok_body()).expect(1).mount(&server).await;
+    let client = builder(&DEFAULTS, &server.uri()).timeout(Duration::from_millis(200)).build().unwrap();
+    let mut spec = spec(Method::POST, "/customers");
+    spec.json_body(&json!({}));
+    let started = Instant::now();
+    let body: Value = client.request(spec, decode_json).await.unwrap();
+    assert_eq!(body["id"], "cus_1");
+    assert!(started.elapsed() < Duration::from_millis(1200), "{:?}", started.elapsed());
+    assert_same_idempotency_key(&server, 2).await;
+}
+
+#[tokio::test]
+async fn timeouts_exhaust_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ok_body().set_delay(Duration::from_millis(1000)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = builder(&DEFAULTS, &server.uri()).build().unwrap();
+    let err = client
+        .request(spec(Method::GET, "/slow"), decode_json::<Value>)
+        .timeout(Duration::from_millis(100))
+        .max_retries(1)
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Timeout { attempts, timeout, .. } => {
+            assert_eq!(*attempts, 2);
+            assert_eq!(*timeout, Duration::from_millis(100));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.is_timeout() && err.is_retryable());
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/bad"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"error": {"type": "invalid_request_error", "code": "missing_required_param", "param": "amount", "message": "amount is required"}}),
+        ))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/declined"))
+        .respond_with(ResponseTemplate::new(402).set_body_json(
+            json!({"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds", "message": "Your card was declined"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/missing")).respond_with(ResponseTemplate::new(404)).expect(1).mount(&server).await;
+    let client = client(&server);
+    for (method, path, status) in [
+        (Method::POST, "/bad", 400),
+        (Method::GET, "/bad", 400),
+        (Method::POST, "/declined", 402),
+        (Method::GET, "/missing", 404),
+    ] {
+        let err = client.request(spec(method, path), decode_json::<Value>).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert!(!err.is_retryable());
+    }
+}
+
+#[tokio::test]
+async fn attempts_never_exceed_the_cap() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/default")).respond_with(ResponseTemplate::new(500)).expect(3).mount(&server).await;
+    Mock::given(path("/v1/none")).respond_with(ResponseTemplate::new(502)).expect(1).mount(&server).await;
+    Mock::given(path("/v1/five")).respond_with(ResponseTemplate::new(503)).expect(6).mount(&server).await;
+    let client = client(&server);
+    let err = client.request(spec(Method::POST, "/default"), decode_json::<Value>).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    client.request(spec(Method::GET, "/none"), decode_json::<Value>).max_retries(0).await.unwrap_err();
+    let five = builder(&DEFAULTS, &server.uri()).max_retries(5).build().unwrap();
+    five.request(spec(Method::GET, "/five"), decode_json::<Value>).await.unwrap_err();
+}
+
+#[tokio::test]
+async fn idempotency_conflicts_are_not_retried_but_other_409s_are() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/conflict"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(
+            json!({"error": {"type": "idempotency_error", "code": "idempotency_key_in_use", "message": "in use"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/busy"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(
+            json!({"error": {"type": "invalid_request_error", "code": "session_already_processing", "message": "busy"}}),
+        ))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client.request(spec(Method::POST, "/conflict"), decode_json::<Value>).await.unwrap_err();
+    assert!(err.api_error().unwrap().is_idempotency_error());
+    assert!(!err.is_retryable());
+    let err = client.request(spec(Method::POST, "/busy"), decode_json::<Value>).await.unwrap_err();
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn caller_idempotency_key_is_sent_on_every_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(header("Idempotency-Key", "order-1234"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(header("Idempotency-Key", "order-1234"))
+        .respond_with(ok_body())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let _: Value = client(&server)
+        .request(spec(Method::POST, "/customers"), decode_json)
+        .idempotency_key("order-1234")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn non_idempotent_requests_without_keys_retry_only_when_told_to() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/fails")).respond_with(ResponseTemplate::new(500)).expect(1).mount(&server).await;
+    Mock::given(path("/v1/busy"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/busy")).respond_with(ok_body()).expect(1).mount(&server).await;
+    Mock::given(path("/v1/read")).respond_with(ResponseTemplate::new(500)).expect(3).mount(&server).await;
+    let client = builder(&NO_IDEMPOTENCY, &server.uri()).build().unwrap();
+    client.request(spec(Method::POST, "/fails"), decode_json::<Value>).await.unwrap_err();
+    let _: Value = client.request(spec(Method::PATCH, "/busy"), decode_json).await.unwrap();
+    client.request(spec(Method::GET, "/read"), decode_json::<Value>).await.unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.headers.get("idempotency-key").is_none()));
+}
+
+#[tokio::test]
+async fn explicit_key_on_a_keyless_api_does_not_make_post_retry_safe() {
+    // Without an API-declared header, an explicit key is sent as
+    // `Idempotency-Key` but does not make a POST retry-safe.
+    let server = MockServer::start().await;
+    Mock::given(header("Idempotency-Key", "k1"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&NO_IDEMPOTENCY, &server.uri()).build().unwrap();
+    client.request(spec(Method::POST, "/x"), decode_json::<Value>).idempotency_key("k1").await.unwrap_err();
+}

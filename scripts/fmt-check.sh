@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# rustfmt --check for the Rust files cargo fmt does not reach: the runtime sources (compiled only
+# inside generated crates) and the hand-written tests and examples of the generated crate.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shopt -s nullglob
+files=(codegen/runtime/mod.rs generated/tests/*.rs generated/examples/*.rs)
+rustfmt --edition 2024 --check "${files[@]}"

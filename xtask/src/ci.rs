@@ -1,0 +1,56 @@
+//! `cargo xtask ci`: every check CI runs, in order, failing fast.
+
+use std::process::Command;
+use std::time::Instant;
+
+use crate::root;
+
+struct Step {
+    name: &'static str,
+    program: &'static str,
+    args: &'static [&'static str],
+}
+
+const STEPS: &[Step] = &[
+    // The generated crate's sources are formatted by prettyplease, not rustfmt: only the
+    // hand-written crates, the runtime and the generated crate's tests/examples are checked.
+    Step { name: "format", program: "cargo", args: &["fmt", "-p", "codegen", "-p", "xtask", "--check"] },
+    Step { name: "format runtime", program: "scripts/fmt-check.sh", args: &[] },
+    Step {
+        name: "drift",
+        program: "cargo",
+        args: &["run", "--quiet", "--locked", "--package", "xtask", "--", "check"],
+    },
+    Step {
+        name: "clippy",
+        program: "cargo",
+        args: &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+    },
+    Step { name: "spec lint", program: "openapi/lint.sh", args: &[] },
+    Step { name: "tests", program: "cargo", args: &["test", "--workspace", "--locked"] },
+];
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some(extra) = args.first() {
+        return Err(format!("`cargo xtask ci` takes no arguments (got {extra:?})"));
+    }
+    let started = Instant::now();
+    for step in STEPS {
+        let t = Instant::now();
+        println!("==> {} ({} {})", step.name, step.program, step.args.join(" "));
+        // Repository scripts are named by path; tools are looked up on PATH.
+        let program =
+            if step.program.contains('/') { root().join(step.program) } else { step.program.into() };
+        let status = Command::new(program)
+            .args(step.args)
+            .current_dir(root())
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", step.program))?;
+        if !status.success() {
+            return Err(format!("step `{}` failed ({status})", step.name));
+        }
+        println!("<== {} passed in {:.1?}", step.name, t.elapsed());
+    }
+    println!("ci: all steps passed in {:.1?}", started.elapsed());
+    Ok(())
+}
