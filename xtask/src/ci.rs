@@ -28,6 +28,11 @@ const STEPS: &[Step] = &[
     },
     Step { name: "spec lint", program: "openapi/lint.sh", args: &[] },
     Step { name: "tests", program: "cargo", args: &["test", "--workspace", "--locked"] },
+    Step {
+        name: "corpus",
+        program: "cargo",
+        args: &["run", "--quiet", "--locked", "--package", "xtask", "--", "corpus", "corpus", "--expect-ok"],
+    },
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {

@@ -3,6 +3,7 @@
 //! Orchestration and I/O only: generation itself is `codegen::generate`.
 
 mod ci;
+mod corpus;
 mod generate;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ cargo xtask <command>
   gen                 regenerate generated/ from openapi/atlas.yaml and openapi/codegen.toml
   check               fail with a diff when generated/ differs from what gen would write
   ci                  the whole test suite (what .ci/run and CI run)
+  corpus <DIR> [--jobs N] [--json OUT] [--expect-ok]
+                      generate and `cargo check` a client for every spec in DIR
   help                this text
 ";
 
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
         Some("gen") => generate::write(),
         Some("check") => generate::check(),
         Some("ci") => ci::run(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             print!("{HELP}");
             Ok(())

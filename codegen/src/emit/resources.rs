@@ -79,17 +79,26 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             PathSegment::Param(i) => {
                 let p = &op.path_params[*i];
                 let arg = ident(&p.rust_name);
-                let (arg_ty, text) = match resolved(&p.ty, &api.types) {
-                    Ty::String | Ty::Binary => (quote!(&str), quote!(#arg)),
+                let (arg_ty, segment) = match resolved(&p.ty, &api.types) {
+                    Ty::String | Ty::Binary => {
+                        (quote!(&str), quote!(crate::runtime::encode_path_segment(#arg)))
+                    }
                     Ty::Named(id) if matches!(api.types[*id].kind, TypeKind::Enum(_)) => {
                         let t = ty(&p.ty, &api.types, Scope::Crate);
-                        (quote!(&#t), quote!(#arg.as_str()))
+                        (quote!(&#t), quote!(crate::runtime::encode_path_segment(#arg.as_str())))
                     }
-                    Ty::DateTime => (ty(&p.ty, &api.types, Scope::Crate), quote!(&#arg.to_rfc3339())),
-                    _ => (ty(&p.ty, &api.types, Scope::Crate), quote!(&#arg.to_string())),
+                    // Unions, newtypes: whatever they serialize to.
+                    Ty::Named(_) => {
+                        let t = ty(&p.ty, &api.types, Scope::Crate);
+                        (quote!(&#t), quote!(crate::runtime::encode_path_value(#arg)))
+                    }
+                    _ => (
+                        ty(&p.ty, &api.types, Scope::Crate),
+                        quote!(crate::runtime::encode_path_value(&#arg)),
+                    ),
                 };
                 args.push(quote!(#arg: #arg_ty));
-                path_parts.push(quote!(&crate::runtime::encode_path_segment(#text)));
+                path_parts.push(quote!(&#segment));
             }
         }
     }

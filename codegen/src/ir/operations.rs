@@ -371,20 +371,14 @@ fn build_operation<'a>(
     ))
 }
 
-/// Path arguments must print as one path segment; structured types cannot.
+/// Path arguments must print as one path segment; collections and objects cannot.
 fn path_param_ty(tb: &mut TypeBuilder<'_>, ty: Ty, at: &str) -> Ty {
     match ty {
-        Ty::Bool | Ty::Int(_) | Ty::F64 | Ty::String | Ty::Uuid | Ty::Date | Ty::DateTime | Ty::UnixTime => {
-            ty
-        }
-        Ty::Named(id) if matches!(tb.types[id].kind, TypeKind::Enum(_) | TypeKind::Pending) => {
-            // Pending types are built later; only string enums are useful here.
-            ty
-        }
-        _ => {
+        Ty::Vec(_) | Ty::Map(_) | Ty::Object | Ty::Any | Ty::Nullable(_) => {
             tb.warn(at, "a structured path parameter is passed as a string");
             Ty::String
         }
+        _ => ty,
     }
 }
 

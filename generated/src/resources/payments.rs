@@ -43,10 +43,7 @@ impl<'a> Payments<'a> {
     ) -> crate::runtime::Request<crate::types::Payment> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/capture-payment/",
-                &crate::runtime::encode_path_segment(&payment_id.to_string()),
-            ]
+            ["/capture-payment/", &crate::runtime::encode_path_value(&payment_id)]
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
@@ -69,10 +66,7 @@ impl<'a> Payments<'a> {
     ) -> crate::runtime::Request<crate::types::Payment> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/confirm-payment/",
-                &crate::runtime::encode_path_segment(&session_id.to_string()),
-            ]
+            ["/confirm-payment/", &crate::runtime::encode_path_value(&session_id)]
                 .concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
@@ -95,10 +89,7 @@ impl<'a> Payments<'a> {
     ) -> crate::runtime::Request<crate::types::Refund> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/refund-payment/",
-                &crate::runtime::encode_path_segment(&payment_id.to_string()),
-            ]
+            ["/refund-payment/", &crate::runtime::encode_path_value(&payment_id)]
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );

@@ -62,10 +62,7 @@ impl<'a> Sessions<'a> {
     ) -> crate::runtime::Request<crate::types::SessionConfig> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            [
-                "/get-session-config/",
-                &crate::runtime::encode_path_segment(&session_id.to_string()),
-            ]
+            ["/get-session-config/", &crate::runtime::encode_path_value(&session_id)]
                 .concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
@@ -87,8 +84,7 @@ impl<'a> Sessions<'a> {
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/sessions/", &crate::runtime::encode_path_segment(&session_id.to_string())]
-                .concat(),
+            ["/sessions/", &crate::runtime::encode_path_value(&session_id)].concat(),
             &[&[&crate::auth::SECRET_KEY], &[&crate::auth::CLIENT_SECRET]],
         );
         self.client
@@ -113,8 +109,7 @@ impl<'a> Sessions<'a> {
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            ["/sessions/", &crate::runtime::encode_path_segment(&session_id.to_string())]
-                .concat(),
+            ["/sessions/", &crate::runtime::encode_path_value(&session_id)].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
@@ -140,11 +135,7 @@ impl<'a> Sessions<'a> {
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/sessions/",
-                &crate::runtime::encode_path_segment(&session_id.to_string()),
-                "/cancel",
-            ]
+            ["/sessions/", &crate::runtime::encode_path_value(&session_id), "/cancel"]
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );

@@ -36,6 +36,17 @@ pub fn encode_path_segment(segment: &str) -> String {
     utf8_percent_encode(segment, NOT_UNRESERVED).to_string()
 }
 
+/// Encodes any path parameter value as one segment: strings as they are, numbers and booleans
+/// as text, anything else (which a path cannot really hold) as compact JSON.
+pub fn encode_path_value<V: Serialize + ?Sized>(value: &V) -> String {
+    let text = match to_json_value(value) {
+        Ok(Value::String(s)) => s,
+        Ok(other) => scalar_text(&other).unwrap_or_else(|| other.to_string()),
+        Err(_) => String::new(),
+    };
+    encode_path_segment(&text)
+}
+
 /// Percent-encodes a query or form component (name or value).
 pub fn encode_component(component: &str) -> String {
     utf8_percent_encode(component, NOT_UNRESERVED).to_string()
@@ -195,6 +206,14 @@ mod tests {
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+    }
+
+    #[test]
+    fn path_values_of_any_type() {
+        assert_eq!(encode_path_value("a b"), "a%20b");
+        assert_eq!(encode_path_value(&42), "42");
+        assert_eq!(encode_path_value(&true), "true");
+        assert_eq!(encode_path_value(&serde_json::json!("x/y")), "x%2Fy");
     }
 
     #[test]

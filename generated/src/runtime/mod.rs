@@ -46,7 +46,7 @@ pub mod webhooks;
 
 pub use client::{ApiKeyLocation, Client, ClientBuilder, ClientDefaults, SchemeKind, SecurityScheme};
 pub use decode::{RawResponse, decode_bytes, decode_empty, decode_json, decode_text};
-pub use encode::encode_path_segment;
+pub use encode::{encode_path_segment, encode_path_value};
 pub use error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorType};
 pub use nullable::Nullable;
 pub use pagination::{ListRequest, Page, Pagination};

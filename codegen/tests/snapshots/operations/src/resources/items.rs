@@ -74,8 +74,7 @@ impl<'a> Items<'a> {
     ) -> crate::runtime::Request<String> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PUT,
-            ["/items/", &crate::runtime::encode_path_segment(&item_id.to_string())]
-                .concat(),
+            ["/items/", &crate::runtime::encode_path_value(&item_id)].concat(),
             &[
                 &[&crate::auth::BASIC],
                 &[&crate::auth::API_KEY_HEADER, &crate::auth::API_KEY_QUERY],
@@ -88,8 +87,7 @@ impl<'a> Items<'a> {
     pub fn delete(&self, item_id: i64) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            ["/items/", &crate::runtime::encode_path_segment(&item_id.to_string())]
-                .concat(),
+            ["/items/", &crate::runtime::encode_path_value(&item_id)].concat(),
             &[],
         );
         self.client.request(spec, crate::runtime::decode_empty)
@@ -102,12 +100,7 @@ impl<'a> Items<'a> {
     ) -> crate::runtime::Request<bytes::Bytes> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/items/",
-                &crate::runtime::encode_path_segment(&item_id.to_string()),
-                "/blob",
-            ]
-                .concat(),
+            ["/items/", &crate::runtime::encode_path_value(&item_id), "/blob"].concat(),
             &[&[&crate::auth::BEARER]],
         );
         spec.bytes_body("application/octet-stream", body.into());

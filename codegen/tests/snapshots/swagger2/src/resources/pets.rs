@@ -57,12 +57,7 @@ impl<'a> Pets<'a> {
     ) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/pets/",
-                &crate::runtime::encode_path_segment(&pet_id.to_string()),
-                "/photo",
-            ]
-                .concat(),
+            ["/pets/", &crate::runtime::encode_path_value(&pet_id), "/photo"].concat(),
             &[&[&crate::auth::API_KEY]],
         );
         spec.form_body(&body);

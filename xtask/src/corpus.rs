@@ -1,0 +1,412 @@
+//! `cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok]`
+//!
+//! Generates a crate for every spec in DIR, `cargo check`s it and prints one row per spec:
+//! `ok` (compiles with zero warnings), `warnings`, `compile-error`, `gen-error` (with the first
+//! diagnostic), `panic` or `unsupported` (with the reason). Scratch crates live in
+//! `target/corpus/<spec>`; all checks share one target directory per job, so dependencies are
+//! built once.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use codegen::Config;
+
+use crate::root;
+
+/// A check that takes longer than this is stopped and reported as a compile error.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(900);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Warnings,
+    CompileError,
+    GenError,
+    Panic,
+    Unsupported,
+}
+
+impl Status {
+    fn label(&self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warnings => "warnings",
+            Status::CompileError => "compile-error",
+            Status::GenError => "gen-error",
+            Status::Panic => "panic",
+            Status::Unsupported => "unsupported",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub spec: String,
+    pub status: Status,
+    pub gen_ms: u128,
+    pub check_ms: u128,
+    pub lines: usize,
+    pub warnings: usize,
+    pub gen_warnings: usize,
+    pub detail: String,
+}
+
+struct Options {
+    dir: PathBuf,
+    jobs: usize,
+    json: Option<PathBuf>,
+    expect_ok: bool,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut it = args.iter();
+    let mut opts = Options { dir: PathBuf::new(), jobs: 1, json: None, expect_ok: false };
+    let mut dir = None;
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--jobs" => {
+                opts.jobs = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--jobs takes a positive number")?
+            }
+            "--json" => opts.json = Some(PathBuf::from(it.next().ok_or("--json takes a file")?)),
+            "--expect-ok" => opts.expect_ok = true,
+            other if other.starts_with("--") => return Err(format!("unknown option {other}")),
+            other => dir = Some(PathBuf::from(other)),
+        }
+    }
+    opts.dir = dir.ok_or("usage: cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok]")?;
+    Ok(opts)
+}
+
+/// The spec files of a directory, sorted.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut specs: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let opts = parse(args)?;
+    let dir = if opts.dir.is_absolute() {
+        opts.dir.clone()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(&opts.dir)
+    };
+    let specs = spec_files(&dir)?;
+    if specs.is_empty() {
+        return Err(format!("no .json/.yaml/.yml specs in {}", dir.display()));
+    }
+    let scratch = root().join("target/corpus");
+    fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    println!(
+        "{:<34} {:<13} {:>8} {:>9} {:>8} {:>5}  detail",
+        "spec", "status", "gen ms", "check ms", "lines", "warn"
+    );
+    let next = AtomicUsize::new(0);
+    let rows = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for job in 0..opts.jobs.min(specs.len()) {
+            let (specs, next, rows, scratch) = (&specs, &next, &rows, &scratch);
+            s.spawn(move || {
+                let target = root().join(if job == 0 {
+                    "target/generated-crates".to_owned()
+                } else {
+                    format!("target/generated-crates-{job}")
+                });
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(spec) = specs.get(i) else { break };
+                    let row = one(spec, scratch, &target);
+                    print_row(&row);
+                    rows.lock().unwrap_or_else(|p| p.into_inner()).push(row);
+                }
+            });
+        }
+    });
+    let mut rows = rows.into_inner().unwrap_or_else(|p| p.into_inner());
+    rows.sort_by(|a, b| a.spec.cmp(&b.spec));
+    let ok = rows.iter().filter(|r| r.status == Status::Ok).count();
+    println!("corpus: {ok} ok of {}", rows.len());
+    if let Some(path) = &opts.json {
+        fs::write(path, to_json(&rows)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if opts.expect_ok && ok != rows.len() {
+        let bad: Vec<String> = rows
+            .iter()
+            .filter(|r| r.status != Status::Ok)
+            .map(|r| format!("{} ({})", r.spec, r.status.label()))
+            .collect();
+        return Err(format!("not every spec is ok: {}", bad.join(", ")));
+    }
+    Ok(())
+}
+
+fn print_row(r: &Row) {
+    let detail: String = r.detail.chars().take(160).collect();
+    println!(
+        "{:<34} {:<13} {:>8} {:>9} {:>8} {:>5}  {}",
+        r.spec,
+        r.status.label(),
+        r.gen_ms,
+        r.check_ms,
+        r.lines,
+        r.warnings,
+        detail.replace('\n', " ")
+    );
+}
+
+/// Generates (catching panics) and checks one spec.
+pub fn one(spec: &Path, scratch: &Path, target: &Path) -> Row {
+    match generate_one(spec) {
+        Err(row) => row,
+        Ok((row, files)) => check_one(row, files, scratch, target),
+    }
+}
+
+/// Generation alone: a finished row when it failed, else the files to check.
+fn generate_one(spec: &Path) -> Result<(Row, std::collections::BTreeMap<String, String>), Row> {
+    let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut row = Row {
+        spec: spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        status: Status::Ok,
+        gen_ms: 0,
+        check_ms: 0,
+        lines: 0,
+        warnings: 0,
+        gen_warnings: 0,
+        detail: String::new(),
+    };
+    let text = match fs::read(spec) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            row.status = Status::GenError;
+            row.detail = format!("cannot read: {e}");
+            return Err(row);
+        }
+    };
+    let crate_name = crate_name(&name);
+    let mut config = Config::new(&crate_name);
+    config.generated_by = "cargo xtask corpus".to_owned();
+    let started = Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| codegen::generate(&text, &row.spec, &config)));
+    row.gen_ms = started.elapsed().as_millis();
+    let krate = match result {
+        Err(payload) => {
+            row.status = Status::Panic;
+            row.detail = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "panic".to_owned());
+            return Err(row);
+        }
+        Ok(Err(diagnostics)) => {
+            let first = diagnostics.0.first().map(|d| d.to_string()).unwrap_or_default();
+            row.status = if first.contains("unsupported") || first.contains("not an OpenAPI document") {
+                Status::Unsupported
+            } else {
+                Status::GenError
+            };
+            row.detail = first;
+            return Err(row);
+        }
+        Ok(Ok(krate)) => krate,
+    };
+    row.gen_warnings = krate.warnings.len();
+    row.lines = krate.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, c)| c.lines().count()).sum();
+    Ok((row, krate.files))
+}
+
+fn check_one(
+    mut row: Row,
+    mut files: std::collections::BTreeMap<String, String>,
+    scratch: &Path,
+    target: &Path,
+) -> Row {
+    let dir = scratch.join(crate_name(row.spec.rsplit_once('.').map_or(row.spec.as_str(), |(stem, _)| stem)));
+    if let Some(manifest) = files.get_mut("Cargo.toml") {
+        manifest.push_str("\n[workspace]\n");
+    }
+    if let Err(e) = codegen::output::write_crate(&dir, &files) {
+        row.status = Status::GenError;
+        row.detail = format!("cannot write {}: {e}", dir.display());
+        return row;
+    }
+    // The workspace lockfile pins the same dependency versions as the Atlas crate, so every
+    // scratch crate reuses the dependency artifacts in the shared target directory.
+    let _ = fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"));
+    let started = Instant::now();
+    let check = cargo_check(&dir, target);
+    row.check_ms = started.elapsed().as_millis();
+    match check {
+        Err(e) => {
+            row.status = Status::CompileError;
+            row.detail = e;
+        }
+        Ok(c) => {
+            row.warnings = c.warnings;
+            if c.errors > 0 || !c.success {
+                row.status = Status::CompileError;
+                row.detail = c.first.unwrap_or_else(|| "cargo check failed".to_owned());
+            } else if c.warnings > 0 {
+                row.status = Status::Warnings;
+                row.detail = c.first.unwrap_or_default();
+            } else if row.gen_warnings > 0 {
+                row.detail = format!("{} generator warnings", row.gen_warnings);
+            }
+        }
+    }
+    row
+}
+
+fn crate_name(stem: &str) -> String {
+    let name: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("api_{name}") }
+}
+
+struct CheckResult {
+    success: bool,
+    errors: usize,
+    warnings: usize,
+    /// The first error (or warning) rendered on one line.
+    first: Option<String>,
+}
+
+fn cargo_check(dir: &Path, target: &Path) -> Result<CheckResult, String> {
+    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["check", "--quiet", "--message-format", "json"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut stderr = child.stderr.take().ok_or("no stderr")?;
+    let stderr_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let started = Instant::now();
+    let reader = std::thread::spawn(move || {
+        let mut result = CheckResult { success: false, errors: 0, warnings: 0, first: None };
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            if msg["reason"] != "compiler-message" {
+                continue;
+            }
+            let level = msg["message"]["level"].as_str().unwrap_or("");
+            let text = msg["message"]["rendered"]
+                .as_str()
+                .unwrap_or("")
+                .lines()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" | ");
+            match level {
+                "error" => {
+                    result.errors += 1;
+                    if result.first.as_ref().is_none_or(|f| f.starts_with("warning")) {
+                        result.first = Some(text);
+                    }
+                }
+                "warning" => {
+                    // The summary line ("N warnings emitted") is not a warning itself.
+                    if msg["message"]["code"].is_null() && text.contains("warnings emitted") {
+                        continue;
+                    }
+                    result.warnings += 1;
+                    if result.first.is_none() {
+                        result.first = Some(text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        result
+    });
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let mut result = reader.join().map_err(|_| "reader thread failed")?;
+                let stderr = stderr_reader.join().unwrap_or_default();
+                result.success = status.success();
+                if !result.success && result.first.is_none() {
+                    result.first =
+                        Some(stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").to_owned());
+                }
+                return Ok(result);
+            }
+            Ok(None) if started.elapsed() > CHECK_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("cargo check took longer than {CHECK_TIMEOUT:?}"));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(format!("waiting for cargo: {e}")),
+        }
+    }
+}
+
+fn to_json(rows: &[Row]) -> String {
+    let mut out = String::from("[\n");
+    for (i, r) in rows.iter().enumerate() {
+        let obj = serde_json::json!({
+            "spec": r.spec,
+            "status": r.status.label(),
+            "gen_ms": r.gen_ms,
+            "check_ms": r.check_ms,
+            "lines": r.lines,
+            "warnings": r.warnings,
+            "generator_warnings": r.gen_warnings,
+            "detail": r.detail,
+        });
+        let _ = write!(out, "  {obj}{}", if i + 1 < rows.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("]\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_are_valid() {
+        assert_eq!(crate_name("progenitor-nexus"), "progenitor_nexus");
+        assert_eq!(crate_name("2fa"), "api_2fa");
+        assert!(codegen::is_valid_crate_name(&crate_name("Ünïcode spec")));
+    }
+
+    #[test]
+    fn generator_failures_are_classified() {
+        let dir = std::env::temp_dir().join(format!("xtask-corpus-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let spec = dir.join("bad.yaml");
+        fs::write(&spec, "swagger: '1.2'\n").unwrap();
+        let row = generate_one(&spec).unwrap_err();
+        assert_eq!(row.status, Status::Unsupported, "{row:?}");
+        fs::write(&spec, "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses: {200: {content: {application/json: {schema: {$ref: '#/nope'}}}}}\n").unwrap();
+        let (row, files) = generate_one(&spec).unwrap();
+        assert_eq!(row.gen_warnings, 1, "{row:?}");
+        assert!(files.contains_key("src/lib.rs"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
