@@ -80,9 +80,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 let p = &op.path_params[*i];
                 let arg = ident(&p.rust_name);
                 let (arg_ty, segment) = match resolved(&p.ty, &api.types) {
-                    Ty::String | Ty::Binary => {
-                        (quote!(&str), quote!(crate::runtime::encode_path_segment(#arg)))
-                    }
+                    Ty::String => (quote!(&str), quote!(crate::runtime::encode_path_segment(#arg))),
                     Ty::Named(id) if matches!(api.types[*id].kind, TypeKind::Enum(_)) => {
                         let t = ty(&p.ty, &api.types, Scope::Crate);
                         (quote!(&#t), quote!(crate::runtime::encode_path_segment(#arg.as_str())))
@@ -132,10 +130,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 let body_ty = ty(&body.ty, &api.types, Scope::Crate);
                 args.push(quote!(#body_arg: #body_ty));
-                statements.push(if body.encoding == BodyEncoding::Json {
-                    quote!(spec.json_body(&#body_arg);)
-                } else {
-                    quote!(spec.form_body(&#body_arg);)
+                let multipart = body.encoding == BodyEncoding::Multipart
+                    && super::types::multipart_struct(api, &body.ty).is_some();
+                statements.push(match body.encoding {
+                    BodyEncoding::Json => quote!(spec.json_body(&#body_arg);),
+                    _ if multipart => quote!(spec.multipart_body(&#body_arg);),
+                    _ => quote!(spec.form_body(&#body_arg);),
                 });
             }
             BodyEncoding::Bytes => {
@@ -176,6 +176,10 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             quote!(crate::runtime::Request<String>),
             quote!(self.client.request(spec, crate::runtime::decode_text)),
         ),
+        (None, Response::ByStatus(id)) => {
+            let t = ty(&Ty::Named(*id), &api.types, Scope::Crate);
+            (quote!(crate::runtime::Request<#t>), quote!(self.client.request(spec, #t::decode)))
+        }
         (None, Response::Bytes) => (
             quote!(crate::runtime::Request<bytes::Bytes>),
             quote!(self.client.request(spec, crate::runtime::decode_bytes)),

@@ -53,7 +53,8 @@ pub fn ty(t: &Ty, types: &[TypeDef], scope: Scope) -> TokenStream {
             quote!(#id)
         }
         Ty::F64 => quote!(f64),
-        Ty::String | Ty::Binary => quote!(String),
+        Ty::String => quote!(String),
+        Ty::Binary => quote!(crate::runtime::Binary),
         Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Ty::Date => quote!(chrono::NaiveDate),
         Ty::Uuid => quote!(uuid::Uuid),
@@ -97,7 +98,11 @@ pub fn resolved<'a>(t: &'a Ty, types: &'a [TypeDef]) -> &'a Ty {
     current
 }
 
-/// Whether the Rust type is `String` (setters then take `impl Into<String>`).
-pub fn is_string(t: &Ty, types: &[TypeDef]) -> bool {
-    matches!(resolved(t, types), Ty::String | Ty::Binary)
+/// The `impl Into<…>` a setter or constructor takes for a type, if it is worth one.
+pub fn into_param(t: &Ty, types: &[TypeDef]) -> Option<TokenStream> {
+    match resolved(t, types) {
+        Ty::String => Some(quote!(impl Into<String>)),
+        Ty::Binary => Some(quote!(impl Into<crate::runtime::Binary>)),
+        _ => None,
+    }
 }

@@ -4,9 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::tokens::{Scope, ident, is_string, ty};
+use super::tokens::{Scope, ident, into_param, resolved, ty};
 use crate::ir::{
-    Additional, Api, Field, ParamLocation, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind, Union,
+    Additional, Api, BodyEncoding, Field, ParamLocation, Response, StatusVariant, StringEnum, Struct, Ty,
+    TypeDef, TypeId, TypeKind, Union,
 };
 
 /// Lints that spec-derived names and texts can trigger and that are not worth a rename.
@@ -62,12 +63,27 @@ pub fn types_file(api: &Api) -> TokenStream {
             }
         }
     });
+    let mut multipart: Vec<TypeId> = api
+        .resources
+        .iter()
+        .flat_map(|r| &r.operations)
+        .filter_map(|o| o.body.as_ref())
+        .filter(|b| b.encoding == BodyEncoding::Multipart)
+        .filter_map(|b| multipart_struct(api, &b.ty))
+        .collect();
+    multipart.sort_unstable();
+    multipart.dedup();
+    let multipart = multipart.into_iter().map(|id| match &api.types[id].kind {
+        TypeKind::Struct(s) => multipart_impl(api, &api.types[id], s),
+        _ => quote!(),
+    });
     let allows = module_allows();
     quote! {
         //! The API's data types: request bodies, responses, parameters and enums.
         #allows
         #(#defs)*
         #(#pages)*
+        #(#multipart)*
     }
 }
 
@@ -93,7 +109,123 @@ fn type_def(api: &Api, id: TypeId) -> TokenStream {
                 pub struct #name(pub Box<#inner>);
             }
         }
+        TypeKind::Responses(variants) => responses_def(api, variants, &name, doc),
         TypeKind::Pending => quote! { #doc pub type #name = serde_json::Value; },
+    }
+}
+
+/// The success responses of an operation whose bodies differ by status.
+fn responses_def(
+    api: &Api,
+    variants: &[StatusVariant],
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+) -> TokenStream {
+    let mut decls = Vec::new();
+    let mut arms = Vec::new();
+    let mut fallback = None;
+    for v in variants {
+        let vname = ident(&v.name);
+        let (decl, decode) = match &v.body {
+            Response::Json(t) => {
+                let t = ty(t, &api.types, Scope::Types);
+                (quote!(#vname(#t)), quote!(crate::runtime::decode_json(raw).map(Self::#vname)))
+            }
+            Response::Text => {
+                (quote!(#vname(String)), quote!(crate::runtime::decode_text(raw).map(Self::#vname)))
+            }
+            Response::Bytes | Response::ByStatus(_) => {
+                (quote!(#vname(bytes::Bytes)), quote!(crate::runtime::decode_bytes(raw).map(Self::#vname)))
+            }
+            Response::Empty => (quote!(#vname), quote!(Ok(Self::#vname))),
+        };
+        let status_doc = format!(" Status `{}`.", v.status);
+        decls.push(quote!(#[doc = #status_doc] #decl));
+        match v.status.parse::<u16>() {
+            Ok(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                arms.push(quote!(#code => #decode,));
+            }
+            Err(_) => fallback = Some(decode),
+        }
+    }
+    let (other_decl, other_arm) = match fallback {
+        Some(decode) => (quote!(), quote!(_ => #decode,)),
+        None => (
+            quote! {
+                /// A success status the API description does not declare, with its raw body.
+                Undocumented(u16, bytes::Bytes),
+            },
+            quote!(status => crate::runtime::decode_bytes(raw).map(|body| Self::Undocumented(status, body)),),
+        ),
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#decls,)*
+            #other_decl
+        }
+        impl #name {
+            /// Decodes a success response by its status.
+            #[doc(hidden)]
+            pub fn decode(raw: &crate::runtime::RawResponse) -> Result<Self, crate::Error> {
+                match raw.status().as_u16() {
+                    #(#arms)*
+                    #other_arm
+                }
+            }
+        }
+    }
+}
+
+/// `ToMultipart` for a struct sent as a `multipart/form-data` body.
+fn multipart_impl(api: &Api, t: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&t.name);
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let json = &f.json_name;
+        let optional = !f.required || f.nullable;
+        match (resolved(&f.ty, &api.types), optional, f.boxed) {
+            (Ty::Binary, false, false) => quote!(form.file(#json, &self.#field);),
+            (Ty::Binary, true, false) if !(t.in_request && !f.required && f.nullable) => {
+                quote!(form.file_opt(#json, &self.#field);)
+            }
+            (Ty::Vec(inner), false, false) if **inner == Ty::Binary => {
+                quote!(form.files(#json, &self.#field);)
+            }
+            (Ty::Vec(inner), true, false)
+                if **inner == Ty::Binary && !(t.in_request && !f.required && f.nullable) =>
+            {
+                quote! {
+                    if let Some(files) = &self.#field {
+                        form.files(#json, files);
+                    }
+                }
+            }
+            _ => quote!(form.field(#json, &self.#field);),
+        }
+    });
+    let extra = match &s.additional {
+        Additional::Deny => quote!(),
+        Additional::Keep { field } | Additional::Typed { field, .. } => {
+            let f = ident(field);
+            quote! {
+                for (name, value) in &self.#f {
+                    form.field(name, value);
+                }
+            }
+        }
+    };
+    quote! {
+        impl crate::runtime::ToMultipart for #name {
+            fn to_multipart(&self) -> crate::runtime::Multipart {
+                let mut form = crate::runtime::Multipart::new();
+                #(#fields)*
+                #extra
+                form
+            }
+        }
     }
 }
 
@@ -123,8 +255,9 @@ fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
     } else {
         quote!()
     };
-    let into_string = is_string(&f.ty, &api.types) && !f.boxed;
-    let value = if into_string { quote!(impl Into<String>) } else { inner };
+    let into = if f.boxed { None } else { into_param(&f.ty, &api.types) };
+    let into_string = into.is_some();
+    let value = into.unwrap_or(inner);
     let tri_state = serde && owner.in_request && !f.required && f.nullable;
     if tri_state {
         return FieldPlan {
@@ -313,7 +446,11 @@ fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream) -> Toke
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let value_docs = values.iter().map(|v| {
-        if v.is_empty() { " The empty string.".to_owned() } else { format!(" `{}`", v.replace('`', "'")) }
+        if v.is_empty() {
+            " The empty string.".to_owned()
+        } else {
+            format!(" `{}`", v.escape_debug().to_string().replace('`', "'"))
+        }
     });
     let fallback = ident(&e.fallback);
     quote! {
@@ -447,4 +584,18 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, doc_text: Option<&
         }
         #(#froms)*
     }
+}
+
+/// The struct a multipart body's type stands for (through aliases), if it is one.
+pub fn multipart_struct(api: &Api, body: &Ty) -> Option<TypeId> {
+    let mut current = body;
+    for _ in 0..=api.types.len() {
+        let Ty::Named(id) = current else { return None };
+        match &api.types[*id].kind {
+            TypeKind::Struct(_) => return Some(*id),
+            TypeKind::Alias(inner) => current = inner,
+            _ => return None,
+        }
+    }
+    None
 }

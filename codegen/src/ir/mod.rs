@@ -42,7 +42,8 @@ pub enum Ty {
     Int(IntKind),
     F64,
     String,
-    /// `format: binary`/`byte`: a string in JSON, a file part in multipart bodies.
+    /// `format: binary`: raw bytes (`runtime::Binary`): a string in JSON, a file part in
+    /// multipart bodies.
     Binary,
     DateTime,
     Date,
@@ -122,6 +123,16 @@ pub enum TypeKind {
     Newtype(Ty),
     /// An operation's query/header/cookie parameters (not serialized with serde).
     Params(Struct),
+    /// An operation's success responses when they differ by status: one variant per status.
+    Responses(Vec<StatusVariant>),
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusVariant {
+    pub name: String,
+    /// `200`, `2XX` or `default`.
+    pub status: String,
+    pub body: Response,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -283,6 +294,8 @@ pub enum Response {
     Json(Ty),
     Text,
     Bytes,
+    /// Different bodies per status: the `Responses` type with that id.
+    ByStatus(TypeId),
 }
 
 /// Offset pagination: the operation takes `limit`/`offset` query parameters and returns an

@@ -117,8 +117,10 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         if let Some(p) = op.params {
             request_roots.push(Ty::Named(p));
         }
-        if let Response::Json(ty) = &op.response {
-            response_roots.push(ty.clone());
+        match &op.response {
+            Response::Json(ty) => response_roots.push(ty.clone()),
+            Response::ByStatus(id) => response_roots.push(Ty::Named(*id)),
+            Response::Empty | Response::Text | Response::Bytes => {}
         }
     }
     if let Some(id) = webhook_event {
@@ -374,6 +376,7 @@ fn build_operation<'a>(
 /// Path arguments must print as one path segment; collections and objects cannot.
 fn path_param_ty(tb: &mut TypeBuilder<'_>, ty: Ty, at: &str) -> Ty {
     match ty {
+        Ty::Binary => Ty::String,
         Ty::Vec(_) | Ty::Map(_) | Ty::Object | Ty::Any | Ty::Nullable(_) => {
             tb.warn(at, "a structured path parameter is passed as a string");
             Ty::String
@@ -501,11 +504,14 @@ fn request_body<'a>(
         (_, Some(schema)) => tb.ty(schema, &pointer::push(&media_ptr, "schema"), &hint, 0)?.ty,
         (_, None) => Ty::Any,
     };
-    let encoding = if encoding == BodyEncoding::Multipart {
-        tb.warn(&media_ptr, "multipart bodies are sent as form fields");
-        BodyEncoding::Form
-    } else {
-        encoding
+    // Multipart needs named fields; anything else is sent URL-encoded.
+    let encoding = match (&encoding, &ty) {
+        (BodyEncoding::Multipart, Ty::Named(_)) => BodyEncoding::Multipart,
+        (BodyEncoding::Multipart, _) => {
+            tb.warn(&media_ptr, "a multipart body without declared fields is sent URL-encoded");
+            BodyEncoding::Form
+        }
+        _ => encoding,
     };
     let content_type =
         if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
@@ -551,21 +557,56 @@ fn responses<'a>(
             errors.push((code.clone(), ty));
         }
     }
-    // Several success codes usually share one body; otherwise the first with a body wins.
-    let with_body: Vec<&(String, Response)> = success.iter().filter(|(_, r)| *r != Response::Empty).collect();
-    let response = match with_body.first() {
-        None => Response::Empty,
-        Some((_, first)) => {
-            if with_body.iter().any(|(_, r)| r != first) {
-                tb.warn(
-                    &responses_ptr,
-                    "success responses have different bodies; the first one is used for all",
-                );
-            }
-            first.clone()
+    // Several success codes usually share one body; when they do not, the result is an enum
+    // with a variant per status.
+    let distinct: Vec<&Response> = success.iter().fold(Vec::new(), |mut acc, (_, r)| {
+        if !acc.contains(&r) {
+            acc.push(r);
+        }
+        acc
+    });
+    let response = match distinct.as_slice() {
+        [] => Response::Empty,
+        [only] => (*only).clone(),
+        _ => {
+            let mut names = Namespace::new();
+            let variants = success
+                .into_iter()
+                .map(|(status, body)| super::StatusVariant {
+                    name: names.claim(&status_variant_name(&status)),
+                    status,
+                    body,
+                })
+                .collect();
+            let id = tb.add_type(
+                responses_ptr.clone(),
+                &format!("{type_base}Response"),
+                TypeKind::Responses(variants),
+            );
+            Response::ByStatus(id)
         }
     };
     Ok((response, errors))
+}
+
+/// `200` → `Ok`, `201` → `Created`, `2XX` → `Success`…
+fn status_variant_name(status: &str) -> String {
+    match status {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritative",
+        "204" => "NoContent",
+        "205" => "ResetContent",
+        "206" => "PartialContent",
+        "207" => "MultiStatus",
+        "208" => "AlreadyReported",
+        "226" => "ImUsed",
+        "2XX" | "2xx" => "Success",
+        "default" => "Default",
+        other => return format!("Status{}", naming::type_name(other)),
+    }
+    .to_owned()
 }
 
 fn response_body<'a>(

@@ -109,6 +109,22 @@ impl<'a> TypeBuilder<'a> {
         id
     }
 
+    /// Adds a type that has no schema of its own (an operation's responses by status).
+    pub fn add_type(&mut self, pointer: String, base_name: &str, kind: TypeKind) -> TypeId {
+        let name = self.names.claim(base_name);
+        let id = self.types.len();
+        self.types.push(TypeDef {
+            name,
+            pointer,
+            doc: None,
+            kind,
+            in_request: false,
+            in_response: false,
+            deprecated: false,
+        });
+        id
+    }
+
     /// Adds a type that has no schema of its own (an operation's parameters).
     pub fn add_params_type(&mut self, pointer: String, base_name: &str, fields: Vec<Field>) -> TypeId {
         let name = self.names.claim(base_name);
@@ -284,8 +300,9 @@ impl<'a> TypeBuilder<'a> {
                 "date-time" => Ty::DateTime,
                 "date" => Ty::Date,
                 "uuid" => Ty::Uuid,
-                "binary" | "byte" => Ty::Binary,
-                _ if obj.contains_key("contentEncoding") || obj.contains_key("contentMediaType") => {
+                "binary" => Ty::Binary,
+                // Raw bytes declared the 3.1 way; base64 (`byte`, `contentEncoding`) stays text.
+                _ if obj.contains_key("contentMediaType") && !obj.contains_key("contentEncoding") => {
                     Ty::Binary
                 }
                 _ => Ty::String,
@@ -635,7 +652,8 @@ fn variant_label(ty: &Ty, types: &[TypeDef]) -> String {
         Ty::Bool => "Boolean".into(),
         Ty::Int(_) | Ty::UnixTime => "Integer".into(),
         Ty::F64 => "Number".into(),
-        Ty::String | Ty::Binary => "String".into(),
+        Ty::String => "String".into(),
+        Ty::Binary => "Binary".into(),
         Ty::DateTime => "DateTime".into(),
         Ty::Date => "Date".into(),
         Ty::Uuid => "Uuid".into(),
@@ -828,7 +846,8 @@ pub fn break_cycles(types: &mut [TypeDef]) {
             }
             TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => direct(ty).into_iter().collect(),
-            TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
+            // Nothing contains a responses enum, so it cannot be on a cycle.
+            TypeKind::Enum(_) | TypeKind::Pending | TypeKind::Responses(_) => Vec::new(),
         })
         .collect();
     let scc = strongly_connected(&edges);
@@ -934,6 +953,13 @@ pub fn mark_reachable(types: &mut [TypeDef], roots: &[Ty], request: bool) {
             }
             TypeKind::Union(u) => u.variants.iter().for_each(|v| each_named(&v.ty, &mut |i| next.push(i))),
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => each_named(ty, &mut |i| next.push(i)),
+            TypeKind::Responses(variants) => {
+                for v in variants {
+                    if let super::Response::Json(ty) = &v.body {
+                        each_named(ty, &mut |i| next.push(i));
+                    }
+                }
+            }
             TypeKind::Enum(_) | TypeKind::Pending => {}
         }
         stack.extend(next);

@@ -35,6 +35,7 @@ pub mod client;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod multipart;
 pub mod nullable;
 pub mod pagination;
 pub mod request;
@@ -48,6 +49,7 @@ pub use client::{ApiKeyLocation, Client, ClientBuilder, ClientDefaults, SchemeKi
 pub use decode::{RawResponse, decode_bytes, decode_empty, decode_json, decode_text};
 pub use encode::{encode_path_segment, encode_path_value};
 pub use error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorType};
+pub use multipart::{Binary, Multipart, ToMultipart};
 pub use nullable::Nullable;
 pub use pagination::{ListRequest, Page, Pagination};
 pub use request::{RateLimit, Request, RequestSpec, Response};

@@ -39,7 +39,7 @@ pub const DEFAULT_IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 /// A request body, ready to send (and to re-send on retry).
 #[derive(Clone)]
 struct Body {
-    content_type: &'static str,
+    content_type: std::borrow::Cow<'static, str>,
     bytes: Bytes,
 }
 
@@ -165,7 +165,18 @@ impl RequestSpec {
 
     /// Sets a raw body with the given content type.
     pub fn bytes_body(&mut self, content_type: &'static str, body: Bytes) {
-        self.body = Some(Body { content_type, bytes: body });
+        self.body = Some(Body { content_type: content_type.into(), bytes: body });
+    }
+
+    /// Sets a `multipart/form-data` body. It is encoded to bytes here, so retries can resend it.
+    pub fn multipart_body<V: super::multipart::ToMultipart + ?Sized>(&mut self, body: &V) {
+        let form = body.to_multipart();
+        if let Some(message) = form.error() {
+            self.fail(format!("multipart body: {message}"));
+            return;
+        }
+        let (content_type, bytes) = form.encode();
+        self.body = Some(Body { content_type: content_type.into(), bytes });
     }
 
     /// Sets a text body with the given content type.
@@ -223,7 +234,7 @@ impl fmt::Debug for RequestSpec {
             .field("path", &self.path)
             .field("query", &query)
             .field("headers", &headers)
-            .field("body", &self.body.as_ref().map(|body| (body.content_type, body.bytes.len())))
+            .field("body", &self.body.as_ref().map(|body| (&body.content_type, body.bytes.len())))
             .field("error", &self.error)
             .finish_non_exhaustive()
     }
@@ -549,7 +560,7 @@ fn prepare<'a>(
     if let Some(body) = &spec.body
         && !headers.contains_key(CONTENT_TYPE)
     {
-        insert_header(&mut headers, "content-type", body.content_type)?;
+        insert_header(&mut headers, "content-type", &body.content_type)?;
     }
 
     let idempotency_name = inner.idempotency_header.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);

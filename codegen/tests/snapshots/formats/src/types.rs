@@ -23,7 +23,7 @@ pub struct Formats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blob: Option<String>,
+    pub blob: Option<crate::runtime::Binary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

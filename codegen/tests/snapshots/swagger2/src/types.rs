@@ -87,3 +87,13 @@ impl UploadPhotoRequest {
         self
     }
 }
+impl crate::runtime::ToMultipart for UploadPhotoRequest {
+    fn to_multipart(&self) -> crate::runtime::Multipart {
+        let mut form = crate::runtime::Multipart::new();
+        form.field("note", &self.note);
+        for (name, value) in &self.extra {
+            form.field(name, value);
+        }
+        form
+    }
+}

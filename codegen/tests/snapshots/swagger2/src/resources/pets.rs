@@ -60,7 +60,7 @@ impl<'a> Pets<'a> {
             ["/pets/", &crate::runtime::encode_path_value(&pet_id), "/photo"].concat(),
             &[&[&crate::auth::API_KEY]],
         );
-        spec.form_body(&body);
+        spec.multipart_body(&body);
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }
