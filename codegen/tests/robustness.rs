@@ -1,0 +1,308 @@
+//! No panic on any input, deterministic output, bounded resources.
+//!
+//! - synthetic schemas (proptest): every combination of keywords the generator reads, with
+//!   references between them, cycles and hostile names;
+//! - limits: deep nesting, `$ref` cycles, huge objects;
+//! - determinism: shuffled key order in the input and separate processes give identical bytes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use codegen::Config;
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+
+fn config() -> Config {
+    Config::new("robust")
+}
+
+/// Generation must return (not panic); every diagnostic must point into the spec.
+fn generate_checked(text: &str) -> Result<BTreeMap<String, String>, String> {
+    match codegen::generate(text, "spec", &config()) {
+        Ok(krate) => {
+            for w in &krate.warnings {
+                assert!(w.pointer.starts_with('#'), "warning without a pointer: {w}");
+            }
+            Ok(krate.files)
+        }
+        Err(d) => {
+            for e in &d.0 {
+                assert!(e.pointer.starts_with('#'), "error without a pointer: {e}");
+            }
+            Err(d.to_string())
+        }
+    }
+}
+
+// ---------------------------------------------------------------- synthetic schemas
+
+const NAMES: &[&str] = &[
+    "id", "type", "self", "", "a-b", "a_b", "Result", "1x", "ü", "$ref", "new", "extra", "fooBar", "foo_bar",
+];
+const FORMATS: &[&str] = &[
+    "int32",
+    "int64",
+    "uint64",
+    "int128",
+    "date-time",
+    "date",
+    "uuid",
+    "binary",
+    "byte",
+    "unix-time",
+    "weird",
+];
+
+fn name() -> impl Strategy<Value = String> {
+    prop::sample::select(NAMES).prop_map(str::to_owned)
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        prop::sample::select(
+            &["string", "integer", "number", "boolean", "null", "object", "array", "bogus"][..]
+        )
+        .prop_map(|t| json!({ "type": t })),
+        (prop::sample::select(&["string", "integer"][..]), prop::sample::select(FORMATS))
+            .prop_map(|(t, f)| json!({ "type": t, "format": f })),
+        prop::collection::vec(
+            prop_oneof![name().prop_map(Value::from), Just(Value::Null), Just(json!(1))],
+            0..4
+        )
+        .prop_map(|values| json!({ "enum": values })),
+        (0..6usize).prop_map(|i| json!({ "$ref": format!("#/components/schemas/S{i}") })),
+        Just(json!({ "$ref": "#/components/schemas/Missing" })),
+        Just(json!({ "$ref": "other.yaml#/Foo" })),
+        Just(json!({})),
+        Just(Value::Bool(true)),
+        Just(json!("not a schema")),
+        name().prop_map(|n| json!({ "const": n })),
+    ]
+}
+
+fn schema() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(5, 48, 5, |inner| {
+        prop_oneof![
+            (prop::collection::btree_map(name(), inner.clone(), 0..5), prop::collection::vec(name(), 0..3), any::<bool>(), prop_oneof![Just(Value::Bool(false)), Just(Value::Bool(true)), inner.clone()])
+                .prop_map(|(props, required, nullable, additional)| {
+                    json!({ "type": "object", "properties": props, "required": required, "nullable": nullable, "additionalProperties": additional })
+                }),
+            inner.clone().prop_map(|items| json!({ "type": "array", "items": items })),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|parts| json!({ "allOf": parts })),
+            (prop::collection::vec(inner.clone(), 0..4), any::<bool>()).prop_map(|(parts, tagged)| {
+                let mut s = json!({ "oneOf": parts });
+                if tagged {
+                    s["discriminator"] = json!({ "propertyName": "type", "mapping": { "a": "#/components/schemas/S0" } });
+                }
+                s
+            }),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|parts| json!({ "anyOf": parts })),
+            inner.clone().prop_map(|s| json!({ "allOf": [s], "nullable": true, "description": "*/ \"# {}" })),
+            Just(json!({ "type": ["string", "integer", "null"] })),
+        ]
+    })
+}
+
+fn spec_of(schemas: Vec<Value>, version: &str) -> String {
+    let components: Map<String, Value> =
+        schemas.iter().enumerate().map(|(i, s)| (format!("S{i}"), s.clone())).collect();
+    let first = schemas.first().cloned().unwrap_or(json!({}));
+    let doc = json!({
+        "openapi": version,
+        "info": { "title": "t", "version": "1" },
+        "paths": {
+            "/things/{id}": {
+                "post": {
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": first },
+                        { "name": "q", "in": "query", "schema": schemas.get(1).cloned().unwrap_or(json!({})) }
+                    ],
+                    "requestBody": { "content": { "application/json": { "schema": schemas.get(2).cloned().unwrap_or(json!({})) } } },
+                    "responses": {
+                        "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/S0" } } } },
+                        "201": { "description": "other", "content": { "application/json": { "schema": schemas.get(3).cloned().unwrap_or(json!({})) } } }
+                    }
+                }
+            }
+        },
+        "components": { "schemas": components }
+    });
+    doc.to_string()
+}
+
+proptest! {
+    // 256 cases by default; PROPTEST_CASES=N runs more.
+    #![proptest_config(ProptestConfig { max_shrink_iters: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn synthetic_schemas_never_panic(schemas in prop::collection::vec(schema(), 1..6), v31 in any::<bool>()) {
+        let text = spec_of(schemas, if v31 { "3.1.0" } else { "3.0.3" });
+        let _ = generate_checked(&text);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,200}") {
+        let _ = generate_checked(&text);
+        let _ = generate_checked(&format!("openapi: 3.0.0\n{text}"));
+    }
+}
+
+// ---------------------------------------------------------------- limits
+
+fn nested_items(depth: usize) -> Value {
+    let mut s = json!({ "type": "string" });
+    for _ in 0..depth {
+        s = json!({ "type": "array", "items": s });
+    }
+    s
+}
+
+#[test]
+fn deep_inline_nesting_is_an_error_with_a_pointer_not_a_crash() {
+    let text = spec_of(vec![nested_items(100)], "3.0.3");
+    // Too deep for a type: the schema degrades with a warning naming where.
+    let krate = codegen::generate(&text, "spec", &config()).unwrap();
+    assert!(
+        krate
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("deeper than") && w.pointer.starts_with("#/components/schemas/S0")),
+        "{:?}",
+        krate.warnings
+    );
+    // Strict mode turns that into an error.
+    let mut strict = config();
+    strict.strict = true;
+    let err = codegen::generate(&text, "spec", &strict).unwrap_err();
+    assert!(err.to_string().contains("deeper than"), "{err}");
+}
+
+#[test]
+fn json_nested_beyond_the_parser_limit_is_an_error() {
+    let text = format!("{{\"openapi\":\"3.0.0\",\"x\":{}{}}}", "[".repeat(5000), "]".repeat(5000));
+    let err = codegen::generate(&text, "spec", &config()).unwrap_err();
+    assert!(err.to_string().contains("recursion limit"), "{err}");
+}
+
+#[test]
+fn ref_cycles_terminate() {
+    let text = json!({
+        "openapi": "3.0.3", "info": { "title": "t", "version": "1" }, "paths": {},
+        "components": { "schemas": {
+            "A": { "$ref": "#/components/schemas/B" },
+            "B": { "$ref": "#/components/schemas/A" },
+            "C": { "$ref": "#/components/schemas/C" },
+            "D": { "allOf": [{ "$ref": "#/components/schemas/D" }, { "properties": { "x": { "type": "string" } } }] },
+            "E": { "type": "array", "items": { "$ref": "#/components/schemas/E" } },
+            "F": { "oneOf": [{ "$ref": "#/components/schemas/F" }, { "type": "string" }] }
+        } }
+    })
+    .to_string();
+    let files = generate_checked(&text).unwrap();
+    assert!(files["src/types.rs"].contains("pub struct E("), "{}", files["src/types.rs"]);
+}
+
+#[test]
+fn ten_thousand_properties() {
+    let props: Map<String, Value> =
+        (0..10_000).map(|i| (format!("p{i}"), json!({ "type": "integer" }))).collect();
+    let text = spec_of(vec![json!({ "type": "object", "properties": props })], "3.0.3");
+    let files = generate_checked(&text).unwrap();
+    assert!(files["src/types.rs"].contains("pub p9999: Option<i64>"));
+}
+
+// ---------------------------------------------------------------- determinism
+
+/// Writes JSON with every object's keys in a pseudo-random order (arrays keep theirs).
+fn shuffled_json(v: &Value, seed: &mut u64, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            for i in (1..entries.len()).rev() {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 7;
+                *seed ^= *seed << 17;
+                entries.swap(i, (*seed % (i as u64 + 1)) as usize);
+            }
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                shuffled_json(v, seed, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                shuffled_json(item, seed, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+#[test]
+fn shuffled_key_order_gives_identical_output() {
+    for spec in [
+        "openapi/atlas.yaml",
+        "corpus/progenitor-nexus.json",
+        "corpus/spotify.yaml",
+        "codegen/tests/specs/unions.yaml",
+        "codegen/tests/specs/names.yaml",
+    ] {
+        let text = std::fs::read_to_string(repo(spec)).unwrap();
+        let value = codegen::load::load(&text).unwrap().root;
+        let expected = codegen::generate(&text, spec, &config()).unwrap().files;
+        for seed in [1u64, 0x9E37_79B9_7F4A_7C15] {
+            let mut shuffled = String::new();
+            shuffled_json(&value, &mut seed.clone(), &mut shuffled);
+            assert_ne!(shuffled, value.to_string(), "{spec}: the shuffle changed nothing");
+            let actual = codegen::generate(&shuffled, spec, &config()).unwrap().files;
+            assert!(actual == expected, "{spec}: output depends on key order (seed {seed})");
+        }
+    }
+}
+
+#[test]
+fn separate_processes_give_identical_output() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("determinism");
+    let _ = std::fs::remove_dir_all(&out);
+    let spec = repo("openapi/atlas.yaml");
+    let mut outputs = Vec::new();
+    for run in ["a", "b"] {
+        let dir = out.join(run);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_codegen"))
+            .arg(&spec)
+            .arg("--out")
+            .arg(&dir)
+            .args(["--crate-name", "atlaspay"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        outputs.push(codegen::output::read_crate(&dir).unwrap());
+    }
+    assert!(!outputs[0].is_empty());
+    assert!(outputs[0] == outputs[1], "two runs of the CLI wrote different files");
+}
+
+#[test]
+fn every_generated_file_is_marked_generated() {
+    let text = std::fs::read_to_string(repo("openapi/atlas.yaml")).unwrap();
+    for (path, content) in codegen::generate(&text, "openapi/atlas.yaml", &config()).unwrap().files {
+        let first = content.lines().next().unwrap_or("");
+        assert!(first.contains("@generated"), "{path} starts with {first:?}");
+    }
+}
