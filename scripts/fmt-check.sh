@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shopt -s nullglob
-files=(codegen/runtime/mod.rs generated/tests/*.rs generated/examples/*.rs)
+files=(codegen/runtime/mod.rs generated/tests/*.rs generated/tests/contract/main.rs generated/examples/*.rs)
 rustfmt --edition 2024 --check "${files[@]}"

@@ -145,7 +145,12 @@ impl Multipart {
             serde_json::Value::Number(_) | serde_json::Value::Bool(_) => (value.to_string(), None),
             other => (other.to_string(), Some("application/json".to_owned())),
         };
-        self.parts.push(Part { name: name.to_owned(), filename: None, content_type, data: Bytes::from(text) });
+        self.parts.push(Part {
+            name: name.to_owned(),
+            filename: None,
+            content_type,
+            data: Bytes::from(text),
+        });
     }
 
     /// Adds a file part.
@@ -153,7 +158,9 @@ impl Multipart {
         self.parts.push(Part {
             name: name.to_owned(),
             filename: Some(file.filename.clone().unwrap_or_else(|| "file".to_owned())),
-            content_type: Some(file.content_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned())),
+            content_type: Some(
+                file.content_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned()),
+            ),
             data: file.bytes.clone(),
         });
     }
@@ -180,8 +187,7 @@ impl Multipart {
     /// The `Content-Type` header (with a boundary not found in any part) and the body bytes.
     pub fn encode(&self) -> (String, Bytes) {
         let boundary = loop {
-            let candidate: String =
-                std::iter::repeat_with(fastrand::alphanumeric).take(32).collect();
+            let candidate: String = std::iter::repeat_with(fastrand::alphanumeric).take(32).collect();
             let candidate = format!("atlas-{candidate}");
             let needle = candidate.as_bytes();
             if !self.parts.iter().any(|p| p.data.windows(needle.len()).any(|w| w == needle)) {
@@ -198,7 +204,9 @@ impl Multipart {
             out.extend_from_slice(disposition.as_bytes());
             out.extend_from_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
-                out.extend_from_slice(format!("Content-Type: {}\r\n", strip_newlines(content_type)).as_bytes());
+                out.extend_from_slice(
+                    format!("Content-Type: {}\r\n", strip_newlines(content_type)).as_bytes(),
+                );
             }
             out.extend_from_slice(b"\r\n");
             out.extend_from_slice(&part.data);
@@ -234,11 +242,15 @@ mod tests {
         let (content_type, body) = form.encode();
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
         let text = String::from_utf8_lossy(&body);
-        assert!(text.starts_with(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n")));
+        assert!(text.starts_with(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
+        )));
         assert!(text.contains("name=\"count\"\r\n\r\n3\r\n"));
         assert_eq!(text.matches("name=\"tags\"").count(), 2);
         assert!(!text.contains("skipped"));
-        assert!(text.contains("name=\"upload\"; filename=\"a \\\"b\\\".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
+        assert!(text.contains(
+            "name=\"upload\"; filename=\"a \\\"b\\\".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        ));
         assert!(text.ends_with(&format!("--{boundary}--\r\n")));
     }
 

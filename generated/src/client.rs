@@ -6,14 +6,42 @@ impl crate::Client {
     /// A misconfiguration cannot happen here; if the HTTP stack fails to start, every
     /// request returns that error (see [`ClientBuilder::build`](crate::ClientBuilder::build)
     /// to handle it up front).
+    ///
+    /// ```
+    /// let client = atlaspay::Client::new("my-api-key");
+    /// // The key never shows in debug output or errors.
+    /// assert!(!format!("{client:?}").contains("my-api-key"));
+    /// ```
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::builder().secret_key(api_key).build_infallible()
     }
     /// A builder to configure base URL, timeouts, retries and credentials.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), atlaspay::Error> {
+    /// use std::time::Duration;
+    ///
+    /// let client = atlaspay::Client::builder()
+    ///     .secret_key("my-api-key")
+    ///     .base_url("http://127.0.0.1:4010") // https, or http on loopback only
+    ///     .timeout(Duration::from_secs(20))
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> crate::ClientBuilder {
         crate::ClientBuilder::new(&crate::auth::DEFAULTS)
     }
     /// Creates a client from the `ATLAS_API_KEY` environment variable.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), atlaspay::Error> {
+    /// let client = atlaspay::Client::from_env()?; // reads ATLAS_API_KEY
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> Result<Self, crate::Error> {
         Self::builder().credential_from_env(&crate::auth::SECRET_KEY).build()
     }

@@ -65,6 +65,8 @@ pub mod resources;
 pub mod runtime;
 pub mod types;
 pub mod webhooks;
+#[cfg(test)]
+mod examples;
 pub use runtime::{
     ApiError, Client, ClientBuilder, Error, ListRequest, Nullable, Request, Response,
     UnixTime,

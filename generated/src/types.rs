@@ -178,10 +178,6 @@ pub struct AuthenticateThreeDSecure {
     pub session_id: uuid::Uuid,
     /// Card token obtained from tokenisation.
     pub token_id: String,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl AuthenticateThreeDSecure {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -198,7 +194,6 @@ impl AuthenticateThreeDSecure {
             currency: currency.into(),
             session_id,
             token_id: token_id.into(),
-            extra: Default::default(),
         }
     }
     /// Sets [`challenge_preference`](Self::challenge_preference).
@@ -1350,10 +1345,6 @@ pub struct CancelSession {
         skip_serializing_if = "Option::is_none"
     )]
     pub cancellation_reason: Option<crate::runtime::Nullable<CancellationReason>>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CancelSession {
     /// Creates a value with every field unset.
@@ -1486,10 +1477,6 @@ pub struct CapturePayment {
     /// Amount to capture, in the smallest currency unit, for a partial capture. Omit to capture the full authorised amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CapturePayment {
     /// Creates a value with every field unset.
@@ -1902,10 +1889,6 @@ pub struct ConfirmPayment {
     /// Aliased card fields, when VGS collected the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vgs_data: Option<ConfirmPaymentVgsData>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ConfirmPayment {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -1924,7 +1907,6 @@ impl ConfirmPayment {
             token_id: None,
             token_provider,
             vgs_data: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`apple_pay_token`](Self::apple_pay_token).
@@ -2289,10 +2271,6 @@ pub struct CreateBankAccount {
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Nine-digit ABA routing number.
     pub routing_number: String,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateBankAccount {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2314,7 +2292,6 @@ impl CreateBankAccount {
             holder_name: holder_name.into(),
             metadata: None,
             routing_number: routing_number.into(),
-            extra: Default::default(),
         }
     }
     /// Sets [`account_holder_name`](Self::account_holder_name).
@@ -2441,10 +2418,6 @@ pub struct CreateBankMandate {
     /// User agent of the customer's browser when accepting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateBankMandate {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2468,7 +2441,6 @@ impl CreateBankMandate {
             monthly_limit: None,
             subscription_id: None,
             user_agent: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`amount_limit`](Self::amount_limit).
@@ -2549,10 +2521,6 @@ pub struct CreateBankTransfer {
     /// Text shown on the bank statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateBankTransfer {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2573,7 +2541,6 @@ impl CreateBankTransfer {
             metadata: None,
             settlement_provider: None,
             statement_descriptor: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`currency`](Self::currency).
@@ -2643,10 +2610,6 @@ pub struct CreateCheckoutSession {
     pub subscription_data: Option<CreateCheckoutSessionSubscriptionData>,
     /// Where to send the customer after a successful checkout.
     pub success_url: String,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateCheckoutSession {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2669,7 +2632,6 @@ impl CreateCheckoutSession {
             mode,
             subscription_data: None,
             success_url: success_url.into(),
-            extra: Default::default(),
         }
     }
     /// Sets [`allow_promotion_codes`](Self::allow_promotion_codes).
@@ -2788,10 +2750,6 @@ pub struct CreateCoupon {
     /// Last moment the coupon can be redeemed (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeem_by: Option<crate::runtime::UnixTime>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateCoupon {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2809,7 +2767,6 @@ impl CreateCoupon {
             name: None,
             percent_off: None,
             redeem_by: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`amount_off`](Self::amount_off).
@@ -2920,10 +2877,6 @@ pub struct CreateCustomer {
     /// Tax identifiers of the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_ids: Option<Vec<TaxId>>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateCustomer {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2939,7 +2892,6 @@ impl CreateCustomer {
             shipping_address: None,
             tax_exempt: None,
             tax_ids: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`billing_address`](Self::billing_address).
@@ -3005,10 +2957,6 @@ pub struct CreateInvoice {
     /// Identifier of a subscription to bill for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateInvoice {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3022,7 +2970,6 @@ impl CreateInvoice {
             description: None,
             metadata: None,
             subscription: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`auto_advance`](Self::auto_advance).
@@ -3068,10 +3015,6 @@ pub struct CreateNetworkToken {
     pub session_id: uuid::Uuid,
     /// Vault token of the card to provision.
     pub token_id: String,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateNetworkToken {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3081,7 +3024,6 @@ impl CreateNetworkToken {
             request_cryptogram: None,
             session_id,
             token_id: token_id.into(),
-            extra: Default::default(),
         }
     }
     /// Sets [`request_cryptogram`](Self::request_cryptogram).
@@ -3099,10 +3041,6 @@ pub struct CreatePortalSession {
     pub customer: String,
     /// Where the portal's back link leads.
     pub return_url: String,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreatePortalSession {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3112,7 +3050,6 @@ impl CreatePortalSession {
             configuration: None,
             customer: customer.into(),
             return_url: return_url.into(),
-            extra: Default::default(),
         }
     }
     /// Sets [`configuration`](Self::configuration).
@@ -3156,10 +3093,6 @@ pub struct CreatePrice {
     /// Amount per unit in the smallest currency unit (2999 is $29.99). Used with `per_unit` billing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreatePrice {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3177,7 +3110,6 @@ impl CreatePrice {
             tiers_mode: None,
             r#type: None,
             unit_amount: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`billing_scheme`](Self::billing_scheme).
@@ -3251,10 +3183,6 @@ pub struct CreateProduct {
     /// Name of one unit (for example `seat`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateProduct {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3268,7 +3196,6 @@ impl CreateProduct {
             name: name.into(),
             statement_descriptor: None,
             unit_label: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`description`](Self::description).
@@ -3353,10 +3280,6 @@ pub struct CreateSession {
     /// Where to send the shopper after a successful payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSession {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3379,7 +3302,6 @@ impl CreateSession {
             shipping_address: None,
             statement_descriptor: None,
             success_url: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`billing_address`](Self::billing_address).
@@ -3513,10 +3435,6 @@ pub struct CreateSubscription {
     /// Length of a free trial in days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSubscription {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3533,7 +3451,6 @@ impl CreateSubscription {
             metadata: None,
             trial_end: None,
             trial_period_days: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`billing_cycle_anchor`](Self::billing_cycle_anchor).
@@ -3589,10 +3506,6 @@ pub struct CreateSubscriptionItem {
     pub quantity: Option<i64>,
     /// Identifier of the subscription.
     pub subscription: String,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateSubscriptionItem {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3603,7 +3516,6 @@ impl CreateSubscriptionItem {
             proration_behavior: None,
             quantity: None,
             subscription: subscription.into(),
-            extra: Default::default(),
         }
     }
     /// Sets [`proration_behavior`](Self::proration_behavior).
@@ -3629,10 +3541,6 @@ pub struct CreateUsageRecord {
     /// When the usage occurred (Unix seconds). Defaults to now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<crate::runtime::UnixTime>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl CreateUsageRecord {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3643,7 +3551,6 @@ impl CreateUsageRecord {
             quantity,
             subscription_item: subscription_item.into(),
             timestamp: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`action`](Self::action).
@@ -4923,19 +4830,12 @@ impl From<PayoutFailedEvent> for Event {
 pub struct GenerateNetworkTokenCryptogram {
     /// Payment session the client secret belongs to.
     pub session_id: uuid::Uuid,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl GenerateNetworkTokenCryptogram {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
     pub fn new(session_id: uuid::Uuid) -> Self {
-        Self {
-            session_id,
-            extra: Default::default(),
-        }
+        Self { session_id }
     }
 }
 /// Health report of the API.
@@ -6225,10 +6125,6 @@ pub struct PayInvoice {
     /// Payment method to charge instead of the customer's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl PayInvoice {
     /// Creates a value with every field unset.
@@ -8335,10 +8231,6 @@ pub struct RefundPayment {
     /// Why the payment is refunded (free text, for example `customer_request`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RefundPayment {
     /// Creates a value with every field unset.
@@ -8595,10 +8487,6 @@ pub struct RevokeBankMandate {
     /// Why the mandate is revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl RevokeBankMandate {
     /// Creates a value with every field unset.
@@ -9765,10 +9653,6 @@ pub struct SyncTransactions {
     /// When the fallback payment completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl SyncTransactions {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -9783,7 +9667,6 @@ impl SyncTransactions {
             route: route.into(),
             session_id,
             timestamp: None,
-            extra: Default::default(),
         }
     }
     /// Sets [`timestamp`](Self::timestamp).
@@ -10061,10 +9944,6 @@ pub struct UpdateBankAccount {
     /// Your label for the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateBankAccount {
     /// Creates a value with every field unset.
@@ -10096,10 +9975,6 @@ pub struct UpdateCoupon {
     /// Name shown to customers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateCoupon {
     /// Creates a value with every field unset.
@@ -10153,10 +10028,6 @@ pub struct UpdateCustomer {
     /// Whether the customer is exempt from tax.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt: Option<bool>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateCustomer {
     /// Creates a value with every field unset.
@@ -10221,10 +10092,6 @@ pub struct UpdatePrice {
     /// Internal name of the price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdatePrice {
     /// Creates a value with every field unset.
@@ -10271,10 +10138,6 @@ pub struct UpdateProduct {
     /// Name of one unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateProduct {
     /// Creates a value with every field unset.
@@ -10348,10 +10211,6 @@ pub struct UpdateSession {
     /// Text shown on the customer's statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSession {
     /// Creates a value with every field unset.
@@ -10416,10 +10275,6 @@ pub struct UpdateSubscription {
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<ProrationBehavior>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSubscription {
     /// Creates a value with every field unset.
@@ -10460,10 +10315,6 @@ pub struct UpdateSubscriptionItem {
     /// New quantity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl UpdateSubscriptionItem {
     /// Creates a value with every field unset.
@@ -10818,10 +10669,6 @@ pub struct ValidateApplePayMerchant {
     pub session_id: uuid::Uuid,
     /// Validation URL supplied by Apple Pay JS.
     pub validation_url: String,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl ValidateApplePayMerchant {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -10835,7 +10682,6 @@ impl ValidateApplePayMerchant {
             domain: domain.into(),
             session_id,
             validation_url: validation_url.into(),
-            extra: Default::default(),
         }
     }
 }
@@ -10844,19 +10690,12 @@ impl ValidateApplePayMerchant {
 pub struct VerifyBankAccount {
     /// Both micro-deposit amounts, in cents, in any order.
     pub amounts: Vec<i64>,
-    /// Properties the API description does not declare, kept so that a value read
-    /// from the API and sent back loses nothing.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl VerifyBankAccount {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
     pub fn new(amounts: Vec<i64>) -> Self {
-        Self {
-            amounts,
-            extra: Default::default(),
-        }
+        Self { amounts }
     }
 }
 impl crate::runtime::Page for BankAccountList {

@@ -9,7 +9,7 @@ pub const SIGNATURE_HEADER: &str = "X-Atlas-Signature";
 ///
 /// Pass the raw request body exactly as received: re-serialized JSON does not match the signature. Timestamps more than five minutes from now are rejected.
 ///
-/// ```text
+/// ```
 /// let secret = "whsec_test";
 /// let payload = br#"{"id": "evt_1", "type": "not.known.yet"}"#;
 /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;

@@ -59,6 +59,7 @@ pub fn auth_file(api: &Api, config: &Config) -> TokenStream {
 
 /// `src/client.rs`: constructors, credential setters and resource accessors.
 pub fn client_file(api: &Api, config: &Config) -> TokenStream {
+    let krate = config.crate_name.replace('-', "_");
     let primary = api.primary_scheme.map(|i| &api.security_schemes[i]);
     let new_fn = match primary {
         Some(s) if s.kind == SchemeKind::Basic => {
@@ -74,12 +75,17 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
             let m = ident(&s.method_name);
             let doc =
                 format!(" Creates a client with the default settings that authenticates with `{}`.", s.name);
+            let example = docs::trusted(&format!(
+                "```\nlet client = {krate}::Client::new(\"my-api-key\");\n// The key never shows in debug output or errors.\nassert!(!format!(\"{{client:?}}\").contains(\"my-api-key\"));\n```"
+            ));
             quote! {
                 #[doc = #doc]
                 ///
                 /// A misconfiguration cannot happen here; if the HTTP stack fails to start, every
                 /// request returns that error (see [`ClientBuilder::build`](crate::ClientBuilder::build)
                 /// to handle it up front).
+                ///
+                #example
                 pub fn new(api_key: impl Into<String>) -> Self {
                     Self::builder().#m(api_key).build_infallible()
                 }
@@ -96,14 +102,31 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
         (Some(s), Some(var)) if s.kind != SchemeKind::Basic => {
             let c = ident(&s.const_name);
             let doc = format!(" Creates a client from the `{var}` environment variable.");
+            let example = docs::trusted(&format!(
+                "```no_run\n# fn main() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::from_env()?; // reads {var}\n# Ok(())\n# }}\n```"
+            ));
             quote! {
                 #[doc = #doc]
+                ///
+                #example
                 pub fn from_env() -> Result<Self, crate::Error> {
                     Self::builder().credential_from_env(&crate::auth::#c).build()
                 }
             }
         }
         _ => quote!(),
+    };
+    let builder_example = {
+        let credential = match primary {
+            Some(s) if s.kind == SchemeKind::Basic => {
+                format!("\n    .{}(\"user\", \"password\")", s.method_name.trim_start_matches("r#"))
+            }
+            Some(s) => format!("\n    .{}(\"my-api-key\")", s.method_name.trim_start_matches("r#")),
+            None => String::new(),
+        };
+        docs::trusted(&format!(
+            "```\n# fn main() -> Result<(), {krate}::Error> {{\nuse std::time::Duration;\n\nlet client = {krate}::Client::builder(){credential}\n    .base_url(\"http://127.0.0.1:4010\") // https, or http on loopback only\n    .timeout(Duration::from_secs(20))\n    .max_retries(3)\n    .build()?;\n# let _ = client;\n# Ok(())\n# }}\n```"
+        ))
     };
     let builder_methods = api.security_schemes.iter().map(|s| {
         let m = ident(&s.method_name);
@@ -157,6 +180,8 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
         impl crate::Client {
             #new_fn
             /// A builder to configure base URL, timeouts, retries and credentials.
+            ///
+            #builder_example
             pub fn builder() -> crate::ClientBuilder {
                 crate::ClientBuilder::new(&crate::auth::DEFAULTS)
             }

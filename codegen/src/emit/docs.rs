@@ -14,6 +14,14 @@ pub fn outer(text: Option<&str>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// Outer doc attributes for text the generator wrote itself (doc-test examples): no
+/// sanitizing, so its code blocks stay tests.
+pub fn trusted(text: &str) -> TokenStream {
+    let lines: Vec<String> =
+        text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    quote! { #( #[doc = #lines] )* }
+}
+
 /// Inner doc attributes (`//!`).
 pub fn inner(text: &str) -> TokenStream {
     let lines = lines(text);

@@ -29,6 +29,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("round_trip.rs", include_str!("../../runtime/round_trip.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),
     ("str_enum.rs", include_str!("../../runtime/str_enum.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
@@ -62,6 +63,9 @@ pub fn crate_files(
     }
     if let Some(event) = api.webhook_event {
         rust("src/webhooks.rs", webhooks_file(api, config, event))?;
+    }
+    if !api.examples.is_empty() {
+        rust("src/examples.rs", examples_file(api))?;
     }
     for (name, source) in RUNTIME {
         if *name == "webhooks.rs" && !webhooks {
@@ -190,6 +194,14 @@ fn lib_file(api: &Api, config: &Config) -> TokenStream {
     } else {
         quote!()
     };
+    let examples_mod = if api.examples.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            #[cfg(test)]
+            mod examples;
+        }
+    };
     let default_impl = if api.primary_scheme.is_none() {
         quote! {
             impl Default for Client {
@@ -210,8 +222,31 @@ fn lib_file(api: &Api, config: &Config) -> TokenStream {
         pub mod runtime;
         pub mod types;
         #webhooks_mod
+        #examples_mod
         pub use runtime::{ApiError, Client, ClientBuilder, Error, ListRequest, Nullable, Request, Response, UnixTime};
         #default_impl
+    }
+}
+
+/// A test that every example of the description round-trips through its generated type.
+fn examples_file(api: &Api) -> TokenStream {
+    let cases = api.examples.iter().map(|e| {
+        let t = tokens::ty(&e.ty, &api.types, tokens::Scope::Crate);
+        let (pointer, json) = (&e.pointer, &e.json);
+        quote!((#pointer, crate::runtime::round_trip::check::<#t>, #json),)
+    });
+    quote! {
+        //! The API description's examples, decoded into the generated types and encoded back.
+        type Check = fn(&str) -> Result<(), String>;
+        const CASES: &[(&str, Check, &str)] = &[#(#cases)*];
+        #[test]
+        fn examples_round_trip() {
+            let failures: Vec<String> = CASES
+                .iter()
+                .filter_map(|(pointer, check, json)| check(json).err().map(|e| format!("{pointer}: {e}")))
+                .collect();
+            assert!(failures.is_empty(), "{} of {} examples do not round-trip:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+        }
     }
 }
 
@@ -227,11 +262,11 @@ fn webhooks_file(api: &Api, config: &Config, event: usize) -> TokenStream {
         }
     );
     let has_fallback = matches!(&api.types[event].kind, TypeKind::Union(u) if !u.fallback.is_empty());
-    let construct_doc = docs::outer(Some(&docs::paragraphs([
+    let construct_doc = docs::trusted(&docs::paragraphs([
         Some(format!("Verifies the `{header}` header of a delivery and decodes its body into an [`{}`](crate::types::{}).", api.types[event].name, api.types[event].name).as_str()),
         Some("Pass the raw request body exactly as received: re-serialized JSON does not match the signature. Timestamps more than five minutes from now are rejected."),
         if has_fallback { Some(example.as_str()) } else { None },
-    ])));
+    ]));
     quote! {
         //! Verifying and decoding webhook deliveries.
         pub use crate::runtime::webhooks::{DEFAULT_TOLERANCE, WebhookError, sign, verify_signature};

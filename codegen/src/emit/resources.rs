@@ -285,6 +285,7 @@ mod tests {
             primary_scheme: None,
             idempotency_header: None,
             webhook_event: None,
+            examples: Vec::new(),
             warnings: Vec::new(),
         };
         assert_eq!(security_expr(&api, &[]).to_string(), "& []");

@@ -32,7 +32,19 @@ pub struct Api {
     pub idempotency_header: Option<String>,
     /// The type of webhook events, when the config names one.
     pub webhook_event: Option<TypeId>,
+    /// Examples of the description with the type they should decode into.
+    pub examples: Vec<Example>,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// An example value from the spec and the type it is an example of.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Where the example is written.
+    pub pointer: String,
+    pub ty: Ty,
+    /// Compact JSON text.
+    pub json: String,
 }
 
 /// A Rust type as used at one place (a field, a parameter, a body).

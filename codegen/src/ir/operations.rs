@@ -107,6 +107,9 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     let resources = group_resources(root, ops);
     let mut types = std::mem::take(&mut tb.types);
     let mut warnings = std::mem::take(&mut tb.warnings);
+    let mut examples = std::mem::take(&mut tb.examples);
+    examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+    examples.dedup_by(|a, b| a.pointer == b.pointer);
     schema::break_cycles(&mut types);
     let mut request_roots = Vec::new();
     let mut response_roots = Vec::new();
@@ -149,6 +152,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         primary_scheme,
         idempotency_header,
         webhook_event,
+        examples,
         warnings,
     })
 }
@@ -504,6 +508,9 @@ fn request_body<'a>(
         (_, Some(schema)) => tb.ty(schema, &pointer::push(&media_ptr, "schema"), &hint, 0)?.ty,
         (_, None) => Ty::Any,
     };
+    if encoding == BodyEncoding::Json {
+        tb.collect_examples(&media_ptr, media_obj, &ty);
+    }
     // Multipart needs named fields; anything else is sent URL-encoded.
     let encoding = match (&encoding, &ty) {
         (BodyEncoding::Multipart, Ty::Named(_)) => BodyEncoding::Multipart,

@@ -47,6 +47,7 @@ pub struct TypeBuilder<'a> {
     pub names: Namespace,
     queue: VecDeque<TypeId>,
     pub warnings: Vec<Diagnostic>,
+    pub examples: Vec<super::Example>,
     keep_unknown_fields: bool,
 }
 
@@ -69,6 +70,7 @@ impl<'a> TypeBuilder<'a> {
             names: Namespace::new(),
             queue: VecDeque::new(),
             warnings: Vec::new(),
+            examples: Vec::new(),
             keep_unknown_fields,
         }
     }
@@ -83,7 +85,58 @@ impl<'a> TypeBuilder<'a> {
         let mut entries: Vec<(&String, String)> = schemas.keys().map(|k| (k, naming::type_name(k))).collect();
         entries.sort_by_key(|(raw, name)| (*raw != name, (*raw).clone()));
         for (raw, name) in entries {
-            self.allocate(pointer::push(&base, raw), &name);
+            let ptr = pointer::push(&base, raw);
+            let id = self.allocate(ptr.clone(), &name);
+            if let Some(schema) = schemas.get(raw.as_str()) {
+                self.collect_examples(&ptr, schema, &Ty::Named(id));
+            }
+        }
+    }
+
+    /// Records the `example`/`examples` of a schema or media type object as examples of `ty`
+    /// (`examples` is a list on 3.1 schemas and a map of example objects on media types).
+    pub fn collect_examples(&mut self, ptr: &str, holder: &Value, ty: &Ty) {
+        if let Some(example) = holder.get("example") {
+            self.examples.push(super::Example {
+                pointer: pointer::push(ptr, "example"),
+                ty: ty.clone(),
+                json: example.to_string(),
+            });
+        }
+        let examples_ptr = pointer::push(ptr, "examples");
+        match holder.get("examples") {
+            Some(Value::Array(list)) => {
+                for (i, example) in list.iter().enumerate() {
+                    self.examples.push(super::Example {
+                        pointer: pointer::push(&examples_ptr, &i.to_string()),
+                        ty: ty.clone(),
+                        json: example.to_string(),
+                    });
+                }
+            }
+            Some(Value::Object(map)) => {
+                for (name, example) in map {
+                    let at = pointer::push(&examples_ptr, name);
+                    let example = match example.get("$ref").and_then(Value::as_str) {
+                        Some(r) => match pointer::parse_local_ref(r)
+                            .and_then(|t| pointer::get(self.root, &pointer::from_tokens(&t)))
+                        {
+                            Some(target) => target,
+                            None => continue,
+                        },
+                        None => example,
+                    };
+                    // `externalValue` examples live elsewhere; only inline values are checked.
+                    if let Some(value) = example.get("value") {
+                        self.examples.push(super::Example {
+                            pointer: at,
+                            ty: ty.clone(),
+                            json: value.to_string(),
+                        });
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -583,7 +636,8 @@ impl<'a> TypeBuilder<'a> {
             .get("discriminator")
             .and_then(|d| d.get("propertyName"))
             .and_then(Value::as_str)
-            .map(str::to_owned);
+            .map(str::to_owned)
+            .or_else(|| implicit_tag(self.root, &variants));
         let mut tagged = tag.is_some();
         if let Some(tag_name) = &tag {
             let mapping = obj.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object);
@@ -619,6 +673,26 @@ impl<'a> TypeBuilder<'a> {
             fallback,
         })
     }
+}
+
+/// A property every variant declares with its own, disjoint string values (`type: {enum:
+/// [applepay]}` on one, `[card]` on another): a discriminator in all but name. Without it, an
+/// untagged union of structs with open enums would decode everything as its first variant.
+fn implicit_tag(root: &Value, variants: &[(UnionVariant, Option<String>)]) -> Option<String> {
+    let targets: Vec<&str> = variants.iter().map(|(_, t)| t.as_deref()).collect::<Option<_>>()?;
+    if targets.len() < 2 {
+        return None;
+    }
+    let first = pointer::get(root, targets[0])?.get("properties")?.as_object()?;
+    first
+        .keys()
+        .find(|name| {
+            let mut seen = BTreeSet::new();
+            targets.iter().all(|t| {
+                tag_values_of(root, t, name).is_some_and(|values| values.into_iter().all(|v| seen.insert(v)))
+            })
+        })
+        .cloned()
 }
 
 #[derive(Default)]

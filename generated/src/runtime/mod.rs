@@ -40,6 +40,8 @@ pub mod nullable;
 pub mod pagination;
 pub mod request;
 pub mod retry;
+#[cfg(test)]
+pub mod round_trip;
 pub mod secret;
 pub mod str_enum;
 pub mod timestamp;

@@ -6,6 +6,20 @@ impl crate::Client {
         Self::builder().build_infallible()
     }
     /// A builder to configure base URL, timeouts, retries and credentials.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), snapshot_responses::Error> {
+    /// use std::time::Duration;
+    ///
+    /// let client = snapshot_responses::Client::builder()
+    ///     .base_url("http://127.0.0.1:4010") // https, or http on loopback only
+    ///     .timeout(Duration::from_secs(20))
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> crate::ClientBuilder {
         crate::ClientBuilder::new(&crate::auth::DEFAULTS)
     }
