@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
 use super::tokens::{Scope, ident, into_param, resolved, ty};
+use super::{Chunk, docs};
 use crate::ir::{
     Additional, Api, BodyEncoding, Field, ParamLocation, Response, StatusVariant, StringEnum, Struct, Ty,
     TypeDef, TypeId, TypeKind, Union,
@@ -30,11 +30,38 @@ pub fn module_allows() -> TokenStream {
     }
 }
 
-/// Every named type, sorted by name, plus `Page` impls for list envelopes.
-pub fn types_file(api: &Api) -> TokenStream {
+/// Types per formatting chunk: `types.rs` of a big spec is hundreds of thousands of lines, built
+/// and formatted in parallel chunks (the split is fixed, so output does not depend on threads).
+const TYPES_PER_CHUNK: usize = 200;
+
+/// `src/types.rs` as chunks, in order: the module header, every named type sorted by name, then
+/// `Page` impls for list envelopes and `ToMultipart` impls for multipart bodies.
+pub fn types_file(api: &Api) -> Vec<Chunk<'_>> {
     let mut order: Vec<TypeId> = (0..api.types.len()).collect();
     order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
-    let defs = order.iter().map(|&id| type_def(api, id));
+    let mut chunks: Vec<Chunk<'_>> = vec![Box::new(|| {
+        let allows = module_allows();
+        quote! {
+            //! The API's data types: request bodies, responses, parameters and enums.
+            #allows
+        }
+    })];
+    for ids in order.chunks(TYPES_PER_CHUNK) {
+        let ids = ids.to_vec();
+        chunks.push(Box::new(move || {
+            let defs = ids.iter().map(|&id| type_def(api, id));
+            quote!(#(#defs)*)
+        }));
+    }
+    chunks.push(Box::new(move || {
+        let pages = page_impls(api);
+        let multipart = multipart_impls(api);
+        quote!(#pages #multipart)
+    }));
+    chunks
+}
+
+fn page_impls(api: &Api) -> TokenStream {
     let mut envelopes: Vec<&crate::ir::Pagination> =
         api.resources.iter().flat_map(|r| &r.operations).filter_map(|o| o.pagination.as_ref()).collect();
     envelopes.sort_by_key(|p| p.envelope);
@@ -63,6 +90,10 @@ pub fn types_file(api: &Api) -> TokenStream {
             }
         }
     });
+    quote!(#(#pages)*)
+}
+
+fn multipart_impls(api: &Api) -> TokenStream {
     let mut multipart: Vec<TypeId> = api
         .resources
         .iter()
@@ -73,18 +104,11 @@ pub fn types_file(api: &Api) -> TokenStream {
         .collect();
     multipart.sort_unstable();
     multipart.dedup();
-    let multipart = multipart.into_iter().map(|id| match &api.types[id].kind {
+    let impls = multipart.into_iter().map(|id| match &api.types[id].kind {
         TypeKind::Struct(s) => multipart_impl(api, &api.types[id], s),
         _ => quote!(),
     });
-    let allows = module_allows();
-    quote! {
-        //! The API's data types: request bodies, responses, parameters and enums.
-        #allows
-        #(#defs)*
-        #(#pages)*
-        #(#multipart)*
-    }
+    quote!(#(#impls)*)
 }
 
 fn type_def(api: &Api, id: TypeId) -> TokenStream {
