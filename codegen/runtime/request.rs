@@ -682,10 +682,15 @@ fn timeout_error(spec: &RequestSpec, attempts: u32, timeout: Duration) -> Error 
     Error::Timeout { method: spec.method.clone(), path: spec.path.clone(), attempts, timeout }
 }
 
-/// The error and its causes on one line (the URL is already removed).
+/// The error and its causes on one line (the URL is already removed). A body cut off mid-way,
+/// which reqwest calls "error decoding response body", is named for what it is.
 fn error_chain(err: &reqwest::Error) -> String {
-    let mut message = err.to_string();
-    let mut source = std::error::Error::source(err);
+    let (mut message, mut source) = match retry::body_interruption(err) {
+        Some(body) => {
+            ("connection failed while reading the response body".to_owned(), std::error::Error::source(body))
+        }
+        None => (err.to_string(), std::error::Error::source(err)),
+    };
     let mut depth = 0;
     while let Some(cause) = source {
         let text = cause.to_string();

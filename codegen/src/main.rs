@@ -3,6 +3,8 @@
 //! Turns any OpenAPI document into a standalone client crate (its own `[workspace]`, no path
 //! dependencies), buildable with `cargo check` in DIR.
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

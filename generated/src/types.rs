@@ -3147,7 +3147,7 @@ impl CreatePrice {
         self.tiers_mode = Some(value);
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     pub fn r#type(mut self, value: PriceType) -> Self {
         self.r#type = Some(value);
         self
@@ -5643,7 +5643,7 @@ impl ListPricesParams {
         self.active = Some(value);
         self
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     pub fn r#type(mut self, value: ListPricesType) -> Self {
         self.r#type = Some(value);
         self
@@ -9694,7 +9694,7 @@ impl TaxId {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets [`type`](Self::r#type).
+    /// Sets `type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self

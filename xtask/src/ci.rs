@@ -26,14 +26,43 @@ const STEPS: &[Step] = &[
         program: "cargo",
         args: &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
     },
+    // Licences, duplicate crates, wildcard requirements and sources of the whole dependency
+    // graph (see deny.toml); advisories are not checked (their database is on GitHub).
+    Step { name: "cargo deny", program: "sh", args: &["-c", CARGO_DENY] },
     Step { name: "spec lint", program: "openapi/lint.sh", args: &[] },
     Step { name: "tests", program: "cargo", args: &["test", "--workspace", "--locked"] },
+    // Rustdoc lints (broken links, invalid HTML) on the generated crate's documentation.
+    Step {
+        name: "docs",
+        program: "sh",
+        args: &["-c", "RUSTDOCFLAGS='-D warnings' cargo doc --package atlaspay --no-deps --locked --quiet"],
+    },
     Step {
         name: "corpus",
         program: "cargo",
-        args: &["run", "--quiet", "--locked", "--package", "xtask", "--", "corpus", "corpus", "--expect-ok"],
+        args: &[
+            "run",
+            "--quiet",
+            "--locked",
+            "--package",
+            "xtask",
+            "--",
+            "corpus",
+            "corpus",
+            "--expect-ok",
+            "--examples",
+        ],
     },
 ];
+
+/// Installs the pinned cargo-deny from crates.io unless `cargo deny --version` already reports
+/// it (then the step takes seconds), and runs the checks that need no network.
+const CARGO_DENY: &str = concat!(
+    "set -eu; v=0.20.2; ",
+    "[ \"$(cargo deny --version 2>/dev/null)\" = \"cargo-deny $v\" ] ",
+    "|| cargo install cargo-deny --locked --version \"$v\"; ",
+    "cargo deny --all-features --locked check licenses bans sources",
+);
 
 pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -31,6 +31,8 @@ pub enum Status {
     GenError,
     Panic,
     Unsupported,
+    /// Compiles, but an example of the spec does not survive decoding and encoding.
+    Examples,
 }
 
 impl Status {
@@ -42,6 +44,7 @@ impl Status {
             Status::GenError => "gen-error",
             Status::Panic => "panic",
             Status::Unsupported => "unsupported",
+            Status::Examples => "examples",
         }
     }
 }
@@ -63,11 +66,12 @@ struct Options {
     jobs: usize,
     json: Option<PathBuf>,
     expect_ok: bool,
+    examples: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut it = args.iter();
-    let mut opts = Options { dir: PathBuf::new(), jobs: 1, json: None, expect_ok: false };
+    let mut opts = Options { dir: PathBuf::new(), jobs: 1, json: None, expect_ok: false, examples: false };
     let mut dir = None;
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -80,11 +84,13 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--json" => opts.json = Some(PathBuf::from(it.next().ok_or("--json takes a file")?)),
             "--expect-ok" => opts.expect_ok = true,
+            "--examples" => opts.examples = true,
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
             other => dir = Some(PathBuf::from(other)),
         }
     }
-    opts.dir = dir.ok_or("usage: cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok]")?;
+    opts.dir =
+        dir.ok_or("usage: cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples]")?;
     Ok(opts)
 }
 
@@ -130,7 +136,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(spec) = specs.get(i) else { break };
-                    let row = one(spec, scratch, &target);
+                    let row = one(spec, scratch, &target, opts.examples);
                     print_row(&row);
                     rows.lock().unwrap_or_else(|p| p.into_inner()).push(row);
                 }
@@ -170,10 +176,22 @@ fn print_row(r: &Row) {
 }
 
 /// Generates (catching panics) and checks one spec.
-pub fn one(spec: &Path, scratch: &Path, target: &Path) -> Row {
+pub fn one(spec: &Path, scratch: &Path, target: &Path, examples: bool) -> Row {
     match generate_one(spec) {
         Err(row) => row,
-        Ok((row, files)) => check_one(row, files, scratch, target),
+        Ok((row, files)) => {
+            let has_examples = files.contains_key("src/examples.rs");
+            let mut row = check_one(row, files, scratch, target);
+            if examples && has_examples && row.status == Status::Ok {
+                let dir = scratch
+                    .join(crate_name(row.spec.rsplit_once('.').map_or(row.spec.as_str(), |(stem, _)| stem)));
+                if let Err(e) = examples_test(&dir, target) {
+                    row.status = Status::Examples;
+                    row.detail = e;
+                }
+            }
+            row
+        }
     }
 }
 
@@ -287,9 +305,10 @@ struct CheckResult {
     first: Option<String>,
 }
 
-fn cargo_check(dir: &Path, target: &Path) -> Result<CheckResult, String> {
+/// Runs a cargo command in `dir` with a shared target dir, killed after `CHECK_TIMEOUT`.
+fn run_cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(bool, String, String), String> {
     let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["check", "--quiet", "--message-format", "json"])
+        .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env_remove("RUSTFLAGS")
@@ -297,72 +316,86 @@ fn cargo_check(dir: &Path, target: &Path) -> Result<CheckResult, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut stdout = child.stdout.take().ok_or("no stdout")?;
     let mut stderr = child.stderr.take().ok_or("no stderr")?;
-    let stderr_reader = std::thread::spawn(move || {
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = stderr.read_to_string(&mut s);
         s
     });
     let started = Instant::now();
-    let reader = std::thread::spawn(move || {
-        let mut result = CheckResult { success: false, errors: 0, warnings: 0, first: None };
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
-            if msg["reason"] != "compiler-message" {
-                continue;
-            }
-            let level = msg["message"]["level"].as_str().unwrap_or("");
-            let text = msg["message"]["rendered"]
-                .as_str()
-                .unwrap_or("")
-                .lines()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" | ");
-            match level {
-                "error" => {
-                    result.errors += 1;
-                    if result.first.as_ref().is_none_or(|f| f.starts_with("warning")) {
-                        result.first = Some(text);
-                    }
-                }
-                "warning" => {
-                    // The summary line ("N warnings emitted") is not a warning itself.
-                    if msg["message"]["code"].is_null() && text.contains("warnings emitted") {
-                        continue;
-                    }
-                    result.warnings += 1;
-                    if result.first.is_none() {
-                        result.first = Some(text);
-                    }
-                }
-                _ => {}
-            }
-        }
-        result
-    });
     loop {
         match child.try_wait() {
             Ok(Some(status)) => {
-                let mut result = reader.join().map_err(|_| "reader thread failed")?;
-                let stderr = stderr_reader.join().unwrap_or_default();
-                result.success = status.success();
-                if !result.success && result.first.is_none() {
-                    result.first =
-                        Some(stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").to_owned());
-                }
-                return Ok(result);
+                let out = out_reader.join().unwrap_or_default();
+                let err = err_reader.join().unwrap_or_default();
+                return Ok((status.success(), out, err));
             }
             Ok(None) if started.elapsed() > CHECK_TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("cargo check took longer than {CHECK_TIMEOUT:?}"));
+                return Err(format!("cargo {} took longer than {CHECK_TIMEOUT:?}", args.join(" ")));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
             Err(e) => return Err(format!("waiting for cargo: {e}")),
         }
     }
+}
+
+fn cargo_check(dir: &Path, target: &Path) -> Result<CheckResult, String> {
+    let (success, stdout, stderr) =
+        run_cargo(dir, target, &["check", "--quiet", "--message-format", "json"])?;
+    let mut result = CheckResult { success, errors: 0, warnings: 0, first: None };
+    for line in stdout.lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if msg["reason"] != "compiler-message" {
+            continue;
+        }
+        let level = msg["message"]["level"].as_str().unwrap_or("");
+        let text =
+            msg["message"]["rendered"].as_str().unwrap_or("").lines().take(3).collect::<Vec<_>>().join(" | ");
+        match level {
+            "error" => {
+                result.errors += 1;
+                if result.first.as_ref().is_none_or(|f| f.starts_with("warning")) {
+                    result.first = Some(text);
+                }
+            }
+            // The summary line ("N warnings emitted") is not a warning itself.
+            "warning" if !(msg["message"]["code"].is_null() && text.contains("warnings emitted")) => {
+                result.warnings += 1;
+                if result.first.is_none() {
+                    result.first = Some(text);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !result.success && result.first.is_none() {
+        result.first = Some(stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").to_owned());
+    }
+    Ok(result)
+}
+
+/// Runs the generated crate's example round-trip test; the error is the first failing example.
+fn examples_test(dir: &Path, target: &Path) -> Result<(), String> {
+    let (success, stdout, stderr) =
+        run_cargo(dir, target, &["test", "--quiet", "--lib", "examples_round_trip"])?;
+    if success {
+        return Ok(());
+    }
+    let text = format!("{stdout}\n{stderr}");
+    let summary = text.lines().find(|l| l.contains("do not round-trip")).unwrap_or("");
+    let first = text
+        .lines()
+        .find(|l| l.starts_with("#/"))
+        .unwrap_or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(""));
+    Err(format!("{} {}", summary.trim(), first.trim()))
 }
 
 fn to_json(rows: &[Row]) -> String {

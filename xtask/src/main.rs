@@ -2,8 +2,11 @@
 //!
 //! Orchestration and I/O only: generation itself is `codegen::generate`.
 
+#![forbid(unsafe_code)]
+
 mod ci;
 mod corpus;
+mod fuzz;
 mod generate;
 
 use std::path::{Path, PathBuf};
@@ -15,8 +18,11 @@ cargo xtask <command>
   gen                 regenerate generated/ from openapi/atlas.yaml and openapi/codegen.toml
   check               fail with a diff when generated/ differs from what gen would write
   ci                  the whole test suite (what .ci/run and CI run)
-  corpus <DIR> [--jobs N] [--json OUT] [--expect-ok]
+  corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples]
                       generate and `cargo check` a client for every spec in DIR
+                      (--examples: also round-trip the spec's examples)
+  fuzz [--seconds N] [--seed S]
+                      mutate real specs at random and report any generator panic
   help                this text
 ";
 
@@ -27,6 +33,7 @@ fn main() -> ExitCode {
         Some("check") => generate::check(),
         Some("ci") => ci::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             print!("{HELP}");
             Ok(())

@@ -449,7 +449,13 @@ fn builder_impl(t: &TypeDef, s: &Struct, plans: &[FieldPlan], all_optional: bool
         let value = &p.value;
         let arg = if p.into_string { quote!(value.into()) } else { quote!(value) };
         let wrapped = (p.wrap)(arg, p.boxed);
-        let doc = format!(" Sets [`{}`](Self::{}).", f.rust_name.trim_start_matches("r#"), f.rust_name);
+        // Intra-doc links cannot name raw identifiers (`Self::r#type`), so those stay plain text.
+        let bare = f.rust_name.trim_start_matches("r#");
+        let doc = if bare == f.rust_name {
+            format!(" Sets [`{bare}`](Self::{bare}).")
+        } else {
+            format!(" Sets `{bare}`.")
+        };
         quote! {
             #[doc = #doc]
             pub fn #setter(mut self, value: #value) -> Self {

@@ -97,9 +97,33 @@ pub fn decode_json<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Err
 #[cold]
 fn json_error(response: &RawResponse, path: String, err: serde_json::Error) -> Error {
     let request_id = response.request_id().map(str::to_owned);
-    let error = DecodeError::from_json(path, err, response.status, request_id, &response.body);
+    let not_json = not_json(response, &err);
+    let mut error = DecodeError::from_json(path, err, response.status, request_id, &response.body);
+    if let Some(what) = not_json {
+        error.message = format!("{what}: {}", error.message);
+    }
     tracing::debug!(status = response.status.as_u16(), error = %error, "response decode failed");
     error.into()
+}
+
+/// For a body that is not JSON at all (empty, HTML, cut off), what it is instead; the parser's
+/// own message ("expected value at line 1 column 1") does not say. `None` for JSON of the wrong
+/// shape, whose message names the field.
+fn not_json(response: &RawResponse, err: &serde_json::Error) -> Option<String> {
+    if !(err.is_syntax() || err.is_eof()) {
+        return None;
+    }
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Some("the response body is empty, expected JSON".to_owned());
+    }
+    match response.content_type() {
+        Some(content_type) if !content_type.to_ascii_lowercase().contains("json") => {
+            let shown: String = content_type.chars().take(100).collect();
+            Some(format!("the response is not JSON (content-type `{shown}`)"))
+        }
+        _ if err.is_eof() => Some("the response body is not valid JSON (it ends too early)".to_owned()),
+        _ => Some("the response body is not valid JSON".to_owned()),
+    }
 }
 
 /// Accepts any success body and discards it (for operations without content).

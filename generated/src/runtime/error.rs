@@ -176,7 +176,10 @@ impl From<DecodeError> for Error {
 }
 
 /// A non-success response: status, headers, request id, parsed body and raw bytes.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the raw body as its length and an excerpt, so logging an error never dumps a
+/// multi-megabyte body.
+#[derive(Clone)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
@@ -272,6 +275,42 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("request_id", &self.request_id.as_deref().map(Cut))
+            .field("body", &self.body)
+            .field("raw", &RawExcerpt(&self.raw))
+            .finish()
+    }
+}
+
+/// Shows at most [`DEBUG_FIELD_CHARS`] characters of a string in `Debug` output.
+struct Cut<'a>(&'a str);
+
+/// Characters of one text field shown by the `Debug` of [`ApiError`] and [`ApiErrorBody`].
+const DEBUG_FIELD_CHARS: usize = 200;
+
+impl fmt::Debug for Cut<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(DEBUG_FIELD_CHARS) {
+            Some((end, _)) => write!(f, "{:?}…", self.0.get(..end).unwrap_or_default()),
+            None => write!(f, "{:?}", self.0),
+        }
+    }
+}
+
+/// A body in `Debug` output: its length and an excerpt of its start.
+struct RawExcerpt<'a>(&'a [u8]);
+
+impl fmt::Debug for RawExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} bytes {:?}", self.0.len(), body_excerpt(self.0, None))
+    }
+}
+
 /// Collapses control characters to spaces and truncates on a char boundary.
 fn one_line(text: &str, max_chars: usize) -> String {
     let mut out: String =
@@ -288,7 +327,11 @@ fn one_line(text: &str, max_chars: usize) -> String {
 /// "request_id","doc_url"}}` (Stripe style), `{"error":{"code","message"}}`,
 /// `{"error":"text"}`, `{"error":"code","error_description":"text"}` (OAuth),
 /// and top-level `message`, `detail`, `error_description` or `title`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+///
+/// Each text field keeps at most [`MAX_ERROR_FIELD_BYTES`] (cut on a character boundary and
+/// marked with `…`); the whole body stays in [`ApiError::raw`]. `Debug` shows 200 characters
+/// per field.
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ApiErrorBody {
     /// Broad category (`card_error`, `invalid_request_error`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -313,11 +356,39 @@ pub struct ApiErrorBody {
     pub request_id: Option<String>,
 }
 
+/// The most bytes one parsed error field keeps: a multi-megabyte `message` is kept once, in the
+/// raw body, not twice.
+pub const MAX_ERROR_FIELD_BYTES: usize = 8 * 1024;
+
 fn text(value: Option<&Value>) -> Option<String> {
     match value? {
+        Value::String(text) if text.len() > MAX_ERROR_FIELD_BYTES => {
+            let mut end = MAX_ERROR_FIELD_BYTES;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            Some(format!("{}…", text.get(..end).unwrap_or_default()))
+        }
         Value::String(text) => Some(text.clone()),
         Value::Number(number) => Some(number.to_string()),
         _ => None,
+    }
+}
+
+impl fmt::Debug for ApiErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn cut(field: &Option<String>) -> Option<Cut<'_>> {
+            field.as_deref().map(Cut)
+        }
+        f.debug_struct("ApiErrorBody")
+            .field("type", &self.r#type.as_ref().map(|kind| Cut(kind.as_str())))
+            .field("code", &cut(&self.code))
+            .field("message", &cut(&self.message))
+            .field("param", &cut(&self.param))
+            .field("decline_code", &cut(&self.decline_code))
+            .field("doc_url", &cut(&self.doc_url))
+            .field("request_id", &cut(&self.request_id))
+            .finish()
     }
 }
 

@@ -109,8 +109,24 @@ pub fn status_is_retryable(status: StatusCode, idempotency_error: bool) -> bool 
 }
 
 /// Whether a transport error may go away on retry (not a bad URL, redirect or similar).
+///
+/// A connection that breaks while the body is read is retryable, although reqwest reports it as
+/// a *decode* error (see `body_interruption`).
 pub fn transport_is_retryable(err: &reqwest::Error) -> bool {
+    if body_interruption(err).is_some() {
+        return true;
+    }
     !(err.is_builder() || err.is_redirect() || err.is_status() || err.is_decode())
+}
+
+/// The failure inside a body that could not be read to its end (connection reset, or closed
+/// before `Content-Length` bytes arrived): `Response::bytes` reports it as a decode error
+/// wrapping a body error. `None` for any other error.
+pub(super) fn body_interruption(err: &reqwest::Error) -> Option<&reqwest::Error> {
+    if !err.is_decode() {
+        return None;
+    }
+    std::error::Error::source(err)?.downcast_ref::<reqwest::Error>().filter(|inner| inner.is_body())
 }
 
 /// What went wrong with one attempt, as far as the retry decision cares.
