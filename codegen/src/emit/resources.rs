@@ -73,7 +73,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let body_arg = ident(&locals.claim("body"));
 
     let mut path_parts = Vec::new();
-    for seg in &op.segments {
+    for (seg_index, seg) in op.segments.iter().enumerate() {
         match seg {
             PathSegment::Literal(text) => path_parts.push(quote!(#text)),
             PathSegment::Param(i) => {
@@ -95,7 +95,10 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                         quote!(crate::runtime::encode_path_value(&#arg)),
                     ),
                 };
-                args.push(quote!(#arg: #arg_ty));
+                // A parameter used twice in the path (`/{id}/x/{id}`) is one argument.
+                if !op.segments[..seg_index].iter().any(|s| matches!(s, PathSegment::Param(j) if j == i)) {
+                    args.push(quote!(#arg: #arg_ty));
+                }
                 path_parts.push(quote!(&#segment));
             }
         }

@@ -54,6 +54,10 @@ impl crate::Client {
     pub fn items(&self) -> crate::resources::Items<'_> {
         crate::resources::Items::new(self)
     }
+    /// The `twice` operations.
+    pub fn twice(&self) -> crate::resources::Twice<'_> {
+        crate::resources::Twice::new(self)
+    }
     /// The `undeclared` operations.
     pub fn undeclared(&self) -> crate::resources::Undeclared<'_> {
         crate::resources::Undeclared::new(self)

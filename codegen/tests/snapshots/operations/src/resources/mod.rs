@@ -4,5 +4,7 @@ pub mod forms;
 pub use forms::Forms;
 pub mod items;
 pub use items::Items;
+pub mod twice;
+pub use twice::Twice;
 pub mod undeclared;
 pub use undeclared::Undeclared;
