@@ -99,6 +99,8 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 pub const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 /// Default largest backoff cap.
 pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(8);
+/// Default limit on the size of a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Builds a [`Client`]. Every setting has a sensible default.
 ///
@@ -131,6 +133,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     credentials: Vec<(&'static SecurityScheme, Credential)>,
     env_credentials: Vec<&'static SecurityScheme>,
+    max_response_bytes: u64,
 }
 
 impl ClientBuilder {
@@ -148,7 +151,15 @@ impl ClientBuilder {
             http_client: None,
             credentials: Vec::new(),
             env_credentials: Vec::new(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
+    }
+
+    /// The largest response body the client reads (default 64 MiB); a bigger one fails with
+    /// [`Error::ResponseTooLarge`] instead of exhausting memory.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
     }
 
     /// Overrides the base URL (https, or http for loopback hosts only).
@@ -294,6 +305,7 @@ impl ClientBuilder {
                 user_agent,
                 idempotency_header: self.defaults.idempotency_header,
                 timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
                 retry: RetryPolicy::new(self.max_retries, self.initial_retry_delay, self.max_retry_delay),
                 credentials,
             }),
@@ -320,6 +332,7 @@ impl ClientBuilder {
                     user_agent: HeaderValue::from_static("invalid-client"),
                     idempotency_header: defaults.idempotency_header,
                     timeout,
+                    max_response_bytes: 0,
                     retry: RetryPolicy::new(0, Duration::ZERO, Duration::ZERO),
                     credentials,
                 }),
@@ -429,6 +442,7 @@ pub(super) struct ClientInner {
     pub(super) user_agent: HeaderValue,
     pub(super) idempotency_header: Option<&'static str>,
     pub(super) timeout: Duration,
+    pub(super) max_response_bytes: u64,
     pub(super) retry: RetryPolicy,
     pub(super) credentials: Vec<(&'static SecurityScheme, Credential)>,
 }
@@ -475,6 +489,7 @@ impl Client {
                 user_agent: self.inner.user_agent.clone(),
                 idempotency_header: self.inner.idempotency_header,
                 timeout: self.inner.timeout,
+                max_response_bytes: self.inner.max_response_bytes,
                 retry: self.inner.retry,
                 credentials,
             }),

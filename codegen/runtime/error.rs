@@ -68,6 +68,16 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The response body was larger than the client's limit; it was not read further.
+    #[error("{method} {path}: the response body is larger than the client's limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// HTTP method of the request.
+        method: Method,
+        /// Request path (without query string).
+        path: String,
+        /// The limit in force (`ClientBuilder::max_response_bytes`).
+        limit: u64,
+    },
     /// A success response whose body did not match the expected type.
     #[error("{0}")]
     Decode(Box<DecodeError>),

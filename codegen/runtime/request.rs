@@ -656,6 +656,8 @@ fn prepare<'a>(
 enum AttemptError {
     Timeout,
     Transport(reqwest::Error),
+    /// The body exceeded the client's size limit.
+    TooLarge,
 }
 
 /// One attempt: send, then read the whole body, within `timeout`.
@@ -663,18 +665,34 @@ async fn send_once(
     http: &reqwest::Client,
     request: reqwest::Request,
     timeout: Duration,
+    limit: u64,
 ) -> Result<RawResponse, AttemptError> {
     let exchange = async {
-        let mut response = http.execute(request).await?;
+        let mut response = http.execute(request).await.map_err(AttemptError::transport)?;
         let status = response.status();
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(AttemptError::TooLarge);
+        }
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await?;
-        Ok::<_, reqwest::Error>(RawResponse::new(status, headers, body))
+        // Read chunk by chunk so an endless or huge body stops at the limit.
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(AttemptError::transport)? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(AttemptError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse::new(status, headers, body.freeze()))
     };
     match tokio::time::timeout(timeout, exchange).await {
-        Ok(Ok(raw)) => Ok(raw),
-        Ok(Err(err)) => Err(AttemptError::Transport(err.without_url())),
+        Ok(result) => result,
         Err(_) => Err(AttemptError::Timeout),
+    }
+}
+
+impl AttemptError {
+    fn transport(err: reqwest::Error) -> Self {
+        AttemptError::Transport(err.without_url())
     }
 }
 
@@ -742,58 +760,68 @@ async fn run(
         let Some(http) = &inner.http else {
             return Err(Error::config("the client has no HTTP stack"));
         };
-        let (error, failure, retry_after) = match send_once(http, request, per_attempt).await {
-            Ok(raw) => {
-                let status = raw.status();
-                span.record("status", status.as_u16());
-                if let Some(request_id) = raw.request_id() {
-                    span.record("request_id", request_id);
+        let (error, failure, retry_after) =
+            match send_once(http, request, per_attempt, inner.max_response_bytes).await {
+                Ok(raw) => {
+                    let status = raw.status();
+                    span.record("status", status.as_u16());
+                    if let Some(request_id) = raw.request_id() {
+                        span.record("request_id", request_id);
+                    }
+                    tracing::debug!(
+                        attempt,
+                        status = status.as_u16(),
+                        elapsed_ms = millis(sent_at.elapsed()),
+                        "response received"
+                    );
+                    if status.is_success() {
+                        return Ok(raw);
+                    }
+                    let (status, headers, body) = raw.into_parts();
+                    let body = redact_secrets(body, &prepared.secrets);
+                    let retry_after = retry::retry_after(&headers, SystemTime::now());
+                    let api = ApiError::new(status, headers, body);
+                    let failure = Failure::Status {
+                        status,
+                        idempotency_error: api.is_idempotency_error(),
+                        has_retry_after: retry_after.is_some(),
+                    };
+                    (Error::from(api), failure, retry_after)
                 }
-                tracing::debug!(
-                    attempt,
-                    status = status.as_u16(),
-                    elapsed_ms = millis(sent_at.elapsed()),
-                    "response received"
-                );
-                if status.is_success() {
-                    return Ok(raw);
+                Err(AttemptError::Timeout) => {
+                    (timeout_error(spec, attempt + 1, prepared.timeout), Failure::Timeout, None)
                 }
-                let (status, headers, body) = raw.into_parts();
-                let body = redact_secrets(body, &prepared.secrets);
-                let retry_after = retry::retry_after(&headers, SystemTime::now());
-                let api = ApiError::new(status, headers, body);
-                let failure = Failure::Status {
-                    status,
-                    idempotency_error: api.is_idempotency_error(),
-                    has_retry_after: retry_after.is_some(),
-                };
-                (Error::from(api), failure, retry_after)
-            }
-            Err(AttemptError::Timeout) => {
-                (timeout_error(spec, attempt + 1, prepared.timeout), Failure::Timeout, None)
-            }
-            Err(AttemptError::Transport(err)) => {
-                let failure = if err.is_connect() {
-                    Failure::Connect
-                } else if err.is_timeout() {
-                    Failure::Timeout
-                } else {
-                    Failure::Transport { retryable: retry::transport_is_retryable(&err) }
-                };
-                let error = if err.is_timeout() {
-                    timeout_error(spec, attempt + 1, prepared.timeout)
-                } else {
-                    Error::Transport {
+                Err(AttemptError::TooLarge) => (
+                    Error::ResponseTooLarge {
                         method: spec.method.clone(),
                         path: spec.path.clone(),
-                        attempts: attempt + 1,
-                        message: error_chain(&err),
-                        source: err,
-                    }
-                };
-                (error, failure, None)
-            }
-        };
+                        limit: inner.max_response_bytes,
+                    },
+                    Failure::Transport { retryable: false },
+                    None,
+                ),
+                Err(AttemptError::Transport(err)) => {
+                    let failure = if err.is_connect() {
+                        Failure::Connect
+                    } else if err.is_timeout() {
+                        Failure::Timeout
+                    } else {
+                        Failure::Transport { retryable: retry::transport_is_retryable(&err) }
+                    };
+                    let error = if err.is_timeout() {
+                        timeout_error(spec, attempt + 1, prepared.timeout)
+                    } else {
+                        Error::Transport {
+                            method: spec.method.clone(),
+                            path: spec.path.clone(),
+                            attempts: attempt + 1,
+                            message: error_chain(&err),
+                            source: err,
+                        }
+                    };
+                    (error, failure, None)
+                }
+            };
 
         if attempt >= prepared.policy.max_retries || !retry::should_retry(failure, prepared.retry_safe) {
             if attempt > 0 {

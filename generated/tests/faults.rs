@@ -552,3 +552,53 @@ async fn huge_retry_after_waits_instead_of_hammering() {
     assert_eq!(api.headers.get(RETRY_AFTER).unwrap(), "86400");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+// ---------------------------------------------------------------------------
+// Response size limit
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_by_its_length() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![b' '; 10_000], "application/json"))
+        .mount(&server)
+        .await;
+    let client = builder(&DEFAULTS, &server.uri()).max_response_bytes(1024).build().unwrap();
+    let (result, _) =
+        bounded(CALL_LIMIT, client.request(spec(Method::GET, "/big"), decode_json::<Value>)).await;
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { limit: 1024, .. }), "{err:?}");
+    assert!(err.to_string().contains("larger than the client's limit of 1024 bytes"), "{err}");
+    assert!(!err.is_retryable());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "not retried");
+}
+
+#[tokio::test]
+async fn a_body_without_a_length_stops_at_the_limit() {
+    // A close-delimited body (no Content-Length) of 64 KiB: the client must stop reading at 4 KiB.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let mut served = 0;
+        while let Ok(Ok((mut socket, _))) = tokio::time::timeout(IDLE, listener.accept()).await {
+            served += 1;
+            let _ = read_request(&mut socket).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+                .await;
+            for _ in 0..64 {
+                if socket.write_all(&[b' '; 1024]).await.is_err() {
+                    break;
+                }
+            }
+        }
+        served
+    });
+    let client = builder(&DEFAULTS, &base).max_response_bytes(4096).build().unwrap();
+    let (result, _) =
+        bounded(CALL_LIMIT, client.request(spec(Method::GET, "/stream"), decode_json::<Value>)).await;
+    let err = result.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { limit: 4096, .. }), "{err:?}");
+    assert_eq!(server.await.unwrap(), 1, "not retried");
+}
