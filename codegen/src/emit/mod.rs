@@ -128,6 +128,7 @@ fn cargo_toml(api: &Api, config: &Config, by: &str) -> String {
          tracing = \"0.1\"\n\
          uuid = { version = \"1\", features = [\"v4\", \"serde\"] }\n\
          \n[dev-dependencies]\n\
+         proptest = { version = \"1\", default-features = false, features = [\"std\"] }\n\
          tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
          wiremock = \"0.6\"\n",
     );
