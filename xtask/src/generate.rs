@@ -93,3 +93,23 @@ mod tests {
         assert!(drift(&expected, &expected).is_empty());
     }
 }
+
+#[cfg(test)]
+mod readme_tests {
+    /// The README's usage example is `generated/examples/quickstart.rs`, which CI compiles; the
+    /// two must not drift apart.
+    #[test]
+    fn readme_example_is_the_compiled_quickstart() {
+        let readme = std::fs::read_to_string(crate::root().join("README.md")).unwrap();
+        let start =
+            readme.find("```rust,no_run\n").expect("README has a rust example") + "```rust,no_run\n".len();
+        let end = start + readme[start..].find("```").expect("the example is closed");
+        let example =
+            std::fs::read_to_string(crate::root().join("generated/examples/quickstart.rs")).unwrap();
+        assert_eq!(
+            &readme[start..end],
+            example,
+            "README example and generated/examples/quickstart.rs differ"
+        );
+    }
+}
