@@ -79,53 +79,110 @@ fn parse(text: &str) -> Result<Value, Diagnostic> {
             Diagnostic::new("#", format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))
         });
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at =
-            e.location().map(|l| format!(" at line {} column {}", l.line(), l.column())).unwrap_or_default();
-        Diagnostic::new("#", format!("invalid YAML{at}: {e}"))
-    })?;
-    yaml.apply_merge().map_err(|e| Diagnostic::new("#", format!("invalid YAML merge key (`<<`): {e}")))?;
-    Ok(yaml_to_json(yaml))
+    let value = <YamlJson as serde::Deserialize>::deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(" at line {} column {}", l.line(), l.column()))
+                .unwrap_or_default();
+            Diagnostic::new("#", format!("invalid YAML{at}: {e}"))
+        })?;
+    Ok(value.0)
 }
 
-/// Converts a YAML tree into a JSON one. YAML allows non-string keys (`200:` is an integer);
-/// OpenAPI means their text, so keys are stringified.
-fn yaml_to_json(value: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Number(i.into())
-            } else if let Some(u) = n.as_u64() {
-                Value::Number(u.into())
-            } else {
-                n.as_f64().and_then(Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(mapping) => {
-            let mut map = Map::new();
-            for (k, v) in mapping {
-                map.insert(yaml_key(k), yaml_to_json(v));
-            }
-            Value::Object(map)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+/// A YAML document read straight into a JSON value.
+///
+/// Written by hand rather than through `serde_yaml::Value` because real specs break its rules:
+/// YAML allows non-string keys (`200:` is an integer; OpenAPI means its text), and many
+/// published specs repeat a key (the last one wins, as in JSON). Merge keys (`<<`) are applied;
+/// tags are ignored.
+struct YamlJson(Value);
+
+impl<'de> serde::Deserialize<'de> for YamlJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor).map(YamlJson)
     }
 }
 
-fn yaml_key(key: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Y;
-    match key {
-        Y::String(s) => s,
-        Y::Null => "null".to_owned(),
-        Y::Bool(b) => b.to_string(),
-        Y::Number(n) => n.to_string(),
-        Y::Tagged(t) => yaml_key(t.value),
-        other => serde_yaml::to_string(&other).map(|s| s.trim().to_owned()).unwrap_or_default(),
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(YamlJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        let mut merged = Vec::new();
+        while let Some(YamlJson(key)) = access.next_key()? {
+            let YamlJson(value) = access.next_value()?;
+            let key = match key {
+                Value::String(s) => s,
+                Value::Null => "null".to_owned(),
+                other => other.to_string(),
+            };
+            if key == "<<" {
+                merged.push(value);
+            } else {
+                map.insert(key, value);
+            }
+        }
+        // Merge keys: explicit entries win; earlier merged mappings win over later ones.
+        for source in merged {
+            let sources = match source {
+                Value::Array(items) => items,
+                other => vec![other],
+            };
+            for source in sources {
+                if let Value::Object(entries) = source {
+                    for (k, v) in entries {
+                        map.entry(k).or_insert(v);
+                    }
+                }
+            }
+        }
+        Ok(Value::Object(map))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A tagged value (`!tag value`): keep the value, drop the tag.
+        use serde::de::VariantAccess;
+        let (_tag, variant): (YamlJson, _) = data.variant()?;
+        variant.newtype_variant::<YamlJson>().map(|v| v.0)
     }
 }
 
@@ -159,6 +216,27 @@ mod tests {
         assert!(load("just: text").unwrap_err().message.contains("not an OpenAPI document"));
         assert!(load("- a\n- b").unwrap_err().message.contains("not a mapping"));
         assert_eq!(load("openapi: 4.0.0").unwrap_err().pointer, "#/openapi");
+    }
+
+    #[test]
+    fn repeated_yaml_keys_keep_the_last() {
+        let spec =
+            load("openapi: 3.0.0\ncomponents:\n  schemas:\n    A: {type: string}\n    A: {type: integer}\n")
+                .unwrap();
+        assert_eq!(
+            crate::pointer::get(&spec.root, "#/components/schemas/A/type"),
+            Some(&Value::from("integer"))
+        );
+    }
+
+    #[test]
+    fn yaml_tags_and_odd_keys() {
+        let spec =
+            load("openapi: 3.0.0\nx: !!binary aGVsbG8=\ny: !custom {a: 1}\n1.5: f\ntrue: b\n~: n\n").unwrap();
+        assert_eq!(crate::pointer::get(&spec.root, "#/y/a"), Some(&Value::from(1)));
+        assert!(crate::pointer::get(&spec.root, "#/1.5").is_some());
+        assert!(crate::pointer::get(&spec.root, "#/true").is_some());
+        assert!(crate::pointer::get(&spec.root, "#/null").is_some());
     }
 
     #[test]
