@@ -55,7 +55,14 @@ fn parse_args() -> Result<Args, String> {
 fn run() -> Result<(), String> {
     let args = parse_args()?;
     let text = std::fs::read(&args.spec).map_err(|e| format!("cannot read {}: {e}", args.spec.display()))?;
-    let text = String::from_utf8(text).map_err(|e| format!("{} is not UTF-8: {e}", args.spec.display()))?;
+    let text = match String::from_utf8(text) {
+        Ok(text) => text,
+        Err(e) => {
+            // Specs saved in a legacy encoding usually differ only in descriptions.
+            eprintln!("warning: {} is not valid UTF-8 ({e}); invalid bytes are replaced", args.spec.display());
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
     let mut config = match &args.config {
         Some(path) => {
             let toml =
