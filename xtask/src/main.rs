@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bench;
 mod ci;
 mod corpus;
 mod fuzz;
@@ -21,6 +22,8 @@ cargo xtask <command>
   corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples]
                       generate and `cargo check` a client for every spec in DIR
                       (--examples: also round-trip the spec's examples)
+  bench [--corpus DIR] [--runs N] [--json OUT]
+                      benchmarks: our generator vs progenitor, client runtime vs bare reqwest
   fuzz [--seconds N] [--seed S]
                       mutate real specs at random and report any generator panic
   help                this text
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("check") => generate::check(),
         Some("ci") => ci::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             print!("{HELP}");

@@ -751,10 +751,11 @@ async fn run(
         if per_attempt.is_zero() {
             return Err(timeout_error(spec, attempt, prepared.timeout));
         }
-        let Some(mut request) = prepared.request.try_clone() else {
+        // The attempt's timeout is enforced around the whole exchange in `send_once`; a second
+        // timer inside reqwest would only cost time.
+        let Some(request) = prepared.request.try_clone() else {
             return Err(Error::invalid_request("the request body cannot be re-sent"));
         };
-        *request.timeout_mut() = Some(per_attempt);
         tracing::debug!(attempt, timeout_ms = millis(per_attempt), "sending request");
         let sent_at = Instant::now();
 
