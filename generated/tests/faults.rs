@@ -232,7 +232,8 @@ async fn body_cut_mid_way_then_a_good_answer_succeeds() {
     let (result, _) =
         bounded(CALL_LIMIT, client.request(spec(Method::GET, "/customers/cus_1"), decode_json::<Customer>))
             .await;
-    assert_eq!(result.unwrap().object, "customer");
+    let customer = result.unwrap_or_else(|e| panic!("{e} | {e:?}"));
+    assert_eq!(customer.object, "customer");
     assert_eq!(server.await.unwrap().len(), 2);
 }
 

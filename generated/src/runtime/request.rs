@@ -704,11 +704,15 @@ fn timeout_error(spec: &RequestSpec, attempts: u32, timeout: Duration) -> Error 
 /// The error and its causes on one line (the URL is already removed). A body cut off mid-way,
 /// which reqwest calls "error decoding response body", is named for what it is.
 fn error_chain(err: &reqwest::Error) -> String {
-    let (mut message, mut source) = match retry::body_interruption(err) {
-        Some(body) => {
-            ("connection failed while reading the response body".to_owned(), std::error::Error::source(body))
+    let (mut message, mut source) = if retry::body_interruption(err) {
+        // reqwest's own words ("error decoding response body") would mislead: nothing was decoded.
+        let mut cause = std::error::Error::source(err);
+        while let Some(inner) = cause.and_then(|c| c.downcast_ref::<reqwest::Error>()) {
+            cause = std::error::Error::source(inner);
         }
-        None => (err.to_string(), std::error::Error::source(err)),
+        ("connection failed while reading the response body".to_owned(), cause)
+    } else {
+        (err.to_string(), std::error::Error::source(err))
     };
     let mut depth = 0;
     while let Some(cause) = source {

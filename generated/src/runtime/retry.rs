@@ -113,20 +113,18 @@ pub fn status_is_retryable(status: StatusCode, idempotency_error: bool) -> bool 
 /// A connection that breaks while the body is read is retryable, although reqwest reports it as
 /// a *decode* error (see `body_interruption`).
 pub fn transport_is_retryable(err: &reqwest::Error) -> bool {
-    if body_interruption(err).is_some() {
+    if body_interruption(err) {
         return true;
     }
-    !(err.is_builder() || err.is_redirect() || err.is_status() || err.is_decode())
+    !(err.is_builder() || err.is_redirect() || err.is_status())
 }
 
-/// The failure inside a body that could not be read to its end (connection reset, or closed
-/// before `Content-Length` bytes arrived): `Response::bytes` reports it as a decode error
-/// wrapping a body error. `None` for any other error.
-pub(super) fn body_interruption(err: &reqwest::Error) -> Option<&reqwest::Error> {
-    if !err.is_decode() {
-        return None;
-    }
-    std::error::Error::source(err)?.downcast_ref::<reqwest::Error>().filter(|inner| inner.is_body())
+/// Whether the error is a body that could not be read to its end (connection reset, or closed
+/// before `Content-Length` bytes arrived). reqwest reports these as body errors, or as decode
+/// errors wrapping the connection's error; the runtime decodes JSON itself, so a reqwest decode
+/// error can only come from reading the body.
+pub(super) fn body_interruption(err: &reqwest::Error) -> bool {
+    err.is_body() || err.is_decode()
 }
 
 /// What went wrong with one attempt, as far as the retry decision cares.
