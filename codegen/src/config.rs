@@ -90,6 +90,22 @@ impl Config {
     }
 }
 
+/// A valid, lint-clean crate name from any text (a file name): lowercase ASCII words joined by
+/// single underscores, starting with a letter (`Some API (v3).json` stem → `some_api_v3`).
+pub fn crate_name_from(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let name = words.join("_");
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("api_{name}").trim_end_matches('_').to_owned()
+    }
+}
+
 /// Cargo's rule: ASCII alphanumerics, `-` and `_`, starting with a letter.
 pub fn is_valid_crate_name(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -152,6 +168,15 @@ mod tests {
         assert_eq!(config.crate_version, "1.2.3");
         assert_eq!(config.idempotency_header, IdempotencyHeader::Named("Idempotency-Key".into()));
         assert_eq!(config.webhook_event_schema.as_deref(), Some("Event"));
+    }
+
+    #[test]
+    fn crate_names_from_file_names() {
+        assert_eq!(crate_name_from("vtex.local-Subscriptions-API--v3-"), "vtex_local_subscriptions_api_v3");
+        assert_eq!(crate_name_from("2fa"), "api_2fa");
+        assert_eq!(crate_name_from("Ünïcode spec"), "n_code_spec");
+        assert_eq!(crate_name_from("..."), "api");
+        assert!(is_valid_crate_name(&crate_name_from("")));
     }
 
     #[test]

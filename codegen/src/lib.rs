@@ -20,7 +20,7 @@ mod swagger2;
 
 use std::collections::BTreeMap;
 
-pub use config::{Config, IdempotencyHeader, is_valid_crate_name};
+pub use config::{Config, IdempotencyHeader, crate_name_from, is_valid_crate_name};
 pub use diagnostics::{Diagnostic, Diagnostics};
 
 /// The files of a generated crate, keyed by path relative to the crate root.

@@ -59,7 +59,10 @@ fn run() -> Result<(), String> {
         Ok(text) => text,
         Err(e) => {
             // Specs saved in a legacy encoding usually differ only in descriptions.
-            eprintln!("warning: {} is not valid UTF-8 ({e}); invalid bytes are replaced", args.spec.display());
+            eprintln!(
+                "warning: {} is not valid UTF-8 ({e}); invalid bytes are replaced",
+                args.spec.display()
+            );
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
@@ -103,10 +106,7 @@ fn run() -> Result<(), String> {
 
 /// `openapi/petstore-v2.yaml` → `petstore_v2`.
 fn default_crate_name(spec: &std::path::Path) -> String {
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
-    if is_valid_crate_name(&name) { name } else { format!("api_{name}") }
+    codegen::crate_name_from(&spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
 }
 
 fn main() -> ExitCode {

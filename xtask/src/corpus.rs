@@ -292,9 +292,7 @@ fn check_one(
 }
 
 fn crate_name(stem: &str) -> String {
-    let name: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
-    if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("api_{name}") }
+    codegen::crate_name_from(stem)
 }
 
 struct CheckResult {
