@@ -44,4 +44,17 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "generated crates do not pass clippy:\n{stderr}");
     assert!(!stderr.contains("warning"), "generated crates have warnings:\n{stderr}");
+
+    // Every resource is a cargo feature: with all of them off, only the ungated core remains,
+    // and that must compile cleanly too.
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["clippy", "--workspace", "--quiet", "--no-default-features", "--", "-D", "warnings"])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "without default features, generated crates fail:\n{stderr}");
+    assert!(!stderr.contains("warning"), "without default features, generated crates warn:\n{stderr}");
 }

@@ -56,126 +56,147 @@ impl crate::Client {
     /// The `apple_pay` operations.
     ///
     /// Server-side step of the Apple Pay on the web flow: validating the merchant with Apple.
+    #[cfg(feature = "apple_pay")]
     pub fn apple_pay(&self) -> crate::resources::ApplePay<'_> {
         crate::resources::ApplePay::new(self)
     }
     /// The `bank_accounts` operations.
     ///
     /// US bank accounts used for ACH debits and credits, and their verification by micro-deposits.
+    #[cfg(feature = "bank_accounts")]
     pub fn bank_accounts(&self) -> crate::resources::BankAccounts<'_> {
         crate::resources::BankAccounts::new(self)
     }
     /// The `bank_mandates` operations.
     ///
     /// Recorded customer authorisations (mandates) that ACH debits require under Nacha rules.
+    #[cfg(feature = "bank_mandates")]
     pub fn bank_mandates(&self) -> crate::resources::BankMandates<'_> {
         crate::resources::BankMandates::new(self)
     }
     /// The `bank_transfers` operations.
     ///
     /// ACH debits from and credits to bank accounts, with their multi-day settlement lifecycle.
+    #[cfg(feature = "bank_transfers")]
     pub fn bank_transfers(&self) -> crate::resources::BankTransfers<'_> {
         crate::resources::BankTransfers::new(self)
     }
     /// The `card_collection_proxy` operations.
     ///
     /// A pass-through proxy that tokenises raw card data in an inbound request before forwarding it to a destination, so card numbers never reach your servers.
+    #[cfg(feature = "card_collection_proxy")]
     pub fn card_collection_proxy(&self) -> crate::resources::CardCollectionProxy<'_> {
         crate::resources::CardCollectionProxy::new(self)
     }
     /// The `checkout_sessions` operations.
     ///
     /// Atlas-hosted checkout pages for one-off payments or for starting a subscription.
+    #[cfg(feature = "checkout_sessions")]
     pub fn checkout_sessions(&self) -> crate::resources::CheckoutSessions<'_> {
         crate::resources::CheckoutSessions::new(self)
     }
     /// The `coupons` operations.
     ///
     /// Discounts (a percentage or a fixed amount) that apply once, for several months, or forever.
+    #[cfg(feature = "coupons")]
     pub fn coupons(&self) -> crate::resources::Coupons<'_> {
         crate::resources::Coupons::new(self)
     }
     /// The `customers` operations.
     ///
     /// The people or businesses you bill. Customers own subscriptions, invoices and bank accounts.
+    #[cfg(feature = "customers")]
     pub fn customers(&self) -> crate::resources::Customers<'_> {
         crate::resources::Customers::new(self)
     }
     /// The `health` operations.
     ///
     /// Service health, for load balancers, monitoring and SDK fail-over.
+    #[cfg(feature = "health")]
     pub fn health(&self) -> crate::resources::Health<'_> {
         crate::resources::Health::new(self)
     }
     /// The `invoices` operations.
     ///
     /// Statements of amounts owed by a customer, with their draft, open, paid, void and uncollectible lifecycle.
+    #[cfg(feature = "invoices")]
     pub fn invoices(&self) -> crate::resources::Invoices<'_> {
         crate::resources::Invoices::new(self)
     }
     /// The `network_tokens` operations.
     ///
     /// Card-network tokens (Visa VTS, Mastercard MDES, Amex) that stand in for a card number, and the single-use cryptograms used to pay with them.
+    #[cfg(feature = "network_tokens")]
     pub fn network_tokens(&self) -> crate::resources::NetworkTokens<'_> {
         crate::resources::NetworkTokens::new(self)
     }
     /// The `payments` operations.
     ///
     /// Confirming a session with a tokenised payment method, capturing authorised funds and refunding captured payments. Atlas routes each payment across the configured PSPs.
+    #[cfg(feature = "payments")]
     pub fn payments(&self) -> crate::resources::Payments<'_> {
         crate::resources::Payments::new(self)
     }
     /// The `portal_sessions` operations.
     ///
     /// Short-lived links to the Atlas-hosted portal where a customer manages subscriptions, payment methods and invoices.
+    #[cfg(feature = "portal_sessions")]
     pub fn portal_sessions(&self) -> crate::resources::PortalSessions<'_> {
         crate::resources::PortalSessions::new(self)
     }
     /// The `prices` operations.
     ///
     /// How much and how often to charge for a product: one-time or recurring, flat per unit or tiered.
+    #[cfg(feature = "prices")]
     pub fn prices(&self) -> crate::resources::Prices<'_> {
         crate::resources::Prices::new(self)
     }
     /// The `products` operations.
     ///
     /// The goods or services you sell. Prices attach to products.
+    #[cfg(feature = "products")]
     pub fn products(&self) -> crate::resources::Products<'_> {
         crate::resources::Products::new(self)
     }
     /// The `sessions` operations.
     ///
     /// Payment sessions: one per checkout attempt. A session fixes the amount and currency, hands out a client secret for the browser, and tracks the payment through to success, failure or cancellation.
+    #[cfg(feature = "sessions")]
     pub fn sessions(&self) -> crate::resources::Sessions<'_> {
         crate::resources::Sessions::new(self)
     }
     /// The `subscription_items` operations.
     ///
     /// The individual price-and-quantity lines of a subscription.
+    #[cfg(feature = "subscription_items")]
     pub fn subscription_items(&self) -> crate::resources::SubscriptionItems<'_> {
         crate::resources::SubscriptionItems::new(self)
     }
     /// The `subscriptions` operations.
     ///
     /// Recurring billing of a customer for one or more prices, including trials, pausing and cancellation.
+    #[cfg(feature = "subscriptions")]
     pub fn subscriptions(&self) -> crate::resources::Subscriptions<'_> {
         crate::resources::Subscriptions::new(self)
     }
     /// The `three_d_secure` operations.
     ///
     /// 3-D Secure 2 cardholder authentication: starting an authentication, reading its result and finishing a challenge.
+    #[cfg(feature = "three_d_secure")]
     pub fn three_d_secure(&self) -> crate::resources::ThreeDSecure<'_> {
         crate::resources::ThreeDSecure::new(self)
     }
     /// The `transactions` operations.
     ///
     /// Reporting payments that were completed on a PSP's own hosted page (the fallback route) back to Atlas.
+    #[cfg(feature = "transactions")]
     pub fn transactions(&self) -> crate::resources::Transactions<'_> {
         crate::resources::Transactions::new(self)
     }
     /// The `usage_records` operations.
     ///
     /// Usage reported for metered subscription items, and the per-period totals that metered invoices are built from.
+    #[cfg(feature = "usage_records")]
     pub fn usage_records(&self) -> crate::resources::UsageRecords<'_> {
         crate::resources::UsageRecords::new(self)
     }

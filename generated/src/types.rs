@@ -14,6 +14,7 @@
     clippy::type_complexity,
     clippy::should_implement_trait
 )]
+#[cfg(feature = "customers")]
 /// Postal address of a customer.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Address {
@@ -64,6 +65,7 @@ pub struct Address {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
 impl Address {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -100,6 +102,7 @@ impl Address {
         self
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 /// For metered prices, how usage records in a period are combined into the billed quantity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -115,6 +118,7 @@ pub enum AggregateUsage {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl AggregateUsage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -127,11 +131,13 @@ impl AggregateUsage {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::fmt::Display for AggregateUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl From<&str> for AggregateUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -143,17 +149,20 @@ impl From<&str> for AggregateUsage {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::str::FromStr for AggregateUsage {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl serde::Serialize for AggregateUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl<'de> serde::Deserialize<'de> for AggregateUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -161,8 +170,10 @@ impl<'de> serde::Deserialize<'de> for AggregateUsage {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "apple_pay")]
 /// Opaque merchant session object from Apple. Pass it unchanged to `completeMerchantValidation` in the browser.
 pub type ApplePayMerchantSession = serde_json::Map<String, serde_json::Value>;
+#[cfg(feature = "three_d_secure")]
 /// Parameters for starting 3-D Secure authentication of a card.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticateThreeDSecure {
@@ -179,6 +190,7 @@ pub struct AuthenticateThreeDSecure {
     /// Card token obtained from tokenisation.
     pub token_id: String,
 }
+#[cfg(feature = "three_d_secure")]
 impl AuthenticateThreeDSecure {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -205,6 +217,7 @@ impl AuthenticateThreeDSecure {
         self
     }
 }
+#[cfg(feature = "three_d_secure")]
 /// Whether you want the issuer to challenge the cardholder.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -220,6 +233,7 @@ pub enum AuthenticateThreeDSecureChallengePreference {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "three_d_secure")]
 impl AuthenticateThreeDSecureChallengePreference {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -232,11 +246,13 @@ impl AuthenticateThreeDSecureChallengePreference {
         }
     }
 }
+#[cfg(feature = "three_d_secure")]
 impl std::fmt::Display for AuthenticateThreeDSecureChallengePreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "three_d_secure")]
 impl From<&str> for AuthenticateThreeDSecureChallengePreference {
     fn from(value: &str) -> Self {
         match value {
@@ -248,17 +264,20 @@ impl From<&str> for AuthenticateThreeDSecureChallengePreference {
         }
     }
 }
+#[cfg(feature = "three_d_secure")]
 impl std::str::FromStr for AuthenticateThreeDSecureChallengePreference {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "three_d_secure")]
 impl serde::Serialize for AuthenticateThreeDSecureChallengePreference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "three_d_secure")]
 impl<'de> serde::Deserialize<'de> for AuthenticateThreeDSecureChallengePreference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -266,6 +285,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticateThreeDSecureChallengePreferenc
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// A US bank account for ACH transfers. The docs guide and the implementation name some fields differently (`account_holder_name`/`holder_name`, `status`/`verification_status`, `created_at`/`created`); both spellings are listed so either response decodes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankAccount {
@@ -333,6 +353,7 @@ pub struct BankAccount {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_accounts")]
 /// Whether the holder is a person or a company (docs guide).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -344,6 +365,7 @@ pub enum BankAccountAccountHolderType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_accounts")]
 impl BankAccountAccountHolderType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -354,11 +376,13 @@ impl BankAccountAccountHolderType {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::fmt::Display for BankAccountAccountHolderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl From<&str> for BankAccountAccountHolderType {
     fn from(value: &str) -> Self {
         match value {
@@ -368,17 +392,20 @@ impl From<&str> for BankAccountAccountHolderType {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::str::FromStr for BankAccountAccountHolderType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl serde::Serialize for BankAccountAccountHolderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl<'de> serde::Deserialize<'de> for BankAccountAccountHolderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -386,6 +413,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountAccountHolderType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// One page of bank accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankAccountList {
@@ -402,6 +430,7 @@ pub struct BankAccountList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_accounts")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -411,6 +440,7 @@ pub enum BankAccountListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_accounts")]
 impl BankAccountListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -420,11 +450,13 @@ impl BankAccountListObject {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::fmt::Display for BankAccountListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl From<&str> for BankAccountListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -433,17 +465,20 @@ impl From<&str> for BankAccountListObject {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::str::FromStr for BankAccountListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl serde::Serialize for BankAccountListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl<'de> serde::Deserialize<'de> for BankAccountListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -451,6 +486,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// Object type, always `bank_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -460,6 +496,7 @@ pub enum BankAccountObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_accounts")]
 impl BankAccountObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -469,11 +506,13 @@ impl BankAccountObject {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::fmt::Display for BankAccountObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl From<&str> for BankAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -482,17 +521,20 @@ impl From<&str> for BankAccountObject {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::str::FromStr for BankAccountObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl serde::Serialize for BankAccountObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl<'de> serde::Deserialize<'de> for BankAccountObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -553,6 +595,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// Result of a micro-deposit verification attempt.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankAccountVerification {
@@ -566,6 +609,7 @@ pub struct BankAccountVerification {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_mandates")]
 /// A customer's authorisation to debit (or credit) a bank account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankMandate {
@@ -630,6 +674,7 @@ pub struct BankMandate {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_mandates")]
 /// One page of bank mandates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankMandateList {
@@ -646,6 +691,7 @@ pub struct BankMandateList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_mandates")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -655,6 +701,7 @@ pub enum BankMandateListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_mandates")]
 impl BankMandateListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -664,11 +711,13 @@ impl BankMandateListObject {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl std::fmt::Display for BankMandateListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl From<&str> for BankMandateListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -677,17 +726,20 @@ impl From<&str> for BankMandateListObject {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl std::str::FromStr for BankMandateListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl serde::Serialize for BankMandateListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl<'de> serde::Deserialize<'de> for BankMandateListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -695,6 +747,7 @@ impl<'de> serde::Deserialize<'de> for BankMandateListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_mandates")]
 /// Object type, always `bank_mandate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -704,6 +757,7 @@ pub enum BankMandateObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_mandates")]
 impl BankMandateObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -713,11 +767,13 @@ impl BankMandateObject {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl std::fmt::Display for BankMandateObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl From<&str> for BankMandateObject {
     fn from(value: &str) -> Self {
         match value {
@@ -726,17 +782,20 @@ impl From<&str> for BankMandateObject {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl std::str::FromStr for BankMandateObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl serde::Serialize for BankMandateObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl<'de> serde::Deserialize<'de> for BankMandateObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -947,6 +1006,7 @@ impl<'de> serde::Deserialize<'de> for BankTransferInitiatedEventType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_transfers")]
 /// One page of bank transfers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankTransferList {
@@ -963,6 +1023,7 @@ pub struct BankTransferList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_transfers")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -972,6 +1033,7 @@ pub enum BankTransferListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_transfers")]
 impl BankTransferListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -981,11 +1043,13 @@ impl BankTransferListObject {
         }
     }
 }
+#[cfg(feature = "bank_transfers")]
 impl std::fmt::Display for BankTransferListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_transfers")]
 impl From<&str> for BankTransferListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -994,17 +1058,20 @@ impl From<&str> for BankTransferListObject {
         }
     }
 }
+#[cfg(feature = "bank_transfers")]
 impl std::str::FromStr for BankTransferListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_transfers")]
 impl serde::Serialize for BankTransferListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_transfers")]
 impl<'de> serde::Deserialize<'de> for BankTransferListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1283,6 +1350,7 @@ pub struct BillingErrorDetails {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 /// How the amount is computed: a fixed `unit_amount` per unit, or `tiered` by quantity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1294,6 +1362,7 @@ pub enum BillingScheme {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl BillingScheme {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1304,11 +1373,13 @@ impl BillingScheme {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::fmt::Display for BillingScheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl From<&str> for BillingScheme {
     fn from(value: &str) -> Self {
         match value {
@@ -1318,17 +1389,20 @@ impl From<&str> for BillingScheme {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::str::FromStr for BillingScheme {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl serde::Serialize for BillingScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl<'de> serde::Deserialize<'de> for BillingScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1336,6 +1410,7 @@ impl<'de> serde::Deserialize<'de> for BillingScheme {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 /// Optional details for canceling a payment session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CancelSession {
@@ -1346,6 +1421,7 @@ pub struct CancelSession {
     )]
     pub cancellation_reason: Option<crate::runtime::Nullable<CancellationReason>>,
 }
+#[cfg(feature = "sessions")]
 impl CancelSession {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -1471,6 +1547,7 @@ impl<'de> serde::Deserialize<'de> for CaptureMethod {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "payments")]
 /// Optional capture parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CapturePayment {
@@ -1478,6 +1555,7 @@ pub struct CapturePayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+#[cfg(feature = "payments")]
 impl CapturePayment {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -1489,8 +1567,10 @@ impl CapturePayment {
         self
     }
 }
+#[cfg(feature = "card_collection_proxy")]
 /// The response of the destination the request was forwarded to, passed back unchanged.
 pub type CardCollectionProxyResponse = serde_json::Map<String, serde_json::Value>;
+#[cfg(feature = "checkout_sessions")]
 /// A price and quantity to sell in a checkout session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutLineItemInput {
@@ -1505,6 +1585,7 @@ pub struct CheckoutLineItemInput {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
 impl CheckoutLineItemInput {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -1521,6 +1602,7 @@ impl CheckoutLineItemInput {
         self
     }
 }
+#[cfg(feature = "checkout_sessions")]
 /// What a checkout session sells: a one-off `payment` or a new `subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1532,6 +1614,7 @@ pub enum CheckoutMode {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "checkout_sessions")]
 impl CheckoutMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1542,11 +1625,13 @@ impl CheckoutMode {
         }
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl std::fmt::Display for CheckoutMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl From<&str> for CheckoutMode {
     fn from(value: &str) -> Self {
         match value {
@@ -1556,17 +1641,20 @@ impl From<&str> for CheckoutMode {
         }
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl std::str::FromStr for CheckoutMode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl serde::Serialize for CheckoutMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl<'de> serde::Deserialize<'de> for CheckoutMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1574,6 +1662,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutMode {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "checkout_sessions")]
 /// An Atlas-hosted checkout page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSession {
@@ -1629,6 +1718,7 @@ pub struct CheckoutSession {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
 /// What is being bought.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSessionLineItems {
@@ -1643,6 +1733,7 @@ pub struct CheckoutSessionLineItems {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
 /// A line of the checkout.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSessionLineItemsDataItem {
@@ -1660,6 +1751,7 @@ pub struct CheckoutSessionLineItemsDataItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1669,6 +1761,7 @@ pub enum CheckoutSessionLineItemsObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "checkout_sessions")]
 impl CheckoutSessionLineItemsObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1678,11 +1771,13 @@ impl CheckoutSessionLineItemsObject {
         }
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl std::fmt::Display for CheckoutSessionLineItemsObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl From<&str> for CheckoutSessionLineItemsObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1691,17 +1786,20 @@ impl From<&str> for CheckoutSessionLineItemsObject {
         }
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl std::str::FromStr for CheckoutSessionLineItemsObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl serde::Serialize for CheckoutSessionLineItemsObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionLineItemsObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1709,6 +1807,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionLineItemsObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "checkout_sessions")]
 /// Object type, always `checkout.session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1718,6 +1817,7 @@ pub enum CheckoutSessionObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "checkout_sessions")]
 impl CheckoutSessionObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1727,11 +1827,13 @@ impl CheckoutSessionObject {
         }
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl std::fmt::Display for CheckoutSessionObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl From<&str> for CheckoutSessionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -1740,17 +1842,20 @@ impl From<&str> for CheckoutSessionObject {
         }
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl std::str::FromStr for CheckoutSessionObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl serde::Serialize for CheckoutSessionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1758,6 +1863,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "checkout_sessions")]
 /// Whether the checkout has been paid.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1769,6 +1875,7 @@ pub enum CheckoutSessionPaymentStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "checkout_sessions")]
 impl CheckoutSessionPaymentStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1779,11 +1886,13 @@ impl CheckoutSessionPaymentStatus {
         }
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl std::fmt::Display for CheckoutSessionPaymentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl From<&str> for CheckoutSessionPaymentStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1793,17 +1902,20 @@ impl From<&str> for CheckoutSessionPaymentStatus {
         }
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl std::str::FromStr for CheckoutSessionPaymentStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl serde::Serialize for CheckoutSessionPaymentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "checkout_sessions")]
 impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1811,6 +1923,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "invoices", feature = "subscriptions"))]
 /// How the amount due is collected: charged automatically to the default payment method, or sent to the customer as an invoice to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1822,6 +1935,7 @@ pub enum CollectionMethod {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "invoices", feature = "subscriptions"))]
 impl CollectionMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1832,11 +1946,13 @@ impl CollectionMethod {
         }
     }
 }
+#[cfg(any(feature = "invoices", feature = "subscriptions"))]
 impl std::fmt::Display for CollectionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "invoices", feature = "subscriptions"))]
 impl From<&str> for CollectionMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1846,17 +1962,20 @@ impl From<&str> for CollectionMethod {
         }
     }
 }
+#[cfg(any(feature = "invoices", feature = "subscriptions"))]
 impl std::str::FromStr for CollectionMethod {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "invoices", feature = "subscriptions"))]
 impl serde::Serialize for CollectionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "invoices", feature = "subscriptions"))]
 impl<'de> serde::Deserialize<'de> for CollectionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1864,6 +1983,7 @@ impl<'de> serde::Deserialize<'de> for CollectionMethod {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "payments")]
 /// Payment details used to confirm a session. Card and bank details arrive as vault tokens; wallets send their encrypted payment data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmPayment {
@@ -1890,6 +2010,7 @@ pub struct ConfirmPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vgs_data: Option<ConfirmPaymentVgsData>,
 }
+#[cfg(feature = "payments")]
 impl ConfirmPayment {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -1945,6 +2066,7 @@ impl ConfirmPayment {
         self
     }
 }
+#[cfg(feature = "payments")]
 /// Account holder details for bank payments. The implementation currently rejects `bank_account` here; use bank transfers instead.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmPaymentBankAccount {
@@ -1958,6 +2080,7 @@ pub struct ConfirmPaymentBankAccount {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "payments")]
 impl ConfirmPaymentBankAccount {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -1974,6 +2097,7 @@ impl ConfirmPaymentBankAccount {
         self
     }
 }
+#[cfg(feature = "payments")]
 /// Aliased card fields, when VGS collected the card.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmPaymentVgsData {
@@ -1991,6 +2115,7 @@ pub struct ConfirmPaymentVgsData {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "payments")]
 impl ConfirmPaymentVgsData {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -2012,6 +2137,7 @@ impl ConfirmPaymentVgsData {
         self
     }
 }
+#[cfg(feature = "coupons")]
 /// A discount that can be applied to subscriptions, invoices and checkout sessions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Coupon {
@@ -2062,6 +2188,7 @@ pub struct Coupon {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
 /// Restricts the coupon to some products; `null` when it applies to everything.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CouponAppliesTo {
@@ -2073,6 +2200,7 @@ pub struct CouponAppliesTo {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
 /// How long a coupon keeps applying: to one invoice (`once`), for `duration_in_months` months (`repeating`), or indefinitely (`forever`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2086,6 +2214,7 @@ pub enum CouponDuration {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "coupons")]
 impl CouponDuration {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2097,11 +2226,13 @@ impl CouponDuration {
         }
     }
 }
+#[cfg(feature = "coupons")]
 impl std::fmt::Display for CouponDuration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "coupons")]
 impl From<&str> for CouponDuration {
     fn from(value: &str) -> Self {
         match value {
@@ -2112,17 +2243,20 @@ impl From<&str> for CouponDuration {
         }
     }
 }
+#[cfg(feature = "coupons")]
 impl std::str::FromStr for CouponDuration {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "coupons")]
 impl serde::Serialize for CouponDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "coupons")]
 impl<'de> serde::Deserialize<'de> for CouponDuration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2130,6 +2264,7 @@ impl<'de> serde::Deserialize<'de> for CouponDuration {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "coupons")]
 /// One page of coupons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CouponList {
@@ -2146,6 +2281,7 @@ pub struct CouponList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2155,6 +2291,7 @@ pub enum CouponListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "coupons")]
 impl CouponListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2164,11 +2301,13 @@ impl CouponListObject {
         }
     }
 }
+#[cfg(feature = "coupons")]
 impl std::fmt::Display for CouponListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "coupons")]
 impl From<&str> for CouponListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2177,17 +2316,20 @@ impl From<&str> for CouponListObject {
         }
     }
 }
+#[cfg(feature = "coupons")]
 impl std::str::FromStr for CouponListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "coupons")]
 impl serde::Serialize for CouponListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "coupons")]
 impl<'de> serde::Deserialize<'de> for CouponListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2195,6 +2337,7 @@ impl<'de> serde::Deserialize<'de> for CouponListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "coupons")]
 /// Object type, always `coupon`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2204,6 +2347,7 @@ pub enum CouponObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "coupons")]
 impl CouponObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2213,11 +2357,13 @@ impl CouponObject {
         }
     }
 }
+#[cfg(feature = "coupons")]
 impl std::fmt::Display for CouponObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "coupons")]
 impl From<&str> for CouponObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2226,17 +2372,20 @@ impl From<&str> for CouponObject {
         }
     }
 }
+#[cfg(feature = "coupons")]
 impl std::str::FromStr for CouponObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "coupons")]
 impl serde::Serialize for CouponObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "coupons")]
 impl<'de> serde::Deserialize<'de> for CouponObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2244,6 +2393,7 @@ impl<'de> serde::Deserialize<'de> for CouponObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// Parameters for adding a bank account. The implementation requires `customer_id` and `holder_name`; the docs guide's `account_holder_name` and `account_holder_type` are accepted as documentation aliases but the implementation reads `holder_name`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBankAccount {
@@ -2272,6 +2422,7 @@ pub struct CreateBankAccount {
     /// Nine-digit ABA routing number.
     pub routing_number: String,
 }
+#[cfg(feature = "bank_accounts")]
 impl CreateBankAccount {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -2328,6 +2479,7 @@ impl CreateBankAccount {
         self
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// Whether the holder is a person or a company (docs guide).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2339,6 +2491,7 @@ pub enum CreateBankAccountAccountHolderType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_accounts")]
 impl CreateBankAccountAccountHolderType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2349,11 +2502,13 @@ impl CreateBankAccountAccountHolderType {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::fmt::Display for CreateBankAccountAccountHolderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl From<&str> for CreateBankAccountAccountHolderType {
     fn from(value: &str) -> Self {
         match value {
@@ -2363,17 +2518,20 @@ impl From<&str> for CreateBankAccountAccountHolderType {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::str::FromStr for CreateBankAccountAccountHolderType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl serde::Serialize for CreateBankAccountAccountHolderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl<'de> serde::Deserialize<'de> for CreateBankAccountAccountHolderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2381,6 +2539,7 @@ impl<'de> serde::Deserialize<'de> for CreateBankAccountAccountHolderType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_mandates")]
 /// Parameters for recording a mandate. The bank account must be verified for debit mandates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBankMandate {
@@ -2419,6 +2578,7 @@ pub struct CreateBankMandate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
+#[cfg(feature = "bank_mandates")]
 impl CreateBankMandate {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -2494,6 +2654,7 @@ impl CreateBankMandate {
         self
     }
 }
+#[cfg(feature = "bank_transfers")]
 /// Parameters for initiating an ACH transfer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBankTransfer {
@@ -2522,6 +2683,7 @@ pub struct CreateBankTransfer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+#[cfg(feature = "bank_transfers")]
 impl CreateBankTransfer {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -2579,6 +2741,7 @@ impl CreateBankTransfer {
         self
     }
 }
+#[cfg(feature = "checkout_sessions")]
 /// Parameters for creating a hosted checkout page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCheckoutSession {
@@ -2611,6 +2774,7 @@ pub struct CreateCheckoutSession {
     /// Where to send the customer after a successful checkout.
     pub success_url: String,
 }
+#[cfg(feature = "checkout_sessions")]
 impl CreateCheckoutSession {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -2673,6 +2837,7 @@ impl CreateCheckoutSession {
         self
     }
 }
+#[cfg(feature = "checkout_sessions")]
 /// A discount to apply.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCheckoutSessionDiscount {
@@ -2684,6 +2849,7 @@ pub struct CreateCheckoutSessionDiscount {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
 impl CreateCheckoutSessionDiscount {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -2695,6 +2861,7 @@ impl CreateCheckoutSessionDiscount {
         self
     }
 }
+#[cfg(feature = "checkout_sessions")]
 /// Settings for the subscription created in `subscription` mode.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCheckoutSessionSubscriptionData {
@@ -2706,6 +2873,7 @@ pub struct CreateCheckoutSessionSubscriptionData {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
 impl CreateCheckoutSessionSubscriptionData {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -2717,6 +2885,7 @@ impl CreateCheckoutSessionSubscriptionData {
         self
     }
 }
+#[cfg(feature = "coupons")]
 /// Parameters for creating a coupon. Give either `percent_off` or `amount_off` together with `currency`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCoupon {
@@ -2751,6 +2920,7 @@ pub struct CreateCoupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeem_by: Option<crate::runtime::UnixTime>,
 }
+#[cfg(feature = "coupons")]
 impl CreateCoupon {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -2820,6 +2990,7 @@ impl CreateCoupon {
         self
     }
 }
+#[cfg(feature = "coupons")]
 /// Products the coupon is limited to.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCouponAppliesTo {
@@ -2831,6 +3002,7 @@ pub struct CreateCouponAppliesTo {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
 impl CreateCouponAppliesTo {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -2842,6 +3014,7 @@ impl CreateCouponAppliesTo {
         self
     }
 }
+#[cfg(feature = "customers")]
 /// Parameters for creating a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCustomer {
@@ -2878,6 +3051,7 @@ pub struct CreateCustomer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_ids: Option<Vec<TaxId>>,
 }
+#[cfg(feature = "customers")]
 impl CreateCustomer {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -2935,6 +3109,7 @@ impl CreateCustomer {
         self
     }
 }
+#[cfg(feature = "invoices")]
 /// Parameters for creating a draft invoice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateInvoice {
@@ -2958,6 +3133,7 @@ pub struct CreateInvoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
 }
+#[cfg(feature = "invoices")]
 impl CreateInvoice {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3003,6 +3179,7 @@ impl CreateInvoice {
         self
     }
 }
+#[cfg(feature = "network_tokens")]
 /// Parameters for provisioning a network token for a tokenised card.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateNetworkToken {
@@ -3016,6 +3193,7 @@ pub struct CreateNetworkToken {
     /// Vault token of the card to provision.
     pub token_id: String,
 }
+#[cfg(feature = "network_tokens")]
 impl CreateNetworkToken {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3032,6 +3210,7 @@ impl CreateNetworkToken {
         self
     }
 }
+#[cfg(feature = "portal_sessions")]
 /// Parameters for creating a customer portal session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePortalSession {
@@ -3042,6 +3221,7 @@ pub struct CreatePortalSession {
     /// Where the portal's back link leads.
     pub return_url: String,
 }
+#[cfg(feature = "portal_sessions")]
 impl CreatePortalSession {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3058,6 +3238,7 @@ impl CreatePortalSession {
         self
     }
 }
+#[cfg(feature = "prices")]
 /// Parameters for creating a price.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePrice {
@@ -3094,6 +3275,7 @@ pub struct CreatePrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
 }
+#[cfg(feature = "prices")]
 impl CreatePrice {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3158,6 +3340,7 @@ impl CreatePrice {
         self
     }
 }
+#[cfg(feature = "products")]
 /// Parameters for creating a product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProduct {
@@ -3184,6 +3367,7 @@ pub struct CreateProduct {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
 }
+#[cfg(feature = "products")]
 impl CreateProduct {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3229,6 +3413,7 @@ impl CreateProduct {
         self
     }
 }
+#[cfg(feature = "sessions")]
 /// Parameters for creating a payment session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSession {
@@ -3281,6 +3466,7 @@ pub struct CreateSession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
 }
+#[cfg(feature = "sessions")]
 impl CreateSession {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3375,6 +3561,7 @@ impl CreateSession {
         self
     }
 }
+#[cfg(feature = "sessions")]
 /// Information about the shopper's browser, used for risk checks and 3-D Secure.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateSessionBrowser {
@@ -3389,6 +3576,7 @@ pub struct CreateSessionBrowser {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
 impl CreateSessionBrowser {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -3405,6 +3593,7 @@ impl CreateSessionBrowser {
         self
     }
 }
+#[cfg(feature = "subscriptions")]
 /// Parameters for creating a subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSubscription {
@@ -3436,6 +3625,7 @@ pub struct CreateSubscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
 }
+#[cfg(feature = "subscriptions")]
 impl CreateSubscription {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3494,6 +3684,7 @@ impl CreateSubscription {
         self
     }
 }
+#[cfg(feature = "subscription_items")]
 /// Parameters for adding a price to an existing subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSubscriptionItem {
@@ -3507,6 +3698,7 @@ pub struct CreateSubscriptionItem {
     /// Identifier of the subscription.
     pub subscription: String,
 }
+#[cfg(feature = "subscription_items")]
 impl CreateSubscriptionItem {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3529,6 +3721,7 @@ impl CreateSubscriptionItem {
         self
     }
 }
+#[cfg(feature = "usage_records")]
 /// Usage to report for a metered subscription item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUsageRecord {
@@ -3542,6 +3735,7 @@ pub struct CreateUsageRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<crate::runtime::UnixTime>,
 }
+#[cfg(feature = "usage_records")]
 impl CreateUsageRecord {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3564,6 +3758,7 @@ impl CreateUsageRecord {
         self
     }
 }
+#[cfg(feature = "network_tokens")]
 /// A single-use cryptogram that authorises one payment with a network token. It expires about 10 minutes after creation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cryptogram {
@@ -3584,6 +3779,7 @@ pub struct Cryptogram {
 }
 /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
 pub type Currency = String;
+#[cfg(feature = "customers")]
 /// A customer you bill.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Customer {
@@ -3627,6 +3823,7 @@ pub struct Customer {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
 /// One page of customers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerList {
@@ -3643,6 +3840,7 @@ pub struct CustomerList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3652,6 +3850,7 @@ pub enum CustomerListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "customers")]
 impl CustomerListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3661,11 +3860,13 @@ impl CustomerListObject {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for CustomerListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "customers")]
 impl From<&str> for CustomerListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3674,17 +3875,20 @@ impl From<&str> for CustomerListObject {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::str::FromStr for CustomerListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "customers")]
 impl serde::Serialize for CustomerListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for CustomerListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3692,6 +3896,7 @@ impl<'de> serde::Deserialize<'de> for CustomerListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "customers")]
 /// Object type, always `customer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3701,6 +3906,7 @@ pub enum CustomerObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "customers")]
 impl CustomerObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3710,11 +3916,13 @@ impl CustomerObject {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for CustomerObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "customers")]
 impl From<&str> for CustomerObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3723,17 +3931,20 @@ impl From<&str> for CustomerObject {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::str::FromStr for CustomerObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "customers")]
 impl serde::Serialize for CustomerObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for CustomerObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3741,11 +3952,13 @@ impl<'de> serde::Deserialize<'de> for CustomerObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "network_tokens")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteNetworkTokenParams {
     /// Payment session whose client secret authenticates the request.
     pub session_id: uuid::Uuid,
 }
+#[cfg(feature = "network_tokens")]
 impl DeleteNetworkTokenParams {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -3753,6 +3966,7 @@ impl DeleteNetworkTokenParams {
         Self { session_id }
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// Confirmation that a bank account was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedBankAccount {
@@ -3767,6 +3981,7 @@ pub struct DeletedBankAccount {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_accounts")]
 /// Object type, always `bank_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3776,6 +3991,7 @@ pub enum DeletedBankAccountObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_accounts")]
 impl DeletedBankAccountObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3785,11 +4001,13 @@ impl DeletedBankAccountObject {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::fmt::Display for DeletedBankAccountObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl From<&str> for DeletedBankAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3798,17 +4016,20 @@ impl From<&str> for DeletedBankAccountObject {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl std::str::FromStr for DeletedBankAccountObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl serde::Serialize for DeletedBankAccountObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl<'de> serde::Deserialize<'de> for DeletedBankAccountObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3816,6 +4037,7 @@ impl<'de> serde::Deserialize<'de> for DeletedBankAccountObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "coupons")]
 /// Confirmation that a coupon was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedCoupon {
@@ -3830,6 +4052,7 @@ pub struct DeletedCoupon {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
 /// Object type, always `coupon`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3839,6 +4062,7 @@ pub enum DeletedCouponObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "coupons")]
 impl DeletedCouponObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3848,11 +4072,13 @@ impl DeletedCouponObject {
         }
     }
 }
+#[cfg(feature = "coupons")]
 impl std::fmt::Display for DeletedCouponObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "coupons")]
 impl From<&str> for DeletedCouponObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3861,17 +4087,20 @@ impl From<&str> for DeletedCouponObject {
         }
     }
 }
+#[cfg(feature = "coupons")]
 impl std::str::FromStr for DeletedCouponObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "coupons")]
 impl serde::Serialize for DeletedCouponObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "coupons")]
 impl<'de> serde::Deserialize<'de> for DeletedCouponObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3879,6 +4108,7 @@ impl<'de> serde::Deserialize<'de> for DeletedCouponObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "customers")]
 /// Confirmation that a customer was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedCustomer {
@@ -3893,6 +4123,7 @@ pub struct DeletedCustomer {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
 /// Object type, always `customer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3902,6 +4133,7 @@ pub enum DeletedCustomerObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "customers")]
 impl DeletedCustomerObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3911,11 +4143,13 @@ impl DeletedCustomerObject {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::fmt::Display for DeletedCustomerObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "customers")]
 impl From<&str> for DeletedCustomerObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3924,17 +4158,20 @@ impl From<&str> for DeletedCustomerObject {
         }
     }
 }
+#[cfg(feature = "customers")]
 impl std::str::FromStr for DeletedCustomerObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "customers")]
 impl serde::Serialize for DeletedCustomerObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for DeletedCustomerObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3942,6 +4179,7 @@ impl<'de> serde::Deserialize<'de> for DeletedCustomerObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "products")]
 /// Confirmation that a product was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedProduct {
@@ -3959,6 +4197,7 @@ pub struct DeletedProduct {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 /// Object type, always `product`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3968,6 +4207,7 @@ pub enum DeletedProductObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "products")]
 impl DeletedProductObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3977,11 +4217,13 @@ impl DeletedProductObject {
         }
     }
 }
+#[cfg(feature = "products")]
 impl std::fmt::Display for DeletedProductObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "products")]
 impl From<&str> for DeletedProductObject {
     fn from(value: &str) -> Self {
         match value {
@@ -3990,17 +4232,20 @@ impl From<&str> for DeletedProductObject {
         }
     }
 }
+#[cfg(feature = "products")]
 impl std::str::FromStr for DeletedProductObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "products")]
 impl serde::Serialize for DeletedProductObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "products")]
 impl<'de> serde::Deserialize<'de> for DeletedProductObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4008,6 +4253,7 @@ impl<'de> serde::Deserialize<'de> for DeletedProductObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "subscription_items")]
 /// Confirmation that a subscription item was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedSubscriptionItem {
@@ -4022,6 +4268,7 @@ pub struct DeletedSubscriptionItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscription_items")]
 /// Object type, always `subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4031,6 +4278,7 @@ pub enum DeletedSubscriptionItemObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "subscription_items")]
 impl DeletedSubscriptionItemObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4040,11 +4288,13 @@ impl DeletedSubscriptionItemObject {
         }
     }
 }
+#[cfg(feature = "subscription_items")]
 impl std::fmt::Display for DeletedSubscriptionItemObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "subscription_items")]
 impl From<&str> for DeletedSubscriptionItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4053,17 +4303,20 @@ impl From<&str> for DeletedSubscriptionItemObject {
         }
     }
 }
+#[cfg(feature = "subscription_items")]
 impl std::str::FromStr for DeletedSubscriptionItemObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "subscription_items")]
 impl serde::Serialize for DeletedSubscriptionItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "subscription_items")]
 impl<'de> serde::Deserialize<'de> for DeletedSubscriptionItemObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4825,12 +5078,14 @@ impl From<PayoutFailedEvent> for Event {
         Self::PayoutFailed(value)
     }
 }
+#[cfg(feature = "network_tokens")]
 /// Parameters for generating a cryptogram.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GenerateNetworkTokenCryptogram {
     /// Payment session the client secret belongs to.
     pub session_id: uuid::Uuid,
 }
+#[cfg(feature = "network_tokens")]
 impl GenerateNetworkTokenCryptogram {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -4838,6 +5093,7 @@ impl GenerateNetworkTokenCryptogram {
         Self { session_id }
     }
 }
+#[cfg(feature = "health")]
 /// Health report of the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Health {
@@ -4865,6 +5121,7 @@ pub struct Health {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "health")]
 /// Health of the service or of one of its dependencies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4878,6 +5135,7 @@ pub enum HealthStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "health")]
 impl HealthStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4889,11 +5147,13 @@ impl HealthStatus {
         }
     }
 }
+#[cfg(feature = "health")]
 impl std::fmt::Display for HealthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "health")]
 impl From<&str> for HealthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -4904,17 +5164,20 @@ impl From<&str> for HealthStatus {
         }
     }
 }
+#[cfg(feature = "health")]
 impl std::str::FromStr for HealthStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "health")]
 impl serde::Serialize for HealthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "health")]
 impl<'de> serde::Deserialize<'de> for HealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4922,6 +5185,7 @@ impl<'de> serde::Deserialize<'de> for HealthStatus {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "invoices")]
 /// A statement of what a customer owes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Invoice {
@@ -4999,6 +5263,7 @@ pub struct Invoice {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "invoices")]
 /// One line of an invoice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceLineItem {
@@ -5028,6 +5293,7 @@ pub struct InvoiceLineItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "invoices")]
 /// The lines of an invoice, embedded in the invoice.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceLineItemCollection {
@@ -5046,6 +5312,7 @@ pub struct InvoiceLineItemCollection {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "invoices")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5055,6 +5322,7 @@ pub enum InvoiceLineItemCollectionObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "invoices")]
 impl InvoiceLineItemCollectionObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5064,11 +5332,13 @@ impl InvoiceLineItemCollectionObject {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::fmt::Display for InvoiceLineItemCollectionObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl From<&str> for InvoiceLineItemCollectionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5077,17 +5347,20 @@ impl From<&str> for InvoiceLineItemCollectionObject {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::str::FromStr for InvoiceLineItemCollectionObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "invoices")]
 impl serde::Serialize for InvoiceLineItemCollectionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl<'de> serde::Deserialize<'de> for InvoiceLineItemCollectionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5095,6 +5368,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceLineItemCollectionObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "invoices")]
 /// Object type, always `line_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5104,6 +5378,7 @@ pub enum InvoiceLineItemObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "invoices")]
 impl InvoiceLineItemObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5113,11 +5388,13 @@ impl InvoiceLineItemObject {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::fmt::Display for InvoiceLineItemObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl From<&str> for InvoiceLineItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5126,17 +5403,20 @@ impl From<&str> for InvoiceLineItemObject {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::str::FromStr for InvoiceLineItemObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "invoices")]
 impl serde::Serialize for InvoiceLineItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl<'de> serde::Deserialize<'de> for InvoiceLineItemObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5144,6 +5424,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceLineItemObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "invoices")]
 /// Service period the line covers.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceLineItemPeriod {
@@ -5158,6 +5439,7 @@ pub struct InvoiceLineItemPeriod {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "invoices")]
 /// The price billed on this line, if any.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceLineItemPrice {
@@ -5172,6 +5454,7 @@ pub struct InvoiceLineItemPrice {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "invoices")]
 /// One page of invoices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceList {
@@ -5188,6 +5471,7 @@ pub struct InvoiceList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "invoices")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5197,6 +5481,7 @@ pub enum InvoiceListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "invoices")]
 impl InvoiceListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5206,11 +5491,13 @@ impl InvoiceListObject {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::fmt::Display for InvoiceListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl From<&str> for InvoiceListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5219,17 +5506,20 @@ impl From<&str> for InvoiceListObject {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::str::FromStr for InvoiceListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "invoices")]
 impl serde::Serialize for InvoiceListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl<'de> serde::Deserialize<'de> for InvoiceListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5237,6 +5527,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "invoices")]
 /// Object type, always `invoice`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5246,6 +5537,7 @@ pub enum InvoiceObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "invoices")]
 impl InvoiceObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5255,11 +5547,13 @@ impl InvoiceObject {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::fmt::Display for InvoiceObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl From<&str> for InvoiceObject {
     fn from(value: &str) -> Self {
         match value {
@@ -5268,17 +5562,20 @@ impl From<&str> for InvoiceObject {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::str::FromStr for InvoiceObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "invoices")]
 impl serde::Serialize for InvoiceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl<'de> serde::Deserialize<'de> for InvoiceObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5286,6 +5583,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "invoices")]
 /// State of an invoice: `draft` (editable), `open` (finalised, awaiting payment), `paid`, `void`, `uncollectible` or `past_due`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5305,6 +5603,7 @@ pub enum InvoiceStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "invoices")]
 impl InvoiceStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5319,11 +5618,13 @@ impl InvoiceStatus {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::fmt::Display for InvoiceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl From<&str> for InvoiceStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5337,17 +5638,20 @@ impl From<&str> for InvoiceStatus {
         }
     }
 }
+#[cfg(feature = "invoices")]
 impl std::str::FromStr for InvoiceStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "invoices")]
 impl serde::Serialize for InvoiceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "invoices")]
 impl<'de> serde::Deserialize<'de> for InvoiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5355,6 +5659,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceStatus {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_accounts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBankAccountsParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5370,6 +5675,7 @@ pub struct ListBankAccountsParams {
     /// Only return accounts in this verification state.
     pub verification_status: Option<String>,
 }
+#[cfg(feature = "bank_accounts")]
 impl ListBankAccountsParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5396,6 +5702,7 @@ impl ListBankAccountsParams {
         self
     }
 }
+#[cfg(feature = "bank_mandates")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBankMandatesParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5413,6 +5720,7 @@ pub struct ListBankMandatesParams {
     /// Only return mandates in this state.
     pub status: Option<String>,
 }
+#[cfg(feature = "bank_mandates")]
 impl ListBankMandatesParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5444,6 +5752,7 @@ impl ListBankMandatesParams {
         self
     }
 }
+#[cfg(feature = "bank_transfers")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBankTransfersParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5461,6 +5770,7 @@ pub struct ListBankTransfersParams {
     /// Only return transfers in this direction.
     pub direction: Option<TransferDirection>,
 }
+#[cfg(feature = "bank_transfers")]
 impl ListBankTransfersParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5492,6 +5802,7 @@ impl ListBankTransfersParams {
         self
     }
 }
+#[cfg(feature = "coupons")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCouponsParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5503,6 +5814,7 @@ pub struct ListCouponsParams {
     /// Defaults to `0`.
     pub offset: Option<i64>,
 }
+#[cfg(feature = "coupons")]
 impl ListCouponsParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5519,6 +5831,7 @@ impl ListCouponsParams {
         self
     }
 }
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomersParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5532,6 +5845,7 @@ pub struct ListCustomersParams {
     /// Only return customers with this email address.
     pub email: Option<String>,
 }
+#[cfg(feature = "customers")]
 impl ListCustomersParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5553,6 +5867,7 @@ impl ListCustomersParams {
         self
     }
 }
+#[cfg(feature = "invoices")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInvoicesParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5570,6 +5885,7 @@ pub struct ListInvoicesParams {
     /// Only return invoices in this status.
     pub status: Option<InvoiceStatus>,
 }
+#[cfg(feature = "invoices")]
 impl ListInvoicesParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5601,6 +5917,7 @@ impl ListInvoicesParams {
         self
     }
 }
+#[cfg(feature = "prices")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPricesParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5618,6 +5935,7 @@ pub struct ListPricesParams {
     /// Only return prices of this type.
     pub r#type: Option<ListPricesType>,
 }
+#[cfg(feature = "prices")]
 impl ListPricesParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5649,6 +5967,7 @@ impl ListPricesParams {
         self
     }
 }
+#[cfg(feature = "prices")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListPricesType {
@@ -5659,6 +5978,7 @@ pub enum ListPricesType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "prices")]
 impl ListPricesType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5669,11 +5989,13 @@ impl ListPricesType {
         }
     }
 }
+#[cfg(feature = "prices")]
 impl std::fmt::Display for ListPricesType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "prices")]
 impl From<&str> for ListPricesType {
     fn from(value: &str) -> Self {
         match value {
@@ -5683,17 +6005,20 @@ impl From<&str> for ListPricesType {
         }
     }
 }
+#[cfg(feature = "prices")]
 impl std::str::FromStr for ListPricesType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "prices")]
 impl serde::Serialize for ListPricesType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "prices")]
 impl<'de> serde::Deserialize<'de> for ListPricesType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5701,6 +6026,7 @@ impl<'de> serde::Deserialize<'de> for ListPricesType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "products")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListProductsExpand {
@@ -5709,6 +6035,7 @@ pub enum ListProductsExpand {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "products")]
 impl ListProductsExpand {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5718,11 +6045,13 @@ impl ListProductsExpand {
         }
     }
 }
+#[cfg(feature = "products")]
 impl std::fmt::Display for ListProductsExpand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "products")]
 impl From<&str> for ListProductsExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -5731,17 +6060,20 @@ impl From<&str> for ListProductsExpand {
         }
     }
 }
+#[cfg(feature = "products")]
 impl std::str::FromStr for ListProductsExpand {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "products")]
 impl serde::Serialize for ListProductsExpand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "products")]
 impl<'de> serde::Deserialize<'de> for ListProductsExpand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5749,6 +6081,7 @@ impl<'de> serde::Deserialize<'de> for ListProductsExpand {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "products")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProductsParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5764,6 +6097,7 @@ pub struct ListProductsParams {
     /// Embed related objects in the response instead of leaving them out. `prices` fills each product's `prices` array.
     pub expand: Option<ListProductsExpand>,
 }
+#[cfg(feature = "products")]
 impl ListProductsParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5790,6 +6124,7 @@ impl ListProductsParams {
         self
     }
 }
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubscriptionsParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -5805,6 +6140,7 @@ pub struct ListSubscriptionsParams {
     /// Only return subscriptions in this status.
     pub status: Option<SubscriptionStatus>,
 }
+#[cfg(feature = "subscriptions")]
 impl ListSubscriptionsParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5831,6 +6167,7 @@ impl ListSubscriptionsParams {
         self
     }
 }
+#[cfg(feature = "usage_records")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListUsageRecordsParams {
     /// Identifier of the metered subscription item.
@@ -5844,6 +6181,7 @@ pub struct ListUsageRecordsParams {
     /// Defaults to `0`.
     pub offset: Option<i64>,
 }
+#[cfg(feature = "usage_records")]
 impl ListUsageRecordsParams {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -5865,6 +6203,7 @@ impl ListUsageRecordsParams {
         self
     }
 }
+#[cfg(feature = "bank_mandates")]
 /// Which transfer directions a mandate authorises.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5878,6 +6217,7 @@ pub enum MandateAuthorizationType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_mandates")]
 impl MandateAuthorizationType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5889,11 +6229,13 @@ impl MandateAuthorizationType {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl std::fmt::Display for MandateAuthorizationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl From<&str> for MandateAuthorizationType {
     fn from(value: &str) -> Self {
         match value {
@@ -5904,17 +6246,20 @@ impl From<&str> for MandateAuthorizationType {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl std::str::FromStr for MandateAuthorizationType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl serde::Serialize for MandateAuthorizationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl<'de> serde::Deserialize<'de> for MandateAuthorizationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5922,6 +6267,7 @@ impl<'de> serde::Deserialize<'de> for MandateAuthorizationType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_mandates")]
 /// Whether a mandate covers a single transfer or recurring ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5933,6 +6279,7 @@ pub enum MandateFrequency {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "bank_mandates")]
 impl MandateFrequency {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5943,11 +6290,13 @@ impl MandateFrequency {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl std::fmt::Display for MandateFrequency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl From<&str> for MandateFrequency {
     fn from(value: &str) -> Self {
         match value {
@@ -5957,17 +6306,20 @@ impl From<&str> for MandateFrequency {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl std::str::FromStr for MandateFrequency {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl serde::Serialize for MandateFrequency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl<'de> serde::Deserialize<'de> for MandateFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5975,6 +6327,7 @@ impl<'de> serde::Deserialize<'de> for MandateFrequency {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// Result of starting micro-deposit verification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MicrodepositInitiation {
@@ -6000,6 +6353,7 @@ pub struct MicrodepositInitiation {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "network_tokens")]
 /// A card-network token that replaces the card number for payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkToken {
@@ -6032,6 +6386,7 @@ pub struct NetworkToken {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "network_tokens")]
 /// Result of deleting (suspending) a network token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkTokenDeleteResult {
@@ -6119,6 +6474,7 @@ impl<'de> serde::Deserialize<'de> for NextActionType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "invoices")]
 /// Optional parameters for paying an invoice.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PayInvoice {
@@ -6126,6 +6482,7 @@ pub struct PayInvoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
 }
+#[cfg(feature = "invoices")]
 impl PayInvoice {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -6728,6 +7085,7 @@ pub struct PaymentRouting {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
 /// A payment session as returned when it is created.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentSession {
@@ -6897,6 +7255,7 @@ impl<'de> serde::Deserialize<'de> for PaymentSessionFullObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 /// Object type, always `payment_session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6906,6 +7265,7 @@ pub enum PaymentSessionObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "sessions")]
 impl PaymentSessionObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6915,11 +7275,13 @@ impl PaymentSessionObject {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::fmt::Display for PaymentSessionObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl From<&str> for PaymentSessionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6928,17 +7290,20 @@ impl From<&str> for PaymentSessionObject {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::str::FromStr for PaymentSessionObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for PaymentSessionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for PaymentSessionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7271,6 +7636,7 @@ impl<'de> serde::Deserialize<'de> for PayoutPaidEventType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "portal_sessions")]
 /// What the customer may do in the portal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PortalConfiguration {
@@ -7282,6 +7648,7 @@ pub struct PortalConfiguration {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "portal_sessions")]
 impl PortalConfiguration {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -7293,6 +7660,7 @@ impl PortalConfiguration {
         self
     }
 }
+#[cfg(feature = "portal_sessions")]
 /// Portal features.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PortalConfigurationFeatures {
@@ -7309,6 +7677,7 @@ pub struct PortalConfigurationFeatures {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "portal_sessions")]
 impl PortalConfigurationFeatures {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -7335,6 +7704,7 @@ impl PortalConfigurationFeatures {
         self
     }
 }
+#[cfg(feature = "portal_sessions")]
 /// Switch for one portal feature.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PortalFeature {
@@ -7346,6 +7716,7 @@ pub struct PortalFeature {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "portal_sessions")]
 impl PortalFeature {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -7357,6 +7728,7 @@ impl PortalFeature {
         self
     }
 }
+#[cfg(feature = "portal_sessions")]
 /// A short-lived link to the customer self-service portal.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PortalSession {
@@ -7386,6 +7758,7 @@ pub struct PortalSession {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "portal_sessions")]
 /// Object type, always `billing_portal.session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7395,6 +7768,7 @@ pub enum PortalSessionObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "portal_sessions")]
 impl PortalSessionObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7404,11 +7778,13 @@ impl PortalSessionObject {
         }
     }
 }
+#[cfg(feature = "portal_sessions")]
 impl std::fmt::Display for PortalSessionObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "portal_sessions")]
 impl From<&str> for PortalSessionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7417,17 +7793,20 @@ impl From<&str> for PortalSessionObject {
         }
     }
 }
+#[cfg(feature = "portal_sessions")]
 impl std::str::FromStr for PortalSessionObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "portal_sessions")]
 impl serde::Serialize for PortalSessionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "portal_sessions")]
 impl<'de> serde::Deserialize<'de> for PortalSessionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7435,6 +7814,7 @@ impl<'de> serde::Deserialize<'de> for PortalSessionObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 /// How much and how often to charge for a product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Price {
@@ -7478,6 +7858,7 @@ pub struct Price {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "prices")]
 /// One page of prices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PriceList {
@@ -7494,6 +7875,7 @@ pub struct PriceList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "prices")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7503,6 +7885,7 @@ pub enum PriceListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "prices")]
 impl PriceListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7512,11 +7895,13 @@ impl PriceListObject {
         }
     }
 }
+#[cfg(feature = "prices")]
 impl std::fmt::Display for PriceListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "prices")]
 impl From<&str> for PriceListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7525,17 +7910,20 @@ impl From<&str> for PriceListObject {
         }
     }
 }
+#[cfg(feature = "prices")]
 impl std::str::FromStr for PriceListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "prices")]
 impl serde::Serialize for PriceListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "prices")]
 impl<'de> serde::Deserialize<'de> for PriceListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7543,6 +7931,7 @@ impl<'de> serde::Deserialize<'de> for PriceListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 /// Object type, always `price`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7552,6 +7941,7 @@ pub enum PriceObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl PriceObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7561,11 +7951,13 @@ impl PriceObject {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::fmt::Display for PriceObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl From<&str> for PriceObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7574,17 +7966,20 @@ impl From<&str> for PriceObject {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::str::FromStr for PriceObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl serde::Serialize for PriceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl<'de> serde::Deserialize<'de> for PriceObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7592,6 +7987,7 @@ impl<'de> serde::Deserialize<'de> for PriceObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 /// Billing schedule of a recurring price; `null` for one-time prices.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PriceRecurring {
@@ -7611,6 +8007,7 @@ pub struct PriceRecurring {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl PriceRecurring {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -7637,6 +8034,7 @@ impl PriceRecurring {
         self
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 /// One tier of a tiered price.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PriceTier {
@@ -7666,6 +8064,7 @@ pub struct PriceTier {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl PriceTier {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -7687,6 +8086,14 @@ impl PriceTier {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 /// Whether a price is charged once or on a recurring schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7698,6 +8105,14 @@ pub enum PriceType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl PriceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7708,11 +8123,27 @@ impl PriceType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl std::fmt::Display for PriceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl From<&str> for PriceType {
     fn from(value: &str) -> Self {
         match value {
@@ -7722,17 +8153,41 @@ impl From<&str> for PriceType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl std::str::FromStr for PriceType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl serde::Serialize for PriceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for PriceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7740,6 +8195,7 @@ impl<'de> serde::Deserialize<'de> for PriceType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "products")]
 /// Something you sell.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Product {
@@ -7785,6 +8241,7 @@ pub struct Product {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 /// One page of products.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductList {
@@ -7801,6 +8258,7 @@ pub struct ProductList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7810,6 +8268,7 @@ pub enum ProductListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "products")]
 impl ProductListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7819,11 +8278,13 @@ impl ProductListObject {
         }
     }
 }
+#[cfg(feature = "products")]
 impl std::fmt::Display for ProductListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "products")]
 impl From<&str> for ProductListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7832,17 +8293,20 @@ impl From<&str> for ProductListObject {
         }
     }
 }
+#[cfg(feature = "products")]
 impl std::str::FromStr for ProductListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "products")]
 impl serde::Serialize for ProductListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "products")]
 impl<'de> serde::Deserialize<'de> for ProductListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7850,6 +8314,7 @@ impl<'de> serde::Deserialize<'de> for ProductListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "products")]
 /// Object type, always `product`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7859,6 +8324,7 @@ pub enum ProductObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "products")]
 impl ProductObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7868,11 +8334,13 @@ impl ProductObject {
         }
     }
 }
+#[cfg(feature = "products")]
 impl std::fmt::Display for ProductObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "products")]
 impl From<&str> for ProductObject {
     fn from(value: &str) -> Self {
         match value {
@@ -7881,17 +8349,20 @@ impl From<&str> for ProductObject {
         }
     }
 }
+#[cfg(feature = "products")]
 impl std::str::FromStr for ProductObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "products")]
 impl serde::Serialize for ProductObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "products")]
 impl<'de> serde::Deserialize<'de> for ProductObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7899,6 +8370,7 @@ impl<'de> serde::Deserialize<'de> for ProductObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// Whether a change in the middle of a billing period creates proration adjustments (`create_prorations`) or not (`none`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7910,6 +8382,7 @@ pub enum ProrationBehavior {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl ProrationBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7920,11 +8393,13 @@ impl ProrationBehavior {
         }
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl std::fmt::Display for ProrationBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl From<&str> for ProrationBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -7934,17 +8409,20 @@ impl From<&str> for ProrationBehavior {
         }
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl std::str::FromStr for ProrationBehavior {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl serde::Serialize for ProrationBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl<'de> serde::Deserialize<'de> for ProrationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7952,8 +8430,10 @@ impl<'de> serde::Deserialize<'de> for ProrationBehavior {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "card_collection_proxy")]
 /// Any JSON payload containing raw card data. The proxy replaces card data with tokens before forwarding it.
 pub type ProxyCardCollection = serde_json::Map<String, serde_json::Value>;
+#[cfg(feature = "card_collection_proxy")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyCardCollectionParams {
     /// Key of the proxy configuration to use; it selects the destination and the tokenisation rules.
@@ -7961,6 +8441,7 @@ pub struct ProxyCardCollectionParams {
     /// Sent as the `BT-PROXY-KEY` header.
     pub bt_proxy_key: String,
 }
+#[cfg(feature = "card_collection_proxy")]
 impl ProxyCardCollectionParams {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -8059,6 +8540,14 @@ impl<'de> serde::Deserialize<'de> for Psp {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 /// Unit of the billing frequency.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8074,6 +8563,14 @@ pub enum RecurringInterval {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl RecurringInterval {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8086,11 +8583,27 @@ impl RecurringInterval {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl std::fmt::Display for RecurringInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl From<&str> for RecurringInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -8102,17 +8615,41 @@ impl From<&str> for RecurringInterval {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl std::str::FromStr for RecurringInterval {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl serde::Serialize for RecurringInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "prices",
+        feature = "products",
+        feature = "subscription_items",
+        feature = "subscriptions"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for RecurringInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8222,6 +8759,7 @@ impl<'de> serde::Deserialize<'de> for RefundFailedEventType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "payments")]
 /// Optional refund parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RefundPayment {
@@ -8232,6 +8770,7 @@ pub struct RefundPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+#[cfg(feature = "payments")]
 impl RefundPayment {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -8439,11 +8978,13 @@ impl<'de> serde::Deserialize<'de> for RefundSucceededEventType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "network_tokens")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrieveNetworkTokenParams {
     /// Payment session whose client secret authenticates the request.
     pub session_id: uuid::Uuid,
 }
+#[cfg(feature = "network_tokens")]
 impl RetrieveNetworkTokenParams {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -8451,11 +8992,13 @@ impl RetrieveNetworkTokenParams {
         Self { session_id }
     }
 }
+#[cfg(feature = "products")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveProductParams {
     /// Embed related objects in the response instead of leaving them out. `prices` fills each product's `prices` array.
     pub expand: Option<ListProductsExpand>,
 }
+#[cfg(feature = "products")]
 impl RetrieveProductParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -8467,11 +9010,13 @@ impl RetrieveProductParams {
         self
     }
 }
+#[cfg(feature = "usage_records")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrieveUsageRecordSummaryParams {
     /// Identifier of the metered subscription item.
     pub subscription_item: String,
 }
+#[cfg(feature = "usage_records")]
 impl RetrieveUsageRecordSummaryParams {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -8481,6 +9026,7 @@ impl RetrieveUsageRecordSummaryParams {
         }
     }
 }
+#[cfg(feature = "bank_mandates")]
 /// Optional details for revoking a mandate.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RevokeBankMandate {
@@ -8488,6 +9034,7 @@ pub struct RevokeBankMandate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+#[cfg(feature = "bank_mandates")]
 impl RevokeBankMandate {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -8628,6 +9175,7 @@ impl<'de> serde::Deserialize<'de> for SessionCanceledEventType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 /// Configuration the front-end SDK needs to render the payment form for a session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionConfig {
@@ -8673,6 +9221,7 @@ pub struct SessionConfig {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
 /// Apple Pay settings, or `null` when Apple Pay is not offered.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SessionConfigApplePay {
@@ -8693,6 +9242,7 @@ pub struct SessionConfigApplePay {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
 /// Bank-account settings, or `null` when bank payments are not offered.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SessionConfigBankAccount {
@@ -8704,6 +9254,7 @@ pub struct SessionConfigBankAccount {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
 /// Vault that collects the card details in the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8717,6 +9268,7 @@ pub enum SessionConfigCaptureProvider {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "sessions")]
 impl SessionConfigCaptureProvider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8728,11 +9280,13 @@ impl SessionConfigCaptureProvider {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::fmt::Display for SessionConfigCaptureProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl From<&str> for SessionConfigCaptureProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -8743,17 +9297,20 @@ impl From<&str> for SessionConfigCaptureProvider {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::str::FromStr for SessionConfigCaptureProvider {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for SessionConfigCaptureProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for SessionConfigCaptureProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8761,6 +9318,7 @@ impl<'de> serde::Deserialize<'de> for SessionConfigCaptureProvider {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 /// Whether the session belongs to test or live mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8772,6 +9330,7 @@ pub enum SessionConfigEnvironment {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "sessions")]
 impl SessionConfigEnvironment {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8782,11 +9341,13 @@ impl SessionConfigEnvironment {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::fmt::Display for SessionConfigEnvironment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl From<&str> for SessionConfigEnvironment {
     fn from(value: &str) -> Self {
         match value {
@@ -8796,17 +9357,20 @@ impl From<&str> for SessionConfigEnvironment {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::str::FromStr for SessionConfigEnvironment {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for SessionConfigEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for SessionConfigEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8814,6 +9378,7 @@ impl<'de> serde::Deserialize<'de> for SessionConfigEnvironment {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 /// Google Pay settings, or `null` when Google Pay is not offered.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SessionConfigGooglePay {
@@ -8834,6 +9399,7 @@ pub struct SessionConfigGooglePay {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
 /// Google Pay environment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8845,6 +9411,7 @@ pub enum SessionConfigGooglePayEnvironment {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "sessions")]
 impl SessionConfigGooglePayEnvironment {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8855,11 +9422,13 @@ impl SessionConfigGooglePayEnvironment {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::fmt::Display for SessionConfigGooglePayEnvironment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl From<&str> for SessionConfigGooglePayEnvironment {
     fn from(value: &str) -> Self {
         match value {
@@ -8869,17 +9438,20 @@ impl From<&str> for SessionConfigGooglePayEnvironment {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::str::FromStr for SessionConfigGooglePayEnvironment {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for SessionConfigGooglePayEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for SessionConfigGooglePayEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8887,6 +9459,7 @@ impl<'de> serde::Deserialize<'de> for SessionConfigGooglePayEnvironment {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 /// Contact details of the paying customer, stored on the payment session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SessionCustomer {
@@ -8904,6 +9477,7 @@ pub struct SessionCustomer {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
 impl SessionCustomer {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -9001,6 +9575,7 @@ impl<'de> serde::Deserialize<'de> for SessionExpiredEventType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "sessions")]
 /// When the session expires, either as a number of seconds from now (for example `3600`) or as an ISO 8601 timestamp. Without it a session expires 24 hours after creation. Documented in the sessions guide; the deployed implementation may ignore it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -9008,11 +9583,13 @@ pub enum SessionExpires {
     Integer(i64),
     DateTime(chrono::DateTime<chrono::Utc>),
 }
+#[cfg(feature = "sessions")]
 impl From<i64> for SessionExpires {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
+#[cfg(feature = "sessions")]
 impl From<chrono::DateTime<chrono::Utc>> for SessionExpires {
     fn from(value: chrono::DateTime<chrono::Utc>) -> Self {
         Self::DateTime(value)
@@ -9144,6 +9721,7 @@ impl<'de> serde::Deserialize<'de> for SettlementProvider {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "subscriptions")]
 /// Recurring billing of a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subscription {
@@ -9201,6 +9779,7 @@ pub struct Subscription {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// One price-and-quantity line of a subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionItem {
@@ -9224,6 +9803,7 @@ pub struct SubscriptionItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
 /// The items of a subscription, embedded in the subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionItemCollection {
@@ -9242,6 +9822,7 @@ pub struct SubscriptionItemCollection {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9251,6 +9832,7 @@ pub enum SubscriptionItemCollectionObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "subscriptions")]
 impl SubscriptionItemCollectionObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9260,11 +9842,13 @@ impl SubscriptionItemCollectionObject {
         }
     }
 }
+#[cfg(feature = "subscriptions")]
 impl std::fmt::Display for SubscriptionItemCollectionObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<&str> for SubscriptionItemCollectionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9273,17 +9857,20 @@ impl From<&str> for SubscriptionItemCollectionObject {
         }
     }
 }
+#[cfg(feature = "subscriptions")]
 impl std::str::FromStr for SubscriptionItemCollectionObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "subscriptions")]
 impl serde::Serialize for SubscriptionItemCollectionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "subscriptions")]
 impl<'de> serde::Deserialize<'de> for SubscriptionItemCollectionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9291,6 +9878,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemCollectionObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "subscriptions")]
 /// A price and quantity to subscribe to.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionItemInput {
@@ -9305,6 +9893,7 @@ pub struct SubscriptionItemInput {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
 impl SubscriptionItemInput {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -9321,6 +9910,7 @@ impl SubscriptionItemInput {
         self
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// Object type, always `subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9330,6 +9920,7 @@ pub enum SubscriptionItemObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl SubscriptionItemObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9339,11 +9930,13 @@ impl SubscriptionItemObject {
         }
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl std::fmt::Display for SubscriptionItemObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl From<&str> for SubscriptionItemObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9352,17 +9945,20 @@ impl From<&str> for SubscriptionItemObject {
         }
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl std::str::FromStr for SubscriptionItemObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl serde::Serialize for SubscriptionItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl<'de> serde::Deserialize<'de> for SubscriptionItemObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9370,6 +9966,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// The price a subscription item bills for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionItemPrice {
@@ -9396,6 +9993,7 @@ pub struct SubscriptionItemPrice {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// Object type, always `price`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9405,6 +10003,7 @@ pub enum SubscriptionItemPriceObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl SubscriptionItemPriceObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9414,11 +10013,13 @@ impl SubscriptionItemPriceObject {
         }
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl std::fmt::Display for SubscriptionItemPriceObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl From<&str> for SubscriptionItemPriceObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9427,17 +10028,20 @@ impl From<&str> for SubscriptionItemPriceObject {
         }
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl std::str::FromStr for SubscriptionItemPriceObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl serde::Serialize for SubscriptionItemPriceObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 impl<'de> serde::Deserialize<'de> for SubscriptionItemPriceObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9445,6 +10049,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemPriceObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// Billing schedule, or `null` for a one-time price.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionItemPriceRecurring {
@@ -9458,6 +10063,7 @@ pub struct SubscriptionItemPriceRecurring {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
 /// One page of subscriptions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionList {
@@ -9474,6 +10080,7 @@ pub struct SubscriptionList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9483,6 +10090,7 @@ pub enum SubscriptionListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "subscriptions")]
 impl SubscriptionListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9492,11 +10100,13 @@ impl SubscriptionListObject {
         }
     }
 }
+#[cfg(feature = "subscriptions")]
 impl std::fmt::Display for SubscriptionListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<&str> for SubscriptionListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9505,17 +10115,20 @@ impl From<&str> for SubscriptionListObject {
         }
     }
 }
+#[cfg(feature = "subscriptions")]
 impl std::str::FromStr for SubscriptionListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "subscriptions")]
 impl serde::Serialize for SubscriptionListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "subscriptions")]
 impl<'de> serde::Deserialize<'de> for SubscriptionListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9523,6 +10136,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "subscriptions")]
 /// Object type, always `subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9532,6 +10146,7 @@ pub enum SubscriptionObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "subscriptions")]
 impl SubscriptionObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9541,11 +10156,13 @@ impl SubscriptionObject {
         }
     }
 }
+#[cfg(feature = "subscriptions")]
 impl std::fmt::Display for SubscriptionObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<&str> for SubscriptionObject {
     fn from(value: &str) -> Self {
         match value {
@@ -9554,17 +10171,20 @@ impl From<&str> for SubscriptionObject {
         }
     }
 }
+#[cfg(feature = "subscriptions")]
 impl std::str::FromStr for SubscriptionObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "subscriptions")]
 impl serde::Serialize for SubscriptionObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "subscriptions")]
 impl<'de> serde::Deserialize<'de> for SubscriptionObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9572,6 +10192,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "subscriptions")]
 /// State of a subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9591,6 +10212,7 @@ pub enum SubscriptionStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "subscriptions")]
 impl SubscriptionStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9605,11 +10227,13 @@ impl SubscriptionStatus {
         }
     }
 }
+#[cfg(feature = "subscriptions")]
 impl std::fmt::Display for SubscriptionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<&str> for SubscriptionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -9623,17 +10247,20 @@ impl From<&str> for SubscriptionStatus {
         }
     }
 }
+#[cfg(feature = "subscriptions")]
 impl std::str::FromStr for SubscriptionStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "subscriptions")]
 impl serde::Serialize for SubscriptionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "subscriptions")]
 impl<'de> serde::Deserialize<'de> for SubscriptionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9641,6 +10268,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionStatus {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "transactions")]
 /// A payment completed through a PSP's hosted fallback page, reported back to Atlas.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SyncTransactions {
@@ -9654,6 +10282,7 @@ pub struct SyncTransactions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "transactions")]
 impl SyncTransactions {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -9675,6 +10304,7 @@ impl SyncTransactions {
         self
     }
 }
+#[cfg(feature = "customers")]
 /// A tax identifier of a customer.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TaxId {
@@ -9689,6 +10319,7 @@ pub struct TaxId {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
 impl TaxId {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -9705,6 +10336,7 @@ impl TaxId {
         self
     }
 }
+#[cfg(feature = "three_d_secure")]
 /// Outcome of a 3-D Secure authentication.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ThreeDSecureResult {
@@ -9728,6 +10360,7 @@ pub struct ThreeDSecureResult {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "three_d_secure")]
 /// A 3-D Secure authentication. When `challenge_required` is true, show `challenge_url` to the cardholder (in an iframe) and then call challenge-complete.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreeDSecureSession {
@@ -9759,6 +10392,7 @@ pub struct ThreeDSecureSession {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 /// For tiered prices: `graduated` charges each unit at the rate of the tier it falls in; `volume` charges all units at the rate of the tier the total quantity reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9770,6 +10404,7 @@ pub enum TiersMode {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl TiersMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9780,11 +10415,13 @@ impl TiersMode {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::fmt::Display for TiersMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl From<&str> for TiersMode {
     fn from(value: &str) -> Self {
         match value {
@@ -9794,17 +10431,20 @@ impl From<&str> for TiersMode {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::str::FromStr for TiersMode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl serde::Serialize for TiersMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl<'de> serde::Deserialize<'de> for TiersMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9812,6 +10452,7 @@ impl<'de> serde::Deserialize<'de> for TiersMode {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "payments")]
 /// Vault that issued the payment-method token: Basis Theory, VGS, or Atlas's own vault (`atlas`, accepted by the implementation, used for PayPal).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9825,6 +10466,7 @@ pub enum TokenProvider {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "payments")]
 impl TokenProvider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9836,11 +10478,13 @@ impl TokenProvider {
         }
     }
 }
+#[cfg(feature = "payments")]
 impl std::fmt::Display for TokenProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "payments")]
 impl From<&str> for TokenProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -9851,17 +10495,20 @@ impl From<&str> for TokenProvider {
         }
     }
 }
+#[cfg(feature = "payments")]
 impl std::str::FromStr for TokenProvider {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "payments")]
 impl serde::Serialize for TokenProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "payments")]
 impl<'de> serde::Deserialize<'de> for TokenProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9869,6 +10516,7 @@ impl<'de> serde::Deserialize<'de> for TokenProvider {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "transactions")]
 /// Outcome of a fallback transaction sync.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransactionSyncResult {
@@ -9932,6 +10580,7 @@ impl<'de> serde::Deserialize<'de> for TransferDirection {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// Bank account fields to change.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateBankAccount {
@@ -9945,6 +10594,7 @@ pub struct UpdateBankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
+#[cfg(feature = "bank_accounts")]
 impl UpdateBankAccount {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -9966,6 +10616,7 @@ impl UpdateBankAccount {
         self
     }
 }
+#[cfg(feature = "coupons")]
 /// Coupon fields to change. The discount itself cannot change.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCoupon {
@@ -9976,6 +10627,7 @@ pub struct UpdateCoupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "coupons")]
 impl UpdateCoupon {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -9992,6 +10644,7 @@ impl UpdateCoupon {
         self
     }
 }
+#[cfg(feature = "customers")]
 /// Customer fields to change. Omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCustomer {
@@ -10029,6 +10682,7 @@ pub struct UpdateCustomer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt: Option<bool>,
 }
+#[cfg(feature = "customers")]
 impl UpdateCustomer {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -10080,6 +10734,7 @@ impl UpdateCustomer {
         self
     }
 }
+#[cfg(feature = "prices")]
 /// Price fields to change. Only these can change; amounts and schedules are fixed once created.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePrice {
@@ -10093,6 +10748,7 @@ pub struct UpdatePrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
+#[cfg(feature = "prices")]
 impl UpdatePrice {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -10114,6 +10770,7 @@ impl UpdatePrice {
         self
     }
 }
+#[cfg(feature = "products")]
 /// Product fields to change. Omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProduct {
@@ -10139,6 +10796,7 @@ pub struct UpdateProduct {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
 }
+#[cfg(feature = "products")]
 impl UpdateProduct {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -10180,6 +10838,7 @@ impl UpdateProduct {
         self
     }
 }
+#[cfg(feature = "sessions")]
 /// Fields of a payment session that can change before payment starts. Omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSession {
@@ -10212,6 +10871,7 @@ pub struct UpdateSession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+#[cfg(feature = "sessions")]
 impl UpdateSession {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -10258,6 +10918,7 @@ impl UpdateSession {
         self
     }
 }
+#[cfg(feature = "subscriptions")]
 /// Subscription fields to change. Omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSubscription {
@@ -10276,6 +10937,7 @@ pub struct UpdateSubscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<ProrationBehavior>,
 }
+#[cfg(feature = "subscriptions")]
 impl UpdateSubscription {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -10307,6 +10969,7 @@ impl UpdateSubscription {
         self
     }
 }
+#[cfg(feature = "subscription_items")]
 /// Subscription item fields to change.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSubscriptionItem {
@@ -10316,6 +10979,7 @@ pub struct UpdateSubscriptionItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
+#[cfg(feature = "subscription_items")]
 impl UpdateSubscriptionItem {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -10332,6 +10996,7 @@ impl UpdateSubscriptionItem {
         self
     }
 }
+#[cfg(feature = "usage_records")]
 /// Usage reported for a metered subscription item.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsageRecord {
@@ -10355,6 +11020,7 @@ pub struct UsageRecord {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "usage_records")]
 /// `increment` adds the quantity to usage already reported; `set` replaces it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10366,6 +11032,7 @@ pub enum UsageRecordAction {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "usage_records")]
 impl UsageRecordAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10376,11 +11043,13 @@ impl UsageRecordAction {
         }
     }
 }
+#[cfg(feature = "usage_records")]
 impl std::fmt::Display for UsageRecordAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "usage_records")]
 impl From<&str> for UsageRecordAction {
     fn from(value: &str) -> Self {
         match value {
@@ -10390,17 +11059,20 @@ impl From<&str> for UsageRecordAction {
         }
     }
 }
+#[cfg(feature = "usage_records")]
 impl std::str::FromStr for UsageRecordAction {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "usage_records")]
 impl serde::Serialize for UsageRecordAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "usage_records")]
 impl<'de> serde::Deserialize<'de> for UsageRecordAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10408,6 +11080,7 @@ impl<'de> serde::Deserialize<'de> for UsageRecordAction {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "usage_records")]
 /// One page of usage records.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsageRecordList {
@@ -10424,6 +11097,7 @@ pub struct UsageRecordList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "usage_records")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10433,6 +11107,7 @@ pub enum UsageRecordListObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "usage_records")]
 impl UsageRecordListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10442,11 +11117,13 @@ impl UsageRecordListObject {
         }
     }
 }
+#[cfg(feature = "usage_records")]
 impl std::fmt::Display for UsageRecordListObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "usage_records")]
 impl From<&str> for UsageRecordListObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10455,17 +11132,20 @@ impl From<&str> for UsageRecordListObject {
         }
     }
 }
+#[cfg(feature = "usage_records")]
 impl std::str::FromStr for UsageRecordListObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "usage_records")]
 impl serde::Serialize for UsageRecordListObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "usage_records")]
 impl<'de> serde::Deserialize<'de> for UsageRecordListObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10473,6 +11153,7 @@ impl<'de> serde::Deserialize<'de> for UsageRecordListObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "usage_records")]
 /// Object type, always `usage_record`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10482,6 +11163,7 @@ pub enum UsageRecordObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "usage_records")]
 impl UsageRecordObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10491,11 +11173,13 @@ impl UsageRecordObject {
         }
     }
 }
+#[cfg(feature = "usage_records")]
 impl std::fmt::Display for UsageRecordObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "usage_records")]
 impl From<&str> for UsageRecordObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10504,17 +11188,20 @@ impl From<&str> for UsageRecordObject {
         }
     }
 }
+#[cfg(feature = "usage_records")]
 impl std::str::FromStr for UsageRecordObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "usage_records")]
 impl serde::Serialize for UsageRecordObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "usage_records")]
 impl<'de> serde::Deserialize<'de> for UsageRecordObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10522,6 +11209,7 @@ impl<'de> serde::Deserialize<'de> for UsageRecordObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "usage_records")]
 /// Usage of a subscription item in its current billing period, aggregated as the price's `aggregate_usage` says.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsageRecordSummary {
@@ -10544,6 +11232,7 @@ pub struct UsageRecordSummary {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "usage_records")]
 /// Object type, always `usage_record_summary`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10553,6 +11242,7 @@ pub enum UsageRecordSummaryObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "usage_records")]
 impl UsageRecordSummaryObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10562,11 +11252,13 @@ impl UsageRecordSummaryObject {
         }
     }
 }
+#[cfg(feature = "usage_records")]
 impl std::fmt::Display for UsageRecordSummaryObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "usage_records")]
 impl From<&str> for UsageRecordSummaryObject {
     fn from(value: &str) -> Self {
         match value {
@@ -10575,17 +11267,20 @@ impl From<&str> for UsageRecordSummaryObject {
         }
     }
 }
+#[cfg(feature = "usage_records")]
 impl std::str::FromStr for UsageRecordSummaryObject {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "usage_records")]
 impl serde::Serialize for UsageRecordSummaryObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "usage_records")]
 impl<'de> serde::Deserialize<'de> for UsageRecordSummaryObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10593,6 +11288,7 @@ impl<'de> serde::Deserialize<'de> for UsageRecordSummaryObject {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "usage_records")]
 /// The billing period covered.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsageRecordSummaryPeriod {
@@ -10607,6 +11303,7 @@ pub struct UsageRecordSummaryPeriod {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 /// `licensed` bills the subscribed quantity; `metered` bills reported usage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10618,6 +11315,7 @@ pub enum UsageType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl UsageType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10628,11 +11326,13 @@ impl UsageType {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::fmt::Display for UsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl From<&str> for UsageType {
     fn from(value: &str) -> Self {
         match value {
@@ -10642,17 +11342,20 @@ impl From<&str> for UsageType {
         }
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl std::str::FromStr for UsageType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl serde::Serialize for UsageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "prices", feature = "products"))]
 impl<'de> serde::Deserialize<'de> for UsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10660,6 +11363,7 @@ impl<'de> serde::Deserialize<'de> for UsageType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "apple_pay")]
 /// Data from the browser's Apple Pay `onvalidatemerchant` event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidateApplePayMerchant {
@@ -10670,6 +11374,7 @@ pub struct ValidateApplePayMerchant {
     /// Validation URL supplied by Apple Pay JS.
     pub validation_url: String,
 }
+#[cfg(feature = "apple_pay")]
 impl ValidateApplePayMerchant {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -10685,12 +11390,14 @@ impl ValidateApplePayMerchant {
         }
     }
 }
+#[cfg(feature = "bank_accounts")]
 /// The two micro-deposit amounts the customer saw on their statement.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyBankAccount {
     /// Both micro-deposit amounts, in cents, in any order.
     pub amounts: Vec<i64>,
 }
+#[cfg(feature = "bank_accounts")]
 impl VerifyBankAccount {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -10698,6 +11405,7 @@ impl VerifyBankAccount {
         Self { amounts }
     }
 }
+#[cfg(feature = "bank_accounts")]
 impl crate::runtime::Page for BankAccountList {
     type Item = BankAccount;
     fn into_items(self) -> Vec<BankAccount> {
@@ -10707,6 +11415,7 @@ impl crate::runtime::Page for BankAccountList {
         self.has_more
     }
 }
+#[cfg(feature = "bank_mandates")]
 impl crate::runtime::Page for BankMandateList {
     type Item = BankMandate;
     fn into_items(self) -> Vec<BankMandate> {
@@ -10716,6 +11425,7 @@ impl crate::runtime::Page for BankMandateList {
         self.has_more
     }
 }
+#[cfg(feature = "bank_transfers")]
 impl crate::runtime::Page for BankTransferList {
     type Item = BankTransfer;
     fn into_items(self) -> Vec<BankTransfer> {
@@ -10725,6 +11435,7 @@ impl crate::runtime::Page for BankTransferList {
         self.has_more
     }
 }
+#[cfg(feature = "coupons")]
 impl crate::runtime::Page for CouponList {
     type Item = Coupon;
     fn into_items(self) -> Vec<Coupon> {
@@ -10734,6 +11445,7 @@ impl crate::runtime::Page for CouponList {
         self.has_more
     }
 }
+#[cfg(feature = "customers")]
 impl crate::runtime::Page for CustomerList {
     type Item = Customer;
     fn into_items(self) -> Vec<Customer> {
@@ -10743,6 +11455,7 @@ impl crate::runtime::Page for CustomerList {
         self.has_more
     }
 }
+#[cfg(feature = "invoices")]
 impl crate::runtime::Page for InvoiceList {
     type Item = Invoice;
     fn into_items(self) -> Vec<Invoice> {
@@ -10752,6 +11465,7 @@ impl crate::runtime::Page for InvoiceList {
         self.has_more
     }
 }
+#[cfg(feature = "prices")]
 impl crate::runtime::Page for PriceList {
     type Item = Price;
     fn into_items(self) -> Vec<Price> {
@@ -10761,6 +11475,7 @@ impl crate::runtime::Page for PriceList {
         self.has_more
     }
 }
+#[cfg(feature = "products")]
 impl crate::runtime::Page for ProductList {
     type Item = Product;
     fn into_items(self) -> Vec<Product> {
@@ -10770,6 +11485,7 @@ impl crate::runtime::Page for ProductList {
         self.has_more
     }
 }
+#[cfg(feature = "subscriptions")]
 impl crate::runtime::Page for SubscriptionList {
     type Item = Subscription;
     fn into_items(self) -> Vec<Subscription> {
@@ -10779,6 +11495,7 @@ impl crate::runtime::Page for SubscriptionList {
         self.has_more
     }
 }
+#[cfg(feature = "usage_records")]
 impl crate::runtime::Page for UsageRecordList {
     type Item = UsageRecord;
     fn into_items(self) -> Vec<UsageRecord> {

@@ -31,6 +31,17 @@ const STEPS: &[Step] = &[
     Step { name: "cargo deny", program: "sh", args: &["-c", CARGO_DENY] },
     Step { name: "spec lint", program: "openapi/lint.sh", args: &[] },
     Step { name: "tests", program: "cargo", args: &["test", "--workspace", "--locked"] },
+    // Resource features: the crate compiles with none, and with one resource alone.
+    Step {
+        name: "features",
+        program: "sh",
+        args: &[
+            "-c",
+            "cargo check --quiet --locked -p atlaspay --no-default-features && \\
+             cargo check --quiet --locked -p atlaspay --no-default-features --features customers && \\
+             cargo check --quiet --locked -p atlaspay --no-default-features --features checkout_sessions,payments",
+        ],
+    },
     // Rustdoc lints (broken links, invalid HTML) on the generated crate's documentation.
     Step {
         name: "docs",

@@ -168,8 +168,10 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
             Some(format!("The `{}` operations.", r.name.trim_start_matches("r#")).as_str()),
             r.doc.as_deref(),
         ])));
+        let feature = &r.feature;
         quote! {
             #doc
+            #[cfg(feature = #feature)]
             pub fn #m(&self) -> crate::resources::#t<'_> {
                 crate::resources::#t::new(self)
             }

@@ -13,8 +13,11 @@ pub fn mod_file(api: &Api) -> TokenStream {
     let mods = api.resources.iter().map(|r| {
         let m = ident(&r.name);
         let t = ident(&r.type_name);
+        let feature = &r.feature;
         quote! {
+            #[cfg(feature = #feature)]
             pub mod #m;
+            #[cfg(feature = #feature)]
             pub use #m::#t;
         }
     });

@@ -78,7 +78,9 @@ fn page_impls(api: &Api) -> TokenStream {
         } else {
             quote!(self.#has_more)
         };
+        let cfg = gate(api, &api.types[p.envelope].features);
         quote! {
+            #cfg
             impl crate::runtime::Page for #name {
                 type Item = #item;
                 fn into_items(self) -> Vec<#item> {
@@ -105,36 +107,61 @@ fn multipart_impls(api: &Api) -> TokenStream {
     multipart.sort_unstable();
     multipart.dedup();
     let impls = multipart.into_iter().map(|id| match &api.types[id].kind {
-        TypeKind::Struct(s) => multipart_impl(api, &api.types[id], s),
+        TypeKind::Struct(s) => {
+            let cfg = gate(api, &api.types[id].features);
+            let item = multipart_impl(api, &api.types[id], s);
+            quote!(#cfg #item)
+        }
         _ => quote!(),
     });
     quote!(#(#impls)*)
+}
+
+/// The feature of component schemas that no operation uses (on by default).
+pub const EXTRA_TYPES_FEATURE: &str = "extra_types";
+
+/// `#[cfg(any(feature = "a", …))]` for a type that only some resources' operations use, so that
+/// a crate built with a subset of its resource features compiles only the types it needs.
+pub fn gate(api: &Api, features: &[usize]) -> TokenStream {
+    if features.is_empty() {
+        return quote!();
+    }
+    let names: Vec<&str> = features
+        .iter()
+        .map(|&r| api.resources.get(r).map_or(EXTRA_TYPES_FEATURE, |r| r.feature.as_str()))
+        .collect();
+    match names.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
 }
 
 fn type_def(api: &Api, id: TypeId) -> TokenStream {
     let t = &api.types[id];
     let doc = docs::outer(t.doc.as_deref());
     let name = ident(&t.name);
+    let cfg = &gate(api, &t.features);
     match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, t, s, doc, true),
-        TypeKind::Params(s) => struct_def(api, t, s, doc, false),
-        TypeKind::Enum(e) => enum_def(e, &name, doc),
-        TypeKind::Union(u) => union_def(api, u, &name, t.doc.as_deref()),
+        TypeKind::Struct(s) => struct_def(api, t, s, doc, true, cfg),
+        TypeKind::Params(s) => struct_def(api, t, s, doc, false, cfg),
+        TypeKind::Enum(e) => enum_def(e, &name, doc, cfg),
+        TypeKind::Union(u) => union_def(api, u, &name, t.doc.as_deref(), cfg),
         TypeKind::Alias(target) => {
             let target = ty(target, &api.types, Scope::Types);
-            quote! { #doc pub type #name = #target; }
+            quote! { #cfg #doc pub type #name = #target; }
         }
         TypeKind::Newtype(inner) => {
             let inner = ty(inner, &api.types, Scope::Types);
             quote! {
+                #cfg
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(transparent)]
                 pub struct #name(pub Box<#inner>);
             }
         }
-        TypeKind::Responses(variants) => responses_def(api, variants, &name, doc),
-        TypeKind::Pending => quote! { #doc pub type #name = serde_json::Value; },
+        TypeKind::Responses(variants) => responses_def(api, variants, &name, doc, cfg),
+        TypeKind::Pending => quote! { #cfg #doc pub type #name = serde_json::Value; },
     }
 }
 
@@ -144,6 +171,7 @@ fn responses_def(
     variants: &[StatusVariant],
     name: &proc_macro2::Ident,
     doc: TokenStream,
+    cfg: &TokenStream,
 ) -> TokenStream {
     let mut decls = Vec::new();
     let mut arms = Vec::new();
@@ -184,12 +212,14 @@ fn responses_def(
         ),
     };
     quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#decls,)*
             #other_decl
         }
+        #cfg
         impl #name {
             /// Decodes a success response by its status.
             #[doc(hidden)]
@@ -342,7 +372,14 @@ fn field_doc(f: &Field) -> TokenStream {
     docs::outer(Some(&docs::paragraphs([f.doc.as_deref(), Some(notes.as_str())])))
 }
 
-fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream, serde: bool) -> TokenStream {
+fn struct_def(
+    api: &Api,
+    t: &TypeDef,
+    s: &Struct,
+    doc: TokenStream,
+    serde: bool,
+    cfg: &TokenStream,
+) -> TokenStream {
     let name = ident(&t.name);
     let plans: Vec<FieldPlan> = s.fields.iter().map(|f| plan_field(api, t, f, serde)).collect();
     let fields = s.fields.iter().zip(&plans).map(|(f, p)| {
@@ -382,8 +419,14 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream, serde: bool)
         derives.push(quote!(serde::Serialize));
         derives.push(quote!(serde::Deserialize));
     }
-    let builder = if t.in_request || !serde { builder_impl(t, s, &plans, all_optional) } else { quote!() };
+    let builder = if t.in_request || !serde {
+        let builder = builder_impl(t, s, &plans, all_optional);
+        quote!(#cfg #builder)
+    } else {
+        quote!()
+    };
     quote! {
+        #cfg
         #doc
         #[derive(#(#derives),*)]
         pub struct #name {
@@ -472,7 +515,7 @@ fn builder_impl(t: &TypeDef, s: &Struct, plans: &[FieldPlan], all_optional: bool
     }
 }
 
-fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream) -> TokenStream {
+fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream, cfg: &TokenStream) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let value_docs = values.iter().map(|v| {
@@ -484,6 +527,7 @@ fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream) -> Toke
     });
     let fallback = ident(&e.fallback);
     quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
@@ -492,6 +536,7 @@ fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream) -> Toke
             /// A value this version of the client does not know.
             #fallback(String),
         }
+        #cfg
         impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -501,11 +546,13 @@ fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream) -> Toke
                 }
             }
         }
+        #cfg
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
+        #cfg
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -514,17 +561,20 @@ fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream) -> Toke
                 }
             }
         }
+        #cfg
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
+        #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::runtime::deserialize_str_enum(deserializer)
@@ -533,7 +583,13 @@ fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream) -> Toke
     }
 }
 
-fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, doc_text: Option<&str>) -> TokenStream {
+fn union_def(
+    api: &Api,
+    u: &Union,
+    name: &proc_macro2::Ident,
+    doc_text: Option<&str>,
+    cfg: &TokenStream,
+) -> TokenStream {
     let doc = docs::outer(doc_text);
     let variant_names: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
     let variant_types: Vec<_> = u
@@ -557,6 +613,7 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, doc_text: Option<&
             let body =
                 if v.boxed { quote!(Self::#vname(Box::new(value))) } else { quote!(Self::#vname(value)) };
             quote! {
+                #cfg
                 impl From<#t> for #name {
                     fn from(value: #t) -> Self {
                         #body
@@ -566,6 +623,7 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, doc_text: Option<&
         });
     let Some(tag) = &u.tag else {
         return quote! {
+            #cfg
             #doc
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
@@ -587,6 +645,7 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, doc_text: Option<&
     );
     let doc = docs::outer(Some(&docs::paragraphs([doc_text, Some(tag_doc.as_str())])));
     quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
@@ -594,6 +653,7 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, doc_text: Option<&
             /// A value whose tag this version of the client does not know.
             #fallback(serde_json::Value),
         }
+        #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -602,6 +662,7 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, doc_text: Option<&
                 }
             }
         }
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;

@@ -13,6 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Spec;
 
 pub use operations::build;
+pub use schema::each_named;
 
 /// Index into [`Api::types`].
 pub type TypeId = usize;
@@ -119,6 +120,9 @@ pub struct TypeDef {
     /// Reachable from a success response.
     pub in_response: bool,
     pub deprecated: bool,
+    /// Resources (indices into `Api::resources`) whose operations use this type; the type is
+    /// compiled only with one of their features. Empty: always compiled.
+    pub features: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -237,6 +241,8 @@ pub struct Resource {
     pub name: String,
     /// Struct name (`CheckoutSessions`).
     pub type_name: String,
+    /// The cargo feature that enables it (on by default).
+    pub feature: String,
     pub doc: Option<String>,
     pub operations: Vec<Operation>,
 }

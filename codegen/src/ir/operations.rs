@@ -132,6 +132,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     schema::mark_reachable(&mut types, &request_roots, true);
     schema::mark_reachable(&mut types, &response_roots, false);
     relax_directional_fields(&mut types);
+    assign_features(&mut types, &resources, webhook_event);
 
     let primary_scheme = primary_scheme(root, &security_schemes, &resources);
     let info = root.get("info");
@@ -808,6 +809,71 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     })
 }
 
+/// Records which cargo features need each type (see `TypeDef::features`): the resources whose
+/// operations use it, or `extra_types` (index `resources.len()`) for component schemas no
+/// operation uses. Webhook payloads, types every resource uses, and everything those mention
+/// stay ungated.
+fn assign_features(types: &mut [super::TypeDef], resources: &[Resource], webhook_event: Option<usize>) {
+    let mut root_sets: Vec<Vec<Ty>> = resources
+        .iter()
+        .map(|resource| {
+            let mut roots = Vec::new();
+            for op in &resource.operations {
+                roots.extend(op.path_params.iter().map(|p| p.ty.clone()));
+                if let Some(body) = &op.body {
+                    roots.push(body.ty.clone());
+                }
+                if let Some(p) = op.params {
+                    roots.push(Ty::Named(p));
+                }
+                match &op.response {
+                    Response::Json(ty) => roots.push(ty.clone()),
+                    Response::ByStatus(id) => roots.push(Ty::Named(*id)),
+                    Response::Empty | Response::Text | Response::Bytes => {}
+                }
+                roots.extend(op.errors.iter().filter_map(|(_, ty)| ty.clone()));
+            }
+            roots
+        })
+        .collect();
+    let used_by_operations = schema::reachable(types, &root_sets.concat());
+    let webhook = match webhook_event {
+        Some(id) => schema::reachable(types, &[Ty::Named(id)]),
+        None => vec![false; types.len()],
+    };
+    root_sets.push(
+        (0..types.len())
+            .filter(|&i| {
+                !used_by_operations[i] && !webhook[i] && types[i].pointer.starts_with("#/components/schemas/")
+            })
+            .map(Ty::Named)
+            .collect(),
+    );
+    for (index, roots) in root_sets.iter().enumerate() {
+        let used = schema::reachable(types, roots);
+        for (t, used) in types.iter_mut().zip(used) {
+            if used {
+                t.features.push(index);
+            }
+        }
+    }
+    for (t, webhook) in types.iter_mut().zip(webhook) {
+        if webhook || t.features.len() >= resources.len() {
+            t.features.clear();
+        }
+    }
+    // Whatever an ungated type mentions must be ungated too (the reachable set is closed, so
+    // one pass suffices).
+    let ungated: Vec<Ty> =
+        (0..types.len()).filter(|&i| types[i].features.is_empty()).map(Ty::Named).collect();
+    let needed = schema::reachable(types, &ungated);
+    for (t, needed) in types.iter_mut().zip(needed) {
+        if needed {
+            t.features.clear();
+        }
+    }
+}
+
 /// Read-only fields are not sent, write-only fields are not returned: neither can be required in
 /// the direction where it is absent.
 fn relax_directional_fields(types: &mut [super::TypeDef]) {
@@ -856,8 +922,12 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
             let stripped = strip_words(&op.fn_name, &words);
             op.fn_name = method_names.claim(&naming::method_name(&stripped));
         }
+        let name = accessor_names.claim(&snake);
+        let bare = name.trim_start_matches("r#");
+        let feature = if bare == "default" { "default_resource".to_owned() } else { bare.to_owned() };
         resources.push(Resource {
-            name: accessor_names.claim(&snake),
+            feature,
+            name,
             type_name: type_names.claim(&naming::type_name(&snake)),
             doc: tag_docs.get(&tag).cloned(),
             operations,

@@ -156,6 +156,7 @@ impl<'a> TypeBuilder<'a> {
             in_request: false,
             in_response: false,
             deprecated: false,
+            features: Vec::new(),
         });
         self.by_pointer.insert(ptr, id);
         self.queue.push_back(id);
@@ -174,6 +175,7 @@ impl<'a> TypeBuilder<'a> {
             in_request: false,
             in_response: false,
             deprecated: false,
+            features: Vec::new(),
         });
         id
     }
@@ -194,6 +196,7 @@ impl<'a> TypeBuilder<'a> {
             in_request: true,
             in_response: false,
             deprecated: false,
+            features: Vec::new(),
         });
         id
     }
@@ -1002,41 +1005,47 @@ fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
     comp
 }
 
-/// Marks every type reachable from `roots` (through any field, variant, item or value).
-pub fn mark_reachable(types: &mut [TypeDef], roots: &[Ty], request: bool) {
+/// Which types are reachable from `roots` (through any field, variant, item or value).
+pub fn reachable(types: &[TypeDef], roots: &[Ty]) -> Vec<bool> {
+    let mut seen = vec![false; types.len()];
     let mut stack: Vec<TypeId> = Vec::new();
     for ty in roots {
         each_named(ty, &mut |id| stack.push(id));
     }
     while let Some(id) = stack.pop() {
-        let t = &mut types[id];
-        let flag = if request { &mut t.in_request } else { &mut t.in_response };
-        if *flag {
+        if std::mem::replace(&mut seen[id], true) {
             continue;
         }
-        *flag = true;
-        let mut next = Vec::new();
-        match &t.kind {
+        let mut push = |ty: &Ty| each_named(ty, &mut |i| stack.push(i));
+        match &types[id].kind {
             TypeKind::Struct(s) | TypeKind::Params(s) => {
-                for f in &s.fields {
-                    each_named(&f.ty, &mut |i| next.push(i));
-                }
+                s.fields.iter().for_each(|f| push(&f.ty));
                 if let Additional::Typed { ty, .. } = &s.additional {
-                    each_named(ty, &mut |i| next.push(i));
+                    push(ty);
                 }
             }
-            TypeKind::Union(u) => u.variants.iter().for_each(|v| each_named(&v.ty, &mut |i| next.push(i))),
-            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => each_named(ty, &mut |i| next.push(i)),
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| push(&v.ty)),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => push(ty),
             TypeKind::Responses(variants) => {
                 for v in variants {
                     if let super::Response::Json(ty) = &v.body {
-                        each_named(ty, &mut |i| next.push(i));
+                        push(ty);
                     }
                 }
             }
             TypeKind::Enum(_) | TypeKind::Pending => {}
         }
-        stack.extend(next);
+    }
+    seen
+}
+
+/// Marks every type reachable from `roots` as used in requests (or responses).
+pub fn mark_reachable(types: &mut [TypeDef], roots: &[Ty], request: bool) {
+    let reached = reachable(types, roots);
+    for (t, reached) in types.iter_mut().zip(reached) {
+        if reached {
+            if request { t.in_request = true } else { t.in_response = true }
+        }
     }
 }
 

@@ -24,22 +24,27 @@ impl crate::Client {
         crate::ClientBuilder::new(&crate::auth::DEFAULTS)
     }
     /// The `either` operations.
+    #[cfg(feature = "either")]
     pub fn either(&self) -> crate::resources::Either<'_> {
         crate::resources::Either::new(self)
     }
     /// The `form` operations.
+    #[cfg(feature = "form")]
     pub fn form(&self) -> crate::resources::Form<'_> {
         crate::resources::Form::new(self)
     }
     /// The `free_multipart` operations.
+    #[cfg(feature = "free_multipart")]
     pub fn free_multipart(&self) -> crate::resources::FreeMultipart<'_> {
         crate::resources::FreeMultipart::new(self)
     }
     /// The `raw` operations.
+    #[cfg(feature = "raw")]
     pub fn raw(&self) -> crate::resources::Raw<'_> {
         crate::resources::Raw::new(self)
     }
     /// The `upload` operations.
+    #[cfg(feature = "upload")]
     pub fn upload(&self) -> crate::resources::Upload<'_> {
         crate::resources::Upload::new(self)
     }

@@ -14,6 +14,7 @@
     clippy::type_complexity,
     clippy::should_implement_trait
 )]
+#[cfg(any(feature = "either", feature = "form"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Charge {
     pub amount: i64,
@@ -26,6 +27,7 @@ pub struct Charge {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "either", feature = "form"))]
 impl Charge {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -48,6 +50,7 @@ impl Charge {
         self
     }
 }
+#[cfg(any(feature = "either", feature = "form"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChargeItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +60,7 @@ pub struct ChargeItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "either", feature = "form"))]
 impl ChargeItem {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -68,6 +72,7 @@ impl ChargeItem {
         self
     }
 }
+#[cfg(feature = "upload")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,6 +89,7 @@ pub struct UploadRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "upload")]
 impl UploadRequest {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -118,6 +124,7 @@ impl UploadRequest {
         self
     }
 }
+#[cfg(feature = "upload")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UploadRequestAttributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +134,7 @@ pub struct UploadRequestAttributes {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "upload")]
 impl UploadRequestAttributes {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -138,6 +146,7 @@ impl UploadRequestAttributes {
         self
     }
 }
+#[cfg(feature = "upload")]
 impl crate::runtime::ToMultipart for UploadRequest {
     fn to_multipart(&self) -> crate::runtime::Multipart {
         let mut form = crate::runtime::Multipart::new();

@@ -28,6 +28,7 @@ impl crate::Client {
         self.with_credential(&crate::auth::KEY, token)
     }
     /// The `tag` operations.
+    #[cfg(feature = "tag")]
     pub fn tag(&self) -> crate::resources::Tag<'_> {
         crate::resources::Tag::new(self)
     }

@@ -24,6 +24,7 @@ impl crate::Client {
         crate::ClientBuilder::new(&crate::auth::DEFAULTS)
     }
     /// The `things` operations.
+    #[cfg(feature = "things")]
     pub fn things(&self) -> crate::resources::Things<'_> {
         crate::resources::Things::new(self)
     }

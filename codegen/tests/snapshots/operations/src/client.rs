@@ -47,18 +47,22 @@ impl crate::Client {
         self.with_credential(&crate::auth::BEARER, token)
     }
     /// The `forms` operations.
+    #[cfg(feature = "forms")]
     pub fn forms(&self) -> crate::resources::Forms<'_> {
         crate::resources::Forms::new(self)
     }
     /// The `items` operations.
+    #[cfg(feature = "items")]
     pub fn items(&self) -> crate::resources::Items<'_> {
         crate::resources::Items::new(self)
     }
     /// The `twice` operations.
+    #[cfg(feature = "twice")]
     pub fn twice(&self) -> crate::resources::Twice<'_> {
         crate::resources::Twice::new(self)
     }
     /// The `undeclared` operations.
+    #[cfg(feature = "undeclared")]
     pub fn undeclared(&self) -> crate::resources::Undeclared<'_> {
         crate::resources::Undeclared::new(self)
     }

@@ -14,6 +14,7 @@
     clippy::type_complexity,
     clippy::should_implement_trait
 )]
+#[cfg(feature = "items")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateItemRequest {
     pub name: String,
@@ -22,6 +23,7 @@ pub struct CreateItemRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "items")]
 impl CreateItemRequest {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -32,6 +34,7 @@ impl CreateItemRequest {
         }
     }
 }
+#[cfg(feature = "items")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     pub id: i64,
@@ -40,6 +43,7 @@ pub struct Item {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "items")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemList {
     pub data: Vec<Item>,
@@ -49,6 +53,7 @@ pub struct ItemList {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Kind {
@@ -59,6 +64,7 @@ pub enum Kind {
     /// A value this version of the client does not know.
     Unknown(String),
 }
+#[cfg(feature = "forms")]
 impl Kind {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -69,11 +75,13 @@ impl Kind {
         }
     }
 }
+#[cfg(feature = "forms")]
 impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "forms")]
 impl From<&str> for Kind {
     fn from(value: &str) -> Self {
         match value {
@@ -83,17 +91,20 @@ impl From<&str> for Kind {
         }
     }
 }
+#[cfg(feature = "forms")]
 impl std::str::FromStr for Kind {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "forms")]
 impl serde::Serialize for Kind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "forms")]
 impl<'de> serde::Deserialize<'de> for Kind {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -101,6 +112,7 @@ impl<'de> serde::Deserialize<'de> for Kind {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(feature = "items")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemsParams {
     pub limit: Option<i64>,
@@ -111,6 +123,7 @@ pub struct ListItemsParams {
     /// Sent as the `session` cookie.
     pub session: Option<String>,
 }
+#[cfg(feature = "items")]
 impl ListItemsParams {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -142,6 +155,7 @@ impl ListItemsParams {
         self
     }
 }
+#[cfg(feature = "items")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,6 +165,7 @@ pub struct Problem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubmitFormRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,6 +177,7 @@ pub struct SubmitFormRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "forms")]
 impl SubmitFormRequest {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -178,6 +194,7 @@ impl SubmitFormRequest {
         self
     }
 }
+#[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SubmitFormRequestNested {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +204,7 @@ pub struct SubmitFormRequestNested {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "forms")]
 impl SubmitFormRequestNested {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -198,6 +216,7 @@ impl SubmitFormRequestNested {
         self
     }
 }
+#[cfg(feature = "items")]
 impl crate::runtime::Page for ItemList {
     type Item = Item;
     fn into_items(self) -> Vec<Item> {

@@ -24,26 +24,32 @@ impl crate::Client {
         crate::ClientBuilder::new(&crate::auth::DEFAULTS)
     }
     /// The `many` operations.
+    #[cfg(feature = "many")]
     pub fn many(&self) -> crate::resources::Many<'_> {
         crate::resources::Many::new(self)
     }
     /// The `maybe` operations.
+    #[cfg(feature = "maybe")]
     pub fn maybe(&self) -> crate::resources::Maybe<'_> {
         crate::resources::Maybe::new(self)
     }
     /// The `no_responses` operations.
+    #[cfg(feature = "no_responses")]
     pub fn no_responses(&self) -> crate::resources::NoResponses<'_> {
         crate::resources::NoResponses::new(self)
     }
     /// The `only_default` operations.
+    #[cfg(feature = "only_default")]
     pub fn only_default(&self) -> crate::resources::OnlyDefault<'_> {
         crate::resources::OnlyDefault::new(self)
     }
     /// The `ranged` operations.
+    #[cfg(feature = "ranged")]
     pub fn ranged(&self) -> crate::resources::Ranged<'_> {
         crate::resources::Ranged::new(self)
     }
     /// The `star` operations.
+    #[cfg(feature = "star")]
     pub fn star(&self) -> crate::resources::Star<'_> {
         crate::resources::Star::new(self)
     }

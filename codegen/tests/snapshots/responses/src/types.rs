@@ -14,6 +14,7 @@
     clippy::type_complexity,
     clippy::should_implement_trait
 )]
+#[cfg(feature = "ranged")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetRangedResponse {
     /// Status `200`.
@@ -21,6 +22,7 @@ pub enum GetRangedResponse {
     /// Status `2XX`.
     Success(bytes::Bytes),
 }
+#[cfg(feature = "ranged")]
 impl GetRangedResponse {
     /// Decodes a success response by its status.
     #[doc(hidden)]
@@ -31,6 +33,7 @@ impl GetRangedResponse {
         }
     }
 }
+#[cfg(feature = "many")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Other {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,6 +43,7 @@ pub struct Other {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "many")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostManyResponse {
     /// Status `200`.
@@ -51,6 +55,7 @@ pub enum PostManyResponse {
     /// A success status the API description does not declare, with its raw body.
     Undocumented(u16, bytes::Bytes),
 }
+#[cfg(feature = "many")]
 impl PostManyResponse {
     /// Decodes a success response by its status.
     #[doc(hidden)]
@@ -66,6 +71,7 @@ impl PostManyResponse {
         }
     }
 }
+#[cfg(feature = "maybe")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutMaybeResponse {
     /// Status `200`.
@@ -75,6 +81,7 @@ pub enum PutMaybeResponse {
     /// A success status the API description does not declare, with its raw body.
     Undocumented(u16, bytes::Bytes),
 }
+#[cfg(feature = "maybe")]
 impl PutMaybeResponse {
     /// Decodes a success response by its status.
     #[doc(hidden)]
@@ -89,6 +96,15 @@ impl PutMaybeResponse {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "many",
+        feature = "maybe",
+        feature = "only_default",
+        feature = "ranged",
+        feature = "star"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Thing {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -24,6 +24,7 @@ impl crate::Client {
         crate::ClientBuilder::new(&crate::auth::DEFAULTS)
     }
     /// The `widgets` operations.
+    #[cfg(feature = "widgets")]
     pub fn widgets(&self) -> crate::resources::Widgets<'_> {
         crate::resources::Widgets::new(self)
     }

@@ -39,6 +39,7 @@ impl crate::Client {
         self.with_credential(&crate::auth::API_KEY, token)
     }
     /// The `pets` operations.
+    #[cfg(feature = "pets")]
     pub fn pets(&self) -> crate::resources::Pets<'_> {
         crate::resources::Pets::new(self)
     }
