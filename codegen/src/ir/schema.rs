@@ -284,34 +284,19 @@ impl<'a> TypeBuilder<'a> {
         if has_properties(obj) {
             return Shape::Complex;
         }
-        if let Some(parts) = obj.get("allOf").and_then(Value::as_array) {
-            let meaningful: Vec<(usize, &Value)> =
-                parts.iter().enumerate().filter(|(_, p)| !is_annotation_only(p)).collect();
-            match meaningful.as_slice() {
+        // `allOf` of one real part (the rest annotations), or `oneOf`/`anyOf` of one non-null
+        // schema, means that one schema; several mean a declaration of its own.
+        let compositions: [(&str, fn(&Value) -> bool); 3] =
+            [("allOf", is_annotation_only), ("oneOf", is_null_schema), ("anyOf", is_null_schema)];
+        for (key, ignored) in compositions {
+            let Some(parts) = obj.get(key).and_then(Value::as_array) else { continue };
+            let kept: Vec<(usize, &Value)> = parts.iter().enumerate().filter(|(_, p)| !ignored(p)).collect();
+            match kept.as_slice() {
                 [] => {}
                 [(i, part)] => {
-                    return Shape::PassThrough(
-                        part,
-                        pointer::push(&pointer::push(ptr, "allOf"), &i.to_string()),
-                    );
+                    return Shape::PassThrough(part, pointer::push(&pointer::push(ptr, key), &i.to_string()));
                 }
                 _ => return Shape::Complex,
-            }
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(items) = obj.get(key).and_then(Value::as_array) {
-                let non_null: Vec<(usize, &Value)> =
-                    items.iter().enumerate().filter(|(_, s)| !is_null_schema(s)).collect();
-                match non_null.as_slice() {
-                    [] => {}
-                    [(i, only)] => {
-                        return Shape::PassThrough(
-                            only,
-                            pointer::push(&pointer::push(ptr, key), &i.to_string()),
-                        );
-                    }
-                    _ => return Shape::Complex,
-                }
             }
         }
         if string_enum_values(obj).is_some_and(|v| !v.is_empty()) {
