@@ -286,7 +286,8 @@ impl<'a> TypeBuilder<'a> {
         }
         // `allOf` of one real part (the rest annotations), or `oneOf`/`anyOf` of one non-null
         // schema, means that one schema; several mean a declaration of its own.
-        let compositions: [(&str, fn(&Value) -> bool); 3] =
+        type Ignored = fn(&Value) -> bool;
+        let compositions: [(&str, Ignored); 3] =
             [("allOf", is_annotation_only), ("oneOf", is_null_schema), ("anyOf", is_null_schema)];
         for (key, ignored) in compositions {
             let Some(parts) = obj.get(key).and_then(Value::as_array) else { continue };
