@@ -34,27 +34,25 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     let workspace_lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
     fs::copy(workspace_lock, scratch.join("Cargo.lock")).unwrap();
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/generated-crates");
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "generated crates do not pass clippy:\n{stderr}");
+    let clippy = |extra: &[&str]| {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["clippy", "--workspace", "--quiet"])
+            .args(extra)
+            .args(["--", "-D", "warnings"])
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .output()
+            .unwrap();
+        (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let (success, stderr) = clippy(&[]);
+    assert!(success, "generated crates do not pass clippy:\n{stderr}");
     assert!(!stderr.contains("warning"), "generated crates have warnings:\n{stderr}");
 
     // Every resource is a cargo feature: with all of them off, only the ungated core remains,
     // and that must compile cleanly too.
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["clippy", "--workspace", "--quiet", "--no-default-features", "--", "-D", "warnings"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "without default features, generated crates fail:\n{stderr}");
+    let (success, stderr) = clippy(&["--no-default-features"]);
+    assert!(success, "without default features, generated crates fail:\n{stderr}");
     assert!(!stderr.contains("warning"), "without default features, generated crates warn:\n{stderr}");
 }

@@ -52,6 +52,8 @@ impl Status {
 #[derive(Debug, Clone)]
 pub struct Row {
     pub spec: String,
+    /// Name of the generated crate (and of its scratch directory).
+    pub crate_name: String,
     pub status: Status,
     pub gen_ms: u128,
     pub check_ms: u128,
@@ -177,29 +179,28 @@ fn print_row(r: &Row) {
 
 /// Generates (catching panics) and checks one spec.
 pub fn one(spec: &Path, scratch: &Path, target: &Path, examples: bool) -> Row {
-    match generate_one(spec) {
-        Err(row) => row,
-        Ok((row, files)) => {
-            let has_examples = files.contains_key("src/examples.rs");
-            let mut row = check_one(row, files, scratch, target);
-            if examples && has_examples && row.status == Status::Ok {
-                let dir = scratch
-                    .join(crate_name(row.spec.rsplit_once('.').map_or(row.spec.as_str(), |(stem, _)| stem)));
-                if let Err(e) = examples_test(&dir, target) {
-                    row.status = Status::Examples;
-                    row.detail = e;
-                }
-            }
-            row
-        }
+    let (row, files) = generate_one(spec);
+    let Some(files) = files else { return row };
+    let has_examples = files.contains_key("src/examples.rs");
+    let mut row = check_one(row, files, scratch, target);
+    if examples
+        && has_examples
+        && row.status == Status::Ok
+        && let Err(e) = examples_test(&scratch.join(&row.crate_name), target)
+    {
+        row.status = Status::Examples;
+        row.detail = e;
     }
+    row
 }
 
-/// Generation alone: a finished row when it failed, else the files to check.
-fn generate_one(spec: &Path) -> Result<(Row, std::collections::BTreeMap<String, String>), Row> {
-    let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+/// Generation alone: the row, and the files to check unless generation failed (then the row is
+/// final).
+fn generate_one(spec: &Path) -> (Row, Option<std::collections::BTreeMap<String, String>>) {
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut row = Row {
         spec: spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        crate_name: crate_name(&stem),
         status: Status::Ok,
         gen_ms: 0,
         check_ms: 0,
@@ -213,11 +214,10 @@ fn generate_one(spec: &Path) -> Result<(Row, std::collections::BTreeMap<String, 
         Err(e) => {
             row.status = Status::GenError;
             row.detail = format!("cannot read: {e}");
-            return Err(row);
+            return (row, None);
         }
     };
-    let crate_name = crate_name(&name);
-    let mut config = Config::new(&crate_name);
+    let mut config = Config::new(&row.crate_name);
     config.generated_by = "cargo xtask corpus".to_owned();
     let started = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| codegen::generate(&text, &row.spec, &config)));
@@ -230,7 +230,7 @@ fn generate_one(spec: &Path) -> Result<(Row, std::collections::BTreeMap<String, 
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "panic".to_owned());
-            return Err(row);
+            return (row, None);
         }
         Ok(Err(diagnostics)) => {
             let first = diagnostics.0.first().map(|d| d.to_string()).unwrap_or_default();
@@ -240,13 +240,13 @@ fn generate_one(spec: &Path) -> Result<(Row, std::collections::BTreeMap<String, 
                 Status::GenError
             };
             row.detail = first;
-            return Err(row);
+            return (row, None);
         }
         Ok(Ok(krate)) => krate,
     };
     row.gen_warnings = krate.warnings.len();
     row.lines = krate.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, c)| c.lines().count()).sum();
-    Ok((row, krate.files))
+    (row, Some(krate.files))
 }
 
 fn check_one(
@@ -255,7 +255,7 @@ fn check_one(
     scratch: &Path,
     target: &Path,
 ) -> Row {
-    let dir = scratch.join(crate_name(row.spec.rsplit_once('.').map_or(row.spec.as_str(), |(stem, _)| stem)));
+    let dir = scratch.join(&row.crate_name);
     if let Some(manifest) = files.get_mut("Cargo.toml") {
         manifest.push_str("\n[workspace]\n");
     }
@@ -432,10 +432,12 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         let spec = dir.join("bad.yaml");
         fs::write(&spec, "swagger: '1.2'\n").unwrap();
-        let row = generate_one(&spec).unwrap_err();
+        let (row, files) = generate_one(&spec);
+        assert!(files.is_none());
         assert_eq!(row.status, Status::Unsupported, "{row:?}");
         fs::write(&spec, "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses: {200: {content: {application/json: {schema: {$ref: '#/nope'}}}}}\n").unwrap();
-        let (row, files) = generate_one(&spec).unwrap();
+        let (row, files) = generate_one(&spec);
+        let files = files.unwrap();
         assert_eq!(row.gen_warnings, 1, "{row:?}");
         assert!(files.contains_key("src/lib.rs"));
         fs::remove_dir_all(&dir).unwrap();

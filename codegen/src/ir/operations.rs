@@ -111,21 +111,9 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
     examples.dedup_by(|a, b| a.pointer == b.pointer);
     schema::break_cycles(&mut types);
-    let mut request_roots = Vec::new();
-    let mut response_roots = Vec::new();
-    for op in resources.iter().flat_map(|r| &r.operations) {
-        if let Some(body) = &op.body {
-            request_roots.push(body.ty.clone());
-        }
-        if let Some(p) = op.params {
-            request_roots.push(Ty::Named(p));
-        }
-        match &op.response {
-            Response::Json(ty) => response_roots.push(ty.clone()),
-            Response::ByStatus(id) => response_roots.push(Ty::Named(*id)),
-            Response::Empty | Response::Text | Response::Bytes => {}
-        }
-    }
+    let operations = || resources.iter().flat_map(|r| &r.operations);
+    let request_roots: Vec<Ty> = operations().flat_map(request_roots).collect();
+    let mut response_roots: Vec<Ty> = operations().filter_map(response_root).collect();
     if let Some(id) = webhook_event {
         response_roots.push(Ty::Named(id));
     }
@@ -809,6 +797,20 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     })
 }
 
+/// The types an operation sends: its body and its parameters struct.
+fn request_roots(op: &Operation) -> impl Iterator<Item = Ty> + '_ {
+    op.body.iter().map(|b| b.ty.clone()).chain(op.params.map(Ty::Named))
+}
+
+/// The type an operation's success response decodes into, if any.
+fn response_root(op: &Operation) -> Option<Ty> {
+    match &op.response {
+        Response::Json(ty) => Some(ty.clone()),
+        Response::ByStatus(id) => Some(Ty::Named(*id)),
+        Response::Empty | Response::Text | Response::Bytes => None,
+    }
+}
+
 /// Records which cargo features need each type (see `TypeDef::features`): the resources whose
 /// operations use it, or `extra_types` (index `resources.len()`) for component schemas no
 /// operation uses. Webhook payloads, types every resource uses, and everything those mention
@@ -820,17 +822,8 @@ fn assign_features(types: &mut [super::TypeDef], resources: &[Resource], webhook
             let mut roots = Vec::new();
             for op in &resource.operations {
                 roots.extend(op.path_params.iter().map(|p| p.ty.clone()));
-                if let Some(body) = &op.body {
-                    roots.push(body.ty.clone());
-                }
-                if let Some(p) = op.params {
-                    roots.push(Ty::Named(p));
-                }
-                match &op.response {
-                    Response::Json(ty) => roots.push(ty.clone()),
-                    Response::ByStatus(id) => roots.push(Ty::Named(*id)),
-                    Response::Empty | Response::Text | Response::Bytes => {}
-                }
+                roots.extend(request_roots(op));
+                roots.extend(response_root(op));
                 roots.extend(op.errors.iter().filter_map(|(_, ty)| ty.clone()));
             }
             roots

@@ -146,24 +146,14 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn allocate(&mut self, ptr: String, base_name: &str) -> TypeId {
-        let name = self.names.claim(base_name);
-        let id = self.types.len();
-        self.types.push(TypeDef {
-            name,
-            pointer: ptr.clone(),
-            doc: None,
-            kind: TypeKind::Pending,
-            in_request: false,
-            in_response: false,
-            deprecated: false,
-            features: Vec::new(),
-        });
+        let id = self.add_type(ptr.clone(), base_name, TypeKind::Pending);
         self.by_pointer.insert(ptr, id);
         self.queue.push_back(id);
         id
     }
 
-    /// Adds a type that has no schema of its own (an operation's responses by status).
+    /// Adds a named type with its kind known up front (no schema to build it from: an
+    /// operation's parameters or its responses by status).
     pub fn add_type(&mut self, pointer: String, base_name: &str, kind: TypeKind) -> TypeId {
         let name = self.names.claim(base_name);
         let id = self.types.len();
@@ -180,24 +170,12 @@ impl<'a> TypeBuilder<'a> {
         id
     }
 
-    /// Adds a type that has no schema of its own (an operation's parameters).
+    /// Adds an operation's parameters struct.
     pub fn add_params_type(&mut self, pointer: String, base_name: &str, fields: Vec<Field>) -> TypeId {
-        let name = self.names.claim(base_name);
-        let id = self.types.len();
-        self.types.push(TypeDef {
-            name,
-            pointer,
-            doc: None,
-            kind: TypeKind::Params(Struct {
-                constructor: (0..fields.len()).filter(|&i| fields[i].required).collect(),
-                fields,
-                additional: Additional::Deny,
-            }),
-            in_request: true,
-            in_response: false,
-            deprecated: false,
-            features: Vec::new(),
-        });
+        let constructor = (0..fields.len()).filter(|&i| fields[i].required).collect();
+        let kind = TypeKind::Params(Struct { constructor, fields, additional: Additional::Deny });
+        let id = self.add_type(pointer, base_name, kind);
+        self.types[id].in_request = true;
         id
     }
 
