@@ -297,16 +297,20 @@ impl ClientBuilder {
                 .map_err(|err| Error::config(format!("cannot build the HTTP client: {err}")))?,
         };
 
+        let base = Url::parse(&base_url)
+            .map_err(|err| Error::config(format!("base URL `{base_url}` is not a valid URL: {err}")))?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http: Some(http),
                 startup_error: None,
+                base: Some(base),
                 base_url,
                 user_agent,
                 idempotency_header: self.defaults.idempotency_header,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
                 retry: RetryPolicy::new(self.max_retries, self.initial_retry_delay, self.max_retry_delay),
+                bearer_headers: bearer_headers(&credentials),
                 credentials,
             }),
         })
@@ -329,11 +333,13 @@ impl ClientBuilder {
                     http: None,
                     startup_error: Some(error.to_string()),
                     base_url: defaults.base_url.trim_end_matches('/').to_owned(),
+                    base: None,
                     user_agent: HeaderValue::from_static("invalid-client"),
                     idempotency_header: defaults.idempotency_header,
                     timeout,
                     max_response_bytes: 0,
                     retry: RetryPolicy::new(0, Duration::ZERO, Duration::ZERO),
+                    bearer_headers: bearer_headers(&credentials),
                     credentials,
                 }),
             },
@@ -439,15 +445,39 @@ pub(super) struct ClientInner {
     pub(super) http: Option<reqwest::Client>,
     pub(super) startup_error: Option<String>,
     pub(super) base_url: String,
+    /// `base_url` parsed once, so a request only appends its path and query.
+    pub(super) base: Option<Url>,
     pub(super) user_agent: HeaderValue,
     pub(super) idempotency_header: Option<&'static str>,
     pub(super) timeout: Duration,
     pub(super) max_response_bytes: u64,
     pub(super) retry: RetryPolicy,
     pub(super) credentials: Vec<(&'static SecurityScheme, Credential)>,
+    /// `Authorization: Bearer …` values of the bearer credentials, made once per client.
+    pub(super) bearer_headers: Vec<(&'static str, HeaderValue)>,
+}
+
+/// The ready-made `Authorization` value of every bearer credential (an invalid one is left
+/// out here and reported when a request would send it).
+fn bearer_headers(credentials: &[(&'static SecurityScheme, Credential)]) -> Vec<(&'static str, HeaderValue)> {
+    credentials
+        .iter()
+        .filter_map(|(scheme, credential)| match (scheme.kind, credential) {
+            (SchemeKind::Bearer, Credential::Token(token)) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()?;
+                value.set_sensitive(true);
+                Some((scheme.name, value))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 impl ClientInner {
+    pub(super) fn bearer_header(&self, scheme: &SecurityScheme) -> Option<&HeaderValue> {
+        self.bearer_headers.iter().find(|(name, _)| *name == scheme.name).map(|(_, value)| value)
+    }
+
     pub(super) fn credential(&self, scheme: &SecurityScheme) -> Option<&Credential> {
         self.credentials.iter().find(|(s, _)| s.name == scheme.name).map(|(_, credential)| credential)
     }
@@ -486,11 +516,13 @@ impl Client {
                 http: self.inner.http.clone(),
                 startup_error: self.inner.startup_error.clone(),
                 base_url: self.inner.base_url.clone(),
+                base: self.inner.base.clone(),
                 user_agent: self.inner.user_agent.clone(),
                 idempotency_header: self.inner.idempotency_header,
                 timeout: self.inner.timeout,
                 max_response_bytes: self.inner.max_response_bytes,
                 retry: self.inner.retry,
+                bearer_headers: bearer_headers(&credentials),
                 credentials,
             }),
         }

@@ -32,7 +32,7 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').re
 /// assert_eq!(encode_path_segment("a/b c?d"), "a%2Fb%20c%3Fd");
 /// ```
 pub fn encode_path_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, NOT_UNRESERVED).to_string()
+    std::borrow::Cow::from(utf8_percent_encode(segment, NOT_UNRESERVED)).into_owned()
 }
 
 /// Encodes any path parameter value as one segment: strings as they are, numbers and booleans

@@ -18,7 +18,7 @@ use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
     USER_AGENT,
 };
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use tracing::Instrument;
 
@@ -423,7 +423,7 @@ pub(super) fn execute<'a>(
     client: &'a Client,
     spec: &'a RequestSpec,
     options: &'a RequestOptions,
-) -> BoxFuture<'a, Result<RawResponse, Error>> {
+) -> impl Future<Output = Result<RawResponse, Error>> + Send + 'a {
     let span = tracing::info_span!(
         "http_request",
         method = %spec.method,
@@ -432,15 +432,15 @@ pub(super) fn execute<'a>(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty,
     );
-    Box::pin(run(&client.inner, spec, options).instrument(span))
+    run(&client.inner, spec, options).instrument(span)
 }
 
-struct Prepared<'a> {
+/// A built request and how to send it.
+struct Prepared {
     request: reqwest::Request,
     retry_safe: bool,
     policy: RetryPolicy,
     timeout: Duration,
-    secrets: Vec<&'a str>,
 }
 
 fn is_idempotent_method(method: &Method) -> bool {
@@ -450,22 +450,20 @@ fn is_idempotent_method(method: &Method) -> bool {
     )
 }
 
-/// Picks the first alternative whose schemes all have credentials.
-fn select_credentials<'a>(
-    inner: &'a ClientInner,
+/// Picks the first alternative whose schemes all have credentials (no schemes when the
+/// operation takes no auth).
+fn select_credentials(
+    inner: &ClientInner,
     security: &'static [&'static [&'static SecurityScheme]],
-) -> Result<Vec<(&'static SecurityScheme, &'a Credential)>, Error> {
+) -> Result<&'static [&'static SecurityScheme], Error> {
     if security.is_empty() {
-        return Ok(Vec::new());
+        return Ok(&[]);
     }
-    for alternative in security {
-        let found: Option<Vec<_>> = alternative
-            .iter()
-            .map(|scheme| inner.credential(scheme).map(|credential| (*scheme, credential)))
-            .collect();
-        if let Some(found) = found {
-            return Ok(found);
-        }
+    if let Some(alternative) = security
+        .iter()
+        .find(|alternative| alternative.iter().all(|scheme| inner.credential(scheme).is_some()))
+    {
+        return Ok(alternative);
     }
     let mut schemes = Vec::new();
     for scheme in security.iter().flat_map(|alternative| alternative.iter()) {
@@ -506,11 +504,28 @@ fn sensitive_value(text: &str, scheme: &SecurityScheme) -> Result<HeaderValue, E
     Ok(value)
 }
 
-fn prepare<'a>(
+/// `.` or `..`, also percent-encoded (`%2e`), which URL parsers treat alike.
+fn is_dot_segment(segment: &str) -> bool {
+    segment.len() <= 6
+        && [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."].iter().any(|dot| segment.eq_ignore_ascii_case(dot))
+}
+
+/// The credentials of the chosen security alternative, with their schemes.
+fn chosen_credentials<'a>(
     inner: &'a ClientInner,
+    schemes: &'static [&'static SecurityScheme],
+) -> impl Iterator<Item = (&'static SecurityScheme, &'a Credential)> {
+    schemes.iter().filter_map(|scheme| inner.credential(scheme).map(|credential| (*scheme, credential)))
+}
+
+/// Builds the HTTP request for one attempt. `generated_key` keeps the idempotency key generated
+/// for the first attempt, so that every retry sends the same one.
+fn prepare(
+    inner: &ClientInner,
     spec: &RequestSpec,
     options: &RequestOptions,
-) -> Result<Prepared<'a>, Error> {
+    generated_key: &mut Option<HeaderValue>,
+) -> Result<Prepared, Error> {
     let method = &spec.method;
     if let Some(message) = &inner.startup_error {
         return Err(Error::config(message.clone()));
@@ -521,12 +536,29 @@ fn prepare<'a>(
     if !spec.path.starts_with('/') {
         return Err(Error::invalid_request(format!("path `{}` must start with `/`", spec.path)));
     }
-    let credentials = select_credentials(inner, spec.security)?;
+    if spec.path.split('/').any(is_dot_segment) {
+        // URL parsers resolve `.` and `..` (even percent-encoded) against the path, so an id of
+        // `..` would silently address another endpoint.
+        return Err(Error::invalid_request(format!(
+            "{method} {}: a path segment (usually a path parameter) is `.` or `..`, which would change the path",
+            spec.path
+        )));
+    }
+    let schemes = select_credentials(inner, spec.security)?;
 
-    // URL: base + path + query (+ API keys sent as query parameters).
-    let mut url = format!("{}{}", inner.base_url, spec.path);
+    // URL: base + path + query (+ API keys sent as query parameters). The base was parsed when
+    // the client was built; only the path and query are parsed here.
+    let Some(base) = &inner.base else {
+        return Err(Error::config("the client has no base URL"));
+    };
+    let mut url = base.clone();
+    let base_path = base.path().trim_end_matches('/');
+    let mut path = String::with_capacity(base_path.len() + spec.path.len());
+    path.push_str(base_path);
+    path.push_str(&spec.path);
+    url.set_path(&path);
     let mut query_keys = Vec::new();
-    for (scheme, credential) in &credentials {
+    for (scheme, credential) in chosen_credentials(inner, schemes) {
         if let (SchemeKind::ApiKey { location: ApiKeyLocation::Query, name }, Credential::Token(token)) =
             (scheme.kind, credential)
         {
@@ -534,19 +566,16 @@ fn prepare<'a>(
         }
     }
     if !spec.query.is_empty() || !query_keys.is_empty() {
-        url.push('?');
-        url.push_str(&encode_pairs(&spec.query));
+        let mut query = encode_pairs(&spec.query);
         if !spec.query.is_empty() && !query_keys.is_empty() {
-            url.push('&');
+            query.push('&');
         }
-        url.push_str(&encode_pairs(&query_keys));
+        query.push_str(&encode_pairs(&query_keys));
+        url.set_query(Some(&query));
     }
-    let url = Url::parse(&url).map_err(|err| {
-        Error::invalid_request(format!("{method} {}: cannot form a valid URL: {err}", spec.path))
-    })?;
 
     // Headers: caller's, then defaults, then idempotency key, then credentials.
-    let mut headers = HeaderMap::new();
+    let mut headers = HeaderMap::with_capacity(8);
     for (name, value) in spec.headers.iter().chain(options.headers.iter()) {
         insert_header(&mut headers, name, value)?;
     }
@@ -562,35 +591,44 @@ fn prepare<'a>(
         insert_header(&mut headers, "content-type", &body.content_type)?;
     }
 
-    let idempotency_name = inner.idempotency_header.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
-    let idempotency_header = HeaderName::from_bytes(idempotency_name.as_bytes())
-        .map_err(|_| Error::config(format!("`{idempotency_name}` is not a valid header name")))?;
-    if let Some(key) = &options.idempotency_key {
-        let value = HeaderValue::from_str(key)
-            .map_err(|_| Error::invalid_request("the idempotency key is not a valid header value"))?;
-        headers.insert(idempotency_header.clone(), value);
-    } else if inner.idempotency_header.is_some()
-        && (*method == Method::POST || *method == Method::PATCH)
-        && !headers.contains_key(&idempotency_header)
-    {
-        let key = uuid::Uuid::new_v4().to_string();
-        let value = HeaderValue::from_str(&key)
-            .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
-        headers.insert(idempotency_header.clone(), value);
-    }
-    let retry_safe = is_idempotent_method(method)
-        || (inner.idempotency_header.is_some() && headers.contains_key(&idempotency_header));
+    // Idempotency: safe methods need no key; POST and PATCH get one when the API takes them.
+    let retry_safe = if is_idempotent_method(method) && options.idempotency_key.is_none() {
+        true
+    } else {
+        let idempotency_name = inner.idempotency_header.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
+        let idempotency_header = HeaderName::from_bytes(idempotency_name.as_bytes())
+            .map_err(|_| Error::config(format!("`{idempotency_name}` is not a valid header name")))?;
+        if let Some(key) = &options.idempotency_key {
+            let value = HeaderValue::from_str(key)
+                .map_err(|_| Error::invalid_request("the idempotency key is not a valid header value"))?;
+            headers.insert(idempotency_header.clone(), value);
+        } else if inner.idempotency_header.is_some()
+            && (*method == Method::POST || *method == Method::PATCH)
+            && !headers.contains_key(&idempotency_header)
+        {
+            let value = match generated_key {
+                Some(value) => value.clone(),
+                None => {
+                    let key = uuid::Uuid::new_v4().to_string();
+                    let value = HeaderValue::from_str(&key)
+                        .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
+                    generated_key.insert(value).clone()
+                }
+            };
+            headers.insert(idempotency_header.clone(), value);
+        }
+        is_idempotent_method(method)
+            || (inner.idempotency_header.is_some() && headers.contains_key(&idempotency_header))
+    };
 
     let mut basic: Option<(&str, &str)> = None;
     let mut cookies: Vec<String> =
         spec.cookies.iter().map(|(name, value)| format!("{name}={}", encode_cookie_value(value))).collect();
-    let mut secrets = Vec::new();
-    for (scheme, credential) in &credentials {
-        secrets.extend(credential.secrets());
+    for (scheme, credential) in chosen_credentials(inner, schemes) {
         match (scheme.kind, credential) {
-            (SchemeKind::Bearer, Credential::Token(token)) => {
-                let value = sensitive_value(&format!("Bearer {}", token.expose()), scheme)?;
-                headers.insert(AUTHORIZATION, value);
+            (SchemeKind::Bearer, Credential::Token(_)) => {
+                let value = inner.bearer_header(scheme).ok_or_else(|| credential_error(scheme))?;
+                headers.insert(AUTHORIZATION, value.clone());
             }
             (SchemeKind::Basic, Credential::Token(username)) => {
                 basic = Some((username.expose(), ""));
@@ -625,20 +663,25 @@ fn prepare<'a>(
     let Some(http) = &inner.http else {
         return Err(Error::config("the client has no HTTP stack"));
     };
-    let mut builder = http.request(method.clone(), url).headers(headers);
-    if let Some((username, password)) = basic {
-        builder = builder.basic_auth(username, Some(password));
-    }
+    // The request is assembled directly: a `RequestBuilder` would merge the header map into
+    // its own, entry by entry.
+    let mut request = reqwest::Request::new(method.clone(), url);
+    *request.headers_mut() = headers;
     if let Some(body) = &spec.body {
-        builder = builder.body(body.bytes.clone());
+        *request.body_mut() = Some(body.bytes.clone().into());
     }
-    let request = builder.build().map_err(|err| {
-        Error::invalid_request(format!(
-            "{method} {}: cannot build the request: {}",
-            spec.path,
-            err.without_url()
-        ))
-    })?;
+    if let Some((username, password)) = basic {
+        request = reqwest::RequestBuilder::from_parts(http.clone(), request)
+            .basic_auth(username, Some(password))
+            .build()
+            .map_err(|err| {
+                Error::invalid_request(format!(
+                    "{method} {}: cannot build the request: {}",
+                    spec.path,
+                    err.without_url()
+                ))
+            })?;
+    }
 
     let policy = inner.retry;
     let policy = RetryPolicy::new(
@@ -650,7 +693,13 @@ fn prepare<'a>(
     if timeout.is_zero() {
         return Err(Error::invalid_request("timeout must be greater than zero"));
     }
-    Ok(Prepared { request, retry_safe, policy, timeout, secrets })
+    Ok(Prepared { request, retry_safe, policy, timeout })
+}
+
+/// The plain-text credentials this request sends, to scrub echoes of them out of error bodies.
+fn sent_secrets<'a>(inner: &'a ClientInner, spec: &RequestSpec) -> Vec<&'a str> {
+    let schemes = select_credentials(inner, spec.security).unwrap_or_default();
+    chosen_credentials(inner, schemes).flat_map(|(_, credential)| credential.secrets()).collect()
 }
 
 enum AttemptError {
@@ -674,15 +723,32 @@ async fn send_once(
             return Err(AttemptError::TooLarge);
         }
         let headers = std::mem::take(response.headers_mut());
-        // Read chunk by chunk so an endless or huge body stops at the limit.
+        let expected = response.content_length();
+        // Read chunk by chunk so an endless or huge body stops at the limit. A body that arrives
+        // in one chunk (the usual case for small JSON) is kept as it is, without a copy.
+        let mut first: Option<Bytes> = None;
         let mut body = bytes::BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(AttemptError::transport)? {
-            if (body.len() + chunk.len()) as u64 > limit {
+            let received = first.as_ref().map_or(0, Bytes::len) + body.len();
+            if (received + chunk.len()) as u64 > limit {
                 return Err(AttemptError::TooLarge);
+            }
+            if received == 0 && first.is_none() {
+                first = Some(chunk);
+                continue;
+            }
+            if let Some(first) = first.take() {
+                let capacity = expected.map_or(0, |len| usize::try_from(len).unwrap_or(0));
+                body.reserve(capacity.max(first.len() + chunk.len()));
+                body.extend_from_slice(&first);
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(RawResponse::new(status, headers, body.freeze()))
+        let body = match first {
+            Some(only) => only,
+            None => body.freeze(),
+        };
+        Ok(RawResponse::new(status, headers, body))
     };
     match tokio::time::timeout(timeout, exchange).await {
         Ok(result) => result,
@@ -738,29 +804,32 @@ async fn run(
     spec: &RequestSpec,
     options: &RequestOptions,
 ) -> Result<RawResponse, Error> {
-    let prepared = prepare(inner, spec, options).inspect_err(|err| {
-        tracing::debug!(error = %err, "request not sent");
-    })?;
+    let mut generated_key = None;
+    let Prepared { request, retry_safe, policy, timeout } = prepare(inner, spec, options, &mut generated_key)
+        .inspect_err(|err| {
+            tracing::debug!(error = %err, "request not sent");
+        })?;
+    // The first attempt sends the request as built; a retry builds it again (with the same
+    // idempotency key) rather than every call paying for a copy it rarely needs.
+    let mut first_request = Some(request);
     let span = tracing::Span::current();
-    let started = Instant::now();
-    let deadline = started.checked_add(prepared.policy.total_budget(prepared.timeout));
+    let deadline = Instant::now().checked_add(policy.total_budget(timeout));
     let mut attempt: u32 = 0;
     loop {
         span.record("attempt", attempt);
         let per_attempt = match deadline {
-            Some(deadline) => prepared.timeout.min(deadline.saturating_duration_since(Instant::now())),
-            None => prepared.timeout,
+            Some(deadline) if attempt > 0 => timeout.min(deadline.saturating_duration_since(Instant::now())),
+            _ => timeout,
         };
         if per_attempt.is_zero() {
-            return Err(timeout_error(spec, attempt, prepared.timeout));
+            return Err(timeout_error(spec, attempt, timeout));
         }
-        // The attempt's timeout is enforced around the whole exchange in `send_once`; a second
-        // timer inside reqwest would only cost time.
-        let Some(request) = prepared.request.try_clone() else {
-            return Err(Error::invalid_request("the request body cannot be re-sent"));
+        let request = match first_request.take() {
+            Some(request) => request,
+            None => prepare(inner, spec, options, &mut generated_key)?.request,
         };
         tracing::debug!(attempt, timeout_ms = millis(per_attempt), "sending request");
-        let sent_at = Instant::now();
+        let sent_at = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
 
         let Some(http) = &inner.http else {
             return Err(Error::config("the client has no HTTP stack"));
@@ -769,21 +838,25 @@ async fn run(
             match send_once(http, request, per_attempt, inner.max_response_bytes).await {
                 Ok(raw) => {
                     let status = raw.status();
-                    span.record("status", status.as_u16());
-                    if let Some(request_id) = raw.request_id() {
-                        span.record("request_id", request_id);
+                    if !span.is_disabled() {
+                        span.record("status", status.as_u16());
+                        if let Some(request_id) = raw.request_id() {
+                            span.record("request_id", request_id);
+                        }
                     }
-                    tracing::debug!(
-                        attempt,
-                        status = status.as_u16(),
-                        elapsed_ms = millis(sent_at.elapsed()),
-                        "response received"
-                    );
+                    if let Some(sent_at) = sent_at {
+                        tracing::debug!(
+                            attempt,
+                            status = status.as_u16(),
+                            elapsed_ms = millis(sent_at.elapsed()),
+                            "response received"
+                        );
+                    }
                     if status.is_success() {
                         return Ok(raw);
                     }
                     let (status, headers, body) = raw.into_parts();
-                    let body = redact_secrets(body, &prepared.secrets);
+                    let body = redact_secrets(body, &sent_secrets(inner, spec));
                     let retry_after = retry::retry_after(&headers, SystemTime::now());
                     let api = ApiError::new(status, headers, body);
                     let failure = Failure::Status {
@@ -794,7 +867,7 @@ async fn run(
                     (Error::from(api), failure, retry_after)
                 }
                 Err(AttemptError::Timeout) => {
-                    (timeout_error(spec, attempt + 1, prepared.timeout), Failure::Timeout, None)
+                    (timeout_error(spec, attempt + 1, timeout), Failure::Timeout, None)
                 }
                 Err(AttemptError::TooLarge) => (
                     Error::ResponseTooLarge {
@@ -814,7 +887,7 @@ async fn run(
                         Failure::Transport { retryable: retry::transport_is_retryable(&err) }
                     };
                     let error = if err.is_timeout() {
-                        timeout_error(spec, attempt + 1, prepared.timeout)
+                        timeout_error(spec, attempt + 1, timeout)
                     } else {
                         Error::Transport {
                             method: spec.method.clone(),
@@ -828,7 +901,7 @@ async fn run(
                 }
             };
 
-        if attempt >= prepared.policy.max_retries || !retry::should_retry(failure, prepared.retry_safe) {
+        if attempt >= policy.max_retries || !retry::should_retry(failure, retry_safe) {
             if attempt > 0 {
                 tracing::warn!(attempts = attempt + 1, error = %error, "request failed after retries");
             } else {
@@ -836,7 +909,7 @@ async fn run(
             }
             return Err(error);
         }
-        let wait = retry_after.unwrap_or_else(|| prepared.policy.backoff(attempt));
+        let wait = retry_after.unwrap_or_else(|| policy.backoff(attempt));
         let fits = match deadline {
             Some(deadline) => Instant::now().checked_add(wait).is_some_and(|resume| resume < deadline),
             None => true,

@@ -477,6 +477,24 @@ async fn slow_drip_body_times_out_within_the_per_attempt_timeout() {
 }
 
 #[tokio::test]
+async fn a_body_in_many_small_chunks_is_assembled_whole() {
+    // One byte per write: the client sees many chunks and must join them in order.
+    const BODY: &[u8] = br#"{"id":"cus_1","object":"customer","email":"jane@example.com"}"#;
+    let drip = Fault::Drip { body: BODY, every: Duration::from_millis(2) };
+    let (base, server) = fault_server(vec![drip]).await;
+    let client = builder(&DEFAULTS, &base).build().unwrap();
+    let (result, _) =
+        bounded(CALL_LIMIT, client.request(spec(Method::GET, "/customers/cus_1"), decode_json::<Value>))
+            .await;
+    let body = result.unwrap_or_else(|e| panic!("{e} | {e:?}"));
+    assert_eq!(body, serde_json::from_slice::<Value>(BODY).unwrap());
+    drop(client);
+    let seen = server.await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].body_sent, BODY.len());
+}
+
+#[tokio::test]
 async fn server_that_never_answers_times_out() {
     let (base, server) = fault_server(vec![Fault::Silent, Fault::Silent, Fault::Silent]).await;
     let client =

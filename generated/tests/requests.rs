@@ -71,6 +71,39 @@ async fn query_and_header_parameters_are_encoded() {
 }
 
 #[tokio::test]
+async fn path_parameters_stay_one_segment_under_the_base_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ok()).expect(2).mount(&server).await;
+    // A base URL with a trailing slash, ids with every delimiter and dot segments.
+    let client = ClientBuilder::new(&DEFAULTS)
+        .base_url(format!("{}/v1/", server.uri()))
+        .credential(&BEARER, "sk_test_SECRET123")
+        .build()
+        .unwrap();
+    for id in ["a/b?c#d e", "caf\u{e9}%2F"] {
+        let path = format!("/customers/{}", atlaspay::runtime::encode_path_segment(id));
+        let mut spec = RequestSpec::new(Method::GET, path, PUBLIC);
+        spec.query("q", &"x&y");
+        let _: Value = client.request(spec, decode_json).await.unwrap();
+    }
+    // `.` and `..` would be resolved away by any URL parser (even as `%2E`): refused, not sent.
+    for id in [".", "..", "%2E%2e", ".%2E"] {
+        let spec = RequestSpec::new(Method::GET, format!("/customers/{id}/refunds"), PUBLIC);
+        let err = client.request(spec, decode_json::<Value>).await.unwrap_err();
+        assert!(matches!(err, atlaspay::Error::InvalidRequest { .. }), "{err:?}");
+        assert!(err.to_string().contains("is `.` or `..`"), "{err}");
+    }
+    let seen: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|request| format!("{}?{}", request.url.path(), request.url.query().unwrap_or("")))
+        .collect();
+    assert_eq!(seen, ["/v1/customers/a%2Fb%3Fc%23d%20e?q=x%26y", "/v1/customers/caf%C3%A9%252F?q=x%26y",]);
+}
+
+#[tokio::test]
 async fn form_bodies_use_stripe_style_nesting() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -298,6 +331,12 @@ async fn invalid_parameters_fail_before_sending() {
     assert!(err.to_string().contains("request body"), "{err}");
     let bad_path = RequestSpec::new(Method::GET, "no-slash".into(), PUBLIC);
     assert!(client.request(bad_path, decode_json::<Value>).await.is_err());
+    // A token that cannot be a header value: the request says which scheme, never the value.
+    let bad_token = client.with_credential(&BEARER, "sk_test_\nSPLIT");
+    let err = bad_token.request(spec(Method::GET, "/x"), decode_json::<Value>).await.unwrap_err();
+    assert!(matches!(err, atlaspay::Error::InvalidRequest { .. }), "{err:?}");
+    assert!(err.to_string().contains("`bearerAuth` cannot be sent"), "{err}");
+    assert!(!err.to_string().contains("SPLIT"), "{err}");
 }
 
 #[tokio::test]
