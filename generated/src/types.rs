@@ -119,57 +119,10 @@ pub enum AggregateUsage {
     Unknown(String),
 }
 #[cfg(any(feature = "prices", feature = "products"))]
-impl AggregateUsage {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sum => "sum",
-            Self::Max => "max",
-            Self::LastDuringPeriod => "last_during_period",
-            Self::LastEver => "last_ever",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::fmt::Display for AggregateUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl From<&str> for AggregateUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "sum" => Self::Sum,
-            "max" => Self::Max,
-            "last_during_period" => Self::LastDuringPeriod,
-            "last_ever" => Self::LastEver,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::str::FromStr for AggregateUsage {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl serde::Serialize for AggregateUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl<'de> serde::Deserialize<'de> for AggregateUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    AggregateUsage, Unknown, Sum = "sum", Max = "max", LastDuringPeriod =
+    "last_during_period", LastEver = "last_ever"
+);
 #[cfg(feature = "apple_pay")]
 /// Opaque merchant session object from Apple. Pass it unchanged to `completeMerchantValidation` in the browser.
 pub type ApplePayMerchantSession = serde_json::Map<String, serde_json::Value>;
@@ -234,57 +187,11 @@ pub enum AuthenticateThreeDSecureChallengePreference {
     Unknown(String),
 }
 #[cfg(feature = "three_d_secure")]
-impl AuthenticateThreeDSecureChallengePreference {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoPreference => "no_preference",
-            Self::NoChallenge => "no_challenge",
-            Self::ChallengeRequested => "challenge_requested",
-            Self::ChallengeMandated => "challenge_mandated",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "three_d_secure")]
-impl std::fmt::Display for AuthenticateThreeDSecureChallengePreference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "three_d_secure")]
-impl From<&str> for AuthenticateThreeDSecureChallengePreference {
-    fn from(value: &str) -> Self {
-        match value {
-            "no_preference" => Self::NoPreference,
-            "no_challenge" => Self::NoChallenge,
-            "challenge_requested" => Self::ChallengeRequested,
-            "challenge_mandated" => Self::ChallengeMandated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "three_d_secure")]
-impl std::str::FromStr for AuthenticateThreeDSecureChallengePreference {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "three_d_secure")]
-impl serde::Serialize for AuthenticateThreeDSecureChallengePreference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "three_d_secure")]
-impl<'de> serde::Deserialize<'de> for AuthenticateThreeDSecureChallengePreference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    AuthenticateThreeDSecureChallengePreference, Unknown, NoPreference = "no_preference",
+    NoChallenge = "no_challenge", ChallengeRequested = "challenge_requested",
+    ChallengeMandated = "challenge_mandated"
+);
 #[cfg(feature = "bank_accounts")]
 /// A US bank account for ACH transfers. The docs guide and the implementation name some fields differently (`account_holder_name`/`holder_name`, `status`/`verification_status`, `created_at`/`created`); both spellings are listed so either response decodes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -366,53 +273,9 @@ pub enum BankAccountAccountHolderType {
     Unknown(String),
 }
 #[cfg(feature = "bank_accounts")]
-impl BankAccountAccountHolderType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Company => "company",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::fmt::Display for BankAccountAccountHolderType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl From<&str> for BankAccountAccountHolderType {
-    fn from(value: &str) -> Self {
-        match value {
-            "individual" => Self::Individual,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::str::FromStr for BankAccountAccountHolderType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl serde::Serialize for BankAccountAccountHolderType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl<'de> serde::Deserialize<'de> for BankAccountAccountHolderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankAccountAccountHolderType, Unknown, Individual = "individual", Company = "company"
+);
 #[cfg(feature = "bank_accounts")]
 /// One page of bank accounts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -441,51 +304,7 @@ pub enum BankAccountListObject {
     Unknown(String),
 }
 #[cfg(feature = "bank_accounts")]
-impl BankAccountListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::fmt::Display for BankAccountListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl From<&str> for BankAccountListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::str::FromStr for BankAccountListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl serde::Serialize for BankAccountListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl<'de> serde::Deserialize<'de> for BankAccountListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(BankAccountListObject, Unknown, List = "list");
 #[cfg(feature = "bank_accounts")]
 /// Object type, always `bank_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -497,51 +316,9 @@ pub enum BankAccountObject {
     Unknown(String),
 }
 #[cfg(feature = "bank_accounts")]
-impl BankAccountObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankAccount => "bank_account",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::fmt::Display for BankAccountObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl From<&str> for BankAccountObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_account" => Self::BankAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::str::FromStr for BankAccountObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl serde::Serialize for BankAccountObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl<'de> serde::Deserialize<'de> for BankAccountObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankAccountObject, Unknown, BankAccount = "bank_account"
+);
 /// Kind of US bank account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -553,48 +330,9 @@ pub enum BankAccountType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl BankAccountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Checking => "checking",
-            Self::Savings => "savings",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for BankAccountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for BankAccountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "checking" => Self::Checking,
-            "savings" => Self::Savings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for BankAccountType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for BankAccountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BankAccountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankAccountType, Unknown, Checking = "checking", Savings = "savings"
+);
 #[cfg(feature = "bank_accounts")]
 /// Result of a micro-deposit verification attempt.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -702,51 +440,7 @@ pub enum BankMandateListObject {
     Unknown(String),
 }
 #[cfg(feature = "bank_mandates")]
-impl BankMandateListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl std::fmt::Display for BankMandateListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl From<&str> for BankMandateListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl std::str::FromStr for BankMandateListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl serde::Serialize for BankMandateListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl<'de> serde::Deserialize<'de> for BankMandateListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(BankMandateListObject, Unknown, List = "list");
 #[cfg(feature = "bank_mandates")]
 /// Object type, always `bank_mandate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -758,51 +452,9 @@ pub enum BankMandateObject {
     Unknown(String),
 }
 #[cfg(feature = "bank_mandates")]
-impl BankMandateObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankMandate => "bank_mandate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl std::fmt::Display for BankMandateObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl From<&str> for BankMandateObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_mandate" => Self::BankMandate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl std::str::FromStr for BankMandateObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl serde::Serialize for BankMandateObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl<'de> serde::Deserialize<'de> for BankMandateObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankMandateObject, Unknown, BankMandate = "bank_mandate"
+);
 /// An ACH debit or credit. Typical timeline: initiated at once, sent to the network the same business day, pending for 1-2 days, settled or failed within 3-5 days; it can be returned later with an R-code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankTransfer {
@@ -899,46 +551,9 @@ pub enum BankTransferFailedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl BankTransferFailedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransferFailed => "bank_transfer.failed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for BankTransferFailedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for BankTransferFailedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_transfer.failed" => Self::BankTransferFailed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for BankTransferFailedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for BankTransferFailedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BankTransferFailedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankTransferFailedEventType, Unknown, BankTransferFailed = "bank_transfer.failed"
+);
 /// Webhook event `bank_transfer.initiated`: an ACH transfer was initiated.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankTransferInitiatedEvent {
@@ -966,46 +581,10 @@ pub enum BankTransferInitiatedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl BankTransferInitiatedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransferInitiated => "bank_transfer.initiated",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for BankTransferInitiatedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for BankTransferInitiatedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_transfer.initiated" => Self::BankTransferInitiated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for BankTransferInitiatedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for BankTransferInitiatedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BankTransferInitiatedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankTransferInitiatedEventType, Unknown, BankTransferInitiated =
+    "bank_transfer.initiated"
+);
 #[cfg(feature = "bank_transfers")]
 /// One page of bank transfers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1034,51 +613,7 @@ pub enum BankTransferListObject {
     Unknown(String),
 }
 #[cfg(feature = "bank_transfers")]
-impl BankTransferListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_transfers")]
-impl std::fmt::Display for BankTransferListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_transfers")]
-impl From<&str> for BankTransferListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_transfers")]
-impl std::str::FromStr for BankTransferListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_transfers")]
-impl serde::Serialize for BankTransferListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_transfers")]
-impl<'de> serde::Deserialize<'de> for BankTransferListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(BankTransferListObject, Unknown, List = "list");
 /// Object type, always `bank_transfer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1088,46 +623,9 @@ pub enum BankTransferObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl BankTransferObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransfer => "bank_transfer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for BankTransferObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for BankTransferObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_transfer" => Self::BankTransfer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for BankTransferObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for BankTransferObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BankTransferObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankTransferObject, Unknown, BankTransfer = "bank_transfer"
+);
 /// Webhook event `bank_transfer.pending`: an ACH transfer was submitted to the network and is pending.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankTransferPendingEvent {
@@ -1155,46 +653,9 @@ pub enum BankTransferPendingEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl BankTransferPendingEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransferPending => "bank_transfer.pending",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for BankTransferPendingEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for BankTransferPendingEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_transfer.pending" => Self::BankTransferPending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for BankTransferPendingEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for BankTransferPendingEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BankTransferPendingEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankTransferPendingEventType, Unknown, BankTransferPending = "bank_transfer.pending"
+);
 /// Webhook event `bank_transfer.returned`: an ACH transfer was returned by the receiving bank (see `return_code`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankTransferReturnedEvent {
@@ -1222,46 +683,10 @@ pub enum BankTransferReturnedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl BankTransferReturnedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransferReturned => "bank_transfer.returned",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for BankTransferReturnedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for BankTransferReturnedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_transfer.returned" => Self::BankTransferReturned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for BankTransferReturnedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for BankTransferReturnedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BankTransferReturnedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankTransferReturnedEventType, Unknown, BankTransferReturned =
+    "bank_transfer.returned"
+);
 /// Webhook event `bank_transfer.succeeded`: an ACH transfer settled.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BankTransferSucceededEvent {
@@ -1289,46 +714,10 @@ pub enum BankTransferSucceededEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl BankTransferSucceededEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankTransferSucceeded => "bank_transfer.succeeded",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for BankTransferSucceededEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for BankTransferSucceededEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_transfer.succeeded" => Self::BankTransferSucceeded,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for BankTransferSucceededEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for BankTransferSucceededEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for BankTransferSucceededEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BankTransferSucceededEventType, Unknown, BankTransferSucceeded =
+    "bank_transfer.succeeded"
+);
 /// Error body used by the billing (customers, products, prices, subscriptions, invoices, coupons, checkout and portal sessions) and ACH operations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingError {
@@ -1363,53 +752,9 @@ pub enum BillingScheme {
     Unknown(String),
 }
 #[cfg(any(feature = "prices", feature = "products"))]
-impl BillingScheme {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PerUnit => "per_unit",
-            Self::Tiered => "tiered",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::fmt::Display for BillingScheme {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl From<&str> for BillingScheme {
-    fn from(value: &str) -> Self {
-        match value {
-            "per_unit" => Self::PerUnit,
-            "tiered" => Self::Tiered,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::str::FromStr for BillingScheme {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl serde::Serialize for BillingScheme {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl<'de> serde::Deserialize<'de> for BillingScheme {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    BillingScheme, Unknown, PerUnit = "per_unit", Tiered = "tiered"
+);
 #[cfg(feature = "sessions")]
 /// Optional details for canceling a payment session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1448,52 +793,10 @@ pub enum CancellationReason {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl CancellationReason {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Duplicate => "duplicate",
-            Self::Fraudulent => "fraudulent",
-            Self::RequestedByCustomer => "requested_by_customer",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for CancellationReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for CancellationReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "duplicate" => Self::Duplicate,
-            "fraudulent" => Self::Fraudulent,
-            "requested_by_customer" => Self::RequestedByCustomer,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for CancellationReason {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for CancellationReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CancellationReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CancellationReason, Unknown, Duplicate = "duplicate", Fraudulent = "fraudulent",
+    RequestedByCustomer = "requested_by_customer", Abandoned = "abandoned"
+);
 /// When funds are captured: `automatic` captures as soon as the payment is authorised; `manual` only authorises and waits for a capture call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1505,48 +808,9 @@ pub enum CaptureMethod {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl CaptureMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "automatic",
-            Self::Manual => "manual",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for CaptureMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for CaptureMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "automatic" => Self::Automatic,
-            "manual" => Self::Manual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for CaptureMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for CaptureMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CaptureMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CaptureMethod, Unknown, Automatic = "automatic", Manual = "manual"
+);
 #[cfg(feature = "payments")]
 /// Optional capture parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1615,53 +879,9 @@ pub enum CheckoutMode {
     Unknown(String),
 }
 #[cfg(feature = "checkout_sessions")]
-impl CheckoutMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Payment => "payment",
-            Self::Subscription => "subscription",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl std::fmt::Display for CheckoutMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl From<&str> for CheckoutMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment" => Self::Payment,
-            "subscription" => Self::Subscription,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl std::str::FromStr for CheckoutMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl serde::Serialize for CheckoutMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl<'de> serde::Deserialize<'de> for CheckoutMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CheckoutMode, Unknown, Payment = "payment", Subscription = "subscription"
+);
 #[cfg(feature = "checkout_sessions")]
 /// An Atlas-hosted checkout page.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1762,51 +982,9 @@ pub enum CheckoutSessionLineItemsObject {
     Unknown(String),
 }
 #[cfg(feature = "checkout_sessions")]
-impl CheckoutSessionLineItemsObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl std::fmt::Display for CheckoutSessionLineItemsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl From<&str> for CheckoutSessionLineItemsObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl std::str::FromStr for CheckoutSessionLineItemsObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl serde::Serialize for CheckoutSessionLineItemsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl<'de> serde::Deserialize<'de> for CheckoutSessionLineItemsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CheckoutSessionLineItemsObject, Unknown, List = "list"
+);
 #[cfg(feature = "checkout_sessions")]
 /// Object type, always `checkout.session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1818,51 +996,9 @@ pub enum CheckoutSessionObject {
     Unknown(String),
 }
 #[cfg(feature = "checkout_sessions")]
-impl CheckoutSessionObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CheckoutSession => "checkout.session",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl std::fmt::Display for CheckoutSessionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl From<&str> for CheckoutSessionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "checkout.session" => Self::CheckoutSession,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl std::str::FromStr for CheckoutSessionObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl serde::Serialize for CheckoutSessionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl<'de> serde::Deserialize<'de> for CheckoutSessionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CheckoutSessionObject, Unknown, CheckoutSession = "checkout.session"
+);
 #[cfg(feature = "checkout_sessions")]
 /// Whether the checkout has been paid.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1876,53 +1012,9 @@ pub enum CheckoutSessionPaymentStatus {
     Unknown(String),
 }
 #[cfg(feature = "checkout_sessions")]
-impl CheckoutSessionPaymentStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Paid => "paid",
-            Self::Unpaid => "unpaid",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl std::fmt::Display for CheckoutSessionPaymentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl From<&str> for CheckoutSessionPaymentStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "paid" => Self::Paid,
-            "unpaid" => Self::Unpaid,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl std::str::FromStr for CheckoutSessionPaymentStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl serde::Serialize for CheckoutSessionPaymentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "checkout_sessions")]
-impl<'de> serde::Deserialize<'de> for CheckoutSessionPaymentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CheckoutSessionPaymentStatus, Unknown, Paid = "paid", Unpaid = "unpaid"
+);
 #[cfg(any(feature = "invoices", feature = "subscriptions"))]
 /// How the amount due is collected: charged automatically to the default payment method, or sent to the customer as an invoice to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1936,53 +1028,10 @@ pub enum CollectionMethod {
     Unknown(String),
 }
 #[cfg(any(feature = "invoices", feature = "subscriptions"))]
-impl CollectionMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChargeAutomatically => "charge_automatically",
-            Self::SendInvoice => "send_invoice",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "invoices", feature = "subscriptions"))]
-impl std::fmt::Display for CollectionMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "invoices", feature = "subscriptions"))]
-impl From<&str> for CollectionMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "charge_automatically" => Self::ChargeAutomatically,
-            "send_invoice" => Self::SendInvoice,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "invoices", feature = "subscriptions"))]
-impl std::str::FromStr for CollectionMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "invoices", feature = "subscriptions"))]
-impl serde::Serialize for CollectionMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "invoices", feature = "subscriptions"))]
-impl<'de> serde::Deserialize<'de> for CollectionMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CollectionMethod, Unknown, ChargeAutomatically = "charge_automatically", SendInvoice
+    = "send_invoice"
+);
 #[cfg(feature = "payments")]
 /// Payment details used to confirm a session. Card and bank details arrive as vault tokens; wallets send their encrypted payment data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2215,55 +1264,9 @@ pub enum CouponDuration {
     Unknown(String),
 }
 #[cfg(feature = "coupons")]
-impl CouponDuration {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Once => "once",
-            Self::Repeating => "repeating",
-            Self::Forever => "forever",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "coupons")]
-impl std::fmt::Display for CouponDuration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "coupons")]
-impl From<&str> for CouponDuration {
-    fn from(value: &str) -> Self {
-        match value {
-            "once" => Self::Once,
-            "repeating" => Self::Repeating,
-            "forever" => Self::Forever,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "coupons")]
-impl std::str::FromStr for CouponDuration {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "coupons")]
-impl serde::Serialize for CouponDuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "coupons")]
-impl<'de> serde::Deserialize<'de> for CouponDuration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CouponDuration, Unknown, Once = "once", Repeating = "repeating", Forever = "forever"
+);
 #[cfg(feature = "coupons")]
 /// One page of coupons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2292,51 +1295,7 @@ pub enum CouponListObject {
     Unknown(String),
 }
 #[cfg(feature = "coupons")]
-impl CouponListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "coupons")]
-impl std::fmt::Display for CouponListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "coupons")]
-impl From<&str> for CouponListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "coupons")]
-impl std::str::FromStr for CouponListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "coupons")]
-impl serde::Serialize for CouponListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "coupons")]
-impl<'de> serde::Deserialize<'de> for CouponListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(CouponListObject, Unknown, List = "list");
 #[cfg(feature = "coupons")]
 /// Object type, always `coupon`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2348,51 +1307,7 @@ pub enum CouponObject {
     Unknown(String),
 }
 #[cfg(feature = "coupons")]
-impl CouponObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Coupon => "coupon",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "coupons")]
-impl std::fmt::Display for CouponObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "coupons")]
-impl From<&str> for CouponObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "coupon" => Self::Coupon,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "coupons")]
-impl std::str::FromStr for CouponObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "coupons")]
-impl serde::Serialize for CouponObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "coupons")]
-impl<'de> serde::Deserialize<'de> for CouponObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(CouponObject, Unknown, Coupon = "coupon");
 #[cfg(feature = "bank_accounts")]
 /// Parameters for adding a bank account. The implementation requires `customer_id` and `holder_name`; the docs guide's `account_holder_name` and `account_holder_type` are accepted as documentation aliases but the implementation reads `holder_name`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2492,53 +1407,10 @@ pub enum CreateBankAccountAccountHolderType {
     Unknown(String),
 }
 #[cfg(feature = "bank_accounts")]
-impl CreateBankAccountAccountHolderType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Company => "company",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::fmt::Display for CreateBankAccountAccountHolderType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl From<&str> for CreateBankAccountAccountHolderType {
-    fn from(value: &str) -> Self {
-        match value {
-            "individual" => Self::Individual,
-            "company" => Self::Company,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::str::FromStr for CreateBankAccountAccountHolderType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl serde::Serialize for CreateBankAccountAccountHolderType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl<'de> serde::Deserialize<'de> for CreateBankAccountAccountHolderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    CreateBankAccountAccountHolderType, Unknown, Individual = "individual", Company =
+    "company"
+);
 #[cfg(feature = "bank_mandates")]
 /// Parameters for recording a mandate. The bank account must be verified for debit mandates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3851,51 +2723,7 @@ pub enum CustomerListObject {
     Unknown(String),
 }
 #[cfg(feature = "customers")]
-impl CustomerListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "customers")]
-impl std::fmt::Display for CustomerListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "customers")]
-impl From<&str> for CustomerListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "customers")]
-impl std::str::FromStr for CustomerListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "customers")]
-impl serde::Serialize for CustomerListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "customers")]
-impl<'de> serde::Deserialize<'de> for CustomerListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(CustomerListObject, Unknown, List = "list");
 #[cfg(feature = "customers")]
 /// Object type, always `customer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3907,51 +2735,7 @@ pub enum CustomerObject {
     Unknown(String),
 }
 #[cfg(feature = "customers")]
-impl CustomerObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "customers")]
-impl std::fmt::Display for CustomerObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "customers")]
-impl From<&str> for CustomerObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "customers")]
-impl std::str::FromStr for CustomerObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "customers")]
-impl serde::Serialize for CustomerObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "customers")]
-impl<'de> serde::Deserialize<'de> for CustomerObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(CustomerObject, Unknown, Customer = "customer");
 #[cfg(feature = "network_tokens")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteNetworkTokenParams {
@@ -3992,51 +2776,9 @@ pub enum DeletedBankAccountObject {
     Unknown(String),
 }
 #[cfg(feature = "bank_accounts")]
-impl DeletedBankAccountObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankAccount => "bank_account",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::fmt::Display for DeletedBankAccountObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl From<&str> for DeletedBankAccountObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_account" => Self::BankAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl std::str::FromStr for DeletedBankAccountObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl serde::Serialize for DeletedBankAccountObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_accounts")]
-impl<'de> serde::Deserialize<'de> for DeletedBankAccountObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DeletedBankAccountObject, Unknown, BankAccount = "bank_account"
+);
 #[cfg(feature = "coupons")]
 /// Confirmation that a coupon was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4063,51 +2805,9 @@ pub enum DeletedCouponObject {
     Unknown(String),
 }
 #[cfg(feature = "coupons")]
-impl DeletedCouponObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Coupon => "coupon",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "coupons")]
-impl std::fmt::Display for DeletedCouponObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "coupons")]
-impl From<&str> for DeletedCouponObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "coupon" => Self::Coupon,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "coupons")]
-impl std::str::FromStr for DeletedCouponObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "coupons")]
-impl serde::Serialize for DeletedCouponObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "coupons")]
-impl<'de> serde::Deserialize<'de> for DeletedCouponObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DeletedCouponObject, Unknown, Coupon = "coupon"
+);
 #[cfg(feature = "customers")]
 /// Confirmation that a customer was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4134,51 +2834,9 @@ pub enum DeletedCustomerObject {
     Unknown(String),
 }
 #[cfg(feature = "customers")]
-impl DeletedCustomerObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "customers")]
-impl std::fmt::Display for DeletedCustomerObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "customers")]
-impl From<&str> for DeletedCustomerObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "customers")]
-impl std::str::FromStr for DeletedCustomerObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "customers")]
-impl serde::Serialize for DeletedCustomerObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "customers")]
-impl<'de> serde::Deserialize<'de> for DeletedCustomerObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DeletedCustomerObject, Unknown, Customer = "customer"
+);
 #[cfg(feature = "products")]
 /// Confirmation that a product was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4208,51 +2866,9 @@ pub enum DeletedProductObject {
     Unknown(String),
 }
 #[cfg(feature = "products")]
-impl DeletedProductObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Product => "product",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "products")]
-impl std::fmt::Display for DeletedProductObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "products")]
-impl From<&str> for DeletedProductObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "product" => Self::Product,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "products")]
-impl std::str::FromStr for DeletedProductObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "products")]
-impl serde::Serialize for DeletedProductObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "products")]
-impl<'de> serde::Deserialize<'de> for DeletedProductObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DeletedProductObject, Unknown, Product = "product"
+);
 #[cfg(feature = "subscription_items")]
 /// Confirmation that a subscription item was deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4279,51 +2895,9 @@ pub enum DeletedSubscriptionItemObject {
     Unknown(String),
 }
 #[cfg(feature = "subscription_items")]
-impl DeletedSubscriptionItemObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionItem => "subscription_item",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "subscription_items")]
-impl std::fmt::Display for DeletedSubscriptionItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscription_items")]
-impl From<&str> for DeletedSubscriptionItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "subscription_item" => Self::SubscriptionItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "subscription_items")]
-impl std::str::FromStr for DeletedSubscriptionItemObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "subscription_items")]
-impl serde::Serialize for DeletedSubscriptionItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscription_items")]
-impl<'de> serde::Deserialize<'de> for DeletedSubscriptionItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DeletedSubscriptionItemObject, Unknown, SubscriptionItem = "subscription_item"
+);
 /// A chargeback or inquiry raised by the cardholder's bank, as forwarded from the PSP.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dispute {
@@ -4382,46 +2956,9 @@ pub enum DisputeCreatedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl DisputeCreatedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisputeCreated => "dispute.created",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for DisputeCreatedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for DisputeCreatedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dispute.created" => Self::DisputeCreated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for DisputeCreatedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for DisputeCreatedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DisputeCreatedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DisputeCreatedEventType, Unknown, DisputeCreated = "dispute.created"
+);
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DisputeEventData {
@@ -4458,46 +2995,9 @@ pub enum DisputeLostEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl DisputeLostEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisputeLost => "dispute.lost",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for DisputeLostEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for DisputeLostEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dispute.lost" => Self::DisputeLost,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for DisputeLostEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for DisputeLostEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DisputeLostEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DisputeLostEventType, Unknown, DisputeLost = "dispute.lost"
+);
 /// Webhook event `dispute.resolved`: a dispute was resolved in your favour.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DisputeResolvedEvent {
@@ -4525,46 +3025,9 @@ pub enum DisputeResolvedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl DisputeResolvedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisputeResolved => "dispute.resolved",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for DisputeResolvedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for DisputeResolvedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dispute.resolved" => Self::DisputeResolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for DisputeResolvedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for DisputeResolvedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DisputeResolvedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DisputeResolvedEventType, Unknown, DisputeResolved = "dispute.resolved"
+);
 /// Webhook event `dispute.updated`: a dispute changed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DisputeUpdatedEvent {
@@ -4592,46 +3055,9 @@ pub enum DisputeUpdatedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl DisputeUpdatedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisputeUpdated => "dispute.updated",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for DisputeUpdatedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for DisputeUpdatedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dispute.updated" => Self::DisputeUpdated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for DisputeUpdatedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for DisputeUpdatedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DisputeUpdatedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    DisputeUpdatedEventType, Unknown, DisputeUpdated = "dispute.updated"
+);
 /// Error body used by the payment operations (sessions, payments, 3-D Secure, network tokens).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Error {
@@ -4703,58 +3129,12 @@ pub enum ErrorType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl ErrorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiError => "api_error",
-            Self::AuthenticationError => "authentication_error",
-            Self::CardError => "card_error",
-            Self::IdempotencyError => "idempotency_error",
-            Self::InvalidRequestError => "invalid_request_error",
-            Self::RateLimitError => "rate_limit_error",
-            Self::ValidationError => "validation_error",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for ErrorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for ErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_error" => Self::ApiError,
-            "authentication_error" => Self::AuthenticationError,
-            "card_error" => Self::CardError,
-            "idempotency_error" => Self::IdempotencyError,
-            "invalid_request_error" => Self::InvalidRequestError,
-            "rate_limit_error" => Self::RateLimitError,
-            "validation_error" => Self::ValidationError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for ErrorType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for ErrorType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    ErrorType, Unknown, ApiError = "api_error", AuthenticationError =
+    "authentication_error", CardError = "card_error", IdempotencyError =
+    "idempotency_error", InvalidRequestError = "invalid_request_error", RateLimitError =
+    "rate_limit_error", ValidationError = "validation_error"
+);
 /// A webhook event delivered to your endpoint as the body of a POST request. The `type` field tells which event it is. Unknown types may be added over time, so ignore types you do not handle.
 ///
 /// Each delivery carries an `X-Atlas-Signature` header of the form `t=<unix seconds>,v1=<hex>`. Compute HMAC-SHA256 with your endpoint's signing secret (`whsec_…`) over the string `"{t}.{raw body}"`, hex-encode it and compare it in constant time with each `v1` value; accept the delivery if any matches and `t` is within 300 seconds of your clock. Deliveries also carry `X-Atlas-Timestamp` and event type/id headers. (The public webhooks guide shows a different scheme, a plain HMAC of the JSON body; the deployed service signs as described here.) Events forwarded straight from a PSP can arrive in a normalized shape (`type`, `psp`, `psp_event_id`, `transaction_id`, `amount`, `currency`, `timestamp`, `raw_payload`) instead of this envelope.
@@ -5136,55 +3516,9 @@ pub enum HealthStatus {
     Unknown(String),
 }
 #[cfg(feature = "health")]
-impl HealthStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Healthy => "healthy",
-            Self::Degraded => "degraded",
-            Self::Down => "down",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "health")]
-impl std::fmt::Display for HealthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "health")]
-impl From<&str> for HealthStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "healthy" => Self::Healthy,
-            "degraded" => Self::Degraded,
-            "down" => Self::Down,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "health")]
-impl std::str::FromStr for HealthStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "health")]
-impl serde::Serialize for HealthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "health")]
-impl<'de> serde::Deserialize<'de> for HealthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    HealthStatus, Unknown, Healthy = "healthy", Degraded = "degraded", Down = "down"
+);
 #[cfg(feature = "invoices")]
 /// A statement of what a customer owes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5323,51 +3657,9 @@ pub enum InvoiceLineItemCollectionObject {
     Unknown(String),
 }
 #[cfg(feature = "invoices")]
-impl InvoiceLineItemCollectionObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::fmt::Display for InvoiceLineItemCollectionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl From<&str> for InvoiceLineItemCollectionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::str::FromStr for InvoiceLineItemCollectionObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "invoices")]
-impl serde::Serialize for InvoiceLineItemCollectionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl<'de> serde::Deserialize<'de> for InvoiceLineItemCollectionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    InvoiceLineItemCollectionObject, Unknown, List = "list"
+);
 #[cfg(feature = "invoices")]
 /// Object type, always `line_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5379,51 +3671,9 @@ pub enum InvoiceLineItemObject {
     Unknown(String),
 }
 #[cfg(feature = "invoices")]
-impl InvoiceLineItemObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LineItem => "line_item",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::fmt::Display for InvoiceLineItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl From<&str> for InvoiceLineItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "line_item" => Self::LineItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::str::FromStr for InvoiceLineItemObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "invoices")]
-impl serde::Serialize for InvoiceLineItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl<'de> serde::Deserialize<'de> for InvoiceLineItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    InvoiceLineItemObject, Unknown, LineItem = "line_item"
+);
 #[cfg(feature = "invoices")]
 /// Service period the line covers.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5482,51 +3732,7 @@ pub enum InvoiceListObject {
     Unknown(String),
 }
 #[cfg(feature = "invoices")]
-impl InvoiceListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::fmt::Display for InvoiceListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl From<&str> for InvoiceListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::str::FromStr for InvoiceListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "invoices")]
-impl serde::Serialize for InvoiceListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl<'de> serde::Deserialize<'de> for InvoiceListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(InvoiceListObject, Unknown, List = "list");
 #[cfg(feature = "invoices")]
 /// Object type, always `invoice`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5538,51 +3744,7 @@ pub enum InvoiceObject {
     Unknown(String),
 }
 #[cfg(feature = "invoices")]
-impl InvoiceObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invoice => "invoice",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::fmt::Display for InvoiceObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl From<&str> for InvoiceObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "invoice" => Self::Invoice,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::str::FromStr for InvoiceObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "invoices")]
-impl serde::Serialize for InvoiceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl<'de> serde::Deserialize<'de> for InvoiceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(InvoiceObject, Unknown, Invoice = "invoice");
 #[cfg(feature = "invoices")]
 /// State of an invoice: `draft` (editable), `open` (finalised, awaiting payment), `paid`, `void`, `uncollectible` or `past_due`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5604,61 +3766,10 @@ pub enum InvoiceStatus {
     Unknown(String),
 }
 #[cfg(feature = "invoices")]
-impl InvoiceStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Open => "open",
-            Self::Paid => "paid",
-            Self::Void => "void",
-            Self::Uncollectible => "uncollectible",
-            Self::PastDue => "past_due",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::fmt::Display for InvoiceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl From<&str> for InvoiceStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "open" => Self::Open,
-            "paid" => Self::Paid,
-            "void" => Self::Void,
-            "uncollectible" => Self::Uncollectible,
-            "past_due" => Self::PastDue,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "invoices")]
-impl std::str::FromStr for InvoiceStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "invoices")]
-impl serde::Serialize for InvoiceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "invoices")]
-impl<'de> serde::Deserialize<'de> for InvoiceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    InvoiceStatus, Unknown, Draft = "draft", Open = "open", Paid = "paid", Void = "void",
+    Uncollectible = "uncollectible", PastDue = "past_due"
+);
 #[cfg(feature = "bank_accounts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBankAccountsParams {
@@ -5979,53 +4090,9 @@ pub enum ListPricesType {
     Unknown(String),
 }
 #[cfg(feature = "prices")]
-impl ListPricesType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneTime => "one_time",
-            Self::Recurring => "recurring",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "prices")]
-impl std::fmt::Display for ListPricesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "prices")]
-impl From<&str> for ListPricesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "one_time" => Self::OneTime,
-            "recurring" => Self::Recurring,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "prices")]
-impl std::str::FromStr for ListPricesType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "prices")]
-impl serde::Serialize for ListPricesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "prices")]
-impl<'de> serde::Deserialize<'de> for ListPricesType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    ListPricesType, Unknown, OneTime = "one_time", Recurring = "recurring"
+);
 #[cfg(feature = "products")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6036,51 +4103,7 @@ pub enum ListProductsExpand {
     Unknown(String),
 }
 #[cfg(feature = "products")]
-impl ListProductsExpand {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Prices => "prices",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "products")]
-impl std::fmt::Display for ListProductsExpand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "products")]
-impl From<&str> for ListProductsExpand {
-    fn from(value: &str) -> Self {
-        match value {
-            "prices" => Self::Prices,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "products")]
-impl std::str::FromStr for ListProductsExpand {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "products")]
-impl serde::Serialize for ListProductsExpand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "products")]
-impl<'de> serde::Deserialize<'de> for ListProductsExpand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(ListProductsExpand, Unknown, Prices = "prices");
 #[cfg(feature = "products")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProductsParams {
@@ -6218,55 +4241,9 @@ pub enum MandateAuthorizationType {
     Unknown(String),
 }
 #[cfg(feature = "bank_mandates")]
-impl MandateAuthorizationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debit => "debit",
-            Self::Credit => "credit",
-            Self::Both => "both",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl std::fmt::Display for MandateAuthorizationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl From<&str> for MandateAuthorizationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "debit" => Self::Debit,
-            "credit" => Self::Credit,
-            "both" => Self::Both,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl std::str::FromStr for MandateAuthorizationType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl serde::Serialize for MandateAuthorizationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl<'de> serde::Deserialize<'de> for MandateAuthorizationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    MandateAuthorizationType, Unknown, Debit = "debit", Credit = "credit", Both = "both"
+);
 #[cfg(feature = "bank_mandates")]
 /// Whether a mandate covers a single transfer or recurring ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6280,53 +4257,9 @@ pub enum MandateFrequency {
     Unknown(String),
 }
 #[cfg(feature = "bank_mandates")]
-impl MandateFrequency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Once => "once",
-            Self::Recurring => "recurring",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl std::fmt::Display for MandateFrequency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl From<&str> for MandateFrequency {
-    fn from(value: &str) -> Self {
-        match value {
-            "once" => Self::Once,
-            "recurring" => Self::Recurring,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl std::str::FromStr for MandateFrequency {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl serde::Serialize for MandateFrequency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "bank_mandates")]
-impl<'de> serde::Deserialize<'de> for MandateFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    MandateFrequency, Unknown, Once = "once", Recurring = "recurring"
+);
 #[cfg(feature = "bank_accounts")]
 /// Result of starting micro-deposit verification.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -6434,46 +4367,7 @@ pub enum NextActionType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl NextActionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redirect => "redirect",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for NextActionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for NextActionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "redirect" => Self::Redirect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for NextActionType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for NextActionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for NextActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(NextActionType, Unknown, Redirect = "redirect");
 #[cfg(feature = "invoices")]
 /// Optional parameters for paying an invoice.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6580,46 +4474,9 @@ pub enum PaymentAuthorizedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentAuthorizedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentAuthorized => "payment.authorized",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentAuthorizedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentAuthorizedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment.authorized" => Self::PaymentAuthorized,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentAuthorizedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentAuthorizedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentAuthorizedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentAuthorizedEventType, Unknown, PaymentAuthorized = "payment.authorized"
+);
 /// Bank account details, for bank payments.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentBankAccount {
@@ -6663,46 +4520,9 @@ pub enum PaymentCanceledEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentCanceledEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentCanceled => "payment.canceled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentCanceledEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentCanceledEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment.canceled" => Self::PaymentCanceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentCanceledEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentCanceledEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentCanceledEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentCanceledEventType, Unknown, PaymentCanceled = "payment.canceled"
+);
 /// Webhook event `payment.captured`: a payment was captured.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentCapturedEvent {
@@ -6730,46 +4550,9 @@ pub enum PaymentCapturedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentCapturedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentCaptured => "payment.captured",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentCapturedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentCapturedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment.captured" => Self::PaymentCaptured,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentCapturedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentCapturedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentCapturedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentCapturedEventType, Unknown, PaymentCaptured = "payment.captured"
+);
 /// Card details, for card payments.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentCard {
@@ -6826,46 +4609,9 @@ pub enum PaymentFailedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentFailedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentFailed => "payment.failed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentFailedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentFailedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment.failed" => Self::PaymentFailed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentFailedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentFailedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentFailedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentFailedEventType, Unknown, PaymentFailed = "payment.failed"
+);
 /// Kind of payment method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6883,54 +4629,10 @@ pub enum PaymentMethodType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentMethodType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::ApplePay => "apple_pay",
-            Self::GooglePay => "google_pay",
-            Self::BankAccount => "bank_account",
-            Self::Paypal => "paypal",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentMethodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentMethodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "apple_pay" => Self::ApplePay,
-            "google_pay" => Self::GooglePay,
-            "bank_account" => Self::BankAccount,
-            "paypal" => Self::Paypal,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentMethodType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentMethodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentMethodType, Unknown, Card = "card", ApplePay = "apple_pay", GooglePay =
+    "google_pay", BankAccount = "bank_account", Paypal = "paypal"
+);
 /// Webhook event `payment.refunded`: a payment was refunded in full or in part.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentRefundedEvent {
@@ -6958,46 +4660,9 @@ pub enum PaymentRefundedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentRefundedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentRefunded => "payment.refunded",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentRefundedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentRefundedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment.refunded" => Self::PaymentRefunded,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentRefundedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentRefundedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentRefundedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentRefundedEventType, Unknown, PaymentRefunded = "payment.refunded"
+);
 /// Webhook event `payment.requires_action`: a payment needs the customer to act (3-D Secure or a redirect).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentRequiresActionEvent {
@@ -7025,46 +4690,10 @@ pub enum PaymentRequiresActionEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentRequiresActionEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentRequiresAction => "payment.requires_action",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentRequiresActionEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentRequiresActionEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment.requires_action" => Self::PaymentRequiresAction,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentRequiresActionEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentRequiresActionEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentRequiresActionEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentRequiresActionEventType, Unknown, PaymentRequiresAction =
+    "payment.requires_action"
+);
 /// How Atlas routed the payment across PSPs (returned by confirm).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentRouting {
@@ -7215,46 +4844,9 @@ pub enum PaymentSessionFullObject {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentSessionFullObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentSession => "payment_session",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentSessionFullObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentSessionFullObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment_session" => Self::PaymentSession,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentSessionFullObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentSessionFullObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentSessionFullObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentSessionFullObject, Unknown, PaymentSession = "payment_session"
+);
 #[cfg(feature = "sessions")]
 /// Object type, always `payment_session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7266,51 +4858,9 @@ pub enum PaymentSessionObject {
     Unknown(String),
 }
 #[cfg(feature = "sessions")]
-impl PaymentSessionObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentSession => "payment_session",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "sessions")]
-impl std::fmt::Display for PaymentSessionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sessions")]
-impl From<&str> for PaymentSessionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment_session" => Self::PaymentSession,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "sessions")]
-impl std::str::FromStr for PaymentSessionObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "sessions")]
-impl serde::Serialize for PaymentSessionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sessions")]
-impl<'de> serde::Deserialize<'de> for PaymentSessionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentSessionObject, Unknown, PaymentSession = "payment_session"
+);
 /// State of a payment. `requires_action` is returned by the implementation when 3-D Secure or a redirect must be completed before the payment can go on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7332,58 +4882,11 @@ pub enum PaymentStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::RequiresAction => "requires_action",
-            Self::Authorized => "authorized",
-            Self::Captured => "captured",
-            Self::Failed => "failed",
-            Self::Canceled => "canceled",
-            Self::Refunded => "refunded",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "requires_action" => Self::RequiresAction,
-            "authorized" => Self::Authorized,
-            "captured" => Self::Captured,
-            "failed" => Self::Failed,
-            "canceled" => Self::Canceled,
-            "refunded" => Self::Refunded,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentStatus, Unknown, Pending = "pending", RequiresAction = "requires_action",
+    Authorized = "authorized", Captured = "captured", Failed = "failed", Canceled =
+    "canceled", Refunded = "refunded"
+);
 /// 3-D Secure outcome, when authentication took place.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaymentThreeDSecure {
@@ -7426,48 +4929,9 @@ pub enum PaymentWalletType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PaymentWalletType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplePay => "apple_pay",
-            Self::GooglePay => "google_pay",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PaymentWalletType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PaymentWalletType {
-    fn from(value: &str) -> Self {
-        match value {
-            "apple_pay" => Self::ApplePay,
-            "google_pay" => Self::GooglePay,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PaymentWalletType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PaymentWalletType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentWalletType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PaymentWalletType, Unknown, ApplePay = "apple_pay", GooglePay = "google_pay"
+);
 /// A payout of settled funds to your bank account, as reported by a PSP.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Payout {
@@ -7529,46 +4993,9 @@ pub enum PayoutFailedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PayoutFailedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PayoutFailed => "payout.failed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PayoutFailedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PayoutFailedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payout.failed" => Self::PayoutFailed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PayoutFailedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PayoutFailedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PayoutFailedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PayoutFailedEventType, Unknown, PayoutFailed = "payout.failed"
+);
 /// Webhook event `payout.paid`: a payout was sent to your bank account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PayoutPaidEvent {
@@ -7596,46 +5023,9 @@ pub enum PayoutPaidEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PayoutPaidEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PayoutPaid => "payout.paid",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PayoutPaidEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PayoutPaidEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payout.paid" => Self::PayoutPaid,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PayoutPaidEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PayoutPaidEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PayoutPaidEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PayoutPaidEventType, Unknown, PayoutPaid = "payout.paid"
+);
 #[cfg(feature = "portal_sessions")]
 /// What the customer may do in the portal.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7769,51 +5159,9 @@ pub enum PortalSessionObject {
     Unknown(String),
 }
 #[cfg(feature = "portal_sessions")]
-impl PortalSessionObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BillingPortalSession => "billing_portal.session",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "portal_sessions")]
-impl std::fmt::Display for PortalSessionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "portal_sessions")]
-impl From<&str> for PortalSessionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "billing_portal.session" => Self::BillingPortalSession,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "portal_sessions")]
-impl std::str::FromStr for PortalSessionObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "portal_sessions")]
-impl serde::Serialize for PortalSessionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "portal_sessions")]
-impl<'de> serde::Deserialize<'de> for PortalSessionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PortalSessionObject, Unknown, BillingPortalSession = "billing_portal.session"
+);
 #[cfg(any(feature = "prices", feature = "products"))]
 /// How much and how often to charge for a product.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -7886,51 +5234,7 @@ pub enum PriceListObject {
     Unknown(String),
 }
 #[cfg(feature = "prices")]
-impl PriceListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "prices")]
-impl std::fmt::Display for PriceListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "prices")]
-impl From<&str> for PriceListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "prices")]
-impl std::str::FromStr for PriceListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "prices")]
-impl serde::Serialize for PriceListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "prices")]
-impl<'de> serde::Deserialize<'de> for PriceListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(PriceListObject, Unknown, List = "list");
 #[cfg(any(feature = "prices", feature = "products"))]
 /// Object type, always `price`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7942,51 +5246,7 @@ pub enum PriceObject {
     Unknown(String),
 }
 #[cfg(any(feature = "prices", feature = "products"))]
-impl PriceObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Price => "price",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::fmt::Display for PriceObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl From<&str> for PriceObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "price" => Self::Price,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::str::FromStr for PriceObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl serde::Serialize for PriceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl<'de> serde::Deserialize<'de> for PriceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(PriceObject, Unknown, Price = "price");
 #[cfg(any(feature = "prices", feature = "products"))]
 /// Billing schedule of a recurring price; `null` for one-time prices.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -8113,88 +5373,9 @@ pub enum PriceType {
         feature = "subscriptions"
     )
 )]
-impl PriceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneTime => "one_time",
-            Self::Recurring => "recurring",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl std::fmt::Display for PriceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl From<&str> for PriceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "one_time" => Self::OneTime,
-            "recurring" => Self::Recurring,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl std::str::FromStr for PriceType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl serde::Serialize for PriceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for PriceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    PriceType, Unknown, OneTime = "one_time", Recurring = "recurring"
+);
 #[cfg(feature = "products")]
 /// Something you sell.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8269,51 +5450,7 @@ pub enum ProductListObject {
     Unknown(String),
 }
 #[cfg(feature = "products")]
-impl ProductListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "products")]
-impl std::fmt::Display for ProductListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "products")]
-impl From<&str> for ProductListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "products")]
-impl std::str::FromStr for ProductListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "products")]
-impl serde::Serialize for ProductListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "products")]
-impl<'de> serde::Deserialize<'de> for ProductListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(ProductListObject, Unknown, List = "list");
 #[cfg(feature = "products")]
 /// Object type, always `product`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8325,51 +5462,7 @@ pub enum ProductObject {
     Unknown(String),
 }
 #[cfg(feature = "products")]
-impl ProductObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Product => "product",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "products")]
-impl std::fmt::Display for ProductObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "products")]
-impl From<&str> for ProductObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "product" => Self::Product,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "products")]
-impl std::str::FromStr for ProductObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "products")]
-impl serde::Serialize for ProductObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "products")]
-impl<'de> serde::Deserialize<'de> for ProductObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(ProductObject, Unknown, Product = "product");
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// Whether a change in the middle of a billing period creates proration adjustments (`create_prorations`) or not (`none`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8383,53 +5476,9 @@ pub enum ProrationBehavior {
     Unknown(String),
 }
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl ProrationBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreateProrations => "create_prorations",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl std::fmt::Display for ProrationBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl From<&str> for ProrationBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "create_prorations" => Self::CreateProrations,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl std::str::FromStr for ProrationBehavior {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl serde::Serialize for ProrationBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl<'de> serde::Deserialize<'de> for ProrationBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    ProrationBehavior, Unknown, CreateProrations = "create_prorations", None = "none"
+);
 #[cfg(feature = "card_collection_proxy")]
 /// Any JSON payload containing raw card data. The proxy replaces card data with tokens before forwarding it.
 pub type ProxyCardCollection = serde_json::Map<String, serde_json::Value>;
@@ -8480,66 +5529,12 @@ pub enum Psp {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl Psp {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stripe => "stripe",
-            Self::Adyen => "adyen",
-            Self::Authorizenet => "authorizenet",
-            Self::Chase => "chase",
-            Self::Nuvei => "nuvei",
-            Self::Dlocal => "dlocal",
-            Self::Braintree => "braintree",
-            Self::Checkoutcom => "checkoutcom",
-            Self::Airwallex => "airwallex",
-            Self::Windcave => "windcave",
-            Self::Paypal => "paypal",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for Psp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for Psp {
-    fn from(value: &str) -> Self {
-        match value {
-            "stripe" => Self::Stripe,
-            "adyen" => Self::Adyen,
-            "authorizenet" => Self::Authorizenet,
-            "chase" => Self::Chase,
-            "nuvei" => Self::Nuvei,
-            "dlocal" => Self::Dlocal,
-            "braintree" => Self::Braintree,
-            "checkoutcom" => Self::Checkoutcom,
-            "airwallex" => Self::Airwallex,
-            "windcave" => Self::Windcave,
-            "paypal" => Self::Paypal,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for Psp {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for Psp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Psp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    Psp, Unknown, Stripe = "stripe", Adyen = "adyen", Authorizenet = "authorizenet",
+    Chase = "chase", Nuvei = "nuvei", Dlocal = "dlocal", Braintree = "braintree",
+    Checkoutcom = "checkoutcom", Airwallex = "airwallex", Windcave = "windcave", Paypal =
+    "paypal"
+);
 #[cfg(
     any(
         feature = "prices",
@@ -8571,92 +5566,10 @@ pub enum RecurringInterval {
         feature = "subscriptions"
     )
 )]
-impl RecurringInterval {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl std::fmt::Display for RecurringInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl From<&str> for RecurringInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl std::str::FromStr for RecurringInterval {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl serde::Serialize for RecurringInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "prices",
-        feature = "products",
-        feature = "subscription_items",
-        feature = "subscriptions"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for RecurringInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    RecurringInterval, Unknown, Day = "day", Week = "week", Month = "month", Year =
+    "year"
+);
 /// Money returned to the customer from a captured payment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Refund {
@@ -8719,46 +5632,9 @@ pub enum RefundFailedEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl RefundFailedEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RefundFailed => "refund.failed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for RefundFailedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for RefundFailedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "refund.failed" => Self::RefundFailed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for RefundFailedEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for RefundFailedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RefundFailedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    RefundFailedEventType, Unknown, RefundFailed = "refund.failed"
+);
 #[cfg(feature = "payments")]
 /// Optional refund parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -8814,46 +5690,9 @@ pub enum RefundPendingEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl RefundPendingEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RefundPending => "refund.pending",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for RefundPendingEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for RefundPendingEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "refund.pending" => Self::RefundPending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for RefundPendingEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for RefundPendingEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RefundPendingEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    RefundPendingEventType, Unknown, RefundPending = "refund.pending"
+);
 /// State of a refund.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8867,50 +5706,10 @@ pub enum RefundStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl RefundStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for RefundStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for RefundStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for RefundStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for RefundStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RefundStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    RefundStatus, Unknown, Pending = "pending", Succeeded = "succeeded", Failed =
+    "failed"
+);
 /// Webhook event `refund.succeeded`: a refund completed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefundSucceededEvent {
@@ -8938,46 +5737,9 @@ pub enum RefundSucceededEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl RefundSucceededEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RefundSucceeded => "refund.succeeded",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for RefundSucceededEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for RefundSucceededEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "refund.succeeded" => Self::RefundSucceeded,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for RefundSucceededEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for RefundSucceededEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RefundSucceededEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    RefundSucceededEventType, Unknown, RefundSucceeded = "refund.succeeded"
+);
 #[cfg(feature = "network_tokens")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrieveNetworkTokenParams {
@@ -9135,46 +5897,9 @@ pub enum SessionCanceledEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl SessionCanceledEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SessionCanceled => "session.canceled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for SessionCanceledEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for SessionCanceledEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "session.canceled" => Self::SessionCanceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for SessionCanceledEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for SessionCanceledEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SessionCanceledEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SessionCanceledEventType, Unknown, SessionCanceled = "session.canceled"
+);
 #[cfg(feature = "sessions")]
 /// Configuration the front-end SDK needs to render the payment form for a session.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9269,55 +5994,10 @@ pub enum SessionConfigCaptureProvider {
     Unknown(String),
 }
 #[cfg(feature = "sessions")]
-impl SessionConfigCaptureProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Atlas => "atlas",
-            Self::BasisTheory => "basis_theory",
-            Self::Vgs => "vgs",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "sessions")]
-impl std::fmt::Display for SessionConfigCaptureProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sessions")]
-impl From<&str> for SessionConfigCaptureProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "atlas" => Self::Atlas,
-            "basis_theory" => Self::BasisTheory,
-            "vgs" => Self::Vgs,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "sessions")]
-impl std::str::FromStr for SessionConfigCaptureProvider {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "sessions")]
-impl serde::Serialize for SessionConfigCaptureProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sessions")]
-impl<'de> serde::Deserialize<'de> for SessionConfigCaptureProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SessionConfigCaptureProvider, Unknown, Atlas = "atlas", BasisTheory = "basis_theory",
+    Vgs = "vgs"
+);
 #[cfg(feature = "sessions")]
 /// Whether the session belongs to test or live mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9331,53 +6011,9 @@ pub enum SessionConfigEnvironment {
     Unknown(String),
 }
 #[cfg(feature = "sessions")]
-impl SessionConfigEnvironment {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Test => "test",
-            Self::Live => "live",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "sessions")]
-impl std::fmt::Display for SessionConfigEnvironment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sessions")]
-impl From<&str> for SessionConfigEnvironment {
-    fn from(value: &str) -> Self {
-        match value {
-            "test" => Self::Test,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "sessions")]
-impl std::str::FromStr for SessionConfigEnvironment {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "sessions")]
-impl serde::Serialize for SessionConfigEnvironment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sessions")]
-impl<'de> serde::Deserialize<'de> for SessionConfigEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SessionConfigEnvironment, Unknown, Test = "test", Live = "live"
+);
 #[cfg(feature = "sessions")]
 /// Google Pay settings, or `null` when Google Pay is not offered.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -9412,53 +6048,9 @@ pub enum SessionConfigGooglePayEnvironment {
     Unknown(String),
 }
 #[cfg(feature = "sessions")]
-impl SessionConfigGooglePayEnvironment {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Test => "TEST",
-            Self::Production => "PRODUCTION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "sessions")]
-impl std::fmt::Display for SessionConfigGooglePayEnvironment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sessions")]
-impl From<&str> for SessionConfigGooglePayEnvironment {
-    fn from(value: &str) -> Self {
-        match value {
-            "TEST" => Self::Test,
-            "PRODUCTION" => Self::Production,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "sessions")]
-impl std::str::FromStr for SessionConfigGooglePayEnvironment {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "sessions")]
-impl serde::Serialize for SessionConfigGooglePayEnvironment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sessions")]
-impl<'de> serde::Deserialize<'de> for SessionConfigGooglePayEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SessionConfigGooglePayEnvironment, Unknown, Test = "TEST", Production = "PRODUCTION"
+);
 #[cfg(feature = "sessions")]
 /// Contact details of the paying customer, stored on the payment session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -9535,46 +6127,9 @@ pub enum SessionExpiredEventType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl SessionExpiredEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SessionExpired => "session.expired",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for SessionExpiredEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for SessionExpiredEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "session.expired" => Self::SessionExpired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for SessionExpiredEventType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for SessionExpiredEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SessionExpiredEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SessionExpiredEventType, Unknown, SessionExpired = "session.expired"
+);
 #[cfg(feature = "sessions")]
 /// When the session expires, either as a number of seconds from now (for example `3600`) or as an ISO 8601 timestamp. Without it a session expires 24 hours after creation. Documented in the sessions guide; the deployed implementation may ignore it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9614,56 +6169,11 @@ pub enum SessionStatus {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl SessionStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequiresPaymentMethod => "requires_payment_method",
-            Self::RequiresAction => "requires_action",
-            Self::Processing => "processing",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for SessionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for SessionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "requires_payment_method" => Self::RequiresPaymentMethod,
-            "requires_action" => Self::RequiresAction,
-            "processing" => Self::Processing,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for SessionStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for SessionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SessionStatus, Unknown, RequiresPaymentMethod = "requires_payment_method",
+    RequiresAction = "requires_action", Processing = "processing", Succeeded =
+    "succeeded", Failed = "failed", Canceled = "canceled"
+);
 /// Network or processor that settles an ACH transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9677,50 +6187,10 @@ pub enum SettlementProvider {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl SettlementProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nacha => "nacha",
-            Self::StripeAch => "stripe_ach",
-            Self::Dwolla => "dwolla",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for SettlementProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for SettlementProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "nacha" => Self::Nacha,
-            "stripe_ach" => Self::StripeAch,
-            "dwolla" => Self::Dwolla,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for SettlementProvider {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for SettlementProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SettlementProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SettlementProvider, Unknown, Nacha = "nacha", StripeAch = "stripe_ach", Dwolla =
+    "dwolla"
+);
 #[cfg(feature = "subscriptions")]
 /// Recurring billing of a customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9833,51 +6303,9 @@ pub enum SubscriptionItemCollectionObject {
     Unknown(String),
 }
 #[cfg(feature = "subscriptions")]
-impl SubscriptionItemCollectionObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl std::fmt::Display for SubscriptionItemCollectionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl From<&str> for SubscriptionItemCollectionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl std::str::FromStr for SubscriptionItemCollectionObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl serde::Serialize for SubscriptionItemCollectionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl<'de> serde::Deserialize<'de> for SubscriptionItemCollectionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SubscriptionItemCollectionObject, Unknown, List = "list"
+);
 #[cfg(feature = "subscriptions")]
 /// A price and quantity to subscribe to.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -9921,51 +6349,9 @@ pub enum SubscriptionItemObject {
     Unknown(String),
 }
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl SubscriptionItemObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionItem => "subscription_item",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl std::fmt::Display for SubscriptionItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl From<&str> for SubscriptionItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "subscription_item" => Self::SubscriptionItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl std::str::FromStr for SubscriptionItemObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl serde::Serialize for SubscriptionItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl<'de> serde::Deserialize<'de> for SubscriptionItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SubscriptionItemObject, Unknown, SubscriptionItem = "subscription_item"
+);
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// The price a subscription item bills for.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10004,51 +6390,9 @@ pub enum SubscriptionItemPriceObject {
     Unknown(String),
 }
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl SubscriptionItemPriceObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Price => "price",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl std::fmt::Display for SubscriptionItemPriceObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl From<&str> for SubscriptionItemPriceObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "price" => Self::Price,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl std::str::FromStr for SubscriptionItemPriceObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl serde::Serialize for SubscriptionItemPriceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
-impl<'de> serde::Deserialize<'de> for SubscriptionItemPriceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SubscriptionItemPriceObject, Unknown, Price = "price"
+);
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// Billing schedule, or `null` for a one-time price.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -10091,51 +6435,7 @@ pub enum SubscriptionListObject {
     Unknown(String),
 }
 #[cfg(feature = "subscriptions")]
-impl SubscriptionListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl std::fmt::Display for SubscriptionListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl From<&str> for SubscriptionListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl std::str::FromStr for SubscriptionListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl serde::Serialize for SubscriptionListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl<'de> serde::Deserialize<'de> for SubscriptionListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(SubscriptionListObject, Unknown, List = "list");
 #[cfg(feature = "subscriptions")]
 /// Object type, always `subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10147,51 +6447,9 @@ pub enum SubscriptionObject {
     Unknown(String),
 }
 #[cfg(feature = "subscriptions")]
-impl SubscriptionObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Subscription => "subscription",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl std::fmt::Display for SubscriptionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl From<&str> for SubscriptionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "subscription" => Self::Subscription,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl std::str::FromStr for SubscriptionObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl serde::Serialize for SubscriptionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl<'de> serde::Deserialize<'de> for SubscriptionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SubscriptionObject, Unknown, Subscription = "subscription"
+);
 #[cfg(feature = "subscriptions")]
 /// State of a subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10213,61 +6471,10 @@ pub enum SubscriptionStatus {
     Unknown(String),
 }
 #[cfg(feature = "subscriptions")]
-impl SubscriptionStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trialing => "trialing",
-            Self::Active => "active",
-            Self::PastDue => "past_due",
-            Self::Paused => "paused",
-            Self::Canceled => "canceled",
-            Self::Unpaid => "unpaid",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl std::fmt::Display for SubscriptionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl From<&str> for SubscriptionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "trialing" => Self::Trialing,
-            "active" => Self::Active,
-            "past_due" => Self::PastDue,
-            "paused" => Self::Paused,
-            "canceled" => Self::Canceled,
-            "unpaid" => Self::Unpaid,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl std::str::FromStr for SubscriptionStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl serde::Serialize for SubscriptionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "subscriptions")]
-impl<'de> serde::Deserialize<'de> for SubscriptionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    SubscriptionStatus, Unknown, Trialing = "trialing", Active = "active", PastDue =
+    "past_due", Paused = "paused", Canceled = "canceled", Unpaid = "unpaid"
+);
 #[cfg(feature = "transactions")]
 /// A payment completed through a PSP's hosted fallback page, reported back to Atlas.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10405,53 +6612,9 @@ pub enum TiersMode {
     Unknown(String),
 }
 #[cfg(any(feature = "prices", feature = "products"))]
-impl TiersMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Graduated => "graduated",
-            Self::Volume => "volume",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::fmt::Display for TiersMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl From<&str> for TiersMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "graduated" => Self::Graduated,
-            "volume" => Self::Volume,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::str::FromStr for TiersMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl serde::Serialize for TiersMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl<'de> serde::Deserialize<'de> for TiersMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    TiersMode, Unknown, Graduated = "graduated", Volume = "volume"
+);
 #[cfg(feature = "payments")]
 /// Vault that issued the payment-method token: Basis Theory, VGS, or Atlas's own vault (`atlas`, accepted by the implementation, used for PayPal).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10467,55 +6630,9 @@ pub enum TokenProvider {
     Unknown(String),
 }
 #[cfg(feature = "payments")]
-impl TokenProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BasisTheory => "basis_theory",
-            Self::Vgs => "vgs",
-            Self::Atlas => "atlas",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "payments")]
-impl std::fmt::Display for TokenProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "payments")]
-impl From<&str> for TokenProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "basis_theory" => Self::BasisTheory,
-            "vgs" => Self::Vgs,
-            "atlas" => Self::Atlas,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "payments")]
-impl std::str::FromStr for TokenProvider {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "payments")]
-impl serde::Serialize for TokenProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "payments")]
-impl<'de> serde::Deserialize<'de> for TokenProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    TokenProvider, Unknown, BasisTheory = "basis_theory", Vgs = "vgs", Atlas = "atlas"
+);
 #[cfg(feature = "transactions")]
 /// Outcome of a fallback transaction sync.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10538,48 +6655,9 @@ pub enum TransferDirection {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl TransferDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debit => "debit",
-            Self::Credit => "credit",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for TransferDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for TransferDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "debit" => Self::Debit,
-            "credit" => Self::Credit,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for TransferDirection {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for TransferDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for TransferDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    TransferDirection, Unknown, Debit = "debit", Credit = "credit"
+);
 #[cfg(feature = "bank_accounts")]
 /// Bank account fields to change.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -11033,53 +7111,9 @@ pub enum UsageRecordAction {
     Unknown(String),
 }
 #[cfg(feature = "usage_records")]
-impl UsageRecordAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Increment => "increment",
-            Self::Set => "set",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "usage_records")]
-impl std::fmt::Display for UsageRecordAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "usage_records")]
-impl From<&str> for UsageRecordAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "increment" => Self::Increment,
-            "set" => Self::Set,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "usage_records")]
-impl std::str::FromStr for UsageRecordAction {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "usage_records")]
-impl serde::Serialize for UsageRecordAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "usage_records")]
-impl<'de> serde::Deserialize<'de> for UsageRecordAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    UsageRecordAction, Unknown, Increment = "increment", Set = "set"
+);
 #[cfg(feature = "usage_records")]
 /// One page of usage records.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11108,51 +7142,7 @@ pub enum UsageRecordListObject {
     Unknown(String),
 }
 #[cfg(feature = "usage_records")]
-impl UsageRecordListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "usage_records")]
-impl std::fmt::Display for UsageRecordListObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "usage_records")]
-impl From<&str> for UsageRecordListObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "usage_records")]
-impl std::str::FromStr for UsageRecordListObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "usage_records")]
-impl serde::Serialize for UsageRecordListObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "usage_records")]
-impl<'de> serde::Deserialize<'de> for UsageRecordListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(UsageRecordListObject, Unknown, List = "list");
 #[cfg(feature = "usage_records")]
 /// Object type, always `usage_record`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11164,51 +7154,9 @@ pub enum UsageRecordObject {
     Unknown(String),
 }
 #[cfg(feature = "usage_records")]
-impl UsageRecordObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UsageRecord => "usage_record",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "usage_records")]
-impl std::fmt::Display for UsageRecordObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "usage_records")]
-impl From<&str> for UsageRecordObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "usage_record" => Self::UsageRecord,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "usage_records")]
-impl std::str::FromStr for UsageRecordObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "usage_records")]
-impl serde::Serialize for UsageRecordObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "usage_records")]
-impl<'de> serde::Deserialize<'de> for UsageRecordObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    UsageRecordObject, Unknown, UsageRecord = "usage_record"
+);
 #[cfg(feature = "usage_records")]
 /// Usage of a subscription item in its current billing period, aggregated as the price's `aggregate_usage` says.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -11243,51 +7191,9 @@ pub enum UsageRecordSummaryObject {
     Unknown(String),
 }
 #[cfg(feature = "usage_records")]
-impl UsageRecordSummaryObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UsageRecordSummary => "usage_record_summary",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "usage_records")]
-impl std::fmt::Display for UsageRecordSummaryObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "usage_records")]
-impl From<&str> for UsageRecordSummaryObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "usage_record_summary" => Self::UsageRecordSummary,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "usage_records")]
-impl std::str::FromStr for UsageRecordSummaryObject {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "usage_records")]
-impl serde::Serialize for UsageRecordSummaryObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "usage_records")]
-impl<'de> serde::Deserialize<'de> for UsageRecordSummaryObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    UsageRecordSummaryObject, Unknown, UsageRecordSummary = "usage_record_summary"
+);
 #[cfg(feature = "usage_records")]
 /// The billing period covered.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -11316,53 +7222,9 @@ pub enum UsageType {
     Unknown(String),
 }
 #[cfg(any(feature = "prices", feature = "products"))]
-impl UsageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Licensed => "licensed",
-            Self::Metered => "metered",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::fmt::Display for UsageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl From<&str> for UsageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "licensed" => Self::Licensed,
-            "metered" => Self::Metered,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl std::str::FromStr for UsageType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl serde::Serialize for UsageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "prices", feature = "products"))]
-impl<'de> serde::Deserialize<'de> for UsageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    UsageType, Unknown, Licensed = "licensed", Metered = "metered"
+);
 #[cfg(feature = "apple_pay")]
 /// Data from the browser's Apple Pay `onvalidatemerchant` event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

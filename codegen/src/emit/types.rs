@@ -537,49 +537,7 @@ fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream, cfg: &T
             #fallback(String),
         }
         #cfg
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #values, )*
-                    Self::#fallback(value) => value.as_str(),
-                }
-            }
-        }
-        #cfg
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        #cfg
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #values => Self::#variants, )*
-                    other => Self::#fallback(other.to_owned()),
-                }
-            }
-        }
-        #cfg
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-        #cfg
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::deserialize_str_enum(deserializer)
-            }
-        }
+        crate::runtime::str_enum::open_str_enum!(#name, #fallback #(, #variants = #values)*);
     }
 }
 

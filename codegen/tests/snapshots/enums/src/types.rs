@@ -35,48 +35,9 @@ pub enum HolderInlineMode {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl HolderInlineMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "fast",
-            Self::Slow => "slow",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for HolderInlineMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for HolderInlineMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "fast" => Self::Fast,
-            "slow" => Self::Slow,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for HolderInlineMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for HolderInlineMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for HolderInlineMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    HolderInlineMode, Unknown, Fast = "fast", Slow = "slow"
+);
 /// Allowed values: `1`, `2`, `3`.
 pub type Level = i64;
 /// Allowed values: `"a"`, `1`, `true`.
@@ -101,56 +62,10 @@ pub enum Sign {
     /// A value this version of the client does not know.
     Other(String),
 }
-impl Sign {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plus1 => "+1",
-            Self::Minus1 => "-1",
-            Self::AB => "a-b",
-            Self::AB2 => "a_b",
-            Self::Unknown => "unknown",
-            Self::Empty => "",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for Sign {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for Sign {
-    fn from(value: &str) -> Self {
-        match value {
-            "+1" => Self::Plus1,
-            "-1" => Self::Minus1,
-            "a-b" => Self::AB,
-            "a_b" => Self::AB2,
-            "unknown" => Self::Unknown,
-            "" => Self::Empty,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for Sign {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for Sign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Sign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    Sign, Other, Plus1 = "+1", Minus1 = "-1", AB = "a-b", AB2 = "a_b", Unknown =
+    "unknown", Empty = ""
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Status {
@@ -161,45 +76,6 @@ pub enum Status {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl Status {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for Status {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    Status, Unknown, Active = "active", Paused = "paused"
+);

@@ -46,54 +46,10 @@ pub enum EvilNameKind {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl EvilNameKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hash => "\"#",
-            Self::Star => "*/",
-            Self::AB => "a\nb",
-            Self::FnMain => "fn main() {}",
-            Self::Value => "}",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for EvilNameKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for EvilNameKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "\"#" => Self::Hash,
-            "*/" => Self::Star,
-            "a\nb" => Self::AB,
-            "fn main() {}" => Self::FnMain,
-            "}" => Self::Value,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for EvilNameKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for EvilNameKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for EvilNameKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(
+    EvilNameKind, Unknown, Hash = "\"#", Star = "*/", AB = "a\nb", FnMain =
+    "fn main() {}", Value = "}"
+);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPanicBoomParams {
     /// Defaults to `"\"#; panic!()"`.

@@ -66,43 +66,4 @@ pub enum PingKind {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl PingKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ping => "ping",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for PingKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for PingKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "ping" => Self::Ping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for PingKind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for PingKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PingKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(PingKind, Unknown, Ping = "ping");

@@ -65,53 +65,7 @@ pub enum Kind {
     Unknown(String),
 }
 #[cfg(feature = "forms")]
-impl Kind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "a",
-            Self::B => "b",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-#[cfg(feature = "forms")]
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "forms")]
-impl From<&str> for Kind {
-    fn from(value: &str) -> Self {
-        match value {
-            "a" => Self::A,
-            "b" => Self::B,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "forms")]
-impl std::str::FromStr for Kind {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "forms")]
-impl serde::Serialize for Kind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "forms")]
-impl<'de> serde::Deserialize<'de> for Kind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(Kind, Unknown, A = "a", B = "b");
 #[cfg(feature = "items")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemsParams {

@@ -42,46 +42,7 @@ pub enum CatPetType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl CatPetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cat => "cat",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for CatPetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for CatPetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "cat" => Self::Cat,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for CatPetType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for CatPetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CatPetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(CatPetType, Unknown, Cat = "cat");
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Circle {
     pub kind: String,
@@ -121,46 +82,7 @@ pub enum DogPetType {
     /// A value this version of the client does not know.
     Unknown(String),
 }
-impl DogPetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dog => "dog",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for DogPetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl From<&str> for DogPetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dog" => Self::Dog,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::str::FromStr for DogPetType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for DogPetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for DogPetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::str_enum::open_str_enum!(DogPetType, Unknown, Dog = "dog");
 /// A string id or an expanded object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
