@@ -250,13 +250,17 @@ fn lib_file(api: &Api, config: &Config) -> TokenStream {
     } else {
         quote!()
     };
+    // Once here rather than in every file: lint levels on a `mod` item cover its whole tree.
+    let allows = types::module_allows();
     quote! {
         #doc
         #![forbid(unsafe_code)]
         pub mod auth;
         mod client;
+        #allows
         pub mod resources;
         pub mod runtime;
+        #allows
         pub mod types;
         #webhooks_mod
         #examples_mod

@@ -47,10 +47,8 @@ pub fn resource_file(api: &Api, r: &Resource) -> TokenStream {
         r.doc.as_deref(),
     ])));
     let methods = r.operations.iter().map(|op| operation(api, op));
-    let allows = super::types::module_allows();
     quote! {
         #module_doc
-        #allows
         #struct_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'a> {

@@ -13,7 +13,7 @@ use crate::ir::{
 /// Lints that spec-derived names and texts can trigger and that are not worth a rename.
 pub fn module_allows() -> TokenStream {
     quote! {
-        #![allow(
+        #[allow(
             clippy::doc_lazy_continuation,
             clippy::doc_overindented_list_items,
             clippy::tabs_in_doc_comments,
@@ -40,10 +40,8 @@ pub fn types_file(api: &Api) -> Vec<Chunk<'_>> {
     let mut order: Vec<TypeId> = (0..api.types.len()).collect();
     order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
     let mut chunks: Vec<Chunk<'_>> = vec![Box::new(|| {
-        let allows = module_allows();
         quote! {
             //! The API's data types: request bodies, responses, parameters and enums.
-            #allows
         }
     })];
     for ids in order.chunks(TYPES_PER_CHUNK) {

@@ -2,20 +2,6 @@
 //! The `apple_pay` resource.
 //!
 //! Server-side step of the Apple Pay on the web flow: validating the merchant with Apple.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `apple_pay` resource; get one with [`Client::apple_pay`](crate::Client::apple_pay).
 ///
 /// Server-side step of the Apple Pay on the web flow: validating the merchant with Apple.

@@ -2,20 +2,6 @@
 //! The `bank_accounts` resource.
 //!
 //! US bank accounts used for ACH debits and credits, and their verification by micro-deposits.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `bank_accounts` resource; get one with [`Client::bank_accounts`](crate::Client::bank_accounts).
 ///
 /// US bank accounts used for ACH debits and credits, and their verification by micro-deposits.

@@ -2,20 +2,6 @@
 //! The `card_collection_proxy` resource.
 //!
 //! A pass-through proxy that tokenises raw card data in an inbound request before forwarding it to a destination, so card numbers never reach your servers.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `card_collection_proxy` resource; get one with [`Client::card_collection_proxy`](crate::Client::card_collection_proxy).
 ///
 /// A pass-through proxy that tokenises raw card data in an inbound request before forwarding it to a destination, so card numbers never reach your servers.

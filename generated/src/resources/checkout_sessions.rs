@@ -2,20 +2,6 @@
 //! The `checkout_sessions` resource.
 //!
 //! Atlas-hosted checkout pages for one-off payments or for starting a subscription.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `checkout_sessions` resource; get one with [`Client::checkout_sessions`](crate::Client::checkout_sessions).
 ///
 /// Atlas-hosted checkout pages for one-off payments or for starting a subscription.

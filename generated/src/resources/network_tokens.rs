@@ -2,20 +2,6 @@
 //! The `network_tokens` resource.
 //!
 //! Card-network tokens (Visa VTS, Mastercard MDES, Amex) that stand in for a card number, and the single-use cryptograms used to pay with them.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `network_tokens` resource; get one with [`Client::network_tokens`](crate::Client::network_tokens).
 ///
 /// Card-network tokens (Visa VTS, Mastercard MDES, Amex) that stand in for a card number, and the single-use cryptograms used to pay with them.

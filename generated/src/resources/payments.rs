@@ -2,20 +2,6 @@
 //! The `payments` resource.
 //!
 //! Confirming a session with a tokenised payment method, capturing authorised funds and refunding captured payments. Atlas routes each payment across the configured PSPs.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `payments` resource; get one with [`Client::payments`](crate::Client::payments).
 ///
 /// Confirming a session with a tokenised payment method, capturing authorised funds and refunding captured payments. Atlas routes each payment across the configured PSPs.

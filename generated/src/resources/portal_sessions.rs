@@ -2,20 +2,6 @@
 //! The `portal_sessions` resource.
 //!
 //! Short-lived links to the Atlas-hosted portal where a customer manages subscriptions, payment methods and invoices.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `portal_sessions` resource; get one with [`Client::portal_sessions`](crate::Client::portal_sessions).
 ///
 /// Short-lived links to the Atlas-hosted portal where a customer manages subscriptions, payment methods and invoices.

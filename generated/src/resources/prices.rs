@@ -2,20 +2,6 @@
 //! The `prices` resource.
 //!
 //! How much and how often to charge for a product: one-time or recurring, flat per unit or tiered.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `prices` resource; get one with [`Client::prices`](crate::Client::prices).
 ///
 /// How much and how often to charge for a product: one-time or recurring, flat per unit or tiered.

@@ -2,20 +2,6 @@
 //! The `sessions` resource.
 //!
 //! Payment sessions: one per checkout attempt. A session fixes the amount and currency, hands out a client secret for the browser, and tracks the payment through to success, failure or cancellation.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `sessions` resource; get one with [`Client::sessions`](crate::Client::sessions).
 ///
 /// Payment sessions: one per checkout attempt. A session fixes the amount and currency, hands out a client secret for the browser, and tracks the payment through to success, failure or cancellation.

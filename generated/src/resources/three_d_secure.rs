@@ -2,20 +2,6 @@
 //! The `three_d_secure` resource.
 //!
 //! 3-D Secure 2 cardholder authentication: starting an authentication, reading its result and finishing a challenge.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `three_d_secure` resource; get one with [`Client::three_d_secure`](crate::Client::three_d_secure).
 ///
 /// 3-D Secure 2 cardholder authentication: starting an authentication, reading its result and finishing a challenge.

@@ -2,20 +2,6 @@
 //! The `transactions` resource.
 //!
 //! Reporting payments that were completed on a PSP's own hosted page (the fallback route) back to Atlas.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `transactions` resource; get one with [`Client::transactions`](crate::Client::transactions).
 ///
 /// Reporting payments that were completed on a PSP's own hosted page (the fallback route) back to Atlas.

@@ -2,20 +2,6 @@
 //! The `usage_records` resource.
 //!
 //! Usage reported for metered subscription items, and the per-period totals that metered invoices are built from.
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 /// Operations on the `usage_records` resource; get one with [`Client::usage_records`](crate::Client::usage_records).
 ///
 /// Usage reported for metered subscription items, and the per-period totals that metered invoices are built from.
