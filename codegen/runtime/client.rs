@@ -16,7 +16,7 @@ use reqwest::redirect::Policy;
 use super::decode::RawResponse;
 use super::error::Error;
 use super::pagination::{ListRequest, Page, Pagination};
-use super::request::{Request, RequestOptions, RequestSpec};
+use super::request::{Request, RequestOptions, RequestSpec, sensitive_value};
 use super::retry::RetryPolicy;
 use super::secret::Secret;
 
@@ -245,7 +245,8 @@ impl ClientBuilder {
 
     /// Validates the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = validate_base_url(self.base_url.as_deref().unwrap_or(self.defaults.base_url))?;
+        let base = parse_base_url(self.base_url.as_deref().unwrap_or(self.defaults.base_url))?;
+        let base_url = base.as_str().trim_end_matches('/').to_owned();
         let user_agent_text = self.user_agent.as_deref().unwrap_or(self.defaults.user_agent);
         let user_agent = HeaderValue::from_str(user_agent_text).map_err(|_| {
             Error::config(format!("user agent `{user_agent_text}` is not a valid header value"))
@@ -297,8 +298,6 @@ impl ClientBuilder {
                 .map_err(|err| Error::config(format!("cannot build the HTTP client: {err}")))?,
         };
 
-        let base = Url::parse(&base_url)
-            .map_err(|err| Error::config(format!("base URL `{base_url}` is not a valid URL: {err}")))?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http: Some(http),
@@ -397,6 +396,11 @@ fn redact_userinfo(url: &str) -> String {
 /// (`localhost`, `127.0.0.0/8`, `::1`); it may not carry credentials, a
 /// query or a fragment.
 pub fn validate_base_url(base_url: &str) -> Result<String, Error> {
+    Ok(parse_base_url(base_url)?.as_str().trim_end_matches('/').to_owned())
+}
+
+/// [`validate_base_url`], returning the parsed URL (trailing slashes of its path kept).
+fn parse_base_url(base_url: &str) -> Result<Url, Error> {
     let trimmed = base_url.trim();
     let shown = redact_userinfo(trimmed);
     let parsed = Url::parse(trimmed)
@@ -427,7 +431,7 @@ pub fn validate_base_url(base_url: &str) -> Result<String, Error> {
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::config(format!("base URL `{shown}` must not have a query or fragment")));
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+    Ok(parsed)
 }
 
 /// `localhost`, `127.0.0.0/8` or `::1` (as printed by the URL parser).
@@ -464,9 +468,9 @@ fn bearer_headers(credentials: &[(&'static SecurityScheme, Credential)]) -> Vec<
         .iter()
         .filter_map(|(scheme, credential)| match (scheme.kind, credential) {
             (SchemeKind::Bearer, Credential::Token(token)) => {
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()?;
-                value.set_sensitive(true);
-                Some((scheme.name, value))
+                sensitive_value(&format!("Bearer {}", token.expose()), scheme)
+                    .ok()
+                    .map(|value| (scheme.name, value))
             }
             _ => None,
         })

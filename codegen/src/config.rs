@@ -59,6 +59,11 @@ impl Config {
         }
     }
 
+    /// The crate's name as Rust code spells it (`my-api` → `my_api`), for paths in doc examples.
+    pub fn crate_ident(&self) -> String {
+        self.crate_name.replace('-', "_")
+    }
+
     /// Parses `codegen.toml`.
     pub fn from_toml(text: &str) -> Result<Self, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| format!("codegen.toml: {e}"))?;

@@ -59,7 +59,7 @@ pub fn auth_file(api: &Api, config: &Config) -> TokenStream {
 
 /// `src/client.rs`: constructors, credential setters and resource accessors.
 pub fn client_file(api: &Api, config: &Config) -> TokenStream {
-    let krate = config.crate_name.replace('-', "_");
+    let krate = config.crate_ident();
     let primary = api.primary_scheme.map(|i| &api.security_schemes[i]);
     let new_fn = match primary {
         Some(s) if s.kind == SchemeKind::Basic => {

@@ -499,7 +499,7 @@ fn credential_error(scheme: &SecurityScheme) -> Error {
     ))
 }
 
-fn sensitive_value(text: &str, scheme: &SecurityScheme) -> Result<HeaderValue, Error> {
+pub(super) fn sensitive_value(text: &str, scheme: &SecurityScheme) -> Result<HeaderValue, Error> {
     let mut value = HeaderValue::from_str(text).map_err(|_| credential_error(scheme))?;
     value.set_sensitive(true);
     Ok(value)
@@ -734,7 +734,7 @@ async fn send_once(
             if (received + chunk.len()) as u64 > limit {
                 return Err(AttemptError::TooLarge);
             }
-            if received == 0 && first.is_none() {
+            if first.is_none() && body.is_empty() {
                 first = Some(chunk);
                 continue;
             }
