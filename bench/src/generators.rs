@@ -19,7 +19,10 @@ pub type Files = BTreeMap<String, String>;
 /// Which generator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Which {
+    /// Ours, with the runtime as a module of the crate (the default layout).
     Ours,
+    /// Ours, with the runtime as its own crate beside the API crate (`runtime_crate`).
+    OursRuntimeCrate,
     Progenitor,
 }
 
@@ -29,6 +32,7 @@ impl Which {
     pub fn label(self) -> &'static str {
         match self {
             Which::Ours => "ours",
+            Which::OursRuntimeCrate => "ours-runtime-crate",
             Which::Progenitor => "progenitor",
         }
     }
@@ -44,15 +48,17 @@ pub fn crate_name(stem: &str) -> String {
 /// Runs one generator; errors and panics become `Err` with the message.
 pub fn generate(which: Which, text: &str, source_name: &str, crate_name: &str) -> Result<Files, String> {
     catch(|| match which {
-        Which::Ours => ours(text, source_name, crate_name),
+        Which::Ours => ours(text, source_name, crate_name, false),
+        Which::OursRuntimeCrate => ours(text, source_name, crate_name, true),
         Which::Progenitor => progenitor(text, crate_name),
     })
 }
 
 /// Our generator, text to files.
-pub fn ours(text: &str, source_name: &str, crate_name: &str) -> Result<Files, String> {
+pub fn ours(text: &str, source_name: &str, crate_name: &str, runtime_crate: bool) -> Result<Files, String> {
     let mut config = codegen::Config::new(crate_name);
     config.generated_by = "cargo xtask bench".to_owned();
+    config.runtime_crate = runtime_crate;
     match codegen::generate(text, source_name, &config) {
         Ok(krate) => Ok(krate.files),
         Err(diagnostics) => Err(diagnostics
@@ -148,12 +154,12 @@ pub fn stages(
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1_000.0;
     generate(which, text, source_name, crate_name)?;
     catch(|| match which {
-        Which::Ours => {
+        Which::Ours | Which::OursRuntimeCrate => {
             let t = Instant::now();
             codegen::load::load(text).map_err(|d| d.to_string())?;
             let load = ms(t);
             let t = Instant::now();
-            let files = ours(text, source_name, crate_name)?;
+            let files = ours(text, source_name, crate_name, false)?;
             let total = ms(t);
             let t = Instant::now();
             for (path, content) in &files {
@@ -193,11 +199,13 @@ pub fn stages(
 }
 
 /// Lines of the crate's `.rs` files; `with_runtime = false` leaves out our hand-written runtime
-/// copy under `src/runtime/` (progenitor's runtime is the `progenitor-client` dependency).
+/// copy under `src/runtime/` or `runtime/` (progenitor's runtime is the `progenitor-client`
+/// dependency).
 pub fn rust_lines(files: &Files, with_runtime: bool) -> usize {
+    let runtime = |path: &str| path.starts_with("src/runtime/") || path.starts_with("runtime/");
     files
         .iter()
-        .filter(|(path, _)| path.ends_with(".rs") && (with_runtime || !path.starts_with("src/runtime/")))
+        .filter(|(path, _)| path.ends_with(".rs") && (with_runtime || !runtime(path)))
         .map(|(_, content)| content.lines().count())
         .sum()
 }

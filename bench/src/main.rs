@@ -6,6 +6,7 @@
 //! bench-gen version
 //! bench-gen time <SPEC> [--runs N]          both generators in this process, N timed runs each
 //! bench-gen gen-ours <SPEC> [--out DIR]     one generation (for peak RSS), optionally written
+//! bench-gen gen-ours-runtime-crate <SPEC> [--out DIR]   the same, the runtime as its own crate
 //! bench-gen gen-progenitor <SPEC> [--out DIR]
 //! bench-gen stages <SPEC>                  where each generator spends its time (one run)
 //! bench-gen synth <SRC> <OUT> [--min-bytes N] [--max-copies N]
@@ -22,7 +23,7 @@ use atlas_bench::{latency, synth};
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage: bench-gen version | time <SPEC> [--runs N] | gen-ours <SPEC> [--out DIR] | \
-gen-progenitor <SPEC> [--out DIR] | stages <SPEC> | synth <SRC> <OUT> [--min-bytes N] [--max-copies N] | \
+gen-ours-runtime-crate <SPEC> [--out DIR] | gen-progenitor <SPEC> [--out DIR] | stages <SPEC> | synth <SRC> <OUT> [--min-bytes N] [--max-copies N] | \
 interleaved [--scale X] [--seconds S]";
 
 fn main() -> ExitCode {
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Some("version") => Ok(json!({"bench_gen": env!("CARGO_PKG_VERSION")})),
         Some("time") => time(&args[1..]),
         Some("gen-ours") => gen_once(Which::Ours, &args[1..]),
+        Some("gen-ours-runtime-crate") => gen_once(Which::OursRuntimeCrate, &args[1..]),
         Some("gen-progenitor") => gen_once(Which::Progenitor, &args[1..]),
         Some("stages") => stages(&args[1..]),
         Some("synth") => synthesize(&args[1..]),

@@ -1,9 +1,10 @@
 //! Hand-written runtime shared by every generated client.
 //!
-//! The generator copies these files verbatim into the client crate; generated
-//! operations describe each call with a [`RequestSpec`] and hand it to a
-//! [`Client`], which owns transport, credentials, retries, idempotency keys,
-//! error mapping and pagination. Nothing here is specific to one API.
+//! The generator copies these files into the client crate (as `src/runtime/`)
+//! or into a runtime crate beside it; generated operations describe each call
+//! with a [`RequestSpec`] and hand it to a [`Client`], which owns transport,
+//! credentials, retries, idempotency keys, error mapping and pagination.
+//! Nothing here is specific to one API.
 //!
 //! ```no_run
 //! use atlaspay::runtime::{
@@ -30,6 +31,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod api_client;
 pub mod client;
 pub mod decode;
 pub mod encode;

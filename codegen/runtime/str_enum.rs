@@ -53,8 +53,9 @@ where
 ///
 /// One invocation instead of six impls per enum keeps the generated source small, which is
 /// most of what generation (parsing and formatting) costs.
-#[allow(unused_macros)] // a crate whose API has no string enums does not use it
-macro_rules! open_str_enum {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __open_str_enum {
     ($name:ident, $fallback:ident $(, $variant:ident = $value:literal)* $(,)?) => {
         impl $name {
             /// The value as sent on the wire.
@@ -96,12 +97,12 @@ macro_rules! open_str_enum {
         }
     };
 }
-#[allow(unused_imports)] // a crate whose API has no string enums does not use it
-pub(crate) use open_str_enum;
+#[doc(hidden)]
+pub use crate::__open_str_enum as open_str_enum;
 
 #[cfg(test)]
 mod tests {
-    use super::deserialize_str_enum;
+    use super::{deserialize_str_enum, open_str_enum};
     use serde::Deserialize;
 
     #[derive(Debug, PartialEq)]

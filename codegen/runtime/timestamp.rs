@@ -33,9 +33,14 @@ impl UnixTime {
         Self(datetime.timestamp())
     }
 
-    /// The current time.
+    /// The current time (from the system clock, so chrono's `clock` feature is not needed).
     pub fn now() -> Self {
-        Self(Utc::now().timestamp())
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        // A clock set before 1970 reads as a negative offset.
+        Self(match since_epoch {
+            Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+        })
     }
 
     /// The raw number of seconds.
@@ -92,5 +97,15 @@ mod tests {
         assert_eq!(UnixTime(i64::MAX).to_datetime(), None);
         assert_eq!(UnixTime(i64::MAX).to_string(), i64::MAX.to_string());
         assert!(UnixTime(1) < UnixTime(2));
+    }
+
+    #[test]
+    fn now_reads_the_system_clock() {
+        let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let now = UnixTime::now().as_secs();
+        let after = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        assert!((before as i64..=after as i64).contains(&now), "{before} <= {now} <= {after}");
+        // 2026-01-01T00:00:00Z: a sanity bound that catches milliseconds or a wrong epoch.
+        assert!(now > 1_767_225_600 && now < 1_767_225_600 * 2, "{now}");
     }
 }

@@ -39,6 +39,10 @@ pub struct Config {
     pub webhook_signature_header: Option<String>,
     /// Treat every warning as an error (for specs we own, like Atlas's).
     pub strict: bool,
+    /// Generate the runtime as its own crate in `runtime/` (a path dependency, re-exported as
+    /// `runtime`) instead of a module copied into `src/runtime/`. The runtime then compiles once
+    /// and stays built when the API crate is regenerated; the crate is no longer a single package.
+    pub runtime_crate: bool,
 }
 
 impl Config {
@@ -56,12 +60,19 @@ impl Config {
             webhook_event_schema: None,
             webhook_signature_header: None,
             strict: false,
+            runtime_crate: false,
         }
     }
 
     /// The crate's name as Rust code spells it (`my-api` → `my_api`), for paths in doc examples.
     pub fn crate_ident(&self) -> String {
         self.crate_name.replace('-', "_")
+    }
+
+    /// The package name of the runtime crate (`atlaspay-runtime`, `my_api_runtime`).
+    pub fn runtime_crate_name(&self) -> String {
+        let separator = if self.crate_name.contains('_') { '_' } else { '-' };
+        format!("{}{separator}runtime", self.crate_name)
     }
 
     /// Parses `codegen.toml`.
@@ -71,6 +82,7 @@ impl Config {
         config.crate_version = file.package.version;
         config.description = file.package.description;
         config.license = file.package.license;
+        config.runtime_crate = file.package.runtime_crate.unwrap_or(false);
         config.strict = file.strict.unwrap_or(false);
         if let Some(client) = file.client {
             config.api_key_env = client.api_key_env;
@@ -134,6 +146,7 @@ struct PackageSection {
     version: String,
     description: Option<String>,
     license: Option<String>,
+    runtime_crate: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -162,6 +175,7 @@ mod tests {
             [package]
             name = "atlaspay"
             version = "1.2.3"
+            runtime_crate = true
             [client]
             api_key_env = "ATLAS_API_KEY"
             idempotency_header = "Idempotency-Key"
@@ -173,6 +187,10 @@ mod tests {
         assert_eq!(config.crate_version, "1.2.3");
         assert_eq!(config.idempotency_header, IdempotencyHeader::Named("Idempotency-Key".into()));
         assert_eq!(config.webhook_event_schema.as_deref(), Some("Event"));
+        assert!(config.runtime_crate);
+        assert_eq!(config.runtime_crate_name(), "atlaspay-runtime");
+        assert_eq!(Config::new("my_api").runtime_crate_name(), "my_api_runtime");
+        assert!(!Config::new("my_api").runtime_crate);
     }
 
     #[test]

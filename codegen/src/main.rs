@@ -1,7 +1,9 @@
-//! `codegen <SPEC> --out <DIR> [--crate-name NAME] [--config FILE] [--strict]`
+//! `codegen <SPEC> --out <DIR> [--crate-name NAME] [--config FILE] [--strict] [--runtime-crate]`
 //!
 //! Turns any OpenAPI document into a standalone client crate (its own `[workspace]`, no path
-//! dependencies), buildable with `cargo check` in DIR.
+//! dependencies), buildable with `cargo check` in DIR. With `--runtime-crate`, the runtime is a
+//! second crate in `DIR/runtime/` (a path dependency inside DIR) that compiles once and stays
+//! built when the API crate is regenerated.
 
 #![forbid(unsafe_code)]
 
@@ -10,8 +12,8 @@ use std::process::ExitCode;
 
 use codegen::{Config, generate, is_valid_crate_name, output};
 
-const USAGE: &str =
-    "usage: codegen <SPEC> --out <DIR> [--crate-name NAME] [--config codegen.toml] [--strict]";
+const USAGE: &str = "usage: codegen <SPEC> --out <DIR> [--crate-name NAME] [--config codegen.toml] [--strict] \
+                     [--runtime-crate]";
 
 struct Args {
     spec: PathBuf,
@@ -19,11 +21,13 @@ struct Args {
     crate_name: Option<String>,
     config: Option<PathBuf>,
     strict: bool,
+    runtime_crate: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args_os().skip(1);
-    let (mut spec, mut out, mut crate_name, mut config, mut strict) = (None, None, None, None, false);
+    let (mut spec, mut out, mut crate_name, mut config) = (None, None, None, None);
+    let (mut strict, mut runtime_crate) = (false, false);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
         match arg.to_str() {
@@ -37,6 +41,7 @@ fn parse_args() -> Result<Args, String> {
             }
             Some("--config") => config = Some(PathBuf::from(value("--config")?)),
             Some("--strict") => strict = true,
+            Some("--runtime-crate") => runtime_crate = true,
             Some("-h" | "--help") => return Err(USAGE.to_owned()),
             Some(flag) if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ if spec.is_none() => spec = Some(PathBuf::from(arg)),
@@ -49,6 +54,7 @@ fn parse_args() -> Result<Args, String> {
         crate_name,
         config,
         strict,
+        runtime_crate,
     })
 }
 
@@ -81,6 +87,7 @@ fn run() -> Result<(), String> {
         config.crate_name = name;
     }
     config.strict |= args.strict;
+    config.runtime_crate |= args.runtime_crate;
     config.generated_by = "codegen".to_owned();
     let source = args.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut krate = generate(&text, &source, &config).map_err(|d| format!("{}\n{d}", args.spec.display()))?;

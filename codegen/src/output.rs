@@ -1,10 +1,11 @@
 //! Writing a generated crate to disk: the one place of the codegen crate that does I/O, shared by
 //! the CLI and `cargo xtask gen`.
 //!
-//! The generator owns `Cargo.toml`, `README.md` and everything under `src/`; it never touches
-//! other files (hand-written `tests/` and `examples/` live beside generated code). Each file is
+//! The generator owns `Cargo.toml`, `README.md` and everything under `src/` (and, when the
+//! runtime is its own crate, `runtime/Cargo.toml` and `runtime/src/`); it never touches other
+//! files (hand-written `tests/` and `examples/` live beside generated code). Each file is
 //! written to a temporary sibling and renamed into place, so a crash never leaves a half-written
-//! file, and files under `src/` that the new output does not contain are removed.
+//! file, and owned files that the new output does not contain are removed.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -43,20 +44,35 @@ pub fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<W
             report.removed.push(rel);
         }
     }
-    remove_empty_dirs(&dir.join("src"))?;
+    for owned in OWNED_DIRS {
+        remove_empty_dirs(&dir.join(owned))?;
+    }
+    // A runtime crate that is no longer generated leaves no empty directory behind.
+    for emptied in ["runtime/src", "runtime"] {
+        let path = dir.join(emptied);
+        if fs::read_dir(&path).is_ok_and(|mut entries| entries.next().is_none()) {
+            fs::remove_dir(&path)?;
+        }
+    }
     Ok(report)
 }
+
+/// Files the generator owns, relative to the crate root.
+const OWNED_FILES: [&str; 3] = ["Cargo.toml", "README.md", "runtime/Cargo.toml"];
+/// Directories whose whole contents the generator owns (`runtime/` holds the runtime crate
+/// when it is generated as its own crate).
+const OWNED_DIRS: [&str; 2] = ["src", "runtime/src"];
 
 /// The files under `dir` that the generator owns and that exist now.
 pub fn owned_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    for name in ["Cargo.toml", "README.md"] {
+    for name in OWNED_FILES {
         let p = dir.join(name);
         if p.is_file() {
             out.push(p);
         }
     }
-    let mut stack = vec![dir.join("src")];
+    let mut stack: Vec<PathBuf> = OWNED_DIRS.iter().map(|d| dir.join(d)).collect();
     while let Some(d) = stack.pop() {
         let entries = match fs::read_dir(&d) {
             Ok(e) => e,
@@ -130,6 +146,33 @@ mod tests {
         assert!(!dir.join("src/old").exists());
         assert_eq!(fs::read_to_string(dir.join("tests/keep.rs")).unwrap(), "hand-written");
         assert_eq!(read_crate(&dir).unwrap(), files);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_runtime_crate_is_owned_and_removed_whole() {
+        let dir = std::env::temp_dir().join(format!("codegen-output-runtime-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let mut files = BTreeMap::new();
+        files.insert("Cargo.toml".to_owned(), "a".to_owned());
+        files.insert("src/lib.rs".to_owned(), "b".to_owned());
+        files.insert("runtime/Cargo.toml".to_owned(), "c".to_owned());
+        files.insert("runtime/src/lib.rs".to_owned(), "d".to_owned());
+        write_crate(&dir, &files).unwrap();
+        fs::write(dir.join("runtime/notes.md"), "hand-written").unwrap();
+        assert_eq!(read_crate(&dir).unwrap(), files, "runtime/notes.md is not the generator's");
+        // Back to the runtime as a module: the runtime crate's files go; the user's stays.
+        files.retain(|path, _| !path.starts_with("runtime/"));
+        let r = write_crate(&dir, &files).unwrap();
+        assert_eq!(r.removed, ["runtime/Cargo.toml", "runtime/src/lib.rs"]);
+        assert!(!dir.join("runtime/src").exists());
+        assert!(dir.join("runtime/notes.md").exists());
+        fs::remove_file(dir.join("runtime/notes.md")).unwrap();
+        files.insert("runtime/Cargo.toml".to_owned(), "c".to_owned());
+        write_crate(&dir, &files).unwrap();
+        files.remove("runtime/Cargo.toml");
+        write_crate(&dir, &files).unwrap();
+        assert!(!dir.join("runtime").exists(), "an emptied runtime/ is removed");
         fs::remove_dir_all(&dir).unwrap();
     }
 }

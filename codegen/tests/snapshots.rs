@@ -109,3 +109,63 @@ fn generation_is_deterministic() {
         assert_eq!(generate(&name, &path), generate(&name, &path), "{name}");
     }
 }
+
+/// With `runtime_crate`, the runtime moves to its own crate in `runtime/` and the API crate's
+/// code stays the same; only its manifest and root module say where the runtime is.
+#[test]
+fn a_runtime_crate_holds_the_same_runtime() {
+    let path = specs_dir().join("operations.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let mut config = Config::new("snapshot_operations");
+    let module = codegen::generate(&text, "operations.yaml", &config).unwrap().files;
+    config.runtime_crate = true;
+    let split = codegen::generate(&text, "operations.yaml", &config).unwrap().files;
+
+    let moved = |path: &str| match path.strip_prefix("src/runtime/") {
+        Some("mod.rs") => "runtime/src/lib.rs".to_owned(),
+        Some(rest) => format!("runtime/src/{rest}"),
+        None => path.to_owned(),
+    };
+    let mut expected: Vec<String> = module.keys().map(|p| moved(p)).collect();
+    expected.push("runtime/Cargo.toml".to_owned());
+    expected.sort();
+    assert_eq!(split.keys().cloned().collect::<Vec<_>>(), expected);
+
+    for (path, text) in &module {
+        let other = &split[&moved(path)];
+        match path.as_str() {
+            "Cargo.toml" => {
+                assert!(other.contains(
+                    "\n[dependencies]\nsnapshot_operations_runtime = { path = \"runtime\", version = \"=0.1.0\" }\n"
+                ));
+            }
+            "src/lib.rs" => {
+                assert!(text.contains("\npub mod runtime;\n"), "{text}");
+                assert!(other.contains("\npub use snapshot_operations_runtime as runtime;\n"), "{other}");
+                assert_eq!(
+                    text.replace("pub mod runtime;", ""),
+                    other.replace("pub use snapshot_operations_runtime as runtime;", "")
+                );
+            }
+            "src/runtime/mod.rs" => {
+                assert!(text.contains("#[cfg(test)]\npub mod round_trip;"));
+                assert!(
+                    other.contains("#[doc(hidden)]\npub mod round_trip;"),
+                    "test support compiles for the API crate's tests"
+                );
+            }
+            "src/runtime/str_enum.rs" => {
+                assert!(text.contains("$crate::runtime::deserialize_str_enum"));
+                assert!(
+                    other.contains("$crate::deserialize_str_enum"),
+                    "the macro names the runtime crate's root"
+                );
+            }
+            p if p.starts_with("src/runtime/") => {}
+            _ => assert_eq!(text, other, "{path} differs between the layouts"),
+        }
+    }
+    let manifest = &split["runtime/Cargo.toml"];
+    assert!(manifest.contains("name = \"snapshot_operations_runtime\"\nversion = \"0.1.0\""), "{manifest}");
+    assert!(!manifest.contains("[workspace]") && !manifest.contains("path ="), "{manifest}");
+}

@@ -76,7 +76,7 @@ mod client;
     clippy::should_implement_trait
 )]
 pub mod resources;
-pub mod runtime;
+pub use atlaspay_runtime as runtime;
 #[allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
@@ -95,7 +95,5 @@ pub mod types;
 pub mod webhooks;
 #[cfg(test)]
 mod examples;
-pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, ListRequest, Nullable, Request, Response,
-    UnixTime,
-};
+pub use client::{Client, ClientBuilder};
+pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};

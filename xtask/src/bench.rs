@@ -12,7 +12,8 @@
 //!
 //! 1. for every spec of the corpus that both generators handle: the median of N runs of
 //!    (a) in-process generation time, (b) generated Rust lines, (c) `cargo check` time of the
-//!    generated crate with its dependencies pre-built (`cargo clean -p` before each timed check),
+//!    generated crate with its dependencies pre-built (`cargo clean -p` before each timed check;
+//!    ours with the runtime as its own crate, and as a module of the crate),
 //!    (d) peak RSS of a generation in a child process; each with the ratio ours/progenitor and the
 //!    geometric mean of the ratios. Specs only we handle are listed with progenitor's error.
 //! 2. criterion: decode (generated vs hand-written types), round trip and pagination (client vs
@@ -177,11 +178,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!("==> cargo check of the generated crates ({} specs, dependencies pre-built)", both.len());
         for (spec, _) in &both {
             let c = check_both(&bin, spec, &out, opts.runs)?;
+            let time =
+                |key: &str| c[key]["median_s"].as_f64().map_or("failed".to_owned(), |v| format!("{v:.2} s"));
             println!(
-                "    {:<34} ours {:>8}  progenitor {:>8}",
+                "    {:<34} ours {:>8}  ours, runtime module {:>8}  progenitor {:>8}",
                 file_name(spec),
-                c["ours"]["median_s"].as_f64().map_or("failed".to_owned(), |v| format!("{v:.2} s")),
-                c["progenitor"]["median_s"].as_f64().map_or("failed".to_owned(), |v| format!("{v:.2} s"))
+                time("ours"),
+                time("ours_module"),
+                time("progenitor")
             );
             checks.push(c);
         }
@@ -389,33 +393,41 @@ fn peak_rss_both(bin: &Path, spec: &Path, runs: usize) -> Result<Value, String> 
     Ok(json!({"spec": file_name(spec), "method": method, "ours": side(&kib[0]), "progenitor": side(&kib[1])}))
 }
 
-/// Writes both crates, checks each once to build its dependencies, then times `runs` checks of
-/// each (interleaved), each after `cargo clean -p <crate>`.
+/// The crates whose `cargo check` is timed: `(key in the report, bench-gen command, target dir)`.
+/// Ours is checked in both layouts: the runtime as its own crate (which stays built, like
+/// progenitor's `progenitor-client` dependency) and as a module of the crate (the CLI default).
+/// Both of ours share a target directory: same dependencies, built once.
+const CHECK_SIDES: [(&str, &str, &str); 3] = [
+    ("ours", "gen-ours-runtime-crate", "ours"),
+    ("ours_module", "gen-ours", "ours"),
+    ("progenitor", "gen-progenitor", "progenitor"),
+];
+
+/// Writes the crates, checks each once to build its dependencies, then times `runs` checks of
+/// each (interleaved, in a rotating order), each after `cargo clean -p <crate>`.
 fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value, String> {
     let name = crate_name(spec);
     let mut sides = Vec::new();
-    for generator in ["ours", "progenitor"] {
-        let dir = out.join("crates").join(generator).join(&name);
-        let target = out.join(format!("check-target-{generator}"));
+    for (key, command, target) in CHECK_SIDES {
+        let dir = out.join("crates").join(key).join(&name);
+        let target = out.join(format!("check-target-{target}"));
         let _ = fs::remove_dir_all(&dir);
-        let written = bench_gen(
-            bin,
-            &[format!("gen-{generator}").as_ref(), spec.as_os_str(), "--out".as_ref(), dir.as_os_str()],
-        )?;
+        let written =
+            bench_gen(bin, &[command.as_ref(), spec.as_os_str(), "--out".as_ref(), dir.as_os_str()])?;
         if written["ok"] != true {
-            return Err(format!("{generator} failed on {}: {}", spec.display(), written["error"]));
+            return Err(format!("{command} failed on {}: {}", spec.display(), written["error"]));
         }
-        if generator == "ours" {
+        if key != "progenitor" {
             // The workspace lockfile pins the versions the Atlas crate is tested with (as in
             // `cargo xtask corpus`); progenitor's crates resolve their own, once, on first check.
             let _ = fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"));
         }
         let warm = cargo_check(&dir, &target, true)?;
-        sides.push((generator, dir, target, warm, Vec::new()));
+        sides.push((key, dir, target, warm, Vec::new()));
     }
     for run in 0..runs {
-        for i in if run % 2 == 0 { [0, 1] } else { [1, 0] } {
-            let (_, dir, target, warm, times) = &mut sides[i];
+        for k in 0..sides.len() {
+            let (_, dir, target, warm, times) = &mut sides[(run + k) % CHECK_SIDES.len()];
             if warm.0.is_none() {
                 continue;
             }
@@ -437,8 +449,8 @@ fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value,
         }
     }
     let mut value = json!({"spec": file_name(spec), "crate": name});
-    for (generator, dir, _, (warm, detail), times) in sides {
-        value[generator] = json!({
+    for (key, dir, _, (warm, detail), times) in sides {
+        value[key] = json!({
             "dir": dir.display().to_string(),
             "ok": warm.is_some(),
             "warnings": warm.unwrap_or(0),
@@ -630,8 +642,12 @@ fn row(t: &Value, rss: &Value, check: &Value) -> Value {
                   "ratio_with_runtime": ratio(&o["lines"], &p["lines"])},
         "check_s": {"ours": check["ours"]["median_s"], "progenitor": check["progenitor"]["median_s"],
                     "ratio": ratio(&check["ours"]["median_s"], &check["progenitor"]["median_s"]),
+                    "ours_module": check["ours_module"]["median_s"],
+                    "ratio_module": ratio(&check["ours_module"]["median_s"], &check["progenitor"]["median_s"]),
                     "ours_runs": check["ours"]["runs_s"], "progenitor_runs": check["progenitor"]["runs_s"],
+                    "ours_module_runs": check["ours_module"]["runs_s"],
                     "ours_warnings": check["ours"]["warnings"], "progenitor_warnings": check["progenitor"]["warnings"],
+                    "ours_module_warnings": check["ours_module"]["warnings"],
                     "ours_ok": check["ours"]["ok"], "progenitor_ok": check["progenitor"]["ok"],
                     "progenitor_detail": check["progenitor"]["detail"]},
         "rss_mib": {"ours": rss["ours"]["median_mib"], "progenitor": rss["progenitor"]["median_mib"],
@@ -652,6 +668,7 @@ fn geomeans(rows: &[Value]) -> Value {
         "lines_without_runtime": of("lines", "ratio_without_runtime"),
         "lines_with_runtime": of("lines", "ratio_with_runtime"),
         "check_s": of("check_s", "ratio"),
+        "check_module_s": of("check_s", "ratio_module"),
         "rss_mib": of("rss_mib", "ratio"),
     })
 }
@@ -805,9 +822,16 @@ fn render(report: &Value) -> String {
             s,
             "`cargo check` of the generated crate, dependencies pre-built, after `cargo clean -p <crate>`:\n"
         );
-        let _ =
-            writeln!(s, "| spec | check s ours | check s progenitor | ratio | warnings ours / progenitor |");
-        let _ = writeln!(s, "|---|---:|---:|---:|---|");
+        let _ = writeln!(
+            s,
+            "Ours in both layouts: the runtime as its own crate (`runtime_crate`, as the Atlas crate; it\n\
+             stays built like progenitor's `progenitor-client`) and as a module of the crate (the CLI default).\n"
+        );
+        let _ = writeln!(
+            s,
+            "| spec | check s ours | check s progenitor | ratio | check s ours, runtime module | ratio | warnings ours / module / progenitor |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
         for r in &rows {
             let c = &r["check_s"];
             let prog = if c["progenitor_ok"] == false {
@@ -817,16 +841,24 @@ fn render(report: &Value) -> String {
             };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} / {} |",
+                "| {} | {} | {} | {} | {} | {} | {} / {} / {} |",
                 r["spec"].as_str().unwrap_or(""),
                 f(&c["ours"], 2),
                 prog,
                 f(&c["ratio"], 2),
+                f(&c["ours_module"], 2),
+                f(&c["ratio_module"], 2),
                 n(&c["ours_warnings"]),
+                n(&c["ours_module_warnings"]),
                 n(&c["progenitor_warnings"]),
             );
         }
-        let _ = writeln!(s, "| **geometric mean** | | | **{}** | |\n", f(&g["check_s"], 2));
+        let _ = writeln!(
+            s,
+            "| **geometric mean** | | | **{}** | | **{}** | |\n",
+            f(&g["check_s"], 2),
+            f(&g["check_module_s"], 2)
+        );
     }
 
     let only = report["not_both"].as_array().cloned().unwrap_or_default();

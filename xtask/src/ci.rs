@@ -46,7 +46,10 @@ const STEPS: &[Step] = &[
     Step {
         name: "docs",
         program: "sh",
-        args: &["-c", "RUSTDOCFLAGS='-D warnings' cargo doc --package atlaspay --no-deps --locked --quiet"],
+        args: &[
+            "-c",
+            "RUSTDOCFLAGS='-D warnings' cargo doc --package atlaspay --package atlaspay-runtime --no-deps --locked --quiet",
+        ],
     },
     Step {
         name: "corpus",

@@ -178,20 +178,21 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
         }
     });
     quote! {
-        //! Constructors and resource accessors of [`Client`](crate::Client).
-        impl crate::Client {
+        //! The API's [`Client`]: constructors, credential setters and resource accessors.
+        crate::runtime::api_client::api_client!(super::auth::DEFAULTS);
+        impl Client {
             #new_fn
             /// A builder to configure base URL, timeouts, retries and credentials.
             ///
             #builder_example
-            pub fn builder() -> crate::ClientBuilder {
-                crate::ClientBuilder::new(&crate::auth::DEFAULTS)
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
             }
             #from_env
             #(#with_methods)*
             #(#accessors)*
         }
-        impl crate::ClientBuilder {
+        impl ClientBuilder {
             #(#builder_methods)*
         }
     }

@@ -38,7 +38,14 @@ const CLIENT_METHODS: &[&str] = &[
     "http_client",
     "credential",
     "basic_auth",
+    "credential_from_env",
+    "max_response_bytes",
     "build",
+    "build_infallible",
+    "has_credential",
+    "as_runtime",
+    "from",
+    "default",
 ];
 
 /// Builds the whole model from a loaded document.

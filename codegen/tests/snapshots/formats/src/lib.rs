@@ -46,10 +46,8 @@ pub mod runtime;
     clippy::should_implement_trait
 )]
 pub mod types;
-pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, ListRequest, Nullable, Request, Response,
-    UnixTime,
-};
+pub use client::{Client, ClientBuilder};
+pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};
 impl Default for Client {
     fn default() -> Self {
         Self::new()

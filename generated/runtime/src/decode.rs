@@ -86,7 +86,7 @@ fn parse_json_with_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, 
 /// Decodes a JSON body into `T`; failures name the field path.
 ///
 /// ```
-/// use atlaspay::runtime::{decode_json, RawResponse};
+/// use atlaspay_runtime::{decode_json, RawResponse};
 ///
 /// #[derive(serde::Deserialize, Debug)]
 /// struct Customer { email: String }

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use std::time::{Duration, SystemTime, UNIX_EPOCH};
-//! use atlaspay::runtime::webhooks::{sign, verify_signature, DEFAULT_TOLERANCE};
+//! use atlaspay_runtime::webhooks::{sign, verify_signature, DEFAULT_TOLERANCE};
 //!
 //! let body = br#"{"id":"evt_1","type":"payment.captured"}"#;
 //! let header = sign(body, "whsec_test", 1_700_000_000);

@@ -50,7 +50,7 @@ struct Body {
 /// as [`Error::InvalidRequest`] when the request is sent, never as panics.
 ///
 /// ```
-/// use atlaspay::runtime::{encode_path_segment, RequestSpec};
+/// use atlaspay_runtime::{encode_path_segment, RequestSpec};
 ///
 /// let mut spec = RequestSpec::new(
 ///     reqwest::Method::GET,
@@ -252,9 +252,9 @@ pub(super) struct RequestOptions {
 /// A prepared call; await it (or call [`Request::send`]) to run it.
 ///
 /// ```no_run
-/// # async fn demo(client: atlaspay::runtime::Client, spec: atlaspay::runtime::RequestSpec) -> Result<(), atlaspay::runtime::Error> {
+/// # async fn demo(client: atlaspay_runtime::Client, spec: atlaspay_runtime::RequestSpec) -> Result<(), atlaspay_runtime::Error> {
 /// use std::time::Duration;
-/// use atlaspay::runtime::decode_json;
+/// use atlaspay_runtime::decode_json;
 ///
 /// let customer: serde_json::Value = client
 ///     .request(spec, decode_json)

@@ -47,8 +47,8 @@ pub enum Pagination {
 /// all items with [`ListRequest::into_stream`].
 ///
 /// ```no_run
-/// # use atlaspay::runtime::{ListRequest, Page};
-/// # async fn demo<P: Page>(list: ListRequest<P>) -> Result<(), atlaspay::runtime::Error>
+/// # use atlaspay_runtime::{ListRequest, Page};
+/// # async fn demo<P: Page>(list: ListRequest<P>) -> Result<(), atlaspay_runtime::Error>
 /// # where P::Item: std::fmt::Debug {
 /// use futures_util::StreamExt;
 ///

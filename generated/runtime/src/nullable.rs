@@ -6,14 +6,14 @@
 //! `Option<Nullable<T>>`:
 //!
 //! ```
-//! use atlaspay::runtime::Nullable;
+//! use atlaspay_runtime::Nullable;
 //! use serde::{Deserialize, Serialize};
 //!
 //! #[derive(Serialize, Deserialize, Debug, PartialEq)]
 //! struct UpdateCustomer {
 //!     #[serde(
 //!         default,
-//!         deserialize_with = "atlaspay::runtime::nullable::deserialize_some",
+//!         deserialize_with = "atlaspay_runtime::nullable::deserialize_some",
 //!         skip_serializing_if = "Option::is_none"
 //!     )]
 //!     email: Option<Nullable<String>>,

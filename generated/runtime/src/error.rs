@@ -23,8 +23,8 @@ use serde_json::{Map, Value};
 /// Everything that can go wrong when calling the API.
 ///
 /// ```no_run
-/// # async fn demo(result: Result<(), atlaspay::runtime::Error>) {
-/// use atlaspay::runtime::{Error, ErrorType};
+/// # async fn demo(result: Result<(), atlaspay_runtime::Error>) {
+/// use atlaspay_runtime::{Error, ErrorType};
 ///
 /// match result {
 ///     Err(Error::Api(err)) if err.error_type() == Some(&ErrorType::CardError) => {

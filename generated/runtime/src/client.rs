@@ -106,20 +106,20 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// Builds a [`Client`]. Every setting has a sensible default.
 ///
 /// ```no_run
-/// # static DEFAULTS: atlaspay::runtime::ClientDefaults = atlaspay::runtime::ClientDefaults {
+/// # static DEFAULTS: atlaspay_runtime::ClientDefaults = atlaspay_runtime::ClientDefaults {
 /// #     base_url: "https://api.example.com/v1", user_agent: "atlaspay-rust",
 /// #     idempotency_header: Some("Idempotency-Key"), api_key_env: Some("ATLAS_API_KEY") };
-/// # static BEARER: atlaspay::runtime::SecurityScheme = atlaspay::runtime::SecurityScheme {
-/// #     name: "bearerAuth", kind: atlaspay::runtime::SchemeKind::Bearer };
+/// # static BEARER: atlaspay_runtime::SecurityScheme = atlaspay_runtime::SecurityScheme {
+/// #     name: "bearerAuth", kind: atlaspay_runtime::SchemeKind::Bearer };
 /// use std::time::Duration;
-/// use atlaspay::runtime::ClientBuilder;
+/// use atlaspay_runtime::ClientBuilder;
 ///
 /// let client = ClientBuilder::new(&DEFAULTS)
 ///     .credential(&BEARER, "sk_test_123")
 ///     .timeout(Duration::from_secs(20))
 ///     .max_retries(3)
 ///     .build()?;
-/// # Ok::<(), atlaspay::runtime::Error>(())
+/// # Ok::<(), atlaspay_runtime::Error>(())
 /// ```
 #[must_use]
 pub struct ClientBuilder {

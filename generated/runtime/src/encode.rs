@@ -27,7 +27,7 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').re
 /// `a/b c` can never change the path's shape.
 ///
 /// ```
-/// use atlaspay::runtime::encode_path_segment;
+/// use atlaspay_runtime::encode_path_segment;
 ///
 /// assert_eq!(encode_path_segment("cus_123"), "cus_123");
 /// assert_eq!(encode_path_segment("a/b c?d"), "a%2Fb%20c%3Fd");
