@@ -91,8 +91,10 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
                 }
             }
         }
+        // No `Default` impl to go with it: see the runtime's `api_client!`.
         None => quote! {
             /// Creates a client with the default settings.
+            #[allow(clippy::new_without_default)]
             pub fn new() -> Self {
                 Self::builder().build_infallible()
             }
@@ -179,14 +181,14 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
     });
     quote! {
         //! The API's [`Client`]: constructors, credential setters and resource accessors.
-        crate::runtime::api_client::api_client!(super::auth::DEFAULTS);
+        crate::runtime::api_client::api_client!();
         impl Client {
             #new_fn
             /// A builder to configure base URL, timeouts, retries and credentials.
             ///
             #builder_example
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new()
+                ClientBuilder(crate::runtime::ClientBuilder::new(&crate::auth::DEFAULTS))
             }
             #from_env
             #(#with_methods)*

@@ -344,17 +344,6 @@ fn lib_file(api: &Api, config: &Config) -> TokenStream {
             mod examples;
         }
     };
-    let default_impl = if api.primary_scheme.is_none() {
-        quote! {
-            impl Default for Client {
-                fn default() -> Self {
-                    Self::new()
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
     let runtime_mod = if config.runtime_crate {
         let runtime = format_ident!("{}", config.runtime_crate_name().replace('-', "_"));
         quote!(pub use #runtime as runtime;)
@@ -379,7 +368,6 @@ fn lib_file(api: &Api, config: &Config) -> TokenStream {
         #examples_mod
         pub use client::{Client, ClientBuilder};
         pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};
-        #default_impl
     }
 }
 

@@ -48,8 +48,3 @@ pub mod runtime;
 pub mod types;
 pub use client::{Client, ClientBuilder};
 pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};
-impl Default for Client {
-    fn default() -> Self {
-        Self::new()
-    }
-}
