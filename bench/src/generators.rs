@@ -159,7 +159,7 @@ pub fn stages(
             codegen::load::load(text).map_err(|d| d.to_string())?;
             let load = ms(t);
             let t = Instant::now();
-            let files = ours(text, source_name, crate_name, false)?;
+            let files = ours(text, source_name, crate_name, which == Which::OursRuntimeCrate)?;
             let total = ms(t);
             let t = Instant::now();
             for (path, content) in &files {

@@ -75,6 +75,11 @@ impl Config {
         format!("{}{separator}runtime", self.crate_name)
     }
 
+    /// The runtime crate's name as Rust code spells it (`atlaspay_runtime`).
+    pub fn runtime_crate_ident(&self) -> String {
+        self.runtime_crate_name().replace('-', "_")
+    }
+
     /// Parses `codegen.toml`.
     pub fn from_toml(text: &str) -> Result<Self, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| format!("codegen.toml: {e}"))?;
@@ -189,6 +194,7 @@ mod tests {
         assert_eq!(config.webhook_event_schema.as_deref(), Some("Event"));
         assert!(config.runtime_crate);
         assert_eq!(config.runtime_crate_name(), "atlaspay-runtime");
+        assert_eq!(config.runtime_crate_ident(), "atlaspay_runtime");
         assert_eq!(Config::new("my_api").runtime_crate_name(), "my_api_runtime");
         assert!(!Config::new("my_api").runtime_crate);
     }
