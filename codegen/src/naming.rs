@@ -175,7 +175,12 @@ pub fn field_name(raw: &str) -> String {
 
 /// A method name that does not shadow a std trait method or `new`.
 pub fn method_name(raw: &str) -> String {
-    let name = field_name(raw);
+    method_name_of_field(field_name(raw))
+}
+
+/// [`method_name`] from the [`field_name`] of the same raw name, which is then not case-converted
+/// a second time.
+pub fn method_name_of_field(name: String) -> String {
     let bare = name.trim_start_matches("r#");
     if RESERVED_METHODS.contains(&bare) { format!("set_{bare}") } else { name }
 }

@@ -1,5 +1,7 @@
 //! JSON pointers (RFC 6901) in the `#/a/b` fragment form that `$ref` uses.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// Appends one reference token to a pointer, escaping `~` and `/`.
@@ -21,34 +23,67 @@ pub fn push(pointer: &str, token: &str) -> String {
 ///
 /// Percent-encoding in the fragment (`#/components/schemas/Foo%20Bar`) is decoded first, as
 /// RFC 3986 fragments require. Returns `None` for references to other documents.
-pub fn parse_local_ref(reference: &str) -> Option<Vec<String>> {
+fn parse_local_ref(reference: &str) -> Option<Vec<String>> {
     let fragment = reference.strip_prefix('#')?;
     let decoded = percent_decode(fragment);
     if decoded.is_empty() {
         return Some(Vec::new());
     }
     let rest = decoded.strip_prefix('/')?;
-    Some(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
+    Some(rest.split('/').map(|t| unescape(t).into_owned()).collect())
+}
+
+/// The canonical `#/...` pointer a local reference names (what [`push`] would build from its
+/// tokens), or `None` for references to other documents.
+///
+/// Most references are already canonical; they are returned borrowed, without the split and
+/// re-join that lowering would otherwise do for every `$ref` it meets.
+pub fn canonical(reference: &str) -> Option<Cow<'_, str>> {
+    let fragment = reference.strip_prefix('#')?;
+    let escapes_ok = || {
+        let bytes = fragment.as_bytes();
+        bytes.iter().enumerate().all(|(i, &b)| b != b'~' || matches!(bytes.get(i + 1), Some(b'0' | b'1')))
+    };
+    if (fragment.is_empty() || fragment.starts_with('/')) && !fragment.contains('%') && escapes_ok() {
+        return Some(Cow::Borrowed(reference));
+    }
+    parse_local_ref(reference).map(|tokens| Cow::Owned(from_tokens(&tokens)))
 }
 
 /// Builds the canonical `#/...` pointer for a list of unescaped tokens.
-pub fn from_tokens(tokens: &[String]) -> String {
+fn from_tokens(tokens: &[String]) -> String {
     tokens.iter().fold(String::from("#"), |acc, t| push(&acc, t))
 }
 
-/// Looks a canonical `#/...` pointer up in a document.
+/// Looks a canonical `#/...` pointer (as [`push`] and [`canonical`] build them) up in a
+/// document.
 pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
-    let tokens = parse_local_ref(pointer)?;
-    tokens.iter().try_fold(root, |node, token| match node {
-        Value::Object(map) => map.get(token.as_str()),
+    let fragment = pointer.strip_prefix('#')?;
+    if fragment.is_empty() {
+        return Some(root);
+    }
+    fragment.strip_prefix('/')?.split('/').try_fold(root, |node, token| match node {
+        Value::Object(map) => map.get(unescape(token).as_ref()),
         Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
         _ => None,
     })
 }
 
-/// The last token of a pointer, unescaped (`#/components/schemas/Foo` → `Foo`).
+/// The last token of a canonical pointer, unescaped (`#/components/schemas/Foo` → `Foo`).
 pub fn last_token(pointer: &str) -> String {
-    parse_local_ref(pointer).and_then(|t| t.last().cloned()).unwrap_or_default()
+    match pointer.strip_prefix("#/") {
+        Some(rest) => unescape(rest.rsplit('/').next().unwrap_or_default()).into_owned(),
+        None => String::new(),
+    }
+}
+
+/// One reference token with `~1` and `~0` unescaped (in that order, as RFC 6901 says).
+fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
 }
 
 fn percent_decode(s: &str) -> String {
@@ -98,6 +133,35 @@ mod tests {
     }
 
     #[test]
+    fn canonical_pointers_are_borrowed_and_others_rebuilt() {
+        let borrowed = |r: &str| matches!(canonical(r), Some(Cow::Borrowed(_)));
+        assert!(borrowed("#/components/schemas/Foo"));
+        assert!(borrowed("#/paths/~1a~1{id}/get"));
+        assert!(borrowed("#"));
+        assert_eq!(canonical("#/components/schemas/Foo%20Bar").unwrap(), "#/components/schemas/Foo Bar");
+        // Percent-decoding comes first (RFC 6901, section 6): `%2F` separates tokens, and an
+        // encoded `{` is the brace.
+        assert_eq!(canonical("#/paths/%2Fa").unwrap(), "#/paths//a");
+        assert_eq!(canonical("#/paths/~1a~1%7Bid%7D").unwrap(), "#/paths/~1a~1{id}");
+        // A stray `~` is a literal tilde, spelled `~0` in the canonical form.
+        assert_eq!(canonical("#/a~2b").unwrap(), "#/a~02b");
+        assert_eq!(canonical("#/a~").unwrap(), "#/a~0");
+        assert_eq!(canonical("other.yaml#/Foo"), None);
+        // Whatever the spelling, the canonical form is what `push` builds from the tokens.
+        for r in ["#/a/b", "#/a~0~1b/c", "#/x%7E1y", "#/", "#/a//b", "#/~01"] {
+            assert_eq!(canonical(r).unwrap(), from_tokens(&parse_local_ref(r).unwrap()), "{r}");
+        }
+    }
+
+    #[test]
+    fn last_tokens_are_unescaped() {
+        assert_eq!(last_token("#/components/schemas/Foo"), "Foo");
+        assert_eq!(last_token("#/paths/~1a~1b"), "/a/b");
+        assert_eq!(last_token("#/a~0b"), "a~b");
+        assert_eq!(last_token("#"), "");
+    }
+
+    #[test]
     fn external_refs_are_not_local() {
         assert_eq!(parse_local_ref("other.yaml#/Foo"), None);
         assert_eq!(parse_local_ref("#"), Some(vec![]));
@@ -109,5 +173,10 @@ mod tests {
         assert_eq!(get(&doc, "#/a/b~1c/1/d"), Some(&Value::Bool(true)));
         assert_eq!(get(&doc, "#/a/missing"), None);
         assert_eq!(get(&doc, "#/a/b~1c/9"), None);
+        // Canonical pointers are looked up as written: a literal `%` in a key stays a `%`.
+        let doc = serde_json::json!({"100%": {"a%20b": 1}});
+        assert_eq!(get(&doc, &push(&push("#", "100%"), "a%20b")), Some(&Value::from(1)));
+        assert_eq!(get(&doc, "#"), Some(&doc));
+        assert_eq!(get(&doc, "no-hash"), None);
     }
 }

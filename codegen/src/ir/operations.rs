@@ -1,5 +1,6 @@
 //! Paths → operations grouped into resources, plus security schemes and pagination.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use heck::ToShoutySnakeCase;
@@ -316,10 +317,11 @@ fn build_operation<'a>(
             }
             None => super::TyUse::new(Ty::String),
         };
+        let field_name = naming::field_name(&p.name);
         fields.push(Field {
             json_name: p.name.clone(),
-            rust_name: field_names.claim(&naming::field_name(&p.name)),
-            setter: setter_names.claim(&naming::method_name(&p.name)),
+            rust_name: field_names.claim(&field_name),
+            setter: setter_names.claim(&naming::method_name_of_field(field_name)),
             ty: u.ty,
             required: p.required,
             nullable: u.nullable,
@@ -440,10 +442,9 @@ fn resolve_object<'a>(root: &'a Value, at: &str, v: &'a Value) -> Result<(String
         let Some(reference) = current.1.get("$ref").and_then(Value::as_str) else {
             return Ok(current);
         };
-        let Some(tokens) = pointer::parse_local_ref(reference) else {
+        let Some(target) = pointer::canonical(reference).map(Cow::into_owned) else {
             return Err(Diagnostic::new(at, format!("reference {reference:?} points outside this document")));
         };
-        let target = pointer::from_tokens(&tokens);
         let value = pointer::get(root, &target)
             .ok_or_else(|| Diagnostic::new(at, format!("$ref target {reference:?} does not exist")))?;
         current = (target, value);

@@ -6,6 +6,7 @@
 //! `$ref` into an inline schema and the inline schema itself are one type. Building is lazy and
 //! iterative (a queue), so recursive schemas terminate and deep specs cannot overflow the stack.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use serde_json::{Map, Value};
@@ -118,9 +119,7 @@ impl<'a> TypeBuilder<'a> {
                 for (name, example) in map {
                     let at = pointer::push(&examples_ptr, name);
                     let example = match example.get("$ref").and_then(Value::as_str) {
-                        Some(r) => match pointer::parse_local_ref(r)
-                            .and_then(|t| pointer::get(self.root, &pointer::from_tokens(&t)))
-                        {
+                        Some(r) => match pointer::canonical(r).and_then(|t| pointer::get(self.root, &t)) {
                             Some(target) => target,
                             None => continue,
                         },
@@ -189,7 +188,7 @@ impl<'a> TypeBuilder<'a> {
         let mut seen: Vec<String> = Vec::new();
         let mut reference = reference.to_owned();
         loop {
-            let Some(tokens) = pointer::parse_local_ref(&reference) else {
+            let Some(target) = pointer::canonical(&reference).map(Cow::into_owned) else {
                 self.warn(
                     at,
                     format!(
@@ -198,7 +197,6 @@ impl<'a> TypeBuilder<'a> {
                 );
                 return Ok(None);
             };
-            let target = pointer::from_tokens(&tokens);
             if seen.contains(&target) {
                 return Err(Diagnostic::new(at, format!("circular $ref chain through {target}")));
             }
@@ -454,8 +452,9 @@ impl<'a> TypeBuilder<'a> {
             let u = self.ty(prop, prop_ptr, &hint, 1)?;
             let prop_obj = prop.as_object();
             let flag = |k: &str| prop_obj.and_then(|o| o.get(k)).and_then(Value::as_bool) == Some(true);
-            let rust_name = field_names.claim(&naming::field_name(json_name));
-            let setter = setter_names.claim(&naming::method_name(json_name));
+            let field_name = naming::field_name(json_name);
+            let rust_name = field_names.claim(&field_name);
+            let setter = setter_names.claim(&naming::method_name_of_field(field_name));
             fields.push(Field {
                 json_name: json_name.clone(),
                 rust_name,
@@ -617,7 +616,7 @@ impl<'a> TypeBuilder<'a> {
                 for (value, r) in mapping.into_iter().flatten() {
                     let r = r.as_str().unwrap_or_default();
                     let resolved = if r.starts_with('#') {
-                        pointer::parse_local_ref(r).map(|t| pointer::from_tokens(&t))
+                        pointer::canonical(r).map(Cow::into_owned)
                     } else {
                         // A bare schema name.
                         Some(pointer::push(&pointer::push(&pointer::push("#", "components"), "schemas"), r))
