@@ -161,19 +161,27 @@ pub fn stages(
             let t = Instant::now();
             let files = ours(text, source_name, crate_name, which == Which::OursRuntimeCrate)?;
             let total = ms(t);
-            let t = Instant::now();
+            let (mut parse, mut print) = (0.0, 0.0);
             for (path, content) in &files {
-                if path.ends_with(".rs") && !path.starts_with("src/runtime/") {
+                if path.ends_with(".rs") && !path.starts_with("src/runtime/") && !path.starts_with("runtime/")
+                {
+                    let t = Instant::now();
                     let file = syn::parse_file(content).map_err(|e| format!("{path}: {e}"))?;
+                    parse += ms(t);
+                    let t = Instant::now();
                     std::hint::black_box(prettyplease::unparse(&file));
+                    print += ms(t);
+                    eprintln!("{path}: {} bytes", content.len());
                 }
             }
-            let reformat = ms(t);
+            let reformat = parse + print;
             Ok(vec![
                 ("load".to_owned(), load),
                 ("lower + emit + format".to_owned(), total - load),
                 ("total".to_owned(), total),
                 ("re-format output (proxy for the format share)".to_owned(), reformat),
+                ("  of which syn::parse_file".to_owned(), parse),
+                ("  of which prettyplease".to_owned(), print),
             ])
         }
         Which::Progenitor => {

@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::docs;
 use super::tokens::{Scope, ident, into_param, resolved, ty};
-use super::{Chunk, docs};
+use crate::format::Piece;
 use crate::ir::{
     Additional, Api, BodyEncoding, Field, ParamLocation, Response, StatusVariant, StringEnum, Struct, Ty,
     TypeDef, TypeId, TypeKind, Union,
@@ -30,33 +31,35 @@ pub fn module_allows() -> TokenStream {
     }
 }
 
-/// Types per formatting chunk: `types.rs` of a big spec is hundreds of thousands of lines, built
-/// and formatted in parallel chunks (the split is fixed, so output does not depend on threads).
-const TYPES_PER_CHUNK: usize = 200;
+/// Types per formatting chunk: `types.rs` is built and formatted in parallel chunks (the split
+/// is fixed, so output does not depend on threads). Small enough that `types.rs` of a small API
+/// is not one chunk that the other files wait for; a chunk costs one `syn::File`, so large
+/// enough to keep that overhead out of sight.
+const TYPES_PER_CHUNK: usize = 16;
 
 /// `src/types.rs` as chunks, in order: the module header, every named type sorted by name, then
 /// `Page` impls for list envelopes and `ToMultipart` impls for multipart bodies.
-pub fn types_file(api: &Api) -> Vec<Chunk<'_>> {
+pub fn types_file(api: &Api) -> Vec<Piece<'_>> {
     let mut order: Vec<TypeId> = (0..api.types.len()).collect();
     order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
-    let mut chunks: Vec<Chunk<'_>> = vec![Box::new(|| {
+    let mut pieces = vec![Piece::rust(|| {
         quote! {
             //! The API's data types: request bodies, responses, parameters and enums.
         }
     })];
     for ids in order.chunks(TYPES_PER_CHUNK) {
         let ids = ids.to_vec();
-        chunks.push(Box::new(move || {
+        pieces.push(Piece::rust(move || {
             let defs = ids.iter().map(|&id| type_def(api, id));
             quote!(#(#defs)*)
         }));
     }
-    chunks.push(Box::new(move || {
+    pieces.push(Piece::rust(move || {
         let pages = page_impls(api);
         let multipart = multipart_impls(api);
         quote!(#pages #multipart)
     }));
-    chunks
+    pieces
 }
 
 fn page_impls(api: &Api) -> TokenStream {
