@@ -43,6 +43,10 @@ pub struct Config {
     /// `runtime`) instead of a module copied into `src/runtime/`. The runtime then compiles once
     /// and stays built when the API crate is regenerated; the crate is no longer a single package.
     pub runtime_crate: bool,
+    /// `[dev-dependencies]` of the generated crate, as `(name, TOML value)`: what hand-written
+    /// tests and examples kept beside it need. The generated code and its own tests need none,
+    /// and a dev-dependency costs every `cargo` command in the crate's workspace its resolution.
+    pub dev_dependencies: Vec<(String, String)>,
 }
 
 impl Config {
@@ -61,6 +65,7 @@ impl Config {
             webhook_signature_header: None,
             strict: false,
             runtime_crate: false,
+            dev_dependencies: Vec::new(),
         }
     }
 
@@ -102,6 +107,13 @@ impl Config {
             config.webhook_event_schema = Some(webhooks.event_schema);
             config.webhook_signature_header = webhooks.signature_header;
         }
+        // A `BTreeMap`, so the manifest lists them sorted whatever the order in the file.
+        for (name, value) in file.dev_dependencies.unwrap_or_default() {
+            if !is_valid_crate_name(&name) {
+                return Err(format!("codegen.toml: dev-dependencies: {name:?} is not a valid crate name"));
+            }
+            config.dev_dependencies.push((name, value.to_string()));
+        }
         if !is_valid_crate_name(&config.crate_name) {
             return Err(format!(
                 "codegen.toml: package.name {:?} is not a valid crate name",
@@ -142,6 +154,8 @@ struct ConfigFile {
     package: PackageSection,
     client: Option<ClientSection>,
     webhooks: Option<WebhooksSection>,
+    #[serde(rename = "dev-dependencies")]
+    dev_dependencies: Option<std::collections::BTreeMap<String, toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +211,32 @@ mod tests {
         assert_eq!(config.runtime_crate_ident(), "atlaspay_runtime");
         assert_eq!(Config::new("my_api").runtime_crate_name(), "my_api_runtime");
         assert!(!Config::new("my_api").runtime_crate);
+        assert!(config.dev_dependencies.is_empty());
+    }
+
+    #[test]
+    fn dev_dependencies_are_kept_as_toml_values_in_name_order() {
+        let config = Config::from_toml(
+            r#"
+            [package]
+            name = "a"
+            version = "1.0.0"
+            [dev-dependencies]
+            wiremock = "0.6"
+            tokio = { version = "1", features = ["macros"] }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.dev_dependencies,
+            [
+                ("tokio".to_owned(), r#"{ version = "1", features = ["macros"] }"#.to_owned()),
+                ("wiremock".to_owned(), r#""0.6""#.to_owned()),
+            ]
+        );
+        let err = Config::from_toml("[package]\nname='a'\nversion='1'\n[dev-dependencies]\n'a b' = '1'")
+            .unwrap_err();
+        assert!(err.contains("dev-dependencies: \"a b\" is not a valid crate name"), "{err}");
     }
 
     #[test]

@@ -205,6 +205,12 @@ fn cargo_toml(api: &Api, config: &Config, by: &str) -> String {
         )
     });
     out.push_str(&dependencies(api, runtime.as_deref()));
+    if !config.dev_dependencies.is_empty() {
+        out.push_str("\n[dev-dependencies]\n");
+        for (name, value) in &config.dev_dependencies {
+            out.push_str(&format!("{name} = {value}\n"));
+        }
+    }
     out
 }
 
@@ -234,8 +240,9 @@ fn package_section(config: &Config, name: &str, description: &str, by: &str) -> 
     out
 }
 
-/// The `[dependencies]` and `[dev-dependencies]` of the runtime (and of the API crate, whose
-/// generated code and tests use the same crates), plus `extra` dependency lines.
+/// The `[dependencies]` of the runtime (and of the API crate, whose generated code uses the same
+/// crates), plus `extra` dependency lines. Neither needs dev-dependencies: the runtime's and the
+/// generated tests are synchronous and use nothing else.
 fn dependencies(api: &Api, extra: Option<&str>) -> String {
     let mut out = String::from("\n[dependencies]\n");
     if let Some(extra) = extra {
@@ -267,11 +274,7 @@ fn dependencies(api: &Api, extra: Option<&str>) -> String {
         "thiserror = \"2\"\n\
          tokio = { version = \"1\", features = [\"time\"] }\n\
          tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n\
-         uuid = { version = \"1\", features = [\"v4\", \"serde\"] }\n\
-         \n[dev-dependencies]\n\
-         proptest = { version = \"1\", default-features = false, features = [\"std\"] }\n\
-         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
-         wiremock = \"0.6\"\n",
+         uuid = { version = \"1\", features = [\"v4\", \"serde\"] }\n",
     );
     out
 }
