@@ -7,15 +7,18 @@
 
 /// Defines `Client` and `ClientBuilder` in the calling module: newtypes over the runtime's
 /// [`Client`](super::Client) and [`ClientBuilder`](super::ClientBuilder) that forward their
-/// settings and low-level calls. The calling module adds the constructors (`Client::builder`
-/// wraps a runtime builder made from the API's defaults) and the accessors.
+/// settings and low-level calls, and `Client::builder`, which starts from the API's
+/// [`ClientDefaults`](super::ClientDefaults). `api_client!(my_api, DEFAULTS)` names the
+/// calling crate (for the doc example) and its defaults, a path in scope at the call. The
+/// calling module adds the other constructors, the credential setters and the resource
+/// accessors.
 ///
 /// Neither type implements `Default`: the first `Default` impl of a crate costs about 20 ms of
 /// coherence checking, a tenth of a small generated crate's `cargo check`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __api_client {
-    () => {
+    ($krate:ident, $defaults:path) => {
         /// A configured client of this API. Cloning is cheap and shares the connection pool.
         ///
         /// Its `Debug` output shows settings and credential scheme names, never their values.
@@ -23,6 +26,25 @@ macro_rules! __api_client {
         pub struct Client($crate::runtime::Client);
 
         impl Client {
+            /// A builder to configure base URL, timeouts, retries and credentials.
+            ///
+            /// ```
+            #[doc = concat!("# fn main() -> Result<(), ", stringify!($krate), "::Error> {")]
+            /// use std::time::Duration;
+            ///
+            #[doc = concat!("let client = ", stringify!($krate), "::Client::builder()")]
+            ///     .base_url("http://127.0.0.1:4010") // https, or http on loopback only
+            ///     .timeout(Duration::from_secs(20))
+            ///     .max_retries(3)
+            ///     .build()?;
+            /// # let _ = client;
+            /// # Ok(())
+            /// # }
+            /// ```
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder($crate::runtime::ClientBuilder::new(&$defaults))
+            }
+
             /// Prepares a request that the generated operations do not cover; `decode` turns a
             /// success response into `T`. Nothing is sent until the returned request is awaited.
             pub fn request<T: Send + 'static>(

@@ -118,18 +118,6 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
         }
         _ => quote!(),
     };
-    let builder_example = {
-        let credential = match primary {
-            Some(s) if s.kind == SchemeKind::Basic => {
-                format!("\n    .{}(\"user\", \"password\")", s.method_name.trim_start_matches("r#"))
-            }
-            Some(s) => format!("\n    .{}(\"my-api-key\")", s.method_name.trim_start_matches("r#")),
-            None => String::new(),
-        };
-        docs::trusted(&format!(
-            "```\n# fn main() -> Result<(), {krate}::Error> {{\nuse std::time::Duration;\n\nlet client = {krate}::Client::builder(){credential}\n    .base_url(\"http://127.0.0.1:4010\") // https, or http on loopback only\n    .timeout(Duration::from_secs(20))\n    .max_retries(3)\n    .build()?;\n# let _ = client;\n# Ok(())\n# }}\n```"
-        ))
-    };
     let builder_methods = api.security_schemes.iter().map(|s| {
         let m = ident(&s.method_name);
         let c = ident(&s.const_name);
@@ -179,23 +167,25 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
             }
         }
     });
+    let krate = ident(&krate);
+    // The credential setters, if the API declares any credentials.
+    let builder_impl = (!api.security_schemes.is_empty()).then(|| {
+        quote! {
+            impl ClientBuilder {
+                #(#builder_methods)*
+            }
+        }
+    });
     quote! {
         //! The API's [`Client`]: constructors, credential setters and resource accessors.
-        crate::runtime::api_client::api_client!();
+        use crate::auth::DEFAULTS;
+        crate::runtime::api_client::api_client!(#krate, DEFAULTS);
         impl Client {
             #new_fn
-            /// A builder to configure base URL, timeouts, retries and credentials.
-            ///
-            #builder_example
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder(crate::runtime::ClientBuilder::new(&crate::auth::DEFAULTS))
-            }
             #from_env
             #(#with_methods)*
             #(#accessors)*
         }
-        impl ClientBuilder {
-            #(#builder_methods)*
-        }
+        #builder_impl
     }
 }
