@@ -171,7 +171,6 @@ pub fn stages(
                     let t = Instant::now();
                     std::hint::black_box(prettyplease::unparse(&file));
                     print += ms(t);
-                    eprintln!("{path}: {} bytes", content.len());
                 }
             }
             let reformat = parse + print;

@@ -100,7 +100,8 @@ pub fn render(plan: Vec<FilePlan<'_>>, parallel: bool) -> Result<BTreeMap<String
     for ((file, _), text) in tasks.iter().zip(results) {
         let text = text.ok_or_else(|| Diagnostic::new("#", "internal error: a piece was not built"))??;
         if let Some(out) = files.get_mut(&plan[*file].path) {
-            out.push_str(&text);
+            // A file's first piece is moved in when it has no header line (the text files).
+            if out.is_empty() { *out = text } else { out.push_str(&text) }
         }
     }
     Ok(files)
