@@ -5,8 +5,9 @@
 //! (prettyplease formats items independently, so this equals formatting the whole file).
 
 use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use proc_macro2::TokenStream;
 
@@ -63,26 +64,36 @@ impl<'a> FilePlan<'a> {
     }
 }
 
+/// Rust pieces per worker, at least: a thread costs more to start than a small piece costs to
+/// format, so a tiny API does not start a thread per core on a big machine.
+const RUST_PIECES_PER_WORKER: usize = 2;
+
+/// What building one piece gave: its text, a diagnostic, or the payload of a panic.
+type Outcome = std::thread::Result<Result<String, Diagnostic>>;
+
 /// Builds every file of a plan; on all cores when `parallel`. Pieces are taken in plan order,
 /// so the big Rust chunks listed first start first and the cheap copies fill in at the end.
+///
+/// A panic while building a piece (a generator bug) is re-raised on the calling thread with its
+/// own payload, the first in plan order, so callers that catch it see the real message.
 pub fn render(plan: Vec<FilePlan<'_>>, parallel: bool) -> Result<BTreeMap<String, String>, Diagnostic> {
     let tasks: Vec<(usize, &Piece<'_>)> =
         plan.iter().enumerate().flat_map(|(file, f)| f.pieces.iter().map(move |p| (file, p))).collect();
-    let results: Mutex<Vec<Option<Result<String, Diagnostic>>>> =
-        Mutex::new((0..tasks.len()).map(|_| None).collect());
+    // One lock per slot: a panic payload is `Send` but not `Sync`, and no lock is ever contended.
+    let slots: Vec<Mutex<Option<Outcome>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let workers = if parallel { cores().min(tasks.len()).max(1) } else { 1 };
+    let rust_pieces = tasks.iter().filter(|(_, p)| matches!(p, Piece::Rust(_))).count();
+    let workers = if parallel { cores().min(rust_pieces.div_ceil(RUST_PIECES_PER_WORKER)).max(1) } else { 1 };
     let work = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((file, piece)) = tasks.get(i) else { break };
-            let text = match piece {
+            let outcome = panic::catch_unwind(AssertUnwindSafe(|| match piece {
                 Piece::Rust(build) => rust_file(&plan[*file].path, build()),
                 Piece::Text(build) => Ok(build()),
-            };
-            if let Ok(mut slots) = results.lock() {
-                slots[i] = Some(text);
-            }
+            }));
+            // Nothing panics while a slot is locked (the build ran above), so it is never poisoned.
+            *slots[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(outcome);
         }
     };
     // The calling thread works too, so one thread fewer is started.
@@ -92,13 +103,14 @@ pub fn render(plan: Vec<FilePlan<'_>>, parallel: bool) -> Result<BTreeMap<String
         }
         work();
     });
-    let results = results
-        .into_inner()
-        .map_err(|_| Diagnostic::new("#", "internal error: a formatting thread failed"))?;
     let mut files: BTreeMap<String, String> =
         plan.iter().map(|f| (f.path.clone(), f.header.clone())).collect();
-    for ((file, _), text) in tasks.iter().zip(results) {
-        let text = text.ok_or_else(|| Diagnostic::new("#", "internal error: a piece was not built"))??;
+    for ((file, _), slot) in tasks.iter().zip(slots) {
+        let outcome = slot
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .ok_or_else(|| Diagnostic::new("#", "internal error: a piece was not built"))?;
+        let text = outcome.unwrap_or_else(|payload| panic::resume_unwind(payload))?;
         if let Some(out) = files.get_mut(&plan[*file].path) {
             // A file's first piece is moved in when it has no header line (the text files).
             if out.is_empty() { *out = text } else { out.push_str(&text) }
@@ -158,5 +170,42 @@ mod tests {
         }];
         let error = render(plan, true).unwrap_err().to_string();
         assert!(error.contains("internal error: generated src/bad.rs does not parse"), "{error}");
+    }
+
+    #[test]
+    fn a_panic_on_any_worker_is_reraised_with_its_own_message_first_in_plan_order() {
+        use std::sync::atomic::AtomicBool;
+        use std::time::{Duration, Instant};
+        // Whoever takes piece 0 waits (a bounded time) until another worker has panicked on piece
+        // 1, then panics on piece 2: the first panic in plan order happens on the other thread.
+        let first_panicked = AtomicBool::new(false);
+        let plan = vec![FilePlan::new(
+            "src/a.rs",
+            "",
+            vec![
+                Piece::rust(|| {
+                    let start = Instant::now();
+                    while !first_panicked.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(5) {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    quote!(
+                        struct A;
+                    )
+                }),
+                Piece::rust(|| {
+                    first_panicked.store(true, Ordering::SeqCst);
+                    panic!("first broken piece")
+                }),
+                Piece::rust(|| panic!("second broken piece")),
+                Piece::rust(|| {
+                    quote!(
+                        struct D;
+                    )
+                }),
+            ],
+        )];
+        let payload = panic::catch_unwind(AssertUnwindSafe(|| render(plan, true))).unwrap_err();
+        let message = payload.downcast_ref::<&str>().copied().unwrap_or("not a &str payload");
+        assert_eq!(message, "first broken piece");
     }
 }

@@ -38,7 +38,12 @@ fn generate_checked(text: &str) -> Result<BTreeMap<String, String>, String> {
 
 const NAMES: &[&str] = &[
     "id", "type", "self", "", "a-b", "a_b", "Result", "1x", "ü", "$ref", "new", "extra", "fooBar", "foo_bar",
+    "50%", "a~b", "a/b",
 ];
+/// Component names, and how a `$ref` spells each: characters that must be escaped in a JSON
+/// pointer (`~`, `/`) or in a URI fragment (`%`, space) are in play.
+const COMPONENTS: [(&str, &str); 6] =
+    [("S0", "S0"), ("S%1", "S%251"), ("S~2", "S~02"), ("S/3", "S~13"), ("S 4", "S%204"), ("S5", "S5")];
 const FORMATS: &[&str] = &[
     "int32",
     "int64",
@@ -70,7 +75,8 @@ fn leaf() -> impl Strategy<Value = Value> {
             0..4
         )
         .prop_map(|values| json!({ "enum": values })),
-        (0..6usize).prop_map(|i| json!({ "$ref": format!("#/components/schemas/S{i}") })),
+        prop::sample::select(&COMPONENTS[..])
+            .prop_map(|(_, token)| json!({ "$ref": format!("#/components/schemas/{token}") })),
         Just(json!({ "$ref": "#/components/schemas/Missing" })),
         Just(json!({ "$ref": "other.yaml#/Foo" })),
         Just(json!({})),
@@ -105,7 +111,7 @@ fn schema() -> impl Strategy<Value = Value> {
 
 fn spec_of(schemas: Vec<Value>, version: &str) -> String {
     let components: Map<String, Value> =
-        schemas.iter().enumerate().map(|(i, s)| (format!("S{i}"), s.clone())).collect();
+        COMPONENTS.iter().zip(&schemas).map(|((name, _), s)| ((*name).to_owned(), s.clone())).collect();
     let first = schemas.first().cloned().unwrap_or(json!({}));
     let doc = json!({
         "openapi": version,
@@ -144,6 +150,26 @@ proptest! {
     fn arbitrary_text_never_panics(text in ".{0,200}") {
         let _ = generate_checked(&text);
         let _ = generate_checked(&format!("openapi: 3.0.0\n{text}"));
+    }
+}
+
+#[test]
+fn refs_to_names_that_need_escaping_resolve() {
+    // Each component refers to the next one, so every escaped spelling must resolve.
+    let schemas: Vec<Value> = (1..COMPONENTS.len())
+        .map(|next| {
+            let token = COMPONENTS[next].1;
+            json!({ "type": "object", "properties": { "next": { "$ref": format!("#/components/schemas/{token}") } } })
+        })
+        .chain([json!({ "type": "string" })])
+        .collect();
+    let krate = codegen::generate(&spec_of(schemas, "3.0.3"), "spec", &config()).unwrap();
+    assert!(krate.warnings.is_empty(), "{:?}", krate.warnings);
+    let types = &krate.files["src/types.rs"];
+    for (name, _) in &COMPONENTS[..COMPONENTS.len() - 1] {
+        // Named by the component (characters that cannot be in an identifier dropped), not inlined.
+        let ident: String = name.chars().filter(char::is_ascii_alphanumeric).collect();
+        assert!(types.contains(&format!("pub struct {ident} ")), "no struct {ident} for {name:?}:\n{types}");
     }
 }
 
