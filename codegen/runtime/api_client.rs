@@ -9,16 +9,17 @@
 /// [`Client`](super::Client) and [`ClientBuilder`](super::ClientBuilder) that forward their
 /// settings and low-level calls, and `Client::builder`, which starts from the API's
 /// [`ClientDefaults`](super::ClientDefaults). `api_client!(my_api, DEFAULTS)` names the
-/// calling crate (for the doc example) and its defaults, a path in scope at the call. The
-/// calling module adds the other constructors, the credential setters and the resource
-/// accessors.
+/// calling crate (for the doc example) and its defaults, a path in scope at the call; an
+/// optional third argument is the example's line that sets the API's credential, e.g.
+/// `"    .secret_key(\"my-api-key\")"`. The calling module adds the other constructors, the
+/// credential setters and the resource accessors.
 ///
 /// Neither type implements `Default`: the first `Default` impl of a crate costs about 20 ms of
 /// coherence checking, a tenth of a small generated crate's `cargo check`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __api_client {
-    ($krate:ident, $defaults:path) => {
+    ($krate:ident, $defaults:path $(, $credential_line:literal)?) => {
         /// A configured client of this API. Cloning is cheap and shares the connection pool.
         ///
         /// Its `Debug` output shows settings and credential scheme names, never their values.
@@ -33,6 +34,7 @@ macro_rules! __api_client {
             /// use std::time::Duration;
             ///
             #[doc = concat!("let client = ", stringify!($krate), "::Client::builder()")]
+            $(#[doc = $credential_line])?
             ///     .base_url("http://127.0.0.1:4010") // https, or http on loopback only
             ///     .timeout(Duration::from_secs(20))
             ///     .max_retries(3)

@@ -1,6 +1,6 @@
 //! The snapshot specs' crates compile without a single warning, runtime included: every crate is
 //! written to a scratch workspace and checked with `cargo clippy -D warnings`; one of them also
-//! with the runtime as its own crate.
+//! with the runtime as its own crate. The doc examples of three of them run.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -33,6 +33,15 @@ fn snapshot_crates_pass_clippy_without_warnings() {
             let split = format!("{name}_runtime_crate");
             codegen::output::write_crate(&scratch.join(&split), &krate.files).unwrap();
             members.push(format!("{split:?}"));
+            // And with HTTP Basic as the primary credential (the doc examples differ).
+            let basic_text = text.replace("security:\n  - bearer: []", "security:\n  - basic: []");
+            assert_ne!(basic_text, text, "operations.yaml no longer starts with bearer security");
+            let mut config = Config::new("snapshot_operations_basic");
+            config.generated_by = "codegen compile test".to_owned();
+            let krate =
+                codegen::generate(&basic_text, &name, &config).unwrap_or_else(|d| panic!("{name}: {d}"));
+            codegen::output::write_crate(&scratch.join("operations_basic"), &krate.files).unwrap();
+            members.push("\"operations_basic\"".to_owned());
         }
     }
     fs::write(
@@ -59,6 +68,23 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     let (success, stderr) = clippy(&[]);
     assert!(success, "generated crates do not pass clippy:\n{stderr}");
     assert!(!stderr.contains("warning"), "generated crates have warnings:\n{stderr}");
+
+    // The doc examples run, for each kind of primary credential: bearer, basic, none.
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--doc", "--quiet"])
+        .args(["-p", "snapshot_operations", "-p", "snapshot_operations_basic", "-p", "snapshot_structs"])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "doc examples fail:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout.matches("test result: ok").count(), 3, "{stdout}");
 
     // Every resource is a cargo feature: with all of them off, only the ungated core remains,
     // and that must compile cleanly too.

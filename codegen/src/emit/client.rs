@@ -167,6 +167,16 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
             }
         }
     });
+    // The builder example's line that sets the primary credential (a line of the doc example
+    // the runtime's `api_client!` writes).
+    let credential_line = primary.map(|s| {
+        let setter = s.method_name.trim_start_matches("r#");
+        match s.kind {
+            SchemeKind::Basic => format!("    .{setter}(\"user\", \"password\")"),
+            _ => format!("    .{setter}(\"my-api-key\")"),
+        }
+    });
+    let credential_line = credential_line.map(|line| quote!(, #line));
     let krate = ident(&krate);
     // The credential setters, if the API declares any credentials.
     let builder_impl = (!api.security_schemes.is_empty()).then(|| {
@@ -179,7 +189,7 @@ pub fn client_file(api: &Api, config: &Config) -> TokenStream {
     quote! {
         //! The API's [`Client`]: constructors, credential setters and resource accessors.
         use crate::auth::DEFAULTS;
-        crate::runtime::api_client::api_client!(#krate, DEFAULTS);
+        crate::runtime::api_client::api_client!(#krate, DEFAULTS #credential_line);
         impl Client {
             #new_fn
             #from_env
