@@ -46,6 +46,8 @@ pub struct Config {
     /// `[dev-dependencies]` of the generated crate, as `(name, TOML value)`: what hand-written
     /// tests and examples kept beside it need. The generated code and its own tests need none,
     /// and a dev-dependency costs every `cargo` command in the crate's workspace its resolution.
+    /// Each value is a version requirement or a table, written as given: a `path` in it is
+    /// relative to the generated crate's directory, as cargo reads it.
     pub dev_dependencies: Vec<(String, String)>,
 }
 
@@ -111,6 +113,12 @@ impl Config {
         for (name, value) in file.dev_dependencies.unwrap_or_default() {
             if !is_valid_crate_name(&name) {
                 return Err(format!("codegen.toml: dev-dependencies: {name:?} is not a valid crate name"));
+            }
+            if !matches!(value, toml::Value::String(_) | toml::Value::Table(_)) {
+                return Err(format!(
+                    "codegen.toml: dev-dependencies: {name}: expected a version (\"1\") or a table \
+                     ({{ version = \"1\", features = [..] }}), found {value}"
+                ));
             }
             config.dev_dependencies.push((name, value.to_string()));
         }
@@ -237,6 +245,14 @@ mod tests {
         let err = Config::from_toml("[package]\nname='a'\nversion='1'\n[dev-dependencies]\n'a b' = '1'")
             .unwrap_err();
         assert!(err.contains("dev-dependencies: \"a b\" is not a valid crate name"), "{err}");
+        for value in ["1", "true", "[\"1\"]"] {
+            let err = Config::from_toml(&format!(
+                "[package]\nname='a'\nversion='1'\n[dev-dependencies]\nb = {value}"
+            ))
+            .unwrap_err();
+            assert!(err.contains("dev-dependencies: b: expected a version"), "{value}: {err}");
+            assert!(err.contains(&format!("found {value}")), "{value}: {err}");
+        }
     }
 
     #[test]
