@@ -51,7 +51,15 @@ pub fn crate_files(
     let paths = RuntimePaths::new(config);
     let mut plan: Vec<FilePlan<'_>> = vec![
         FilePlan::new("src/types.rs", h, types::types_file(api)),
-        FilePlan::new("src/lib.rs", h, vec![Piece::rust(|| lib_file(api, config))]),
+        FilePlan::new(
+            "src/lib.rs",
+            h,
+            vec![
+                Piece::rust(|| lib_docs(api, config)),
+                Piece::text(|| CRATE_ATTRIBUTES.to_owned()),
+                Piece::rust(|| lib_items(api, config)),
+            ],
+        ),
         FilePlan::new("src/auth.rs", h, vec![Piece::rust(|| client::auth_file(api, config))]),
         FilePlan::new("src/client.rs", h, vec![Piece::rust(|| client::client_file(api, config))]),
         FilePlan::new("src/resources/mod.rs", h, vec![Piece::rust(|| resources::mod_file(api))]),
@@ -315,7 +323,30 @@ fn client_new_call(api: &Api) -> String {
     }
 }
 
-fn lib_file(api: &Api, config: &Config) -> TokenStream {
+/// The crate's inner attributes, as prettyplease prints them: every crate has the same, so they
+/// are written rather than formatted each time (a test checks the two agree). Lint levels at the
+/// root cover the whole crate; the allowed lints are those that spec-derived names and texts can
+/// trigger and that are not worth a rename.
+const CRATE_ATTRIBUTES: &str = "\
+#![forbid(unsafe_code)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::tabs_in_doc_comments,
+    clippy::empty_docs,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::upper_case_acronyms,
+    clippy::wrong_self_convention,
+    clippy::box_collection,
+    clippy::type_complexity,
+    clippy::should_implement_trait
+)]
+";
+
+/// The crate documentation: what the API is, and a first call.
+fn lib_docs(api: &Api, config: &Config) -> TokenStream {
     let krate = config.crate_ident();
     let call = example_call(api).unwrap_or_default();
     let example = format!(
@@ -334,7 +365,11 @@ fn lib_file(api: &Api, config: &Config) -> TokenStream {
         Some("## Example"),
         Some(example.as_str()),
     ]);
-    let doc = docs::inner(&intro);
+    docs::inner(&intro)
+}
+
+/// The crate's modules and re-exports.
+fn lib_items(api: &Api, config: &Config) -> TokenStream {
     let webhooks_mod = if api.webhook_event.is_some() {
         quote!(
             pub mod webhooks;
@@ -358,17 +393,11 @@ fn lib_file(api: &Api, config: &Config) -> TokenStream {
             pub mod runtime;
         )
     };
-    // Once here rather than in every file: lint levels on a `mod` item cover its whole tree.
-    let allows = types::module_allows();
     quote! {
-        #doc
-        #![forbid(unsafe_code)]
         pub mod auth;
         mod client;
-        #allows
         pub mod resources;
         #runtime_mod
-        #allows
         pub mod types;
         #webhooks_mod
         #examples_mod
@@ -491,6 +520,13 @@ fn readme(api: &Api, config: &Config, by: &str) -> String {
 mod tests {
     use super::{RuntimePaths, runtime_copy, runtime_root};
     use crate::config::Config;
+
+    #[test]
+    fn the_crate_attributes_are_formatted_as_prettyplease_formats_them() {
+        let tokens: proc_macro2::TokenStream = super::CRATE_ATTRIBUTES.parse().unwrap();
+        let formatted = crate::format::rust_file("src/lib.rs", tokens).unwrap();
+        assert_eq!(formatted, super::CRATE_ATTRIBUTES);
+    }
 
     #[test]
     fn runtime_copy_names_the_generated_crate() {

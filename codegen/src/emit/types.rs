@@ -11,26 +11,6 @@ use crate::ir::{
     TypeDef, TypeId, TypeKind, Union,
 };
 
-/// Lints that spec-derived names and texts can trigger and that are not worth a rename.
-pub fn module_allows() -> TokenStream {
-    quote! {
-        #[allow(
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments,
-            clippy::empty_docs,
-            clippy::too_many_arguments,
-            clippy::large_enum_variant,
-            clippy::enum_variant_names,
-            clippy::upper_case_acronyms,
-            clippy::wrong_self_convention,
-            clippy::box_collection,
-            clippy::type_complexity,
-            clippy::should_implement_trait
-        )]
-    }
-}
-
 /// Types per formatting chunk: `types.rs` is built and formatted in parallel chunks (the split
 /// is fixed, so output does not depend on threads). Small enough that `types.rs` of a small API
 /// is not one chunk that the other files wait for; a chunk costs one `syn::File`, so large

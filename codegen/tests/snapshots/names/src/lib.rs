@@ -13,38 +13,24 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#![allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::tabs_in_doc_comments,
+    clippy::empty_docs,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::enum_variant_names,
+    clippy::upper_case_acronyms,
+    clippy::wrong_self_convention,
+    clippy::box_collection,
+    clippy::type_complexity,
+    clippy::should_implement_trait
+)]
 pub mod auth;
 mod client;
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 pub mod resources;
 pub mod runtime;
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments,
-    clippy::empty_docs,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::upper_case_acronyms,
-    clippy::wrong_self_convention,
-    clippy::box_collection,
-    clippy::type_complexity,
-    clippy::should_implement_trait
-)]
 pub mod types;
 pub use client::{Client, ClientBuilder};
 pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};
