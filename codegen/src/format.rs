@@ -12,6 +12,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::Diagnostic;
+use crate::doc_blocks;
 
 /// Parses the tokens as a file and pretty-prints them. A parse failure here is a generator bug;
 /// it is reported (with the file name) rather than written out.
@@ -19,6 +20,54 @@ pub fn rust_file(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> 
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Diagnostic::new("#", format!("internal error: generated {path} does not parse: {e}")))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// How `render` works; the default is what `generate` does.
+#[derive(Clone, Copy, Debug)]
+pub struct Rendering {
+    /// On all cores, or on the calling thread only.
+    pub parallel: bool,
+    pub docs: DocComments,
+}
+
+impl Default for Rendering {
+    fn default() -> Self {
+        Rendering { parallel: true, docs: DocComments::Spliced }
+    }
+}
+
+/// How doc comments get into the formatted text (the output is the same).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocComments {
+    /// As placeholders replaced after formatting (see `doc_blocks`); a piece where that fails
+    /// is formatted again the plain way.
+    Spliced,
+    /// Formatted line by line, as any other attribute (tests compare the two).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Plain,
+    /// Spliced, and a piece where that fails is an error (tests check it never is).
+    #[cfg_attr(not(test), allow(dead_code))]
+    SplicedOnly,
+}
+
+/// Builds and formats one piece.
+fn rust_piece(
+    path: &str,
+    build: &(dyn Fn() -> TokenStream + Send + Sync + '_),
+    docs: DocComments,
+) -> Result<String, Diagnostic> {
+    if docs == DocComments::Plain {
+        return rust_file(path, build());
+    }
+    let (tokens, blocks) = doc_blocks::collecting(build);
+    let formatted = rust_file(path, tokens)?;
+    match (doc_blocks::splice(&formatted, &blocks), docs) {
+        (Some(text), _) => Ok(text),
+        (None, DocComments::SplicedOnly) => {
+            Err(Diagnostic::new("#", format!("internal error: the doc comments of {path} cannot be spliced")))
+        }
+        (None, _) => rust_file(path, build()),
+    }
 }
 
 /// Cores available to this process, asked once (the answer reads cgroup files).
@@ -71,25 +120,26 @@ const RUST_PIECES_PER_WORKER: usize = 2;
 /// What building one piece gave: its text, a diagnostic, or the payload of a panic.
 type Outcome = std::thread::Result<Result<String, Diagnostic>>;
 
-/// Builds every file of a plan; on all cores when `parallel`. Pieces are taken in plan order,
+/// Builds every file of a plan. Pieces are taken in plan order,
 /// so the big Rust chunks listed first start first and the cheap copies fill in at the end.
 ///
 /// A panic while building a piece (a generator bug) is re-raised on the calling thread with its
 /// own payload, the first in plan order, so callers that catch it see the real message.
-pub fn render(plan: Vec<FilePlan<'_>>, parallel: bool) -> Result<BTreeMap<String, String>, Diagnostic> {
+pub fn render(plan: Vec<FilePlan<'_>>, how: Rendering) -> Result<BTreeMap<String, String>, Diagnostic> {
     let tasks: Vec<(usize, &Piece<'_>)> =
         plan.iter().enumerate().flat_map(|(file, f)| f.pieces.iter().map(move |p| (file, p))).collect();
     // One lock per slot: a panic payload is `Send` but not `Sync`, and no lock is ever contended.
     let slots: Vec<Mutex<Option<Outcome>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let rust_pieces = tasks.iter().filter(|(_, p)| matches!(p, Piece::Rust(_))).count();
-    let workers = if parallel { cores().min(rust_pieces.div_ceil(RUST_PIECES_PER_WORKER)).max(1) } else { 1 };
+    let workers =
+        if how.parallel { cores().min(rust_pieces.div_ceil(RUST_PIECES_PER_WORKER)).max(1) } else { 1 };
     let work = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((file, piece)) = tasks.get(i) else { break };
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| match piece {
-                Piece::Rust(build) => rust_file(&plan[*file].path, build()),
+                Piece::Rust(build) => rust_piece(&plan[*file].path, build, how.docs),
                 Piece::Text(build) => Ok(build()),
             }));
             // Nothing panics while a slot is locked (the build ran above), so it is never poisoned.
@@ -151,8 +201,8 @@ mod tests {
             });
             files
         };
-        let serial = render(plan(), false).unwrap();
-        let parallel = render(plan(), true).unwrap();
+        let serial = render(plan(), Rendering { parallel: false, ..Rendering::default() }).unwrap();
+        let parallel = render(plan(), Rendering::default()).unwrap();
         assert_eq!(serial, parallel);
         let f1 = &serial["src/f1.rs"];
         assert!(f1.starts_with("// h\npub struct F1C0 {\n    pub a: u8,\n}\n"), "{f1}");
@@ -168,7 +218,7 @@ mod tests {
             header: String::new(),
             pieces: vec![Piece::rust(|| quote!(fn {}))],
         }];
-        let error = render(plan, true).unwrap_err().to_string();
+        let error = render(plan, Rendering::default()).unwrap_err().to_string();
         assert!(error.contains("internal error: generated src/bad.rs does not parse"), "{error}");
     }
 
@@ -204,7 +254,8 @@ mod tests {
                 }),
             ],
         )];
-        let payload = panic::catch_unwind(AssertUnwindSafe(|| render(plan, true))).unwrap_err();
+        let payload =
+            panic::catch_unwind(AssertUnwindSafe(|| render(plan, Rendering::default()))).unwrap_err();
         let message = payload.downcast_ref::<&str>().copied().unwrap_or("not a &str payload");
         assert_eq!(message, "first broken piece");
     }

@@ -8,24 +8,33 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::doc_blocks::placeholder;
+
 /// Outer doc attributes (`///`) for an optional text.
 pub fn outer(text: Option<&str>) -> TokenStream {
-    let lines = lines(text.unwrap_or(""));
-    quote! { #( #[doc = #lines] )* }
+    outer_lines(lines(text.unwrap_or("")))
 }
 
 /// Outer doc attributes for text the generator wrote itself (doc-test examples): no
 /// sanitizing, so its code blocks stay tests.
 pub fn trusted(text: &str) -> TokenStream {
-    let lines: Vec<String> =
-        text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
-    quote! { #( #[doc = #lines] )* }
+    outer_lines(text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect())
 }
 
 /// Inner doc attributes (`//!`).
 pub fn inner(text: &str) -> TokenStream {
     let lines = lines(text);
-    quote! { #( #![doc = #lines] )* }
+    match placeholder(lines) {
+        Ok(marker) => quote! { #![doc = #marker] },
+        Err(lines) => quote! { #( #![doc = #lines] )* },
+    }
+}
+
+fn outer_lines(lines: Vec<String>) -> TokenStream {
+    match placeholder(lines) {
+        Ok(marker) => quote! { #[doc = #marker] },
+        Err(lines) => quote! { #( #[doc = #lines] )* },
+    }
 }
 
 /// Joins paragraphs with blank lines, skipping empty ones.
