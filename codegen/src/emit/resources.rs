@@ -169,7 +169,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             let t = ty(t, &api.types, Scope::Crate);
             (
                 quote!(crate::runtime::Request<#t>),
-                quote!(self.client.request(spec, crate::runtime::decode_json::<#t>)),
+                // `decode_json`'s type parameter is inferred from the return type.
+                quote!(self.client.request(spec, crate::runtime::decode_json)),
             )
         }
         (None, Response::Empty) => (

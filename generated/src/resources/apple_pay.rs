@@ -30,10 +30,6 @@ impl<'a> ApplePay<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.json_body(&body);
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::ApplePayMerchantSession>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

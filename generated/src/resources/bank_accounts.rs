@@ -61,8 +61,7 @@ impl<'a> BankAccounts<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankAccount>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a bank account
     ///
@@ -83,8 +82,7 @@ impl<'a> BankAccounts<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankAccount>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a bank account
     ///
@@ -105,11 +103,7 @@ impl<'a> BankAccounts<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::DeletedBankAccount>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a bank account
     ///
@@ -132,8 +126,7 @@ impl<'a> BankAccounts<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankAccount>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Send micro-deposits
     ///
@@ -158,11 +151,7 @@ impl<'a> BankAccounts<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::MicrodepositInitiation>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Verify a bank account
     ///
@@ -189,10 +178,6 @@ impl<'a> BankAccounts<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::BankAccountVerification>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

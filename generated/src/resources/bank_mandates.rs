@@ -62,8 +62,7 @@ impl<'a> BankMandates<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankMandate>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a bank mandate
     ///
@@ -84,8 +83,7 @@ impl<'a> BankMandates<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankMandate>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Revoke a bank mandate
     ///
@@ -112,7 +110,6 @@ impl<'a> BankMandates<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankMandate>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

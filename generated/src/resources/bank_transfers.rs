@@ -62,8 +62,7 @@ impl<'a> BankTransfers<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankTransfer>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a bank transfer
     ///
@@ -84,8 +83,7 @@ impl<'a> BankTransfers<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankTransfer>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Cancel a bank transfer
     ///
@@ -110,7 +108,6 @@ impl<'a> BankTransfers<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::BankTransfer>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -32,10 +32,6 @@ impl<'a> CardCollectionProxy<'a> {
         );
         spec.header("BT-PROXY-KEY", &params.bt_proxy_key);
         spec.json_body(&body);
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::CardCollectionProxyResponse>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -30,8 +30,7 @@ impl<'a> CheckoutSessions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::CheckoutSession>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a checkout session
     ///
@@ -55,7 +54,6 @@ impl<'a> CheckoutSessions<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::CheckoutSession>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

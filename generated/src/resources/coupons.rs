@@ -59,7 +59,7 @@ impl<'a> Coupons<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Coupon>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a coupon
     ///
@@ -79,7 +79,7 @@ impl<'a> Coupons<'a> {
             ["/coupons/", &crate::runtime::encode_path_segment(coupon_id)].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Coupon>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a coupon
     ///
@@ -99,8 +99,7 @@ impl<'a> Coupons<'a> {
             ["/coupons/", &crate::runtime::encode_path_segment(coupon_id)].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::DeletedCoupon>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a coupon
     ///
@@ -122,6 +121,6 @@ impl<'a> Coupons<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Coupon>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -60,7 +60,7 @@ impl<'a> Customers<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Customer>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a customer
     ///
@@ -80,7 +80,7 @@ impl<'a> Customers<'a> {
             ["/customers/", &crate::runtime::encode_path_segment(customer_id)].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Customer>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a customer
     ///
@@ -100,8 +100,7 @@ impl<'a> Customers<'a> {
             ["/customers/", &crate::runtime::encode_path_segment(customer_id)].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::DeletedCustomer>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a customer
     ///
@@ -123,6 +122,6 @@ impl<'a> Customers<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Customer>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

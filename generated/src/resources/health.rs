@@ -26,6 +26,6 @@ impl<'a> Health<'a> {
             String::from("/health"),
             &[],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Health>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -62,7 +62,7 @@ impl<'a> Invoices<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Invoice>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve an invoice
     ///
@@ -82,7 +82,7 @@ impl<'a> Invoices<'a> {
             ["/invoices/", &crate::runtime::encode_path_segment(invoice_id)].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Invoice>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Finalize an invoice
     ///
@@ -103,7 +103,7 @@ impl<'a> Invoices<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Invoice>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Mark an invoice uncollectible
     ///
@@ -128,7 +128,7 @@ impl<'a> Invoices<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Invoice>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Pay an invoice
     ///
@@ -151,7 +151,7 @@ impl<'a> Invoices<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Invoice>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Void an invoice
     ///
@@ -172,6 +172,6 @@ impl<'a> Invoices<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Invoice>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -30,8 +30,7 @@ impl<'a> NetworkTokens<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::NetworkToken>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a network token
     ///
@@ -54,8 +53,7 @@ impl<'a> NetworkTokens<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.query("session_id", &params.session_id);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::NetworkToken>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a network token
     ///
@@ -78,11 +76,7 @@ impl<'a> NetworkTokens<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.query("session_id", &params.session_id);
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::NetworkTokenDeleteResult>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Generate a cryptogram
     ///
@@ -109,7 +103,6 @@ impl<'a> NetworkTokens<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::Cryptogram>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

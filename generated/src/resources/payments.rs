@@ -34,7 +34,7 @@ impl<'a> Payments<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Payment>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Confirm a payment
     ///
@@ -57,7 +57,7 @@ impl<'a> Payments<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Payment>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Refund a payment
     ///
@@ -80,6 +80,6 @@ impl<'a> Payments<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Refund>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

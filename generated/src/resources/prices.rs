@@ -62,7 +62,7 @@ impl<'a> Prices<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Price>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a price
     ///
@@ -82,7 +82,7 @@ impl<'a> Prices<'a> {
             ["/prices/", &crate::runtime::encode_path_segment(price_id)].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Price>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a price
     ///
@@ -104,6 +104,6 @@ impl<'a> Prices<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Price>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

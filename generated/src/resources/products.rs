@@ -61,7 +61,7 @@ impl<'a> Products<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Product>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a product
     ///
@@ -83,7 +83,7 @@ impl<'a> Products<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.query("expand", &params.expand);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Product>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a product
     ///
@@ -103,8 +103,7 @@ impl<'a> Products<'a> {
             ["/products/", &crate::runtime::encode_path_segment(product_id)].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::DeletedProduct>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a product
     ///
@@ -126,6 +125,6 @@ impl<'a> Products<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Product>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

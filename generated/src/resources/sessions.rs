@@ -30,8 +30,7 @@ impl<'a> Sessions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::PaymentSession>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Get the front-end configuration of a session
     ///
@@ -52,8 +51,7 @@ impl<'a> Sessions<'a> {
                 .concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::SessionConfig>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a payment session
     ///
@@ -73,11 +71,7 @@ impl<'a> Sessions<'a> {
             ["/sessions/", &crate::runtime::encode_path_value(&session_id)].concat(),
             &[&[&crate::auth::SECRET_KEY], &[&crate::auth::CLIENT_SECRET]],
         );
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::PaymentSessionFull>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a payment session
     ///
@@ -99,11 +93,7 @@ impl<'a> Sessions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::PaymentSessionFull>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Cancel a payment session
     ///
@@ -126,10 +116,6 @@ impl<'a> Sessions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::PaymentSessionFull>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

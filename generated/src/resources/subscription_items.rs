@@ -30,8 +30,7 @@ impl<'a> SubscriptionItems<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::SubscriptionItem>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a subscription item
     ///
@@ -55,8 +54,7 @@ impl<'a> SubscriptionItems<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::SubscriptionItem>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a subscription item
     ///
@@ -80,11 +78,7 @@ impl<'a> SubscriptionItems<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::DeletedSubscriptionItem>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a subscription item
     ///
@@ -110,7 +104,6 @@ impl<'a> SubscriptionItems<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::SubscriptionItem>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

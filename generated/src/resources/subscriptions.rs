@@ -61,8 +61,7 @@ impl<'a> Subscriptions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::Subscription>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a subscription
     ///
@@ -83,8 +82,7 @@ impl<'a> Subscriptions<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::Subscription>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Cancel a subscription
     ///
@@ -105,8 +103,7 @@ impl<'a> Subscriptions<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::Subscription>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a subscription
     ///
@@ -129,8 +126,7 @@ impl<'a> Subscriptions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::Subscription>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Pause a subscription
     ///
@@ -155,8 +151,7 @@ impl<'a> Subscriptions<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::Subscription>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Resume a subscription
     ///
@@ -181,7 +176,6 @@ impl<'a> Subscriptions<'a> {
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::Subscription>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

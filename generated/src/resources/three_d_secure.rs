@@ -30,11 +30,7 @@ impl<'a> ThreeDSecure<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.json_body(&body);
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::ThreeDSecureSession>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Complete a 3-D Secure challenge
     ///
@@ -59,11 +55,7 @@ impl<'a> ThreeDSecure<'a> {
                 .concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::ThreeDSecureResult>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a 3-D Secure result
     ///
@@ -88,10 +80,6 @@ impl<'a> ThreeDSecure<'a> {
                 .concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::ThreeDSecureResult>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

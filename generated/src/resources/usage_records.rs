@@ -60,8 +60,7 @@ impl<'a> UsageRecords<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.json_body(&body);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::UsageRecord>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a usage summary
     ///
@@ -80,10 +79,6 @@ impl<'a> UsageRecords<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.query("subscription_item", &params.subscription_item);
-        self.client
-            .request(
-                spec,
-                crate::runtime::decode_json::<crate::types::UsageRecordSummary>,
-            )
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

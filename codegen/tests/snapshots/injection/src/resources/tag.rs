@@ -24,6 +24,6 @@ impl<'a> Tag<'a> {
             &[],
         );
         spec.query("q\"#", &params.q);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::EvilName>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

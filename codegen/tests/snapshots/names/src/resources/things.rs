@@ -42,7 +42,6 @@ impl<'a> Things<'a> {
         spec.query("fooBar", &params.foo_bar);
         spec.query("foo_bar", &params.foo_bar_2);
         spec.query("params", &params.params);
-        self.client
-            .request(spec, crate::runtime::decode_json::<crate::types::ResultType2>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -21,6 +21,6 @@ impl<'a> Forms<'a> {
             &[&[&crate::auth::BEARER]],
         );
         spec.form_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<serde_json::Value>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -50,7 +50,7 @@ impl<'a> Items<'a> {
             &[&[&crate::auth::BEARER]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Item>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// `PUT /items/{item_id}` (`replaceItemText`)
     pub fn replace_text(

@@ -16,6 +16,6 @@ impl<'a> OnlyDefault<'a> {
             String::from("/only-default"),
             &[],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Thing>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

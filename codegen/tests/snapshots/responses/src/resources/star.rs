@@ -16,6 +16,6 @@ impl<'a> Star<'a> {
             String::from("/star"),
             &[],
         );
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Thing>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -33,6 +33,6 @@ impl<'a> Widgets<'a> {
             &[],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Widget>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -20,7 +20,7 @@ impl<'a> Pets<'a> {
             &[&[&crate::auth::API_KEY]],
         );
         spec.query("tags", &params.tags);
-        self.client.request(spec, crate::runtime::decode_json::<Vec<crate::types::Pet>>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// `POST /pets` (`addPet`)
     pub fn set_add(
@@ -33,7 +33,7 @@ impl<'a> Pets<'a> {
             &[&[&crate::auth::API_KEY]],
         );
         spec.json_body(&body);
-        self.client.request(spec, crate::runtime::decode_json::<crate::types::Pet>)
+        self.client.request(spec, crate::runtime::decode_json)
     }
     /// `POST /pets/{petId}/photo` (`uploadPhoto`)
     pub fn upload_photo(
