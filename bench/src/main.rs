@@ -5,6 +5,7 @@
 //! ```text
 //! bench-gen version
 //! bench-gen time <SPEC> [--runs N]          both generators in this process, N timed runs each
+//!                                          (more for a fast spec: until each ran 100 ms)
 //! bench-gen gen-ours <SPEC> [--out DIR]     one generation (for peak RSS), optionally written
 //! bench-gen gen-ours-runtime-crate <SPEC> [--out DIR]   the same, the runtime as its own crate
 //! bench-gen gen-progenitor <SPEC> [--out DIR]
@@ -106,6 +107,10 @@ fn ms(d: Duration) -> f64 {
 
 /// One untimed warm-up per generator (it also decides success), then `runs` timed runs of each,
 /// alternating which goes first (ABBA), on the same input text.
+/// Total time each generator is timed for, at least, in `time` (unless it reaches `MAX_RUNS`).
+const MIN_TIMED_MS: f64 = 100.0;
+const MAX_RUNS: usize = 1_000;
+
 fn time(args: &[String]) -> Result<Value, String> {
     let args = Args::parse(args)?;
     let runs = args.number("runs", 5)?.clamp(1, 1_000);
@@ -130,7 +135,15 @@ fn time(args: &[String]) -> Result<Value, String> {
         result[which.label()] = entry;
     }
     let mut times: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
-    for run in 0..runs {
+    // At least `runs` rounds, and for a spec generated in a millisecond enough more that each
+    // generator runs MIN_TIMED_MS in total: five sub-millisecond timings make a noisy median.
+    let enough = |times: &[Vec<f64>; 2]| {
+        (0..2).all(|i| !ok[i] || times[i].len() >= MAX_RUNS || times[i].iter().sum::<f64>() >= MIN_TIMED_MS)
+    };
+    for run in 0.. {
+        if run >= runs && enough(&times) {
+            break;
+        }
         let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
             if !ok[i] {
