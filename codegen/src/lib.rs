@@ -55,8 +55,73 @@ fn generate_with(
 mod tests {
     use std::path::Path;
 
+    use proptest::prelude::*;
+    use serde_json::json;
+
     use super::format::{DocComments, Rendering};
     use super::*;
+
+    /// The crate generated with doc comments formatted, and spliced: with the fallback, or,
+    /// when `fallback` is false, as an error if any piece needs it.
+    fn plain_and_spliced(
+        text: &str,
+        config: &Config,
+        fallback: bool,
+    ) -> (Result<GeneratedCrate, Diagnostics>, Result<GeneratedCrate, Diagnostics>) {
+        let how = |docs| Rendering { parallel: true, docs };
+        let spliced = if fallback { DocComments::Spliced } else { DocComments::SplicedOnly };
+        (
+            generate_with(text, "spec", config, how(DocComments::Plain)),
+            generate_with(text, "spec", config, how(spliced)),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever the descriptions say (control characters, comment markers, slashes, code
+        /// fences, the placeholder mark itself), splicing gives the formatted bytes, and needs
+        /// the fallback only for a text with the mark in it.
+        #[test]
+        fn spliced_doc_comments_equal_formatted_ones_for_any_text(
+            texts in prop::collection::vec(
+                prop_oneof![
+                    any::<String>(),
+                    "[ /*!\\\"`#\u{0}\r\n\t]{0,12}",
+                    Just("/leading slash\n//two\n```\ncode\n".to_owned()),
+                ],
+                5,
+            )
+        ) {
+            let spec = json!({
+                "openapi": "3.0.3",
+                "info": { "title": texts[0], "version": "1", "description": texts[1] },
+                "paths": { "/things": { "get": {
+                    "operationId": "listThings",
+                    "summary": texts[2],
+                    "description": texts[3],
+                    "responses": { "200": { "description": "ok", "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/Thing" } } } } }
+                } } },
+                "components": { "schemas": { "Thing": {
+                    "type": "object",
+                    "description": texts[4],
+                    "properties": {
+                        "name": { "type": "string", "description": texts[1] },
+                        "kind": { "type": "string", "enum": [texts[0], texts[2], "a"] }
+                    }
+                } } }
+            });
+            // The placeholder mark in a text makes its piece take the fallback; only then.
+            let fallback = texts.iter().any(|t| t.contains('\u{0}'));
+            let (plain, spliced) = plain_and_spliced(&spec.to_string(), &Config::new("any_text"), fallback);
+            match (plain, spliced) {
+                (Ok(plain), Ok(spliced)) => prop_assert_eq!(plain.files, spliced.files),
+                (Err(plain), Err(spliced)) => prop_assert_eq!(plain.to_string(), spliced.to_string()),
+                (plain, spliced) => prop_assert!(false, "{:?} vs {:?}", plain.err(), spliced.err()),
+            }
+        }
+    }
 
     /// Doc comments spliced in after formatting give the same bytes as formatted ones, and
     /// never need the fallback, on the test specs, the Atlas spec and the real-world corpus.
@@ -78,10 +143,7 @@ mod tests {
         assert!(specs.len() > 25, "{} specs", specs.len());
         for (path, config) in specs {
             let text = std::fs::read_to_string(&path).unwrap();
-            let how = |docs| Rendering { parallel: true, docs };
-            let plain = generate_with(&text, "spec", &config, how(DocComments::Plain));
-            let spliced = generate_with(&text, "spec", &config, how(DocComments::SplicedOnly));
-            match (plain, spliced) {
+            match plain_and_spliced(&text, &config, false) {
                 (Ok(plain), Ok(spliced)) => {
                     for (file, text) in &plain.files {
                         assert!(spliced.files[file] == *text, "{}: {file} differs", path.display());
