@@ -759,7 +759,8 @@ fn render(report: &Value) -> String {
     );
     let _ = writeln!(
         s,
-        "Generation (in-process, text → formatted files) and peak RSS of one generation in a child process:\n"
+        "Generation (in-process, text → formatted files; a spec generated in milliseconds gets more runs, \
+         until each generator ran 100 ms) and peak RSS of one generation in a child process:\n"
     );
     let _ = writeln!(
         s,
