@@ -105,12 +105,12 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1_000.0
 }
 
-/// One untimed warm-up per generator (it also decides success), then `runs` timed runs of each,
-/// alternating which goes first (ABBA), on the same input text.
 /// Total time each generator is timed for, at least, in `time` (unless it reaches `MAX_RUNS`).
 const MIN_TIMED_MS: f64 = 100.0;
 const MAX_RUNS: usize = 1_000;
 
+/// One untimed warm-up per generator (it also decides success), then at least `runs` timed runs
+/// of each, alternating which goes first (ABBA), on the same input text.
 fn time(args: &[String]) -> Result<Value, String> {
     let args = Args::parse(args)?;
     let runs = args.number("runs", 5)?.clamp(1, 1_000);

@@ -6,6 +6,10 @@
 //! placeholder attribute, and `splice` writes the block's lines where prettyplease printed the
 //! placeholder. Anything unexpected makes `splice` return `None`, and the caller formats the
 //! piece the plain way: the output is byte-identical either way.
+//!
+//! Placeholders only belong where prettyplease prints each attribute on a line of its own: on
+//! items, fields and variants (all that `emit::docs` documents). There the placeholder's width
+//! cannot change a line break, as a real line's could inside an expression.
 
 use std::cell::RefCell;
 
@@ -55,12 +59,18 @@ pub fn collecting(build: impl FnOnce() -> TokenStream) -> (TokenStream, Vec<Vec<
 }
 
 /// `formatted` with every placeholder line replaced by its block, each line printed as
-/// prettyplease prints a doc attribute (a block may be placed twice, or not at all, as its
-/// tokens were); `None` on anything else than a placeholder line.
+/// prettyplease prints a doc attribute (a block may be placed twice, as its tokens were).
+/// `None` when a mark is not on a placeholder line, and when a block was not placed at all or
+/// the text holds an escaped mark: a placeholder that prettyplease printed as tokens (in a
+/// macro invocation, say) rather than as a comment.
 pub fn splice(formatted: &str, blocks: &[Vec<String>]) -> Option<String> {
     if blocks.is_empty() {
         return Some(formatted.to_owned());
     }
+    if memchr::memmem::find(formatted.as_bytes(), b"\\0").is_some() {
+        return None;
+    }
+    let mut placed = vec![false; blocks.len()];
     let extra: usize = blocks.iter().map(|b| b.iter().map(|l| l.len() + 8).sum::<usize>()).sum();
     let mut out = String::with_capacity(formatted.len() + extra);
     let mut rest = formatted;
@@ -77,7 +87,9 @@ pub fn splice(formatted: &str, blocks: &[Vec<String>]) -> Option<String> {
         let slashes = &prefix[indent.len()..];
         let after = &rest[at + mark.len()..];
         let digits = after.find('\n')?;
-        let block = blocks.get(after[..digits].parse::<usize>().ok()?)?;
+        let index = after[..digits].parse::<usize>().ok()?;
+        let block = blocks.get(index)?;
+        placed[index] = true;
         out.push_str(&rest[..line_start]);
         for line in block {
             out.push_str(indent);
@@ -88,7 +100,7 @@ pub fn splice(formatted: &str, blocks: &[Vec<String>]) -> Option<String> {
         rest = &after[digits + 1..];
     }
     out.push_str(rest);
-    Some(out)
+    placed.iter().all(|p| *p).then_some(out)
 }
 
 #[cfg(test)]
@@ -136,5 +148,8 @@ mod tests {
         assert_eq!(splice("/// text \u{0}0\n", &blocks), None, "not at the start of the comment");
         assert_eq!(splice("let s = '\u{0}';\n", &blocks), None, "not a comment");
         assert_eq!(splice("///\u{0}0", &blocks), None, "no line end");
+        assert_eq!(splice("struct A;\n", &blocks), None, "a block not placed");
+        let in_macro = "m!(#[doc = \"\\01\"]);\n///\u{0}0\n";
+        assert_eq!(splice(in_macro, &[lines(&[" a"]), lines(&[" b"])]), None, "printed as tokens");
     }
 }

@@ -124,7 +124,8 @@ type Outcome = std::thread::Result<Result<String, Diagnostic>>;
 /// so the big Rust chunks listed first start first and the cheap copies fill in at the end.
 ///
 /// A panic while building a piece (a generator bug) is re-raised on the calling thread with its
-/// own payload, the first in plan order, so callers that catch it see the real message.
+/// own payload, the first in plan order (before any diagnostic), so callers that catch it see
+/// the real message.
 pub fn render(plan: Vec<FilePlan<'_>>, how: Rendering) -> Result<BTreeMap<String, String>, Diagnostic> {
     let tasks: Vec<(usize, &Piece<'_>)> =
         plan.iter().enumerate().flat_map(|(file, f)| f.pieces.iter().map(move |p| (file, p))).collect();
@@ -153,14 +154,22 @@ pub fn render(plan: Vec<FilePlan<'_>>, how: Rendering) -> Result<BTreeMap<String
         }
         work();
     });
+    let mut outcomes = Vec::with_capacity(slots.len());
+    for slot in slots {
+        let outcome = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
+        outcomes.push(outcome.ok_or_else(|| Diagnostic::new("#", "internal error: a piece was not built"))?);
+    }
+    // A panic first, even after a piece that failed with a diagnostic: it is the bigger bug.
+    if let Some(at) = outcomes.iter().position(Result::is_err)
+        && let Err(payload) = outcomes.swap_remove(at)
+    {
+        panic::resume_unwind(payload);
+    }
     let mut files: BTreeMap<String, String> =
         plan.iter().map(|f| (f.path.clone(), f.header.clone())).collect();
-    for ((file, _), slot) in tasks.iter().zip(slots) {
-        let outcome = slot
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner)
-            .ok_or_else(|| Diagnostic::new("#", "internal error: a piece was not built"))?;
-        let text = outcome.unwrap_or_else(|payload| panic::resume_unwind(payload))?;
+    for ((file, _), outcome) in tasks.iter().zip(outcomes) {
+        let Ok(text) = outcome else { continue };
+        let text = text?;
         if let Some(out) = files.get_mut(&plan[*file].path) {
             // A file's first piece is moved in when it has no header line (the text files).
             if out.is_empty() { *out = text } else { out.push_str(&text) }
@@ -220,6 +229,17 @@ mod tests {
         }];
         let error = render(plan, Rendering::default()).unwrap_err().to_string();
         assert!(error.contains("internal error: generated src/bad.rs does not parse"), "{error}");
+    }
+
+    #[test]
+    fn a_panic_wins_over_an_earlier_diagnostic() {
+        let plan = vec![
+            FilePlan::new("src/bad.rs", "", vec![Piece::rust(|| quote!(fn {}))]),
+            FilePlan::text("src/b.txt", || panic!("a broken piece")),
+        ];
+        let how = Rendering { parallel: false, ..Rendering::default() };
+        let payload = panic::catch_unwind(AssertUnwindSafe(|| render(plan, how))).unwrap_err();
+        assert_eq!(payload.downcast_ref::<&str>().copied(), Some("a broken piece"));
     }
 
     #[test]

@@ -753,7 +753,7 @@ fn render(report: &Value) -> String {
     let g = &report["geomean"];
     let _ = writeln!(
         s,
-        "### Specs both generators handle ({} of them), medians of {} runs\n",
+        "### Specs both generators handle ({} of them), medians of at least {} runs\n",
         rows.len(),
         report["runs"]
     );

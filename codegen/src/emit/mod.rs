@@ -109,7 +109,6 @@ pub fn crate_files(
     }
     plan.push(FilePlan::text("Cargo.toml", move || cargo_toml(api, config, by)));
     plan.push(FilePlan::text("README.md", move || readme(api, config, by)));
-    // Even a tiny API is a dozen pieces, and a second thread pays for itself there.
     format::render(plan, how)
 }
 

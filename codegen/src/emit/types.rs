@@ -119,20 +119,23 @@ pub fn gate(api: &Api, features: &[usize]) -> TokenStream {
 
 fn type_def(api: &Api, id: TypeId) -> TokenStream {
     let t = &api.types[id];
-    let doc = docs::outer(t.doc.as_deref());
     let name = ident(&t.name);
     let cfg = &gate(api, &t.features);
+    // Built where it is placed (doc placeholders must all be placed; a union writes its own).
+    let doc = || docs::outer(t.doc.as_deref());
     match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, t, s, doc, true, cfg),
-        TypeKind::Params(s) => struct_def(api, t, s, doc, false, cfg),
-        TypeKind::Enum(e) => enum_def(e, &name, doc, cfg),
+        TypeKind::Struct(s) => struct_def(api, t, s, doc(), true, cfg),
+        TypeKind::Params(s) => struct_def(api, t, s, doc(), false, cfg),
+        TypeKind::Enum(e) => enum_def(e, &name, doc(), cfg),
         TypeKind::Union(u) => union_def(api, u, &name, t.doc.as_deref(), cfg),
         TypeKind::Alias(target) => {
             let target = ty(target, &api.types, Scope::Types);
+            let doc = doc();
             quote! { #cfg #doc pub type #name = #target; }
         }
         TypeKind::Newtype(inner) => {
             let inner = ty(inner, &api.types, Scope::Types);
+            let doc = doc();
             quote! {
                 #cfg
                 #doc
@@ -141,8 +144,11 @@ fn type_def(api: &Api, id: TypeId) -> TokenStream {
                 pub struct #name(pub Box<#inner>);
             }
         }
-        TypeKind::Responses(variants) => responses_def(api, variants, &name, doc, cfg),
-        TypeKind::Pending => quote! { #cfg #doc pub type #name = serde_json::Value; },
+        TypeKind::Responses(variants) => responses_def(api, variants, &name, doc(), cfg),
+        TypeKind::Pending => {
+            let doc = doc();
+            quote! { #cfg #doc pub type #name = serde_json::Value; }
+        }
     }
 }
 
@@ -529,7 +535,6 @@ fn union_def(
     doc_text: Option<&str>,
     cfg: &TokenStream,
 ) -> TokenStream {
-    let doc = docs::outer(doc_text);
     let variant_names: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
     let variant_types: Vec<_> = u
         .variants
@@ -561,6 +566,7 @@ fn union_def(
             }
         });
     let Some(tag) = &u.tag else {
+        let doc = docs::outer(doc_text);
         return quote! {
             #cfg
             #doc
