@@ -159,16 +159,15 @@ pub fn render(plan: Vec<FilePlan<'_>>, how: Rendering) -> Result<BTreeMap<String
         let outcome = slot.into_inner().unwrap_or_else(PoisonError::into_inner);
         outcomes.push(outcome.ok_or_else(|| Diagnostic::new("#", "internal error: a piece was not built"))?);
     }
-    // A panic first, even after a piece that failed with a diagnostic: it is the bigger bug.
-    if let Some(at) = outcomes.iter().position(Result::is_err)
-        && let Err(payload) = outcomes.swap_remove(at)
-    {
-        panic::resume_unwind(payload);
-    }
+    // A panic first (the first in plan order), even after a piece that failed with a
+    // diagnostic: it is the bigger bug.
+    let texts: Vec<Result<String, Diagnostic>> = outcomes
+        .into_iter()
+        .collect::<std::thread::Result<_>>()
+        .unwrap_or_else(|payload| panic::resume_unwind(payload));
     let mut files: BTreeMap<String, String> =
         plan.iter().map(|f| (f.path.clone(), f.header.clone())).collect();
-    for ((file, _), outcome) in tasks.iter().zip(outcomes) {
-        let Ok(text) = outcome else { continue };
+    for ((file, _), text) in tasks.iter().zip(texts) {
         let text = text?;
         if let Some(out) = files.get_mut(&plan[*file].path) {
             // A file's first piece is moved in when it has no header line (the text files).
