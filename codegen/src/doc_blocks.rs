@@ -93,14 +93,19 @@ pub fn splice(formatted: &str, blocks: &[Vec<String>]) -> Option<String> {
         out.push_str(&rest[..line_start]);
         for line in block {
             out.push_str(indent);
-            out.push_str(slashes);
-            out.push_str(line.trim_end_matches(' '));
-            out.push('\n');
+            push_doc_line(&mut out, slashes, line);
         }
         rest = &after[digits + 1..];
     }
     out.push_str(rest);
     placed.iter().all(|p| *p).then_some(out)
+}
+
+/// `slashes` + `line` as prettyplease prints a one-line doc attribute: trailing spaces trimmed.
+pub fn push_doc_line(out: &mut String, slashes: &str, line: &str) {
+    out.push_str(slashes);
+    out.push_str(line.trim_end_matches(' '));
+    out.push('\n');
 }
 
 #[cfg(test)]

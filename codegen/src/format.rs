@@ -13,6 +13,7 @@ use proc_macro2::TokenStream;
 
 use crate::diagnostics::Diagnostic;
 use crate::doc_blocks;
+use crate::source::Source;
 
 /// Parses the tokens as a file and pretty-prints them. A parse failure here is a generator bug;
 /// it is reported (with the file name) rather than written out.
@@ -42,7 +43,8 @@ pub enum DocComments {
     /// As placeholders replaced after formatting (see `doc_blocks`); a piece where that fails
     /// is formatted again the plain way.
     Spliced,
-    /// Formatted line by line, as any other attribute (tests compare the two).
+    /// Formatted line by line, as any other attribute, and written pieces formatted too
+    /// (tests compare the two).
     #[cfg_attr(not(test), allow(dead_code))]
     Plain,
     /// Spliced, and a piece where that fails is an error (tests check it never is).
@@ -70,6 +72,17 @@ fn rust_piece(
     }
 }
 
+/// A written piece as it is, or formatted when its layout is uncertain, and always in `Plain`
+/// mode, so tests compare the written text with prettyplease's.
+fn source_piece(path: &str, source: Source, docs: DocComments) -> Result<String, Diagnostic> {
+    if source.certain && docs != DocComments::Plain {
+        return Ok(source.text);
+    }
+    let file = syn::parse_file(&source.text)
+        .map_err(|e| Diagnostic::new("#", format!("internal error: generated {path} does not parse: {e}")))?;
+    Ok(prettyplease::unparse(&file))
+}
+
 /// Cores available to this process, asked once (the answer reads cgroup files).
 fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
@@ -81,6 +94,9 @@ pub enum Piece<'a> {
     /// Top-level items, parsed and pretty-printed (token streams are not `Send`, so each worker
     /// builds its own from the shared, immutable model).
     Rust(Box<dyn Fn() -> TokenStream + Send + Sync + 'a>),
+    /// Rust source written in prettyplease's layout, formatted only where that is uncertain
+    /// (see `source`).
+    Source(Box<dyn Fn() -> Source + Send + Sync + 'a>),
     /// Text written as it is built: the runtime copy, the manifest.
     Text(Box<dyn Fn() -> String + Send + Sync + 'a>),
 }
@@ -88,6 +104,10 @@ pub enum Piece<'a> {
 impl<'a> Piece<'a> {
     pub fn rust(build: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
         Piece::Rust(Box::new(build))
+    }
+
+    pub fn source(build: impl Fn() -> Source + Send + Sync + 'a) -> Self {
+        Piece::Source(Box::new(build))
     }
 
     pub fn text(build: impl Fn() -> String + Send + Sync + 'a) -> Self {
@@ -141,6 +161,7 @@ pub fn render(plan: Vec<FilePlan<'_>>, how: Rendering) -> Result<BTreeMap<String
             let Some((file, piece)) = tasks.get(i) else { break };
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| match piece {
                 Piece::Rust(build) => rust_piece(&plan[*file].path, build, how.docs),
+                Piece::Source(build) => source_piece(&plan[*file].path, build(), how.docs),
                 Piece::Text(build) => Ok(build()),
             }));
             // Nothing panics while a slot is locked (the build ran above), so it is never poisoned.

@@ -17,6 +17,7 @@ pub mod load;
 mod naming;
 pub mod output;
 mod pointer;
+mod source;
 mod swagger2;
 
 use std::collections::BTreeMap;
@@ -119,6 +120,50 @@ mod tests {
                 (Ok(plain), Ok(spliced)) => prop_assert_eq!(plain.files, spliced.files),
                 (Err(plain), Err(spliced)) => prop_assert_eq!(plain.to_string(), spliced.to_string()),
                 (plain, spliced) => prop_assert!(false, "{:?} vs {:?}", plain.err(), spliced.err()),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// The files written in prettyplease's layout (crate root, client, credentials,
+        /// resource list) equal their formatted selves for names of every length around the
+        /// margin, where prettyplease starts breaking lines, and for any primary credential.
+        #[test]
+        fn written_files_equal_formatted_ones_for_any_name_length(
+            krate in 1usize..70,
+            tag in 1usize..70,
+            scheme in 1usize..40,
+            primary in 0usize..3,
+            url in 0usize..80,
+            runtime_crate in any::<bool>(),
+            env in any::<bool>(),
+        ) {
+            let names = ["basic", "bearer", "key"].map(|kind| format!("{kind}{}", "s".repeat(scheme)));
+            let spec = json!({
+                "openapi": "3.0.3",
+                "info": { "title": "Lengths", "version": "1" },
+                "servers": [{ "url": format!("https://{}.example", "u".repeat(url)) }],
+                "security": [{ names[primary].as_str(): [] }],
+                "paths": { "/things": { "get": {
+                    "operationId": "listThings",
+                    "tags": ["t".repeat(tag)],
+                    "responses": { "204": { "description": "none" } }
+                } } },
+                "components": { "securitySchemes": {
+                    names[0].as_str(): { "type": "http", "scheme": "basic" },
+                    names[1].as_str(): { "type": "http", "scheme": "bearer" },
+                    names[2].as_str(): { "type": "apiKey", "in": "header", "name": "X-Key" }
+                } }
+            });
+            let mut config = Config::new(format!("c{}", "x".repeat(krate)));
+            config.runtime_crate = runtime_crate;
+            config.api_key_env = env.then(|| "LENGTHS_KEY".to_owned());
+            let (plain, written) = plain_and_spliced(&spec.to_string(), &config, false);
+            let (plain, written) = (plain.unwrap(), written.unwrap());
+            for file in ["src/lib.rs", "src/client.rs", "src/auth.rs", "src/resources/mod.rs"] {
+                prop_assert_eq!(&plain.files[file], &written.files[file], "{}", file);
             }
         }
     }

@@ -1,201 +1,216 @@
 //! Client construction (`src/client.rs`) and credentials (`src/auth.rs`).
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
 use super::docs;
-use super::tokens::ident;
 use crate::config::Config;
 use crate::ir::{Api, ParamLocation, SchemeKind};
+use crate::source::{Doc, MARGIN, Source, lit, name};
 
 /// `src/auth.rs`: the security schemes and the client defaults.
-pub fn auth_file(api: &Api, config: &Config) -> TokenStream {
-    let base_url = &api.base_url;
+pub fn auth_file(api: &Api, config: &Config) -> Source {
     let user_agent = format!("{}/{} (rust)", config.crate_name, config.crate_version);
-    let idempotency = match &api.idempotency_header {
-        Some(h) => quote!(Some(#h)),
-        None => quote!(None),
-    };
-    let env = match &config.api_key_env {
-        Some(e) => quote!(Some(#e)),
-        None => quote!(None),
-    };
-    let schemes = api.security_schemes.iter().map(|s| {
-        let c = ident(&s.const_name);
-        let name = &s.name;
-        let kind = match &s.kind {
-            SchemeKind::Bearer => quote!(crate::runtime::SchemeKind::Bearer),
-            SchemeKind::Basic => quote!(crate::runtime::SchemeKind::Basic),
-            SchemeKind::ApiKey { location, name } => {
-                let loc = match location {
-                    ParamLocation::Query => quote!(Query),
-                    ParamLocation::Cookie => quote!(Cookie),
-                    ParamLocation::Header | ParamLocation::Body => quote!(Header),
+    let option =
+        |value: &Option<String>| value.as_deref().map_or("None".to_owned(), |v| format!("Some({})", lit(v)));
+    let mut s = Source::new();
+    s.fixed(0, "//! Credentials the API accepts and the client's defaults.");
+    s.fixed(0, "/// Base URL, user agent and other defaults of [`Client`](crate::Client).");
+    s.fixed(0, "pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefaults {");
+    s.line(4, &format!("base_url: {},", lit(&api.base_url)));
+    s.line(4, &format!("user_agent: {},", lit(&user_agent)));
+    s.line(4, &format!("idempotency_header: {},", option(&api.idempotency_header)));
+    s.line(4, &format!("api_key_env: {},", option(&config.api_key_env)));
+    s.fixed(0, "};");
+    for scheme in &api.security_schemes {
+        let doc = docs::paragraphs([
+            Some(format!("The `{}` security scheme.", scheme.name).as_str()),
+            scheme.doc.as_deref(),
+        ]);
+        s.docs(0, Doc::Outer, &docs::lines(&doc));
+        // prettyplease never breaks after a const's `=`: the opening line stays whole.
+        s.fixed(
+            0,
+            &format!(
+                "pub const {}: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {{",
+                name(&scheme.const_name)
+            ),
+        );
+        s.line(4, &format!("name: {},", lit(&scheme.name)));
+        match &scheme.kind {
+            SchemeKind::Bearer => s.line(4, "kind: crate::runtime::SchemeKind::Bearer,"),
+            SchemeKind::Basic => s.line(4, "kind: crate::runtime::SchemeKind::Basic,"),
+            SchemeKind::ApiKey { location, name: key } => {
+                let location = match location {
+                    ParamLocation::Query => "Query",
+                    ParamLocation::Cookie => "Cookie",
+                    ParamLocation::Header | ParamLocation::Body => "Header",
                 };
-                quote!(crate::runtime::SchemeKind::ApiKey { location: crate::runtime::ApiKeyLocation::#loc, name: #name })
+                s.line(4, "kind: crate::runtime::SchemeKind::ApiKey {");
+                s.line(8, &format!("location: crate::runtime::ApiKeyLocation::{location},"));
+                s.line(8, &format!("name: {},", lit(key)));
+                s.line(4, "},");
             }
-        };
-        let doc = docs::outer(Some(&docs::paragraphs([
-            Some(format!("The `{name}` security scheme.").as_str()),
-            s.doc.as_deref(),
-        ])));
-        quote! {
-            #doc
-            pub const #c: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme { name: #name, kind: #kind };
         }
-    });
-    quote! {
-        //! Credentials the API accepts and the client's defaults.
-        /// Base URL, user agent and other defaults of [`Client`](crate::Client).
-        pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefaults {
-            base_url: #base_url,
-            user_agent: #user_agent,
-            idempotency_header: #idempotency,
-            api_key_env: #env,
-        };
-        #(#schemes)*
+        s.fixed(0, "};");
     }
+    s
 }
 
 /// `src/client.rs`: constructors, credential setters and resource accessors.
-pub fn client_file(api: &Api, config: &Config) -> TokenStream {
+pub fn client_file(api: &Api, config: &Config) -> Source {
     let krate = config.crate_ident();
     let primary = api.primary_scheme.map(|i| &api.security_schemes[i]);
-    let new_fn = match primary {
-        Some(s) if s.kind == SchemeKind::Basic => {
-            let m = ident(&s.method_name);
-            quote! {
-                /// Creates a client with the default settings and HTTP basic credentials.
-                pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
-                    Self::builder().#m(username, password).build_infallible()
-                }
-            }
-        }
-        Some(s) => {
-            let m = ident(&s.method_name);
-            let doc =
-                format!(" Creates a client with the default settings that authenticates with `{}`.", s.name);
-            let example = docs::trusted(&format!(
-                "```\nlet client = {krate}::Client::new(\"my-api-key\");\n// The key never shows in debug output or errors.\nassert!(!format!(\"{{client:?}}\").contains(\"my-api-key\"));\n```"
-            ));
-            quote! {
-                #[doc = #doc]
-                ///
-                /// A misconfiguration cannot happen here; if the HTTP stack fails to start, every
-                /// request returns that error (see [`ClientBuilder::build`](crate::ClientBuilder::build)
-                /// to handle it up front).
-                ///
-                #example
-                pub fn new(api_key: impl Into<String>) -> Self {
-                    Self::builder().#m(api_key).build_infallible()
-                }
-            }
-        }
-        // No `Default` impl to go with it: see the runtime's `api_client!`.
-        None => quote! {
-            /// Creates a client with the default settings.
-            #[allow(clippy::new_without_default)]
-            pub fn new() -> Self {
-                Self::builder().build_infallible()
-            }
-        },
-    };
-    let from_env = match (primary, &config.api_key_env) {
-        (Some(s), Some(var)) if s.kind != SchemeKind::Basic => {
-            let c = ident(&s.const_name);
-            let doc = format!(" Creates a client from the `{var}` environment variable.");
-            let example = docs::trusted(&format!(
-                "```no_run\n# fn main() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::from_env()?; // reads {var}\n# Ok(())\n# }}\n```"
-            ));
-            quote! {
-                #[doc = #doc]
-                ///
-                #example
-                pub fn from_env() -> Result<Self, crate::Error> {
-                    Self::builder().credential_from_env(&crate::auth::#c).build()
-                }
-            }
-        }
-        _ => quote!(),
-    };
-    let builder_methods = api.security_schemes.iter().map(|s| {
-        let m = ident(&s.method_name);
-        let c = ident(&s.const_name);
-        let doc = format!(" Sets the credential for the `{}` security scheme.", s.name);
-        match s.kind {
-            SchemeKind::Basic => quote! {
-                #[doc = #doc]
-                pub fn #m(self, username: impl Into<String>, password: impl Into<String>) -> Self {
-                    self.basic_auth(&crate::auth::#c, username, password)
-                }
-            },
-            _ => quote! {
-                #[doc = #doc]
-                pub fn #m(self, token: impl Into<String>) -> Self {
-                    self.credential(&crate::auth::#c, token)
-                }
-            },
-        }
-    });
-    let with_methods = api.security_schemes.iter().filter(|s| s.kind != SchemeKind::Basic).map(|s| {
-        let m = format_ident!("with_{}", s.method_name.trim_start_matches("r#"));
-        let c = ident(&s.const_name);
-        let doc = format!(
-            " A copy of this client that also authenticates with `{}` (for operations that take it).",
-            s.name
-        );
-        quote! {
-            #[doc = #doc]
-            pub fn #m(&self, token: impl Into<String>) -> Self {
-                self.with_credential(&crate::auth::#c, token)
-            }
-        }
-    });
-    let accessors = api.resources.iter().map(|r| {
-        let m = ident(&r.name);
-        let t = ident(&r.type_name);
-        let doc = docs::outer(Some(&docs::paragraphs([
-            Some(format!("The `{}` operations.", r.name.trim_start_matches("r#")).as_str()),
-            r.doc.as_deref(),
-        ])));
-        let feature = &r.feature;
-        quote! {
-            #doc
-            #[cfg(feature = #feature)]
-            pub fn #m(&self) -> crate::resources::#t<'_> {
-                crate::resources::#t::new(self)
-            }
-        }
-    });
+    let mut s = Source::new();
+    s.fixed(0, "//! The API's [`Client`]: constructors, credential setters and resource accessors.");
+    s.line(0, "use crate::auth::DEFAULTS;");
     // The builder example's line that sets the primary credential (a line of the doc example
     // the runtime's `api_client!` writes).
-    let credential_line = primary.map(|s| {
-        let setter = s.method_name.trim_start_matches("r#");
-        match s.kind {
+    let credential_line = primary.map(|scheme| {
+        let setter = scheme.method_name.trim_start_matches("r#");
+        let line = match scheme.kind {
             SchemeKind::Basic => format!("    .{setter}(\"user\", \"password\")"),
             _ => format!("    .{setter}(\"my-api-key\")"),
-        }
+        };
+        format!(", {}", lit(&line))
     });
-    let credential_line = credential_line.map(|line| quote!(, #line));
-    let krate = ident(&krate);
-    // The credential setters, if the API declares any credentials.
-    let builder_impl = (!api.security_schemes.is_empty()).then(|| {
-        quote! {
-            impl ClientBuilder {
-                #(#builder_methods)*
-            }
-        }
-    });
-    quote! {
-        //! The API's [`Client`]: constructors, credential setters and resource accessors.
-        use crate::auth::DEFAULTS;
-        crate::runtime::api_client::api_client!(#krate, DEFAULTS #credential_line);
-        impl Client {
-            #new_fn
-            #from_env
-            #(#with_methods)*
-            #(#accessors)*
-        }
-        #builder_impl
+    let args = format!("{}, DEFAULTS{}", name(&krate), credential_line.unwrap_or_default());
+    let call = format!("crate::runtime::api_client::api_client!({args});");
+    if call.len() <= MARGIN {
+        s.line(0, &call);
+    } else {
+        s.line(0, "crate::runtime::api_client::api_client!(");
+        s.line(4, &args);
+        s.line(0, ");");
     }
+    s.line(0, "impl Client {");
+    match primary {
+        Some(scheme) if scheme.kind == SchemeKind::Basic => {
+            s.fixed(4, "/// Creates a client with the default settings and HTTP basic credentials.");
+            s.line(4, "pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {");
+            s.line(
+                8,
+                &format!(
+                    "Self::builder().{}(username, password).build_infallible()",
+                    name(&scheme.method_name)
+                ),
+            );
+            s.line(4, "}");
+        }
+        Some(scheme) => {
+            let doc = format!(
+                " Creates a client with the default settings that authenticates with `{}`.",
+                scheme.name
+            );
+            s.docs(4, Doc::Outer, &[doc]);
+            s.fixed(4, "///");
+            s.fixed(4, "/// A misconfiguration cannot happen here; if the HTTP stack fails to start, every");
+            s.fixed(
+                4,
+                "/// request returns that error (see [`ClientBuilder::build`](crate::ClientBuilder::build)",
+            );
+            s.fixed(4, "/// to handle it up front).");
+            s.fixed(4, "///");
+            s.docs(
+                4,
+                Doc::Outer,
+                &docs::trusted_lines(&format!(
+                    "```\nlet client = {krate}::Client::new(\"my-api-key\");\n// The key never shows in debug output or errors.\nassert!(!format!(\"{{client:?}}\").contains(\"my-api-key\"));\n```"
+                )),
+            );
+            s.line(4, "pub fn new(api_key: impl Into<String>) -> Self {");
+            s.line(8, &format!("Self::builder().{}(api_key).build_infallible()", name(&scheme.method_name)));
+            s.line(4, "}");
+        }
+        // No `Default` impl to go with it: see the runtime's `api_client!`.
+        None => {
+            s.fixed(4, "/// Creates a client with the default settings.");
+            s.line(4, "#[allow(clippy::new_without_default)]");
+            s.line(4, "pub fn new() -> Self {");
+            s.line(8, "Self::builder().build_infallible()");
+            s.line(4, "}");
+        }
+    }
+    if let (Some(scheme), Some(var)) = (primary, &config.api_key_env)
+        && scheme.kind != SchemeKind::Basic
+    {
+        s.docs(
+            4,
+            Doc::Outer,
+            &[format!(" Creates a client from the `{var}` environment variable."), String::new()],
+        );
+        s.docs(
+            4,
+            Doc::Outer,
+            &docs::trusted_lines(&format!(
+                "```no_run\n# fn main() -> Result<(), {krate}::Error> {{\nlet client = {krate}::Client::from_env()?; // reads {var}\n# Ok(())\n# }}\n```"
+            )),
+        );
+        s.line(4, "pub fn from_env() -> Result<Self, crate::Error> {");
+        s.line(
+            8,
+            &format!(
+                "Self::builder().credential_from_env(&crate::auth::{}).build()",
+                name(&scheme.const_name)
+            ),
+        );
+        s.line(4, "}");
+    }
+    for scheme in api.security_schemes.iter().filter(|s| s.kind != SchemeKind::Basic) {
+        let doc = format!(
+            " A copy of this client that also authenticates with `{}` (for operations that take it).",
+            scheme.name
+        );
+        s.docs(4, Doc::Outer, &[doc]);
+        let method = name(&format!("with_{}", scheme.method_name.trim_start_matches("r#")));
+        s.line(4, &format!("pub fn {method}(&self, token: impl Into<String>) -> Self {{"));
+        s.line(8, &format!("self.with_credential(&crate::auth::{}, token)", name(&scheme.const_name)));
+        s.line(4, "}");
+    }
+    for r in &api.resources {
+        let doc = docs::paragraphs([
+            Some(format!("The `{}` operations.", r.name.trim_start_matches("r#")).as_str()),
+            r.doc.as_deref(),
+        ]);
+        s.docs(4, Doc::Outer, &docs::lines(&doc));
+        let t = name(&r.type_name);
+        s.line(4, &format!("#[cfg(feature = {})]", lit(&r.feature)));
+        s.line(4, &format!("pub fn {}(&self) -> crate::resources::{t}<'_> {{", name(&r.name)));
+        s.line(8, &format!("crate::resources::{t}::new(self)"));
+        s.line(4, "}");
+    }
+    s.line(0, "}");
+    // The credential setters, if the API declares any credentials.
+    if !api.security_schemes.is_empty() {
+        s.line(0, "impl ClientBuilder {");
+        for scheme in &api.security_schemes {
+            s.docs(
+                4,
+                Doc::Outer,
+                &[format!(" Sets the credential for the `{}` security scheme.", scheme.name)],
+            );
+            let (m, c) = (name(&scheme.method_name), name(&scheme.const_name));
+            match scheme.kind {
+                SchemeKind::Basic => {
+                    let signature = format!(
+                        "pub fn {m}(self, username: impl Into<String>, password: impl Into<String>) -> Self {{"
+                    );
+                    if 4 + signature.len() <= MARGIN {
+                        s.line(4, &signature);
+                    } else {
+                        s.line(4, &format!("pub fn {m}("));
+                        s.line(8, "self,");
+                        s.line(8, "username: impl Into<String>,");
+                        s.line(8, "password: impl Into<String>,");
+                        s.line(4, ") -> Self {");
+                    }
+                    s.line(8, &format!("self.basic_auth(&crate::auth::{c}, username, password)"));
+                }
+                _ => {
+                    s.line(4, &format!("pub fn {m}(self, token: impl Into<String>) -> Self {{"));
+                    s.line(8, &format!("self.credential(&crate::auth::{c}, token)"));
+                }
+            }
+            s.line(4, "}");
+        }
+        s.line(0, "}");
+    }
+    s
 }

@@ -18,7 +18,12 @@ pub fn outer(text: Option<&str>) -> TokenStream {
 /// Outer doc attributes for text the generator wrote itself (doc-test examples): no
 /// sanitizing, so its code blocks stay tests.
 pub fn trusted(text: &str) -> TokenStream {
-    outer_lines(text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect())
+    outer_lines(trusted_lines(text))
+}
+
+/// The lines of `trusted` text.
+pub fn trusted_lines(text: &str) -> Vec<String> {
+    text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
 }
 
 /// Inner doc attributes (`//!`).

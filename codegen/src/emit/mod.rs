@@ -3,19 +3,20 @@
 mod client;
 mod docs;
 mod resources;
-mod tokens;
+pub(crate) mod tokens;
 mod types;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::format::{self, FilePlan, Piece};
 use crate::ir::{Api, TypeKind};
+use crate::source::{self, Doc, Source};
 use tokens::ident;
 
 /// The runtime sources, copied into `src/runtime/` of every generated crate, or into its runtime
@@ -56,14 +57,14 @@ pub fn crate_files(
             "src/lib.rs",
             h,
             vec![
-                Piece::rust(|| lib_docs(api, config)),
+                Piece::source(|| lib_docs(api, config)),
                 Piece::text(|| CRATE_ATTRIBUTES.to_owned()),
-                Piece::rust(|| lib_items(api, config)),
+                Piece::source(|| lib_items(api, config)),
             ],
         ),
-        FilePlan::new("src/auth.rs", h, vec![Piece::rust(|| client::auth_file(api, config))]),
-        FilePlan::new("src/client.rs", h, vec![Piece::rust(|| client::client_file(api, config))]),
-        FilePlan::new("src/resources/mod.rs", h, vec![Piece::rust(|| resources::mod_file(api))]),
+        FilePlan::new("src/auth.rs", h, vec![Piece::source(|| client::auth_file(api, config))]),
+        FilePlan::new("src/client.rs", h, vec![Piece::source(|| client::client_file(api, config))]),
+        FilePlan::new("src/resources/mod.rs", h, vec![Piece::source(|| resources::mod_file(api))]),
     ];
     for r in &api.resources {
         let path = format!("src/resources/{}.rs", r.name.trim_start_matches("r#"));
@@ -346,7 +347,7 @@ const CRATE_ATTRIBUTES: &str = "\
 ";
 
 /// The crate documentation: what the API is, and a first call.
-fn lib_docs(api: &Api, config: &Config) -> TokenStream {
+fn lib_docs(api: &Api, config: &Config) -> Source {
     let krate = config.crate_ident();
     let call = example_call(api).unwrap_or_default();
     let example = format!(
@@ -365,45 +366,33 @@ fn lib_docs(api: &Api, config: &Config) -> TokenStream {
         Some("## Example"),
         Some(example.as_str()),
     ]);
-    docs::inner(&intro)
+    let mut s = Source::new();
+    s.docs(0, Doc::Inner, &docs::lines(&intro));
+    s
 }
 
 /// The crate's modules and re-exports.
-fn lib_items(api: &Api, config: &Config) -> TokenStream {
-    let webhooks_mod = if api.webhook_event.is_some() {
-        quote!(
-            pub mod webhooks;
-        )
+fn lib_items(api: &Api, config: &Config) -> Source {
+    let mut s = Source::new();
+    s.line(0, "pub mod auth;");
+    s.line(0, "mod client;");
+    s.line(0, "pub mod resources;");
+    if config.runtime_crate {
+        s.line(0, &format!("pub use {} as runtime;", source::name(&config.runtime_crate_ident())));
     } else {
-        quote!()
-    };
-    let examples_mod = if api.examples.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            #[cfg(test)]
-            mod examples;
-        }
-    };
-    let runtime_mod = if config.runtime_crate {
-        let runtime = format_ident!("{}", config.runtime_crate_ident());
-        quote!(pub use #runtime as runtime;)
-    } else {
-        quote!(
-            pub mod runtime;
-        )
-    };
-    quote! {
-        pub mod auth;
-        mod client;
-        pub mod resources;
-        #runtime_mod
-        pub mod types;
-        #webhooks_mod
-        #examples_mod
-        pub use client::{Client, ClientBuilder};
-        pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};
+        s.line(0, "pub mod runtime;");
     }
+    s.line(0, "pub mod types;");
+    if api.webhook_event.is_some() {
+        s.line(0, "pub mod webhooks;");
+    }
+    if !api.examples.is_empty() {
+        s.line(0, "#[cfg(test)]");
+        s.line(0, "mod examples;");
+    }
+    s.line(0, "pub use client::{Client, ClientBuilder};");
+    s.line(0, "pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};");
+    s
 }
 
 /// A test that every example of the description round-trips through its generated type.

@@ -7,24 +7,20 @@ use super::docs;
 use super::tokens::{Scope, ident, resolved, ty};
 use crate::ir::{Api, BodyEncoding, Operation, ParamLocation, PathSegment, Resource, Response, Ty, TypeKind};
 use crate::naming::Namespace;
+use crate::source::{self, Source};
 
 /// `src/resources/mod.rs`.
-pub fn mod_file(api: &Api) -> TokenStream {
-    let mods = api.resources.iter().map(|r| {
-        let m = ident(&r.name);
-        let t = ident(&r.type_name);
-        let feature = &r.feature;
-        quote! {
-            #[cfg(feature = #feature)]
-            pub mod #m;
-            #[cfg(feature = #feature)]
-            pub use #m::#t;
-        }
-    });
-    quote! {
-        //! One handle per resource, returned by the accessors on [`Client`](crate::Client).
-        #(#mods)*
+pub fn mod_file(api: &Api) -> Source {
+    let mut s = Source::new();
+    s.fixed(0, "//! One handle per resource, returned by the accessors on [`Client`](crate::Client).");
+    for r in &api.resources {
+        let (m, cfg) = (source::name(&r.name), format!("#[cfg(feature = {})]", source::lit(&r.feature)));
+        s.line(0, &cfg);
+        s.line(0, &format!("pub mod {m};"));
+        s.line(0, &cfg);
+        s.line(0, &format!("pub use {m}::{};", source::name(&r.type_name)));
     }
+    s
 }
 
 /// `src/resources/<name>.rs`.

@@ -1,0 +1,113 @@
+//! Rust source written directly in prettyplease's layout.
+//!
+//! Small fixed-shape files (the crate root, the client, the credentials, the resource list)
+//! are most of a small API's formatting work, yet their layout is known in advance. A
+//! [`Source`] writes them as text and records whether the layout is certain: a line longer than
+//! prettyplease's margin, or a doc line it would print another way, makes the piece go through
+//! `syn` + `prettyplease` after all (`format::source_piece`), so the output is the same
+//! either way. Tests format every such piece both ways and compare.
+
+use crate::emit::tokens::ident;
+
+/// prettyplease's line width: a line up to this many bytes is never broken.
+pub const MARGIN: usize = 89;
+
+/// A piece of Rust source and whether it is certainly what prettyplease would print.
+pub struct Source {
+    pub text: String,
+    pub certain: bool,
+}
+
+/// Which comment a doc line becomes.
+#[derive(Clone, Copy)]
+pub enum Doc {
+    /// `///`
+    Outer,
+    /// `//!`
+    Inner,
+}
+
+impl Source {
+    pub fn new() -> Self {
+        Source { text: String::with_capacity(1024), certain: true }
+    }
+
+    /// A line at `indent` spaces whose layout holds only if it fits the margin.
+    pub fn line(&mut self, indent: usize, text: &str) {
+        self.certain &= indent + text.len() <= MARGIN;
+        self.fixed(indent, text);
+    }
+
+    /// A line prettyplease prints as it is at any width (nothing in it can break).
+    pub fn fixed(&mut self, indent: usize, text: &str) {
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        self.text.push_str(text);
+        self.text.push('\n');
+    }
+
+    /// Doc comment lines (each with the leading space a `///` comment has). A line prettyplease
+    /// would not print as a `//` comment is written as an attribute, and the piece is formatted.
+    pub fn docs<S: AsRef<str>>(&mut self, indent: usize, doc: Doc, lines: &[S]) {
+        for line in lines {
+            let line = line.as_ref();
+            let (slashes, attr) = match doc {
+                Doc::Outer => ("///", "#"),
+                Doc::Inner => ("//!", "#!"),
+            };
+            let slash_outer = matches!(doc, Doc::Outer) && line.starts_with('/');
+            let plain = !slash_outer && !line.chars().any(|c| c.is_control() && c != '\t');
+            if plain {
+                self.text.extend(std::iter::repeat_n(' ', indent));
+                crate::doc_blocks::push_doc_line(&mut self.text, slashes, line);
+            } else {
+                self.certain = false;
+                self.fixed(indent, &format!("{attr}[doc = {}]", lit(line)));
+            }
+        }
+    }
+}
+
+/// A string literal as `quote!` writes it.
+pub fn lit(value: &str) -> String {
+    proc_macro2::Literal::string(value).to_string()
+}
+
+/// An identifier as `quote!` writes it (`r#type`; a name that is not one becomes a valid one).
+pub fn name(value: &str) -> String {
+    ident(value).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_and_unusual_doc_lines_make_the_layout_uncertain() {
+        let mut s = Source::new();
+        s.line(4, &"x".repeat(MARGIN - 4));
+        s.docs(0, Doc::Outer, &[" text", "", " trailing  "]);
+        assert!(s.certain);
+        assert_eq!(s.text, format!("    {}\n/// text\n///\n/// trailing\n", "x".repeat(MARGIN - 4)));
+        s.line(4, &"x".repeat(MARGIN - 3));
+        assert!(!s.certain);
+
+        let mut s = Source::new();
+        s.docs(0, Doc::Outer, &["/starts with a slash"]);
+        assert!(!s.certain);
+        assert_eq!(s.text, "#[doc = \"/starts with a slash\"]\n");
+        let mut s = Source::new();
+        s.docs(0, Doc::Inner, &["/fine inside", " tab\tfine"]);
+        assert!(s.certain);
+        s.docs(0, Doc::Inner, &[" nul \0"]);
+        assert!(!s.certain);
+        assert!(s.text.ends_with("#![doc = \" nul \\0\"]\n"));
+    }
+
+    #[test]
+    fn literals_and_names_are_written_as_quote_writes_them() {
+        assert_eq!(lit("a \"b\" \\ \n"), "\"a \\\"b\\\" \\\\ \\n\"");
+        assert_eq!(name("r#type"), "r#type");
+        assert_eq!(name("plain"), "plain");
+        assert_eq!(name("not an ident"), "invalid_identifier");
+    }
+}
