@@ -39,6 +39,7 @@ pub mod error;
 pub mod multipart;
 pub mod nullable;
 pub mod pagination;
+mod random;
 pub mod request;
 pub mod retry;
 #[cfg(test)]

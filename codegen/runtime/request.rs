@@ -609,7 +609,7 @@ fn prepare(
             let value = match generated_key {
                 Some(value) => value.clone(),
                 None => {
-                    let key = uuid::Uuid::new_v4().to_string();
+                    let key = super::random::uuid_v4();
                     let value = HeaderValue::from_str(&key)
                         .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
                     generated_key.insert(value).clone()

@@ -74,7 +74,7 @@ pub fn backoff_cap(attempt: u32, initial: Duration, max: Duration) -> Duration {
 /// A uniformly random duration in `[0, cap]`.
 pub fn full_jitter(cap: Duration) -> Duration {
     let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
-    Duration::from_nanos(fastrand::u64(0..=nanos))
+    Duration::from_nanos(super::random::up_to(nanos))
 }
 
 /// Parses a `Retry-After` value: delta-seconds (fractions tolerated) or an
@@ -87,8 +87,17 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     if let Ok(secs) = value.parse::<f64>() {
         return if secs.is_finite() && secs >= 0.0 { Duration::try_from_secs_f64(secs).ok() } else { None };
     }
-    let date = httpdate::parse_http_date(value).ok()?;
+    let date = parse_http_date(value)?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP-date (RFC 9110): the IMF-fixdate form, or the obsolete RFC 850 and asctime forms a
+/// recipient must also accept.
+fn parse_http_date(value: &str) -> Option<SystemTime> {
+    const FORMS: [&str; 3] =
+        ["%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"];
+    let date = FORMS.iter().find_map(|form| chrono::NaiveDateTime::parse_from_str(value, form).ok())?;
+    Some(SystemTime::from(date.and_utc()))
 }
 
 /// The response's `Retry-After`, capped at [`MAX_RETRY_AFTER`].
@@ -214,10 +223,15 @@ mod tests {
         assert_eq!(parse_retry_after("inf", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("", now), None);
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
-        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
-        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+        // 1_700_000_000 s after the epoch is Tuesday, 14 November 2023, 22:13:20 UTC.
+        let later = "Tue, 14 Nov 2023 22:13:50 GMT";
+        assert_eq!(parse_retry_after(later, now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("Tuesday, 14-Nov-23 22:13:50 GMT", now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("Tue Nov 14 22:13:50 2023", now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("Sun Nov  6 08:49:37 1994", now), Some(Duration::ZERO));
+        let earlier = "Tue, 14 Nov 2023 22:12:50 GMT";
+        assert_eq!(parse_retry_after(earlier, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("Tue, 14 Nov 2023 22:13:50 PST", now), None);
 
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "3600".parse().unwrap());

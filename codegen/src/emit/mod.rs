@@ -31,6 +31,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
     ("nullable.rs", include_str!("../../runtime/nullable.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
+    ("random.rs", include_str!("../../runtime/random.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("round_trip.rs", include_str!("../../runtime/round_trip.rs")),
@@ -108,9 +109,12 @@ pub fn crate_files(
     if config.runtime_crate {
         plan.push(FilePlan::text("runtime/Cargo.toml", move || runtime_cargo_toml(api, config, by)));
     }
-    plan.push(FilePlan::text("Cargo.toml", move || cargo_toml(api, config, by)));
     plan.push(FilePlan::text("README.md", move || readme(api, config, by)));
-    format::render(plan, how)
+    let mut files = format::render(plan, how)?;
+    // The manifest lists what the rendered sources name.
+    let spec = SpecCrates::used_by(&files);
+    files.insert("Cargo.toml".to_owned(), cargo_toml(api, config, by, spec));
+    Ok(files)
 }
 
 /// The runtime's `mod.rs` as the generated crate needs it: without the webhooks module when the
@@ -188,7 +192,7 @@ fn replace_all(text: &str, from: &str, to: &str) -> Option<String> {
     Some(out)
 }
 
-fn cargo_toml(api: &Api, config: &Config, by: &str) -> String {
+fn cargo_toml(api: &Api, config: &Config, by: &str, spec: SpecCrates) -> String {
     let description = config.description.clone().unwrap_or_else(|| format!("Rust client for {}", api.title));
     let mut out = package_section(config, &config.crate_name, &description, by);
     // One feature per resource, all on by default: `default-features = false` plus the
@@ -215,7 +219,7 @@ fn cargo_toml(api: &Api, config: &Config, by: &str) -> String {
             toml_str(&format!("={}", config.crate_version))
         )
     });
-    out.push_str(&dependencies(api, runtime.as_deref()));
+    out.push_str(&dependencies(api, runtime.as_deref(), spec));
     if !config.dev_dependencies.is_empty() {
         out.push_str("\n[dev-dependencies]\n");
         for (name, value) in &config.dev_dependencies {
@@ -232,7 +236,7 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
         config.crate_name
     );
     let mut out = package_section(config, &config.runtime_crate_name(), &description, by);
-    out.push_str(&dependencies(api, None));
+    out.push_str(&dependencies(api, None, SpecCrates::default()));
     out
 }
 
@@ -251,10 +255,35 @@ fn package_section(config: &Config, name: &str, description: &str, by: &str) -> 
     out
 }
 
+/// Crates only some APIs' generated code names (the runtime never does).
+#[derive(Clone, Copy, Default)]
+struct SpecCrates {
+    /// `uuid::Uuid` (`format: uuid`).
+    uuid: bool,
+    /// `indexmap::IndexMap` (maps, `additionalProperties`).
+    indexmap: bool,
+}
+
+impl SpecCrates {
+    /// What the generated sources (not the runtime copy) name. A description that spells
+    /// `uuid::` costs an unused dependency at worst; code names these crates no other way.
+    fn used_by(files: &BTreeMap<String, String>) -> Self {
+        let mut crates = SpecCrates::default();
+        for (path, text) in files {
+            if path.starts_with("src/") && !path.starts_with("src/runtime/") {
+                let text = text.as_bytes();
+                crates.uuid |= memchr::memmem::find(text, b"uuid::").is_some();
+                crates.indexmap |= memchr::memmem::find(text, b"indexmap::").is_some();
+            }
+        }
+        crates
+    }
+}
+
 /// The `[dependencies]` of the runtime (and of the API crate, whose generated code uses the same
-/// crates), plus `extra` dependency lines. Neither needs dev-dependencies: the runtime's and the
-/// generated tests are synchronous and use nothing else.
-fn dependencies(api: &Api, extra: Option<&str>) -> String {
+/// crates and those in `spec`), plus `extra` dependency lines. Neither needs dev-dependencies:
+/// the runtime's and the generated tests are synchronous and use nothing else.
+fn dependencies(api: &Api, extra: Option<&str>, spec: SpecCrates) -> String {
     let mut out = String::from("\n[dependencies]\n");
     if let Some(extra) = extra {
         out.push_str(extra);
@@ -263,16 +292,16 @@ fn dependencies(api: &Api, extra: Option<&str>) -> String {
         "bytes = \"1\"\n\
          chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n\
          futures-core = \"0.3\"\n\
-         futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }\n\
-         fastrand = \"2\"\n",
+         futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }\n",
     );
     if api.webhook_event.is_some() {
         out.push_str("hex = \"0.4\"\nhmac = \"0.13\"\n");
     }
+    if spec.indexmap {
+        out.push_str("indexmap = { version = \"2\", features = [\"serde\"] }\n");
+    }
     out.push_str(
-        "httpdate = \"1\"\n\
-         indexmap = { version = \"2\", features = [\"serde\"] }\n\
-         percent-encoding = \"2\"\n\
+        "percent-encoding = \"2\"\n\
          reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n\
@@ -284,9 +313,11 @@ fn dependencies(api: &Api, extra: Option<&str>) -> String {
     out.push_str(
         "thiserror = \"2\"\n\
          tokio = { version = \"1\", features = [\"time\"] }\n\
-         tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n\
-         uuid = { version = \"1\", features = [\"v4\", \"serde\"] }\n",
+         tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n",
     );
+    if spec.uuid {
+        out.push_str("uuid = { version = \"1\", features = [\"v4\", \"serde\"] }\n");
+    }
     out
 }
 

@@ -188,8 +188,7 @@ impl Multipart {
     /// The `Content-Type` header (with a boundary not found in any part) and the body bytes.
     pub fn encode(&self) -> (String, Bytes) {
         let boundary = loop {
-            let candidate: String = std::iter::repeat_with(fastrand::alphanumeric).take(32).collect();
-            let candidate = format!("atlas-{candidate}");
+            let candidate = format!("atlas-{:016x}{:016x}", super::random::u64(), super::random::u64());
             let needle = candidate.as_bytes();
             if !self.parts.iter().any(|p| p.data.windows(needle.len()).any(|w| w == needle)) {
                 break candidate;
