@@ -5,17 +5,27 @@
 //! keys each time it is created, so hashing with a fresh one gives 64 random bits without a
 //! random-number crate (and the packages it brings) in every dependent's build.
 
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, Hasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// 64 random bits.
 pub fn u64() -> u64 {
-    RandomState::new().hash_one(0u8)
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    // A forked child starts with its parent's keys: the process id and the clock keep the two
+    // sequences apart, the counter keeps calls apart within one.
+    hasher.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.finish()
 }
 
 /// A random integer in `0..=max`.
 pub fn up_to(max: u64) -> u64 {
     match max.checked_add(1) {
-        // The bias of `%` is below 2^-32 for any `max` a duration in nanoseconds reaches.
+        // `%` favours small values by at most bound / 2^64: 2^-28 for a one-minute cap in
+        // nanoseconds, nothing a retry delay can show.
         Some(bound) => u64() % bound,
         None => u64(),
     }

@@ -13,7 +13,7 @@
 //! * Everything is bounded: at most [`MAX_RETRIES_CAP`] retries, and a total
 //!   deadline from [`RetryPolicy::total_budget`].
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -98,7 +98,12 @@ fn parse_http_date(value: &str) -> Option<SystemTime> {
     const FORMS: [&str; 3] =
         ["%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"];
     let date = FORMS.iter().find_map(|form| chrono::NaiveDateTime::parse_from_str(value, form).ok())?;
-    Some(SystemTime::from(date.and_utc()))
+    // chrono reads years beyond what `SystemTime` holds on every platform; a date before 1970
+    // is as much in the past as the epoch.
+    match u64::try_from(date.and_utc().timestamp()) {
+        Ok(secs) => UNIX_EPOCH.checked_add(Duration::from_secs(secs)),
+        Err(_) => Some(UNIX_EPOCH),
+    }
 }
 
 /// The response's `Retry-After`, capped at [`MAX_RETRY_AFTER`].
@@ -233,6 +238,10 @@ mod tests {
         let earlier = "Tue, 14 Nov 2023 22:12:50 GMT";
         assert_eq!(parse_retry_after(earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("Tue, 14 Nov 2023 22:13:50 PST", now), None);
+        assert_eq!(parse_retry_after("Thu, 01 Jan 1920 00:00:00 GMT", now), Some(Duration::ZERO));
+        // Far beyond what the platform's clock holds: no panic, a long wait or nothing.
+        let far = parse_retry_after("Sun, 14 Nov +99999 22:13:50 GMT", now);
+        assert!(far.is_none_or(|wait| wait > Duration::from_secs(86_400 * 365 * 9_000)), "{far:?}");
 
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "3600".parse().unwrap());
