@@ -402,6 +402,18 @@ fn lib_docs(api: &Api, config: &Config) -> Source {
     s
 }
 
+/// The pieces written in prettyplease's layout, by file.
+#[cfg(test)]
+pub fn written_files(api: &Api, config: &Config) -> Vec<(&'static str, Source)> {
+    vec![
+        ("src/lib.rs", lib_docs(api, config)),
+        ("src/lib.rs", lib_items(api, config)),
+        ("src/auth.rs", client::auth_file(api, config)),
+        ("src/client.rs", client::client_file(api, config)),
+        ("src/resources/mod.rs", resources::mod_file(api)),
+    ]
+}
+
 /// The crate's modules and re-exports.
 fn lib_items(api: &Api, config: &Config) -> Source {
     let mut s = Source::new();
