@@ -112,8 +112,8 @@ pub fn crate_files(
     plan.push(FilePlan::text("README.md", move || readme(api, config, by)));
     let mut files = format::render(plan, how)?;
     // The manifest lists what the rendered sources name.
-    let spec = SpecCrates::used_by(&files);
-    files.insert("Cargo.toml".to_owned(), cargo_toml(api, config, by, spec));
+    let named = named_dependencies(&files);
+    files.insert("Cargo.toml".to_owned(), cargo_toml(api, config, by, &named));
     Ok(files)
 }
 
@@ -192,7 +192,7 @@ fn replace_all(text: &str, from: &str, to: &str) -> Option<String> {
     Some(out)
 }
 
-fn cargo_toml(api: &Api, config: &Config, by: &str, spec: SpecCrates) -> String {
+fn cargo_toml(api: &Api, config: &Config, by: &str, named: &[&str]) -> String {
     let description = config.description.clone().unwrap_or_else(|| format!("Rust client for {}", api.title));
     let mut out = package_section(config, &config.crate_name, &description, by);
     // One feature per resource, all on by default: `default-features = false` plus the
@@ -219,7 +219,7 @@ fn cargo_toml(api: &Api, config: &Config, by: &str, spec: SpecCrates) -> String 
             toml_str(&format!("={}", config.crate_version))
         )
     });
-    out.push_str(&dependencies(api, runtime.as_deref(), spec));
+    out.push_str(&dependencies(api, runtime.as_deref(), !config.runtime_crate, named));
     if !config.dev_dependencies.is_empty() {
         out.push_str("\n[dev-dependencies]\n");
         for (name, value) in &config.dev_dependencies {
@@ -236,7 +236,7 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
         config.crate_name
     );
     let mut out = package_section(config, &config.runtime_crate_name(), &description, by);
-    out.push_str(&dependencies(api, None, SpecCrates::default()));
+    out.push_str(&dependencies(api, None, true, &[]));
     out
 }
 
@@ -255,68 +255,106 @@ fn package_section(config: &Config, name: &str, description: &str, by: &str) -> 
     out
 }
 
-/// Crates only some APIs' generated code names (the runtime never does).
-#[derive(Clone, Copy, Default)]
-struct SpecCrates {
-    /// `uuid::Uuid` (`format: uuid`).
-    uuid: bool,
-    /// `indexmap::IndexMap` (maps, `additionalProperties`).
-    indexmap: bool,
+/// Who needs a dependency of the generated crates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NeededBy {
+    Runtime,
+    /// The runtime's webhook verification, for an API with webhooks.
+    Webhooks,
+    /// Generated code only, when it names the crate (`uuid::Uuid`, `indexmap::IndexMap`).
+    Generated,
 }
 
-impl SpecCrates {
-    /// What the generated sources (not the runtime copy) name. A description that spells
-    /// `uuid::` costs an unused dependency at worst; code names these crates no other way.
-    fn used_by(files: &BTreeMap<String, String>) -> Self {
-        let mut crates = SpecCrates::default();
-        for (path, text) in files {
-            if path.starts_with("src/") && !path.starts_with("src/runtime/") {
-                let text = text.as_bytes();
-                crates.uuid |= memchr::memmem::find(text, b"uuid::").is_some();
-                crates.indexmap |= memchr::memmem::find(text, b"indexmap::").is_some();
+/// Every dependency a generated crate or its runtime can have: the name code uses, the
+/// manifest line, who needs it. In manifest order.
+const DEPENDENCIES: &[(&str, &str, NeededBy)] = &[
+    ("bytes", "bytes = \"1\"", NeededBy::Runtime),
+    (
+        "chrono",
+        "chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }",
+        NeededBy::Runtime,
+    ),
+    ("futures_core", "futures-core = \"0.3\"", NeededBy::Runtime),
+    (
+        "futures_util",
+        "futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }",
+        NeededBy::Runtime,
+    ),
+    ("hex", "hex = \"0.4\"", NeededBy::Webhooks),
+    ("hmac", "hmac = \"0.13\"", NeededBy::Webhooks),
+    ("indexmap", "indexmap = { version = \"2\", features = [\"serde\"] }", NeededBy::Generated),
+    ("percent_encoding", "percent-encoding = \"2\"", NeededBy::Runtime),
+    (
+        "reqwest",
+        "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }",
+        NeededBy::Runtime,
+    ),
+    ("serde", "serde = { version = \"1\", features = [\"derive\"] }", NeededBy::Runtime),
+    ("serde_json", "serde_json = \"1\"", NeededBy::Runtime),
+    ("serde_path_to_error", "serde_path_to_error = \"0.1\"", NeededBy::Runtime),
+    ("sha2", "sha2 = \"0.11\"", NeededBy::Webhooks),
+    ("thiserror", "thiserror = \"2\"", NeededBy::Runtime),
+    ("tokio", "tokio = { version = \"1\", features = [\"time\"] }", NeededBy::Runtime),
+    (
+        "tracing",
+        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }",
+        NeededBy::Runtime,
+    ),
+    ("uuid", "uuid = { version = \"1\", features = [\"v4\", \"serde\"] }", NeededBy::Generated),
+];
+
+/// The crates the runtime's macros name in the crate that invokes them (`::serde::`,
+/// `::reqwest::Client`): every API crate invokes them.
+const MACRO_DEPENDENCIES: &[&str] = &["reqwest", "serde"];
+
+/// The dependencies (of `DEPENDENCIES`) the generated sources name, outside the runtime copy.
+/// Generated code names a crate only by its path (`serde_json::Value`); a description that
+/// spells `tokio::` costs an unused dependency at worst.
+fn named_dependencies(files: &BTreeMap<String, String>) -> Vec<&'static str> {
+    let mut named: Vec<&'static str> = MACRO_DEPENDENCIES.to_vec();
+    for (path, text) in files {
+        if !path.starts_with("src/") || path.starts_with("src/runtime/") {
+            continue;
+        }
+        // One pass over the `::`s, looking at the identifier before each.
+        let bytes = text.as_bytes();
+        for at in memchr::memmem::find_iter(bytes, b"::") {
+            let start = bytes[..at]
+                .iter()
+                .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                .map_or(0, |i| i + 1);
+            let word = &bytes[start..at];
+            if let Some((name, ..)) = DEPENDENCIES.iter().find(|(name, ..)| name.as_bytes() == word)
+                && !named.contains(name)
+            {
+                named.push(name);
             }
         }
-        crates
     }
+    named
 }
 
-/// The `[dependencies]` of the runtime (and of the API crate, whose generated code uses the same
-/// crates and those in `spec`), plus `extra` dependency lines. Neither needs dev-dependencies:
-/// the runtime's and the generated tests are synchronous and use nothing else.
-fn dependencies(api: &Api, extra: Option<&str>, spec: SpecCrates) -> String {
+/// A manifest's `[dependencies]`: `first` (the runtime crate, for the API crate of that layout),
+/// then the runtime's own (`with_runtime`: the runtime crate, and an API crate with the runtime
+/// as a module) and those in `named`. Every package in a crate's graph, and every direct
+/// dependency, costs time on each build, so an API crate beside its runtime crate lists only
+/// what its code names. Neither needs dev-dependencies: the runtime's and the generated tests are
+/// synchronous and use nothing else.
+fn dependencies(api: &Api, first: Option<&str>, with_runtime: bool, named: &[&str]) -> String {
     let mut out = String::from("\n[dependencies]\n");
-    if let Some(extra) = extra {
-        out.push_str(extra);
+    if let Some(first) = first {
+        out.push_str(first);
     }
-    out.push_str(
-        "bytes = \"1\"\n\
-         chrono = { version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }\n\
-         futures-core = \"0.3\"\n\
-         futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }\n",
-    );
-    if api.webhook_event.is_some() {
-        out.push_str("hex = \"0.4\"\nhmac = \"0.13\"\n");
-    }
-    if spec.indexmap {
-        out.push_str("indexmap = { version = \"2\", features = [\"serde\"] }\n");
-    }
-    out.push_str(
-        "percent-encoding = \"2\"\n\
-         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }\n\
-         serde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n\
-         serde_path_to_error = \"0.1\"\n",
-    );
-    if api.webhook_event.is_some() {
-        out.push_str("sha2 = \"0.11\"\n");
-    }
-    out.push_str(
-        "thiserror = \"2\"\n\
-         tokio = { version = \"1\", features = [\"time\"] }\n\
-         tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n",
-    );
-    if spec.uuid {
-        out.push_str("uuid = { version = \"1\", features = [\"v4\", \"serde\"] }\n");
+    for (name, line, needed_by) in DEPENDENCIES {
+        let needed = match needed_by {
+            NeededBy::Runtime => with_runtime,
+            NeededBy::Webhooks => with_runtime && api.webhook_event.is_some(),
+            NeededBy::Generated => false,
+        };
+        if needed || named.contains(name) {
+            out.push_str(line);
+            out.push('\n');
+        }
     }
     out
 }
@@ -558,6 +596,23 @@ mod tests {
         let tokens: proc_macro2::TokenStream = super::CRATE_ATTRIBUTES.parse().unwrap();
         let formatted = crate::format::rust_file("src/lib.rs", tokens).unwrap();
         assert_eq!(formatted, super::CRATE_ATTRIBUTES);
+    }
+
+    #[test]
+    fn an_api_crate_beside_its_runtime_lists_what_its_code_names() {
+        let files: std::collections::BTreeMap<String, String> = [
+            ("src/types.rs", "pub id: uuid::Uuid,\n#[serde(with = \"chrono::serde::ts_seconds\")]"),
+            ("src/resources/a.rs", "é::x; crate::runtime::RequestSpec"),
+            ("src/runtime/request.rs", "tokio::time::sleep; bytes::Bytes"),
+            ("runtime/src/lib.rs", "thiserror::Error"),
+        ]
+        .into_iter()
+        .map(|(path, text)| (path.to_owned(), text.to_owned()))
+        .collect();
+        let mut named = super::named_dependencies(&files);
+        named.sort();
+        // reqwest and serde always: the runtime's macros name them.
+        assert_eq!(named, ["chrono", "reqwest", "serde", "uuid"]);
     }
 
     #[test]
