@@ -18,7 +18,12 @@ use crate::source::Source;
 /// Parses the tokens as a file and pretty-prints them. A parse failure here is a generator bug;
 /// it is reported (with the file name) rather than written out.
 pub fn rust_file(path: &str, tokens: TokenStream) -> Result<String, Diagnostic> {
-    let file: syn::File = syn::parse2(tokens)
+    pretty_printed(path, syn::parse2(tokens))
+}
+
+/// The parsed file pretty-printed, or the parse failure as a generator bug in `path`.
+fn pretty_printed(path: &str, parsed: syn::Result<syn::File>) -> Result<String, Diagnostic> {
+    let file = parsed
         .map_err(|e| Diagnostic::new("#", format!("internal error: generated {path} does not parse: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }
@@ -78,9 +83,7 @@ fn source_piece(path: &str, source: Source, docs: DocComments) -> Result<String,
     if source.certain && docs != DocComments::Plain {
         return Ok(source.text);
     }
-    let file = syn::parse_file(&source.text)
-        .map_err(|e| Diagnostic::new("#", format!("internal error: generated {path} does not parse: {e}")))?;
-    Ok(prettyplease::unparse(&file))
+    pretty_printed(path, syn::parse_file(&source.text))
 }
 
 /// Cores available to this process, asked once (the answer reads cgroup files).

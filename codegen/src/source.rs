@@ -48,12 +48,12 @@ impl Source {
     /// Doc comment lines (each with the leading space a `///` comment has). A line prettyplease
     /// would not print as a `//` comment is written as an attribute, and the piece is formatted.
     pub fn docs<S: AsRef<str>>(&mut self, indent: usize, doc: Doc, lines: &[S]) {
+        let (slashes, attr) = match doc {
+            Doc::Outer => ("///", "#"),
+            Doc::Inner => ("//!", "#!"),
+        };
         for line in lines {
             let line = line.as_ref();
-            let (slashes, attr) = match doc {
-                Doc::Outer => ("///", "#"),
-                Doc::Inner => ("//!", "#!"),
-            };
             let slash_outer = matches!(doc, Doc::Outer) && line.starts_with('/');
             let plain = !slash_outer && !line.chars().any(|c| c.is_control() && c != '\t');
             if plain {
