@@ -2,55 +2,30 @@
 //! The API's data types: request bodies, responses, parameters and enums.
 #[cfg(feature = "customers")]
 /// Postal address of a customer.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Address {
     /// City or locality.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub city: Option<crate::runtime::Nullable<String>>,
     /// Two-letter ISO 3166-1 country code.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub country: Option<crate::runtime::Nullable<String>>,
     /// Street address, first line.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub line1: Option<crate::runtime::Nullable<String>>,
     /// Street address, second line (apartment, suite, unit).
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub line2: Option<crate::runtime::Nullable<String>>,
     /// ZIP or postal code.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub postal_code: Option<crate::runtime::Nullable<String>>,
     /// State, county, province or region.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub state: Option<crate::runtime::Nullable<String>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+crate::runtime::object::json_object!(
+    Address, extra; city = "city" tri_state, country = "country" tri_state, line1 =
+    "line1" tri_state, line2 = "line2" tri_state, postal_code = "postal_code" tri_state,
+    state = "state" tri_state
+);
 #[cfg(feature = "customers")]
 impl Address {
     /// Creates a value with every field unset.
@@ -114,14 +89,13 @@ crate::runtime::str_enum::open_str_enum!(
 pub type ApplePayMerchantSession = serde_json::Map<String, serde_json::Value>;
 #[cfg(feature = "three_d_secure")]
 /// Parameters for starting 3-D Secure authentication of a card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthenticateThreeDSecure {
     /// Amount to authenticate, in the smallest currency unit.
     pub amount: i64,
     /// Whether you want the issuer to challenge the cardholder.
     ///
     /// Defaults to `"no_preference"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge_preference: Option<AuthenticateThreeDSecureChallengePreference>,
     pub currency: Currency,
     /// Payment session the authentication belongs to.
@@ -129,6 +103,12 @@ pub struct AuthenticateThreeDSecure {
     /// Card token obtained from tokenisation.
     pub token_id: String,
 }
+#[cfg(feature = "three_d_secure")]
+crate::runtime::object::json_object!(
+    AuthenticateThreeDSecure; amount = "amount" required, challenge_preference =
+    "challenge_preference" optional, currency = "currency" required, session_id =
+    "session_id" required, token_id = "token_id" required
+);
 #[cfg(feature = "three_d_secure")]
 impl AuthenticateThreeDSecure {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -180,72 +160,65 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "bank_accounts")]
 /// A US bank account for ACH transfers. The docs guide and the implementation name some fields differently (`account_holder_name`/`holder_name`, `status`/`verification_status`, `created_at`/`created`); both spellings are listed so either response decodes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankAccount {
     /// Name of the account holder (docs spelling).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_name: Option<String>,
     /// Whether the holder is a person or a company (docs guide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<BankAccountAccountHolderType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<BankAccountType>,
     /// Name of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// Two-letter country code of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// When the account was added (Unix seconds; implementation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     /// When the account was added (ISO 8601; docs guide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Identifier of the customer who owns the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Name of the account holder (implementation spelling).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_name: Option<String>,
     /// Unique identifier of the bank account.
     pub id: String,
     /// Whether this is the default account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Last four digits of the account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Your label for the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Object type, always `bank_account`.
     pub object: BankAccountObject,
     /// Last four digits of the routing number (implementation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_last4: Option<String>,
     /// ABA routing number (docs guide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
     /// Verification state as named in the docs guide, such as `pending_verification`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// How the account was (or is being) verified, such as `micro_deposits`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_method: Option<String>,
     /// Verification state as named by the implementation: `unverified`, `pending`, `verified` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::json_object!(
+    BankAccount, extra; account_holder_name = "account_holder_name" optional,
+    account_holder_type = "account_holder_type" optional, account_type = "account_type"
+    optional, bank_name = "bank_name" optional, country = "country" optional, created =
+    "created" optional, created_at = "created_at" optional, currency = "currency"
+    optional, customer_id = "customer_id" optional, holder_name = "holder_name" optional,
+    id = "id" required, is_default = "is_default" optional, last4 = "last4" optional,
+    metadata = "metadata" optional, nickname = "nickname" optional, object = "object"
+    required, routing_last4 = "routing_last4" optional, routing_number = "routing_number"
+    optional, status = "status" optional, verification_method = "verification_method"
+    optional, verification_status = "verification_status" optional
+);
 #[cfg(feature = "bank_accounts")]
 /// Whether the holder is a person or a company (docs guide).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -264,7 +237,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "bank_accounts")]
 /// One page of bank accounts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankAccountList {
     /// The bank accounts on this page.
     pub data: Vec<BankAccount>,
@@ -276,9 +249,13 @@ pub struct BankAccountList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::json_object!(
+    BankAccountList, extra; data = "data" required, has_more = "has_more" required,
+    object = "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "bank_accounts")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -321,86 +298,83 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "bank_accounts")]
 /// Result of a micro-deposit verification attempt.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankAccountVerification {
     /// Attempts left before verification is locked, after a mismatch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts_remaining: Option<i64>,
     /// Whether the amounts matched and the account is now verified.
     pub verified: bool,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::json_object!(
+    BankAccountVerification, extra; attempts_remaining = "attempts_remaining" optional,
+    verified = "verified" required
+);
 #[cfg(feature = "bank_mandates")]
 /// A customer's authorisation to debit (or credit) a bank account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankMandate {
     /// When the customer accepted (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_at: Option<crate::runtime::UnixTime>,
     /// Maximum amount of one transfer, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_limit: Option<i64>,
     /// Exact wording the customer agreed to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_type: Option<MandateAuthorizationType>,
     /// Bank account the mandate covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_id: Option<String>,
     /// When the mandate was recorded (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     /// Customer who gave the authorisation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Maximum total per day, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_limit: Option<i64>,
     /// When the mandate expires (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::UnixTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<MandateFrequency>,
     /// Unique identifier of the mandate.
     pub id: String,
     /// IP address the customer accepted from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Maximum total per month, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_limit: Option<i64>,
     /// Object type, always `bank_mandate`.
     pub object: BankMandateObject,
     /// When the mandate was revoked (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<crate::runtime::UnixTime>,
     /// Why the mandate was revoked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_reason: Option<String>,
     /// State of the mandate: `active` until it is revoked or expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Subscription the mandate was given for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Version of the authorisation wording.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_version: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bank_mandates")]
+crate::runtime::object::json_object!(
+    BankMandate, extra; accepted_at = "accepted_at" optional, amount_limit =
+    "amount_limit" optional, authorization_text = "authorization_text" optional,
+    authorization_type = "authorization_type" optional, bank_account_id =
+    "bank_account_id" optional, created = "created" optional, customer_id = "customer_id"
+    optional, daily_limit = "daily_limit" optional, expires_at = "expires_at" optional,
+    frequency = "frequency" optional, id = "id" required, ip_address = "ip_address"
+    optional, metadata = "metadata" optional, monthly_limit = "monthly_limit" optional,
+    object = "object" required, revoked_at = "revoked_at" optional, revoked_reason =
+    "revoked_reason" optional, status = "status" optional, subscription_id =
+    "subscription_id" optional, text_version = "text_version" optional
+);
+#[cfg(feature = "bank_mandates")]
 /// One page of bank mandates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankMandateList {
     /// The bank mandates on this page.
     pub data: Vec<BankMandate>,
@@ -412,9 +386,13 @@ pub struct BankMandateList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_mandates")]
+crate::runtime::object::json_object!(
+    BankMandateList, extra; data = "data" required, has_more = "has_more" required,
+    object = "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "bank_mandates")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -442,76 +420,71 @@ crate::runtime::str_enum::open_str_enum!(
     BankMandateObject, Unknown, BankMandate = "bank_mandate"
 );
 /// An ACH debit or credit. Typical timeline: initiated at once, sent to the network the same business day, pending for 1-2 days, settled or failed within 3-5 days; it can be returned later with an R-code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankTransfer {
     /// Amount in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Bank account debited or credited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_id: Option<String>,
     /// When the transfer was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Internal description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<TransferDirection>,
     /// Machine-readable failure code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
     /// Why the transfer failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Unique identifier of the transfer.
     pub id: String,
     /// When the transfer was initiated (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiated_at: Option<crate::runtime::UnixTime>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Object type, always `bank_transfer`.
     pub object: BankTransferObject,
     /// ACH return code (R01, R02, R03, R04, R07, R08, R10, R29, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_code: Option<String>,
     /// Explanation of the return code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_reason: Option<String>,
     /// When the transfer was returned (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returned_at: Option<crate::runtime::UnixTime>,
     /// When the funds settled (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settled_at: Option<crate::runtime::UnixTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settlement_provider: Option<SettlementProvider>,
     /// Text shown on the bank statement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
     /// State of the transfer, such as `pending`, `processing`, `settled`, `failed`, `returned` or `cancelled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    BankTransfer, extra; amount = "amount" optional, bank_account_id = "bank_account_id"
+    optional, created = "created" optional, currency = "currency" optional, description =
+    "description" optional, direction = "direction" optional, failure_code =
+    "failure_code" optional, failure_reason = "failure_reason" optional, id = "id"
+    required, initiated_at = "initiated_at" optional, metadata = "metadata" optional,
+    object = "object" required, return_code = "return_code" optional, return_reason =
+    "return_reason" optional, returned_at = "returned_at" optional, settled_at =
+    "settled_at" optional, settlement_provider = "settlement_provider" optional,
+    statement_descriptor = "statement_descriptor" optional, status = "status" optional
+);
 /// Event payload wrapper holding the affected object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankTransferEventData {
     pub object: BankTransfer,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    BankTransferEventData, extra; object = "object" required
+);
 /// Webhook event `bank_transfer.failed`: an ACH transfer failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankTransferFailedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -519,15 +492,17 @@ pub struct BankTransferFailedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: BankTransferFailedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    BankTransferFailedEvent, extra; created = "created" required, data = "data" required,
+    id = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -541,7 +516,7 @@ crate::runtime::str_enum::open_str_enum!(
     BankTransferFailedEventType, Unknown, BankTransferFailed = "bank_transfer.failed"
 );
 /// Webhook event `bank_transfer.initiated`: an ACH transfer was initiated.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankTransferInitiatedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -549,15 +524,18 @@ pub struct BankTransferInitiatedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: BankTransferInitiatedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    BankTransferInitiatedEvent, extra; created = "created" required, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -573,7 +551,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "bank_transfers")]
 /// One page of bank transfers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankTransferList {
     /// The bank transfers on this page.
     pub data: Vec<BankTransfer>,
@@ -585,9 +563,13 @@ pub struct BankTransferList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_transfers")]
+crate::runtime::object::json_object!(
+    BankTransferList, extra; data = "data" required, has_more = "has_more" required,
+    object = "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "bank_transfers")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -613,7 +595,7 @@ crate::runtime::str_enum::open_str_enum!(
     BankTransferObject, Unknown, BankTransfer = "bank_transfer"
 );
 /// Webhook event `bank_transfer.pending`: an ACH transfer was submitted to the network and is pending.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankTransferPendingEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -621,15 +603,18 @@ pub struct BankTransferPendingEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: BankTransferPendingEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    BankTransferPendingEvent, extra; created = "created" required, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -643,7 +628,7 @@ crate::runtime::str_enum::open_str_enum!(
     BankTransferPendingEventType, Unknown, BankTransferPending = "bank_transfer.pending"
 );
 /// Webhook event `bank_transfer.returned`: an ACH transfer was returned by the receiving bank (see `return_code`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankTransferReturnedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -651,15 +636,18 @@ pub struct BankTransferReturnedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: BankTransferReturnedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    BankTransferReturnedEvent, extra; created = "created" required, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -674,7 +662,7 @@ crate::runtime::str_enum::open_str_enum!(
     "bank_transfer.returned"
 );
 /// Webhook event `bank_transfer.succeeded`: an ACH transfer settled.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BankTransferSucceededEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -682,15 +670,18 @@ pub struct BankTransferSucceededEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: BankTransferSucceededEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    BankTransferSucceededEvent, extra; created = "created" required, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -705,16 +696,16 @@ crate::runtime::str_enum::open_str_enum!(
     "bank_transfer.succeeded"
 );
 /// Error body used by the billing (customers, products, prices, subscriptions, invoices, coupons, checkout and portal sessions) and ACH operations.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BillingError {
     pub error: BillingErrorDetails,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(BillingError, extra; error = "error" required);
 /// Details of an error in the reduced shape used by the billing and ACH operations. It never carries `type`; some codes add context fields such as `existing_customer_id`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BillingErrorDetails {
     /// Machine-readable error code, for example `not_found`, `invalid_state`, `already_canceled`, `has_active_subscriptions`, `customer_exists`, `last_item`, `validation_error` or `delete_failed`.
     pub code: String,
@@ -722,9 +713,11 @@ pub struct BillingErrorDetails {
     pub message: String,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    BillingErrorDetails, extra; code = "code" required, message = "message" required
+);
 #[cfg(any(feature = "prices", feature = "products"))]
 /// How the amount is computed: a fixed `unit_amount` per unit, or `tiered` by quantity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -743,15 +736,14 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "sessions")]
 /// Optional details for canceling a payment session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelSession {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cancellation_reason: Option<crate::runtime::Nullable<CancellationReason>>,
 }
+#[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    CancelSession; cancellation_reason = "cancellation_reason" tri_state
+);
 #[cfg(feature = "sessions")]
 impl CancelSession {
     /// Creates a value with every field unset.
@@ -799,12 +791,13 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "payments")]
 /// Optional capture parameters.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CapturePayment {
     /// Amount to capture, in the smallest currency unit, for a partial capture. Omit to capture the full authorised amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+#[cfg(feature = "payments")]
+crate::runtime::object::json_object!(CapturePayment; amount = "amount" optional);
 #[cfg(feature = "payments")]
 impl CapturePayment {
     /// Creates a value with every field unset.
@@ -822,19 +815,21 @@ impl CapturePayment {
 pub type CardCollectionProxyResponse = serde_json::Map<String, serde_json::Value>;
 #[cfg(feature = "checkout_sessions")]
 /// A price and quantity to sell in a checkout session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckoutLineItemInput {
     /// Identifier of the price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Quantity to sell.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
+crate::runtime::object::json_object!(
+    CheckoutLineItemInput, extra; price = "price" optional, quantity = "quantity"
+    optional
+);
 #[cfg(feature = "checkout_sessions")]
 impl CheckoutLineItemInput {
     /// Creates a value with every field unset.
@@ -870,93 +865,90 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "checkout_sessions")]
 /// An Atlas-hosted checkout page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSession {
     /// Total amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_total: Option<i64>,
     /// Where the customer goes on leaving.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
     /// When the session was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Identifier of the customer, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Email of the customer, if known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_email: Option<String>,
     /// When the page stops accepting payment (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::UnixTime>,
     /// Unique identifier of the checkout session.
     pub id: String,
     /// What is being bought.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_items: Option<CheckoutSessionLineItems>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<CheckoutMode>,
     /// Object type, always `checkout.session`.
     pub object: CheckoutSessionObject,
     /// Whether the checkout has been paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<CheckoutSessionPaymentStatus>,
     /// State of the checkout session; new sessions are `open`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Subscription created by the checkout, in `subscription` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
     /// Where the customer goes after paying.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
     /// URL of the hosted checkout page to redirect the customer to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "checkout_sessions")]
+crate::runtime::object::json_object!(
+    CheckoutSession, extra; amount_total = "amount_total" optional, cancel_url =
+    "cancel_url" optional, created = "created" optional, currency = "currency" optional,
+    customer = "customer" optional, customer_email = "customer_email" optional,
+    expires_at = "expires_at" optional, id = "id" required, line_items = "line_items"
+    optional, metadata = "metadata" optional, mode = "mode" optional, object = "object"
+    required, payment_status = "payment_status" optional, status = "status" optional,
+    subscription = "subscription" optional, success_url = "success_url" optional, url =
+    "url" optional
+);
+#[cfg(feature = "checkout_sessions")]
 /// What is being bought.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckoutSessionLineItems {
     /// The lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<CheckoutSessionLineItemsDataItem>>,
     /// Always `list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<CheckoutSessionLineItemsObject>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "checkout_sessions")]
+crate::runtime::object::json_object!(
+    CheckoutSessionLineItems, extra; data = "data" optional, object = "object" optional
+);
+#[cfg(feature = "checkout_sessions")]
 /// A line of the checkout.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckoutSessionLineItemsDataItem {
     /// Total of the line in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_total: Option<i64>,
     /// Identifier of the price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Quantity bought.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
+crate::runtime::object::json_object!(
+    CheckoutSessionLineItemsDataItem, extra; amount_total = "amount_total" optional,
+    price = "price" optional, quantity = "quantity" optional
+);
 #[cfg(feature = "checkout_sessions")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1020,31 +1012,32 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "payments")]
 /// Payment details used to confirm a session. Card and bank details arrive as vault tokens; wallets send their encrypted payment data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfirmPayment {
     /// Apple Pay payment token, as a JSON-encoded string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apple_pay_token: Option<String>,
     /// Account holder details for bank payments. The implementation currently rejects `bank_account` here; use bank transfers instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<ConfirmPaymentBankAccount>,
     /// Google Pay payment token, as a JSON-encoded string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_pay_token: Option<String>,
     pub payment_method_type: PaymentMethodType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psp: Option<Psp>,
     /// Routing profile that decides which PSPs are tried and in what order. Omit to use the account's default routing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_profile_id: Option<uuid::Uuid>,
     /// Token of the card or bank account from the vault. Required for `card` and `bank_account`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
     pub token_provider: TokenProvider,
     /// Aliased card fields, when VGS collected the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vgs_data: Option<ConfirmPaymentVgsData>,
 }
+#[cfg(feature = "payments")]
+crate::runtime::object::json_object!(
+    ConfirmPayment; apple_pay_token = "apple_pay_token" optional, bank_account =
+    "bank_account" optional, google_pay_token = "google_pay_token" optional,
+    payment_method_type = "payment_method_type" required, psp = "psp" optional,
+    routing_profile_id = "routing_profile_id" optional, token_id = "token_id" optional,
+    token_provider = "token_provider" required, vgs_data = "vgs_data" optional
+);
 #[cfg(feature = "payments")]
 impl ConfirmPayment {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -1103,18 +1096,20 @@ impl ConfirmPayment {
 }
 #[cfg(feature = "payments")]
 /// Account holder details for bank payments. The implementation currently rejects `bank_account` here; use bank transfers instead.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfirmPaymentBankAccount {
     /// Name of the account holder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<BankAccountType>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "payments")]
+crate::runtime::object::json_object!(
+    ConfirmPaymentBankAccount, extra; account_holder_name = "account_holder_name"
+    optional, account_type = "account_type" optional
+);
 #[cfg(feature = "payments")]
 impl ConfirmPaymentBankAccount {
     /// Creates a value with every field unset.
@@ -1134,22 +1129,23 @@ impl ConfirmPaymentBankAccount {
 }
 #[cfg(feature = "payments")]
 /// Aliased card fields, when VGS collected the card.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfirmPaymentVgsData {
     /// VGS alias of the security code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_cvc: Option<String>,
     /// VGS alias of the expiry date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_expiry: Option<String>,
     /// VGS alias of the card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_number: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "payments")]
+crate::runtime::object::json_object!(
+    ConfirmPaymentVgsData, extra; card_cvc = "card_cvc" optional, card_expiry =
+    "card_expiry" optional, card_number = "card_number" optional
+);
 #[cfg(feature = "payments")]
 impl ConfirmPaymentVgsData {
     /// Creates a value with every field unset.
@@ -1174,67 +1170,65 @@ impl ConfirmPaymentVgsData {
 }
 #[cfg(feature = "coupons")]
 /// A discount that can be applied to subscriptions, invoices and checkout sessions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Coupon {
     /// Amount taken off in the smallest currency unit, for fixed-amount coupons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_off: Option<i64>,
     /// Restricts the coupon to some products; `null` when it applies to everything.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<CouponAppliesTo>,
     /// When the coupon was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     /// Currency of `amount_off` (lower case).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<CouponDuration>,
     /// Number of months a `repeating` coupon applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_in_months: Option<i64>,
     /// Identifier of the coupon; also the code customers enter.
     pub id: String,
     /// Maximum number of times the coupon can be redeemed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Name shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Object type, always `coupon`.
     pub object: CouponObject,
     /// Percentage taken off (0-100), for percentage coupons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
     /// Last moment the coupon can be redeemed (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeem_by: Option<crate::runtime::UnixTime>,
     /// Number of times the coupon has been redeemed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times_redeemed: Option<i64>,
     /// Whether the coupon can still be redeemed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "coupons")]
+crate::runtime::object::json_object!(
+    Coupon, extra; amount_off = "amount_off" optional, applies_to = "applies_to"
+    optional, created = "created" optional, currency = "currency" optional, duration =
+    "duration" optional, duration_in_months = "duration_in_months" optional, id = "id"
+    required, max_redemptions = "max_redemptions" optional, metadata = "metadata"
+    optional, name = "name" optional, object = "object" required, percent_off =
+    "percent_off" optional, redeem_by = "redeem_by" optional, times_redeemed =
+    "times_redeemed" optional, valid = "valid" optional
+);
+#[cfg(feature = "coupons")]
 /// Restricts the coupon to some products; `null` when it applies to everything.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CouponAppliesTo {
     /// Products the coupon applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<String>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
+crate::runtime::object::json_object!(
+    CouponAppliesTo, extra; products = "products" optional
+);
 #[cfg(feature = "coupons")]
 /// How long a coupon keeps applying: to one invoice (`once`), for `duration_in_months` months (`repeating`), or indefinitely (`forever`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1255,7 +1249,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "coupons")]
 /// One page of coupons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CouponList {
     /// The coupons on this page.
     pub data: Vec<Coupon>,
@@ -1267,9 +1261,13 @@ pub struct CouponList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
+crate::runtime::object::json_object!(
+    CouponList, extra; data = "data" required, has_more = "has_more" required, object =
+    "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "coupons")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1296,33 +1294,36 @@ pub enum CouponObject {
 crate::runtime::str_enum::open_str_enum!(CouponObject, Unknown, Coupon = "coupon");
 #[cfg(feature = "bank_accounts")]
 /// Parameters for adding a bank account. The implementation requires `customer_id` and `holder_name`; the docs guide's `account_holder_name` and `account_holder_type` are accepted as documentation aliases but the implementation reads `holder_name`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateBankAccount {
     /// Docs-guide name for the account holder; send `holder_name` as well.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_name: Option<String>,
     /// Whether the holder is a person or a company (docs guide).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder_type: Option<CreateBankAccountAccountHolderType>,
     /// Full account number.
     pub account_number: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<BankAccountType>,
     /// Two-letter country code of the bank. Defaults to `US`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Identifier of the customer who owns the account.
     pub customer_id: String,
     /// Name of the account holder.
     pub holder_name: String,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Nine-digit ABA routing number.
     pub routing_number: String,
 }
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::json_object!(
+    CreateBankAccount; account_holder_name = "account_holder_name" optional,
+    account_holder_type = "account_holder_type" optional, account_number =
+    "account_number" required, account_type = "account_type" optional, country =
+    "country" optional, currency = "currency" optional, customer_id = "customer_id"
+    required, holder_name = "holder_name" required, metadata = "metadata" optional,
+    routing_number = "routing_number" required
+);
 #[cfg(feature = "bank_accounts")]
 impl CreateBankAccount {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -1399,43 +1400,43 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "bank_mandates")]
 /// Parameters for recording a mandate. The bank account must be verified for debit mandates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateBankMandate {
     /// Maximum amount of one transfer, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_limit: Option<i64>,
     /// Exact wording the customer agreed to.
     pub authorization_text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_type: Option<MandateAuthorizationType>,
     /// Bank account the mandate covers.
     pub bank_account_id: String,
     /// Customer giving the authorisation. Defaults to the account's owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Maximum total per day, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_limit: Option<i64>,
     /// When the mandate stops being valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<MandateFrequency>,
     /// IP address the customer accepted from (kept as legal evidence).
     pub ip_address: String,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Maximum total per month, in cents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_limit: Option<i64>,
     /// Subscription the mandate is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// User agent of the customer's browser when accepting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
+#[cfg(feature = "bank_mandates")]
+crate::runtime::object::json_object!(
+    CreateBankMandate; amount_limit = "amount_limit" optional, authorization_text =
+    "authorization_text" required, authorization_type = "authorization_type" optional,
+    bank_account_id = "bank_account_id" required, customer_id = "customer_id" optional,
+    daily_limit = "daily_limit" optional, expires_at = "expires_at" optional, frequency =
+    "frequency" optional, ip_address = "ip_address" required, metadata = "metadata"
+    optional, monthly_limit = "monthly_limit" optional, subscription_id =
+    "subscription_id" optional, user_agent = "user_agent" optional
+);
 #[cfg(feature = "bank_mandates")]
 impl CreateBankMandate {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -1514,33 +1515,35 @@ impl CreateBankMandate {
 }
 #[cfg(feature = "bank_transfers")]
 /// Parameters for initiating an ACH transfer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateBankTransfer {
     /// Amount in cents.
     pub amount: i64,
     /// Bank account to debit or credit.
     pub bank_account_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Internal description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub direction: TransferDirection,
     /// Body-level idempotency key: a repeated key returns the existing transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// Mandate authorising the debit; needed for debits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_id: Option<String>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settlement_provider: Option<SettlementProvider>,
     /// Text shown on the bank statement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+#[cfg(feature = "bank_transfers")]
+crate::runtime::object::json_object!(
+    CreateBankTransfer; amount = "amount" required, bank_account_id = "bank_account_id"
+    required, currency = "currency" optional, description = "description" optional,
+    direction = "direction" required, idempotency_key = "idempotency_key" optional,
+    mandate_id = "mandate_id" optional, metadata = "metadata" optional,
+    settlement_provider = "settlement_provider" optional, statement_descriptor =
+    "statement_descriptor" optional
+);
 #[cfg(feature = "bank_transfers")]
 impl CreateBankTransfer {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -1601,37 +1604,39 @@ impl CreateBankTransfer {
 }
 #[cfg(feature = "checkout_sessions")]
 /// Parameters for creating a hosted checkout page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCheckoutSession {
     /// Let the customer enter promotion codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_promotion_codes: Option<bool>,
     /// Where to send the customer if they leave the checkout.
     pub cancel_url: String,
     /// Identifier of an existing customer to attach.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Email to prefill when no customer is given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_email: Option<String>,
     /// Coupons applied up front.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<CreateCheckoutSessionDiscount>>,
     /// When the checkout page stops accepting payment (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::UnixTime>,
     /// What the customer buys.
     pub line_items: Vec<CheckoutLineItemInput>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     pub mode: CheckoutMode,
     /// Settings for the subscription created in `subscription` mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_data: Option<CreateCheckoutSessionSubscriptionData>,
     /// Where to send the customer after a successful checkout.
     pub success_url: String,
 }
+#[cfg(feature = "checkout_sessions")]
+crate::runtime::object::json_object!(
+    CreateCheckoutSession; allow_promotion_codes = "allow_promotion_codes" optional,
+    cancel_url = "cancel_url" required, customer = "customer" optional, customer_email =
+    "customer_email" optional, discounts = "discounts" optional, expires_at =
+    "expires_at" optional, line_items = "line_items" required, metadata = "metadata"
+    optional, mode = "mode" required, subscription_data = "subscription_data" optional,
+    success_url = "success_url" required
+);
 #[cfg(feature = "checkout_sessions")]
 impl CreateCheckoutSession {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -1697,16 +1702,18 @@ impl CreateCheckoutSession {
 }
 #[cfg(feature = "checkout_sessions")]
 /// A discount to apply.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCheckoutSessionDiscount {
     /// Identifier of the coupon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
+crate::runtime::object::json_object!(
+    CreateCheckoutSessionDiscount, extra; coupon = "coupon" optional
+);
 #[cfg(feature = "checkout_sessions")]
 impl CreateCheckoutSessionDiscount {
     /// Creates a value with every field unset.
@@ -1721,16 +1728,19 @@ impl CreateCheckoutSessionDiscount {
 }
 #[cfg(feature = "checkout_sessions")]
 /// Settings for the subscription created in `subscription` mode.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCheckoutSessionSubscriptionData {
     /// Length of a free trial in days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "checkout_sessions")]
+crate::runtime::object::json_object!(
+    CreateCheckoutSessionSubscriptionData, extra; trial_period_days = "trial_period_days"
+    optional
+);
 #[cfg(feature = "checkout_sessions")]
 impl CreateCheckoutSessionSubscriptionData {
     /// Creates a value with every field unset.
@@ -1745,39 +1755,37 @@ impl CreateCheckoutSessionSubscriptionData {
 }
 #[cfg(feature = "coupons")]
 /// Parameters for creating a coupon. Give either `percent_off` or `amount_off` together with `currency`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCoupon {
     /// Fixed amount to take off in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_off: Option<i64>,
     /// Products the coupon is limited to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<CreateCouponAppliesTo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     pub duration: CouponDuration,
     /// Number of months the coupon applies; required when `duration` is `repeating`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_in_months: Option<i64>,
     /// Custom code for the coupon. Generated (`COUPON_…`) when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Maximum number of redemptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Name shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Percentage to take off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
     /// Last moment the coupon can be redeemed (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redeem_by: Option<crate::runtime::UnixTime>,
 }
+#[cfg(feature = "coupons")]
+crate::runtime::object::json_object!(
+    CreateCoupon; amount_off = "amount_off" optional, applies_to = "applies_to" optional,
+    currency = "currency" optional, duration = "duration" required, duration_in_months =
+    "duration_in_months" optional, id = "id" optional, max_redemptions =
+    "max_redemptions" optional, metadata = "metadata" optional, name = "name" optional,
+    percent_off = "percent_off" optional, redeem_by = "redeem_by" optional
+);
 #[cfg(feature = "coupons")]
 impl CreateCoupon {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -1850,16 +1858,18 @@ impl CreateCoupon {
 }
 #[cfg(feature = "coupons")]
 /// Products the coupon is limited to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCouponAppliesTo {
     /// Products the coupon applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<String>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
+crate::runtime::object::json_object!(
+    CreateCouponAppliesTo, extra; products = "products" optional
+);
 #[cfg(feature = "coupons")]
 impl CreateCouponAppliesTo {
     /// Creates a value with every field unset.
@@ -1874,41 +1884,33 @@ impl CreateCouponAppliesTo {
 }
 #[cfg(feature = "customers")]
 /// Parameters for creating a customer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCustomer {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub billing_address: Option<crate::runtime::Nullable<Address>>,
     /// Internal note about the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Email address; must not belong to another customer.
     pub email: String,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Full name or business name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub shipping_address: Option<crate::runtime::Nullable<Address>>,
     /// Whether the customer is exempt from tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt: Option<bool>,
     /// Tax identifiers of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_ids: Option<Vec<TaxId>>,
 }
+#[cfg(feature = "customers")]
+crate::runtime::object::json_object!(
+    CreateCustomer; billing_address = "billing_address" tri_state, description =
+    "description" optional, email = "email" required, metadata = "metadata" optional,
+    name = "name" optional, phone = "phone" optional, shipping_address =
+    "shipping_address" tri_state, tax_exempt = "tax_exempt" optional, tax_ids = "tax_ids"
+    optional
+);
 #[cfg(feature = "customers")]
 impl CreateCustomer {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -1969,28 +1971,29 @@ impl CreateCustomer {
 }
 #[cfg(feature = "invoices")]
 /// Parameters for creating a draft invoice.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateInvoice {
     /// Let Atlas finalise and collect the invoice automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_advance: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_method: Option<CollectionMethod>,
     /// Identifier of the customer to bill.
     pub customer: String,
     /// Days the customer has to pay, for `send_invoice` collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_until_due: Option<i64>,
     /// Memo shown to the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Identifier of a subscription to bill for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
 }
+#[cfg(feature = "invoices")]
+crate::runtime::object::json_object!(
+    CreateInvoice; auto_advance = "auto_advance" optional, collection_method =
+    "collection_method" optional, customer = "customer" required, days_until_due =
+    "days_until_due" optional, description = "description" optional, metadata =
+    "metadata" optional, subscription = "subscription" optional
+);
 #[cfg(feature = "invoices")]
 impl CreateInvoice {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2039,18 +2042,22 @@ impl CreateInvoice {
 }
 #[cfg(feature = "network_tokens")]
 /// Parameters for provisioning a network token for a tokenised card.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateNetworkToken {
     /// Also generate a first cryptogram right away.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_cryptogram: Option<bool>,
     /// Payment session the client secret belongs to.
     pub session_id: uuid::Uuid,
     /// Vault token of the card to provision.
     pub token_id: String,
 }
+#[cfg(feature = "network_tokens")]
+crate::runtime::object::json_object!(
+    CreateNetworkToken; request_cryptogram = "request_cryptogram" optional, session_id =
+    "session_id" required, token_id = "token_id" required
+);
 #[cfg(feature = "network_tokens")]
 impl CreateNetworkToken {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2070,15 +2077,19 @@ impl CreateNetworkToken {
 }
 #[cfg(feature = "portal_sessions")]
 /// Parameters for creating a customer portal session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePortalSession {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<PortalConfiguration>,
     /// Identifier of the customer who will use the portal.
     pub customer: String,
     /// Where the portal's back link leads.
     pub return_url: String,
 }
+#[cfg(feature = "portal_sessions")]
+crate::runtime::object::json_object!(
+    CreatePortalSession; configuration = "configuration" optional, customer = "customer"
+    required, return_url = "return_url" required
+);
 #[cfg(feature = "portal_sessions")]
 impl CreatePortalSession {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2098,41 +2109,36 @@ impl CreatePortalSession {
 }
 #[cfg(feature = "prices")]
 /// Parameters for creating a price.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePrice {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_scheme: Option<BillingScheme>,
     pub currency: Currency,
     /// Whether the price can be used for new purchases.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Internal name of the price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Identifier of the product to attach the price to.
     pub product: String,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recurring: Option<crate::runtime::Nullable<PriceRecurring>>,
     /// Tiers, for `tiered` billing. Use `up_to: null` for the last tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<PriceTier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers_mode: Option<TiersMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit (2999 is $29.99). Used with `per_unit` billing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
 }
+#[cfg(feature = "prices")]
+crate::runtime::object::json_object!(
+    CreatePrice; billing_scheme = "billing_scheme" optional, currency = "currency"
+    required, is_active = "is_active" optional, metadata = "metadata" optional, nickname
+    = "nickname" optional, product = "product" required, recurring = "recurring"
+    tri_state, tiers = "tiers" optional, tiers_mode = "tiers_mode" optional, r#type =
+    "type" optional, unit_amount = "unit_amount" optional
+);
 #[cfg(feature = "prices")]
 impl CreatePrice {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2200,31 +2206,32 @@ impl CreatePrice {
 }
 #[cfg(feature = "products")]
 /// Parameters for creating a product.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateProduct {
     /// Longer description shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// URLs of product images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
     /// Whether the product can be sold.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Name shown to customers.
     pub name: String,
     /// Text shown on customers' statements.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
     /// Name of one unit (for example `seat`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
 }
+#[cfg(feature = "products")]
+crate::runtime::object::json_object!(
+    CreateProduct; description = "description" optional, images = "images" optional,
+    is_active = "is_active" optional, metadata = "metadata" optional, name = "name"
+    required, statement_descriptor = "statement_descriptor" optional, unit_label =
+    "unit_label" optional
+);
 #[cfg(feature = "products")]
 impl CreateProduct {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2273,57 +2280,47 @@ impl CreateProduct {
 }
 #[cfg(feature = "sessions")]
 /// Parameters for creating a payment session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSession {
     /// Amount to collect, in the smallest unit of the currency (cents for USD).
     pub amount: i64,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub billing_address: Option<crate::runtime::Nullable<SessionAddress>>,
     /// Information about the shopper's browser, used for risk checks and 3-D Secure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<CreateSessionBrowser>,
     /// Where to send the shopper after they cancel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     pub currency: Currency,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<SessionCustomer>,
     /// Internal description of the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<SessionExpires>,
     /// Your own order or cart reference. Reusing it (or the idempotency key) returns the existing session instead of creating another.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Free-form merchant reference passed on to the PSP (accepted by the implementation).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_reference: Option<String>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Payment methods offered for this session. Defaults to the methods enabled for your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_types: Option<Vec<PaymentMethodType>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub shipping_address: Option<crate::runtime::Nullable<SessionAddress>>,
     /// Text shown on the customer's card or bank statement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
     /// Where to send the shopper after a successful payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
 }
+#[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    CreateSession; amount = "amount" required, billing_address = "billing_address"
+    tri_state, browser = "browser" optional, cancel_url = "cancel_url" optional,
+    capture_method = "capture_method" optional, currency = "currency" required, customer
+    = "customer" optional, description = "description" optional, expires = "expires"
+    optional, external_id = "external_id" optional, merchant_reference =
+    "merchant_reference" optional, metadata = "metadata" optional, payment_method_types =
+    "payment_method_types" optional, shipping_address = "shipping_address" tri_state,
+    statement_descriptor = "statement_descriptor" optional, success_url = "success_url"
+    optional
+);
 #[cfg(feature = "sessions")]
 impl CreateSession {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2421,19 +2418,21 @@ impl CreateSession {
 }
 #[cfg(feature = "sessions")]
 /// Information about the shopper's browser, used for risk checks and 3-D Secure.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSessionBrowser {
     /// IP address of the shopper.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// User-Agent header of the shopper's browser.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    CreateSessionBrowser, extra; ip_address = "ip_address" optional, user_agent =
+    "user_agent" optional
+);
 #[cfg(feature = "sessions")]
 impl CreateSessionBrowser {
     /// Creates a value with every field unset.
@@ -2453,36 +2452,37 @@ impl CreateSessionBrowser {
 }
 #[cfg(feature = "subscriptions")]
 /// Parameters for creating a subscription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSubscription {
     /// Moment that fixes the day of each billing period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle_anchor: Option<crate::runtime::UnixTime>,
     /// End the subscription when the first period ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at_period_end: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_method: Option<CollectionMethod>,
     /// Identifier of the customer to bill.
     pub customer: String,
     /// Days the customer has to pay, for `send_invoice` collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_until_due: Option<i64>,
     /// Payment method to charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_payment_method: Option<String>,
     /// Prices and quantities to subscribe the customer to.
     pub items: Vec<SubscriptionItemInput>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Explicit end of the trial (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<crate::runtime::UnixTime>,
     /// Length of a free trial in days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
 }
+#[cfg(feature = "subscriptions")]
+crate::runtime::object::json_object!(
+    CreateSubscription; billing_cycle_anchor = "billing_cycle_anchor" optional,
+    cancel_at_period_end = "cancel_at_period_end" optional, collection_method =
+    "collection_method" optional, customer = "customer" required, days_until_due =
+    "days_until_due" optional, default_payment_method = "default_payment_method"
+    optional, items = "items" required, metadata = "metadata" optional, trial_end =
+    "trial_end" optional, trial_period_days = "trial_period_days" optional
+);
 #[cfg(feature = "subscriptions")]
 impl CreateSubscription {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2544,18 +2544,22 @@ impl CreateSubscription {
 }
 #[cfg(feature = "subscription_items")]
 /// Parameters for adding a price to an existing subscription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSubscriptionItem {
     /// Identifier of the price to add.
     pub price: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<ProrationBehavior>,
     /// Quantity to bill.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Identifier of the subscription.
     pub subscription: String,
 }
+#[cfg(feature = "subscription_items")]
+crate::runtime::object::json_object!(
+    CreateSubscriptionItem; price = "price" required, proration_behavior =
+    "proration_behavior" optional, quantity = "quantity" optional, subscription =
+    "subscription" required
+);
 #[cfg(feature = "subscription_items")]
 impl CreateSubscriptionItem {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2581,18 +2585,21 @@ impl CreateSubscriptionItem {
 }
 #[cfg(feature = "usage_records")]
 /// Usage to report for a metered subscription item.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateUsageRecord {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<UsageRecordAction>,
     /// Quantity used.
     pub quantity: i64,
     /// Identifier of a subscription item with a metered price.
     pub subscription_item: String,
     /// When the usage occurred (Unix seconds). Defaults to now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<crate::runtime::UnixTime>,
 }
+#[cfg(feature = "usage_records")]
+crate::runtime::object::json_object!(
+    CreateUsageRecord; action = "action" optional, quantity = "quantity" required,
+    subscription_item = "subscription_item" required, timestamp = "timestamp" optional
+);
 #[cfg(feature = "usage_records")]
 impl CreateUsageRecord {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -2618,72 +2625,69 @@ impl CreateUsageRecord {
 }
 #[cfg(feature = "network_tokens")]
 /// A single-use cryptogram that authorises one payment with a network token. It expires about 10 minutes after creation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cryptogram {
     /// The cryptogram value.
     pub cryptogram: String,
     /// Type of cryptogram, such as `TAVV`.
-    #[serde(rename = "cryptogramType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cryptogram_type: Option<String>,
     /// When the cryptogram stops being valid.
-    #[serde(rename = "expiresAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "network_tokens")]
+crate::runtime::object::json_object!(
+    Cryptogram, extra; cryptogram = "cryptogram" required, cryptogram_type =
+    "cryptogramType" optional, expires_at = "expiresAt" optional
+);
 /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
 pub type Currency = String;
 #[cfg(feature = "customers")]
 /// A customer you bill.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Address>,
     /// When the customer was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     /// Payment method charged by default for invoices and subscriptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_payment_method: Option<String>,
     /// Internal note about the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Email address of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Unique identifier of the customer.
     pub id: String,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Full name or business name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Object type, always `customer`.
     pub object: CustomerObject,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<Address>,
     /// Whether the customer is exempt from tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt: Option<bool>,
     /// Tax identifiers of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_ids: Option<Vec<TaxId>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "customers")]
+crate::runtime::object::json_object!(
+    Customer, extra; billing_address = "billing_address" optional, created = "created"
+    optional, default_payment_method = "default_payment_method" optional, description =
+    "description" optional, email = "email" optional, id = "id" required, metadata =
+    "metadata" optional, name = "name" optional, object = "object" required, phone =
+    "phone" optional, shipping_address = "shipping_address" optional, tax_exempt =
+    "tax_exempt" optional, tax_ids = "tax_ids" optional
+);
+#[cfg(feature = "customers")]
 /// One page of customers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerList {
     /// The customers on this page.
     pub data: Vec<Customer>,
@@ -2695,9 +2699,13 @@ pub struct CustomerList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+crate::runtime::object::json_object!(
+    CustomerList, extra; data = "data" required, has_more = "has_more" required, object =
+    "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "customers")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2738,7 +2746,7 @@ impl DeleteNetworkTokenParams {
 }
 #[cfg(feature = "bank_accounts")]
 /// Confirmation that a bank account was deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletedBankAccount {
     /// Whether the object was deleted.
     pub deleted: bool,
@@ -2748,9 +2756,13 @@ pub struct DeletedBankAccount {
     pub object: DeletedBankAccountObject,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::json_object!(
+    DeletedBankAccount, extra; deleted = "deleted" required, id = "id" required, object =
+    "object" required
+);
 #[cfg(feature = "bank_accounts")]
 /// Object type, always `bank_account`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2767,7 +2779,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "coupons")]
 /// Confirmation that a coupon was deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletedCoupon {
     /// Whether the object was deleted.
     pub deleted: bool,
@@ -2777,9 +2789,13 @@ pub struct DeletedCoupon {
     pub object: DeletedCouponObject,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "coupons")]
+crate::runtime::object::json_object!(
+    DeletedCoupon, extra; deleted = "deleted" required, id = "id" required, object =
+    "object" required
+);
 #[cfg(feature = "coupons")]
 /// Object type, always `coupon`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2796,7 +2812,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "customers")]
 /// Confirmation that a customer was deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletedCustomer {
     /// Whether the object was deleted.
     pub deleted: bool,
@@ -2806,9 +2822,13 @@ pub struct DeletedCustomer {
     pub object: DeletedCustomerObject,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+crate::runtime::object::json_object!(
+    DeletedCustomer, extra; deleted = "deleted" required, id = "id" required, object =
+    "object" required
+);
 #[cfg(feature = "customers")]
 /// Object type, always `customer`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2825,10 +2845,9 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "products")]
 /// Confirmation that a product was deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletedProduct {
     /// Present and `true` when the product could not be deleted because subscriptions use its prices, and was archived (made inactive) instead; `deleted` is then `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Whether the object was deleted.
     pub deleted: bool,
@@ -2838,9 +2857,13 @@ pub struct DeletedProduct {
     pub object: DeletedProductObject,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
+crate::runtime::object::json_object!(
+    DeletedProduct, extra; archived = "archived" optional, deleted = "deleted" required,
+    id = "id" required, object = "object" required
+);
 #[cfg(feature = "products")]
 /// Object type, always `product`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2857,7 +2880,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "subscription_items")]
 /// Confirmation that a subscription item was deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletedSubscriptionItem {
     /// Whether the object was deleted.
     pub deleted: bool,
@@ -2867,9 +2890,13 @@ pub struct DeletedSubscriptionItem {
     pub object: DeletedSubscriptionItemObject,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscription_items")]
+crate::runtime::object::json_object!(
+    DeletedSubscriptionItem, extra; deleted = "deleted" required, id = "id" required,
+    object = "object" required
+);
 #[cfg(feature = "subscription_items")]
 /// Object type, always `subscription_item`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2885,38 +2912,34 @@ crate::runtime::str_enum::open_str_enum!(
     DeletedSubscriptionItemObject, Unknown, SubscriptionItem = "subscription_item"
 );
 /// A chargeback or inquiry raised by the cardholder's bank, as forwarded from the PSP.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dispute {
     /// Disputed amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Identifier of the dispute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Payment being disputed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// PSP that reported the dispute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psp: Option<String>,
     /// Reason given by the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// State of the dispute, such as `warning_needs_response`, `won` or `lost`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// PSP transaction being disputed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    Dispute, extra; amount = "amount" optional, currency = "currency" optional, id = "id"
+    optional, payment_id = "payment_id" optional, psp = "psp" optional, reason = "reason"
+    optional, status = "status" optional, transaction_id = "transaction_id" optional
+);
 /// Webhook event `dispute.created`: a dispute was opened against a payment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DisputeCreatedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -2924,15 +2947,17 @@ pub struct DisputeCreatedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: DisputeCreatedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    DisputeCreatedEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2946,16 +2971,18 @@ crate::runtime::str_enum::open_str_enum!(
     DisputeCreatedEventType, Unknown, DisputeCreated = "dispute.created"
 );
 /// Event payload wrapper holding the affected object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DisputeEventData {
     pub object: Dispute,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    DisputeEventData, extra; object = "object" required
+);
 /// Webhook event `dispute.lost`: a dispute was lost.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DisputeLostEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -2963,15 +2990,17 @@ pub struct DisputeLostEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: DisputeLostEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    DisputeLostEvent, extra; created = "created" required, data = "data" required, id =
+    "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2985,7 +3014,7 @@ crate::runtime::str_enum::open_str_enum!(
     DisputeLostEventType, Unknown, DisputeLost = "dispute.lost"
 );
 /// Webhook event `dispute.resolved`: a dispute was resolved in your favour.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DisputeResolvedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -2993,15 +3022,17 @@ pub struct DisputeResolvedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: DisputeResolvedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    DisputeResolvedEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3015,7 +3046,7 @@ crate::runtime::str_enum::open_str_enum!(
     DisputeResolvedEventType, Unknown, DisputeResolved = "dispute.resolved"
 );
 /// Webhook event `dispute.updated`: a dispute changed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DisputeUpdatedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -3023,15 +3054,17 @@ pub struct DisputeUpdatedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: DisputeUpdatedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    DisputeUpdatedEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3045,38 +3078,39 @@ crate::runtime::str_enum::open_str_enum!(
     DisputeUpdatedEventType, Unknown, DisputeUpdated = "dispute.updated"
 );
 /// Error body used by the payment operations (sessions, payments, 3-D Secure, network tokens).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub error: ErrorDetails,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(Error, extra; error = "error" required);
 /// Details of an error returned by the payment operations.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorDetails {
     /// Machine-readable error code, for example `card_declined`, `parameter_missing`, `invalid_amount` or `idempotency_key_in_use`.
     pub code: String,
     /// For card errors, the issuer's reason for the decline (for example `insufficient_funds`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
     /// Link to documentation about this error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
     /// Human-readable explanation. Suitable for logs; wording may change.
     pub message: String,
     /// Name of the request parameter the error relates to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// Identifier of the failed request, the same as the `X-Request-Id` header.
     pub request_id: String,
     pub r#type: ErrorType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    ErrorDetails, extra; code = "code" required, decline_code = "decline_code" optional,
+    doc_url = "doc_url" optional, message = "message" required, param = "param" optional,
+    request_id = "request_id" required, r#type = "type" required
+);
 /// Body of every error response. Payment operations send the full `Error` shape; billing and ACH operations send the smaller `BillingError` shape. A client must accept either.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -3446,11 +3480,15 @@ impl From<PayoutFailedEvent> for Event {
 }
 #[cfg(feature = "network_tokens")]
 /// Parameters for generating a cryptogram.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GenerateNetworkTokenCryptogram {
     /// Payment session the client secret belongs to.
     pub session_id: uuid::Uuid,
 }
+#[cfg(feature = "network_tokens")]
+crate::runtime::object::json_object!(
+    GenerateNetworkTokenCryptogram; session_id = "session_id" required
+);
 #[cfg(feature = "network_tokens")]
 impl GenerateNetworkTokenCryptogram {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -3461,32 +3499,31 @@ impl GenerateNetworkTokenCryptogram {
 }
 #[cfg(feature = "health")]
 /// Health report of the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Health {
     /// Health of each dependency, keyed by name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependencies: Option<indexmap::IndexMap<String, HealthStatus>>,
     /// Measured latency of each dependency in milliseconds (`null` when it could not be measured).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<indexmap::IndexMap<String, Option<i64>>>,
     /// Region that served the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     pub status: HealthStatus,
     /// When the report was produced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
     /// Seconds since the serving instance started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uptime: Option<i64>,
     /// Version of the service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "health")]
+crate::runtime::object::json_object!(
+    Health, extra; dependencies = "dependencies" optional, latency = "latency" optional,
+    region = "region" optional, status = "status" required, timestamp = "timestamp"
+    optional, uptime = "uptime" optional, version = "version" optional
+);
 #[cfg(feature = "health")]
 /// Health of the service or of one of its dependencies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3507,131 +3544,122 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "invoices")]
 /// A statement of what a customer owes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Invoice {
     /// Amount the customer owes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_due: Option<i64>,
     /// Amount already paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_paid: Option<i64>,
     /// Amount still to be paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_remaining: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_method: Option<CollectionMethod>,
     /// When the invoice was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Identifier of the customer billed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Memo shown to the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When payment is due, for `send_invoice` collection (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<crate::runtime::UnixTime>,
     /// Page where the customer can view and pay the invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_invoice_url: Option<String>,
     /// Unique identifier of the invoice.
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<InvoiceLineItemCollection>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Human-readable invoice number, assigned at finalisation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Object type, always `invoice`.
     pub object: InvoiceObject,
     /// Whether the invoice has been paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid: Option<bool>,
     /// When the invoice was paid (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<crate::runtime::UnixTime>,
     /// End of the billing period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<crate::runtime::UnixTime>,
     /// Start of the billing period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<crate::runtime::UnixTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<InvoiceStatus>,
     /// Identifier of the subscription that generated the invoice, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
     /// Total before discounts and tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<i64>,
     /// Tax amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<i64>,
     /// Total after discounts and tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// When the invoice was voided (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<crate::runtime::UnixTime>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "invoices")]
+crate::runtime::object::json_object!(
+    Invoice, extra; amount_due = "amount_due" optional, amount_paid = "amount_paid"
+    optional, amount_remaining = "amount_remaining" optional, collection_method =
+    "collection_method" optional, created = "created" optional, currency = "currency"
+    optional, customer = "customer" optional, description = "description" optional,
+    due_date = "due_date" optional, hosted_invoice_url = "hosted_invoice_url" optional,
+    id = "id" required, lines = "lines" optional, metadata = "metadata" optional, number
+    = "number" optional, object = "object" required, paid = "paid" optional, paid_at =
+    "paid_at" optional, period_end = "period_end" optional, period_start = "period_start"
+    optional, status = "status" optional, subscription = "subscription" optional,
+    subtotal = "subtotal" optional, tax = "tax" optional, total = "total" optional,
+    voided_at = "voided_at" optional
+);
+#[cfg(feature = "invoices")]
 /// One line of an invoice.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceLineItem {
     /// Amount of the line in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Description of the line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique identifier of the line.
     pub id: String,
     /// Object type, always `line_item`.
     pub object: InvoiceLineItemObject,
     /// Service period the line covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<InvoiceLineItemPeriod>,
     /// The price billed on this line, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<InvoiceLineItemPrice>,
     /// Quantity billed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "invoices")]
+crate::runtime::object::json_object!(
+    InvoiceLineItem, extra; amount = "amount" optional, currency = "currency" optional,
+    description = "description" optional, id = "id" required, object = "object" required,
+    period = "period" optional, price = "price" optional, quantity = "quantity" optional
+);
+#[cfg(feature = "invoices")]
 /// The lines of an invoice, embedded in the invoice.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceLineItemCollection {
     /// The lines.
     pub data: Vec<InvoiceLineItem>,
     /// Whether more lines exist than are embedded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Always `list`.
     pub object: InvoiceLineItemCollectionObject,
     /// Total number of lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "invoices")]
+crate::runtime::object::json_object!(
+    InvoiceLineItemCollection, extra; data = "data" required, has_more = "has_more"
+    optional, object = "object" required, total_count = "total_count" optional
+);
 #[cfg(feature = "invoices")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3662,37 +3690,39 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "invoices")]
 /// Service period the line covers.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvoiceLineItemPeriod {
     /// End of the period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<crate::runtime::UnixTime>,
     /// Start of the period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<crate::runtime::UnixTime>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "invoices")]
+crate::runtime::object::json_object!(
+    InvoiceLineItemPeriod, extra; end = "end" optional, start = "start" optional
+);
+#[cfg(feature = "invoices")]
 /// The price billed on this line, if any.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InvoiceLineItemPrice {
     /// Identifier of the price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Identifier of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "invoices")]
+crate::runtime::object::json_object!(
+    InvoiceLineItemPrice, extra; id = "id" optional, product = "product" optional
+);
+#[cfg(feature = "invoices")]
 /// One page of invoices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceList {
     /// The invoices on this page.
     pub data: Vec<Invoice>,
@@ -3704,9 +3734,13 @@ pub struct InvoiceList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "invoices")]
+crate::runtime::object::json_object!(
+    InvoiceList, extra; data = "data" required, has_more = "has_more" required, object =
+    "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "invoices")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4248,102 +4282,103 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "bank_accounts")]
 /// Result of starting micro-deposit verification.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MicrodepositInitiation {
     /// When the pending verification expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// What the customer should expect next.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Verification method used, such as `micro_deposits` or `financial_connections`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Link the customer must follow to finish verification, for instant-verification methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_url: Option<String>,
     /// Verification state, `pending` once started.
     pub status: String,
     /// Strength of the verification the method provides.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::json_object!(
+    MicrodepositInitiation, extra; expires_at = "expires_at" optional, message =
+    "message" optional, method = "method" optional, session_url = "session_url" optional,
+    status = "status" required, strength = "strength" optional
+);
 #[cfg(feature = "network_tokens")]
 /// A card-network token that replaces the card number for payments.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkToken {
     /// Cryptogram generated together with the token, if one was requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cryptogram: Option<String>,
     /// Type of cryptogram, such as `TAVV`.
-    #[serde(rename = "cryptogramType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cryptogram_type: Option<String>,
     /// Card network that issued the token, such as `visa` or `mastercard`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// Identifier of the network token.
-    #[serde(rename = "networkTokenId")]
     pub network_token_id: String,
     /// Lifecycle state of the token, such as `active` or `suspended`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Two-digit expiry month of the token.
-    #[serde(rename = "tokenExpiryMonth")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_expiry_month: Option<String>,
     /// Four-digit expiry year of the token.
-    #[serde(rename = "tokenExpiryYear")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_expiry_year: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "network_tokens")]
+crate::runtime::object::json_object!(
+    NetworkToken, extra; cryptogram = "cryptogram" optional, cryptogram_type =
+    "cryptogramType" optional, network = "network" optional, network_token_id =
+    "networkTokenId" required, status = "status" optional, token_expiry_month =
+    "tokenExpiryMonth" optional, token_expiry_year = "tokenExpiryYear" optional
+);
+#[cfg(feature = "network_tokens")]
 /// Result of deleting (suspending) a network token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTokenDeleteResult {
     /// Whether the token was suspended.
     pub success: bool,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "network_tokens")]
+crate::runtime::object::json_object!(
+    NetworkTokenDeleteResult, extra; success = "success" required
+);
 /// What the shopper must do before the payment can continue; `null` when nothing is needed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NextAction {
     /// Where to send the shopper and where they come back to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_to_url: Option<NextActionRedirectToUrl>,
     /// Kind of action. Currently only `redirect`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<NextActionType>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    NextAction, extra; redirect_to_url = "redirect_to_url" optional, r#type = "type"
+    optional
+);
 /// Where to send the shopper and where they come back to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NextActionRedirectToUrl {
     /// URL the shopper returns to afterwards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// URL to redirect the shopper to (for example a 3-D Secure page).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    NextActionRedirectToUrl, extra; return_url = "return_url" optional, url = "url"
+    optional
+);
 /// Kind of action. Currently only `redirect`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4356,12 +4391,15 @@ pub enum NextActionType {
 crate::runtime::str_enum::open_str_enum!(NextActionType, Unknown, Redirect = "redirect");
 #[cfg(feature = "invoices")]
 /// Optional parameters for paying an invoice.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayInvoice {
     /// Payment method to charge instead of the customer's default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
 }
+#[cfg(feature = "invoices")]
+crate::runtime::object::json_object!(
+    PayInvoice; payment_method = "payment_method" optional
+);
 #[cfg(feature = "invoices")]
 impl PayInvoice {
     /// Creates a value with every field unset.
@@ -4375,66 +4413,58 @@ impl PayInvoice {
     }
 }
 /// A payment: money authorised or captured for a payment session through one of the PSPs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Payment {
     /// Amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Bank account details, for bank payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<PaymentBankAccount>,
     /// Amount captured so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captured_amount: Option<i64>,
     /// Card details, for card payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<PaymentCard>,
     /// When the payment was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Unique identifier of the payment.
     pub id: uuid::Uuid,
     /// `true` for live mode, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<NextAction>,
     /// Object type. Confirm responses from the implementation say `payment_intent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<PaymentMethodType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psp: Option<Psp>,
     /// The PSP's identifier of the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psp_transaction_id: Option<String>,
     /// Amount refunded so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunded_amount: Option<i64>,
     /// How Atlas routed the payment across PSPs (returned by confirm).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<PaymentRouting>,
     /// Payment session this payment belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentStatus>,
     /// 3-D Secure outcome, when authentication took place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub three_d_secure: Option<PaymentThreeDSecure>,
     /// Wallet details, for Apple Pay and Google Pay payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet: Option<PaymentWallet>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    Payment, extra; amount = "amount" optional, bank_account = "bank_account" optional,
+    captured_amount = "captured_amount" optional, card = "card" optional, created_at =
+    "created_at" optional, currency = "currency" optional, id = "id" required, livemode =
+    "livemode" optional, next_action = "next_action" optional, object = "object"
+    optional, payment_method_type = "payment_method_type" optional, psp = "psp" optional,
+    psp_transaction_id = "psp_transaction_id" optional, refunded_amount =
+    "refunded_amount" optional, routing = "routing" optional, session_id = "session_id"
+    optional, status = "status" optional, three_d_secure = "three_d_secure" optional,
+    wallet = "wallet" optional
+);
 /// Webhook event `payment.authorized`: a payment was authorised (funds are held, not yet captured).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentAuthorizedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -4442,15 +4472,17 @@ pub struct PaymentAuthorizedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: PaymentAuthorizedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentAuthorizedEvent, extra; created = "created" required, data = "data" required,
+    id = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4464,23 +4496,23 @@ crate::runtime::str_enum::open_str_enum!(
     PaymentAuthorizedEventType, Unknown, PaymentAuthorized = "payment.authorized"
 );
 /// Bank account details, for bank payments.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentBankAccount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<BankAccountType>,
     /// Name of the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// Last four digits of the account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentBankAccount, extra; account_type = "account_type" optional, bank_name =
+    "bank_name" optional, last4 = "last4" optional
+);
 /// Webhook event `payment.canceled`: a payment was canceled (for example an authorisation was released).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentCanceledEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -4488,15 +4520,17 @@ pub struct PaymentCanceledEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: PaymentCanceledEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentCanceledEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4510,7 +4544,7 @@ crate::runtime::str_enum::open_str_enum!(
     PaymentCanceledEventType, Unknown, PaymentCanceled = "payment.canceled"
 );
 /// Webhook event `payment.captured`: a payment was captured.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentCapturedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -4518,15 +4552,17 @@ pub struct PaymentCapturedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: PaymentCapturedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentCapturedEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4540,36 +4576,37 @@ crate::runtime::str_enum::open_str_enum!(
     PaymentCapturedEventType, Unknown, PaymentCaptured = "payment.captured"
 );
 /// Card details, for card payments.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentCard {
     /// Card brand, such as `visa` or `mastercard`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// Expiry month (1-12).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp_month: Option<i64>,
     /// Four-digit expiry year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp_year: Option<i64>,
     /// Last four digits of the card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentCard, extra; brand = "brand" optional, exp_month = "exp_month" optional,
+    exp_year = "exp_year" optional, last4 = "last4" optional
+);
 /// Event payload wrapper holding the affected object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentEventData {
     pub object: Payment,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentEventData, extra; object = "object" required
+);
 /// Webhook event `payment.failed`: a payment attempt failed or was declined.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentFailedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -4577,15 +4614,17 @@ pub struct PaymentFailedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: PaymentFailedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentFailedEvent, extra; created = "created" required, data = "data" required, id =
+    "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4620,7 +4659,7 @@ crate::runtime::str_enum::open_str_enum!(
     "google_pay", BankAccount = "bank_account", Paypal = "paypal"
 );
 /// Webhook event `payment.refunded`: a payment was refunded in full or in part.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentRefundedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -4628,15 +4667,17 @@ pub struct PaymentRefundedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: PaymentRefundedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentRefundedEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4650,7 +4691,7 @@ crate::runtime::str_enum::open_str_enum!(
     PaymentRefundedEventType, Unknown, PaymentRefunded = "payment.refunded"
 );
 /// Webhook event `payment.requires_action`: a payment needs the customer to act (3-D Secure or a redirect).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentRequiresActionEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -4658,15 +4699,18 @@ pub struct PaymentRequiresActionEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: PaymentRequiresActionEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentRequiresActionEvent, extra; created = "created" required, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4681,146 +4725,136 @@ crate::runtime::str_enum::open_str_enum!(
     "payment.requires_action"
 );
 /// How Atlas routed the payment across PSPs (returned by confirm).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentRouting {
     /// Number of PSP attempts made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// Whether the final attempt was a retry after a soft decline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_retry: Option<bool>,
     /// PSP that handled the final attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected_psp: Option<String>,
     /// Why that PSP was chosen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection_reason: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentRouting, extra; attempts = "attempts" optional, is_retry = "is_retry"
+    optional, selected_psp = "selected_psp" optional, selection_reason =
+    "selection_reason" optional
+);
 #[cfg(feature = "sessions")]
 /// A payment session as returned when it is created.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentSession {
     /// Amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Secret (`cs_` followed by 48 characters) that the browser uses to act on this session. Do not log or store it beyond the checkout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// When the session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Your order or cart reference, if you gave one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// URL of a PSP-hosted checkout page to fall back to if the embedded form cannot be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_url: Option<String>,
     /// Unique identifier of the session.
     pub id: uuid::Uuid,
     /// `true` for live mode, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Object type, always `payment_session`.
     pub object: PaymentSessionObject,
     /// Payment methods offered for this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_types: Option<Vec<PaymentMethodType>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SessionStatus>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    PaymentSession, extra; amount = "amount" optional, capture_method = "capture_method"
+    optional, client_secret = "client_secret" optional, created_at = "created_at"
+    optional, currency = "currency" optional, external_id = "external_id" optional,
+    fallback_url = "fallback_url" optional, id = "id" required, livemode = "livemode"
+    optional, object = "object" required, payment_method_types = "payment_method_types"
+    optional, status = "status" optional
+);
 /// A payment session with all its details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentSessionFull {
     /// Amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<SessionAddress>,
     /// When the session was canceled, if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<CancellationReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CaptureMethod>,
     /// Client secret of the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// When the session was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Email address of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_email: Option<String>,
     /// Name of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_name: Option<String>,
     /// Internal description of the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique identifier of the session.
     pub id: uuid::Uuid,
     /// The most recent payment attempt on this session, or `null` if there has been none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_attempt: Option<PaymentSessionFullLatestAttempt>,
     /// `true` for live mode, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<NextAction>,
     /// Object type, always `payment_session`.
     pub object: PaymentSessionFullObject,
     /// Payment methods offered for this session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_types: Option<Vec<PaymentMethodType>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<SessionAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SessionStatus>,
     /// When the session last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentSessionFull, extra; amount = "amount" optional, billing_address =
+    "billing_address" optional, canceled_at = "canceled_at" optional, cancellation_reason
+    = "cancellation_reason" optional, capture_method = "capture_method" optional,
+    client_secret = "client_secret" optional, created_at = "created_at" optional,
+    currency = "currency" optional, customer_email = "customer_email" optional,
+    customer_name = "customer_name" optional, description = "description" optional, id =
+    "id" required, latest_attempt = "latest_attempt" optional, livemode = "livemode"
+    optional, metadata = "metadata" optional, next_action = "next_action" optional,
+    object = "object" required, payment_method_types = "payment_method_types" optional,
+    shipping_address = "shipping_address" optional, status = "status" optional,
+    updated_at = "updated_at" optional
+);
 /// The most recent payment attempt on this session, or `null` if there has been none.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentSessionFullLatestAttempt {
     /// Identifier of the attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psp: Option<Psp>,
     /// The PSP's own transaction identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psp_transaction_id: Option<String>,
     /// Status of the attempt as reported by the PSP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentSessionFullLatestAttempt, extra; id = "id" optional, psp = "psp" optional,
+    psp_transaction_id = "psp_transaction_id" optional, status = "status" optional
+);
 /// Object type, always `payment_session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4874,36 +4908,37 @@ crate::runtime::str_enum::open_str_enum!(
     "canceled", Refunded = "refunded"
 );
 /// 3-D Secure outcome, when authentication took place.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentThreeDSecure {
     /// Authentication status reported by the directory server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_status: Option<String>,
     /// Electronic Commerce Indicator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eci: Option<String>,
     /// 3-D Secure protocol version, such as `2.2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentThreeDSecure, extra; authentication_status = "authentication_status" optional,
+    eci = "eci" optional, version = "version" optional
+);
 /// Wallet details, for Apple Pay and Google Pay payments.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentWallet {
     /// Network of the card inside the wallet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_network: Option<String>,
     /// Wallet used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PaymentWalletType>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PaymentWallet, extra; card_network = "card_network" optional, r#type = "type"
+    optional
+);
 /// Wallet used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4919,41 +4954,39 @@ crate::runtime::str_enum::open_str_enum!(
     PaymentWalletType, Unknown, ApplePay = "apple_pay", GooglePay = "google_pay"
 );
 /// A payout of settled funds to your bank account, as reported by a PSP.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Payout {
     /// Amount paid out in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Date the funds are expected or arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrival_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Identifier of the payout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// PSP making the payout.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psp: Option<String>,
     /// State of the payout, such as `paid` or `failed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    Payout, extra; amount = "amount" optional, arrival_date = "arrival_date" optional,
+    currency = "currency" optional, id = "id" optional, psp = "psp" optional, status =
+    "status" optional
+);
 /// Event payload wrapper holding the affected object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayoutEventData {
     pub object: Payout,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(PayoutEventData, extra; object = "object" required);
 /// Webhook event `payout.failed`: a payout failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayoutFailedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -4961,15 +4994,17 @@ pub struct PayoutFailedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: PayoutFailedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PayoutFailedEvent, extra; created = "created" required, data = "data" required, id =
+    "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4983,7 +5018,7 @@ crate::runtime::str_enum::open_str_enum!(
     PayoutFailedEventType, Unknown, PayoutFailed = "payout.failed"
 );
 /// Webhook event `payout.paid`: a payout was sent to your bank account.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PayoutPaidEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -4991,15 +5026,17 @@ pub struct PayoutPaidEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: PayoutPaidEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    PayoutPaidEvent, extra; created = "created" required, data = "data" required, id =
+    "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5014,16 +5051,18 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "portal_sessions")]
 /// What the customer may do in the portal.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortalConfiguration {
     /// Portal features.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<PortalConfigurationFeatures>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "portal_sessions")]
+crate::runtime::object::json_object!(
+    PortalConfiguration, extra; features = "features" optional
+);
 #[cfg(feature = "portal_sessions")]
 impl PortalConfiguration {
     /// Creates a value with every field unset.
@@ -5038,21 +5077,22 @@ impl PortalConfiguration {
 }
 #[cfg(feature = "portal_sessions")]
 /// Portal features.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortalConfigurationFeatures {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_history: Option<PortalFeature>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_update: Option<PortalFeature>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_cancel: Option<PortalFeature>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_pause: Option<PortalFeature>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "portal_sessions")]
+crate::runtime::object::json_object!(
+    PortalConfigurationFeatures, extra; invoice_history = "invoice_history" optional,
+    payment_method_update = "payment_method_update" optional, subscription_cancel =
+    "subscription_cancel" optional, subscription_pause = "subscription_pause" optional
+);
 #[cfg(feature = "portal_sessions")]
 impl PortalConfigurationFeatures {
     /// Creates a value with every field unset.
@@ -5082,16 +5122,16 @@ impl PortalConfigurationFeatures {
 }
 #[cfg(feature = "portal_sessions")]
 /// Switch for one portal feature.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortalFeature {
     /// Whether the customer may use the feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "portal_sessions")]
+crate::runtime::object::json_object!(PortalFeature, extra; enabled = "enabled" optional);
 #[cfg(feature = "portal_sessions")]
 impl PortalFeature {
     /// Creates a value with every field unset.
@@ -5106,34 +5146,34 @@ impl PortalFeature {
 }
 #[cfg(feature = "portal_sessions")]
 /// A short-lived link to the customer self-service portal.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortalSession {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<PortalConfiguration>,
     /// When the session was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     /// Identifier of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// When the link stops working (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::UnixTime>,
     /// Unique identifier of the portal session.
     pub id: String,
     /// Object type, always `billing_portal.session`.
     pub object: PortalSessionObject,
     /// Where the portal's back link leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// URL to send the customer to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "portal_sessions")]
+crate::runtime::object::json_object!(
+    PortalSession, extra; configuration = "configuration" optional, created = "created"
+    optional, customer = "customer" optional, expires_at = "expires_at" optional, id =
+    "id" required, object = "object" required, return_url = "return_url" optional, url =
+    "url" optional
+);
 #[cfg(feature = "portal_sessions")]
 /// Object type, always `billing_portal.session`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5150,51 +5190,47 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(any(feature = "prices", feature = "products"))]
 /// How much and how often to charge for a product.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Price {
     /// Whether the price can be used for new purchases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_scheme: Option<BillingScheme>,
     /// When the price was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Unique identifier of the price.
     pub id: String,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Internal name of the price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Object type, always `price`.
     pub object: PriceObject,
     /// Identifier of the product the price belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring: Option<PriceRecurring>,
     /// Tiers of a tiered price; `null` otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<PriceTier>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers_mode: Option<TiersMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit; `null` for tiered prices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "prices", feature = "products"))]
+crate::runtime::object::json_object!(
+    Price, extra; active = "active" optional, billing_scheme = "billing_scheme" optional,
+    created = "created" optional, currency = "currency" optional, id = "id" required,
+    metadata = "metadata" optional, nickname = "nickname" optional, object = "object"
+    required, product = "product" optional, recurring = "recurring" optional, tiers =
+    "tiers" optional, tiers_mode = "tiers_mode" optional, r#type = "type" optional,
+    unit_amount = "unit_amount" optional
+);
 #[cfg(feature = "prices")]
 /// One page of prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PriceList {
     /// The prices on this page.
     pub data: Vec<Price>,
@@ -5206,9 +5242,13 @@ pub struct PriceList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "prices")]
+crate::runtime::object::json_object!(
+    PriceList, extra; data = "data" required, has_more = "has_more" required, object =
+    "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "prices")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5235,24 +5275,25 @@ pub enum PriceObject {
 crate::runtime::str_enum::open_str_enum!(PriceObject, Unknown, Price = "price");
 #[cfg(any(feature = "prices", feature = "products"))]
 /// Billing schedule of a recurring price; `null` for one-time prices.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriceRecurring {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aggregate_usage: Option<AggregateUsage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<RecurringInterval>,
     /// Number of intervals between charges (for example 3 with `month` bills quarterly).
     ///
     /// Defaults to `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_type: Option<UsageType>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "prices", feature = "products"))]
+crate::runtime::object::json_object!(
+    PriceRecurring, extra; aggregate_usage = "aggregate_usage" optional, interval =
+    "interval" optional, interval_count = "interval_count" optional, usage_type =
+    "usage_type" optional
+);
 #[cfg(any(feature = "prices", feature = "products"))]
 impl PriceRecurring {
     /// Creates a value with every field unset.
@@ -5282,34 +5323,23 @@ impl PriceRecurring {
 }
 #[cfg(any(feature = "prices", feature = "products"))]
 /// One tier of a tiered price.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriceTier {
     /// Flat fee for reaching this tier, in the smallest currency unit.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub flat_amount: Option<crate::runtime::Nullable<i64>>,
     /// Price per unit within this tier, in the smallest currency unit.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub unit_amount: Option<crate::runtime::Nullable<i64>>,
     /// Upper bound (inclusive) of the quantity covered by this tier; `null` for the last, unbounded tier.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub up_to: Option<crate::runtime::Nullable<i64>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "prices", feature = "products"))]
+crate::runtime::object::json_object!(
+    PriceTier, extra; flat_amount = "flat_amount" tri_state, unit_amount = "unit_amount"
+    tri_state, up_to = "up_to" tri_state
+);
 #[cfg(any(feature = "prices", feature = "products"))]
 impl PriceTier {
     /// Creates a value with every field unset.
@@ -5364,53 +5394,50 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "products")]
 /// Something you sell.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Product {
     /// Whether the product can be sold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// When the product was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     /// Identifier of the product's default price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_price: Option<String>,
     /// Longer description shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique identifier of the product.
     pub id: String,
     /// URLs of product images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Name shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Object type, always `product`.
     pub object: ProductObject,
     /// Prices of the product; filled in when `expand=prices` is requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prices: Option<Vec<Price>>,
     /// Text shown on customers' statements for this product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
     /// Name of one unit, shown on invoices (for example `seat`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
     /// When the product last changed (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<crate::runtime::UnixTime>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
+crate::runtime::object::json_object!(
+    Product, extra; active = "active" optional, created = "created" optional,
+    default_price = "default_price" optional, description = "description" optional, id =
+    "id" required, images = "images" optional, metadata = "metadata" optional, name =
+    "name" optional, object = "object" required, prices = "prices" optional,
+    statement_descriptor = "statement_descriptor" optional, unit_label = "unit_label"
+    optional, updated = "updated" optional
+);
+#[cfg(feature = "products")]
 /// One page of products.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProductList {
     /// The products on this page.
     pub data: Vec<Product>,
@@ -5422,9 +5449,13 @@ pub struct ProductList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
+crate::runtime::object::json_object!(
+    ProductList, extra; data = "data" required, has_more = "has_more" required, object =
+    "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "products")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5557,42 +5588,40 @@ crate::runtime::str_enum::open_str_enum!(
     "year"
 );
 /// Money returned to the customer from a captured payment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Refund {
     /// Refunded amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// When the refund was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Unique identifier of the refund.
     pub id: uuid::Uuid,
     /// Payment that was refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<uuid::Uuid>,
     /// Reason given for the refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RefundStatus>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    Refund, extra; amount = "amount" optional, created_at = "created_at" optional,
+    currency = "currency" optional, id = "id" required, payment_id = "payment_id"
+    optional, reason = "reason" optional, status = "status" optional
+);
 /// Event payload wrapper holding the affected object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefundEventData {
     pub object: Refund,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(RefundEventData, extra; object = "object" required);
 /// Webhook event `refund.failed`: a refund failed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefundFailedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -5600,15 +5629,17 @@ pub struct RefundFailedEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: RefundFailedEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    RefundFailedEvent, extra; created = "created" required, data = "data" required, id =
+    "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5623,15 +5654,17 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "payments")]
 /// Optional refund parameters.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RefundPayment {
     /// Amount to refund, in the smallest currency unit, for a partial refund. Omit to refund everything not yet refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Why the payment is refunded (free text, for example `customer_request`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+#[cfg(feature = "payments")]
+crate::runtime::object::json_object!(
+    RefundPayment; amount = "amount" optional, reason = "reason" optional
+);
 #[cfg(feature = "payments")]
 impl RefundPayment {
     /// Creates a value with every field unset.
@@ -5650,7 +5683,7 @@ impl RefundPayment {
     }
 }
 /// Webhook event `refund.pending`: a refund was submitted and awaits completion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefundPendingEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -5658,15 +5691,17 @@ pub struct RefundPendingEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: RefundPendingEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    RefundPendingEvent, extra; created = "created" required, data = "data" required, id =
+    "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5697,7 +5732,7 @@ crate::runtime::str_enum::open_str_enum!(
     "failed"
 );
 /// Webhook event `refund.succeeded`: a refund completed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefundSucceededEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -5705,15 +5740,17 @@ pub struct RefundSucceededEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: RefundSucceededEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    RefundSucceededEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5776,12 +5813,13 @@ impl RetrieveUsageRecordSummaryParams {
 }
 #[cfg(feature = "bank_mandates")]
 /// Optional details for revoking a mandate.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RevokeBankMandate {
     /// Why the mandate is revoked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+#[cfg(feature = "bank_mandates")]
+crate::runtime::object::json_object!(RevokeBankMandate; reason = "reason" optional);
 #[cfg(feature = "bank_mandates")]
 impl RevokeBankMandate {
     /// Creates a value with every field unset.
@@ -5795,31 +5833,29 @@ impl RevokeBankMandate {
     }
 }
 /// Billing or shipping address attached to a payment session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SessionAddress {
     /// City or locality.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Two-letter ISO 3166-1 country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// ZIP or postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Name of the person at this address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient_name: Option<String>,
     /// State, county, province or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Street address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    SessionAddress, extra; city = "city" optional, country = "country" optional,
+    postal_code = "postal_code" optional, recipient_name = "recipient_name" optional,
+    state = "state" optional, street = "street" optional
+);
 impl SessionAddress {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -5857,7 +5893,7 @@ impl SessionAddress {
     }
 }
 /// Webhook event `session.canceled`: a payment session was canceled.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionCanceledEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -5865,15 +5901,17 @@ pub struct SessionCanceledEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: SessionCanceledEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    SessionCanceledEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5888,83 +5926,83 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "sessions")]
 /// Configuration the front-end SDK needs to render the payment form for a session.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionConfig {
     /// Amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Apple Pay settings, or `null` when Apple Pay is not offered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apple_pay: Option<SessionConfigApplePay>,
     /// Bank-account settings, or `null` when bank payments are not offered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<SessionConfigBankAccount>,
     /// Public Basis Theory key for the card form, when Basis Theory collects the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis_theory_key: Option<String>,
     /// Vault that collects the card details in the browser.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_provider: Option<SessionConfigCaptureProvider>,
     /// Client secret of the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Whether the session belongs to test or live mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<SessionConfigEnvironment>,
     /// PSP-hosted checkout page to fall back to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_url: Option<String>,
     /// Google Pay settings, or `null` when Google Pay is not offered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_pay: Option<SessionConfigGooglePay>,
     /// Payment methods to offer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<PaymentMethodType>>,
     /// Identifier of the payment session.
     pub session_id: uuid::Uuid,
     /// Endpoint of the Atlas vault used for tokenisation, when Atlas collects the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokenize_url: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    SessionConfig, extra; amount = "amount" optional, apple_pay = "apple_pay" optional,
+    bank_account = "bank_account" optional, basis_theory_key = "basis_theory_key"
+    optional, capture_provider = "capture_provider" optional, client_secret =
+    "client_secret" optional, currency = "currency" optional, environment = "environment"
+    optional, fallback_url = "fallback_url" optional, google_pay = "google_pay" optional,
+    payment_methods = "payment_methods" optional, session_id = "session_id" required,
+    tokenize_url = "tokenize_url" optional
+);
+#[cfg(feature = "sessions")]
 /// Apple Pay settings, or `null` when Apple Pay is not offered.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SessionConfigApplePay {
     /// Two-letter country code of the merchant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Apple Pay merchant identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
     /// Merchant name shown on the payment sheet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_name: Option<String>,
     /// Card networks accepted through Apple Pay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_networks: Option<Vec<String>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    SessionConfigApplePay, extra; country_code = "country_code" optional, merchant_id =
+    "merchant_id" optional, merchant_name = "merchant_name" optional, supported_networks
+    = "supported_networks" optional
+);
+#[cfg(feature = "sessions")]
 /// Bank-account settings, or `null` when bank payments are not offered.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SessionConfigBankAccount {
     /// Account types the customer may use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_types: Option<Vec<BankAccountType>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    SessionConfigBankAccount, extra; account_types = "account_types" optional
+);
 #[cfg(feature = "sessions")]
 /// Vault that collects the card details in the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6002,25 +6040,26 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "sessions")]
 /// Google Pay settings, or `null` when Google Pay is not offered.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SessionConfigGooglePay {
     /// Card networks accepted through Google Pay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_card_networks: Option<Vec<String>>,
     /// Google Pay environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<SessionConfigGooglePayEnvironment>,
     /// Google Pay merchant identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_id: Option<String>,
     /// Merchant name shown on the payment sheet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_name: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    SessionConfigGooglePay, extra; allowed_card_networks = "allowed_card_networks"
+    optional, environment = "environment" optional, merchant_id = "merchant_id" optional,
+    merchant_name = "merchant_name" optional
+);
 #[cfg(feature = "sessions")]
 /// Google Pay environment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6039,22 +6078,23 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "sessions")]
 /// Contact details of the paying customer, stored on the payment session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SessionCustomer {
     /// Email address of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Full name of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Phone number of the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    SessionCustomer, extra; email = "email" optional, name = "name" optional, phone =
+    "phone" optional
+);
 #[cfg(feature = "sessions")]
 impl SessionCustomer {
     /// Creates a value with every field unset.
@@ -6078,16 +6118,18 @@ impl SessionCustomer {
     }
 }
 /// Event payload wrapper holding the affected object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionEventData {
     pub object: PaymentSessionFull,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    SessionEventData, extra; object = "object" required
+);
 /// Webhook event `session.expired`: a payment session expired without being paid.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SessionExpiredEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
@@ -6095,15 +6137,17 @@ pub struct SessionExpiredEvent {
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
     /// `true` for live-mode events, `false` for test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub livemode: Option<bool>,
     /// Event type.
     pub r#type: SessionExpiredEventType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    SessionExpiredEvent, extra; created = "created" required, data = "data" required, id
+    = "id" required, livemode = "livemode" optional, r#type = "type" required
+);
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6179,105 +6223,104 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "subscriptions")]
 /// Recurring billing of a customer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Subscription {
     /// Whether the subscription ends when the current period ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at_period_end: Option<bool>,
     /// When the subscription was canceled (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<crate::runtime::UnixTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_method: Option<CollectionMethod>,
     /// When the subscription was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     /// End of the current billing period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_period_end: Option<crate::runtime::UnixTime>,
     /// Start of the current billing period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_period_start: Option<crate::runtime::UnixTime>,
     /// Identifier of the customer being billed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     /// Days the customer has to pay an invoice, for `send_invoice` collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_until_due: Option<i64>,
     /// Payment method charged for this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_payment_method: Option<String>,
     /// When the subscription ended (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<crate::runtime::UnixTime>,
     /// Unique identifier of the subscription.
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<SubscriptionItemCollection>,
     /// Identifier of the most recent invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_invoice: Option<String>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Object type, always `subscription`.
     pub object: SubscriptionObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SubscriptionStatus>,
     /// End of the trial, if any (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<crate::runtime::UnixTime>,
     /// Start of the trial, if any (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_start: Option<crate::runtime::UnixTime>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
+crate::runtime::object::json_object!(
+    Subscription, extra; cancel_at_period_end = "cancel_at_period_end" optional,
+    canceled_at = "canceled_at" optional, collection_method = "collection_method"
+    optional, created = "created" optional, current_period_end = "current_period_end"
+    optional, current_period_start = "current_period_start" optional, customer =
+    "customer" optional, days_until_due = "days_until_due" optional,
+    default_payment_method = "default_payment_method" optional, ended_at = "ended_at"
+    optional, id = "id" required, items = "items" optional, latest_invoice =
+    "latest_invoice" optional, metadata = "metadata" optional, object = "object"
+    required, status = "status" optional, trial_end = "trial_end" optional, trial_start =
+    "trial_start" optional
+);
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// One price-and-quantity line of a subscription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionItem {
     /// When the item was created (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::runtime::UnixTime>,
     /// Unique identifier of the item.
     pub id: String,
     /// Object type, always `subscription_item`.
     pub object: SubscriptionItemObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<SubscriptionItemPrice>,
     /// Quantity billed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Identifier of the subscription the item belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
+crate::runtime::object::json_object!(
+    SubscriptionItem, extra; created = "created" optional, id = "id" required, object =
+    "object" required, price = "price" optional, quantity = "quantity" optional,
+    subscription = "subscription" optional
+);
 #[cfg(feature = "subscriptions")]
 /// The items of a subscription, embedded in the subscription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionItemCollection {
     /// The items.
     pub data: Vec<SubscriptionItem>,
     /// Whether more items exist than are embedded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
     /// Always `list`.
     pub object: SubscriptionItemCollectionObject,
     /// Total number of items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
+crate::runtime::object::json_object!(
+    SubscriptionItemCollection, extra; data = "data" required, has_more = "has_more"
+    optional, object = "object" required, total_count = "total_count" optional
+);
 #[cfg(feature = "subscriptions")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6294,19 +6337,21 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "subscriptions")]
 /// A price and quantity to subscribe to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionItemInput {
     /// Identifier of a recurring price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Quantity to bill.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
+crate::runtime::object::json_object!(
+    SubscriptionItemInput, extra; price = "price" optional, quantity = "quantity"
+    optional
+);
 #[cfg(feature = "subscriptions")]
 impl SubscriptionItemInput {
     /// Creates a value with every field unset.
@@ -6340,31 +6385,30 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// The price a subscription item bills for.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionItemPrice {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Identifier of the price.
     pub id: String,
     /// Object type, always `price`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<SubscriptionItemPriceObject>,
     /// Identifier of the product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// Billing schedule, or `null` for a one-time price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring: Option<SubscriptionItemPriceRecurring>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
+crate::runtime::object::json_object!(
+    SubscriptionItemPrice, extra; currency = "currency" optional, id = "id" required,
+    object = "object" optional, product = "product" optional, recurring = "recurring"
+    optional, r#type = "type" optional, unit_amount = "unit_amount" optional
+);
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// Object type, always `price`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6381,21 +6425,23 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// Billing schedule, or `null` for a one-time price.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionItemPriceRecurring {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<RecurringInterval>,
     /// Number of intervals between charges.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
+crate::runtime::object::json_object!(
+    SubscriptionItemPriceRecurring, extra; interval = "interval" optional, interval_count
+    = "interval_count" optional
+);
 #[cfg(feature = "subscriptions")]
 /// One page of subscriptions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionList {
     /// The subscriptions on this page.
     pub data: Vec<Subscription>,
@@ -6407,9 +6453,13 @@ pub struct SubscriptionList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "subscriptions")]
+crate::runtime::object::json_object!(
+    SubscriptionList, extra; data = "data" required, has_more = "has_more" required,
+    object = "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "subscriptions")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6463,7 +6513,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "transactions")]
 /// A payment completed through a PSP's hosted fallback page, reported back to Atlas.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncTransactions {
     /// Result data returned by the PSP's hosted page.
     pub data: serde_json::Map<String, serde_json::Value>,
@@ -6472,9 +6522,13 @@ pub struct SyncTransactions {
     /// Payment session the fallback payment belongs to.
     pub session_id: uuid::Uuid,
     /// When the fallback payment completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
 }
+#[cfg(feature = "transactions")]
+crate::runtime::object::json_object!(
+    SyncTransactions; data = "data" required, route = "route" required, session_id =
+    "session_id" required, timestamp = "timestamp" optional
+);
 #[cfg(feature = "transactions")]
 impl SyncTransactions {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -6499,19 +6553,20 @@ impl SyncTransactions {
 }
 #[cfg(feature = "customers")]
 /// A tax identifier of a customer.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaxId {
     /// Kind of tax id, such as `eu_vat` or `us_ein`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The tax id itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "customers")]
+crate::runtime::object::json_object!(
+    TaxId, extra; r#type = "type" optional, value = "value" optional
+);
 #[cfg(feature = "customers")]
 impl TaxId {
     /// Creates a value with every field unset.
@@ -6531,60 +6586,60 @@ impl TaxId {
 }
 #[cfg(feature = "three_d_secure")]
 /// Outcome of a 3-D Secure authentication.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreeDSecureResult {
     /// Cryptographic authentication value (CAVV/AAV).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_value: Option<String>,
     /// Directory server transaction identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ds_transaction_id: Option<String>,
     /// Electronic Commerce Indicator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eci: Option<String>,
     /// Whether fraud liability shifts to the issuer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liability_shift: Option<bool>,
     /// Authentication status reported by the directory server (for example `Y` for authenticated).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "three_d_secure")]
+crate::runtime::object::json_object!(
+    ThreeDSecureResult, extra; authentication_value = "authentication_value" optional,
+    ds_transaction_id = "ds_transaction_id" optional, eci = "eci" optional,
+    liability_shift = "liability_shift" optional, status = "status" optional
+);
+#[cfg(feature = "three_d_secure")]
 /// A 3-D Secure authentication. When `challenge_required` is true, show `challenge_url` to the cardholder (in an iframe) and then call challenge-complete.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreeDSecureSession {
     /// Cryptographic authentication value (CAVV/AAV) once authenticated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_value: Option<String>,
     /// Whether the issuer asks the cardholder to complete a challenge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge_required: Option<bool>,
     /// URL of the issuer's challenge page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge_url: Option<String>,
     /// Directory server transaction identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ds_transaction_id: Option<String>,
     /// Electronic Commerce Indicator once authenticated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eci: Option<String>,
     /// Identifier of the 3-D Secure session; use it with the result and challenge-complete operations.
     pub id: String,
     /// Whether fraud liability shifts to the issuer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liability_shift: Option<bool>,
     /// Authentication status, such as `challenge_required` or the directory server's result code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "three_d_secure")]
+crate::runtime::object::json_object!(
+    ThreeDSecureSession, extra; authentication_value = "authentication_value" optional,
+    challenge_required = "challenge_required" optional, challenge_url = "challenge_url"
+    optional, ds_transaction_id = "ds_transaction_id" optional, eci = "eci" optional, id
+    = "id" required, liability_shift = "liability_shift" optional, status = "status"
+    optional
+);
 #[cfg(any(feature = "prices", feature = "products"))]
 /// For tiered prices: `graduated` charges each unit at the rate of the tier it falls in; `volume` charges all units at the rate of the tier the total quantity reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6621,15 +6676,18 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "transactions")]
 /// Outcome of a fallback transaction sync.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransactionSyncResult {
     /// Whether Atlas recorded the transaction.
     pub synced: bool,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "transactions")]
+crate::runtime::object::json_object!(
+    TransactionSyncResult, extra; synced = "synced" required
+);
 /// `debit` pulls money from the bank account; `credit` pushes money to it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6646,18 +6704,20 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "bank_accounts")]
 /// Bank account fields to change.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateBankAccount {
     /// Make this the default account (unsets the previous default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Your label for the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::json_object!(
+    UpdateBankAccount; is_default = "is_default" optional, metadata = "metadata"
+    optional, nickname = "nickname" optional
+);
 #[cfg(feature = "bank_accounts")]
 impl UpdateBankAccount {
     /// Creates a value with every field unset.
@@ -6682,15 +6742,17 @@ impl UpdateBankAccount {
 }
 #[cfg(feature = "coupons")]
 /// Coupon fields to change. The discount itself cannot change.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCoupon {
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Name shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "coupons")]
+crate::runtime::object::json_object!(
+    UpdateCoupon; metadata = "metadata" optional, name = "name" optional
+);
 #[cfg(feature = "coupons")]
 impl UpdateCoupon {
     /// Creates a value with every field unset.
@@ -6710,42 +6772,33 @@ impl UpdateCoupon {
 }
 #[cfg(feature = "customers")]
 /// Customer fields to change. Omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCustomer {
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub billing_address: Option<crate::runtime::Nullable<Address>>,
     /// Payment method to charge by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_payment_method: Option<String>,
     /// Internal note about the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Full name or business name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub shipping_address: Option<crate::runtime::Nullable<Address>>,
     /// Whether the customer is exempt from tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_exempt: Option<bool>,
 }
+#[cfg(feature = "customers")]
+crate::runtime::object::json_object!(
+    UpdateCustomer; billing_address = "billing_address" tri_state, default_payment_method
+    = "default_payment_method" optional, description = "description" optional, email =
+    "email" optional, metadata = "metadata" optional, name = "name" optional, phone =
+    "phone" optional, shipping_address = "shipping_address" tri_state, tax_exempt =
+    "tax_exempt" optional
+);
 #[cfg(feature = "customers")]
 impl UpdateCustomer {
     /// Creates a value with every field unset.
@@ -6800,18 +6853,20 @@ impl UpdateCustomer {
 }
 #[cfg(feature = "prices")]
 /// Price fields to change. Only these can change; amounts and schedules are fixed once created.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePrice {
     /// Whether the price can be used for new purchases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Internal name of the price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
 }
+#[cfg(feature = "prices")]
+crate::runtime::object::json_object!(
+    UpdatePrice; is_active = "is_active" optional, metadata = "metadata" optional,
+    nickname = "nickname" optional
+);
 #[cfg(feature = "prices")]
 impl UpdatePrice {
     /// Creates a value with every field unset.
@@ -6836,30 +6891,30 @@ impl UpdatePrice {
 }
 #[cfg(feature = "products")]
 /// Product fields to change. Omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProduct {
     /// Longer description shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// URLs of product images.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
     /// Whether the product can be sold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Name shown to customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Text shown on customers' statements.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
     /// Name of one unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_label: Option<String>,
 }
+#[cfg(feature = "products")]
+crate::runtime::object::json_object!(
+    UpdateProduct; description = "description" optional, images = "images" optional,
+    is_active = "is_active" optional, metadata = "metadata" optional, name = "name"
+    optional, statement_descriptor = "statement_descriptor" optional, unit_label =
+    "unit_label" optional
+);
 #[cfg(feature = "products")]
 impl UpdateProduct {
     /// Creates a value with every field unset.
@@ -6904,37 +6959,29 @@ impl UpdateProduct {
 }
 #[cfg(feature = "sessions")]
 /// Fields of a payment session that can change before payment starts. Omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSession {
     /// New amount in the smallest currency unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub billing_address: Option<crate::runtime::Nullable<SessionAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<SessionCustomer>,
     /// Internal description of the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Key-value pairs to store on the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub shipping_address: Option<crate::runtime::Nullable<SessionAddress>>,
     /// Text shown on the customer's statement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+#[cfg(feature = "sessions")]
+crate::runtime::object::json_object!(
+    UpdateSession; amount = "amount" optional, billing_address = "billing_address"
+    tri_state, currency = "currency" optional, customer = "customer" optional,
+    description = "description" optional, metadata = "metadata" optional,
+    shipping_address = "shipping_address" tri_state, statement_descriptor =
+    "statement_descriptor" optional
+);
 #[cfg(feature = "sessions")]
 impl UpdateSession {
     /// Creates a value with every field unset.
@@ -6984,23 +7031,24 @@ impl UpdateSession {
 }
 #[cfg(feature = "subscriptions")]
 /// Subscription fields to change. Omitted fields keep their value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSubscription {
     /// End (true) or keep (false) the subscription at the end of the current period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at_period_end: Option<bool>,
     /// Payment method to charge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_payment_method: Option<String>,
     /// New set of prices and quantities.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<SubscriptionItemInput>>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<indexmap::IndexMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<ProrationBehavior>,
 }
+#[cfg(feature = "subscriptions")]
+crate::runtime::object::json_object!(
+    UpdateSubscription; cancel_at_period_end = "cancel_at_period_end" optional,
+    default_payment_method = "default_payment_method" optional, items = "items" optional,
+    metadata = "metadata" optional, proration_behavior = "proration_behavior" optional
+);
 #[cfg(feature = "subscriptions")]
 impl UpdateSubscription {
     /// Creates a value with every field unset.
@@ -7035,14 +7083,17 @@ impl UpdateSubscription {
 }
 #[cfg(feature = "subscription_items")]
 /// Subscription item fields to change.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSubscriptionItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<ProrationBehavior>,
     /// New quantity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
+#[cfg(feature = "subscription_items")]
+crate::runtime::object::json_object!(
+    UpdateSubscriptionItem; proration_behavior = "proration_behavior" optional, quantity
+    = "quantity" optional
+);
 #[cfg(feature = "subscription_items")]
 impl UpdateSubscriptionItem {
     /// Creates a value with every field unset.
@@ -7062,28 +7113,29 @@ impl UpdateSubscriptionItem {
 }
 #[cfg(feature = "usage_records")]
 /// Usage reported for a metered subscription item.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsageRecord {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<UsageRecordAction>,
     /// Unique identifier of the usage record.
     pub id: String,
     /// Object type, always `usage_record`.
     pub object: UsageRecordObject,
     /// Reported quantity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Identifier of the subscription item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item: Option<String>,
     /// Moment the usage occurred (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<crate::runtime::UnixTime>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "usage_records")]
+crate::runtime::object::json_object!(
+    UsageRecord, extra; action = "action" optional, id = "id" required, object = "object"
+    required, quantity = "quantity" optional, subscription_item = "subscription_item"
+    optional, timestamp = "timestamp" optional
+);
 #[cfg(feature = "usage_records")]
 /// `increment` adds the quantity to usage already reported; `set` replaces it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7102,7 +7154,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "usage_records")]
 /// One page of usage records.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsageRecordList {
     /// The usage records on this page.
     pub data: Vec<UsageRecord>,
@@ -7114,9 +7166,13 @@ pub struct UsageRecordList {
     pub total_count: i64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "usage_records")]
+crate::runtime::object::json_object!(
+    UsageRecordList, extra; data = "data" required, has_more = "has_more" required,
+    object = "object" required, total_count = "total_count" required
+);
 #[cfg(feature = "usage_records")]
 /// Always `list`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7145,27 +7201,28 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "usage_records")]
 /// Usage of a subscription item in its current billing period, aggregated as the price's `aggregate_usage` says.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsageRecordSummary {
     /// Invoice the usage was billed on, once billed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice: Option<String>,
     /// Object type, always `usage_record_summary`.
     pub object: UsageRecordSummaryObject,
     /// The billing period covered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<UsageRecordSummaryPeriod>,
     /// Identifier of the subscription item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item: Option<String>,
     /// Aggregated usage in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_usage: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "usage_records")]
+crate::runtime::object::json_object!(
+    UsageRecordSummary, extra; invoice = "invoice" optional, object = "object" required,
+    period = "period" optional, subscription_item = "subscription_item" optional,
+    total_usage = "total_usage" optional
+);
 #[cfg(feature = "usage_records")]
 /// Object type, always `usage_record_summary`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7182,19 +7239,20 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "usage_records")]
 /// The billing period covered.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageRecordSummaryPeriod {
     /// End of the period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<crate::runtime::UnixTime>,
     /// Start of the period (Unix seconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<crate::runtime::UnixTime>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "usage_records")]
+crate::runtime::object::json_object!(
+    UsageRecordSummaryPeriod, extra; end = "end" optional, start = "start" optional
+);
 #[cfg(any(feature = "prices", feature = "products"))]
 /// `licensed` bills the subscribed quantity; `metered` bills reported usage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7213,7 +7271,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "apple_pay")]
 /// Data from the browser's Apple Pay `onvalidatemerchant` event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateApplePayMerchant {
     /// Domain the payment sheet is shown on; it must be registered with Apple.
     pub domain: String,
@@ -7222,6 +7280,11 @@ pub struct ValidateApplePayMerchant {
     /// Validation URL supplied by Apple Pay JS.
     pub validation_url: String,
 }
+#[cfg(feature = "apple_pay")]
+crate::runtime::object::json_object!(
+    ValidateApplePayMerchant; domain = "domain" required, session_id = "session_id"
+    required, validation_url = "validation_url" required
+);
 #[cfg(feature = "apple_pay")]
 impl ValidateApplePayMerchant {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -7240,11 +7303,13 @@ impl ValidateApplePayMerchant {
 }
 #[cfg(feature = "bank_accounts")]
 /// The two micro-deposit amounts the customer saw on their statement.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyBankAccount {
     /// Both micro-deposit amounts, in cents, in any order.
     pub amounts: Vec<i64>,
 }
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::json_object!(VerifyBankAccount; amounts = "amounts" required);
 #[cfg(feature = "bank_accounts")]
 impl VerifyBankAccount {
     /// Creates a value from its required fields; optional ones are set with the chained

@@ -30,6 +30,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
     ("nullable.rs", include_str!("../../runtime/nullable.rs")),
+    ("object.rs", include_str!("../../runtime/object.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("random.rs", include_str!("../../runtime/random.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),

@@ -270,7 +270,8 @@ fn multipart_impl(api: &Api, t: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-/// How one field is declared: its full type and serde attributes.
+/// How one field is declared and read: its full type, and how its value is taken from a JSON
+/// object.
 struct FieldPlan {
     /// The field's Rust type (with `Option`, `Box`, `Nullable`).
     full: TokenStream,
@@ -278,9 +279,11 @@ struct FieldPlan {
     value: TokenStream,
     /// Wraps a value expression into the field's representation.
     wrap: fn(TokenStream, bool) -> TokenStream,
-    attrs: TokenStream,
     /// `None` is a valid value (field is an `Option`).
     optional: bool,
+    /// Absent, `null` and a value are three states (`Option<Nullable<T>>`): a present `null`
+    /// is read as `Some(Nullable::Null)`.
+    tri_state: bool,
     /// Part of `new(…)`.
     in_constructor: bool,
     boxed: bool,
@@ -290,12 +293,6 @@ struct FieldPlan {
 fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
     let inner = ty(&f.ty, &api.types, Scope::Types);
     let boxed_inner = if f.boxed { quote!(Box<#inner>) } else { inner.clone() };
-    let rename = if serde && f.rust_name.trim_start_matches("r#") != f.json_name {
-        let json = &f.json_name;
-        quote!(#[serde(rename = #json)])
-    } else {
-        quote!()
-    };
     let into = if f.boxed { None } else { into_param(&f.ty, &api.types) };
     let into_string = into.is_some();
     let value = into.unwrap_or(inner);
@@ -308,24 +305,14 @@ fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
                 let v = if boxed { quote!(Box::new(#v)) } else { v };
                 quote!(Some(crate::runtime::Nullable::Value(#v)))
             },
-            attrs: quote! {
-                #rename
-                #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_some", skip_serializing_if = "Option::is_none")]
-            },
             optional: true,
+            tri_state,
             in_constructor: false,
             boxed: f.boxed,
             into_string,
         };
     }
     let optional = !f.required || f.nullable;
-    let skip = if serde && !f.required {
-        quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-    } else if serde && optional {
-        quote!(#[serde(default)])
-    } else {
-        quote!()
-    };
     FieldPlan {
         full: if optional { quote!(Option<#boxed_inner>) } else { boxed_inner },
         value,
@@ -334,8 +321,8 @@ fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
         } else {
             |v, boxed| if boxed { quote!(Box::new(#v)) } else { v }
         },
-        attrs: quote! { #rename #skip },
         optional,
+        tri_state,
         in_constructor: f.required,
         boxed: f.boxed,
         into_string,
@@ -372,40 +359,32 @@ fn struct_def(
     let fields = s.fields.iter().zip(&plans).map(|(f, p)| {
         let fname = ident(&f.rust_name);
         let fdoc = field_doc(f);
-        let attrs = &p.attrs;
         let full = &p.full;
-        quote! { #fdoc #attrs pub #fname: #full, }
+        quote! { #fdoc pub #fname: #full, }
     });
-    let extra = match &s.additional {
-        Additional::Deny => quote!(),
-        Additional::Keep { field } => {
-            let f = ident(field);
-            quote! {
+    let extra = extra_field(api, s).map(|(f, map_ty)| {
+        let doc = match &s.additional {
+            Additional::Typed { .. } => quote! {
+                /// Additional properties.
+            },
+            _ => quote! {
                 /// Properties the API description does not declare, kept so that a value read
                 /// from the API and sent back loses nothing.
-                #[serde(flatten)]
-                pub #f: serde_json::Map<String, serde_json::Value>,
-            }
-        }
-        Additional::Typed { field, ty: value_ty } => {
-            let f = ident(field);
-            let v = ty(value_ty, &api.types, Scope::Types);
-            quote! {
-                /// Additional properties.
-                #[serde(flatten)]
-                pub #f: indexmap::IndexMap<String, #v>,
-            }
-        }
-    };
+            },
+        };
+        quote!(#doc pub #f: #map_ty,)
+    });
     let all_optional = plans.iter().all(|p| p.optional);
     let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
     if all_optional {
         derives.push(quote!(Default));
     }
-    if serde {
-        derives.push(quote!(serde::Serialize));
-        derives.push(quote!(serde::Deserialize));
-    }
+    let serde_impls = if serde {
+        let impls = object_impls(api, s, &plans, &name);
+        quote!(#cfg #impls)
+    } else {
+        quote!()
+    };
     let builder = if t.in_request || !serde {
         let builder = builder_impl(t, s, &plans, all_optional);
         quote!(#cfg #builder)
@@ -420,8 +399,43 @@ fn struct_def(
             #(#fields)*
             #extra
         }
+        #serde_impls
         #builder
     }
+}
+
+/// The field that keeps a struct's undeclared properties, and its map type.
+fn extra_field(api: &Api, s: &Struct) -> Option<(proc_macro2::Ident, TokenStream)> {
+    match &s.additional {
+        Additional::Deny => None,
+        Additional::Keep { field } => {
+            Some((ident(field), quote!(serde_json::Map<String, serde_json::Value>)))
+        }
+        Additional::Typed { field, ty: value_ty } => {
+            let v = ty(value_ty, &api.types, Scope::Types);
+            Some((ident(field), quote!(indexmap::IndexMap<String, #v>)))
+        }
+    }
+}
+
+/// `Serialize` and `Deserialize` of a struct as a JSON object, through the runtime's
+/// `json_object!`: declared fields by their JSON names, undeclared properties kept in the extra
+/// map. Not derived, because serde's `#[serde(flatten)]` buffers each object and its derive was
+/// most of a small crate's check time (see `runtime/object.rs`).
+fn object_impls(api: &Api, s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> TokenStream {
+    let fields = s.fields.iter().zip(plans).map(|(f, p)| {
+        let field = ident(&f.rust_name);
+        let json = &f.json_name;
+        let kind = match (p.tri_state, p.in_constructor, p.optional) {
+            (true, _, _) => quote!(tri_state),
+            (false, false, _) => quote!(optional),
+            (false, true, true) => quote!(nullable),
+            (false, true, false) => quote!(required),
+        };
+        quote!(#field = #json #kind)
+    });
+    let extra = extra_field(api, s).map(|(f, _)| quote!(, #f));
+    quote!(crate::runtime::object::json_object!(#name #extra; #(#fields),*);)
 }
 
 /// `new(required…)` and one chained setter per optional field.

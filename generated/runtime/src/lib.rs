@@ -39,6 +39,7 @@ pub mod encode;
 pub mod error;
 pub mod multipart;
 pub mod nullable;
+pub mod object;
 pub mod pagination;
 mod random;
 pub mod request;

@@ -3,19 +3,18 @@
 /// Line one
 /// Line two */ /*
 ///  "quoted" r#"raw"#
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvilName {
     /// #![forbid(everything)]
-    #[serde(rename = "field\"; }")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<EvilNameKind>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    EvilName, extra; field = "field\"; }" optional, kind = "kind" optional
+);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EvilNameKind {

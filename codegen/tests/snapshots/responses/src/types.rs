@@ -20,15 +20,15 @@ impl GetRangedResponse {
     }
 }
 #[cfg(feature = "many")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Other {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "many")]
+crate::runtime::object::json_object!(Other, extra; code = "code" optional);
 #[cfg(feature = "many")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostManyResponse {
@@ -91,12 +91,20 @@ impl PutMaybeResponse {
         feature = "star"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Thing {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "many",
+        feature = "maybe",
+        feature = "only_default",
+        feature = "ranged",
+        feature = "star"
+    )
+)]
+crate::runtime::object::json_object!(Thing, extra; id = "id" optional);

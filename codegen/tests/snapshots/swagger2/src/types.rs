@@ -15,22 +15,18 @@ impl ListPetsParams {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub name: String,
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::nullable::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tag: Option<crate::runtime::Nullable<String>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(
+    Pet, extra; id = "id" optional, name = "name" required, tag = "tag" tri_state
+);
 impl Pet {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -53,15 +49,14 @@ impl Pet {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadPhotoRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
-    #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+crate::runtime::object::json_object!(UploadPhotoRequest, extra; note = "note" optional);
 impl UploadPhotoRequest {
     /// Creates a value with every field unset.
     pub fn new() -> Self {

@@ -1,0 +1,317 @@
+//! How the generated structs read themselves from a JSON object.
+//!
+//! A generated struct keeps the properties its API description does not declare in a map
+//! beside its declared fields, so that a value read from the API and sent back loses nothing.
+//! serde's `#[serde(flatten)]` would do that, but it buffers every object through serde's
+//! private `Content` tree, and its derive output was most of the compile time of a small
+//! generated crate. The generated structs instead implement [`FromObject`] with one loop over
+//! the object's keys, and write themselves with `serialize_map`.
+//!
+//! [`json_object!`] writes those impls from one line per field:
+//!
+//! ```
+//! #[derive(Debug, PartialEq)]
+//! struct Coupon {
+//!     id: String,
+//!     percent_off: Option<f64>,
+//!     extra: serde_json::Map<String, serde_json::Value>,
+//! }
+//! atlaspay::runtime::object::json_object!(Coupon, extra; id = "id" required, percent_off = "percent_off" optional);
+//!
+//! let coupon: Coupon = serde_json::from_str(r#"{"id":"co_1","percent_off":null,"x":1}"#).unwrap();
+//! assert_eq!(coupon.percent_off, None);
+//! assert_eq!(coupon.extra["x"], 1);
+//! assert_eq!(serde_json::to_string(&coupon).unwrap(), r#"{"id":"co_1","x":1}"#);
+//! let missing = serde_json::from_str::<Coupon>("{}").unwrap_err();
+//! assert_eq!(missing.to_string(), "missing field `id` at line 1 column 2");
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap};
+
+/// A type read from the entries of a JSON object.
+pub trait FromObject: Sized {
+    /// Reads the value from the object's entries, consuming all of them.
+    fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Reads a [`FromObject`] type from an object; anything but an object is an error.
+pub fn deserialize<'de, D: Deserializer<'de>, T: FromObject>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_object(map)
+    }
+}
+
+/// An object's key, borrowed from the input when it has no escapes.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as an owned string, for the map of undeclared properties.
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_borrowed_str<E: Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(key)))
+    }
+
+    fn visit_str<E: Error>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key.to_owned())))
+    }
+
+    fn visit_string<E: Error>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key)))
+    }
+}
+
+/// Reads the value of the declared field `name` into its slot; a second one is an error, as
+/// with serde's derive.
+pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// An empty value of a field's type, which the closure names (`|object: &Self| &object.extra`):
+/// the macro knows a field's name, not its type.
+pub fn empty_like<S, T: Default>(_field: impl FnOnce(&S) -> &T) -> T {
+    T::default()
+}
+
+/// A field that must be present and not `null` (`T`).
+pub mod required {
+    use super::{Error, Serialize, SerializeMap};
+
+    /// The field's value, or the error that names it.
+    pub fn finish<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(name))
+    }
+
+    /// Writes the field.
+    pub fn write<M: SerializeMap, T: Serialize + ?Sized>(
+        map: &mut M,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        map.serialize_entry(name, value)
+    }
+}
+
+/// A field that may be absent or `null` (`Option<T>`); left out when `None`.
+pub mod optional {
+    use super::{Serialize, SerializeMap};
+
+    /// The field's value: absent and `null` are both `None`.
+    pub fn finish<T, E>(slot: Option<Option<T>>, _name: &'static str) -> Result<Option<T>, E> {
+        Ok(slot.flatten())
+    }
+
+    /// Writes the field unless it is `None`.
+    pub fn write<M: SerializeMap, T: Serialize>(
+        map: &mut M,
+        name: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(_) => map.serialize_entry(name, value),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A required field that may be `null` (`Option<T>`): written as `null` when `None`, and read
+/// as `None` when a response leaves it out.
+pub mod nullable {
+    pub use super::optional::finish;
+    pub use super::required::write;
+}
+
+/// A field where absent, `null` and a value are three states (`Option<Nullable<T>>`): a
+/// present `null` is `Some(Nullable::Null)`; left out when `None`.
+pub mod tri_state {
+    pub use super::optional::write;
+
+    /// The field's value: `None` when absent.
+    pub fn finish<T, E>(slot: Option<T>, _name: &'static str) -> Result<Option<T>, E> {
+        Ok(slot)
+    }
+}
+
+/// `Serialize`, `Deserialize` and [`FromObject`] for a struct read and written as a JSON
+/// object: `json_object!(Name, extra; field = "json name" kind, …)`, where `kind` is one of
+/// [`required`], [`optional`], [`nullable`] and [`tri_state`], and the map field `extra`
+/// keeps undeclared properties (without `, extra` they are skipped when read).
+///
+/// One invocation instead of three impls per struct keeps the generated source small, which is
+/// most of what generation (parsing and formatting) costs.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_object {
+    ($name:ident $(, $extra:ident)?; $($field:ident = $json:literal $kind:ident),* $(,)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                #[allow(unused_mut)]
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                $($crate::runtime::object::$kind::write(&mut map, $json, &self.$field)?;)*
+                $(for (key, value) in &self.$extra {
+                    map.serialize_entry(key, value)?;
+                })?
+                map.end()
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::object::deserialize(deserializer)
+            }
+        }
+        impl $crate::runtime::object::FromObject for $name {
+            fn from_object<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+                $(let mut $field = ::std::option::Option::None;)*
+                $(let mut $extra = $crate::runtime::object::empty_like(|object: &Self| &object.$extra);)?
+                while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::object::Key<'de>>()? {
+                    match key.as_str() {
+                        $($json => $crate::runtime::object::field(&mut map, &mut $field, $json)?,)*
+                        _ => $crate::__json_object!(@unknown map key $($extra)?),
+                    }
+                }
+                ::std::result::Result::Ok(Self {
+                    $($field: $crate::runtime::object::$kind::finish::<_, A::Error>($field, $json)?,)*
+                    $($extra,)?
+                })
+            }
+        }
+    };
+    (@unknown $map:ident $key:ident) => {{
+        let _ = $key;
+        $map.next_value::<::serde::de::IgnoredAny>()?;
+    }};
+    (@unknown $map:ident $key:ident $extra:ident) => {{
+        $extra.insert($key.into_string(), $map.next_value()?);
+    }};
+}
+#[doc(hidden)]
+pub use crate::__json_object as json_object;
+
+#[cfg(test)]
+mod tests {
+    use crate::runtime::Nullable;
+
+    #[derive(Debug, PartialEq)]
+    struct Patch {
+        id: String,
+        note: Option<Nullable<String>>,
+        size: Option<i64>,
+        parent: Option<String>,
+        extra: serde_json::Map<String, serde_json::Value>,
+    }
+    crate::runtime::object::json_object!(
+        Patch, extra;
+        id = "id" required, note = "note" tri_state, size = "size" optional, parent = "parent" nullable,
+    );
+
+    /// Without a map for undeclared properties, they are read and dropped.
+    #[derive(Debug, PartialEq)]
+    struct Closed {
+        map: Option<bool>,
+    }
+    crate::runtime::object::json_object!(Closed; map = "key" optional);
+
+    fn patch(json: &str) -> Result<Patch, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn absent_null_and_present_fields_are_told_apart() {
+        let p = patch(r#"{"id":"a"}"#).unwrap();
+        assert_eq!((&p.note, p.size, &p.parent), (&None, None, &None));
+        assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"id":"a","parent":null}"#);
+        let p = patch(r#"{"id":"a","note":null,"size":null,"parent":null}"#).unwrap();
+        assert_eq!((&p.note, p.size, &p.parent), (&Some(Nullable::Null), None, &None));
+        assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"id":"a","note":null,"parent":null}"#);
+        let text = r#"{"id":"a","note":"n","size":3,"parent":"b"}"#;
+        let p = patch(text).unwrap();
+        assert_eq!(p.note, Some(Nullable::Value("n".to_owned())));
+        assert_eq!((p.size, p.parent.as_deref()), (Some(3), Some("b")));
+        assert_eq!(serde_json::to_string(&p).unwrap(), text);
+    }
+
+    #[test]
+    fn undeclared_properties_are_kept_with_escaped_keys() {
+        let p = patch(r#"{"z":1,"id":"a","a\"b":{"c":[true]}}"#).unwrap();
+        assert_eq!(p.extra, serde_json::json!({"z": 1, "a\"b": {"c": [true]}}).as_object().cloned().unwrap());
+        // Declared fields first, then the kept ones.
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#"{"id":"a","parent":null,"a\"b":{"c":[true]},"z":1}"#
+        );
+        // Keys read from an already parsed value are owned strings.
+        let value = serde_json::json!({"id": "a", "k\u{e9}y": 2});
+        let p: Patch = serde_json::from_value(value).unwrap();
+        assert_eq!(p.extra["k\u{e9}y"], 2);
+    }
+
+    #[test]
+    fn without_an_extra_map_undeclared_properties_are_skipped() {
+        let c: Closed = serde_json::from_str(r#"{"x":{"deep":[1]},"key":true}"#).unwrap();
+        assert_eq!(c, Closed { map: Some(true) });
+        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"key":true}"#);
+        assert_eq!(serde_json::to_string(&Closed { map: None }).unwrap(), "{}");
+    }
+
+    #[test]
+    fn errors_name_the_field_and_where_it_is() {
+        assert_eq!(patch("{}").unwrap_err(), "missing field `id` at line 1 column 2");
+        assert_eq!(patch(r#"{"id":"a","id":"b"}"#).unwrap_err(), "duplicate field `id` at line 1 column 14");
+        assert_eq!(
+            patch(r#"["a"]"#).unwrap_err(),
+            "invalid type: sequence, expected a JSON object at line 1 column 0"
+        );
+        let mut json = serde_json::Deserializer::from_str(r#"{"id":"a","extra":{"size":1},"size":"big"}"#);
+        let err = serde_path_to_error::deserialize::<_, Patch>(&mut json).unwrap_err();
+        assert_eq!(err.path().to_string(), "size");
+    }
+}
