@@ -261,6 +261,11 @@ mod tests {
     }
     crate::object::json_object!(Closed; map = "key" optional);
 
+    /// No fields at all: every property is read and dropped.
+    #[derive(Debug, PartialEq)]
+    struct Nothing {}
+    crate::object::json_object!(Nothing;);
+
     fn patch(json: &str) -> Result<Patch, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
     }
@@ -301,6 +306,8 @@ mod tests {
         assert_eq!(c, Closed { map: Some(true) });
         assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"key":true}"#);
         assert_eq!(serde_json::to_string(&Closed { map: None }).unwrap(), "{}");
+        let nothing: Nothing = serde_json::from_str(r#"{"a":1,"b":[{}]}"#).unwrap();
+        assert_eq!(serde_json::to_string(&nothing).unwrap(), "{}");
     }
 
     #[test]

@@ -45,6 +45,26 @@ impl GadgetCreate {
         }
     }
 }
+/// Property names that the generated (de)serializer must not confuse with its own locals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Internals {
+    pub deserializer: Option<String>,
+    pub field0: Option<String>,
+    pub key: i64,
+    pub map: String,
+    pub object: Option<String>,
+    pub rest: Option<bool>,
+    pub serializer: Option<String>,
+    pub value: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    Internals, extra; deserializer = "deserializer" optional, field0 = "field0" optional,
+    key = "key" required, map = "map" required, object = "object" optional, rest = "rest"
+    optional, serializer = "serializer" optional, value = "value" optional
+);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Labels {
     pub primary: Option<String>,
