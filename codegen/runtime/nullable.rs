@@ -2,7 +2,9 @@
 //!
 //! PATCH-style bodies need three states: leave a field alone (absent), clear it
 //! (`null`), or set it (a value). The generator models such fields as
-//! `Option<Nullable<T>>`:
+//! `Option<Nullable<T>>`, read and written by the `tri_state` kind of
+//! [`json_object!`](crate::runtime::object); with serde's derive, as in a hand-written type,
+//! [`deserialize_some`] does the same:
 //!
 //! ```
 //! use atlaspay::runtime::Nullable;

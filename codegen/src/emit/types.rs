@@ -420,9 +420,14 @@ fn extra_field(api: &Api, s: &Struct) -> Option<(proc_macro2::Ident, TokenStream
 
 /// `Serialize` and `Deserialize` of a struct as a JSON object, through the runtime's
 /// `json_object!`: declared fields by their JSON names, undeclared properties kept in the extra
-/// map. Not derived, because serde's `#[serde(flatten)]` buffers each object and its derive was
+/// map. Not derived, because serde's `#[serde(flatten)]` buffers the undeclared entries and its derive was
 /// most of a small crate's check time (see `runtime/object.rs`).
 fn object_impls(api: &Api, s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> TokenStream {
+    // One match arm per JSON name: the IR keys an object's properties by name.
+    debug_assert!(
+        s.fields.iter().enumerate().all(|(i, f)| s.fields[..i].iter().all(|g| g.json_name != f.json_name)),
+        "two fields of `{name}` share a JSON name"
+    );
     let fields = s.fields.iter().zip(plans).map(|(f, p)| {
         let field = ident(&f.rust_name);
         let json = &f.json_name;

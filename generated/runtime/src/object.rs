@@ -3,12 +3,13 @@
 //!
 //! A generated struct keeps the properties its API description does not declare in a map
 //! beside its declared fields, so that a value read from the API and sent back loses nothing.
-//! serde's `#[serde(flatten)]` would do that, but it buffers every object through serde's
-//! private `Content` tree, and its derive output was most of the compile time of a small
-//! generated crate. The generated structs instead implement [`FromObject`] with one loop over
-//! the object's keys, and write themselves with `serialize_map`.
+//! serde's `#[serde(flatten)]` would do that, but it buffers the undeclared entries through
+//! serde's private `Content` tree, and its derive output was most of the compile time of a
+//! small generated crate. The generated structs instead implement [`FromObject`] with one loop
+//! over the object's keys, and write themselves with `serialize_map` (or `serialize_struct`
+//! when they keep no undeclared properties).
 //!
-//! [`json_object!`] writes those impls from one line per field:
+//! `json_object!` writes those impls from one line per field:
 //!
 //! ```
 //! #[derive(Debug, PartialEq)]
@@ -32,7 +33,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap};
+use serde::ser::{Serialize, SerializeMap, SerializeStruct};
 
 /// A type read from the entries of a JSON object.
 pub trait FromObject: Sized {
@@ -40,18 +41,33 @@ pub trait FromObject: Sized {
     fn from_object<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
-/// Reads a [`FromObject`] type from an object; anything but an object is an error.
-pub fn deserialize<'de, D: Deserializer<'de>, T: FromObject>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+/// Reads the [`FromObject`] struct `name` from an object; anything but an object is an error.
+///
+/// As with serde's derive, a struct that keeps undeclared properties asks the deserializer for
+/// a map, and one that drops them (`fields`: its JSON names) for a struct: a caller that
+/// flattens it into its own struct then keeps the other properties for itself.
+pub fn deserialize<'de, D: Deserializer<'de>, T: FromObject>(
+    deserializer: D,
+    name: &'static str,
+    fields: Option<&'static [&'static str]>,
+) -> Result<T, D::Error> {
+    let visitor = ObjectVisitor { name, marker: PhantomData };
+    match fields {
+        Some(fields) => deserializer.deserialize_struct(name, fields, visitor),
+        None => deserializer.deserialize_map(visitor),
+    }
 }
 
-struct ObjectVisitor<T>(PhantomData<T>);
+struct ObjectVisitor<T> {
+    name: &'static str,
+    marker: PhantomData<T>,
+}
 
 impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
+        write!(f, "struct {}", self.name)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
@@ -124,7 +140,7 @@ pub fn empty_like<S, T: Default>(_field: impl FnOnce(&S) -> &T) -> T {
 
 /// A field that must be present and not `null` (`T`).
 pub mod required {
-    use super::{Error, Serialize, SerializeMap};
+    use super::{Error, Serialize, SerializeMap, SerializeStruct};
 
     /// The field's value, or the error that names it.
     pub fn finish<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
@@ -139,11 +155,25 @@ pub mod required {
     ) -> Result<(), M::Error> {
         map.serialize_entry(name, value)
     }
+
+    /// How many entries the field writes: one.
+    pub fn len<T: ?Sized>(_value: &T) -> usize {
+        1
+    }
+
+    /// Writes the field of a struct without undeclared properties.
+    pub fn write_field<M: SerializeStruct, T: Serialize + ?Sized>(
+        state: &mut M,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        state.serialize_field(name, value)
+    }
 }
 
 /// A field that may be absent or `null` (`Option<T>`); left out when `None`.
 pub mod optional {
-    use super::{Serialize, SerializeMap};
+    use super::{Serialize, SerializeMap, SerializeStruct};
 
     /// The field's value: absent and `null` are both `None`.
     pub fn finish<T, E>(slot: Option<Option<T>>, _name: &'static str) -> Result<Option<T>, E> {
@@ -161,19 +191,36 @@ pub mod optional {
             None => Ok(()),
         }
     }
+
+    /// How many entries the field writes: none when it is `None`.
+    pub fn len<T>(value: &Option<T>) -> usize {
+        usize::from(value.is_some())
+    }
+
+    /// Writes the field of a struct without undeclared properties, unless it is `None`.
+    pub fn write_field<M: SerializeStruct, T: Serialize>(
+        state: &mut M,
+        name: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(_) => state.serialize_field(name, value),
+            None => state.skip_field(name),
+        }
+    }
 }
 
 /// A required field that may be `null` (`Option<T>`): written as `null` when `None`, and read
 /// as `None` when a response leaves it out.
 pub mod nullable {
     pub use super::optional::finish;
-    pub use super::required::write;
+    pub use super::required::{len, write, write_field};
 }
 
 /// A field where absent, `null` and a value are three states (`Option<Nullable<T>>`): a
 /// present `null` is `Some(Nullable::Null)`; left out when `None`.
 pub mod tri_state {
-    pub use super::optional::write;
+    pub use super::optional::{len, write, write_field};
 
     /// The field's value: `None` when absent.
     pub fn finish<T, E>(slot: Option<T>, _name: &'static str) -> Result<Option<T>, E> {
@@ -191,22 +238,39 @@ pub mod tri_state {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __json_object {
-    ($name:ident $(, $extra:ident)?; $($field:ident = $json:literal $kind:ident),* $(,)?) => {
+    // Keeps undeclared properties in the map field `$extra`: written as a map.
+    ($name:ident, $extra:ident; $($field:ident = $json:literal $kind:ident),* $(,)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
-                #[allow(unused_mut)]
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
                 $($crate::object::$kind::write(&mut map, $json, &self.$field)?;)*
-                $(for (key, value) in &self.$extra {
+                for (key, value) in &self.$extra {
                     map.serialize_entry(key, value)?;
-                })?
+                }
                 map.end()
             }
         }
+        $crate::__json_object!(@read $name, ::std::option::Option::None, [$extra]; $($field = $json $kind),*);
+    };
+    // Drops undeclared properties: written as a struct, as serde's derive does.
+    ($name:ident; $($field:ident = $json:literal $kind:ident),* $(,)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len: usize = 0 $(+ $crate::object::$kind::len(&self.$field))*;
+                #[allow(unused_mut)]
+                let mut state = serializer.serialize_struct(::std::stringify!($name), len)?;
+                $($crate::object::$kind::write_field(&mut state, $json, &self.$field)?;)*
+                state.end()
+            }
+        }
+        $crate::__json_object!(@read $name, ::std::option::Option::Some(&[$($json),*]), []; $($field = $json $kind),*);
+    };
+    (@read $name:ident, $fields:expr, [$($extra:ident)?]; $($field:ident = $json:literal $kind:ident),*) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::object::deserialize(deserializer)
+                $crate::object::deserialize(deserializer, ::std::stringify!($name), $fields)
             }
         }
         impl $crate::object::FromObject for $name {
@@ -310,14 +374,33 @@ mod tests {
         assert_eq!(serde_json::to_string(&nothing).unwrap(), "{}");
     }
 
+    /// A caller's struct that flattens one of ours keeps what ours does not declare, as with
+    /// serde's derive: a struct without an extra map asks for its own fields only.
+    #[test]
+    fn flattened_into_a_callers_struct_they_take_only_what_they_keep() {
+        #[derive(serde::Deserialize, serde::Serialize)]
+        struct Outer {
+            #[serde(flatten)]
+            closed: Closed,
+            #[serde(flatten)]
+            rest: serde_json::Map<String, serde_json::Value>,
+        }
+        let outer: Outer = serde_json::from_str(r#"{"key":true,"other":1}"#).unwrap();
+        assert_eq!(outer.closed, Closed { map: Some(true) });
+        assert_eq!(outer.rest, serde_json::json!({"other": 1}).as_object().cloned().unwrap());
+        assert_eq!(serde_json::to_string(&outer).unwrap(), r#"{"key":true,"other":1}"#);
+    }
+
     #[test]
     fn errors_name_the_field_and_where_it_is() {
         assert_eq!(patch("{}").unwrap_err(), "missing field `id` at line 1 column 2");
         assert_eq!(patch(r#"{"id":"a","id":"b"}"#).unwrap_err(), "duplicate field `id` at line 1 column 14");
         assert_eq!(
             patch(r#"["a"]"#).unwrap_err(),
-            "invalid type: sequence, expected a JSON object at line 1 column 0"
+            "invalid type: sequence, expected struct Patch at line 1 column 0"
         );
+        let closed = serde_json::from_str::<Closed>("[true]").unwrap_err().to_string();
+        assert_eq!(closed, "invalid type: sequence, expected struct Closed at line 1 column 1");
         let mut json = serde_json::Deserializer::from_str(r#"{"id":"a","extra":{"size":1},"size":"big"}"#);
         let err = serde_path_to_error::deserialize::<_, Patch>(&mut json).unwrap_err();
         assert_eq!(err.path().to_string(), "size");
