@@ -136,9 +136,11 @@ impl<'a> FilePlan<'a> {
     }
 }
 
-/// Rust pieces per worker, at least: a thread costs more to start than a small piece costs to
-/// format, so a tiny API does not start a thread per core on a big machine.
-const RUST_PIECES_PER_WORKER: usize = 2;
+/// Rust pieces per worker, at least, so a tiny API does not start a thread per core on a big
+/// machine. One: the fixed-shape files are written as text, so every remaining Rust piece (a
+/// chunk of types, a resource) costs more to format than a thread costs to start; with two, the
+/// smallest APIs (two such pieces) were formatted on one thread, 15% slower on two cores.
+const RUST_PIECES_PER_WORKER: usize = 1;
 
 /// What building one piece gave: its text, a diagnostic, or the payload of a panic.
 type Outcome = std::thread::Result<Result<String, Diagnostic>>;

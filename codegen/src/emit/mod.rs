@@ -450,6 +450,7 @@ pub fn written_files(api: &Api, config: &Config) -> Vec<(&'static str, Source)> 
         ("src/auth.rs", client::auth_file(api, config)),
         ("src/client.rs", client::client_file(api, config)),
         ("src/resources/mod.rs", resources::mod_file(api)),
+        ("src/types.rs", types::types_header()),
     ]
 }
 

@@ -10,6 +10,7 @@ use crate::ir::{
     Additional, Api, BodyEncoding, Field, ParamLocation, Response, StatusVariant, StringEnum, Struct, Ty,
     TypeDef, TypeId, TypeKind, Union,
 };
+use crate::source::Source;
 
 /// Types per formatting chunk: `types.rs` is built and formatted in parallel chunks (the split
 /// is fixed, so output does not depend on threads). Small enough that `types.rs` of a small API
@@ -18,15 +19,11 @@ use crate::ir::{
 const TYPES_PER_CHUNK: usize = 16;
 
 /// `src/types.rs` as chunks, in order: the module header, every named type sorted by name, then
-/// `Page` impls for list envelopes and `ToMultipart` impls for multipart bodies.
+/// `Page` impls for list envelopes and `ToMultipart` impls for multipart bodies, if any.
 pub fn types_file(api: &Api) -> Vec<Piece<'_>> {
     let mut order: Vec<TypeId> = (0..api.types.len()).collect();
     order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
-    let mut pieces = vec![Piece::rust(|| {
-        quote! {
-            //! The API's data types: request bodies, responses, parameters and enums.
-        }
-    })];
+    let mut pieces = vec![Piece::source(types_header)];
     for ids in order.chunks(TYPES_PER_CHUNK) {
         let ids = ids.to_vec();
         pieces.push(Piece::rust(move || {
@@ -34,12 +31,25 @@ pub fn types_file(api: &Api) -> Vec<Piece<'_>> {
             quote!(#(#defs)*)
         }));
     }
-    pieces.push(Piece::rust(move || {
-        let pages = page_impls(api);
-        let multipart = multipart_impls(api);
-        quote!(#pages #multipart)
-    }));
+    // Each piece is parsed and printed on its own: a small API has none of these impls.
+    let operations = || api.resources.iter().flat_map(|r| &r.operations);
+    let multipart =
+        |o: &crate::ir::Operation| o.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart);
+    if operations().any(|o| o.pagination.is_some() || multipart(o)) {
+        pieces.push(Piece::rust(move || {
+            let pages = page_impls(api);
+            let multipart = multipart_impls(api);
+            quote!(#pages #multipart)
+        }));
+    }
     pieces
+}
+
+/// The first lines of `src/types.rs`.
+pub fn types_header() -> Source {
+    let mut s = Source::new();
+    s.fixed(0, "//! The API's data types: request bodies, responses, parameters and enums.");
+    s
 }
 
 fn page_impls(api: &Api) -> TokenStream {
