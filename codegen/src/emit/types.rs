@@ -7,8 +7,8 @@ use super::docs;
 use super::tokens::{Scope, ident, into_param, resolved, ty};
 use crate::format::Piece;
 use crate::ir::{
-    Additional, Api, BodyEncoding, Field, ParamLocation, Response, StatusVariant, StringEnum, Struct, Ty,
-    TypeDef, TypeId, TypeKind, Union,
+    Additional, Api, BodyEncoding, Field, Operation, ParamLocation, Response, StatusVariant, StringEnum,
+    Struct, Ty, TypeDef, TypeId, TypeKind, Union,
 };
 use crate::source::Source;
 
@@ -32,10 +32,7 @@ pub fn types_file(api: &Api) -> Vec<Piece<'_>> {
         }));
     }
     // Each piece is parsed and printed on its own: a small API has none of these impls.
-    let operations = || api.resources.iter().flat_map(|r| &r.operations);
-    let multipart =
-        |o: &crate::ir::Operation| o.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart);
-    if operations().any(|o| o.pagination.is_some() || multipart(o)) {
+    if api.operations().any(|o| o.pagination.is_some() || multipart_body(o).is_some()) {
         pieces.push(Piece::rust(move || {
             let pages = page_impls(api);
             let multipart = multipart_impls(api);
@@ -43,6 +40,11 @@ pub fn types_file(api: &Api) -> Vec<Piece<'_>> {
         }));
     }
     pieces
+}
+
+/// The type of an operation's body when it is sent as `multipart/form-data`.
+fn multipart_body(o: &Operation) -> Option<&Ty> {
+    o.body.as_ref().filter(|b| b.encoding == BodyEncoding::Multipart).map(|b| &b.ty)
 }
 
 /// The first lines of `src/types.rs`.
@@ -54,7 +56,7 @@ pub fn types_header() -> Source {
 
 fn page_impls(api: &Api) -> TokenStream {
     let mut envelopes: Vec<&crate::ir::Pagination> =
-        api.resources.iter().flat_map(|r| &r.operations).filter_map(|o| o.pagination.as_ref()).collect();
+        api.operations().filter_map(|o| o.pagination.as_ref()).collect();
     envelopes.sort_by_key(|p| p.envelope);
     envelopes.dedup_by_key(|p| p.envelope);
     let pages = envelopes.into_iter().map(|p| {
@@ -87,14 +89,8 @@ fn page_impls(api: &Api) -> TokenStream {
 }
 
 fn multipart_impls(api: &Api) -> TokenStream {
-    let mut multipart: Vec<TypeId> = api
-        .resources
-        .iter()
-        .flat_map(|r| &r.operations)
-        .filter_map(|o| o.body.as_ref())
-        .filter(|b| b.encoding == BodyEncoding::Multipart)
-        .filter_map(|b| multipart_struct(api, &b.ty))
-        .collect();
+    let mut multipart: Vec<TypeId> =
+        api.operations().filter_map(multipart_body).filter_map(|body| multipart_struct(api, body)).collect();
     multipart.sort_unstable();
     multipart.dedup();
     let impls = multipart.into_iter().map(|id| match &api.types[id].kind {
@@ -257,17 +253,14 @@ fn multipart_impl(api: &Api, t: &TypeDef, s: &Struct) -> TokenStream {
             _ => quote!(form.field(#json, &self.#field);),
         }
     });
-    let extra = match &s.additional {
-        Additional::Deny => quote!(),
-        Additional::Keep { field } | Additional::Typed { field, .. } => {
-            let f = ident(field);
-            quote! {
-                for (name, value) in &self.#f {
-                    form.field(name, value);
-                }
+    let extra = s.additional.field().map(|field| {
+        let f = ident(field);
+        quote! {
+            for (name, value) in &self.#f {
+                form.field(name, value);
             }
         }
-    };
+    });
     quote! {
         impl crate::runtime::ToMultipart for #name {
             fn to_multipart(&self) -> crate::runtime::Multipart {
@@ -372,25 +365,32 @@ fn struct_def(
         let full = &p.full;
         quote! { #fdoc pub #fname: #full, }
     });
-    let extra = extra_field(api, s).map(|(f, map_ty)| {
-        let doc = match &s.additional {
-            Additional::Typed { .. } => quote! {
-                /// Additional properties.
-            },
-            _ => quote! {
+    let extra = match &s.additional {
+        Additional::Deny => quote!(),
+        Additional::Keep { field } => {
+            let f = ident(field);
+            quote! {
                 /// Properties the API description does not declare, kept so that a value read
                 /// from the API and sent back loses nothing.
-            },
-        };
-        quote!(#doc pub #f: #map_ty,)
-    });
+                pub #f: serde_json::Map<String, serde_json::Value>,
+            }
+        }
+        Additional::Typed { field, ty: value_ty } => {
+            let f = ident(field);
+            let v = ty(value_ty, &api.types, Scope::Types);
+            quote! {
+                /// Additional properties.
+                pub #f: indexmap::IndexMap<String, #v>,
+            }
+        }
+    };
     let all_optional = plans.iter().all(|p| p.optional);
     let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
     if all_optional {
         derives.push(quote!(Default));
     }
     let serde_impls = if serde {
-        let impls = object_impls(api, s, &plans, &name);
+        let impls = object_impls(s, &plans, &name);
         quote!(#cfg #impls)
     } else {
         quote!()
@@ -414,25 +414,11 @@ fn struct_def(
     }
 }
 
-/// The field that keeps a struct's undeclared properties, and its map type.
-fn extra_field(api: &Api, s: &Struct) -> Option<(proc_macro2::Ident, TokenStream)> {
-    match &s.additional {
-        Additional::Deny => None,
-        Additional::Keep { field } => {
-            Some((ident(field), quote!(serde_json::Map<String, serde_json::Value>)))
-        }
-        Additional::Typed { field, ty: value_ty } => {
-            let v = ty(value_ty, &api.types, Scope::Types);
-            Some((ident(field), quote!(indexmap::IndexMap<String, #v>)))
-        }
-    }
-}
-
 /// `Serialize` and `Deserialize` of a struct as a JSON object, through the runtime's
 /// `json_object!`: declared fields by their JSON names, undeclared properties kept in the extra
 /// map. Not derived, because serde's `#[serde(flatten)]` buffers the undeclared entries and its derive was
 /// most of a small crate's check time (see `runtime/object.rs`).
-fn object_impls(api: &Api, s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> TokenStream {
+fn object_impls(s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> TokenStream {
     // One match arm per JSON name: the IR keys an object's properties by name.
     debug_assert!(
         s.fields.iter().enumerate().all(|(i, f)| s.fields[..i].iter().all(|g| g.json_name != f.json_name)),
@@ -449,7 +435,10 @@ fn object_impls(api: &Api, s: &Struct, plans: &[FieldPlan], name: &proc_macro2::
         };
         quote!(#field = #json #kind)
     });
-    let extra = extra_field(api, s).map(|(f, _)| quote!(, #f));
+    let extra = s.additional.field().map(|f| {
+        let f = ident(f);
+        quote!(, #f)
+    });
     quote!(crate::runtime::object::json_object!(#name #extra; #(#fields),*);)
 }
 
@@ -479,13 +468,10 @@ fn builder_impl(t: &TypeDef, s: &Struct, plans: &[FieldPlan], all_optional: bool
         };
         if field == conv.to_string() { quote!(#field) } else { quote!(#field: #conv) }
     });
-    let extra_init = match &s.additional {
-        Additional::Deny => quote!(),
-        Additional::Keep { field } | Additional::Typed { field, .. } => {
-            let f = ident(field);
-            quote!(#f: Default::default(),)
-        }
-    };
+    let extra_init = s.additional.field().map(|field| {
+        let f = ident(field);
+        quote!(#f: Default::default(),)
+    });
     let ctor = if all_optional {
         quote! {
             /// Creates a value with every field unset.

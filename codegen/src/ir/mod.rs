@@ -38,6 +38,13 @@ pub struct Api {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Api {
+    /// Every operation, resource by resource.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.resources.iter().flat_map(|r| &r.operations)
+    }
+}
+
 /// An example value from the spec and the type it is an example of.
 #[derive(Debug, Clone)]
 pub struct Example {
@@ -170,6 +177,16 @@ pub enum Additional {
     Keep { field: String },
     /// Kept with a declared value type.
     Typed { field: String, ty: Ty },
+}
+
+impl Additional {
+    /// The Rust name of the field that keeps them, unless they are dropped.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Additional::Deny => None,
+            Additional::Keep { field } | Additional::Typed { field, .. } => Some(field),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
