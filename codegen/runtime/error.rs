@@ -96,7 +96,8 @@ pub enum Error {
         /// Names of the security schemes that would satisfy the operation.
         schemes: Vec<&'static str>,
     },
-    /// The client could not be built from the given settings.
+    /// The client could not be built from the given settings, or the build lacks what a request
+    /// needs (a TLS backend for https); nothing was sent.
     #[error("invalid client configuration: {message}")]
     Config {
         /// What was wrong.

@@ -136,7 +136,21 @@ fn a_runtime_crate_holds_the_same_runtime() {
         match path.as_str() {
             "Cargo.toml" => {
                 assert!(other.contains(
-                    "\n[dependencies]\nsnapshot_operations_runtime = { path = \"runtime\", version = \"=0.1.0\" }\n"
+                    "\n[dependencies]\nsnapshot_operations_runtime = { path = \"runtime\", version = \"=0.1.0\", default-features = false }\n"
+                ), "{other}");
+                // The TLS backends forward to where the runtime is compiled.
+                for f in ["rustls-tls", "rustls-tls-native-roots", "native-tls"] {
+                    assert!(text.contains(&format!("\n{f} = [\"reqwest/{f}\"]\n")), "{text}");
+                    assert!(
+                        other.contains(&format!("\n{f} = [\"snapshot_operations_runtime/{f}\"]\n")),
+                        "{other}"
+                    );
+                }
+                assert!(text.contains(
+                    "\ndefault = [\"forms\", \"items\", \"twice\", \"undeclared\", \"rustls-tls\"]\n"
+                ));
+                assert!(other.contains(
+                    "\ndefault = [\"forms\", \"items\", \"twice\", \"undeclared\", \"rustls-tls\"]\n"
                 ));
             }
             "src/lib.rs" => {
@@ -168,4 +182,16 @@ fn a_runtime_crate_holds_the_same_runtime() {
     let manifest = &split["runtime/Cargo.toml"];
     assert!(manifest.contains("name = \"snapshot_operations_runtime\"\nversion = \"0.1.0\""), "{manifest}");
     assert!(!manifest.contains("[workspace]") && !manifest.contains("path ="), "{manifest}");
+    assert!(
+        manifest.contains(
+            "\n[features]\ndefault = [\"rustls-tls\"]\nrustls-tls = [\"reqwest/rustls-tls\"]\n\
+             rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\"]\nnative-tls = [\"reqwest/native-tls\"]\n"
+        ),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains(
+            "\nreqwest = { version = \"0.12\", default-features = false, features = [\"stream\"] }\n"
+        )
+    );
 }

@@ -58,6 +58,18 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! ## Cargo features
+//!
+//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["apple_pay", "rustls-tls"]`.
+//!
+//! HTTPS needs one TLS backend, chosen by feature (reqwest's):
+//!
+//! - `rustls-tls` (default): rustls, with Mozilla's root certificates built in.
+//! - `rustls-tls-native-roots`: rustls, trusting the system's certificate store (a private CA, a corporate proxy).
+//! - `native-tls`: the platform's TLS (OpenSSL on Linux, which needs its development package to build).
+//!
+//! Without any of them, TLS comes from the application's own `reqwest` 0.12 features; with none there either, a request to an `https` URL fails with `Error::Config`, naming these features. `atlaspay::ClientBuilder::http_client` takes a `reqwest::Client` configured by hand.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::doc_lazy_continuation,

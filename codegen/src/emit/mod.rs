@@ -198,24 +198,17 @@ fn cargo_toml(api: &Api, config: &Config, by: &str, named: &[&str]) -> String {
     let mut out = package_section(config, &config.crate_name, &description, by);
     // One feature per resource, all on by default: `default-features = false` plus the
     // resources an application uses compiles only their operations and types.
-    if !api.resources.is_empty() {
-        let mut features: Vec<&str> = api.resources.iter().map(|r| r.feature.as_str()).collect();
-        let extra = api.resources.len();
-        if api.types.iter().any(|t| t.features.contains(&extra)) {
-            features.push(types::EXTRA_TYPES_FEATURE);
-        }
-        out.push_str("\n[features]\n");
-        out.push_str(&format!(
-            "default = [{}]\n",
-            features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
-        ));
-        for f in &features {
-            out.push_str(&format!("{f} = []\n"));
-        }
+    let mut features: Vec<&str> = api.resources.iter().map(|r| r.feature.as_str()).collect();
+    let extra = api.resources.len();
+    if api.types.iter().any(|t| t.features.contains(&extra)) {
+        features.push(types::EXTRA_TYPES_FEATURE);
     }
+    // The TLS backends forward to the runtime, wherever it is compiled.
+    let tls_target = if config.runtime_crate { config.runtime_crate_name() } else { "reqwest".to_owned() };
+    out.push_str(&features_section(&features, &tls_target));
     let runtime = config.runtime_crate.then(|| {
         format!(
-            "{} = {{ path = \"runtime\", version = {} }}\n",
+            "{} = {{ path = \"runtime\", version = {}, default-features = false }}\n",
             config.runtime_crate_name(),
             toml_str(&format!("={}", config.crate_version))
         )
@@ -237,7 +230,28 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
         config.crate_name
     );
     let mut out = package_section(config, &config.runtime_crate_name(), &description, by);
+    out.push_str(&features_section(&[], "reqwest"));
     out.push_str(&dependencies(api, None, true, &[]));
+    out
+}
+
+/// reqwest's TLS backends, offered under reqwest's names; the first is on by default. Resource
+/// features are snake_case, so these hyphenated names cannot collide with one. With none, the
+/// application chooses TLS through its own reqwest dependency (cargo unifies the features), or
+/// has only `http`.
+const TLS_FEATURES: [&str; 3] = ["rustls-tls", "rustls-tls-native-roots", "native-tls"];
+
+/// A manifest's `[features]`: `own` (each empty) and the TLS backends, forwarded to
+/// `tls_target`'s features of the same names; all of `own` and the default backend on by default.
+fn features_section(own: &[&str], tls_target: &str) -> String {
+    let default: Vec<String> = own.iter().chain(&TLS_FEATURES[..1]).map(|f| format!("\"{f}\"")).collect();
+    let mut out = format!("\n[features]\ndefault = [{}]\n", default.join(", "));
+    for f in own {
+        out.push_str(&format!("{f} = []\n"));
+    }
+    for f in TLS_FEATURES {
+        out.push_str(&format!("{f} = [\"{tls_target}/{f}\"]\n"));
+    }
     out
 }
 
@@ -287,7 +301,7 @@ const DEPENDENCIES: &[(&str, &str, NeededBy)] = &[
     ("percent_encoding", "percent-encoding = \"2\"", NeededBy::Runtime),
     (
         "reqwest",
-        "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }",
+        "reqwest = { version = \"0.12\", default-features = false, features = [\"stream\"] }",
         NeededBy::Runtime,
     ),
     ("serde", "serde = { version = \"1\", features = [\"derive\"] }", NeededBy::Runtime),
@@ -435,6 +449,7 @@ fn lib_docs(api: &Api, config: &Config) -> Source {
         api.description.as_deref(),
         Some("## Example"),
         Some(example.as_str()),
+        Some(features_doc(api, config).as_str()),
     ]);
     let mut s = Source::new();
     s.docs(0, Doc::Inner, &docs::lines(&intro));
@@ -452,6 +467,31 @@ pub fn written_files(api: &Api, config: &Config) -> Vec<(&'static str, Source)> 
         ("src/resources/mod.rs", resources::mod_file(api)),
         ("src/types.rs", types::types_header()),
     ]
+}
+
+/// The crate's cargo features, for its README and crate documentation (Markdown).
+fn features_doc(api: &Api, config: &Config) -> String {
+    let resources = match api.resources.first() {
+        Some(r) => format!(
+            "Each resource is a feature, all on by default; an application that needs only some \
+             compiles only their operations and types: `default-features = false, features = [\"{}\", \"rustls-tls\"]`.\n\n",
+            r.feature
+        ),
+        None => String::new(),
+    };
+    format!(
+        "## Cargo features\n\n{resources}HTTPS needs one TLS backend, chosen by feature (reqwest's):\n\n\
+         - `rustls-tls` (default): rustls, with Mozilla's root certificates built in.\n\
+         - `rustls-tls-native-roots`: rustls, trusting the system's certificate store (a private \
+         CA, a corporate proxy).\n\
+         - `native-tls`: the platform's TLS (OpenSSL on Linux, which needs its development \
+         package to build).\n\n\
+         Without any of them, TLS comes from the application's own `reqwest` 0.12 features; with \
+         none there either, a request to an `https` URL fails with `Error::Config`, naming these \
+         features. `{krate}::ClientBuilder::http_client` takes a `reqwest::Client` configured by \
+         hand.",
+        krate = config.crate_ident()
+    )
 }
 
 /// The crate's modules and re-exports.
@@ -571,7 +611,8 @@ fn readme(api: &Api, config: &Config, by: &str) -> String {
         client_new_call(api),
         example_call(api).unwrap_or_default().replace('\n', "\n    ")
     ));
-    out.push_str("## Operations\n\n| Call | HTTP | Summary |\n|---|---|---|\n");
+    out.push_str(&features_doc(api, config));
+    out.push_str("\n\n## Operations\n\n| Call | HTTP | Summary |\n|---|---|---|\n");
     for r in &api.resources {
         for op in &r.operations {
             let summary = op.summary.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ");

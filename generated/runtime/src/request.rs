@@ -796,6 +796,22 @@ fn error_chain(err: &reqwest::Error) -> String {
     message
 }
 
+/// Whether the crate was built with one of its TLS backend features. An application can also
+/// give reqwest a backend directly, so without one https may still work.
+const TLS_BACKEND_FEATURE: bool =
+    cfg!(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"));
+
+const MISSING_TLS: &str = "https needs a TLS backend and this build has none: enable the client \
+    crate's `rustls-tls` (its default), `rustls-tls-native-roots` or `native-tls` feature, or a TLS \
+    feature of reqwest";
+
+/// Whether a transport error is reqwest refusing an `https` URL for want of any TLS backend. Its
+/// words (hyper's "invalid URL, scheme is not http") name neither the cause nor the fix, and a
+/// retry cannot help.
+fn missing_tls(tls_backend_feature: bool, connect: bool, message: &str) -> bool {
+    !tls_backend_feature && connect && message.contains("scheme is not http")
+}
+
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
@@ -880,6 +896,7 @@ async fn run(
                     None,
                 ),
                 Err(AttemptError::Transport(err)) => {
+                    let message = error_chain(&err);
                     let failure = if err.is_connect() {
                         Failure::Connect
                     } else if err.is_timeout() {
@@ -889,12 +906,20 @@ async fn run(
                     };
                     let error = if err.is_timeout() {
                         timeout_error(spec, attempt + 1, timeout)
+                    } else if missing_tls(TLS_BACKEND_FEATURE, err.is_connect(), &message) {
+                        // The build, not the network: no retry can help.
+                        return Err(Error::Config {
+                            message: format!(
+                                "{} {}: {MISSING_TLS} (reqwest: {message})",
+                                spec.method, spec.path
+                            ),
+                        });
                     } else {
                         Error::Transport {
                             method: spec.method.clone(),
                             path: spec.path.clone(),
                             attempts: attempt + 1,
-                            message: error_chain(&err),
+                            message,
                             source: err,
                         }
                     };
@@ -954,6 +979,16 @@ mod tests {
         assert!(spec.error.as_deref().unwrap().contains("form body"), "{:?}", spec.error);
         let shown = format!("{spec:?}");
         assert!(shown.contains("/x"), "{shown}");
+    }
+
+    #[test]
+    fn a_refused_https_url_is_blamed_on_missing_tls_only_without_a_backend_feature() {
+        // reqwest 0.12's words for an https request in a build without TLS.
+        let refused = "error sending request: client error (Connect): invalid URL, scheme is not http";
+        assert!(missing_tls(false, true, refused));
+        assert!(!missing_tls(true, true, refused), "a backend feature is on: something else is wrong");
+        assert!(!missing_tls(false, false, refused));
+        assert!(!missing_tls(false, true, "error sending request: tcp connect error: Connection refused"));
     }
 
     #[test]
