@@ -13,8 +13,6 @@
 
 use std::cell::RefCell;
 
-use proc_macro2::TokenStream;
-
 /// Starts every placeholder's text. A block with this character in it is written as plain
 /// attributes, and a stray one in the output makes `splice` give up.
 const MARK: char = '\u{0}';
@@ -41,8 +39,9 @@ pub fn placeholder(lines: Vec<String>) -> Result<String, Vec<String>> {
     })
 }
 
-/// Runs `build` with placeholders on; returns its tokens and the doc blocks they stand for.
-pub fn collecting(build: impl FnOnce() -> TokenStream) -> (TokenStream, Vec<Vec<String>>) {
+/// Runs `build` with placeholders on; returns what it built and the doc blocks its tokens
+/// stand for.
+pub fn collecting<T>(build: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
     BLOCKS.with_borrow_mut(|blocks| *blocks = Some(Vec::new()));
     // Turned off again even if `build` panics, so this thread's next piece starts clean.
     struct Off;

@@ -57,24 +57,39 @@ pub enum DocComments {
     SplicedOnly,
 }
 
-/// Builds and formats one piece.
-fn rust_piece(
+/// Builds and formats one piece of parts: each run of tokens parsed and printed, each written
+/// part as it is (or formatted, when uncertain), with the doc comments of the tokens spliced in
+/// afterwards over the whole; if that fails, built again and formatted the plain way.
+fn mixed_piece(
     path: &str,
-    build: &(dyn Fn() -> TokenStream + Send + Sync + '_),
+    build: &(dyn Fn() -> Vec<Part> + Send + Sync + '_),
     docs: DocComments,
 ) -> Result<String, Diagnostic> {
-    if docs == DocComments::Plain {
-        return rust_file(path, build());
-    }
-    let (tokens, blocks) = doc_blocks::collecting(build);
-    let formatted = rust_file(path, tokens)?;
-    match (doc_blocks::splice(&formatted, &blocks), docs) {
-        (Some(text), _) => Ok(text),
-        (None, DocComments::SplicedOnly) => {
-            Err(Diagnostic::new("#", format!("internal error: the doc comments of {path} cannot be spliced")))
+    if docs != DocComments::Plain {
+        let (parts, blocks) = doc_blocks::collecting(build);
+        let formatted = formatted_parts(path, parts, docs)?;
+        match (doc_blocks::splice(&formatted, &blocks), docs) {
+            (Some(text), _) => return Ok(text),
+            (None, DocComments::SplicedOnly) => {
+                let message = format!("internal error: the doc comments of {path} cannot be spliced");
+                return Err(Diagnostic::new("#", message));
+            }
+            (None, _) => {}
         }
-        (None, _) => rust_file(path, build()),
     }
+    formatted_parts(path, build(), DocComments::Plain)
+}
+
+fn formatted_parts(path: &str, parts: Vec<Part>, docs: DocComments) -> Result<String, Diagnostic> {
+    let mut out = String::new();
+    for part in parts {
+        let text = match part {
+            Part::Rust(tokens) => rust_file(path, tokens)?,
+            Part::Source(source) => source_piece(path, source, docs)?,
+        };
+        if out.is_empty() { out = text } else { out.push_str(&text) }
+    }
+    Ok(out)
 }
 
 /// A written piece as it is, or formatted when its layout is uncertain, and always in `Plain`
@@ -95,8 +110,9 @@ fn cores() -> usize {
 /// One piece of a file, built on whichever worker takes it.
 pub enum Piece<'a> {
     /// Top-level items, parsed and pretty-printed (token streams are not `Send`, so each worker
-    /// builds its own from the shared, immutable model).
-    Rust(Box<dyn Fn() -> TokenStream + Send + Sync + 'a>),
+    /// builds its own from the shared, immutable model); some may be written as [`Source`]
+    /// instead, where their layout is known (see [`Parts`]).
+    Rust(Box<dyn Fn() -> Vec<Part> + Send + Sync + 'a>),
     /// Rust source written in prettyplease's layout, formatted only where that is uncertain
     /// (see `source`).
     Source(Box<dyn Fn() -> Source + Send + Sync + 'a>),
@@ -106,7 +122,12 @@ pub enum Piece<'a> {
 
 impl<'a> Piece<'a> {
     pub fn rust(build: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
-        Piece::Rust(Box::new(build))
+        Piece::Rust(Box::new(move || vec![Part::Rust(build())]))
+    }
+
+    /// Top-level items as tokens and written source, in order.
+    pub fn parts(build: impl Fn() -> Parts + Send + Sync + 'a) -> Self {
+        Piece::Rust(Box::new(move || build().0))
     }
 
     pub fn source(build: impl Fn() -> Source + Send + Sync + 'a) -> Self {
@@ -115,6 +136,44 @@ impl<'a> Piece<'a> {
 
     pub fn text(build: impl Fn() -> String + Send + Sync + 'a) -> Self {
         Piece::Text(Box::new(build))
+    }
+}
+
+/// Top-level items, as tokens or as source written in prettyplease's layout.
+pub enum Part {
+    Rust(TokenStream),
+    Source(Source),
+}
+
+/// The parts of a piece, in order. Adjacent tokens are joined, so that each run of them is
+/// parsed once; each source stays apart, so that one whose layout is uncertain is the only one
+/// formatted. Items are printed one after the other without blank lines, so formatting the
+/// parts apart gives the same text as formatting them together.
+#[derive(Default)]
+pub struct Parts(Vec<Part>);
+
+impl Parts {
+    pub fn rust(&mut self, tokens: TokenStream) {
+        if tokens.is_empty() {
+            return;
+        }
+        match self.0.last_mut() {
+            Some(Part::Rust(last)) => last.extend(tokens),
+            _ => self.0.push(Part::Rust(tokens)),
+        }
+    }
+
+    /// The written parts.
+    #[cfg(test)]
+    pub fn sources(self) -> impl Iterator<Item = Source> {
+        self.0.into_iter().filter_map(|p| match p {
+            Part::Source(source) => Some(source),
+            Part::Rust(_) => None,
+        })
+    }
+
+    pub fn source(&mut self, source: Source) {
+        self.0.push(Part::Source(source));
     }
 }
 
@@ -165,7 +224,7 @@ pub fn render(plan: Vec<FilePlan<'_>>, how: Rendering) -> Result<BTreeMap<String
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((file, piece)) = tasks.get(i) else { break };
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| match piece {
-                Piece::Rust(build) => rust_piece(&plan[*file].path, build, how.docs),
+                Piece::Rust(build) => mixed_piece(&plan[*file].path, build, how.docs),
                 Piece::Source(build) => source_piece(&plan[*file].path, build(), how.docs),
                 Piece::Text(build) => Ok(build()),
             }));

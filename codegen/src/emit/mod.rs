@@ -4,7 +4,7 @@ mod client;
 mod docs;
 mod resources;
 pub(crate) mod tokens;
-mod types;
+pub(crate) mod types;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{IntKind, Ty, TypeDef, TypeKind};
+use crate::ir::{Ty, TypeDef, TypeKind};
 
 /// An identifier; `r#kw` becomes a raw identifier. Names come from `naming`, which only makes
 /// valid ones; anything else is replaced rather than allowed to panic.
@@ -37,19 +37,7 @@ pub fn ty(t: &Ty, types: &[TypeDef], scope: Scope) -> TokenStream {
     match t {
         Ty::Bool => quote!(bool),
         Ty::Int(k) => {
-            let name = match k {
-                IntKind::I8 => "i8",
-                IntKind::I16 => "i16",
-                IntKind::I32 => "i32",
-                IntKind::I64 => "i64",
-                IntKind::I128 => "i128",
-                IntKind::U8 => "u8",
-                IntKind::U16 => "u16",
-                IntKind::U32 => "u32",
-                IntKind::U64 => "u64",
-                IntKind::U128 => "u128",
-            };
-            let id = ident(name);
+            let id = ident(k.rust_name());
             quote!(#id)
         }
         Ty::F64 => quote!(f64),
@@ -83,6 +71,33 @@ pub fn ty(t: &Ty, types: &[TypeDef], scope: Scope) -> TokenStream {
     }
 }
 
+/// `ty` as prettyplease prints it, for source written as text.
+pub fn ty_text(t: &Ty, types: &[TypeDef], scope: Scope) -> String {
+    match t {
+        Ty::Bool => "bool".to_owned(),
+        Ty::Int(k) => k.rust_name().to_owned(),
+        Ty::F64 => "f64".to_owned(),
+        Ty::String => "String".to_owned(),
+        Ty::Binary => "crate::runtime::Binary".to_owned(),
+        Ty::DateTime => "chrono::DateTime<chrono::Utc>".to_owned(),
+        Ty::Date => "chrono::NaiveDate".to_owned(),
+        Ty::Uuid => "uuid::Uuid".to_owned(),
+        Ty::UnixTime => "crate::runtime::UnixTime".to_owned(),
+        Ty::Any => "serde_json::Value".to_owned(),
+        Ty::Object => "serde_json::Map<String, serde_json::Value>".to_owned(),
+        Ty::Vec(inner) => format!("Vec<{}>", ty_text(inner, types, scope)),
+        Ty::Map(inner) => format!("indexmap::IndexMap<String, {}>", ty_text(inner, types, scope)),
+        Ty::Nullable(inner) => format!("Option<{}>", ty_text(inner, types, scope)),
+        Ty::Named(id) => {
+            let name = ident(&types[*id].name);
+            match scope {
+                Scope::Types => name.to_string(),
+                Scope::Crate => format!("crate::types::{name}"),
+            }
+        }
+    }
+}
+
 /// Follows aliases to the type they stand for.
 pub fn resolved<'a>(t: &'a Ty, types: &'a [TypeDef]) -> &'a Ty {
     let mut current = t;
@@ -99,10 +114,10 @@ pub fn resolved<'a>(t: &'a Ty, types: &'a [TypeDef]) -> &'a Ty {
 }
 
 /// The `impl Into<…>` a setter or constructor takes for a type, if it is worth one.
-pub fn into_param(t: &Ty, types: &[TypeDef]) -> Option<TokenStream> {
+pub fn into_param(t: &Ty, types: &[TypeDef]) -> Option<&'static str> {
     match resolved(t, types) {
-        Ty::String => Some(quote!(impl Into<String>)),
-        Ty::Binary => Some(quote!(impl Into<crate::runtime::Binary>)),
+        Ty::String => Some("impl Into<String>"),
+        Ty::Binary => Some("impl Into<crate::runtime::Binary>"),
         _ => None,
     }
 }

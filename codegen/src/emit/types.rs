@@ -4,13 +4,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::tokens::{Scope, ident, into_param, resolved, ty};
-use crate::format::Piece;
+use super::tokens::{Scope, ident, into_param, resolved, ty, ty_text};
+use crate::format::{Parts, Piece};
 use crate::ir::{
     Additional, Api, BodyEncoding, Field, Operation, ParamLocation, Response, StatusVariant, StringEnum,
     Struct, Ty, TypeDef, TypeId, TypeKind, Union,
 };
-use crate::source::Source;
+use crate::source::{Doc, MARGIN, Source, lit};
 
 /// Types per formatting chunk: `types.rs` is built and formatted in parallel chunks (the split
 /// is fixed, so output does not depend on threads). Small enough that `types.rs` of a small API
@@ -26,9 +26,12 @@ pub fn types_file(api: &Api) -> Vec<Piece<'_>> {
     let mut pieces = vec![Piece::source(types_header)];
     for ids in order.chunks(TYPES_PER_CHUNK) {
         let ids = ids.to_vec();
-        pieces.push(Piece::rust(move || {
-            let defs = ids.iter().map(|&id| type_def(api, id));
-            quote!(#(#defs)*)
+        pieces.push(Piece::parts(move || {
+            let mut parts = Parts::default();
+            for &id in &ids {
+                type_def(api, id, &mut parts);
+            }
+            parts
         }));
     }
     // Each piece is parsed and printed on its own: a small API has none of these impls.
@@ -110,29 +113,70 @@ pub const EXTRA_TYPES_FEATURE: &str = "extra_types";
 /// `#[cfg(any(feature = "a", …))]` for a type that only some resources' operations use, so that
 /// a crate built with a subset of its resource features compiles only the types it needs.
 pub fn gate(api: &Api, features: &[usize]) -> TokenStream {
-    if features.is_empty() {
-        return quote!();
-    }
-    let names: Vec<&str> = features
-        .iter()
-        .map(|&r| api.resources.get(r).map_or(EXTRA_TYPES_FEATURE, |r| r.feature.as_str()))
-        .collect();
-    match names.as_slice() {
+    match gate_names(api, features).as_slice() {
+        [] => quote!(),
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#(feature = #many),*))]),
     }
 }
 
-fn type_def(api: &Api, id: TypeId) -> TokenStream {
+/// [`gate`] as prettyplease prints it: on one line if it fits, else the list on a line of its
+/// own, else one feature per line.
+fn write_gate(out: &mut Source, features: &[&str]) {
+    let names: Vec<String> = features.iter().map(|n| format!("feature = {}", lit(n))).collect();
+    let (inner, wide) = match names.as_slice() {
+        [] => return,
+        [one] => (one.clone(), false),
+        many => (format!("any({})", many.join(", ")), true),
+    };
+    if "#[cfg()]".len() + inner.len() <= MARGIN {
+        out.fixed(0, &format!("#[cfg({inner})]"));
+        return;
+    }
+    out.fixed(0, "#[cfg(");
+    if !wide || 4 + inner.len() <= MARGIN {
+        out.fixed(4, &inner);
+    } else {
+        out.fixed(4, "any(");
+        for (i, name) in names.iter().enumerate() {
+            out.fixed(8, &if i + 1 < names.len() { format!("{name},") } else { name.clone() });
+        }
+        out.fixed(4, ")");
+    }
+    out.fixed(0, ")]");
+}
+
+fn gate_names<'a>(api: &'a Api, features: &[usize]) -> Vec<&'a str> {
+    features
+        .iter()
+        .map(|&r| api.resources.get(r).map_or(EXTRA_TYPES_FEATURE, |r| r.feature.as_str()))
+        .collect()
+}
+
+/// Each type's written parts (struct and enum definitions, builders), by type name.
+#[cfg(test)]
+pub fn written_definitions(api: &Api) -> Vec<(String, Source)> {
+    let mut out = Vec::new();
+    for (id, t) in api.types.iter().enumerate() {
+        let mut parts = Parts::default();
+        type_def(api, id, &mut parts);
+        out.extend(parts.sources().map(|s| (t.name.clone(), s)));
+    }
+    out
+}
+
+/// One named type: structs and enums partly written as source (definitions, builders), the
+/// other kinds as tokens.
+fn type_def(api: &Api, id: TypeId, parts: &mut Parts) {
     let t = &api.types[id];
     let name = ident(&t.name);
     let cfg = &gate(api, &t.features);
     // Built where it is placed (doc placeholders must all be placed; a union writes its own).
     let doc = || docs::outer(t.doc.as_deref());
-    match &t.kind {
-        TypeKind::Struct(s) => struct_def(api, t, s, doc(), true, cfg),
-        TypeKind::Params(s) => struct_def(api, t, s, doc(), false, cfg),
-        TypeKind::Enum(e) => enum_def(e, &name, doc(), cfg),
+    let tokens = match &t.kind {
+        TypeKind::Struct(s) => return struct_def(api, t, s, true, parts),
+        TypeKind::Params(s) => return struct_def(api, t, s, false, parts),
+        TypeKind::Enum(e) => return enum_def(api, t, e, parts),
         TypeKind::Union(u) => union_def(api, u, &name, t.doc.as_deref(), cfg),
         TypeKind::Alias(target) => {
             let target = ty(target, &api.types, Scope::Types);
@@ -155,7 +199,8 @@ fn type_def(api: &Api, id: TypeId) -> TokenStream {
             let doc = doc();
             quote! { #cfg #doc pub type #name = serde_json::Value; }
         }
-    }
+    };
+    parts.rust(tokens);
 }
 
 /// The success responses of an operation whose bodies differ by status.
@@ -274,14 +319,12 @@ fn multipart_impl(api: &Api, t: &TypeDef, s: &Struct) -> TokenStream {
 }
 
 /// How one field is declared and read: its full type, and how its value is taken from a JSON
-/// object.
+/// object. Types and expressions as prettyplease prints them.
 struct FieldPlan {
     /// The field's Rust type (with `Option`, `Box`, `Nullable`).
-    full: TokenStream,
+    full: String,
     /// The value type a setter or constructor takes.
-    value: TokenStream,
-    /// Wraps a value expression into the field's representation.
-    wrap: fn(TokenStream, bool) -> TokenStream,
+    value: String,
     /// `None` is a valid value (field is an `Option`).
     optional: bool,
     /// Absent, `null` and a value are three states (`Option<Nullable<T>>`): a present `null`
@@ -293,46 +336,44 @@ struct FieldPlan {
     into_string: bool,
 }
 
+impl FieldPlan {
+    /// A value expression wrapped into the field's representation.
+    fn wrap(&self, value: &str) -> String {
+        let value = if self.boxed { format!("Box::new({value})") } else { value.to_owned() };
+        match (self.tri_state, self.optional) {
+            (true, _) => format!("Some(crate::runtime::Nullable::Value({value}))"),
+            (false, true) => format!("Some({value})"),
+            (false, false) => value,
+        }
+    }
+}
+
 fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
-    let inner = ty(&f.ty, &api.types, Scope::Types);
-    let boxed_inner = if f.boxed { quote!(Box<#inner>) } else { inner.clone() };
+    let inner = ty_text(&f.ty, &api.types, Scope::Types);
+    let boxed_inner = if f.boxed { format!("Box<{inner}>") } else { inner.clone() };
     let into = if f.boxed { None } else { into_param(&f.ty, &api.types) };
     let into_string = into.is_some();
-    let value = into.unwrap_or(inner);
+    let value = into.map_or(inner, str::to_owned);
     let tri_state = serde && owner.in_request && !f.required && f.nullable;
-    if tri_state {
-        return FieldPlan {
-            full: quote!(Option<crate::runtime::Nullable<#boxed_inner>>),
-            value,
-            wrap: |v, boxed| {
-                let v = if boxed { quote!(Box::new(#v)) } else { v };
-                quote!(Some(crate::runtime::Nullable::Value(#v)))
-            },
-            optional: true,
-            tri_state,
-            in_constructor: false,
-            boxed: f.boxed,
-            into_string,
-        };
-    }
-    let optional = !f.required || f.nullable;
+    let optional = tri_state || !f.required || f.nullable;
+    let full = match (tri_state, optional) {
+        (true, _) => format!("Option<crate::runtime::Nullable<{boxed_inner}>>"),
+        (false, true) => format!("Option<{boxed_inner}>"),
+        (false, false) => boxed_inner,
+    };
     FieldPlan {
-        full: if optional { quote!(Option<#boxed_inner>) } else { boxed_inner },
+        full,
         value,
-        wrap: if optional {
-            |v, boxed| if boxed { quote!(Some(Box::new(#v))) } else { quote!(Some(#v)) }
-        } else {
-            |v, boxed| if boxed { quote!(Box::new(#v)) } else { v }
-        },
         optional,
         tri_state,
-        in_constructor: f.required,
+        in_constructor: f.required && !tri_state,
         boxed: f.boxed,
         into_string,
     }
 }
 
-fn field_doc(f: &Field) -> TokenStream {
+/// A field's documentation: its description, then what else a user should know.
+fn field_doc(f: &Field) -> String {
     let mut notes = Vec::new();
     if f.deprecated {
         notes.push("Deprecated.".to_owned());
@@ -346,71 +387,65 @@ fn field_doc(f: &Field) -> TokenStream {
         notes.push(format!("Defaults to `{}`.", default.replace('`', "'")));
     }
     let notes = notes.join(" ");
-    docs::outer(Some(&docs::paragraphs([f.doc.as_deref(), Some(notes.as_str())])))
+    docs::paragraphs([f.doc.as_deref(), Some(notes.as_str())])
 }
 
-fn struct_def(
-    api: &Api,
-    t: &TypeDef,
-    s: &Struct,
-    doc: TokenStream,
-    serde: bool,
-    cfg: &TokenStream,
-) -> TokenStream {
+/// A struct: its definition written as source (its layout is fixed: attributes, then one line
+/// per field), its impls as tokens.
+fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, parts: &mut Parts) {
     let name = ident(&t.name);
     let plans: Vec<FieldPlan> = s.fields.iter().map(|f| plan_field(api, t, f, serde)).collect();
-    let fields = s.fields.iter().zip(&plans).map(|(f, p)| {
-        let fname = ident(&f.rust_name);
-        let fdoc = field_doc(f);
-        let full = &p.full;
-        quote! { #fdoc pub #fname: #full, }
-    });
-    let extra = match &s.additional {
-        Additional::Deny => quote!(),
-        Additional::Keep { field } => {
-            let f = ident(field);
-            quote! {
-                /// Properties the API description does not declare, kept so that a value read
-                /// from the API and sent back loses nothing.
-                pub #f: serde_json::Map<String, serde_json::Value>,
-            }
-        }
-        Additional::Typed { field, ty: value_ty } => {
-            let f = ident(field);
-            let v = ty(value_ty, &api.types, Scope::Types);
-            quote! {
-                /// Additional properties.
-                pub #f: indexmap::IndexMap<String, #v>,
-            }
-        }
-    };
     let all_optional = plans.iter().all(|p| p.optional);
-    let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
-    if all_optional {
-        derives.push(quote!(Default));
-    }
-    let serde_impls = if serde {
-        let impls = object_impls(s, &plans, &name);
-        quote!(#cfg #impls)
-    } else {
-        quote!()
+    let mut def = Source::new();
+    write_gate(&mut def, &gate_names(api, &t.features));
+    def.docs(0, Doc::Outer, &docs::lines(t.doc.as_deref().unwrap_or("")));
+    def.fixed(
+        0,
+        if all_optional {
+            "#[derive(Debug, Clone, PartialEq, Default)]"
+        } else {
+            "#[derive(Debug, Clone, PartialEq)]"
+        },
+    );
+    let extra = match &s.additional {
+        Additional::Deny => None,
+        Additional::Keep { field } => Some((
+            [
+                " Properties the API description does not declare, kept so that a value read",
+                " from the API and sent back loses nothing.",
+            ]
+            .as_slice(),
+            field,
+            "serde_json::Map<String, serde_json::Value>".to_owned(),
+        )),
+        Additional::Typed { field, ty: value_ty } => Some((
+            [" Additional properties."].as_slice(),
+            field,
+            format!("indexmap::IndexMap<String, {}>", ty_text(value_ty, &api.types, Scope::Types)),
+        )),
     };
-    let builder = if t.in_request || !serde {
-        let builder = builder_impl(t, s, &plans, all_optional);
-        quote!(#cfg #builder)
+    if s.fields.is_empty() && extra.is_none() {
+        def.line(0, &format!("pub struct {name} {{}}"));
     } else {
-        quote!()
-    };
-    quote! {
-        #cfg
-        #doc
-        #[derive(#(#derives),*)]
-        pub struct #name {
-            #(#fields)*
-            #extra
+        def.line(0, &format!("pub struct {name} {{"));
+        for (f, p) in s.fields.iter().zip(&plans) {
+            def.docs(4, Doc::Outer, &docs::lines(&field_doc(f)));
+            def.line(4, &format!("pub {}: {},", ident(&f.rust_name), p.full));
         }
-        #serde_impls
-        #builder
+        if let Some((doc, field, full)) = extra {
+            def.docs(4, Doc::Outer, doc);
+            def.line(4, &format!("pub {}: {full},", ident(field)));
+        }
+        def.fixed(0, "}");
+    }
+    parts.source(def);
+    let cfg = gate(api, &t.features);
+    if serde {
+        let impls = object_impls(s, &plans, &name);
+        parts.rust(quote!(#cfg #impls));
+    }
+    if t.in_request || !serde {
+        parts.source(builder_source(api, t, s, &plans, all_optional));
     }
 }
 
@@ -443,57 +478,75 @@ fn object_impls(s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> T
 }
 
 /// `new(required…)` and one chained setter per optional field.
-fn builder_impl(t: &TypeDef, s: &Struct, plans: &[FieldPlan], all_optional: bool) -> TokenStream {
-    let name = ident(&t.name);
-    // Required fields in the order the spec lists them; `in_constructor` marks the same set.
-    let ctor_args = s.constructor.iter().filter(|&&i| plans[i].in_constructor).map(|&i| {
-        let (f, p) = (&s.fields[i], &plans[i]);
-        let arg = ident(&f.rust_name);
-        let value = &p.value;
-        // A required nullable field takes an `Option`.
-        if p.optional { quote!(#arg: Option<#value>) } else { quote!(#arg: #value) }
-    });
-    let inits = s.fields.iter().zip(plans).map(|(f, p)| {
-        let field = ident(&f.rust_name);
-        if !p.in_constructor {
-            return quote!(#field: None);
-        }
-        let conv = if p.into_string { quote!(#field.into()) } else { quote!(#field) };
-        let conv = match (p.optional, p.boxed) {
-            (true, true) => quote!(#field.map(Box::new)),
-            (true, false) if p.into_string => quote!(#field.map(Into::into)),
-            (true, false) => quote!(#field),
-            (false, true) => quote!(Box::new(#conv)),
-            (false, false) => conv,
-        };
-        if field == conv.to_string() { quote!(#field) } else { quote!(#field: #conv) }
-    });
-    let extra_init = s.additional.field().map(|field| {
-        let f = ident(field);
-        quote!(#f: Default::default(),)
-    });
-    let ctor = if all_optional {
-        quote! {
-            /// Creates a value with every field unset.
-            pub fn new() -> Self {
-                Self::default()
-            }
-        }
+fn builder_source(api: &Api, t: &TypeDef, s: &Struct, plans: &[FieldPlan], all_optional: bool) -> Source {
+    let mut out = Source::new();
+    write_gate(&mut out, &gate_names(api, &t.features));
+    out.line(0, &format!("impl {} {{", ident(&t.name)));
+    if all_optional {
+        out.docs(4, Doc::Outer, &[" Creates a value with every field unset."]);
+        out.fixed(4, "pub fn new() -> Self {");
+        out.fixed(8, "Self::default()");
     } else {
-        quote! {
-            /// Creates a value from its required fields; optional ones are set with the chained
-            /// setters.
-            pub fn new(#(#ctor_args),*) -> Self {
-                Self { #(#inits,)* #extra_init }
-            }
+        out.docs(
+            4,
+            Doc::Outer,
+            &[
+                " Creates a value from its required fields; optional ones are set with the chained",
+                " setters.",
+            ],
+        );
+        // Required fields in the order the spec lists them; `in_constructor` marks the same set.
+        let args: Vec<String> = s
+            .constructor
+            .iter()
+            .filter(|&&i| plans[i].in_constructor)
+            .map(|&i| {
+                let (f, p) = (&s.fields[i], &plans[i]);
+                // A required nullable field takes an `Option`.
+                let value = if p.optional { format!("Option<{}>", p.value) } else { p.value.clone() };
+                format!("{}: {value}", ident(&f.rust_name))
+            })
+            .collect();
+        write_fn_head(&mut out, "new", &args);
+        let mut inits: Vec<String> = s
+            .fields
+            .iter()
+            .zip(plans)
+            .map(|(f, p)| {
+                let field = ident(&f.rust_name).to_string();
+                if !p.in_constructor {
+                    return format!("{field}: None");
+                }
+                let conv = match (p.optional, p.boxed, p.into_string) {
+                    (true, true, _) => format!("{field}.map(Box::new)"),
+                    (true, false, true) => format!("{field}.map(Into::into)"),
+                    (false, true, true) => format!("Box::new({field}.into())"),
+                    (false, true, false) => format!("Box::new({field})"),
+                    (false, false, true) => format!("{field}.into()"),
+                    (true, false, false) | (false, false, false) => return field,
+                };
+                format!("{field}: {conv}")
+            })
+            .collect();
+        if let Some(extra) = s.additional.field() {
+            inits.push(format!("{}: Default::default()", ident(extra)));
         }
-    };
-    let setters = s.fields.iter().zip(plans).filter(|(_, p)| !p.in_constructor).map(|(f, p)| {
+        // prettyplease keeps a struct literal on one line only if it fits, and if it is at
+        // most 34 wide up to its closing brace.
+        let one_line = format!("Self {{ {} }}", inits.join(", "));
+        if one_line.len() - 1 <= 34 && 8 + one_line.len() <= MARGIN {
+            out.fixed(8, &one_line);
+        } else {
+            out.fixed(8, "Self {");
+            for init in &inits {
+                out.line(12, &format!("{init},"));
+            }
+            out.fixed(8, "}");
+        }
+    }
+    out.fixed(4, "}");
+    for (f, p) in s.fields.iter().zip(plans).filter(|(_, p)| !p.in_constructor) {
         let field = ident(&f.rust_name);
-        let setter = ident(&f.setter);
-        let value = &p.value;
-        let arg = if p.into_string { quote!(value.into()) } else { quote!(value) };
-        let wrapped = (p.wrap)(arg, p.boxed);
         // Intra-doc links cannot name raw identifiers (`Self::r#type`), so those stay plain text.
         let bare = f.rust_name.trim_start_matches("r#");
         let doc = if bare == f.rust_name {
@@ -501,46 +554,66 @@ fn builder_impl(t: &TypeDef, s: &Struct, plans: &[FieldPlan], all_optional: bool
         } else {
             format!(" Sets `{bare}`.")
         };
-        quote! {
-            #[doc = #doc]
-            pub fn #setter(mut self, value: #value) -> Self {
-                self.#field = #wrapped;
-                self
-            }
-        }
-    });
-    quote! {
-        impl #name {
-            #ctor
-            #(#setters)*
-        }
+        out.docs(4, Doc::Outer, &[doc]);
+        write_fn_head(
+            &mut out,
+            &ident(&f.setter).to_string(),
+            &["mut self".to_owned(), format!("value: {}", p.value)],
+        );
+        let value = if p.into_string { "value.into()" } else { "value" };
+        out.line(8, &format!("self.{field} = {};", p.wrap(value)));
+        out.fixed(8, "self");
+        out.fixed(4, "}");
     }
+    out.fixed(0, "}");
+    out
 }
 
-fn enum_def(e: &StringEnum, name: &proc_macro2::Ident, doc: TokenStream, cfg: &TokenStream) -> TokenStream {
-    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-    let value_docs = values.iter().map(|v| {
-        if v.is_empty() {
+/// `pub fn name(params) -> Self {` in an impl, with the parameters one per line when they do
+/// not fit on one, as prettyplease breaks them.
+fn write_fn_head(out: &mut Source, name: &str, params: &[String]) {
+    let one_line = format!("pub fn {name}({}) -> Self {{", params.join(", "));
+    if 4 + one_line.len() <= MARGIN || params.is_empty() {
+        out.line(4, &one_line);
+        return;
+    }
+    out.fixed(4, &format!("pub fn {name}("));
+    for param in params {
+        out.line(8, &format!("{param},"));
+    }
+    out.fixed(4, ") -> Self {");
+}
+
+/// An open string enum: its definition written as source, its impls from the runtime's macro.
+fn enum_def(api: &Api, t: &TypeDef, e: &StringEnum, parts: &mut Parts) {
+    let name = ident(&t.name);
+    let mut def = Source::new();
+    write_gate(&mut def, &gate_names(api, &t.features));
+    def.docs(0, Doc::Outer, &docs::lines(t.doc.as_deref().unwrap_or("")));
+    def.fixed(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
+    def.fixed(0, "#[non_exhaustive]");
+    def.line(0, &format!("pub enum {name} {{"));
+    for v in &e.variants {
+        let doc = if v.value.is_empty() {
             " The empty string.".to_owned()
         } else {
-            format!(" `{}`", v.escape_debug().to_string().replace('`', "'"))
-        }
-    });
+            format!(" `{}`", v.value.escape_debug().to_string().replace('`', "'"))
+        };
+        def.docs(4, Doc::Outer, &[doc]);
+        def.line(4, &format!("{},", ident(&v.name)));
+    }
+    def.docs(4, Doc::Outer, &[" A value this version of the client does not know."]);
     let fallback = ident(&e.fallback);
-    quote! {
-        #cfg
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #( #[doc = #value_docs] #variants, )*
-            /// A value this version of the client does not know.
-            #fallback(String),
-        }
+    def.line(4, &format!("{fallback}(String),"));
+    def.fixed(0, "}");
+    parts.source(def);
+    let cfg = gate(api, &t.features);
+    let variants = e.variants.iter().map(|v| ident(&v.name));
+    let values = e.variants.iter().map(|v| v.value.as_str());
+    parts.rust(quote! {
         #cfg
         crate::runtime::str_enum::open_str_enum!(#name, #fallback #(, #variants = #values)*);
-    }
+    });
 }
 
 fn union_def(
@@ -649,4 +722,33 @@ pub fn multipart_struct(api: &Api, body: &Ty) -> Option<TypeId> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `cfg` written for any number and length of features is what prettyplease prints.
+    #[test]
+    fn written_gates_equal_formatted_ones_at_every_length() {
+        let mut checked = 0;
+        for count in 1..=4 {
+            for len in 1..=100 {
+                let names: Vec<String> =
+                    (0..count).map(|i| ((b'a' + i) as char).to_string().repeat(len)).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let mut written = Source::new();
+                write_gate(&mut written, &names);
+                written.fixed(0, "pub struct A {}");
+                let cfg = match names.as_slice() {
+                    [one] => quote!(#[cfg(feature = #one)]),
+                    many => quote!(#[cfg(any(#(feature = #many),*))]),
+                };
+                let formatted = crate::format::rust_file("t.rs", quote!(#cfg pub struct A {})).unwrap();
+                assert_eq!(written.text, formatted, "{count} features of {len}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 400);
+    }
 }

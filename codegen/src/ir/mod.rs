@@ -96,6 +96,24 @@ pub enum IntKind {
     U128,
 }
 
+impl IntKind {
+    /// The Rust primitive's name.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            IntKind::I8 => "i8",
+            IntKind::I16 => "i16",
+            IntKind::I32 => "i32",
+            IntKind::I64 => "i64",
+            IntKind::I128 => "i128",
+            IntKind::U8 => "u8",
+            IntKind::U16 => "u16",
+            IntKind::U32 => "u32",
+            IntKind::U64 => "u64",
+            IntKind::U128 => "u128",
+        }
+    }
+}
+
 /// A type use with its nullability (`null` allowed as a value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TyUse {
