@@ -895,7 +895,6 @@ async fn run(
                     None,
                 ),
                 Err(AttemptError::Transport(err)) => {
-                    let message = error_chain(&err);
                     let failure = if err.is_connect() {
                         Failure::Connect
                     } else if err.is_timeout() {
@@ -905,15 +904,17 @@ async fn run(
                     };
                     let error = if err.is_timeout() {
                         timeout_error(spec, attempt + 1, timeout)
-                    } else if missing_tls(TLS_BACKEND_FEATURE, err.is_connect(), &message) {
-                        // The build, not the network: no retry can help.
-                        return Err(Error::Config {
-                            message: format!(
-                                "{} {}: {MISSING_TLS} (reqwest: {message})",
-                                spec.method, spec.path
-                            ),
-                        });
                     } else {
+                        let message = error_chain(&err);
+                        if missing_tls(TLS_BACKEND_FEATURE, err.is_connect(), &message) {
+                            // The build, not the network: no retry can help.
+                            return Err(Error::Config {
+                                message: format!(
+                                    "{} {}: {MISSING_TLS} (reqwest: {message})",
+                                    spec.method, spec.path
+                                ),
+                            });
+                        }
                         Error::Transport {
                             method: spec.method.clone(),
                             path: spec.path.clone(),
