@@ -121,3 +121,61 @@ pub fn into_param(t: &Ty, types: &[TypeDef]) -> Option<&'static str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::IntKind;
+
+    /// `ty_text` and `ty` are two spellings of one mapping: the text is what prettyplease prints
+    /// for the tokens, for every kind of type and in both scopes.
+    #[test]
+    fn ty_text_is_ty_as_prettyplease_prints_it() {
+        let named = TypeDef {
+            name: "r#Self".to_owned(),
+            pointer: "#/components/schemas/Self".to_owned(),
+            doc: None,
+            kind: TypeKind::Pending,
+            in_request: false,
+            in_response: false,
+            deprecated: false,
+            features: Vec::new(),
+        };
+        let types = [TypeDef { name: "Pet".to_owned(), ..named.clone() }, named];
+        let mut all = vec![
+            Ty::Bool,
+            Ty::F64,
+            Ty::String,
+            Ty::Binary,
+            Ty::DateTime,
+            Ty::Date,
+            Ty::Uuid,
+            Ty::UnixTime,
+            Ty::Any,
+            Ty::Object,
+            Ty::Named(0),
+            Ty::Named(1),
+        ];
+        all.extend(
+            [IntKind::I8, IntKind::I32, IntKind::I64, IntKind::U8, IntKind::U64, IntKind::U128].map(Ty::Int),
+        );
+        let nested: Vec<Ty> = all
+            .iter()
+            .flat_map(|t| {
+                [
+                    Ty::Vec(Box::new(t.clone())),
+                    Ty::Map(Box::new(t.clone())),
+                    Ty::Nullable(Box::new(Ty::Vec(Box::new(t.clone())))),
+                ]
+            })
+            .collect();
+        all.extend(nested);
+        for t in &all {
+            for scope in [Scope::Types, Scope::Crate] {
+                let tokens = ty(t, &types, scope);
+                let formatted = crate::format::rust_file("t.rs", quote!(type T = #tokens;)).unwrap();
+                assert_eq!(format!("type T = {};\n", ty_text(t, &types, scope)), formatted, "{t:?}");
+            }
+        }
+    }
+}

@@ -113,7 +113,12 @@ pub const EXTRA_TYPES_FEATURE: &str = "extra_types";
 /// `#[cfg(any(feature = "a", …))]` for a type that only some resources' operations use, so that
 /// a crate built with a subset of its resource features compiles only the types it needs.
 pub fn gate(api: &Api, features: &[usize]) -> TokenStream {
-    match gate_names(api, features).as_slice() {
+    gate_tokens(&gate_names(api, features))
+}
+
+/// [`gate`] of the features' names.
+fn gate_tokens(names: &[&str]) -> TokenStream {
+    match names {
         [] => quote!(),
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#(feature = #many),*))]),
@@ -169,23 +174,24 @@ pub fn written_definitions(api: &Api) -> Vec<(String, Source)> {
 /// other kinds as tokens.
 fn type_def(api: &Api, id: TypeId, parts: &mut Parts) {
     let t = &api.types[id];
+    let features = gate_names(api, &t.features);
     let name = ident(&t.name);
-    let cfg = &gate(api, &t.features);
+    let cfg = || gate_tokens(&features);
     // Built where it is placed (doc placeholders must all be placed; a union writes its own).
     let doc = || docs::outer(t.doc.as_deref());
     let tokens = match &t.kind {
-        TypeKind::Struct(s) => return struct_def(api, t, s, true, parts),
-        TypeKind::Params(s) => return struct_def(api, t, s, false, parts),
-        TypeKind::Enum(e) => return enum_def(api, t, e, parts),
-        TypeKind::Union(u) => union_def(api, u, &name, t.doc.as_deref(), cfg),
+        TypeKind::Struct(s) => return struct_def(api, t, s, true, &features, parts),
+        TypeKind::Params(s) => return struct_def(api, t, s, false, &features, parts),
+        TypeKind::Enum(e) => return enum_def(t, e, &features, parts),
+        TypeKind::Union(u) => union_def(api, u, &name, t.doc.as_deref(), &cfg()),
         TypeKind::Alias(target) => {
             let target = ty(target, &api.types, Scope::Types);
-            let doc = doc();
+            let (cfg, doc) = (cfg(), doc());
             quote! { #cfg #doc pub type #name = #target; }
         }
         TypeKind::Newtype(inner) => {
             let inner = ty(inner, &api.types, Scope::Types);
-            let doc = doc();
+            let (cfg, doc) = (cfg(), doc());
             quote! {
                 #cfg
                 #doc
@@ -194,9 +200,9 @@ fn type_def(api: &Api, id: TypeId, parts: &mut Parts) {
                 pub struct #name(pub Box<#inner>);
             }
         }
-        TypeKind::Responses(variants) => responses_def(api, variants, &name, doc(), cfg),
+        TypeKind::Responses(variants) => responses_def(api, variants, &name, doc(), &cfg()),
         TypeKind::Pending => {
-            let doc = doc();
+            let (cfg, doc) = (cfg(), doc());
             quote! { #cfg #doc pub type #name = serde_json::Value; }
         }
     };
@@ -355,21 +361,14 @@ fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
     let into_string = into.is_some();
     let value = into.map_or(inner, str::to_owned);
     let tri_state = serde && owner.in_request && !f.required && f.nullable;
-    let optional = tri_state || !f.required || f.nullable;
+    // A tri-state field is never required, so it is optional too.
+    let optional = !f.required || f.nullable;
     let full = match (tri_state, optional) {
         (true, _) => format!("Option<crate::runtime::Nullable<{boxed_inner}>>"),
         (false, true) => format!("Option<{boxed_inner}>"),
         (false, false) => boxed_inner,
     };
-    FieldPlan {
-        full,
-        value,
-        optional,
-        tri_state,
-        in_constructor: f.required && !tri_state,
-        boxed: f.boxed,
-        into_string,
-    }
+    FieldPlan { full, value, optional, tri_state, in_constructor: f.required, boxed: f.boxed, into_string }
 }
 
 /// A field's documentation: its description, then what else a user should know.
@@ -392,12 +391,12 @@ fn field_doc(f: &Field) -> String {
 
 /// A struct: its definition written as source (its layout is fixed: attributes, then one line
 /// per field), its impls as tokens.
-fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, parts: &mut Parts) {
+fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str], parts: &mut Parts) {
     let name = ident(&t.name);
     let plans: Vec<FieldPlan> = s.fields.iter().map(|f| plan_field(api, t, f, serde)).collect();
     let all_optional = plans.iter().all(|p| p.optional);
     let mut def = Source::new();
-    write_gate(&mut def, &gate_names(api, &t.features));
+    write_gate(&mut def, features);
     def.docs(0, Doc::Outer, &docs::lines(t.doc.as_deref().unwrap_or("")));
     def.fixed(
         0,
@@ -439,13 +438,13 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, parts: &mut Parts
         def.fixed(0, "}");
     }
     parts.source(def);
-    let cfg = gate(api, &t.features);
     if serde {
+        let cfg = gate_tokens(features);
         let impls = object_impls(s, &plans, &name);
         parts.rust(quote!(#cfg #impls));
     }
     if t.in_request || !serde {
-        parts.source(builder_source(api, t, s, &plans, all_optional));
+        parts.source(builder_source(t, s, &plans, all_optional, features));
     }
 }
 
@@ -478,9 +477,15 @@ fn object_impls(s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> T
 }
 
 /// `new(required…)` and one chained setter per optional field.
-fn builder_source(api: &Api, t: &TypeDef, s: &Struct, plans: &[FieldPlan], all_optional: bool) -> Source {
+fn builder_source(
+    t: &TypeDef,
+    s: &Struct,
+    plans: &[FieldPlan],
+    all_optional: bool,
+    features: &[&str],
+) -> Source {
     let mut out = Source::new();
-    write_gate(&mut out, &gate_names(api, &t.features));
+    write_gate(&mut out, features);
     out.line(0, &format!("impl {} {{", ident(&t.name)));
     if all_optional {
         out.docs(4, Doc::Outer, &[" Creates a value with every field unset."]);
@@ -585,10 +590,10 @@ fn write_fn_head(out: &mut Source, name: &str, params: &[String]) {
 }
 
 /// An open string enum: its definition written as source, its impls from the runtime's macro.
-fn enum_def(api: &Api, t: &TypeDef, e: &StringEnum, parts: &mut Parts) {
+fn enum_def(t: &TypeDef, e: &StringEnum, features: &[&str], parts: &mut Parts) {
     let name = ident(&t.name);
     let mut def = Source::new();
-    write_gate(&mut def, &gate_names(api, &t.features));
+    write_gate(&mut def, features);
     def.docs(0, Doc::Outer, &docs::lines(t.doc.as_deref().unwrap_or("")));
     def.fixed(0, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]");
     def.fixed(0, "#[non_exhaustive]");
@@ -607,7 +612,7 @@ fn enum_def(api: &Api, t: &TypeDef, e: &StringEnum, parts: &mut Parts) {
     def.line(4, &format!("{fallback}(String),"));
     def.fixed(0, "}");
     parts.source(def);
-    let cfg = gate(api, &t.features);
+    let cfg = gate_tokens(features);
     let variants = e.variants.iter().map(|v| ident(&v.name));
     let values = e.variants.iter().map(|v| v.value.as_str());
     parts.rust(quote! {
@@ -740,10 +745,7 @@ mod tests {
                 let mut written = Source::new();
                 write_gate(&mut written, &names);
                 written.fixed(0, "pub struct A {}");
-                let cfg = match names.as_slice() {
-                    [one] => quote!(#[cfg(feature = #one)]),
-                    many => quote!(#[cfg(any(#(feature = #many),*))]),
-                };
+                let cfg = gate_tokens(&names);
                 let formatted = crate::format::rust_file("t.rs", quote!(#cfg pub struct A {})).unwrap();
                 assert_eq!(written.text, formatted, "{count} features of {len}");
                 checked += 1;
