@@ -465,7 +465,7 @@ fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value,
             let _ = fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"));
         }
         let warm = cargo_check(&dir, &target, true)?;
-        sides.push((key, dir, target, warm, Vec::new()));
+        sides.push((key, dir, target, warm, Vec::new(), Vec::new()));
     }
     let total = |times: &[f64]| times.iter().sum::<f64>();
     let mut run = 0;
@@ -473,10 +473,10 @@ fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value,
         || (run < CHECK_MAX_RUNS
             && sides
                 .iter()
-                .any(|(_, _, _, warm, times)| warm.0.is_some() && total(times) < CHECK_MIN_TOTAL_S))
+                .any(|(_, _, _, warm, times, _)| warm.0.is_some() && total(times) < CHECK_MIN_TOTAL_S))
     {
         for k in 0..sides.len() {
-            let (_, dir, target, warm, times) = &mut sides[(run + k) % CHECK_SIDES.len()];
+            let (_, dir, target, warm, times, no_op) = &mut sides[(run + k) % CHECK_SIDES.len()];
             if warm.0.is_none() {
                 continue;
             }
@@ -495,11 +495,18 @@ fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value,
                 return Err(format!("cargo check of {} failed on a re-run", dir.display()));
             }
             times.push(t.elapsed().as_secs_f64());
+            // Right after, with nothing to compile: cargo's set-up alone (see `check_split`).
+            let t = Instant::now();
+            if cargo_check(dir, target, false)?.0.is_none() {
+                return Err(format!("no-op cargo check of {} failed", dir.display()));
+            }
+            no_op.push(t.elapsed().as_secs_f64());
         }
         run += 1;
     }
     let mut value = json!({"spec": file_name(spec), "crate": name});
-    for (key, dir, _, (warm, detail), times) in sides {
+    for (key, dir, _, (warm, detail), times, no_op) in sides {
+        let (setup, own) = check_split(&times, &no_op);
         value[key] = json!({
             "dir": dir.display().to_string(),
             "ok": warm.is_some(),
@@ -507,9 +514,25 @@ fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value,
             "detail": detail,
             "runs_s": times,
             "median_s": if times.is_empty() { Value::Null } else { json!(median(&times)) },
+            "no_op_runs_s": no_op,
+            "setup_median_s": setup,
+            "own_median_s": own,
         });
     }
     Ok(value)
+}
+
+/// Splits the timed checks of one side into cargo's set-up and the crate's own compile:
+/// `(median no-op check, median of check − no-op per round)`. A no-op `cargo check` of a
+/// fresh crate does everything but compile: it reads the lockfile and every package's
+/// manifest, resolves the graph and compares each unit's fingerprint; what the timed check
+/// takes beyond that is rustc on the crate (and writing its fingerprint).
+fn check_split(checks: &[f64], no_ops: &[f64]) -> (Value, Value) {
+    if checks.is_empty() || checks.len() != no_ops.len() {
+        return (Value::Null, Value::Null);
+    }
+    let own: Vec<f64> = checks.iter().zip(no_ops).map(|(check, no_op)| check - no_op).collect();
+    (json!(median(no_ops)), json!(median(&own)))
 }
 
 /// `cargo check` of one crate: `(Some(warnings), first message)` on success, `(None, first
@@ -703,10 +726,19 @@ fn row(t: &Value, rss: &Value, check: &Value) -> Value {
                     "ours_module_warnings": check["ours_module"]["warnings"],
                     "ours_ok": check["ours"]["ok"], "progenitor_ok": check["progenitor"]["ok"],
                     "progenitor_detail": check["progenitor"]["detail"]},
+        "check_setup_s": split(check, "setup_median_s"),
+        "check_own_s": split(check, "own_median_s"),
         "rss_mib": {"ours": rss["ours"]["median_mib"], "progenitor": rss["progenitor"]["median_mib"],
                     "ratio": ratio(&rss["ours"]["median_mib"], &rss["progenitor"]["median_mib"]),
                     "method": rss["method"]},
     })
+}
+
+/// One part of the checks' split ([`check_split`]) for ours, ours with TLS left to the
+/// application, and progenitor's, with ours/progenitor.
+fn split(check: &Value, part: &str) -> Value {
+    json!({"ours": check["ours"][part], "ours_app_tls": check[APP_TLS][part], "progenitor": check["progenitor"][part],
+           "ratio": ratio(&check["ours"][part], &check["progenitor"][part])})
 }
 
 fn geomean(values: impl Iterator<Item = f64>) -> Value {
@@ -723,6 +755,8 @@ fn geomeans(rows: &[Value]) -> Value {
         "check_s": of("check_s", "ratio"),
         "check_module_s": of("check_s", "ratio_module"),
         "check_app_tls_s": of("check_s", "ratio_app_tls"),
+        "check_setup_s": of("check_setup_s", "ratio"),
+        "check_own_s": of("check_own_s", "ratio"),
         "rss_mib": of("rss_mib", "ratio"),
     })
 }
@@ -747,12 +781,18 @@ fn targets(report: &Value) -> Value {
             "ratio_app_tls",
             "check_app_tls_s",
         ),
+        (
+            "the crate's own compile (check − no-op check), without cargo's set-up (not the issue's target)",
+            "ratio",
+            "check_own_s",
+        ),
     ] {
+        let group = if geomean_key == "check_own_s" { "check_own_s" } else { "check_s" };
         let check_ratios: Vec<(String, f64)> = report["both"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|r| Some((r["spec"].as_str()?.to_owned(), r["check_s"][ratio_key].as_f64()?)))
+            .filter_map(|r| Some((r["spec"].as_str()?.to_owned(), r[group][ratio_key].as_f64()?)))
             .collect();
         let slower: Vec<String> =
             check_ratios.iter().filter(|(_, r)| *r > 1.0).map(|(s, r)| format!("{s} {r:.2}")).collect();
@@ -929,6 +969,39 @@ fn render(report: &Value) -> String {
             f(&g["check_s"], 2),
             f(&g["check_module_s"], 2),
             f(&g["check_app_tls_s"], 2)
+        );
+        let _ = writeln!(
+            s,
+            "Where the check time goes. Right after each timed check, a no-op `cargo check` of the same \
+             crate times cargo's set-up alone: reading the lockfile and every package's manifest, resolving \
+             the graph, comparing fingerprints. The rest of the timed check (check − no-op, paired per round) \
+             is the crate's own compile by rustc:\n"
+        );
+        let _ = writeln!(
+            s,
+            "| spec | set-up s ours | set-up s ours, app TLS | set-up s progenitor | ratio | own compile s ours | own compile s progenitor | ratio |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
+        for r in &rows {
+            let (setup, own) = (&r["check_setup_s"], &r["check_own_s"]);
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                r["spec"].as_str().unwrap_or(""),
+                f(&setup["ours"], 3),
+                f(&setup["ours_app_tls"], 3),
+                f(&setup["progenitor"], 3),
+                f(&setup["ratio"], 2),
+                f(&own["ours"], 3),
+                f(&own["progenitor"], 3),
+                f(&own["ratio"], 2),
+            );
+        }
+        let _ = writeln!(
+            s,
+            "| **geometric mean** | | | | **{}** | | | **{}** |\n",
+            f(&g["check_setup_s"], 2),
+            f(&g["check_own_s"], 2)
         );
     }
 
@@ -1187,6 +1260,17 @@ mod tests {
     }
 
     #[test]
+    fn a_check_splits_into_setup_and_own_compile_per_round() {
+        // Rounds pair up: own compile is each check minus the no-op right after it.
+        let (setup, own) = check_split(&[0.30, 0.50, 0.32], &[0.10, 0.20, 0.11]);
+        assert_eq!(setup, json!(0.11));
+        let own = own.as_f64().unwrap();
+        assert!((own - 0.21).abs() < 1e-12, "{own}");
+        assert_eq!(check_split(&[], &[]), (Value::Null, Value::Null));
+        assert_eq!(check_split(&[0.3], &[]), (Value::Null, Value::Null));
+    }
+
+    #[test]
     fn options() {
         let o = parse(&["--runs".into(), "3".into(), "--skip-check".into()]).unwrap();
         assert_eq!(o.runs, 3);
@@ -1210,8 +1294,8 @@ mod tests {
     #[test]
     fn targets_are_judged() {
         let report = json!({
-            "geomean": {"gen_ms": 0.4, "check_s": 1.2, "check_app_tls_s": 0.9},
-            "both": [{"spec": "a.json", "check_s": {"ratio": 1.2, "ratio_app_tls": 0.9}}],
+            "geomean": {"gen_ms": 0.4, "check_s": 1.2, "check_app_tls_s": 0.9, "check_own_s": 0.8},
+            "both": [{"spec": "a.json", "check_s": {"ratio": 1.2, "ratio_app_tls": 0.9}, "check_own_s": {"ratio": 0.8}}],
             "large": {"gen_ms_median": 4000.0, "rss_mib_median": 2000.0},
             "criterion": {"comparisons": [{"group": "decode", "a": "generated", "median_ratio": 1.3}]},
             "interleaved": {
@@ -1223,7 +1307,16 @@ mod tests {
         let met: Vec<Option<bool>> = t.as_array().unwrap().iter().map(|x| x["met"].as_bool()).collect();
         assert_eq!(
             met,
-            [Some(true), Some(false), Some(true), Some(true), Some(false), Some(true), Some(false)]
+            [
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(false)
+            ]
         );
         let text = render(&json!({"runs": 5, "both": [], "geomean": {}, "targets": t}));
         assert!(text.contains("| 10 MB spec peak RSS | < 1024 MiB | 2000.000 | **no** |"), "{text}");
