@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use wait_timeout::ChildExt as _;
 
 use crate::root;
 
@@ -322,18 +323,16 @@ fn run_bounded(mut cmd: Command, limit: Duration) -> Result<(bool, String, Strin
         .stderr(err_file)
         .spawn()
         .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > limit => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{cmd:?} took longer than {limit:?}"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("waiting for {cmd:?}: {e}")),
+    // Woken by the child's exit, not by polling: timed checks take a few tenths of a second,
+    // and a poll interval would round each of them up to its next tick.
+    let status = match child.wait_timeout(limit) {
+        Ok(Some(status)) => status,
+        Ok(None) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{cmd:?} took longer than {limit:?}"));
         }
+        Err(e) => return Err(format!("waiting for {cmd:?}: {e}")),
     };
     let stdout = fs::read_to_string(&out_path).unwrap_or_default();
     let stderr = fs::read_to_string(&err_path).unwrap_or_default();
@@ -1268,6 +1267,26 @@ mod tests {
         assert!((own - 0.21).abs() < 1e-12, "{own}");
         assert_eq!(check_split(&[], &[]), (Value::Null, Value::Null));
         assert_eq!(check_split(&[0.3], &[]), (Value::Null, Value::Null));
+    }
+
+    #[test]
+    fn a_bounded_run_returns_status_and_output() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let (ok, stdout, stderr) = run_bounded(cmd, Duration::from_secs(60)).unwrap();
+        assert!(!ok);
+        assert_eq!((stdout.as_str(), stderr.as_str()), ("out\n", "err\n"));
+    }
+
+    #[test]
+    fn a_bounded_run_stops_a_child_at_its_limit() {
+        let mut cmd = Command::new("sleep");
+        cmd.arg("60");
+        let started = Instant::now();
+        let err = run_bounded(cmd, Duration::from_millis(200)).unwrap_err();
+        assert!(err.contains("took longer than 200ms"), "{err}");
+        // Stopped, not waited for: far less than the child's 60 s.
+        assert!(started.elapsed() < Duration::from_secs(30));
     }
 
     #[test]

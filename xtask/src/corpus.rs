@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use codegen::Config;
+use wait_timeout::ChildExt as _;
 
 use crate::root;
 
@@ -326,22 +327,18 @@ fn run_cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(bool, String, 
         let _ = stderr.read_to_string(&mut s);
         s
     });
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                let out = out_reader.join().unwrap_or_default();
-                let err = err_reader.join().unwrap_or_default();
-                return Ok((status.success(), out, err));
-            }
-            Ok(None) if started.elapsed() > CHECK_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("cargo {} took longer than {CHECK_TIMEOUT:?}", args.join(" ")));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(format!("waiting for cargo: {e}")),
+    match child.wait_timeout(CHECK_TIMEOUT) {
+        Ok(Some(status)) => {
+            let out = out_reader.join().unwrap_or_default();
+            let err = err_reader.join().unwrap_or_default();
+            Ok((status.success(), out, err))
         }
+        Ok(None) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(format!("cargo {} took longer than {CHECK_TIMEOUT:?}", args.join(" ")))
+        }
+        Err(e) => Err(format!("waiting for cargo: {e}")),
     }
 }
 
