@@ -13,7 +13,8 @@
 //! 1. for every spec of the corpus that both generators handle: the median of N runs of
 //!    (a) in-process generation time, (b) generated Rust lines, (c) `cargo check` time of the
 //!    generated crate with its dependencies pre-built (`cargo clean -p` before each timed check;
-//!    ours with the runtime as its own crate, and as a module of the crate),
+//!    ours with the runtime as its own crate, and as a module of the crate; each split into
+//!    cargo's set-up, timed by a no-op check right after it, and the crate's own compile),
 //!    (d) peak RSS of a generation in a child process; each with the ratio ours/progenitor and the
 //!    geometric mean of the ratios. Specs only we handle are listed with progenitor's error.
 //! 2. criterion: decode (generated vs hand-written types), round trip and pagination (client vs
@@ -464,18 +465,17 @@ fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value,
             let _ = fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"));
         }
         let warm = cargo_check(&dir, &target, true)?;
-        sides.push((key, dir, target, warm, Vec::new(), Vec::new()));
+        sides.push(CheckSide { key, dir, target, warm, checks: Vec::new(), no_ops: Vec::new() });
     }
     let total = |times: &[f64]| times.iter().sum::<f64>();
     let mut run = 0;
     while run < runs
         || (run < CHECK_MAX_RUNS
-            && sides
-                .iter()
-                .any(|(_, _, _, warm, times, _)| warm.0.is_some() && total(times) < CHECK_MIN_TOTAL_S))
+            && sides.iter().any(|side| side.warm.0.is_some() && total(&side.checks) < CHECK_MIN_TOTAL_S))
     {
         for k in 0..sides.len() {
-            let (_, dir, target, warm, times, no_op) = &mut sides[(run + k) % CHECK_SIDES.len()];
+            let CheckSide { dir, target, warm, checks, no_ops, .. } =
+                &mut sides[(run + k) % CHECK_SIDES.len()];
             if warm.0.is_none() {
                 continue;
             }
@@ -493,32 +493,45 @@ fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value,
             if result.is_none() {
                 return Err(format!("cargo check of {} failed on a re-run", dir.display()));
             }
-            times.push(t.elapsed().as_secs_f64());
+            checks.push(t.elapsed().as_secs_f64());
             // Right after, with nothing to compile: cargo's set-up alone (see `check_split`).
             let t = Instant::now();
             if cargo_check(dir, target, false)?.0.is_none() {
                 return Err(format!("no-op cargo check of {} failed", dir.display()));
             }
-            no_op.push(t.elapsed().as_secs_f64());
+            no_ops.push(t.elapsed().as_secs_f64());
         }
         run += 1;
     }
     let mut value = json!({"spec": file_name(spec), "crate": name});
-    for (key, dir, _, (warm, detail), times, no_op) in sides {
-        let (setup, own) = check_split(&times, &no_op);
+    for CheckSide { key, dir, warm: (warnings, detail), checks, no_ops, .. } in sides {
+        let (setup, own) = check_split(&checks, &no_ops);
         value[key] = json!({
             "dir": dir.display().to_string(),
-            "ok": warm.is_some(),
-            "warnings": warm.unwrap_or(0),
+            "ok": warnings.is_some(),
+            "warnings": warnings.unwrap_or(0),
             "detail": detail,
-            "runs_s": times,
-            "median_s": if times.is_empty() { Value::Null } else { json!(median(&times)) },
-            "no_op_runs_s": no_op,
+            "runs_s": checks,
+            "median_s": if checks.is_empty() { Value::Null } else { json!(median(&checks)) },
+            "no_op_runs_s": no_ops,
             "setup_median_s": setup,
             "own_median_s": own,
         });
     }
     Ok(value)
+}
+
+/// One crate of [`CHECK_SIDES`] being timed.
+struct CheckSide {
+    key: &'static str,
+    dir: PathBuf,
+    target: PathBuf,
+    /// The untimed first check: `(Some(warnings), first message)`, `None` when it failed.
+    warm: (Option<usize>, String),
+    /// Timed `cargo clean -p` + `cargo check`s, seconds.
+    checks: Vec<f64>,
+    /// The no-op check right after each of `checks`, seconds.
+    no_ops: Vec<f64>,
 }
 
 /// Splits the timed checks of one side into cargo's set-up and the crate's own compile:
@@ -773,20 +786,22 @@ fn targets(report: &Value) -> Value {
         "<= 0.5",
         gen_ratio.map(|r| r <= 0.5),
     );
-    for (label, ratio_key, geomean_key) in [
-        ("cargo check of our crate no slower than progenitor's, per spec", "ratio", "check_s"),
+    // (label, group and ratio of each row, geometric mean)
+    for (label, group, ratio_key, geomean_key) in [
+        ("cargo check of our crate no slower than progenitor's, per spec", "check_s", "ratio", "check_s"),
         (
             "the same, with TLS left to the application as in progenitor's crate (not the issue's target)",
+            "check_s",
             "ratio_app_tls",
             "check_app_tls_s",
         ),
         (
             "the crate's own compile (check − no-op check), without cargo's set-up (not the issue's target)",
+            "check_own_s",
             "ratio",
             "check_own_s",
         ),
     ] {
-        let group = if geomean_key == "check_own_s" { "check_own_s" } else { "check_s" };
         let check_ratios: Vec<(String, f64)> = report["both"]
             .as_array()
             .into_iter()
