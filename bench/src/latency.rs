@@ -86,6 +86,33 @@ pub async fn bare_paginate(http: &reqwest::Client, server_url: &str) -> Result<u
     Ok(n)
 }
 
+/// Which side of the pagination comparison [`walk`] runs.
+#[derive(Clone, Copy, Debug)]
+pub enum Side {
+    Client,
+    Reqwest,
+}
+
+/// `walks` walks over every page through one side against a fresh loopback server; returns
+/// the items seen in total.
+pub fn walk(side: Side, walks: usize) -> Result<usize, String> {
+    let server = Server::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let url = server.url();
+    let client = atlas_client(&url)?;
+    let http = bare_client()?;
+    rt.block_on(async {
+        let mut items = 0;
+        for _ in 0..walks {
+            items += match side {
+                Side::Client => client_paginate(&client).await?,
+                Side::Reqwest => bare_paginate(&http, &url).await?,
+            };
+        }
+        Ok(items)
+    })
+}
+
 /// Percentiles of one series, in microseconds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
@@ -297,5 +324,11 @@ mod tests {
         assert_eq!(report.paginate_1000.variants[0].stats.samples, 2);
         assert_eq!(report.roundtrip.ratios[0].name, "client/reqwest");
         assert!(report.roundtrip.ratios[0].p50_ratio > 0.0);
+    }
+
+    #[test]
+    fn a_walk_sees_every_item_of_every_page_each_time() {
+        assert_eq!(walk(Side::Client, 2).unwrap(), 2 * PAGE_SIZE * PAGES);
+        assert_eq!(walk(Side::Reqwest, 3).unwrap(), 3 * PAGE_SIZE * PAGES);
     }
 }

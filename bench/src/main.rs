@@ -12,6 +12,8 @@
 //! bench-gen stages <SPEC>                  where each generator spends its time (one run)
 //! bench-gen synth <SRC> <OUT> [--min-bytes N] [--max-copies N]
 //! bench-gen interleaved [--scale X] [--seconds S]   runtime comparisons, variants interleaved
+//! bench-gen paginate <client|reqwest> [--walks N]  N 10-page walks of one side only, for
+//!                                          instruction counts (`valgrind --tool=callgrind`)
 //! ```
 #![forbid(unsafe_code)]
 
@@ -25,7 +27,7 @@ use serde_json::{Value, json};
 
 const USAGE: &str = "usage: bench-gen version | time <SPEC> [--runs N] | gen-ours <SPEC> [--out DIR] | \
 gen-ours-runtime-crate <SPEC> [--out DIR] | gen-progenitor <SPEC> [--out DIR] | stages <SPEC> | synth <SRC> <OUT> [--min-bytes N] [--max-copies N] | \
-interleaved [--scale X] [--seconds S]";
+interleaved [--scale X] [--seconds S] | paginate <client|reqwest> [--walks N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Some("stages") => stages(&args[1..]),
         Some("synth") => synthesize(&args[1..]),
         Some("interleaved") => interleaved(&args[1..]),
+        Some("paginate") => paginate(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -228,4 +231,19 @@ fn interleaved(args: &[String]) -> Result<Value, String> {
     let seconds = args.number("seconds", 60)?.clamp(1, 3_600);
     let report = latency::measure(scale.clamp(0.001, 100.0), Duration::from_secs(seconds as u64))?;
     serde_json::to_value(report).map_err(|e| e.to_string())
+}
+
+/// Walks all pages through one side, `--walks` times (default 1). Under callgrind, the
+/// difference between two walk counts is the instructions of the extra walks alone: start-up,
+/// the server's set-up and the first connection cancel out.
+fn paginate(args: &[String]) -> Result<Value, String> {
+    let args = Args::parse(args)?;
+    let side = match args.positional.first().map(String::as_str) {
+        Some("client") => latency::Side::Client,
+        Some("reqwest") => latency::Side::Reqwest,
+        _ => return Err(USAGE.to_owned()),
+    };
+    let walks = args.number("walks", 1)?.clamp(1, 10_000);
+    let items = latency::walk(side, walks)?;
+    Ok(json!({"walks": walks, "items": items}))
 }
