@@ -295,9 +295,6 @@ mod tests {
         specs
     }
 
-    /// The written files need no formatting on the test specs and the Atlas spec, so they are
-    /// as fast as intended (a layout that was always uncertain would pass every other test).
-    /// Two corpus APIs have resource names long enough to need it.
     /// The test specs that lower without errors, with their models.
     fn lowered_test_specs() -> Vec<(String, Config, ir::Api)> {
         let mut out = Vec::new();
@@ -312,6 +309,9 @@ mod tests {
         out
     }
 
+    /// The written files need no formatting on the test specs and the Atlas spec, so they are
+    /// as fast as intended (a layout that was always uncertain would pass every other test).
+    /// Two corpus APIs have resource names long enough to need it.
     #[test]
     fn written_files_need_no_formatting_on_the_test_specs_and_atlas() {
         let mut formatted = Vec::new();
@@ -335,8 +335,8 @@ mod tests {
 
     /// Struct and enum definitions and builders are written as text, so that a type costs
     /// little formatting; only a line past prettyplease's margin (a long field type or setter)
-    /// makes one go through `syn`. On the test specs, the corpus and Atlas that is rare, or the fast path
-    /// would be gone while every other test still passed.
+    /// makes one go through `syn`. On the test specs, the corpus and Atlas that is rare, or the
+    /// fast path would be gone while every other test still passed.
     #[test]
     fn type_definitions_rarely_need_formatting() {
         let (mut written, mut formatted) = (0, Vec::new());
