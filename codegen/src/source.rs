@@ -65,6 +65,22 @@ impl Source {
             }
         }
     }
+
+    /// `pub fn name(params) -> Self {` in an impl, with the parameters one per line when they
+    /// do not fit on one, as prettyplease breaks them.
+    pub fn fn_head<S: AsRef<str>>(&mut self, name: &str, params: &[S]) {
+        let params: Vec<&str> = params.iter().map(AsRef::as_ref).collect();
+        let one_line = format!("pub fn {name}({}) -> Self {{", params.join(", "));
+        if 4 + one_line.len() <= MARGIN || params.is_empty() {
+            self.line(4, &one_line);
+            return;
+        }
+        self.fixed(4, &format!("pub fn {name}("));
+        for param in params {
+            self.line(8, &format!("{param},"));
+        }
+        self.fixed(4, ") -> Self {");
+    }
 }
 
 /// A string literal as `quote!` writes it.

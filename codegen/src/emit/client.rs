@@ -189,18 +189,7 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
             let (m, c) = (name(&scheme.method_name), name(&scheme.const_name));
             match scheme.kind {
                 SchemeKind::Basic => {
-                    let signature = format!(
-                        "pub fn {m}(self, username: impl Into<String>, password: impl Into<String>) -> Self {{"
-                    );
-                    if 4 + signature.len() <= MARGIN {
-                        s.line(4, &signature);
-                    } else {
-                        s.line(4, &format!("pub fn {m}("));
-                        s.line(8, "self,");
-                        s.line(8, "username: impl Into<String>,");
-                        s.line(8, "password: impl Into<String>,");
-                        s.line(4, ") -> Self {");
-                    }
+                    s.fn_head(&m, &["self", "username: impl Into<String>", "password: impl Into<String>"]);
                     s.line(8, &format!("self.basic_auth(&crate::auth::{c}, username, password)"));
                 }
                 _ => {

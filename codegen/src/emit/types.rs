@@ -512,7 +512,7 @@ fn builder_source(
                 format!("{}: {value}", ident(&f.rust_name))
             })
             .collect();
-        write_fn_head(&mut out, "new", &args);
+        out.fn_head("new", &args);
         let mut inits: Vec<String> = s
             .fields
             .iter()
@@ -560,11 +560,7 @@ fn builder_source(
             format!(" Sets `{bare}`.")
         };
         out.docs(4, Doc::Outer, &[doc]);
-        write_fn_head(
-            &mut out,
-            &ident(&f.setter).to_string(),
-            &["mut self".to_owned(), format!("value: {}", p.value)],
-        );
+        out.fn_head(&ident(&f.setter).to_string(), &["mut self".to_owned(), format!("value: {}", p.value)]);
         let value = if p.into_string { "value.into()" } else { "value" };
         out.line(8, &format!("self.{field} = {};", p.wrap(value)));
         out.fixed(8, "self");
@@ -572,21 +568,6 @@ fn builder_source(
     }
     out.fixed(0, "}");
     out
-}
-
-/// `pub fn name(params) -> Self {` in an impl, with the parameters one per line when they do
-/// not fit on one, as prettyplease breaks them.
-fn write_fn_head(out: &mut Source, name: &str, params: &[String]) {
-    let one_line = format!("pub fn {name}({}) -> Self {{", params.join(", "));
-    if 4 + one_line.len() <= MARGIN || params.is_empty() {
-        out.line(4, &one_line);
-        return;
-    }
-    out.fixed(4, &format!("pub fn {name}("));
-    for param in params {
-        out.line(8, &format!("{param},"));
-    }
-    out.fixed(4, ") -> Self {");
 }
 
 /// An open string enum: its definition written as source, its impls from the runtime's macro.
