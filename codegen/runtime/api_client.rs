@@ -14,8 +14,9 @@
 /// `"    .secret_key(\"my-api-key\")"`. The calling module adds the other constructors, the
 /// credential setters and the resource accessors.
 ///
-/// Neither type implements `Default`: the first `Default` impl of a crate costs about 20 ms of
-/// coherence checking, a tenth of a small generated crate's `cargo check`.
+/// Neither type implements `Default`, nor `Client` `From<runtime::Client>` (it has
+/// `from_runtime`): the first impl of a trait in a crate makes coherence walk every impl of that
+/// trait in scope, up to 20 ms (`Default`), a tenth of a small generated crate's `cargo check`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __api_client {
@@ -90,17 +91,16 @@ macro_rules! __api_client {
             pub fn as_runtime(&self) -> &$crate::runtime::Client {
                 &self.0
             }
+
+            /// This API's client over a runtime client built or configured elsewhere.
+            pub fn from_runtime(client: $crate::runtime::Client) -> Self {
+                Self(client)
+            }
         }
 
         impl ::std::fmt::Debug for Client {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Debug::fmt(&self.0, f)
-            }
-        }
-
-        impl ::std::convert::From<$crate::runtime::Client> for Client {
-            fn from(client: $crate::runtime::Client) -> Self {
-                Self(client)
             }
         }
 

@@ -356,3 +356,22 @@ async fn request_futures_are_send_and_spawnable() {
         task.await.unwrap().unwrap();
     }
 }
+
+#[tokio::test]
+async fn an_api_client_over_a_runtime_client_keeps_its_settings() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/health"))
+        .and(header("user-agent", "atlaspay-tests/0.0.0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "healthy"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Built with the test defaults (user agent, base path), not the API's own.
+    let atlas = atlaspay::Client::from_runtime(client(&server));
+    assert_eq!(atlas.base_url(), format!("{}/v1", server.uri()));
+    assert!(atlas.has_credential(&BEARER));
+    let health = atlas.health().get().await.unwrap();
+    assert_eq!(health.status, atlaspay::types::HealthStatus::Healthy);
+    assert_eq!(atlas.as_runtime().base_url(), atlas.base_url());
+}

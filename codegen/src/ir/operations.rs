@@ -45,6 +45,7 @@ const CLIENT_METHODS: &[&str] = &[
     "build_infallible",
     "has_credential",
     "as_runtime",
+    "from_runtime",
     "from",
     "default",
 ];
