@@ -6,7 +6,7 @@
 #
 # usage: scripts/check-instructions.sh CRATE [SIDE...]
 #   CRATE: a crate name under target/bench/crates/<side>/ (e.g. progenitor_param_overrides)
-#   SIDE:  ours (default), ours_app_tls, ours_module, progenitor (default)
+#   SIDE:  ours (default), ours_app_tls, ours_module, progenitor (default), progenitor_tls
 # Needs valgrind, and a `cargo xtask bench` run that checked CRATE (its target dirs are reused).
 set -euo pipefail
 
@@ -31,7 +31,10 @@ instructions() {
 printf '%-14s %16s %16s\n' side set-up rustc
 for side in "${sides[@]}"; do
     dir=$root/target/bench/crates/$side/$crate
-    target=$root/target/bench/check-target-$([ "$side" = progenitor ] && echo progenitor || echo ours)
+    case $side in
+    progenitor*) target=$root/target/bench/check-target-${side//_/-} ;;
+    *) target=$root/target/bench/check-target-ours ;;
+    esac
     [ -d "$dir" ] || { echo "$dir: not found (run cargo xtask bench first)" >&2; exit 1; }
     export CARGO_TARGET_DIR=$target
     (cd "$dir" && "$cargo" check -q)

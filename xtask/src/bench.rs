@@ -183,12 +183,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let time =
                 |key: &str| c[key]["median_s"].as_f64().map_or("failed".to_owned(), |v| format!("{v:.2} s"));
             println!(
-                "    {:<34} ours {:>8}  ours, runtime module {:>8}  ours, TLS left to the app {:>8}  progenitor {:>8}",
+                "    {:<34} ours {:>8}  ours, runtime module {:>8}  ours, TLS left to the app {:>8}  progenitor {:>8}  progenitor with TLS {:>8}",
                 file_name(spec),
                 time("ours"),
                 time("ours_module"),
                 time(APP_TLS),
-                time("progenitor")
+                time("progenitor"),
+                time(PROGENITOR_TLS)
             );
             checks.push(c);
         }
@@ -394,21 +395,69 @@ fn peak_rss_both(bin: &Path, spec: &Path, runs: usize) -> Result<Value, String> 
     Ok(json!({"spec": file_name(spec), "method": method, "ours": side(&kib[0]), "progenitor": side(&kib[1])}))
 }
 
-/// The crates whose `cargo check` is timed: `(key in the report, bench-gen command, target dir)`.
-/// Ours is checked in both layouts: the runtime as its own crate (which stays built, like
-/// progenitor's `progenitor-client` dependency) and as a module of the crate (the CLI default);
-/// and once more with TLS left to the application ([`APP_TLS`]), like the crate progenitor's
-/// manifest describes. Ours share a target directory: their dependencies are built once.
-const CHECK_SIDES: [(&str, &str, &str); 4] = [
-    ("ours", "gen-ours-runtime-crate", "ours"),
-    ("ours_module", "gen-ours", "ours"),
-    (APP_TLS, "gen-ours-runtime-crate", "ours"),
-    ("progenitor", "gen-progenitor", "progenitor"),
+/// The crates whose `cargo check` is timed. Ours is checked in both layouts: the runtime as its
+/// own crate (which stays built, like progenitor's `progenitor-client` dependency) and as a
+/// module of the crate (the CLI default). Then the two like-for-like pairs around TLS: ours with
+/// TLS left to the application ([`APP_TLS`]), like the crate progenitor's manifest describes,
+/// and progenitor's with reqwest's TLS turned on ([`PROGENITOR_TLS`]), as its users need for an
+/// https API. Ours share a target directory: their dependencies are built once.
+const CHECK_SIDES: [CheckCrate; 5] = [
+    CheckCrate { key: "ours", command: "gen-ours-runtime-crate", target: "ours", edit: None },
+    CheckCrate { key: "ours_module", command: "gen-ours", target: "ours", edit: None },
+    CheckCrate {
+        key: APP_TLS,
+        command: "gen-ours-runtime-crate",
+        target: "ours",
+        edit: Some(without_default_tls),
+    },
+    CheckCrate { key: "progenitor", command: "gen-progenitor", target: "progenitor", edit: None },
+    CheckCrate {
+        key: PROGENITOR_TLS,
+        command: "gen-progenitor",
+        target: "progenitor-tls",
+        edit: Some(with_reqwest_tls),
+    },
 ];
+
+/// How one crate of [`CHECK_SIDES`] is written: `key` in the report, the `bench-gen` command
+/// that writes it, its target directory (`check-target-<target>`) and an edit of its manifest.
+struct CheckCrate {
+    key: &'static str,
+    command: &'static str,
+    target: &'static str,
+    edit: Option<ManifestEdit>,
+}
+
+/// Rewrites a written crate's `Cargo.toml`, or says why it cannot.
+type ManifestEdit = fn(&str) -> Result<String, String>;
 
 /// Our crate without its default TLS backend: reqwest without TLS, as `cargo-progenitor`'s
 /// manifest has it (its crates cannot call an https API until their user adds a TLS feature).
 const APP_TLS: &str = "ours_app_tls";
+
+/// Progenitor's crate with reqwest 0.13's `rustls` feature (its `default-tls`), the one line its
+/// users add so that the client can call an https API.
+const PROGENITOR_TLS: &str = "progenitor_tls";
+
+/// `manifest` with `"rustls"` added to the features of its `reqwest` dependency.
+fn with_reqwest_tls(manifest: &str) -> Result<String, String> {
+    let mut found = false;
+    let lines: Vec<String> = manifest
+        .lines()
+        .map(|line| match (line.starts_with("reqwest = {"), line.rfind("] }")) {
+            (true, Some(end)) if line.contains("features = [") => {
+                found = true;
+                format!("{}, \"rustls\"{}", &line[..end], &line[end..])
+            }
+            _ => line.to_owned(),
+        })
+        .collect();
+    if found {
+        Ok(lines.join("\n") + "\n")
+    } else {
+        Err("no `reqwest = { …, features = [...] }` line".to_owned())
+    }
+}
 
 /// `manifest` with `rustls-tls` taken out of its default features.
 fn without_default_tls(manifest: &str) -> Result<String, String> {
@@ -444,7 +493,7 @@ const CHECK_MAX_RUNS: usize = 15;
 fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value, String> {
     let name = crate_name(spec);
     let mut sides = Vec::new();
-    for (key, command, target) in CHECK_SIDES {
+    for CheckCrate { key, command, target, edit } in CHECK_SIDES {
         let dir = out.join("crates").join(key).join(&name);
         let target = out.join(format!("check-target-{target}"));
         let _ = fs::remove_dir_all(&dir);
@@ -453,13 +502,13 @@ fn check_both(bin: &Path, spec: &Path, out: &Path, runs: usize) -> Result<Value,
         if written["ok"] != true {
             return Err(format!("{command} failed on {}: {}", spec.display(), written["error"]));
         }
-        if key == APP_TLS {
+        if let Some(edit) = edit {
             let path = dir.join("Cargo.toml");
             let manifest = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let edited = without_default_tls(&manifest).map_err(|e| format!("{}: {e}", path.display()))?;
+            let edited = edit(&manifest).map_err(|e| format!("{}: {e}", path.display()))?;
             fs::write(&path, edited).map_err(|e| format!("{}: {e}", path.display()))?;
         }
-        if key != "progenitor" {
+        if command != "gen-progenitor" {
             // The workspace lockfile pins the versions the Atlas crate is tested with (as in
             // `cargo xtask corpus`); progenitor's crates resolve their own, once, on first check.
             let _ = fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"));
@@ -732,6 +781,9 @@ fn row(t: &Value, rss: &Value, check: &Value) -> Value {
                     "ours_app_tls": check[APP_TLS]["median_s"],
                     "ratio_app_tls": ratio(&check[APP_TLS]["median_s"], &check["progenitor"]["median_s"]),
                     "ours_app_tls_runs": check[APP_TLS]["runs_s"],
+                    "progenitor_tls": check[PROGENITOR_TLS]["median_s"],
+                    "ratio_progenitor_tls": ratio(&check["ours"]["median_s"], &check[PROGENITOR_TLS]["median_s"]),
+                    "progenitor_tls_runs": check[PROGENITOR_TLS]["runs_s"],
                     "ours_runs": check["ours"]["runs_s"], "progenitor_runs": check["progenitor"]["runs_s"],
                     "ours_module_runs": check["ours_module"]["runs_s"],
                     "ours_warnings": check["ours"]["warnings"], "progenitor_warnings": check["progenitor"]["warnings"],
@@ -747,9 +799,10 @@ fn row(t: &Value, rss: &Value, check: &Value) -> Value {
 }
 
 /// One part of the checks' split ([`check_split`]) for ours, ours with TLS left to the
-/// application, and progenitor's, with ours/progenitor.
+/// application, progenitor's and progenitor's with TLS, with ours/progenitor.
 fn split(check: &Value, part: &str) -> Value {
     json!({"ours": check["ours"][part], "ours_app_tls": check[APP_TLS][part], "progenitor": check["progenitor"][part],
+           "progenitor_tls": check[PROGENITOR_TLS][part],
            "ratio": ratio(&check["ours"][part], &check["progenitor"][part])})
 }
 
@@ -767,6 +820,7 @@ fn geomeans(rows: &[Value]) -> Value {
         "check_s": of("check_s", "ratio"),
         "check_module_s": of("check_s", "ratio_module"),
         "check_app_tls_s": of("check_s", "ratio_app_tls"),
+        "check_progenitor_tls_s": of("check_s", "ratio_progenitor_tls"),
         "check_setup_s": of("check_setup_s", "ratio"),
         "check_own_s": of("check_own_s", "ratio"),
         "rss_mib": of("rss_mib", "ratio"),
@@ -794,6 +848,12 @@ fn targets(report: &Value) -> Value {
             "check_s",
             "ratio_app_tls",
             "check_app_tls_s",
+        ),
+        (
+            "the same, with progenitor's crate given reqwest's TLS as its users need for an https API (not the issue's target)",
+            "check_s",
+            "ratio_progenitor_tls",
+            "check_progenitor_tls_s",
         ),
         (
             "the crate's own compile (check − no-op check), without cargo's set-up (not the issue's target)",
@@ -947,13 +1007,15 @@ fn render(report: &Value) -> String {
             "Ours in both layouts: the runtime as its own crate (`runtime_crate`, as the Atlas crate; it\n\
              stays built like progenitor's `progenitor-client`) and as a module of the crate (the CLI default).\n\
              \"App TLS\": ours (runtime crate) without its default TLS backend, leaving TLS to the application\n\
-             as the manifest `cargo-progenitor` writes does (reqwest without any TLS feature).\n"
+             as the manifest `cargo-progenitor` writes does (reqwest without any TLS feature).\n\
+             \"Progenitor, TLS\": progenitor's crate with reqwest's `rustls` feature, which its users add to\n\
+             call an https API; its ratio is ours (default, with TLS) / it.\n"
         );
         let _ = writeln!(
             s,
-            "| spec | check s ours | check s progenitor | ratio | check s ours, runtime module | ratio | check s ours, app TLS | ratio | warnings ours / module / progenitor |"
+            "| spec | check s ours | check s progenitor | ratio | check s ours, runtime module | ratio | check s ours, app TLS | ratio | check s progenitor, TLS | ratio | warnings ours / module / progenitor |"
         );
-        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for r in &rows {
             let c = &r["check_s"];
             let prog = if c["progenitor_ok"] == false {
@@ -963,7 +1025,7 @@ fn render(report: &Value) -> String {
             };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} |",
                 r["spec"].as_str().unwrap_or(""),
                 f(&c["ours"], 2),
                 prog,
@@ -972,6 +1034,8 @@ fn render(report: &Value) -> String {
                 f(&c["ratio_module"], 2),
                 f(&c["ours_app_tls"], 2),
                 f(&c["ratio_app_tls"], 2),
+                f(&c["progenitor_tls"], 2),
+                f(&c["ratio_progenitor_tls"], 2),
                 n(&c["ours_warnings"]),
                 n(&c["ours_module_warnings"]),
                 n(&c["progenitor_warnings"]),
@@ -979,10 +1043,11 @@ fn render(report: &Value) -> String {
         }
         let _ = writeln!(
             s,
-            "| **geometric mean** | | | **{}** | | **{}** | | **{}** | |\n",
+            "| **geometric mean** | | | **{}** | | **{}** | | **{}** | | **{}** | |\n",
             f(&g["check_s"], 2),
             f(&g["check_module_s"], 2),
-            f(&g["check_app_tls_s"], 2)
+            f(&g["check_app_tls_s"], 2),
+            f(&g["check_progenitor_tls_s"], 2)
         );
         let _ = writeln!(
             s,
@@ -993,19 +1058,20 @@ fn render(report: &Value) -> String {
         );
         let _ = writeln!(
             s,
-            "| spec | set-up s ours | set-up s ours, app TLS | set-up s progenitor | ratio | own compile s ours | own compile s progenitor | ratio |"
+            "| spec | set-up s ours | set-up s ours, app TLS | set-up s progenitor | ratio | set-up s progenitor, TLS | own compile s ours | own compile s progenitor | ratio |"
         );
-        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for r in &rows {
             let (setup, own) = (&r["check_setup_s"], &r["check_own_s"]);
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 r["spec"].as_str().unwrap_or(""),
                 f(&setup["ours"], 3),
                 f(&setup["ours_app_tls"], 3),
                 f(&setup["progenitor"], 3),
                 f(&setup["ratio"], 2),
+                f(&setup["progenitor_tls"], 3),
                 f(&own["ours"], 3),
                 f(&own["progenitor"], 3),
                 f(&own["ratio"], 2),
@@ -1013,7 +1079,7 @@ fn render(report: &Value) -> String {
         }
         let _ = writeln!(
             s,
-            "| **geometric mean** | | | | **{}** | | | **{}** |\n",
+            "| **geometric mean** | | | | **{}** | | | | **{}** |\n",
             f(&g["check_setup_s"], 2),
             f(&g["check_own_s"], 2)
         );
@@ -1326,10 +1392,21 @@ mod tests {
     }
 
     #[test]
+    fn the_progenitor_tls_variant_adds_rustls_to_reqwest_only() {
+        let manifest = "[dependencies]\nbytes = \"1.9\"\nreqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"stream\"] }\nserde = { version = \"1.0\", features = [\"derive\"] }\n";
+        assert_eq!(
+            with_reqwest_tls(manifest).unwrap(),
+            "[dependencies]\nbytes = \"1.9\"\nreqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"stream\", \"rustls\"] }\nserde = { version = \"1.0\", features = [\"derive\"] }\n"
+        );
+        assert!(with_reqwest_tls("[dependencies]\nreqwest = \"0.13\"\n").is_err());
+    }
+
+    #[test]
     fn targets_are_judged() {
         let report = json!({
-            "geomean": {"gen_ms": 0.4, "check_s": 1.2, "check_app_tls_s": 0.9, "check_own_s": 0.8},
-            "both": [{"spec": "a.json", "check_s": {"ratio": 1.2, "ratio_app_tls": 0.9}, "check_own_s": {"ratio": 0.8}}],
+            "geomean": {"gen_ms": 0.4, "check_s": 1.2, "check_app_tls_s": 0.9, "check_progenitor_tls_s": 1.1, "check_own_s": 0.8},
+            "both": [{"spec": "a.json", "check_s": {"ratio": 1.2, "ratio_app_tls": 0.9, "ratio_progenitor_tls": 1.1},
+                      "check_own_s": {"ratio": 0.8}}],
             "large": {"gen_ms_median": 4000.0, "rss_mib_median": 2000.0},
             "criterion": {"comparisons": [{"group": "decode", "a": "generated", "median_ratio": 1.3}]},
             "interleaved": {
@@ -1345,6 +1422,7 @@ mod tests {
                 Some(true),
                 Some(false),
                 Some(true),
+                Some(false),
                 Some(true),
                 Some(true),
                 Some(false),
