@@ -441,44 +441,35 @@ const PROGENITOR_TLS: &str = "progenitor_tls";
 
 /// `manifest` with `"rustls"` added to the features of its `reqwest` dependency.
 fn with_reqwest_tls(manifest: &str) -> Result<String, String> {
-    let mut found = false;
-    let lines: Vec<String> = manifest
-        .lines()
-        .map(|line| match (line.starts_with("reqwest = {"), line.rfind("] }")) {
-            (true, Some(end)) if line.contains("features = [") => {
-                found = true;
-                format!("{}, \"rustls\"{}", &line[..end], &line[end..])
-            }
-            _ => line.to_owned(),
-        })
-        .collect();
-    if found {
-        Ok(lines.join("\n") + "\n")
-    } else {
-        Err("no `reqwest = { …, features = [...] }` line".to_owned())
-    }
+    edit_lines(manifest, "no `reqwest = { …, features = [...] }` line", |line| {
+        let end =
+            line.rfind("] }").filter(|_| line.starts_with("reqwest = {") && line.contains("features = ["))?;
+        Some(format!("{}, \"rustls\"{}", &line[..end], &line[end..]))
+    })
 }
 
 /// `manifest` with `rustls-tls` taken out of its default features.
 fn without_default_tls(manifest: &str) -> Result<String, String> {
+    edit_lines(manifest, "no `rustls-tls` in the default features", |line| {
+        let rest = line.strip_prefix("default = [").filter(|rest| rest.contains("\"rustls-tls\""))?;
+        let kept: Vec<&str> =
+            rest.trim_end_matches(']').split(", ").filter(|f| *f != "\"rustls-tls\"").collect();
+        Some(format!("default = [{}]", kept.join(", ")))
+    })
+}
+
+/// `text` with every line that `edit` rewrites replaced; `missing` when it rewrites none.
+fn edit_lines(text: &str, missing: &str, edit: impl Fn(&str) -> Option<String>) -> Result<String, String> {
     let mut found = false;
-    let lines: Vec<String> = manifest
+    let lines: Vec<String> = text
         .lines()
-        .map(|line| match line.strip_prefix("default = [") {
-            Some(rest) if rest.contains("\"rustls-tls\"") => {
-                found = true;
-                let kept: Vec<&str> =
-                    rest.trim_end_matches(']').split(", ").filter(|f| *f != "\"rustls-tls\"").collect();
-                format!("default = [{}]", kept.join(", "))
-            }
-            _ => line.to_owned(),
+        .map(|line| {
+            let edited = edit(line);
+            found |= edited.is_some();
+            edited.unwrap_or_else(|| line.to_owned())
         })
         .collect();
-    if found {
-        Ok(lines.join("\n") + "\n")
-    } else {
-        Err("no `rustls-tls` in the default features".to_owned())
-    }
+    if found { Ok(lines.join("\n") + "\n") } else { Err(missing.to_owned()) }
 }
 
 /// Checks of a small crate take a few tenths of a second and vary by ±25% from one to the next
