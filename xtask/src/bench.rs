@@ -28,14 +28,12 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
-use wait_timeout::ChildExt as _;
-
+use crate::process::run_bounded;
 use crate::root;
+use serde_json::{Value, json};
 
 /// A `cargo check` taking longer than this is stopped and reported as failed.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(900);
@@ -309,40 +307,6 @@ fn build(runtime: bool) -> Result<Built, String> {
     Ok(Built { bin, benches })
 }
 
-/// Runs `cmd` with stdout and stderr captured, stopping it after `limit`.
-/// Returns (success, stdout, stderr).
-fn run_bounded(mut cmd: Command, limit: Duration) -> Result<(bool, String, String), String> {
-    let dir = root().join("target/bench/tmp");
-    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let stamp = format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-    let (out_path, err_path) = (dir.join(format!("{stamp}.out")), dir.join(format!("{stamp}.err")));
-    let out_file = fs::File::create(&out_path).map_err(|e| e.to_string())?;
-    let err_file = fs::File::create(&err_path).map_err(|e| e.to_string())?;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(out_file)
-        .stderr(err_file)
-        .spawn()
-        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    // Woken by the child's exit, not by polling: timed checks take a few tenths of a second,
-    // and a poll interval would round each of them up to its next tick.
-    let status = match child.wait_timeout(limit) {
-        Ok(Some(status)) => status,
-        Ok(None) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("{cmd:?} took longer than {limit:?}"));
-        }
-        Err(e) => return Err(format!("waiting for {cmd:?}: {e}")),
-    };
-    let stdout = fs::read_to_string(&out_path).unwrap_or_default();
-    let stderr = fs::read_to_string(&err_path).unwrap_or_default();
-    let _ = fs::remove_file(&out_path);
-    let _ = fs::remove_file(&err_path);
-    Ok((status.success(), stdout, stderr))
-}
-
 /// Runs `bench-gen` and parses the JSON object it prints.
 fn bench_gen(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Value, String> {
     let mut cmd = Command::new(bin);
@@ -358,7 +322,7 @@ fn bench_gen(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Value, String> {
 fn peak_rss(bin: &Path, mode: &str, spec: &Path) -> Result<(f64, &'static str, Value), String> {
     let time = Path::new("/usr/bin/time");
     if time.is_file() {
-        let report = root().join(format!("target/bench/tmp/time-{}.txt", std::process::id()));
+        let report = root().join(format!("target/bench/time-{}.txt", std::process::id()));
         let mut cmd = Command::new(time);
         cmd.arg("-v").arg("-o").arg(&report).arg(bin).arg(mode).arg(spec).current_dir(root());
         let (ok, stdout, stderr) = run_bounded(cmd, GEN_TIMEOUT)?;
@@ -1339,26 +1303,6 @@ mod tests {
         assert!((own - 0.21).abs() < 1e-12, "{own}");
         assert_eq!(check_split(&[], &[]), (Value::Null, Value::Null));
         assert_eq!(check_split(&[0.3], &[]), (Value::Null, Value::Null));
-    }
-
-    #[test]
-    fn a_bounded_run_returns_status_and_output() {
-        let mut cmd = Command::new("sh");
-        cmd.args(["-c", "echo out; echo err >&2; exit 3"]);
-        let (ok, stdout, stderr) = run_bounded(cmd, Duration::from_secs(60)).unwrap();
-        assert!(!ok);
-        assert_eq!((stdout.as_str(), stderr.as_str()), ("out\n", "err\n"));
-    }
-
-    #[test]
-    fn a_bounded_run_stops_a_child_at_its_limit() {
-        let mut cmd = Command::new("sleep");
-        cmd.arg("60");
-        let started = Instant::now();
-        let err = run_bounded(cmd, Duration::from_millis(200)).unwrap_err();
-        assert!(err.contains("took longer than 200ms"), "{err}");
-        // Stopped, not waited for: far less than the child's 60 s.
-        assert!(started.elapsed() < Duration::from_secs(30));
     }
 
     #[test]

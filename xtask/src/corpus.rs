@@ -8,18 +8,16 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use codegen::Config;
-use wait_timeout::ChildExt as _;
-
+use crate::process::run_bounded;
 use crate::root;
+use codegen::Config;
 
 /// A check that takes longer than this is stopped and reported as a compile error.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(900);
@@ -306,40 +304,9 @@ struct CheckResult {
 
 /// Runs a cargo command in `dir` with a shared target dir, killed after `CHECK_TIMEOUT`.
 fn run_cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(bool, String, String), String> {
-    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let mut stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut stderr = child.stderr.take().ok_or("no stderr")?;
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    match child.wait_timeout(CHECK_TIMEOUT) {
-        Ok(Some(status)) => {
-            let out = out_reader.join().unwrap_or_default();
-            let err = err_reader.join().unwrap_or_default();
-            Ok((status.success(), out, err))
-        }
-        Ok(None) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            Err(format!("cargo {} took longer than {CHECK_TIMEOUT:?}", args.join(" ")))
-        }
-        Err(e) => Err(format!("waiting for cargo: {e}")),
-    }
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    cmd.args(args).current_dir(dir).env("CARGO_TARGET_DIR", target).env_remove("RUSTFLAGS");
+    run_bounded(cmd, CHECK_TIMEOUT)
 }
 
 fn cargo_check(dir: &Path, target: &Path) -> Result<CheckResult, String> {

@@ -9,6 +9,7 @@ mod ci;
 mod corpus;
 mod fuzz;
 mod generate;
+mod process;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
