@@ -138,9 +138,16 @@ fn a_runtime_crate_holds_the_same_runtime() {
                 assert!(other.contains(
                     "\n[dependencies]\nsnapshot_operations_runtime = { path = \"runtime\", version = \"=0.1.0\", default-features = false }\n"
                 ), "{other}");
-                // The TLS backends forward to where the runtime is compiled.
+                // The TLS backends forward to the runtime crate, or enable what the runtime
+                // compiled in the crate needs.
+                for line in [
+                    "rustls-tls = [\"reqwest/rustls-tls\", \"dep:rustls\"]",
+                    "rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\", \"dep:rustls\"]",
+                    "native-tls = [\"reqwest/native-tls\"]",
+                ] {
+                    assert!(text.contains(&format!("\n{line}\n")), "{text}");
+                }
                 for f in ["rustls-tls", "rustls-tls-native-roots", "native-tls"] {
-                    assert!(text.contains(&format!("\n{f} = [\"reqwest/{f}\"]\n")), "{text}");
                     assert!(
                         other.contains(&format!("\n{f} = [\"snapshot_operations_runtime/{f}\"]\n")),
                         "{other}"
@@ -184,8 +191,10 @@ fn a_runtime_crate_holds_the_same_runtime() {
     assert!(!manifest.contains("[workspace]") && !manifest.contains("path ="), "{manifest}");
     assert!(
         manifest.contains(
-            "\n[features]\ndefault = [\"rustls-tls\"]\nrustls-tls = [\"reqwest/rustls-tls\"]\n\
-             rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\"]\nnative-tls = [\"reqwest/native-tls\"]\n"
+            "\n[features]\ndefault = [\"rustls-tls\"]\n\
+             rustls-tls = [\"reqwest/rustls-tls\", \"dep:rustls\"]\n\
+             rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\", \"dep:rustls\"]\n\
+             native-tls = [\"reqwest/native-tls\"]\n"
         ),
         "{manifest}"
     );

@@ -203,9 +203,9 @@ fn cargo_toml(api: &Api, config: &Config, by: &str, named: &[&str]) -> String {
     if api.types.iter().any(|t| t.features.contains(&extra)) {
         features.push(types::EXTRA_TYPES_FEATURE);
     }
-    // The TLS backends forward to the runtime, wherever it is compiled.
-    let tls_target = if config.runtime_crate { config.runtime_crate_name() } else { "reqwest".to_owned() };
-    out.push_str(&features_section(&features, &tls_target));
+    // The TLS backends forward to the runtime crate, or configure the runtime module.
+    let runtime_crate = config.runtime_crate.then(|| config.runtime_crate_name());
+    out.push_str(&features_section(&features, runtime_crate.as_deref()));
     let runtime = config.runtime_crate.then(|| {
         format!(
             "{} = {{ path = \"runtime\", version = {}, default-features = false }}\n",
@@ -230,7 +230,7 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
         config.crate_name
     );
     let mut out = package_section(config, &config.runtime_crate_name(), &description, by);
-    out.push_str(&features_section(&[], "reqwest"));
+    out.push_str(&features_section(&[], None));
     out.push_str(&dependencies(api, None, true, &[]));
     out
 }
@@ -238,19 +238,28 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
 /// reqwest's TLS backends, offered under reqwest's names; the first is on by default. Resource
 /// features are snake_case, so these hyphenated names cannot collide with one. With none, the
 /// application chooses TLS through its own reqwest dependency (cargo unifies the features), or
-/// has only `http`.
-const TLS_FEATURES: [&str; 3] = ["rustls-tls", "rustls-tls-native-roots", "native-tls"];
+/// has only `http`. Each with what it enables where the runtime is compiled: the rustls ones also
+/// name rustls, whose certificate errors the runtime recognises (`retry::certificate_rejected`).
+const TLS_FEATURES: [(&str, &str); 3] = [
+    ("rustls-tls", "\"reqwest/rustls-tls\", \"dep:rustls\""),
+    ("rustls-tls-native-roots", "\"reqwest/rustls-tls-native-roots\", \"dep:rustls\""),
+    ("native-tls", "\"reqwest/native-tls\""),
+];
 
-/// A manifest's `[features]`: `own` (each empty) and the TLS backends, forwarded to
-/// `tls_target`'s features of the same names; all of `own` and the default backend on by default.
-fn features_section(own: &[&str], tls_target: &str) -> String {
-    let default: Vec<String> = own.iter().chain(&TLS_FEATURES[..1]).map(|f| format!("\"{f}\"")).collect();
+/// A manifest's `[features]`: `own` (each empty) and the TLS backends, either forwarded to the
+/// runtime crate's features of the same names (`runtime_crate`) or enabling what the runtime
+/// compiled in this crate needs; all of `own` and the default backend on by default.
+fn features_section(own: &[&str], runtime_crate: Option<&str>) -> String {
+    let default: Vec<String> = own.iter().chain([&TLS_FEATURES[0].0]).map(|f| format!("\"{f}\"")).collect();
     let mut out = format!("\n[features]\ndefault = [{}]\n", default.join(", "));
     for f in own {
         out.push_str(&format!("{f} = []\n"));
     }
-    for f in TLS_FEATURES {
-        out.push_str(&format!("{f} = [\"{tls_target}/{f}\"]\n"));
+    for (f, enables) in TLS_FEATURES {
+        match runtime_crate {
+            Some(runtime) => out.push_str(&format!("{f} = [\"{runtime}/{f}\"]\n")),
+            None => out.push_str(&format!("{f} = [{enables}]\n")),
+        }
     }
     out
 }
@@ -278,6 +287,8 @@ enum NeededBy {
     Webhooks,
     /// Generated code only, when it names the crate (`uuid::Uuid`, `indexmap::IndexMap`).
     Generated,
+    /// The runtime's TLS error handling: optional, enabled by a TLS feature.
+    Tls,
 }
 
 /// Every dependency a generated crate or its runtime can have: the name code uses, the
@@ -304,6 +315,7 @@ const DEPENDENCIES: &[(&str, &str, NeededBy)] = &[
         "reqwest = { version = \"0.12\", default-features = false, features = [\"stream\"] }",
         NeededBy::Runtime,
     ),
+    ("rustls", "rustls = { version = \"0.23\", default-features = false, optional = true }", NeededBy::Tls),
     ("serde", "serde = { version = \"1\", features = [\"derive\"] }", NeededBy::Runtime),
     ("serde_json", "serde_json = \"1\"", NeededBy::Runtime),
     ("serde_path_to_error", "serde_path_to_error = \"0.1\"", NeededBy::Runtime),
@@ -339,7 +351,10 @@ fn named_dependencies(files: &BTreeMap<String, String>) -> Vec<&'static str> {
                 .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
                 .map_or(0, |i| i + 1);
             let word = &bytes[start..at];
-            if let Some((name, ..)) = DEPENDENCIES.iter().find(|(name, ..)| name.as_bytes() == word)
+            // An optional TLS dependency is enabled by its feature, never by a mention.
+            if let Some((name, ..)) = DEPENDENCIES
+                .iter()
+                .find(|(name, _, needed_by)| *needed_by != NeededBy::Tls && name.as_bytes() == word)
                 && !named.contains(name)
             {
                 named.push(name);
@@ -362,7 +377,7 @@ fn dependencies(api: &Api, first: Option<&str>, with_runtime: bool, named: &[&st
     }
     for (name, line, needed_by) in DEPENDENCIES {
         let needed = match needed_by {
-            NeededBy::Runtime => with_runtime,
+            NeededBy::Runtime | NeededBy::Tls => with_runtime,
             NeededBy::Webhooks => with_runtime && api.webhook_event.is_some(),
             NeededBy::Generated => false,
         };

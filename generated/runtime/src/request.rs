@@ -896,7 +896,7 @@ async fn run(
                     None,
                 ),
                 Err(AttemptError::Transport(err)) => {
-                    let failure = if err.is_connect() {
+                    let failure = if err.is_connect() && !retry::certificate_rejected(&err) {
                         Failure::Connect
                     } else if err.is_timeout() {
                         Failure::Timeout

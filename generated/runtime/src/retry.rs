@@ -2,7 +2,8 @@
 //! Retry policy: which failures are retried, and how long to wait in between.
 //!
 //! * Retried: connection failures, timeouts, 408, 409 (unless the body's
-//!   `error.type` is `idempotency_error`), 429 and 5xx. Never other 4xx.
+//!   `error.type` is `idempotency_error`), 429 and 5xx. Never other 4xx, nor a
+//!   server certificate rustls refused (the same on every attempt).
 //! * A request that is not safe to repeat (POST/PATCH without an idempotency
 //!   key) is retried only when it certainly never reached the server (connect
 //!   errors) or on 429/503 carrying `Retry-After`.
@@ -130,7 +131,43 @@ pub fn transport_is_retryable(err: &reqwest::Error) -> bool {
     if body_interruption(err) {
         return true;
     }
-    !(err.is_builder() || err.is_redirect() || err.is_status())
+    !(err.is_builder() || err.is_redirect() || err.is_status() || certificate_rejected(err))
+}
+
+/// Whether rustls refused the server's certificate: refused again on every attempt, so not
+/// retried (Stripe's SDKs do not retry certificate errors either). Without a rustls feature,
+/// nothing is recognised.
+pub(super) fn certificate_rejected(err: &reqwest::Error) -> bool {
+    #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"))]
+    return chain_has_rejected_certificate(err);
+    #[cfg(not(any(feature = "rustls-tls", feature = "rustls-tls-native-roots")))]
+    {
+        let _ = err;
+        false
+    }
+}
+
+/// Whether rustls's certificate error is in `err`'s chain: reqwest wraps it in hyper's error,
+/// which wraps it in two `io::Error`s.
+#[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"))]
+fn chain_has_rejected_certificate(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    // Bounded: a chain is a handful of errors; a cycle must not hang the client.
+    for _ in 0..16 {
+        let Some(current) = next else { break };
+        if let Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented) =
+            current.downcast_ref::<rustls::Error>()
+        {
+            return true;
+        }
+        // `io::Error::source` skips the error it wraps (it returns that error's source);
+        // `get_ref` is the next link.
+        next = match current.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    false
 }
 
 /// Whether the error is a body that could not be read to its end (connection reset, or closed
@@ -295,5 +332,18 @@ mod tests {
         let huge = RetryPolicy::new(u32::MAX, Duration::MAX, Duration::MAX);
         assert_eq!(huge.max_retries, MAX_RETRIES_CAP);
         assert_eq!(huge.total_budget(Duration::MAX), MAX_TOTAL_BUDGET);
+    }
+
+    #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"))]
+    #[test]
+    fn a_refused_certificate_is_found_inside_io_errors_and_nothing_else_is() {
+        use std::io::{Error as IoError, ErrorKind};
+        let refused = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        // As hyper-util hands it on: an `Other` I/O error around rustls's `InvalidData` one.
+        let wrapped = IoError::other(IoError::new(ErrorKind::InvalidData, refused));
+        assert!(chain_has_rejected_certificate(&wrapped));
+        let garbled = IoError::other(IoError::new(ErrorKind::InvalidData, rustls::Error::DecryptError));
+        assert!(!chain_has_rejected_certificate(&garbled));
+        assert!(!chain_has_rejected_certificate(&IoError::from(ErrorKind::ConnectionRefused)));
     }
 }

@@ -7,8 +7,8 @@ use atlaspay::runtime::{
     ApiKeyLocation, Client, ClientBuilder, ClientDefaults, RequestSpec, SchemeKind, SecurityScheme,
 };
 use reqwest::Method;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
 use wiremock::MockServer;
 
 /// A recognisable fake key: it must never show up in Debug/Display output.
@@ -68,7 +68,7 @@ pub fn spec(method: Method, path: &str) -> RequestSpec {
 }
 
 /// Reads one HTTP/1.1 request (head and Content-Length body) from a socket.
-pub async fn read_request(socket: &mut TcpStream) -> String {
+pub async fn read_request(socket: &mut (impl AsyncRead + Unpin)) -> String {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let read = async {
