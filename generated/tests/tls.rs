@@ -59,7 +59,6 @@ async fn with_a_tls_backend_https_goes_to_the_network() {
 async fn tls_server(connections: usize) -> (String, tokio::task::JoinHandle<Vec<Result<String, String>>>) {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    use tokio::io::AsyncWriteExt;
 
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
     let chain = vec![CertificateDer::from_pem_file(format!("{fixtures}/server.pem")).unwrap()];
@@ -77,7 +76,8 @@ async fn tls_server(connections: usize) -> (String, tokio::task::JoinHandle<Vec<
     let handle = tokio::spawn(async move {
         let mut seen = Vec::new();
         for _ in 0..connections {
-            let Ok(Ok((socket, _))) = tokio::time::timeout(Duration::from_secs(5), listener.accept()).await else {
+            let Ok(Ok((socket, _))) = tokio::time::timeout(Duration::from_secs(5), listener.accept()).await
+            else {
                 break;
             };
             let mut stream = match acceptor.accept(socket).await {
@@ -88,14 +88,7 @@ async fn tls_server(connections: usize) -> (String, tokio::task::JoinHandle<Vec<
                 }
             };
             seen.push(Ok(read_request(&mut stream).await));
-            let body = br#"{"ok":true}"#;
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes()).await;
-            let _ = stream.write_all(body).await;
-            let _ = stream.shutdown().await;
+            respond_ok(&mut stream).await;
         }
         seen
     });

@@ -7,7 +7,7 @@ use atlaspay::runtime::{
     ApiKeyLocation, Client, ClientBuilder, ClientDefaults, RequestSpec, SchemeKind, SecurityScheme,
 };
 use reqwest::Method;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::MockServer;
 
@@ -138,19 +138,24 @@ pub async fn flaky_server(plan: Vec<Conn>, idle: Duration) -> (String, tokio::ta
             let request = read_request(&mut socket).await;
             seen.push(request);
             if conn == Conn::Respond {
-                let body = br#"{"ok":true}"#;
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = socket.write_all(head.as_bytes()).await;
-                let _ = socket.write_all(body).await;
-                let _ = socket.shutdown().await;
+                respond_ok(&mut socket).await;
             }
         }
         seen
     });
     (base, handle)
+}
+
+/// Answers 200 `{"ok":true}` and closes the connection (errors ignored: the client may be gone).
+pub async fn respond_ok(stream: &mut (impl AsyncWrite + Unpin)) {
+    let body = br#"{"ok":true}"#;
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).await;
+    let _ = stream.write_all(body).await;
+    let _ = stream.shutdown().await;
 }
 
 /// A loopback port with nothing listening (connections are refused).
