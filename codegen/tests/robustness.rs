@@ -173,6 +173,30 @@ fn refs_to_names_that_need_escaping_resolve() {
     }
 }
 
+#[test]
+fn an_http_auth_scheme_sent_as_bearer_is_named_in_the_warning() {
+    // Seen in APIs.guru: `payone-hmac-sha256`, `oauth`, `negotiate`, `mutual`; and none at all.
+    let spec = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": {},
+        "components": { "securitySchemes": {
+            "hmac": { "type": "http", "scheme": "payone-hmac-sha256" },
+            "bare": { "type": "http" },
+        } },
+    });
+    let krate = codegen::generate(&spec.to_string(), "spec", &config()).unwrap();
+    let warnings: Vec<String> = krate.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings.contains(&"#/components/securitySchemes/hmac: HTTP auth scheme `payone-hmac-sha256` is sent as a bearer token".to_owned()),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.contains(&"#/components/securitySchemes/bare: HTTP auth scheme without a `scheme` is sent as a bearer token".to_owned()),
+        "{warnings:?}"
+    );
+}
+
 // ---------------------------------------------------------------- limits
 
 fn nested_items(depth: usize) -> Value {

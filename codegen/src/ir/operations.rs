@@ -670,7 +670,11 @@ fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<SecuritySchem
                 Some("basic") => SchemeKind::Basic,
                 Some("bearer") => SchemeKind::Bearer,
                 other => {
-                    tb.warn(&ptr, format!("HTTP auth scheme {other:?} is sent as a bearer token"));
+                    let scheme = match other {
+                        Some(scheme) => format!("HTTP auth scheme `{scheme}`"),
+                        None => "HTTP auth scheme without a `scheme`".to_owned(),
+                    };
+                    tb.warn(&ptr, format!("{scheme} is sent as a bearer token"));
                     SchemeKind::Bearer
                 }
             },
