@@ -671,7 +671,7 @@ fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<SecuritySchem
                 Some("bearer") => SchemeKind::Bearer,
                 other => {
                     let scheme = match other {
-                        Some(scheme) => format!("HTTP auth scheme `{scheme}`"),
+                        Some(scheme) => format!("HTTP auth scheme `{}`", scheme.escape_debug()),
                         None => "HTTP auth scheme without a `scheme`".to_owned(),
                     };
                     tb.warn(&ptr, format!("{scheme} is sent as a bearer token"));
