@@ -896,7 +896,9 @@ async fn run(
                     None,
                 ),
                 Err(AttemptError::Transport(err)) => {
-                    let failure = if err.is_connect() && !retry::certificate_rejected(&err) {
+                    // A connect error is retried even for an unsafe request, unless it is of a kind
+                    // no retry can help (a refused certificate).
+                    let failure = if err.is_connect() && retry::transport_is_retryable(&err) {
                         Failure::Connect
                     } else if err.is_timeout() {
                         Failure::Timeout

@@ -138,7 +138,7 @@ pub fn transport_is_retryable(err: &reqwest::Error) -> bool {
 /// retried (Stripe's SDKs do not retry certificate errors either). Only rustls's errors are
 /// recognised: nothing without a rustls feature, nor when reqwest uses native-tls (its choice when
 /// `native-tls` is on too) or TLS the application configured.
-pub(super) fn certificate_rejected(err: &reqwest::Error) -> bool {
+fn certificate_rejected(err: &reqwest::Error) -> bool {
     #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"))]
     return chain_has_rejected_certificate(err);
     #[cfg(not(any(feature = "rustls-tls", feature = "rustls-tls-native-roots")))]
