@@ -52,88 +52,97 @@ async fn with_a_tls_backend_https_goes_to_the_network() {
     assert!(!err.to_string().contains("TLS backend"), "{err}");
 }
 
-/// A TLS server on 127.0.0.1 with the certificate of `tests/fixtures/tls` (issued by the test CA
-/// for 127.0.0.1 and localhost), answering each of at most `connections` requests with 200
-/// `{"ok":true}`; it stops after them, or when none arrives within 5 s. Returns its https base
-/// URL and, per connection, the request read or the handshake's error.
+/// Handshakes with a loopback rustls server: only when reqwest uses rustls (with `native-tls` on
+/// too, reqwest picks native-tls).
 #[cfg(all(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"), not(feature = "native-tls")))]
-async fn tls_server(connections: usize) -> (String, tokio::task::JoinHandle<Vec<Result<String, String>>>) {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+mod handshake {
+    use super::*;
 
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
-    let chain = vec![CertificateDer::from_pem_file(format!("{fixtures}/server.pem")).unwrap()];
-    let key = PrivateKeyDer::from_pem_file(format!("{fixtures}/server.key")).unwrap();
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("https://{}", listener.local_addr().unwrap());
-    let handle = tokio::spawn(async move {
-        let mut seen = Vec::new();
-        for _ in 0..connections {
-            let Ok(Ok((socket, _))) = tokio::time::timeout(Duration::from_secs(5), listener.accept()).await
-            else {
-                break;
-            };
-            let mut stream = match tokio::time::timeout(Duration::from_secs(5), acceptor.accept(socket)).await
-            {
-                Ok(Ok(stream)) => stream,
-                Ok(Err(err)) => {
-                    seen.push(Err(err.to_string()));
-                    continue;
-                }
-                Err(_) => {
-                    seen.push(Err("no handshake within 5 s".to_owned()));
-                    continue;
-                }
-            };
-            seen.push(Ok(read_request(&mut stream).await));
-            respond_ok(&mut stream).await;
-        }
-        seen
-    });
-    (base, handle)
-}
+    /// The test CA and the server certificate it issued (`make.sh` there).
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
 
-#[cfg(all(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"), not(feature = "native-tls")))]
-#[tokio::test]
-async fn a_server_the_default_roots_do_not_trust_is_refused_at_the_handshake() {
-    let (base, server) = tls_server(1).await;
-    // Retries allowed, yet one attempt: a refused certificate is refused again on the next.
-    let client = builder(&DEFAULTS, &base).max_retries(2).build().unwrap();
-    let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
-    let err = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap_err();
-    let text = err.to_string();
-    assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
-    assert!(!err.is_retryable(), "{err:?}");
-    assert!(text.contains("invalid peer certificate: UnknownIssuer"), "{text}");
-    // The server saw the client give up during the handshake: no request was sent in clear.
-    let seen = server.await.unwrap();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    assert!(seen[0].is_err(), "{seen:?}");
-}
+    /// A TLS server on 127.0.0.1 with the certificate of `tests/fixtures/tls` (issued by the test CA
+    /// for 127.0.0.1 and localhost), answering each of at most `connections` requests with 200
+    /// `{"ok":true}`; it stops after them, or when none arrives within 5 s. Returns its https base
+    /// URL and, per connection, the request read or the handshake's error.
+    async fn tls_server(
+        connections: usize,
+    ) -> (String, tokio::task::JoinHandle<Vec<Result<String, String>>>) {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-#[cfg(all(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"), not(feature = "native-tls")))]
-#[tokio::test]
-async fn a_client_trusting_the_test_ca_talks_to_the_server_over_tls() {
-    let (base, server) = tls_server(1).await;
-    let ca = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/ca.pem")).unwrap();
-    let http = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-        .build()
-        .unwrap();
-    let client = builder(&DEFAULTS, &base).http_client(http).max_retries(0).build().unwrap();
-    let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
-    let body = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap();
-    assert_eq!(body, serde_json::json!({ "ok": true }));
-    let seen = server.await.unwrap();
-    let request = seen[0].as_ref().unwrap();
-    assert!(request.starts_with("GET /v1/customers HTTP/1.1\r\n"), "{request}");
-    assert_eq!(raw_header(request, "authorization").as_deref(), Some("Bearer sk_test_SECRET123"));
+        let chain = vec![CertificateDer::from_pem_file(format!("{FIXTURES}/server.pem")).unwrap()];
+        let key = PrivateKeyDer::from_pem_file(format!("{FIXTURES}/server.key")).unwrap();
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("https://{}", listener.local_addr().unwrap());
+        let handle = tokio::spawn(async move {
+            let mut seen = Vec::new();
+            for _ in 0..connections {
+                let Ok(Ok((socket, _))) =
+                    tokio::time::timeout(Duration::from_secs(5), listener.accept()).await
+                else {
+                    break;
+                };
+                let mut stream =
+                    match tokio::time::timeout(Duration::from_secs(5), acceptor.accept(socket)).await {
+                        Ok(Ok(stream)) => stream,
+                        Ok(Err(err)) => {
+                            seen.push(Err(err.to_string()));
+                            continue;
+                        }
+                        Err(_) => {
+                            seen.push(Err("no handshake within 5 s".to_owned()));
+                            continue;
+                        }
+                    };
+                seen.push(Ok(read_request(&mut stream).await));
+                respond_ok(&mut stream).await;
+            }
+            seen
+        });
+        (base, handle)
+    }
+
+    #[tokio::test]
+    async fn a_server_the_default_roots_do_not_trust_is_refused_at_the_handshake() {
+        let (base, server) = tls_server(1).await;
+        // Retries allowed, yet one attempt: a refused certificate is refused again on the next.
+        let client = builder(&DEFAULTS, &base).max_retries(2).build().unwrap();
+        let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
+        let err = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
+        assert!(!err.is_retryable(), "{err:?}");
+        assert!(text.contains("invalid peer certificate: UnknownIssuer"), "{text}");
+        // The server saw the client give up during the handshake: no request was sent in clear.
+        let seen = server.await.unwrap();
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0].is_err(), "{seen:?}");
+    }
+
+    #[tokio::test]
+    async fn a_client_trusting_the_test_ca_talks_to_the_server_over_tls() {
+        let (base, server) = tls_server(1).await;
+        let ca = std::fs::read(format!("{FIXTURES}/ca.pem")).unwrap();
+        let http = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+            .build()
+            .unwrap();
+        let client = builder(&DEFAULTS, &base).http_client(http).max_retries(0).build().unwrap();
+        let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
+        let body = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap();
+        assert_eq!(body, serde_json::json!({ "ok": true }));
+        let seen = server.await.unwrap();
+        let request = seen[0].as_ref().unwrap();
+        assert!(request.starts_with("GET /v1/customers HTTP/1.1\r\n"), "{request}");
+        assert_eq!(raw_header(request, "authorization").as_deref(), Some("Bearer sk_test_SECRET123"));
+    }
 }
