@@ -3,7 +3,7 @@
 //! - client: `atlaspay::Client` (default settings: retries, timeouts, auth, `User-Agent`, typed
 //!   decode through `serde_path_to_error`) calling `customers().retrieve("cus_1")`, or walking
 //!   `customers().list(limit 100).into_stream()` over 10 pages.
-//! - baseline: a bare `reqwest::Client` (the same reqwest 0.12 build) sending the same GET with the
+//! - baseline: a bare `reqwest::Client` (the same reqwest 0.13 build) sending the same GET with the
 //!   same bearer token, `bytes()`, then `serde_json::from_slice` into the same generated type, so
 //!   the difference is the client layer and not the data model.
 //!

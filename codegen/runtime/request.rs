@@ -797,12 +797,10 @@ fn error_chain(err: &reqwest::Error) -> String {
 
 /// Whether the crate was built with one of its TLS backend features. An application can also
 /// give reqwest a backend directly, so without one https may still work.
-const TLS_BACKEND_FEATURE: bool =
-    cfg!(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"));
+const TLS_BACKEND_FEATURE: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 
 const MISSING_TLS: &str = "https needs a TLS backend and this build has none: enable the client \
-    crate's `rustls-tls` (its default), `rustls-tls-native-roots` or `native-tls` feature, or a TLS \
-    feature of reqwest";
+    crate's `rustls` (its default) or `native-tls` feature, or a TLS feature of reqwest";
 
 /// Whether a transport error is reqwest refusing an `https` URL for want of any TLS backend. Its
 /// words (hyper's "invalid URL, scheme is not http") name neither the cause nor the fix, and a
@@ -985,7 +983,7 @@ mod tests {
 
     #[test]
     fn a_refused_https_url_is_blamed_on_missing_tls_only_without_a_backend_feature() {
-        // reqwest 0.12's words for an https request in a build without TLS.
+        // reqwest 0.13's words for an https request in a build without TLS.
         let refused = "error sending request: client error (Connect): invalid URL, scheme is not http";
         assert!(missing_tls(false, true, refused));
         assert!(!missing_tls(true, true, refused), "a backend feature is on: something else is wrong");

@@ -135,12 +135,12 @@ pub fn transport_is_retryable(err: &reqwest::Error) -> bool {
 
 /// Whether rustls refused the server's certificate: refused again on every attempt, so not
 /// retried (Stripe's SDKs do not retry certificate errors either). Only rustls's errors are
-/// recognised: nothing without a rustls feature, nor when reqwest uses native-tls (its choice when
+/// recognised: nothing without the `rustls` feature, nor when reqwest uses native-tls (its choice when
 /// `native-tls` is on too) or TLS the application configured.
 fn certificate_rejected(err: &reqwest::Error) -> bool {
-    #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"))]
+    #[cfg(feature = "rustls")]
     return chain_has_rejected_certificate(err);
-    #[cfg(not(any(feature = "rustls-tls", feature = "rustls-tls-native-roots")))]
+    #[cfg(not(feature = "rustls"))]
     {
         let _ = err;
         false
@@ -149,7 +149,7 @@ fn certificate_rejected(err: &reqwest::Error) -> bool {
 
 /// Whether rustls's certificate error is in `err`'s chain: reqwest wraps it in hyper's error,
 /// which wraps it in two `io::Error`s.
-#[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"))]
+#[cfg(feature = "rustls")]
 fn chain_has_rejected_certificate(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut next = Some(err);
     // Bounded: a chain is a handful of errors; a cycle must not hang the client.
@@ -334,7 +334,7 @@ mod tests {
         assert_eq!(huge.total_budget(Duration::MAX), MAX_TOTAL_BUDGET);
     }
 
-    #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"))]
+    #[cfg(feature = "rustls")]
     #[test]
     fn a_refused_certificate_is_found_inside_io_errors_and_nothing_else_is() {
         use std::io::{Error as IoError, ErrorKind};

@@ -140,25 +140,27 @@ fn a_runtime_crate_holds_the_same_runtime() {
                 ), "{other}");
                 // The TLS backends forward to the runtime crate, or enable what the runtime
                 // compiled in the crate needs.
-                for line in [
-                    "rustls-tls = [\"reqwest/rustls-tls\", \"dep:rustls\"]",
-                    "rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\", \"dep:rustls\"]",
-                    "native-tls = [\"reqwest/native-tls\"]",
-                ] {
+                for line in
+                    ["rustls = [\"reqwest/rustls\", \"dep:rustls\"]", "native-tls = [\"reqwest/native-tls\"]"]
+                {
                     assert!(text.contains(&format!("\n{line}\n")), "{text}");
                 }
-                for f in ["rustls-tls", "rustls-tls-native-roots", "native-tls"] {
+                for f in ["rustls", "native-tls"] {
                     assert!(
                         other.contains(&format!("\n{f} = [\"snapshot_operations_runtime/{f}\"]\n")),
                         "{other}"
                     );
                 }
-                assert!(text.contains(
-                    "\ndefault = [\"forms\", \"items\", \"twice\", \"undeclared\", \"rustls-tls\"]\n"
-                ));
-                assert!(other.contains(
-                    "\ndefault = [\"forms\", \"items\", \"twice\", \"undeclared\", \"rustls-tls\"]\n"
-                ));
+                assert!(
+                    text.contains(
+                        "\ndefault = [\"forms\", \"items\", \"twice\", \"undeclared\", \"rustls\"]\n"
+                    )
+                );
+                assert!(
+                    other.contains(
+                        "\ndefault = [\"forms\", \"items\", \"twice\", \"undeclared\", \"rustls\"]\n"
+                    )
+                );
             }
             "src/lib.rs" => {
                 assert!(text.contains("\npub mod runtime;\n"), "{text}");
@@ -191,16 +193,15 @@ fn a_runtime_crate_holds_the_same_runtime() {
     assert!(!manifest.contains("[workspace]") && !manifest.contains("path ="), "{manifest}");
     assert!(
         manifest.contains(
-            "\n[features]\ndefault = [\"rustls-tls\"]\n\
-             rustls-tls = [\"reqwest/rustls-tls\", \"dep:rustls\"]\n\
-             rustls-tls-native-roots = [\"reqwest/rustls-tls-native-roots\", \"dep:rustls\"]\n\
+            "\n[features]\ndefault = [\"rustls\"]\n\
+             rustls = [\"reqwest/rustls\", \"dep:rustls\"]\n\
              native-tls = [\"reqwest/native-tls\"]\n"
         ),
         "{manifest}"
     );
     assert!(
         manifest.contains(
-            "\nreqwest = { version = \"0.12\", default-features = false, features = [\"stream\"] }\n"
+            "\nreqwest = { version = \"0.13\", default-features = false, features = [\"stream\"] }\n"
         )
     );
 }

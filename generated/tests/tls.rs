@@ -1,9 +1,9 @@
-//! TLS backends. The client crate offers `rustls-tls` (its default), `rustls-tls-native-roots`
-//! and `native-tls` as features. Built with none of them, and with no TLS feature of reqwest from
-//! elsewhere in the build, https cannot work: the first request says so, rather than failing like
-//! a network error and being retried. With rustls, a loopback https server shows the handshake
-//! verifies the server against the trusted roots, and that a refused certificate is not retried
-//! (not with `native-tls` also on: reqwest then picks native-tls, whose errors are not recognised).
+//! TLS backends. The client crate offers `rustls` (its default) and `native-tls` as features.
+//! Built with neither, and with no TLS feature of reqwest from elsewhere in the build, https
+//! cannot work: the first request says so, rather than failing like a network error and being
+//! retried. With rustls, a loopback https server shows the handshake verifies the server against
+//! the trusted roots, and that a refused certificate is not retried (not with `native-tls` also
+//! on: reqwest then picks native-tls, whose errors are not recognised).
 //! CI runs this file in several builds (`cargo xtask ci`, step "features").
 #![forbid(unsafe_code)]
 
@@ -26,7 +26,7 @@ async fn get_refused_https() -> Error {
     result.expect("the call did not finish in time").unwrap_err()
 }
 
-#[cfg(not(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls")))]
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
 #[tokio::test]
 async fn without_a_tls_backend_https_fails_at_once_naming_the_features() {
     let err = get_refused_https().await;
@@ -34,12 +34,12 @@ async fn without_a_tls_backend_https_fails_at_once_naming_the_features() {
     assert!(!err.is_retryable());
     let text = err.to_string();
     assert!(text.contains("GET /customers: https needs a TLS backend and this build has none"), "{text}");
-    for feature in ["`rustls-tls`", "`rustls-tls-native-roots`", "`native-tls`"] {
+    for feature in ["`rustls`", "`native-tls`"] {
         assert!(text.contains(feature), "{text}");
     }
 }
 
-#[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
 #[tokio::test]
 async fn with_a_tls_backend_https_goes_to_the_network() {
     // Refused by the port: a transport error, retried like any other, and no word of TLS backends.
@@ -54,7 +54,7 @@ async fn with_a_tls_backend_https_goes_to_the_network() {
 
 /// Handshakes with a loopback rustls server: only when reqwest uses rustls (with `native-tls` on
 /// too, reqwest picks native-tls).
-#[cfg(all(any(feature = "rustls-tls", feature = "rustls-tls-native-roots"), not(feature = "native-tls")))]
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
 mod handshake {
     use super::*;
 
@@ -73,7 +73,7 @@ mod handshake {
 
         let chain = vec![CertificateDer::from_pem_file(format!("{FIXTURES}/server.pem")).unwrap()];
         let key = PrivateKeyDer::from_pem_file(format!("{FIXTURES}/server.key")).unwrap();
-        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .unwrap()
@@ -128,21 +128,27 @@ mod handshake {
         assert!(seen[0].is_err(), "{seen:?}");
     }
 
+    /// reqwest clients given to `http_client` that trust the test CA: beside the system's roots,
+    /// and alone (`tls_certs_only`, as where the system has no trust store).
     #[tokio::test]
     async fn a_client_trusting_the_test_ca_talks_to_the_server_over_tls() {
-        let (base, server) = tls_server(1).await;
-        let ca = std::fs::read(format!("{FIXTURES}/ca.pem")).unwrap();
-        let http = reqwest::Client::builder()
-            .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
-            .build()
-            .unwrap();
-        let client = builder(&DEFAULTS, &base).http_client(http).max_retries(0).build().unwrap();
-        let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
-        let body = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap();
-        assert_eq!(body, serde_json::json!({ "ok": true }));
-        let seen = server.await.unwrap();
-        let request = seen[0].as_ref().unwrap();
-        assert!(request.starts_with("GET /v1/customers HTTP/1.1\r\n"), "{request}");
-        assert_eq!(raw_header(request, "authorization").as_deref(), Some("Bearer sk_test_SECRET123"));
+        let ca =
+            reqwest::Certificate::from_pem(&std::fs::read(format!("{FIXTURES}/ca.pem")).unwrap()).unwrap();
+        let trusting = [
+            reqwest::Client::builder().add_root_certificate(ca.clone()),
+            reqwest::Client::builder().tls_certs_only([ca]),
+        ];
+        for http in trusting {
+            let (base, server) = tls_server(1).await;
+            let client =
+                builder(&DEFAULTS, &base).http_client(http.build().unwrap()).max_retries(0).build().unwrap();
+            let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
+            let body = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap();
+            assert_eq!(body, serde_json::json!({ "ok": true }));
+            let seen = server.await.unwrap();
+            let request = seen[0].as_ref().unwrap();
+            assert!(request.starts_with("GET /v1/customers HTTP/1.1\r\n"), "{request}");
+            assert_eq!(raw_header(request, "authorization").as_deref(), Some("Bearer sk_test_SECRET123"));
+        }
     }
 }

@@ -412,12 +412,11 @@ fn with_reqwest_tls(manifest: &str) -> Result<String, String> {
     })
 }
 
-/// `manifest` with `rustls-tls` taken out of its default features.
+/// `manifest` with `rustls` taken out of its default features.
 fn without_default_tls(manifest: &str) -> Result<String, String> {
-    edit_lines(manifest, "no `rustls-tls` in the default features", |line| {
-        let rest = line.strip_prefix("default = [").filter(|rest| rest.contains("\"rustls-tls\""))?;
-        let kept: Vec<&str> =
-            rest.trim_end_matches(']').split(", ").filter(|f| *f != "\"rustls-tls\"").collect();
+    edit_lines(manifest, "no `rustls` in the default features", |line| {
+        let rest = line.strip_prefix("default = [").filter(|rest| rest.contains("\"rustls\""))?;
+        let kept: Vec<&str> = rest.trim_end_matches(']').split(", ").filter(|f| *f != "\"rustls\"").collect();
         Some(format!("default = [{}]", kept.join(", ")))
     })
 }
@@ -1317,12 +1316,13 @@ mod tests {
 
     #[test]
     fn the_app_tls_variant_drops_only_the_default_tls_backend() {
-        let manifest = "[features]\ndefault = [\"customers\", \"rustls-tls\"]\ncustomers = []\nrustls-tls = [\"rt/rustls-tls\"]\n";
+        let manifest =
+            "[features]\ndefault = [\"customers\", \"rustls\"]\ncustomers = []\nrustls = [\"rt/rustls\"]\n";
         assert_eq!(
             without_default_tls(manifest).unwrap(),
-            "[features]\ndefault = [\"customers\"]\ncustomers = []\nrustls-tls = [\"rt/rustls-tls\"]\n"
+            "[features]\ndefault = [\"customers\"]\ncustomers = []\nrustls = [\"rt/rustls\"]\n"
         );
-        assert_eq!(without_default_tls("default = [\"rustls-tls\"]\n").unwrap(), "default = []\n");
+        assert_eq!(without_default_tls("default = [\"rustls\"]\n").unwrap(), "default = []\n");
         assert!(without_default_tls("default = [\"customers\"]\n").is_err());
     }
 

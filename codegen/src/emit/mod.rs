@@ -238,13 +238,10 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
 /// reqwest's TLS backends, offered under reqwest's names; the first is on by default. Resource
 /// features are snake_case, so these hyphenated names cannot collide with one. With none, the
 /// application chooses TLS through its own reqwest dependency (cargo unifies the features), or
-/// has only `http`. Each with what it enables where the runtime is compiled: the rustls ones also
-/// name rustls, whose certificate errors the runtime recognises (`retry::certificate_rejected`).
-const TLS_FEATURES: [(&str, &str); 3] = [
-    ("rustls-tls", "\"reqwest/rustls-tls\", \"dep:rustls\""),
-    ("rustls-tls-native-roots", "\"reqwest/rustls-tls-native-roots\", \"dep:rustls\""),
-    ("native-tls", "\"reqwest/native-tls\""),
-];
+/// has only `http`. Each with what it enables where the runtime is compiled: `rustls` also names
+/// rustls, whose certificate errors the runtime recognises (`retry::certificate_rejected`).
+const TLS_FEATURES: [(&str, &str); 2] =
+    [("rustls", "\"reqwest/rustls\", \"dep:rustls\""), ("native-tls", "\"reqwest/native-tls\"")];
 
 /// A manifest's `[features]`: `own` (each empty) and the TLS backends, either forwarded to the
 /// runtime crate's features of the same names (`runtime_crate`) or enabling what the runtime
@@ -312,7 +309,7 @@ const DEPENDENCIES: &[(&str, &str, NeededBy)] = &[
     ("percent_encoding", "percent-encoding = \"2\"", NeededBy::Runtime),
     (
         "reqwest",
-        "reqwest = { version = \"0.12\", default-features = false, features = [\"stream\"] }",
+        "reqwest = { version = \"0.13\", default-features = false, features = [\"stream\"] }",
         NeededBy::Runtime,
     ),
     ("rustls", "rustls = { version = \"0.23\", default-features = false, optional = true }", NeededBy::Tls),
@@ -489,22 +486,21 @@ fn features_doc(api: &Api, config: &Config) -> String {
     let resources = match api.resources.first() {
         Some(r) => format!(
             "Each resource is a feature, all on by default; an application that needs only some \
-             compiles only their operations and types: `default-features = false, features = [\"{}\", \"rustls-tls\"]`.\n\n",
+             compiles only their operations and types: `default-features = false, features = [\"{}\", \"rustls\"]`.\n\n",
             r.feature
         ),
         None => String::new(),
     };
     format!(
         "## Cargo features\n\n{resources}HTTPS needs one TLS backend, chosen by feature (reqwest's):\n\n\
-         - `rustls-tls` (default): rustls, with Mozilla's root certificates built in.\n\
-         - `rustls-tls-native-roots`: rustls, trusting the system's certificate store (a private \
-         CA, a corporate proxy).\n\
+         - `rustls` (default): rustls, checking certificates with the platform's verifier and \
+         trust store (a private CA or corporate proxy the system trusts works too).\n\
          - `native-tls`: the platform's TLS (OpenSSL on Linux, which needs its development \
          package to build).\n\n\
-         Without any of them, TLS comes from the application's own `reqwest` 0.12 features; with \
+         Without either, TLS comes from the application's own `reqwest` 0.13 features; with \
          none there either, a request to an `https` URL fails with `Error::Config`, naming these \
          features. `{krate}::ClientBuilder::http_client` takes a `reqwest::Client` configured by \
-         hand.",
+         hand (say, with `tls_certs_only` where the system has no trust store).",
         krate = config.crate_ident()
     )
 }

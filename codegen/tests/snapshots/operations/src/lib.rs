@@ -16,15 +16,14 @@
 //!
 //! ## Cargo features
 //!
-//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["forms", "rustls-tls"]`.
+//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["forms", "rustls"]`.
 //!
 //! HTTPS needs one TLS backend, chosen by feature (reqwest's):
 //!
-//! - `rustls-tls` (default): rustls, with Mozilla's root certificates built in.
-//! - `rustls-tls-native-roots`: rustls, trusting the system's certificate store (a private CA, a corporate proxy).
+//! - `rustls` (default): rustls, checking certificates with the platform's verifier and trust store (a private CA or corporate proxy the system trusts works too).
 //! - `native-tls`: the platform's TLS (OpenSSL on Linux, which needs its development package to build).
 //!
-//! Without any of them, TLS comes from the application's own `reqwest` 0.12 features; with none there either, a request to an `https` URL fails with `Error::Config`, naming these features. `snapshot_operations::ClientBuilder::http_client` takes a `reqwest::Client` configured by hand.
+//! Without either, TLS comes from the application's own `reqwest` 0.13 features; with none there either, a request to an `https` URL fails with `Error::Config`, naming these features. `snapshot_operations::ClientBuilder::http_client` takes a `reqwest::Client` configured by hand (say, with `tls_certs_only` where the system has no trust store).
 #![forbid(unsafe_code)]
 #![allow(
     clippy::doc_lazy_continuation,
