@@ -16,7 +16,7 @@ use reqwest::redirect::Policy;
 use super::decode::RawResponse;
 use super::error::Error;
 use super::pagination::{ListRequest, Page, Pagination};
-use super::request::{Request, RequestOptions, RequestSpec, sensitive_value};
+use super::request::{Request, RequestOptions, RequestSpec, error_chain, sensitive_value};
 use super::retry::RetryPolicy;
 use super::secret::Secret;
 
@@ -295,7 +295,7 @@ impl ClientBuilder {
                 .connect_timeout(self.connect_timeout)
                 .redirect(Policy::none())
                 .build()
-                .map_err(|err| Error::config(format!("cannot build the HTTP client: {err}")))?,
+                .map_err(|err| http_client_error(&err))?,
         };
 
         Ok(Client {
@@ -314,6 +314,20 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Why reqwest could not build the default HTTP client, with its causes (its own text is only
+/// "builder error"). On Linux the usual cause is a system without CA certificates (a slim or
+/// scratch container image): rustls's platform verifier has nothing to trust.
+fn http_client_error(err: &reqwest::Error) -> Error {
+    let chain = error_chain(err);
+    let hint = if chain.contains("No CA certificates") {
+        " (install the system's CA certificates, point SSL_CERT_FILE at a PEM bundle, or give \
+         `http_client` a reqwest client built with `tls_certs_only`)"
+    } else {
+        ""
+    };
+    Error::config(format!("cannot build the HTTP client: {chain}{hint}"))
 }
 
 impl ClientBuilder {

@@ -768,7 +768,7 @@ fn timeout_error(spec: &RequestSpec, attempts: u32, timeout: Duration) -> Error 
 
 /// The error and its causes on one line (the URL is already removed). A body cut off mid-way,
 /// which reqwest calls "error decoding response body", is named for what it is.
-fn error_chain(err: &reqwest::Error) -> String {
+pub(crate) fn error_chain(err: &reqwest::Error) -> String {
     let (mut message, mut source) = if retry::body_interruption(err) {
         // reqwest's own words ("error decoding response body") would mislead: nothing was decoded.
         let mut cause = std::error::Error::source(err);
@@ -803,7 +803,7 @@ const MISSING_TLS: &str = "https needs a TLS backend and this build has none: en
     crate's `rustls` (its default) or `native-tls` feature, or a TLS feature of reqwest";
 
 /// Whether a transport error is reqwest refusing an `https` URL for want of any TLS backend. Its
-/// words (hyper's "invalid URL, scheme is not http") name neither the cause nor the fix, and a
+/// words (hyper-util's "invalid URL, scheme is not http") name neither the cause nor the fix, and a
 /// retry cannot help.
 fn missing_tls(tls_backend_feature: bool, connect: bool, message: &str) -> bool {
     !tls_backend_feature && connect && message.contains("scheme is not http")

@@ -135,8 +135,8 @@ pub fn transport_is_retryable(err: &reqwest::Error) -> bool {
 
 /// Whether rustls refused the server's certificate: refused again on every attempt, so not
 /// retried (Stripe's SDKs do not retry certificate errors either). Only rustls's errors are
-/// recognised: nothing without the `rustls` feature, nor when reqwest uses native-tls (its choice when
-/// `native-tls` is on too) or TLS the application configured.
+/// recognised: nothing without the `rustls` feature, nor when reqwest uses native-tls (its choice
+/// when `native-tls` is on too, unless reqwest's `http3` is) or TLS the application configured.
 fn certificate_rejected(err: &reqwest::Error) -> bool {
     #[cfg(feature = "rustls")]
     return chain_has_rejected_certificate(err);

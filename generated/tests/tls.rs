@@ -128,14 +128,14 @@ mod handshake {
         assert!(seen[0].is_err(), "{seen:?}");
     }
 
-    /// reqwest clients given to `http_client` that trust the test CA: beside the system's roots,
-    /// and alone (`tls_certs_only`, as where the system has no trust store).
+    /// reqwest clients given to `http_client` that trust the test CA: beside the system's roots
+    /// (`tls_certs_merge`), and alone (`tls_certs_only`, as where the system has no trust store).
     #[tokio::test]
     async fn a_client_trusting_the_test_ca_talks_to_the_server_over_tls() {
         let ca =
             reqwest::Certificate::from_pem(&std::fs::read(format!("{FIXTURES}/ca.pem")).unwrap()).unwrap();
         let trusting = [
-            reqwest::Client::builder().add_root_certificate(ca.clone()),
+            reqwest::Client::builder().tls_certs_merge([ca.clone()]),
             reqwest::Client::builder().tls_certs_only([ca]),
         ];
         for http in trusting {
@@ -149,6 +149,68 @@ mod handshake {
             let request = seen[0].as_ref().unwrap();
             assert!(request.starts_with("GET /v1/customers HTTP/1.1\r\n"), "{request}");
             assert_eq!(raw_header(request, "authorization").as_deref(), Some("Bearer sk_test_SECRET123"));
+        }
+    }
+
+    /// The system's trust store, which the default client verifies against: on Linux what
+    /// rustls-native-certs reads for the platform verifier, `SSL_CERT_FILE` among it.
+    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+    mod system_roots {
+        use super::*;
+
+        /// Set in the child process [`in_child_with_system_roots`] starts.
+        const CHILD: &str = "ATLAS_TLS_TEST_CHILD";
+
+        /// True in the child; otherwise runs this module's test `name` again in a child process
+        /// whose system trust store is `cert_file` (`SSL_CERT_FILE`), checks that it passed, and
+        /// returns false. The environment is the whole process's: the other tests must not see it.
+        fn in_child_with_system_roots(name: &str, cert_file: &str) -> bool {
+            if std::env::var_os(CHILD).is_some() {
+                return true;
+            }
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .args([&format!("handshake::system_roots::{name}"), "--exact", "--test-threads=1"])
+                .env(CHILD, "1")
+                .env("SSL_CERT_FILE", cert_file)
+                .env_remove("SSL_CERT_DIR")
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success() && stdout.contains("1 passed"), "{stdout}\n{stderr}");
+            false
+        }
+
+        /// A private CA in the system's trust store is trusted by the default client.
+        #[tokio::test]
+        async fn a_ca_in_the_system_trust_store_is_trusted_by_default() {
+            let name = "a_ca_in_the_system_trust_store_is_trusted_by_default";
+            if !in_child_with_system_roots(name, &format!("{FIXTURES}/ca.pem")) {
+                return;
+            }
+            let (base, server) = tls_server(1).await;
+            let client = builder(&DEFAULTS, &base).max_retries(0).build().unwrap();
+            let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
+            let body = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap();
+            assert_eq!(body, serde_json::json!({ "ok": true }));
+            assert!(server.await.unwrap()[0].is_ok());
+        }
+
+        /// A system without CA certificates (a slim container image) can verify no server:
+        /// building the client fails with the cause and what to do, not reqwest's bare
+        /// "builder error".
+        #[test]
+        fn without_system_certificates_the_client_says_what_is_missing() {
+            let name = "without_system_certificates_the_client_says_what_is_missing";
+            if !in_child_with_system_roots(name, "/dev/null") {
+                return;
+            }
+            let err = builder(&DEFAULTS, "https://127.0.0.1:9").build().unwrap_err();
+            let text = err.to_string();
+            assert!(matches!(err, Error::Config { .. }), "{err:?}");
+            assert!(text.contains("cannot build the HTTP client: builder error: "), "{text}");
+            assert!(text.contains("No CA certificates were loaded from the system"), "{text}");
+            assert!(text.contains("SSL_CERT_FILE") && text.contains("`tls_certs_only`"), "{text}");
         }
     }
 }

@@ -235,8 +235,8 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
     out
 }
 
-/// reqwest's TLS backends, offered under reqwest's names; the first is on by default. Resource
-/// features are snake_case, so these hyphenated names cannot collide with one. With none, the
+/// reqwest's TLS backends, offered under reqwest's names; the first is on by default. A resource
+/// tagged `rustls` gets the feature `rustls_resource` (`ir::operations`). With none, the
 /// application chooses TLS through its own reqwest dependency (cargo unifies the features), or
 /// has only `http`. Each with what it enables where the runtime is compiled: `rustls` also names
 /// rustls, whose certificate errors the runtime recognises (`retry::certificate_rejected`).
@@ -494,7 +494,8 @@ fn features_doc(api: &Api, config: &Config) -> String {
     format!(
         "## Cargo features\n\n{resources}HTTPS needs one TLS backend, chosen by feature (reqwest's):\n\n\
          - `rustls` (default): rustls, checking certificates with the platform's verifier and \
-         trust store (a private CA or corporate proxy the system trusts works too).\n\
+         trust store (a private CA or corporate proxy the system trusts works too; on Linux the \
+         system needs its CA certificates, such as Debian's `ca-certificates` package).\n\
          - `native-tls`: the platform's TLS (OpenSSL on Linux, which needs its development \
          package to build).\n\n\
          Without either, TLS comes from the application's own `reqwest` 0.13 features; with \

@@ -8,6 +8,16 @@ impl Client {
     pub fn new() -> Self {
         Self::builder().build_infallible()
     }
+    /// The `default_2` operations.
+    #[cfg(feature = "default_2")]
+    pub fn default_2(&self) -> crate::resources::DefaultType<'_> {
+        crate::resources::DefaultType::new(self)
+    }
+    /// The `rustls` operations.
+    #[cfg(feature = "rustls_resource")]
+    pub fn rustls(&self) -> crate::resources::Rustls<'_> {
+        crate::resources::Rustls::new(self)
+    }
     /// The `things` operations.
     #[cfg(feature = "things")]
     pub fn things(&self) -> crate::resources::Things<'_> {

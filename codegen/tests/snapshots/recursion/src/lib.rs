@@ -17,7 +17,7 @@
 //!
 //! HTTPS needs one TLS backend, chosen by feature (reqwest's):
 //!
-//! - `rustls` (default): rustls, checking certificates with the platform's verifier and trust store (a private CA or corporate proxy the system trusts works too).
+//! - `rustls` (default): rustls, checking certificates with the platform's verifier and trust store (a private CA or corporate proxy the system trusts works too; on Linux the system needs its CA certificates, such as Debian's `ca-certificates` package).
 //! - `native-tls`: the platform's TLS (OpenSSL on Linux, which needs its development package to build).
 //!
 //! Without either, TLS comes from the application's own `reqwest` 0.13 features; with none there either, a request to an `https` URL fails with `Error::Config`, naming these features. `snapshot_recursion::ClientBuilder::http_client` takes a `reqwest::Client` configured by hand (say, with `tls_certs_only` where the system has no trust store).
