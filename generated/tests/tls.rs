@@ -112,7 +112,7 @@ mod handshake {
     }
 
     #[tokio::test]
-    async fn a_server_the_default_roots_do_not_trust_is_refused_at_the_handshake() {
+    async fn a_server_the_system_does_not_trust_is_refused_at_the_handshake() {
         let (base, server) = tls_server(1).await;
         // Retries allowed, yet one attempt: a refused certificate is refused again on the next.
         let client = builder(&DEFAULTS, &base).max_retries(2).build().unwrap();
@@ -121,7 +121,9 @@ mod handshake {
         let text = err.to_string();
         assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
         assert!(!err.is_retryable(), "{err:?}");
-        assert!(text.contains("invalid peer certificate: UnknownIssuer"), "{text}");
+        // Linux's verifier is webpki's; macOS and Windows name the reason in their own words.
+        let reason = if cfg!(target_os = "linux") { ": UnknownIssuer" } else { "" };
+        assert!(text.contains(&format!("invalid peer certificate{reason}")), "{text}");
         // The server saw the client give up during the handshake: no request was sent in clear.
         let seen = server.await.unwrap();
         assert_eq!(seen.len(), 1, "{seen:?}");
