@@ -15,7 +15,7 @@ use quote::quote;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::format::{self, FilePlan, Piece};
-use crate::ir::{Api, TypeKind};
+use crate::ir::{self, Api, TypeKind};
 use crate::source::{self, Doc, Source};
 use tokens::ident;
 
@@ -235,13 +235,15 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
     out
 }
 
-/// reqwest's TLS backends, offered under reqwest's names; the first is on by default. A resource
-/// tagged `rustls` gets the feature `rustls_resource` (`ir::operations`). With none, the
-/// application chooses TLS through its own reqwest dependency (cargo unifies the features), or
-/// has only `http`. Each with what it enables where the runtime is compiled: `rustls` also names
-/// rustls, whose certificate errors the runtime recognises (`retry::certificate_rejected`).
-const TLS_FEATURES: [(&str, &str); 2] =
-    [("rustls", "\"reqwest/rustls\", \"dep:rustls\""), ("native-tls", "\"reqwest/native-tls\"")];
+/// reqwest's TLS backends (`ir::TLS_FEATURES`; a resource tagged `rustls` gets the feature
+/// `rustls_resource`). With none, the application chooses TLS through its own reqwest dependency
+/// (cargo unifies the features), or has only `http`. Each with what it enables where the runtime
+/// is compiled: `rustls` also names rustls, whose certificate errors the runtime recognises
+/// (`retry::certificate_rejected`).
+const TLS_FEATURES: [(&str, &str); 2] = [
+    (ir::TLS_FEATURES[0], "\"reqwest/rustls\", \"dep:rustls\""),
+    (ir::TLS_FEATURES[1], "\"reqwest/native-tls\""),
+];
 
 /// A manifest's `[features]`: `own` (each empty) and the TLS backends, either forwarded to the
 /// runtime crate's features of the same names (`runtime_crate`) or enabling what the runtime

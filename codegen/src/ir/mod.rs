@@ -269,6 +269,11 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
 }
 
+/// The generated crate's TLS backend features, under reqwest's names; the first is on by
+/// default. The one list both resource features (which must not take these names) and the
+/// manifest's `[features]` (`emit::TLS_FEATURES`) are written from.
+pub const TLS_FEATURES: [&str; 2] = ["rustls", "native-tls"];
+
 /// One accessor on the client (`client.customers()`), holding the operations of one tag.
 #[derive(Debug, Clone)]
 pub struct Resource {
@@ -276,7 +281,7 @@ pub struct Resource {
     pub name: String,
     /// Struct name (`CheckoutSessions`).
     pub type_name: String,
-    /// The cargo feature that enables it (on by default).
+    /// The cargo feature that enables it (on by default); never one of [`TLS_FEATURES`].
     pub feature: String,
     pub doc: Option<String>,
     pub operations: Vec<Operation>,

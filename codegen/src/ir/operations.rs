@@ -930,7 +930,10 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
         }
         let name = accessor_names.claim(&snake);
         let bare = name.trim_start_matches("r#");
-        let feature = if bare == TLS_FEATURE { format!("{bare}_resource") } else { bare.to_owned() };
+        // A tag named like a TLS backend (`native-tls` is hyphenated, so only `rustls` can be;
+        // cargo's `default` is a reserved accessor).
+        let feature =
+            if super::TLS_FEATURES.contains(&bare) { format!("{bare}_resource") } else { bare.to_owned() };
         resources.push(Resource {
             feature,
             name,
@@ -941,10 +944,6 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
     }
     resources
 }
-
-/// The cargo feature name a resource's (its accessor's) could collide with: the TLS backend
-/// `rustls` (the other, `native-tls`, is hyphenated; cargo's `default` is a reserved accessor).
-const TLS_FEATURE: &str = "rustls";
 
 /// Removes the resource's words (plural, or singular for the last word) from an operation name.
 fn strip_words(fn_name: &str, resource: &[&str]) -> String {
