@@ -11,19 +11,23 @@ mod common;
 
 use std::time::Duration;
 
-use atlaspay::runtime::{Error, decode_json};
+use atlaspay::runtime::{Client, Error, decode_json};
 use common::*;
 use reqwest::Method;
 use serde_json::Value;
+
+/// `GET /customers` through `client`, given at most 10 s.
+async fn get_customers(client: &Client) -> Result<Value, Error> {
+    let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
+    tokio::time::timeout(Duration::from_secs(10), call).await.expect("the call did not finish in time")
+}
 
 /// `GET /customers` against an https base URL on loopback where nothing listens, with two
 /// retries allowed.
 async fn get_refused_https() -> Error {
     let base = refused_base().await.replacen("http://", "https://", 1);
     let client = builder(&DEFAULTS, &base).max_retries(2).build().unwrap();
-    let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
-    let result = tokio::time::timeout(Duration::from_secs(10), call).await;
-    result.expect("the call did not finish in time").unwrap_err()
+    get_customers(&client).await.unwrap_err()
 }
 
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
@@ -116,8 +120,7 @@ mod handshake {
         let (base, server) = tls_server(1).await;
         // Retries allowed, yet one attempt: a refused certificate is refused again on the next.
         let client = builder(&DEFAULTS, &base).max_retries(2).build().unwrap();
-        let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
-        let err = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap_err();
+        let err = get_customers(&client).await.unwrap_err();
         let text = err.to_string();
         assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
         assert!(!err.is_retryable(), "{err:?}");
@@ -144,8 +147,7 @@ mod handshake {
             let (base, server) = tls_server(1).await;
             let client =
                 builder(&DEFAULTS, &base).http_client(http.build().unwrap()).max_retries(0).build().unwrap();
-            let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
-            let body = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap();
+            let body = get_customers(&client).await.unwrap();
             assert_eq!(body, serde_json::json!({ "ok": true }));
             let seen = server.await.unwrap();
             let request = seen[0].as_ref().unwrap();
@@ -192,8 +194,7 @@ mod handshake {
             }
             let (base, server) = tls_server(1).await;
             let client = builder(&DEFAULTS, &base).max_retries(0).build().unwrap();
-            let call = client.request(spec(Method::GET, "/customers"), decode_json::<Value>);
-            let body = tokio::time::timeout(Duration::from_secs(10), call).await.unwrap().unwrap();
+            let body = get_customers(&client).await.unwrap();
             assert_eq!(body, serde_json::json!({ "ok": true }));
             assert!(server.await.unwrap()[0].is_ok());
         }
