@@ -252,6 +252,45 @@ fn ref_cycles_terminate() {
     assert!(files["src/types.rs"].contains("pub struct E("), "{}", files["src/types.rs"]);
 }
 
+/// Thirty levels of schemas that each reach the next one twice (through `allOf`, or through a
+/// union beside `properties`): 2^30 paths, one schema each. Every level's property arrives, and
+/// generation finishes (on a thread, so that a regression fails here instead of hanging).
+#[test]
+fn shared_composition_parts_are_collected_once_not_once_per_path() {
+    const LEVELS: usize = 30;
+    for key in ["allOf", "oneOf"] {
+        let mut schemas = Map::new();
+        for k in 0..LEVELS {
+            let next = json!({ "$ref": format!("#/components/schemas/S{}", k + 1) });
+            let own = json!({ format!("p{k}"): { "type": "string" } });
+            let schema = match key {
+                "allOf" => json!({ "allOf": [next, next, { "properties": own }] }),
+                _ => json!({ "properties": own, "oneOf": [next, next] }),
+            };
+            schemas.insert(format!("S{k}"), schema);
+        }
+        schemas.insert(format!("S{LEVELS}"), json!({ "properties": { "leaf": { "type": "string" } } }));
+        let text = json!({
+            "openapi": "3.0.3", "info": { "title": "t", "version": "1" }, "paths": {},
+            "components": { "schemas": schemas }
+        })
+        .to_string();
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(generate_checked(&text)));
+        let files = receive
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{key}: generation did not finish in 60 s"))
+            .unwrap();
+        let types = &files["src/types.rs"];
+        let s0 =
+            &types[types.find("pub struct S0 ").unwrap_or_else(|| panic!("{key}: no struct S0\n{types}"))..];
+        let s0 = &s0[..s0.find("\n}").unwrap()];
+        for field in (0..LEVELS).map(|k| format!("p{k}")).chain(["leaf".to_owned()]) {
+            assert!(s0.contains(&format!("pub {field}: Option<String>")), "{key}: S0 lacks {field}:\n{s0}");
+        }
+    }
+}
+
 #[test]
 fn ten_thousand_properties() {
     let props: Map<String, Value> =

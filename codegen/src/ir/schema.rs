@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
@@ -50,6 +51,9 @@ pub struct TypeBuilder<'a> {
     pub warnings: Vec<Diagnostic>,
     pub examples: Vec<super::Example>,
     keep_unknown_fields: bool,
+    /// The merged parts of each `$ref` target, so a schema that many `allOf`/`oneOf` paths reach
+    /// is collected once, not once per path (which is exponential in chains of shared parts).
+    collected: HashMap<String, ObjectParts<'a>>,
 }
 
 /// How a schema maps to Rust, before any type is built.
@@ -73,6 +77,7 @@ impl<'a> TypeBuilder<'a> {
             warnings: Vec::new(),
             examples: Vec::new(),
             keep_unknown_fields,
+            collected: HashMap::new(),
         }
     }
 
@@ -447,7 +452,7 @@ impl<'a> TypeBuilder<'a> {
         for reserved in ["new", "builder"] {
             setter_names.reserve(reserved);
         }
-        for (json_name, (prop_ptr, prop)) in &parts.props {
+        for (json_name, Prop { ptr: prop_ptr, schema: prop, .. }) in &parts.props {
             let hint = format!("{name}{}", naming::type_name(json_name));
             let u = self.ty(prop, prop_ptr, &hint, 1)?;
             let prop_obj = prop.as_object();
@@ -499,16 +504,29 @@ impl<'a> TypeBuilder<'a> {
         depth: usize,
     ) -> Result<(), Diagnostic> {
         if depth > MAX_DEPTH {
-            return Err(Diagnostic::new(ptr, format!("allOf nesting is deeper than {MAX_DEPTH} levels")));
+            return Err(Diagnostic::new(
+                ptr,
+                format!("allOf/oneOf/anyOf nesting is deeper than {MAX_DEPTH} levels"),
+            ));
         }
         if let Some(reference) = obj.get("$ref").and_then(Value::as_str)
             && let Some((target_ptr, target)) = self.resolve(ptr, reference)?
-            && !seen.contains(&target_ptr)
             && let Some(target_obj) = target.as_object()
         {
-            seen.push(target_ptr.clone());
-            self.collect_object(target_obj, &target_ptr, parts, seen, depth + 1)?;
-            seen.pop();
+            if seen.contains(&target_ptr) {
+                parts.cut_short = true;
+            } else if let Some(cached) = self.collected.get(&target_ptr) {
+                parts.absorb(cached);
+            } else {
+                let mut own = ObjectParts::default();
+                seen.push(target_ptr.clone());
+                self.collect_object(target_obj, &target_ptr, &mut own, seen, depth + 1)?;
+                seen.pop();
+                parts.absorb(&own);
+                if !own.cut_short {
+                    self.collected.insert(target_ptr, own);
+                }
+            }
         }
         if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
             let all_ptr = pointer::push(ptr, "allOf");
@@ -524,16 +542,16 @@ impl<'a> TypeBuilder<'a> {
                 }
             }
         }
-        if depth > 0 && (obj.contains_key("oneOf") || obj.contains_key("anyOf")) && !has_properties(obj) {
-            self.warn(
-                ptr,
-                "oneOf/anyOf inside allOf cannot be merged into a struct; its properties are not generated",
-            );
+        for key in ["oneOf", "anyOf"] {
+            if let Some(variants) = obj.get(key).and_then(Value::as_array) {
+                self.merge_variants(variants, &pointer::push(ptr, key), parts, seen, depth)?;
+            }
         }
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
             let props_ptr = pointer::push(ptr, "properties");
             for (name, schema) in props {
-                parts.props.insert(name.clone(), (pointer::push(&props_ptr, name), schema));
+                let prop = Prop { ptr: pointer::push(&props_ptr, name), schema, from_union: false };
+                parts.props.insert(name.clone(), prop);
             }
         }
         if let Some(required) = obj.get("required").and_then(Value::as_array) {
@@ -547,6 +565,107 @@ impl<'a> TypeBuilder<'a> {
             parts.additional = Some((pointer::push(ptr, "additionalProperties"), add));
         }
         Ok(())
+    }
+
+    /// Folds a `oneOf`/`anyOf` that sits beside `properties` or inside `allOf` into the struct
+    /// being built, so no declared property is lost and a caller can set any of them: every
+    /// variant's properties become fields, required only when every variant requires them; a
+    /// property the variants declare differently is a string when each admits only strings,
+    /// else a JSON value. A union listing a schema this struct is built from (a parent naming
+    /// its subtypes) says nothing about this struct and is skipped.
+    fn merge_variants(
+        &mut self,
+        variants: &'a [Value],
+        ptr: &str,
+        parts: &mut ObjectParts<'a>,
+        seen: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), Diagnostic> {
+        let lists_an_ancestor = variants.iter().any(|v| {
+            v.get("$ref")
+                .and_then(Value::as_str)
+                .and_then(pointer::canonical)
+                .is_some_and(|target| seen.iter().any(|s| *s == *target))
+        });
+        if lists_an_ancestor {
+            parts.cut_short = true;
+            return Ok(());
+        }
+        let mut merged: BTreeMap<String, Prop<'a>> = BTreeMap::new();
+        let mut required_by_all: Option<Vec<String>> = None;
+        for (i, variant) in variants.iter().enumerate() {
+            let Some(variant_obj) = variant.as_object() else { continue };
+            if is_null_schema(variant) {
+                continue;
+            }
+            let variant_ptr = pointer::push(ptr, &i.to_string());
+            let mut own = ObjectParts::default();
+            self.collect_object(variant_obj, &variant_ptr, &mut own, seen, depth + 1)?;
+            if own.props.is_empty() && self.admits_no_object(variant) {
+                self.warn(
+                    &variant_ptr,
+                    "a variant that is not an object cannot be a struct's field; it is left out",
+                );
+                continue;
+            }
+            parts.cut_short |= own.cut_short;
+            match &mut required_by_all {
+                None => required_by_all = Some(own.required),
+                Some(all) => all.retain(|name| own.required.contains(name)),
+            }
+            for (name, prop) in own.props {
+                match merged.get_mut(&name) {
+                    None => {
+                        merged.insert(name, Prop { from_union: true, ..prop });
+                    }
+                    Some(first) if first.schema == prop.schema => {}
+                    Some(first) => {
+                        let strings =
+                            self.admits_only_strings(first.schema) && self.admits_only_strings(prop.schema);
+                        first.schema = if strings { &STRING_SCHEMA } else { &ANY_SCHEMA };
+                    }
+                }
+            }
+        }
+        for (name, prop) in merged {
+            parts.props.entry(name).or_insert(prop);
+        }
+        for name in required_by_all.unwrap_or_default() {
+            if !parts.required.contains(&name) {
+                parts.required.push(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// The schema a `$ref` chain ends at (without diagnostics: the caller only inspects it).
+    fn referenced(&self, v: &'a Value) -> &'a Value {
+        let mut v = v;
+        for _ in 0..MAX_DEPTH {
+            match v.get("$ref").and_then(Value::as_str).and_then(pointer::canonical) {
+                Some(target) => match pointer::get(self.root, &target) {
+                    Some(next) => v = next,
+                    None => break,
+                },
+                None => break,
+            }
+        }
+        v
+    }
+
+    fn admits_only_strings(&self, v: &'a Value) -> bool {
+        self.referenced(v).as_object().is_some_and(|o| {
+            types_of(o) == ["string"] || string_enum_values(o).is_some_and(|v| !v.is_empty())
+        })
+    }
+
+    /// A variant declaring a JSON type other than `object` (a bare `required` list, which only
+    /// constrains the object's other properties, declares none).
+    fn admits_no_object(&self, v: &'a Value) -> bool {
+        self.referenced(v).as_object().is_some_and(|o| {
+            let types = types_of(o);
+            !types.is_empty() && !types.iter().any(|t| t == "object")
+        })
     }
 
     fn build_union(
@@ -661,12 +780,50 @@ fn implicit_tag(root: &Value, variants: &[(UnionVariant, Option<String>)]) -> Op
         .cloned()
 }
 
-#[derive(Default)]
+/// What a property the variants of a merged union declare differently becomes.
+static STRING_SCHEMA: LazyLock<Value> = LazyLock::new(|| serde_json::json!({ "type": "string" }));
+static ANY_SCHEMA: Value = Value::Bool(true);
+
+#[derive(Default, Clone)]
 struct ObjectParts<'a> {
-    props: BTreeMap<String, (String, &'a Value)>,
+    props: BTreeMap<String, Prop<'a>>,
     /// In the order first listed.
     required: Vec<String>,
     additional: Option<(String, &'a Value)>,
+    /// A `$ref` or union was skipped because it leads back to a schema being collected: these
+    /// parts hold on this path only, so they are not cached.
+    cut_short: bool,
+}
+
+#[derive(Clone)]
+struct Prop<'a> {
+    ptr: String,
+    schema: &'a Value,
+    /// Taken from a union's variants: a property declared outright takes precedence.
+    from_union: bool,
+}
+
+impl<'a> ObjectParts<'a> {
+    /// Adds the parts of a later `allOf` part (or `$ref` target): its declared properties
+    /// override, its union-derived ones only fill gaps.
+    fn absorb(&mut self, other: &ObjectParts<'a>) {
+        for (name, prop) in &other.props {
+            if prop.from_union {
+                self.props.entry(name.clone()).or_insert_with(|| prop.clone());
+            } else {
+                self.props.insert(name.clone(), prop.clone());
+            }
+        }
+        for name in &other.required {
+            if !self.required.contains(name) {
+                self.required.push(name.clone());
+            }
+        }
+        if other.additional.is_some() {
+            self.additional.clone_from(&other.additional);
+        }
+        self.cut_short |= other.cut_short;
+    }
 }
 
 fn build_enum(values: Vec<String>) -> StringEnum {
