@@ -2295,7 +2295,7 @@ pub struct CreateSession {
     /// Internal description of the payment.
     pub description: Option<String>,
     pub expires: Option<SessionExpires>,
-    /// Your own order or cart reference. Reusing it (or the idempotency key) returns the existing session instead of creating another.
+    /// Your own order or cart reference. Reusing it returns the existing session instead of creating another, as does an idempotency key equal to it.
     pub external_id: Option<String>,
     /// Free-form merchant reference passed on to the PSP (accepted by the implementation).
     pub merchant_reference: Option<String>,
@@ -2745,23 +2745,23 @@ impl DeleteNetworkTokenParams {
     }
 }
 #[cfg(feature = "bank_accounts")]
-/// Confirmation that a bank account was deleted.
+/// Confirmation that a bank account was deleted. The implementation answers `{"deleted":true}`; `id` and `object` may be absent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeletedBankAccount {
     /// Whether the object was deleted.
     pub deleted: bool,
     /// Identifier of the object.
-    pub id: String,
+    pub id: Option<String>,
     /// Object type, always `bank_account`.
-    pub object: DeletedBankAccountObject,
+    pub object: Option<DeletedBankAccountObject>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bank_accounts")]
 crate::runtime::object::json_object!(
-    DeletedBankAccount, extra; deleted = "deleted" required, id = "id" required, object =
-    "object" required
+    DeletedBankAccount, extra; deleted = "deleted" required, id = "id" optional, object =
+    "object" optional
 );
 #[cfg(feature = "bank_accounts")]
 /// Object type, always `bank_account`.
@@ -3111,12 +3111,13 @@ crate::runtime::object::json_object!(
     doc_url = "doc_url" optional, message = "message" required, param = "param" optional,
     request_id = "request_id" required, r#type = "type" required
 );
-/// Body of every error response. Payment operations send the full `Error` shape; billing and ACH operations send the smaller `BillingError` shape. A client must accept either.
+/// Body of every error response. Payment operations send the full `Error` shape; billing and ACH operations send the smaller `BillingError` shape; older payment functions send only a message (`LegacyError`). A client must accept each.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ErrorResponse {
     Error(Error),
     BillingError(BillingError),
+    LegacyError(LegacyError),
 }
 impl From<Error> for ErrorResponse {
     fn from(value: Error) -> Self {
@@ -3126,6 +3127,11 @@ impl From<Error> for ErrorResponse {
 impl From<BillingError> for ErrorResponse {
     fn from(value: BillingError) -> Self {
         Self::BillingError(value)
+    }
+}
+impl From<LegacyError> for ErrorResponse {
+    fn from(value: LegacyError) -> Self {
+        Self::LegacyError(value)
     }
 }
 /// Broad category of an error: `api_error` (500), `authentication_error` (401), `card_error` (402), `idempotency_error` (409), `invalid_request_error` (400), `rate_limit_error` (429) or `validation_error` (400).
@@ -3790,6 +3796,16 @@ crate::runtime::str_enum::open_str_enum!(
     InvoiceStatus, Unknown, Draft = "draft", Open = "open", Paid = "paid", Void = "void",
     Uncollectible = "uncollectible", PastDue = "past_due"
 );
+/// Error body of the older payment functions: `{"error": "<message>"}`, without a type or code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegacyError {
+    /// Human-readable explanation.
+    pub error: String,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(LegacyError, extra; error = "error" required);
 #[cfg(feature = "bank_accounts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBankAccountsParams {

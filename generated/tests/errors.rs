@@ -5,6 +5,7 @@ mod common;
 use std::time::Duration;
 
 use atlaspay::runtime::{ClientBuilder, Error, ErrorType, RequestSpec, decode_json};
+use atlaspay::types::{ErrorResponse, RefundPayment};
 use common::*;
 use reqwest::Method;
 use serde::Deserialize;
@@ -83,6 +84,28 @@ async fn atlas_billing_error_shape_parses_and_decodes_into_declared_schema() {
         code: String,
     }
     assert_eq!(api.decode_body::<BillingError>().unwrap().error.code, "not_found");
+}
+
+/// Older payment functions answer `{"error": "<message>"}`: the message is read, and the body
+/// decodes into the declared `ErrorResponse`, as its `LegacyError` variant.
+#[tokio::test]
+async fn legacy_message_only_error_body_decodes_into_the_declared_error_response() {
+    let server = MockServer::start().await;
+    let payment_id = "7f3e2a1b-5c4d-4e6f-8a9b-0c1d2e3f4a5b";
+    Mock::given(path(format!("/v1/refund-payment/{payment_id}")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "Payment not found"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let atlas = atlas_client(&server);
+    let err = atlas.payments().refund(payment_id.parse().unwrap(), RefundPayment::new()).await.unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.message(), Some("Payment not found"));
+    match api.decode_body::<ErrorResponse>().unwrap() {
+        ErrorResponse::LegacyError(legacy) => assert_eq!(legacy.error, "Payment not found"),
+        other => panic!("decoded as {other:?}"),
+    }
+    assert_eq!(err.to_string(), "HTTP 404 Not Found: Payment not found");
 }
 
 #[tokio::test]

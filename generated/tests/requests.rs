@@ -375,3 +375,20 @@ async fn an_api_client_over_a_runtime_client_keeps_its_settings() {
     assert_eq!(health.status, atlaspay::types::HealthStatus::Healthy);
     assert_eq!(atlas.as_runtime().base_url(), atlas.base_url());
 }
+
+/// Deleting a bank account answers `{"deleted": true}` alone (unlike customers and coupons,
+/// which add `id` and `object`); that decodes.
+#[tokio::test]
+async fn a_bank_account_delete_answered_with_deleted_alone_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/bank-accounts/ba_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"deleted": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let atlas = atlas_client(&server);
+    let deleted = atlas.bank_accounts().delete("ba_1").await.unwrap();
+    assert!(deleted.deleted);
+    assert_eq!(deleted.id, None);
+}

@@ -15,7 +15,7 @@ impl<'a> Health<'a> {
     }
     /// Check service health
     ///
-    /// Reports whether the API and its dependencies are healthy. Needs no authentication. Answers 200 while the service can take traffic (healthy or degraded) and 503 when it is down. This operation is not in the public documentation; it is described from the deployed implementation.
+    /// Reports whether the API and its dependencies are healthy. Needs no authentication. Answers 200 when the service is healthy and 503 when it is degraded or down (the body says which). This operation is not in the public documentation; it is described from the deployed implementation.
     ///
     /// `GET /health` (`getHealth`)
     ///

@@ -15,7 +15,7 @@ impl<'a> Sessions<'a> {
     }
     /// Create a payment session
     ///
-    /// Starts a checkout by creating a payment session for a fixed amount and currency. The response carries the session's `client_secret`, which front-end code uses to collect and confirm the payment. If the `Idempotency-Key` (or `external_id`) matches a session created earlier, that session is returned with status 200 instead of a new one with 201.
+    /// Starts a checkout by creating a payment session for a fixed amount and currency. The response carries the session's `client_secret`, which front-end code uses to collect and confirm the payment. When `external_id` is reused, or the `Idempotency-Key` equals the `external_id` of a session created earlier, that session is returned with status 200 instead of a new one with 201. The implementation matches the key against `external_id`, so to make a retried create return the first session, set `external_id` (your order id, say) and send the same value with `idempotency_key`.
     ///
     /// `POST /create-session` (`createSession`)
     ///

@@ -171,3 +171,13 @@ pub fn assert_no_secret(text: &str) {
         assert!(!text.contains(needle), "key material leaked: {text}");
     }
 }
+
+/// The generated client, with a secret key, against a mock server (retries off).
+pub fn atlas_client(server: &MockServer) -> atlaspay::Client {
+    atlaspay::Client::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .secret_key(SECRET_KEY)
+        .max_retries(0)
+        .build()
+        .expect("the client builds")
+}
