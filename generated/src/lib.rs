@@ -34,7 +34,7 @@
 //! ## Rate limits
 //! The documented limits are 1,000 requests per minute, 100,000 per day and 50 concurrent requests.
 //! Responses may carry `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`; exceeding a
-//! limit yields `429` with a `Retry-After` header.
+//! limit yields `429`. Wait for the seconds in `Retry-After` if it is sent, else until `X-RateLimit-Reset`.
 //!
 //! ## Webhooks
 //! Atlas sends events (payment, session, refund, bank-transfer, dispute and payout changes) to the HTTPS

@@ -104,6 +104,33 @@ async fn retry_after_on_429_overrides_backoff() {
     assert_same_idempotency_key(&server, 2).await;
 }
 
+/// A 429 without `Retry-After` waits until `X-RateLimit-Reset` (a Unix time), not the short
+/// backoff that would run straight into the same limit.
+#[tokio::test]
+async fn a_429_without_retry_after_waits_until_the_rate_limit_resets() {
+    let server = MockServer::start().await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("X-RateLimit-Remaining", "0")
+                .insert_header("X-RateLimit-Reset", (now + 2).to_string())
+                .set_body_json(json!({"error": {"type": "rate_limit_error", "message": "slow down"}})),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(ok_body()).expect(1).mount(&server).await;
+    let started = Instant::now();
+    create_customer(&server).await.unwrap();
+    let elapsed = started.elapsed();
+    // Backoff is at most 5 ms; the reset, 1 to 2 s ahead (plus up to 1 s of jitter), explains the wait.
+    assert!(elapsed >= Duration::from_millis(950), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    assert_same_idempotency_key(&server, 2).await;
+}
+
 #[tokio::test]
 async fn dropped_connection_is_retried_with_the_same_idempotency_key() {
     // First connection: read the request, then hang up without answering.

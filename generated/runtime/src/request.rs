@@ -849,7 +849,7 @@ async fn run(
         let Some(http) = &inner.http else {
             return Err(Error::config("the client has no HTTP stack"));
         };
-        let (error, failure, retry_after) =
+        let (error, failure, server_wait) =
             match send_once(http, request, per_attempt, inner.max_response_bytes).await {
                 Ok(raw) => {
                     let status = raw.status();
@@ -872,14 +872,14 @@ async fn run(
                     }
                     let (status, headers, body) = raw.into_parts();
                     let body = redact_secrets(body, &sent_secrets(inner, spec));
-                    let retry_after = retry::retry_after(&headers, SystemTime::now());
+                    let server_wait = retry::server_wait(status, &headers, SystemTime::now());
                     let api = ApiError::new(status, headers, body);
                     let failure = Failure::Status {
                         status,
                         idempotency_error: api.is_idempotency_error(),
-                        has_retry_after: retry_after.is_some(),
+                        has_server_wait: server_wait.is_some(),
                     };
-                    (Error::from(api), failure, retry_after)
+                    (Error::from(api), failure, server_wait)
                 }
                 Err(AttemptError::Timeout) => {
                     (timeout_error(spec, attempt + 1, timeout), Failure::Timeout, None)
@@ -936,7 +936,7 @@ async fn run(
             }
             return Err(error);
         }
-        let wait = retry_after.unwrap_or_else(|| policy.backoff(attempt));
+        let wait = server_wait.unwrap_or_else(|| policy.backoff(attempt));
         let fits = match deadline {
             Some(deadline) => Instant::now().checked_add(wait).is_some_and(|resume| resume < deadline),
             None => true,
@@ -948,7 +948,7 @@ async fn run(
         tracing::info!(
             attempt,
             wait_ms = millis(wait),
-            retry_after = retry_after.is_some(),
+            server_wait = server_wait.is_some(),
             error = %error,
             "retrying request"
         );

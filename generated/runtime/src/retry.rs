@@ -6,10 +6,11 @@
 //!   server certificate rustls refused (the same on every attempt).
 //! * A request that is not safe to repeat (POST/PATCH without an idempotency
 //!   key) is retried only when it certainly never reached the server (connect
-//!   errors) or on 429/503 carrying `Retry-After`.
+//!   errors) or on 429/503 that say how long to wait ([`server_wait`]).
 //! * Waits use exponential backoff with full jitter: attempt `n` (0-based)
 //!   waits a uniform random time in `[0, min(max_delay, initial * 2^n)]`. A
-//!   `Retry-After` header (delta-seconds or HTTP-date) replaces the backoff,
+//!   `Retry-After` header (delta-seconds or HTTP-date) replaces the backoff, as
+//!   does, on a 429 without one, the time until `X-RateLimit-Reset`; both are
 //!   capped at [`MAX_RETRY_AFTER`].
 //! * Everything is bounded: at most [`MAX_RETRIES_CAP`] retries, and a total
 //!   deadline from [`RetryPolicy::total_budget`].
@@ -113,6 +114,34 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     parse_retry_after(value, now).map(|wait| wait.min(MAX_RETRY_AFTER))
 }
 
+/// How long the server asked the client to wait before the next attempt: its `Retry-After`, or,
+/// on a 429 without one, the time until `X-RateLimit-Reset` plus up to a second of jitter (so
+/// the clients that hit one limit do not all come back at the same instant). Capped at
+/// [`MAX_RETRY_AFTER`].
+pub fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if let Some(wait) = retry_after(headers, now) {
+        return Some(wait);
+    }
+    if status != StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    let until_reset = rate_limit_reset(headers, now)?;
+    Some(until_reset.saturating_add(full_jitter(Duration::from_secs(1))).min(MAX_RETRY_AFTER))
+}
+
+/// The time until `X-RateLimit-Reset`: a Unix time in seconds (as Atlas, GitHub and most APIs
+/// send it) or, when the value is too small to be a time since 2001, a number of seconds from
+/// now (as some APIs send it). A reset in the past means now.
+fn rate_limit_reset(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    const SMALLEST_UNIX_TIME: u64 = 1_000_000_000;
+    let value: u64 = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim().parse().ok()?;
+    if value < SMALLEST_UNIX_TIME {
+        return Some(Duration::from_secs(value));
+    }
+    let reset = UNIX_EPOCH.checked_add(Duration::from_secs(value))?;
+    Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
 /// Whether a response status is worth retrying (for a request that is safe to repeat).
 pub fn status_is_retryable(status: StatusCode, idempotency_error: bool) -> bool {
     match status.as_u16() {
@@ -197,8 +226,8 @@ pub enum Failure {
         status: StatusCode,
         /// The body's `error.type` was `idempotency_error`.
         idempotency_error: bool,
-        /// The response carried a usable `Retry-After`.
-        has_retry_after: bool,
+        /// The response said how long to wait ([`server_wait`]).
+        has_server_wait: bool,
     },
 }
 
@@ -209,11 +238,11 @@ pub fn should_retry(failure: Failure, retry_safe: bool) -> bool {
         Failure::Connect => true,
         Failure::Timeout => retry_safe,
         Failure::Transport { retryable } => retry_safe && retryable,
-        Failure::Status { status, idempotency_error, has_retry_after } => {
+        Failure::Status { status, idempotency_error, has_server_wait } => {
             if retry_safe {
                 status_is_retryable(status, idempotency_error)
             } else {
-                has_retry_after
+                has_server_wait
                     && matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
             }
         }
@@ -288,6 +317,41 @@ mod tests {
     }
 
     #[test]
+    fn a_429_without_retry_after_waits_for_the_rate_limit_reset() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let headers = |pairs: &[(&'static str, &str)]| {
+            let mut map = HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(*name, value.parse().unwrap());
+            }
+            map
+        };
+        let within = |wait: Option<Duration>, secs: u64| {
+            let wait = wait.expect("a wait");
+            assert!(
+                wait >= Duration::from_secs(secs) && wait <= Duration::from_secs(secs + 1),
+                "{wait:?} is not within a second after {secs} s"
+            );
+        };
+        let too_many = StatusCode::TOO_MANY_REQUESTS;
+        // A Unix time 20 s ahead, and the same as seconds from now.
+        within(server_wait(too_many, &headers(&[("x-ratelimit-reset", "1700000020")]), now), 20);
+        within(server_wait(too_many, &headers(&[("x-ratelimit-reset", "20")]), now), 20);
+        // A reset already past: only the jitter.
+        within(server_wait(too_many, &headers(&[("x-ratelimit-reset", "1699999990")]), now), 0);
+        // Capped, like Retry-After.
+        let far = headers(&[("x-ratelimit-reset", "1700086400")]);
+        assert_eq!(server_wait(too_many, &far, now), Some(MAX_RETRY_AFTER));
+        // Retry-After wins; other statuses and unreadable values give no wait.
+        let both = headers(&[("retry-after", "3"), ("x-ratelimit-reset", "1700000020")]);
+        assert_eq!(server_wait(too_many, &both, now), Some(Duration::from_secs(3)));
+        let reset_only = headers(&[("x-ratelimit-reset", "1700000020")]);
+        assert_eq!(server_wait(StatusCode::SERVICE_UNAVAILABLE, &reset_only, now), None);
+        assert_eq!(server_wait(too_many, &headers(&[("x-ratelimit-reset", "soon")]), now), None);
+        assert_eq!(server_wait(too_many, &HeaderMap::new(), now), None);
+    }
+
+    #[test]
     fn retryable_statuses() {
         for code in [408, 409, 429, 500, 502, 503, 504] {
             assert!(status_is_retryable(StatusCode::from_u16(code).unwrap(), false), "{code}");
@@ -301,10 +365,10 @@ mod tests {
 
     #[test]
     fn unsafe_requests_retry_only_when_certainly_unprocessed_or_told_to() {
-        let status = |code: u16, has_retry_after: bool| Failure::Status {
+        let status = |code: u16, has_server_wait: bool| Failure::Status {
             status: StatusCode::from_u16(code).unwrap(),
             idempotency_error: false,
-            has_retry_after,
+            has_server_wait,
         };
         assert!(should_retry(Failure::Connect, false));
         assert!(!should_retry(Failure::Timeout, false));
@@ -321,7 +385,7 @@ mod tests {
         assert!(should_retry(status(500, false), true));
         assert!(!should_retry(status(400, true), true));
         assert!(!should_retry(
-            Failure::Status { status: StatusCode::CONFLICT, idempotency_error: true, has_retry_after: false },
+            Failure::Status { status: StatusCode::CONFLICT, idempotency_error: true, has_server_wait: false },
             true
         ));
     }
