@@ -7,7 +7,7 @@
 //! cargo run -p atlaspay --example verify_webhook
 //! ```
 
-use atlaspay::types::Event;
+use atlaspay::types::{Event, WebhookPayload};
 use atlaspay::webhooks;
 
 fn main() {
@@ -18,10 +18,14 @@ fn main() {
     let header = webhooks::sign(payload, secret, now as i64);
 
     match webhooks::construct_event(payload, &header, secret) {
-        Ok(Event::PaymentCaptured(event)) => {
+        Ok(WebhookPayload::Event(Event::PaymentCaptured(event))) => {
             println!("payment captured: {:?} {:?}", event.data.object.amount, event.data.object.currency)
         }
-        Ok(other) => println!("another event: {other:?}"),
+        Ok(WebhookPayload::Event(other)) => println!("another event: {other:?}"),
+        // An event a PSP sent, forwarded in Atlas's normalized shape.
+        Ok(WebhookPayload::ForwardedPspEvent(event)) => {
+            println!("{} from {:?}: {}", event.r#type, event.psp, event.psp_event_id)
+        }
         Err(err) => eprintln!("rejected: {err}"),
     }
     // A tampered body is rejected.

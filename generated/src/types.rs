@@ -3484,6 +3484,34 @@ impl From<PayoutFailedEvent> for Event {
         Self::PayoutFailed(value)
     }
 }
+/// An event a payment service provider sent, forwarded to your endpoint in a normalized shape instead of the `Event` envelope. Such deliveries also carry `X-Atlas-Event-Type` and `X-Atlas-Event-Id` headers. This shape is described from the deployed implementation, which names its fields but not their types; only the three that identify the event are required.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardedPspEvent {
+    /// Amount in the smallest currency unit.
+    pub amount: Option<i64>,
+    /// Currency code, as the PSP sent it.
+    pub currency: Option<String>,
+    pub psp: Psp,
+    /// The PSP's identifier of the event; use it to ignore duplicate deliveries.
+    pub psp_event_id: String,
+    /// The event exactly as the PSP sent it.
+    pub raw_payload: Option<serde_json::Value>,
+    /// When the PSP says the event happened, as the implementation sends it.
+    pub timestamp: Option<serde_json::Value>,
+    /// The PSP's identifier of the transaction the event is about.
+    pub transaction_id: Option<String>,
+    /// Event type, for example `payment.captured`.
+    pub r#type: String,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    ForwardedPspEvent, extra; amount = "amount" optional, currency = "currency" optional,
+    psp = "psp" required, psp_event_id = "psp_event_id" required, raw_payload =
+    "raw_payload" optional, timestamp = "timestamp" optional, transaction_id =
+    "transaction_id" optional, r#type = "type" required
+);
 #[cfg(feature = "network_tokens")]
 /// Parameters for generating a cryptogram.
 #[derive(Debug, Clone, PartialEq)]
@@ -7332,6 +7360,58 @@ impl VerifyBankAccount {
     /// setters.
     pub fn new(amounts: Vec<i64>) -> Self {
         Self { amounts }
+    }
+}
+/// The body of a webhook delivery: an `Event` envelope or, for an event a PSP sent and Atlas forwards in a normalized shape, a `ForwardedPspEvent`. The two are told apart by their properties: an envelope has `id`, a forwarded event `psp`.
+///
+/// Which variant a value is depends on the properties it has: with `id`, [`Event`](Self::Event); with `psp`, [`ForwardedPspEvent`](Self::ForwardedPspEvent).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookPayload {
+    Event(Event),
+    ForwardedPspEvent(ForwardedPspEvent),
+}
+impl serde::Serialize for WebhookPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Event(value) => serde::Serialize::serialize(value, serializer),
+            Self::ForwardedPspEvent(value) => {
+                serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for WebhookPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if value.get("id").is_some() {
+            return serde_json::from_value(value)
+                .map(Self::Event)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.get("psp").is_some() {
+            return serde_json::from_value(value)
+                .map(Self::ForwardedPspEvent)
+                .map_err(serde::de::Error::custom);
+        }
+        Err(
+            serde::de::Error::custom(
+                "expected an object with one of the properties `id`, `psp`",
+            ),
+        )
+    }
+}
+impl From<Event> for WebhookPayload {
+    fn from(value: Event) -> Self {
+        Self::Event(value)
+    }
+}
+impl From<ForwardedPspEvent> for WebhookPayload {
+    fn from(value: ForwardedPspEvent) -> Self {
+        Self::ForwardedPspEvent(value)
     }
 }
 #[cfg(feature = "bank_accounts")]

@@ -5,7 +5,7 @@ pub use crate::runtime::webhooks::{
 };
 /// The header deliveries carry their signature in.
 pub const SIGNATURE_HEADER: &str = "X-Atlas-Signature";
-/// Verifies the `X-Atlas-Signature` header of a delivery and decodes its body into an [`Event`](crate::types::Event).
+/// Verifies the `X-Atlas-Signature` header of a delivery and decodes its body into [`WebhookPayload`](crate::types::WebhookPayload).
 ///
 /// Pass the raw request body exactly as received: re-serialized JSON does not match the signature. Timestamps more than five minutes from now are rejected.
 ///
@@ -15,13 +15,13 @@ pub const SIGNATURE_HEADER: &str = "X-Atlas-Signature";
 /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
 /// let header = atlaspay::webhooks::sign(payload, secret, now);
 /// let event = atlaspay::webhooks::construct_event(payload, &header, secret).unwrap();
-/// assert!(matches!(event, atlaspay::types::Event::Unknown(_)));
+/// assert!(matches!(event, atlaspay::types::WebhookPayload::Event(atlaspay::types::Event::Unknown(_))));
 /// ```
 pub fn construct_event(
     payload: &[u8],
     signature_header: &str,
     secret: &str,
-) -> Result<crate::types::Event, WebhookError> {
+) -> Result<crate::types::WebhookPayload, WebhookError> {
     construct_event_with_tolerance(payload, signature_header, secret, DEFAULT_TOLERANCE)
 }
 /// [`construct_event`] with a custom timestamp tolerance.
@@ -30,7 +30,7 @@ pub fn construct_event_with_tolerance(
     signature_header: &str,
     secret: &str,
     tolerance: std::time::Duration,
-) -> Result<crate::types::Event, WebhookError> {
+) -> Result<crate::types::WebhookPayload, WebhookError> {
     verify_signature(
         payload,
         signature_header,

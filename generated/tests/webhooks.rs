@@ -144,3 +144,49 @@ fn construct_event_uses_the_clock() {
     let stale = sign(PAYLOAD, SECRET, 1_000);
     assert!(construct_event::<Event>(PAYLOAD, &stale, SECRET).is_err());
 }
+
+/// The generated `construct_event` decodes both shapes Atlas delivers: the `Event` envelope and
+/// an event a PSP sent, forwarded in the normalized shape the implementation uses (`type`, `psp`,
+/// `psp_event_id`, `transaction_id`, `amount`, `currency`, `timestamp`, `raw_payload`). They are
+/// told apart by `id` and `psp`, so a broken envelope fails with the envelope's own error.
+#[test]
+fn generated_construct_event_decodes_envelopes_and_forwarded_psp_events() {
+    use atlaspay::types::{Event, Psp, WebhookPayload};
+    use atlaspay::webhooks;
+    let signed = |payload: &[u8]| {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        webhooks::construct_event(payload, &sign(payload, SECRET, i64::try_from(now).unwrap()), SECRET)
+    };
+    let envelope = br#"{"id":"evt_1","type":"payment.captured","created":"2024-01-15T10:30:00Z","livemode":false,"data":{"object":{"id":"7f3e2a1b-5c4d-4e6f-8a9b-0c1d2e3f4a5b","amount":4990,"currency":"USD","status":"captured"}}}"#;
+    match signed(envelope).unwrap() {
+        WebhookPayload::Event(Event::PaymentCaptured(event)) => {
+            assert_eq!(event.id, "evt_1");
+            assert_eq!(event.data.object.amount, Some(4990));
+        }
+        other => panic!("{other:?}"),
+    }
+    let forwarded = br#"{"type":"payment.captured","psp":"stripe","psp_event_id":"evt_3Nabc","transaction_id":"pi_3Nabc","amount":4990,"currency":"usd","timestamp":"2024-01-15T10:30:00Z","raw_payload":{"id":"evt_3Nabc","object":"event"}}"#;
+    match signed(forwarded).unwrap() {
+        WebhookPayload::ForwardedPspEvent(event) => {
+            assert_eq!(event.r#type, "payment.captured");
+            assert_eq!(event.psp, Psp::Stripe);
+            assert_eq!(event.psp_event_id, "evt_3Nabc");
+            assert_eq!(event.transaction_id.as_deref(), Some("pi_3Nabc"));
+            assert_eq!(event.amount, Some(4990));
+            assert_eq!(event.raw_payload, Some(serde_json::json!({"id": "evt_3Nabc", "object": "event"})));
+        }
+        other => panic!("{other:?}"),
+    }
+    // An envelope without `data` is an envelope with a missing field, not "no variant matched".
+    let broken = br#"{"id":"evt_1","type":"payment.captured","created":"2024-01-15T10:30:00Z"}"#;
+    match signed(broken) {
+        Err(WebhookError::InvalidPayload(err)) => assert!(err.message.contains("`data`"), "{err}"),
+        other => panic!("{other:?}"),
+    }
+    match signed(br#"{"type":"payment.captured"}"#) {
+        Err(WebhookError::InvalidPayload(err)) => {
+            assert!(err.message.contains("one of the properties `id`, `psp`"), "{err}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

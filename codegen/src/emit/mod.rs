@@ -570,22 +570,37 @@ fn examples_file(api: &Api) -> TokenStream {
     }
 }
 
+/// The pattern an event of a type this client does not know (`{"id": "evt_1", "type":
+/// "not.known.yet"}`) matches: the fallback of the event union (`Event::Unknown(_)`), also when
+/// that union is the variant of a union decoded by presence that such a value selects.
+fn unknown_event_pattern(api: &Api, event: usize, krate: &str, depth: usize) -> Option<String> {
+    let name = &api.types[event].name;
+    let TypeKind::Union(u) = &api.types[event].kind else { return None };
+    if !u.fallback.is_empty() {
+        return Some(format!("{krate}::types::{name}::{}(_)", u.fallback));
+    }
+    if !u.by_presence || depth > 4 {
+        return None;
+    }
+    let selected = u.variants.iter().find(|v| matches!(v.presence.as_deref(), Some("id" | "type")))?;
+    match &selected.ty {
+        crate::ir::Ty::Named(inner) => unknown_event_pattern(api, *inner, krate, depth + 1)
+            .map(|inner| format!("{krate}::types::{name}::{}({inner})", selected.name)),
+        _ => None,
+    }
+}
+
 fn webhooks_file(api: &Api, config: &Config, event: usize) -> TokenStream {
     let event_ty = ident(&api.types[event].name);
     let header = config.webhook_signature_header.clone().unwrap_or_else(|| "Webhook-Signature".to_owned());
     let krate = config.crate_ident();
-    let example = format!(
-        "```\nlet secret = \"whsec_test\";\nlet payload = br#\"{{\"id\": \"evt_1\", \"type\": \"not.known.yet\"}}\"#;\nlet now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;\nlet header = {krate}::webhooks::sign(payload, secret, now);\nlet event = {krate}::webhooks::construct_event(payload, &header, secret).unwrap();\nassert!(matches!(event, {krate}::types::{event_ty}::{fallback}(_)));\n```",
-        fallback = match &api.types[event].kind {
-            TypeKind::Union(u) if !u.fallback.is_empty() => u.fallback.clone(),
-            _ => "Unknown".to_owned(),
-        }
-    );
-    let has_fallback = matches!(&api.types[event].kind, TypeKind::Union(u) if !u.fallback.is_empty());
+    let example = unknown_event_pattern(api, event, &krate.to_string(), 0).map(|pattern| format!(
+        "```\nlet secret = \"whsec_test\";\nlet payload = br#\"{{\"id\": \"evt_1\", \"type\": \"not.known.yet\"}}\"#;\nlet now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;\nlet header = {krate}::webhooks::sign(payload, secret, now);\nlet event = {krate}::webhooks::construct_event(payload, &header, secret).unwrap();\nassert!(matches!(event, {pattern}));\n```"
+    ));
     let construct_doc = docs::trusted(&docs::paragraphs([
-        Some(format!("Verifies the `{header}` header of a delivery and decodes its body into an [`{}`](crate::types::{}).", api.types[event].name, api.types[event].name).as_str()),
+        Some(format!("Verifies the `{header}` header of a delivery and decodes its body into [`{}`](crate::types::{}).", api.types[event].name, api.types[event].name).as_str()),
         Some("Pass the raw request body exactly as received: re-serialized JSON does not match the signature. Timestamps more than five minutes from now are rejected."),
-        if has_fallback { Some(example.as_str()) } else { None },
+        example.as_deref(),
     ]));
     quote! {
         //! Verifying and decoding webhook deliveries.

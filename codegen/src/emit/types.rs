@@ -639,6 +639,9 @@ fn union_def(
                 }
             }
         });
+    if u.by_presence {
+        return presence_union_def(u, name, &variant_names, &variant_types, doc_text, cfg, froms);
+    }
     let Some(tag) = &u.tag else {
         let doc = docs::outer(doc_text);
         return quote! {
@@ -690,6 +693,74 @@ fn union_def(
                     #(#arms)*
                     _ => Ok(Self::#fallback(value)),
                 }
+            }
+        }
+        #(#froms)*
+    }
+}
+
+/// An untagged union decoded by which properties are present (`Union::by_presence`): the value
+/// goes to the first variant whose property it has, else to the variant without one, so a
+/// decode error is that variant's, naming the field.
+fn presence_union_def(
+    u: &Union,
+    name: &proc_macro2::Ident,
+    variant_names: &[proc_macro2::Ident],
+    variant_types: &[TokenStream],
+    doc_text: Option<&str>,
+    cfg: &TokenStream,
+    froms: impl Iterator<Item = TokenStream>,
+) -> TokenStream {
+    let decode = |v: &crate::ir::UnionVariant, vname: &proc_macro2::Ident| {
+        let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
+        quote!(serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom))
+    };
+    let mut arms = Vec::new();
+    let mut otherwise = None;
+    let mut rules = Vec::new();
+    for (v, vname) in u.variants.iter().zip(variant_names) {
+        let decoded = decode(v, vname);
+        match &v.presence {
+            Some(key) => {
+                arms.push(quote! { if value.get(#key).is_some() { return #decoded; } });
+                rules.push(format!("with `{key}`, [`{}`](Self::{})", v.name, v.name));
+            }
+            None => {
+                otherwise = Some(decoded);
+                rules.push(format!("otherwise [`{}`](Self::{})", v.name, v.name));
+            }
+        }
+    }
+    let otherwise = otherwise.unwrap_or_else(|| {
+        let keys: Vec<String> =
+            u.variants.iter().filter_map(|v| v.presence.as_deref()).map(|k| format!("`{k}`")).collect();
+        let message = format!("expected an object with one of the properties {}", keys.join(", "));
+        quote!(Err(serde::de::Error::custom(#message)))
+    });
+    let rule_doc =
+        format!("Which variant a value is depends on the properties it has: {}.", rules.join("; "));
+    let doc = docs::outer(Some(&docs::paragraphs([doc_text, Some(rule_doc.as_str())])));
+    quote! {
+        #cfg
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variant_names(#variant_types), )*
+        }
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variant_names(value) => serde::Serialize::serialize(value, serializer), )*
+                }
+            }
+        }
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(#arms)*
+                #otherwise
             }
         }
         #(#froms)*

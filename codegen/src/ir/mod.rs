@@ -258,6 +258,9 @@ pub struct Union {
     pub tag: Option<String>,
     /// Name of the fallback variant of tagged unions (holds unknown payloads).
     pub fallback: String,
+    /// An untagged union of objects each of which requires a property no other variant declares
+    /// (all but at most one): decoded by which of those is present, not by trying each variant.
+    pub by_presence: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -267,6 +270,10 @@ pub struct UnionVariant {
     pub boxed: bool,
     /// Discriminator values that select this variant.
     pub tags: Vec<String>,
+    /// In an untagged union decoded by which properties are present ([`Union::by_presence`]):
+    /// the property whose presence selects this variant; `None` for the one variant chosen
+    /// when no other's is present.
+    pub presence: Option<String>,
 }
 
 /// The generated crate's TLS backend features, under reqwest's names; the first is on by

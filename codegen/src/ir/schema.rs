@@ -54,6 +54,7 @@ pub struct TypeBuilder<'a> {
     /// The merged parts of each `$ref` target, so a schema that many `allOf`/`oneOf` paths reach
     /// is collected once, not once per path (which is exponential in chains of shared parts).
     collected: HashMap<String, ObjectParts<'a>>,
+    warned: BTreeSet<(String, String)>,
 }
 
 /// How a schema maps to Rust, before any type is built.
@@ -78,6 +79,7 @@ impl<'a> TypeBuilder<'a> {
             examples: Vec::new(),
             keep_unknown_fields,
             collected: HashMap::new(),
+            warned: BTreeSet::new(),
         }
     }
 
@@ -183,8 +185,12 @@ impl<'a> TypeBuilder<'a> {
         id
     }
 
+    /// Records a warning once: a schema collected on several paths reports a problem once.
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(Diagnostic::new(pointer, message));
+        let message = message.into();
+        if self.warned.insert((pointer.to_owned(), message.clone())) {
+            self.warnings.push(Diagnostic::new(pointer, message));
+        }
     }
 
     /// Follows a `$ref` (and chains of them) to the schema it names.
@@ -432,9 +438,9 @@ impl<'a> TypeBuilder<'a> {
         for t in types_of(obj) {
             let ty = self.simple_of_type(&t, obj, ptr, &format!("{name}{}", naming::type_name(&t)), 0)?;
             let vname = names.claim(&variant_label(&ty, &self.types));
-            variants.push(UnionVariant { name: vname, ty, boxed: false, tags: Vec::new() });
+            variants.push(UnionVariant { name: vname, ty, boxed: false, tags: Vec::new(), presence: None });
         }
-        Ok(TypeKind::Union(Union { variants, tag: None, fallback: String::new() }))
+        Ok(TypeKind::Union(Union { variants, tag: None, fallback: String::new(), by_presence: false }))
     }
 
     fn build_struct(
@@ -678,7 +684,8 @@ impl<'a> TypeBuilder<'a> {
         let items = obj.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
         let list_ptr = pointer::push(ptr, key);
         let mut names = Namespace::new();
-        let mut variants: Vec<(UnionVariant, Option<String>)> = Vec::new();
+        // Each variant with the `$ref` target it names, and its schema (pointer and value).
+        let mut variants: Vec<(UnionVariant, Option<String>, (String, &'a Value))> = Vec::new();
         for (i, sub) in items.iter().enumerate() {
             if is_null_schema(sub) {
                 continue;
@@ -695,7 +702,7 @@ impl<'a> TypeBuilder<'a> {
             let hint = format!("{name}{}", base.clone().unwrap_or_else(|| format!("Variant{}", i + 1)));
             let u = self.ty(sub, &sub_ptr, &hint, 1)?;
             let ty = u.ty;
-            if variants.iter().any(|(v, _)| v.ty == ty) {
+            if variants.iter().any(|(v, ..)| v.ty == ty) {
                 continue;
             }
             let label = base.unwrap_or_else(|| match &ty {
@@ -703,18 +710,19 @@ impl<'a> TypeBuilder<'a> {
                 Ty::Named(id) if self.types[*id].pointer == sub_ptr => "Object".to_owned(),
                 _ => variant_label(&ty, &self.types),
             });
-            variants.push((UnionVariant { name: label, ty, boxed: false, tags: Vec::new() }, ref_target));
+            let variant = UnionVariant { name: label, ty, boxed: false, tags: Vec::new(), presence: None };
+            variants.push((variant, ref_target, (sub_ptr, sub)));
         }
         // `Event::PaymentCaptured` reads better than `Event::PaymentCapturedEvent`.
         let strip = |label: &str| label.strip_suffix(name).filter(|rest| !rest.is_empty()).map(str::to_owned);
-        if variants.len() > 1 && variants.iter().all(|(v, _)| strip(&v.name).is_some()) {
-            for (v, _) in &mut variants {
+        if variants.len() > 1 && variants.iter().all(|(v, ..)| strip(&v.name).is_some()) {
+            for (v, ..) in &mut variants {
                 v.name = strip(&v.name).unwrap_or_default();
             }
         }
         // Untagged deserialization tries variants in order: catch-alls go last.
-        variants.sort_by_key(|(v, _)| matches!(v.ty, Ty::Any | Ty::Object));
-        for (v, _) in &mut variants {
+        variants.sort_by_key(|(v, ..)| matches!(v.ty, Ty::Any | Ty::Object));
+        for (v, ..) in &mut variants {
             v.name = names.claim(&v.name);
         }
         let tag = obj
@@ -726,7 +734,7 @@ impl<'a> TypeBuilder<'a> {
         let mut tagged = tag.is_some();
         if let Some(tag_name) = &tag {
             let mapping = obj.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object);
-            for (variant, target) in &mut variants {
+            for (variant, target, _) in &mut variants {
                 let Some(target) = target else {
                     tagged = false;
                     break;
@@ -752,19 +760,72 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         let fallback = if tagged { names.claim("Unknown") } else { String::new() };
+        let by_presence = !tagged && self.presence_keys(&mut variants)?;
         Ok(Union {
-            variants: variants.into_iter().map(|(v, _)| v).collect(),
+            variants: variants.into_iter().map(|(v, ..)| v).collect(),
             tag: if tagged { tag } else { None },
             fallback,
+            by_presence,
         })
+    }
+
+    /// Whether an untagged union can be decoded by which properties are present: every variant
+    /// is an object, and all but at most one require a property that no other variant declares.
+    /// Sets each variant's [`UnionVariant::presence`] (the keyless one, if any, goes last) and
+    /// says whether it did. Decoding by presence names the field that is wrong, where trying
+    /// each variant in turn can only say that none matched.
+    fn presence_keys(
+        &mut self,
+        variants: &mut [(UnionVariant, Option<String>, (String, &'a Value))],
+    ) -> Result<bool, Diagnostic> {
+        if variants.len() < 2 {
+            return Ok(false);
+        }
+        let mut parts = Vec::with_capacity(variants.len());
+        for (variant, _, (ptr, schema)) in variants.iter() {
+            let Some(obj) = schema.as_object().filter(|_| matches!(variant.ty, Ty::Named(_))) else {
+                return Ok(false);
+            };
+            let mut own = ObjectParts::default();
+            self.collect_object(obj, ptr, &mut own, &mut Vec::new(), 1)?;
+            if own.props.is_empty() {
+                return Ok(false);
+            }
+            parts.push(own);
+        }
+        let keys: Vec<Option<String>> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, own)| {
+                let unique = |name: &&String| {
+                    own.props.contains_key(*name)
+                        && parts
+                            .iter()
+                            .enumerate()
+                            .all(|(j, other)| j == i || !other.props.contains_key(*name))
+                };
+                own.required.iter().find(unique).cloned()
+            })
+            .collect();
+        if keys.iter().filter(|key| key.is_none()).count() > 1 {
+            return Ok(false);
+        }
+        for ((variant, ..), key) in variants.iter_mut().zip(keys) {
+            variant.presence = key;
+        }
+        variants.sort_by_key(|(variant, ..)| variant.presence.is_none());
+        Ok(true)
     }
 }
 
 /// A property every variant declares with its own, disjoint string values (`type: {enum:
 /// [applepay]}` on one, `[card]` on another): a discriminator in all but name. Without it, an
 /// untagged union of structs with open enums would decode everything as its first variant.
-fn implicit_tag(root: &Value, variants: &[(UnionVariant, Option<String>)]) -> Option<String> {
-    let targets: Vec<&str> = variants.iter().map(|(_, t)| t.as_deref()).collect::<Option<_>>()?;
+fn implicit_tag(
+    root: &Value,
+    variants: &[(UnionVariant, Option<String>, (String, &Value))],
+) -> Option<String> {
+    let targets: Vec<&str> = variants.iter().map(|(_, t, _)| t.as_deref()).collect::<Option<_>>()?;
     if targets.len() < 2 {
         return None;
     }

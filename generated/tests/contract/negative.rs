@@ -291,6 +291,10 @@ fn error_problems(status: u16, result: Result<(), Error>) -> Vec<String> {
                 ));
             }
         }
+        // The older functions' `{"error": "<message>"}`, which no declared error response uses.
+        Ok(ErrorResponse::LegacyError(legacy)) => {
+            problems.push(format!("a message-only body {legacy:?} where the spec declares a code"))
+        }
         Err(err) => problems.push(format!("decode_body::<ErrorResponse>() failed: {err}")),
     }
     problems

@@ -59,6 +59,56 @@ pub struct Cat {
 crate::runtime::object::json_object!(
     Cat, extra; lives = "lives" optional, pet_type = "pet_type" required
 );
+/// A Cat has pet_type, which a Note does not declare; anything else is a Note.
+///
+/// Which variant a value is depends on the properties it has: with `pet_type`, [`Cat`](Self::Cat); otherwise [`Note`](Self::Note).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CatOrNote {
+    Cat(Cat),
+    Note(CatOrNoteNote),
+}
+impl serde::Serialize for CatOrNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cat(value) => serde::Serialize::serialize(value, serializer),
+            Self::Note(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CatOrNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if value.get("pet_type").is_some() {
+            return serde_json::from_value(value)
+                .map(Self::Cat)
+                .map_err(serde::de::Error::custom);
+        }
+        serde_json::from_value(value).map(Self::Note).map_err(serde::de::Error::custom)
+    }
+}
+impl From<Cat> for CatOrNote {
+    fn from(value: Cat) -> Self {
+        Self::Cat(value)
+    }
+}
+impl From<CatOrNoteNote> for CatOrNote {
+    fn from(value: CatOrNoteNote) -> Self {
+        Self::Note(value)
+    }
+}
+/// Note
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CatOrNoteNote {
+    pub text: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(CatOrNoteNote, extra; text = "text" optional);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CatPetType {
@@ -184,6 +234,81 @@ pub struct NullableRef {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(NullableRef, extra; cat = "cat" optional);
+/// Objects told apart by the property each requires and the other lacks.
+///
+/// Which variant a value is depends on the properties it has: with `card_number`, [`Card`](Self::Card); with `iban`, [`BankAccount`](Self::BankAccount).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaymentSource {
+    Card(PaymentSourceCard),
+    BankAccount(PaymentSourceBankAccount),
+}
+impl serde::Serialize for PaymentSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Card(value) => serde::Serialize::serialize(value, serializer),
+            Self::BankAccount(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PaymentSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if value.get("card_number").is_some() {
+            return serde_json::from_value(value)
+                .map(Self::Card)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.get("iban").is_some() {
+            return serde_json::from_value(value)
+                .map(Self::BankAccount)
+                .map_err(serde::de::Error::custom);
+        }
+        Err(
+            serde::de::Error::custom(
+                "expected an object with one of the properties `card_number`, `iban`",
+            ),
+        )
+    }
+}
+impl From<PaymentSourceCard> for PaymentSource {
+    fn from(value: PaymentSourceCard) -> Self {
+        Self::Card(value)
+    }
+}
+impl From<PaymentSourceBankAccount> for PaymentSource {
+    fn from(value: PaymentSourceBankAccount) -> Self {
+        Self::BankAccount(value)
+    }
+}
+/// BankAccount
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentSourceBankAccount {
+    pub holder: Option<String>,
+    pub iban: String,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    PaymentSourceBankAccount, extra; holder = "holder" optional, iban = "iban" required
+);
+/// Card
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentSourceCard {
+    pub card_number: String,
+    pub holder: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    PaymentSourceCard, extra; card_number = "card_number" required, holder = "holder"
+    optional
+);
 /// Which variant a value is depends on its `pet_type` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pet {
