@@ -55,6 +55,9 @@ pub struct TypeBuilder<'a> {
     /// is collected once, not once per path (which is exponential in chains of shared parts).
     collected: HashMap<String, ObjectParts<'a>>,
     warned: BTreeSet<(String, String)>,
+    /// Set while a union's variants are only inspected (`presence_keys`): what that finds is
+    /// not reported, and not cached for the collections that will report it.
+    probing: bool,
 }
 
 /// How a schema maps to Rust, before any type is built.
@@ -80,6 +83,7 @@ impl<'a> TypeBuilder<'a> {
             keep_unknown_fields,
             collected: HashMap::new(),
             warned: BTreeSet::new(),
+            probing: false,
         }
     }
 
@@ -187,6 +191,9 @@ impl<'a> TypeBuilder<'a> {
 
     /// Records a warning once: a schema collected on several paths reports a problem once.
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        if self.probing {
+            return;
+        }
         let message = message.into();
         if self.warned.insert((pointer.to_owned(), message.clone())) {
             self.warnings.push(Diagnostic::new(pointer, message));
@@ -529,7 +536,7 @@ impl<'a> TypeBuilder<'a> {
                 self.collect_object(target_obj, &target_ptr, &mut own, seen, depth + 1)?;
                 seen.pop();
                 parts.absorb(&own);
-                if !own.cut_short {
+                if !own.cut_short && !self.probing {
                     self.collected.insert(target_ptr, own);
                 }
             }
@@ -760,7 +767,7 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         let fallback = if tagged { names.claim("Unknown") } else { String::new() };
-        let by_presence = !tagged && self.presence_keys(&mut variants)?;
+        let by_presence = !tagged && self.presence_keys(&mut variants);
         Ok(Union {
             variants: variants.into_iter().map(|(v, ..)| v).collect(),
             tag: if tagged { tag } else { None },
@@ -777,19 +784,21 @@ impl<'a> TypeBuilder<'a> {
     fn presence_keys(
         &mut self,
         variants: &mut [(UnionVariant, Option<String>, (String, &'a Value))],
-    ) -> Result<bool, Diagnostic> {
+    ) -> bool {
         if variants.len() < 2 {
-            return Ok(false);
+            return false;
         }
         let mut parts = Vec::with_capacity(variants.len());
         for (variant, _, (ptr, schema)) in variants.iter() {
             let Some(obj) = schema.as_object().filter(|_| matches!(variant.ty, Ty::Named(_))) else {
-                return Ok(false);
+                return false;
             };
             let mut own = ObjectParts::default();
-            self.collect_object(obj, ptr, &mut own, &mut Vec::new(), 1)?;
-            if own.props.is_empty() {
-                return Ok(false);
+            self.probing = true;
+            let probed = self.collect_object(obj, ptr, &mut own, &mut Vec::new(), 1);
+            self.probing = false;
+            if probed.is_err() || own.props.is_empty() {
+                return false;
             }
             parts.push(own);
         }
@@ -808,13 +817,13 @@ impl<'a> TypeBuilder<'a> {
             })
             .collect();
         if keys.iter().filter(|key| key.is_none()).count() > 1 {
-            return Ok(false);
+            return false;
         }
         for ((variant, ..), key) in variants.iter_mut().zip(keys) {
             variant.presence = key;
         }
         variants.sort_by_key(|(variant, ..)| variant.presence.is_none());
-        Ok(true)
+        true
     }
 }
 
