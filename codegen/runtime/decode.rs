@@ -82,6 +82,26 @@ fn parse_json_with_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, 
     Ok(value)
 }
 
+/// Decodes the variant of a union that the value's tag or properties chose. A failure names the
+/// field inside the variant (``at `data.object.amount`: invalid type: …``): the path the
+/// enclosing document's decoding reports ends at the union.
+pub fn decode_variant<T: DeserializeOwned, E: serde::de::Error>(value: &serde_json::Value) -> Result<T, E> {
+    T::deserialize(value).map_err(|err| variant_error::<T, E>(value, err))
+}
+
+#[cold]
+fn variant_error<T: DeserializeOwned, E: serde::de::Error>(
+    value: &serde_json::Value,
+    err: serde_json::Error,
+) -> E {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Err(tracked) if tracked.path().iter().next().is_some() => {
+            E::custom(format_args!("at `{}`: {}", tracked.path(), tracked.inner()))
+        }
+        _ => E::custom(err),
+    }
+}
+
 /// Decodes a JSON body into `T`; failures name the field path.
 ///
 /// ```
@@ -161,6 +181,27 @@ pub fn decode_text(response: &RawResponse) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_union_variant_that_fails_names_the_field_inside_it() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            data: Inner,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            amount: i64,
+        }
+        let decode = |value: serde_json::Value| decode_variant::<Outer, serde_json::Error>(&value);
+        assert!(decode(serde_json::json!({"data": {"amount": 1}})).is_ok());
+        let nested = decode(serde_json::json!({"data": {"amount": "1"}})).unwrap_err().to_string();
+        assert_eq!(nested, "at `data.amount`: invalid type: string \"1\", expected i64");
+        // At the variant's own level there is no path to add.
+        let missing = decode(serde_json::json!({})).unwrap_err().to_string();
+        assert_eq!(missing, "missing field `data`");
+    }
 
     fn raw(body: &'static [u8]) -> RawResponse {
         let mut headers = HeaderMap::new();

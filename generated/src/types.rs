@@ -3261,114 +3261,70 @@ impl<'de> serde::Deserialize<'de> for Event {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("payment.authorized") => {
-                serde_json::from_value(value)
-                    .map(Self::PaymentAuthorized)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::PaymentAuthorized)
             }
             Some("payment.captured") => {
-                serde_json::from_value(value)
-                    .map(Self::PaymentCaptured)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::PaymentCaptured)
             }
             Some("payment.failed") => {
-                serde_json::from_value(value)
-                    .map(Self::PaymentFailed)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::PaymentFailed)
             }
             Some("payment.refunded") => {
-                serde_json::from_value(value)
-                    .map(Self::PaymentRefunded)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::PaymentRefunded)
             }
             Some("payment.canceled") => {
-                serde_json::from_value(value)
-                    .map(Self::PaymentCanceled)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::PaymentCanceled)
             }
             Some("payment.requires_action") => {
-                serde_json::from_value(value)
-                    .map(Self::PaymentRequiresAction)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::PaymentRequiresAction)
             }
             Some("session.expired") => {
-                serde_json::from_value(value)
-                    .map(Self::SessionExpired)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::SessionExpired)
             }
             Some("session.canceled") => {
-                serde_json::from_value(value)
-                    .map(Self::SessionCanceled)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::SessionCanceled)
             }
             Some("refund.succeeded") => {
-                serde_json::from_value(value)
-                    .map(Self::RefundSucceeded)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::RefundSucceeded)
             }
             Some("refund.failed") => {
-                serde_json::from_value(value)
-                    .map(Self::RefundFailed)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::RefundFailed)
             }
             Some("refund.pending") => {
-                serde_json::from_value(value)
-                    .map(Self::RefundPending)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::RefundPending)
             }
             Some("bank_transfer.initiated") => {
-                serde_json::from_value(value)
-                    .map(Self::BankTransferInitiated)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::BankTransferInitiated)
             }
             Some("bank_transfer.pending") => {
-                serde_json::from_value(value)
-                    .map(Self::BankTransferPending)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::BankTransferPending)
             }
             Some("bank_transfer.succeeded") => {
-                serde_json::from_value(value)
-                    .map(Self::BankTransferSucceeded)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::BankTransferSucceeded)
             }
             Some("bank_transfer.failed") => {
-                serde_json::from_value(value)
-                    .map(Self::BankTransferFailed)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::BankTransferFailed)
             }
             Some("bank_transfer.returned") => {
-                serde_json::from_value(value)
-                    .map(Self::BankTransferReturned)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::BankTransferReturned)
             }
             Some("dispute.created") => {
-                serde_json::from_value(value)
-                    .map(Self::DisputeCreated)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::DisputeCreated)
             }
             Some("dispute.updated") => {
-                serde_json::from_value(value)
-                    .map(Self::DisputeUpdated)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::DisputeUpdated)
             }
             Some("dispute.resolved") => {
-                serde_json::from_value(value)
-                    .map(Self::DisputeResolved)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::DisputeResolved)
             }
             Some("dispute.lost") => {
-                serde_json::from_value(value)
-                    .map(Self::DisputeLost)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::DisputeLost)
             }
             Some("payout.paid") => {
-                serde_json::from_value(value)
-                    .map(Self::PayoutPaid)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::PayoutPaid)
             }
             Some("payout.failed") => {
-                serde_json::from_value(value)
-                    .map(Self::PayoutFailed)
-                    .map_err(serde::de::Error::custom)
+                crate::runtime::decode_variant(&value).map(Self::PayoutFailed)
             }
             _ => Ok(Self::Unknown(value)),
         }
@@ -7388,14 +7344,10 @@ impl<'de> serde::Deserialize<'de> for WebhookPayload {
             deserializer,
         )?;
         if value.get("id").is_some() {
-            return serde_json::from_value(value)
-                .map(Self::Event)
-                .map_err(serde::de::Error::custom);
+            return crate::runtime::decode_variant(&value).map(Self::Event);
         }
         if value.get("psp").is_some() {
-            return serde_json::from_value(value)
-                .map(Self::ForwardedPspEvent)
-                .map_err(serde::de::Error::custom);
+            return crate::runtime::decode_variant(&value).map(Self::ForwardedPspEvent);
         }
         Err(
             serde::de::Error::custom(

@@ -659,7 +659,7 @@ fn union_def(
     let arms = u.variants.iter().zip(&variant_names).map(|(v, vname)| {
         let tags = &v.tags;
         let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
-        quote! { #( Some(#tags) )|* => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), }
+        quote! { #( Some(#tags) )|* => crate::runtime::decode_variant(&value).map(#wrap), }
     });
     let tag_doc = format!(
         "Which variant a value is depends on its `{tag}` property; values with a tag this version of the client does not know are kept whole in `{}`.",
@@ -713,7 +713,7 @@ fn presence_union_def(
 ) -> TokenStream {
     let decode = |v: &crate::ir::UnionVariant, vname: &proc_macro2::Ident| {
         let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
-        quote!(serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom))
+        quote!(crate::runtime::decode_variant(&value).map(#wrap))
     };
     let mut arms = Vec::new();
     let mut otherwise = None;

@@ -83,11 +83,9 @@ impl<'de> serde::Deserialize<'de> for CatOrNote {
             deserializer,
         )?;
         if value.get("pet_type").is_some() {
-            return serde_json::from_value(value)
-                .map(Self::Cat)
-                .map_err(serde::de::Error::custom);
+            return crate::runtime::decode_variant(&value).map(Self::Cat);
         }
-        serde_json::from_value(value).map(Self::Note).map_err(serde::de::Error::custom)
+        crate::runtime::decode_variant(&value).map(Self::Note)
     }
 }
 impl From<Cat> for CatOrNote {
@@ -258,14 +256,10 @@ impl<'de> serde::Deserialize<'de> for PaymentSource {
             deserializer,
         )?;
         if value.get("card_number").is_some() {
-            return serde_json::from_value(value)
-                .map(Self::Card)
-                .map_err(serde::de::Error::custom);
+            return crate::runtime::decode_variant(&value).map(Self::Card);
         }
         if value.get("iban").is_some() {
-            return serde_json::from_value(value)
-                .map(Self::BankAccount)
-                .map_err(serde::de::Error::custom);
+            return crate::runtime::decode_variant(&value).map(Self::BankAccount);
         }
         Err(
             serde::de::Error::custom(
@@ -338,16 +332,8 @@ impl<'de> serde::Deserialize<'de> for Pet {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("cat") => {
-                serde_json::from_value(value)
-                    .map(Self::Cat)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("dog") => {
-                serde_json::from_value(value)
-                    .map(Self::Dog)
-                    .map_err(serde::de::Error::custom)
-            }
+            Some("cat") => crate::runtime::decode_variant(&value).map(Self::Cat),
+            Some("dog") => crate::runtime::decode_variant(&value).map(Self::Dog),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -406,16 +392,8 @@ impl<'de> serde::Deserialize<'de> for Shape {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("Circle") => {
-                serde_json::from_value(value)
-                    .map(Self::Circle)
-                    .map_err(serde::de::Error::custom)
-            }
-            Some("Square") => {
-                serde_json::from_value(value)
-                    .map(Self::Square)
-                    .map_err(serde::de::Error::custom)
-            }
+            Some("Circle") => crate::runtime::decode_variant(&value).map(Self::Circle),
+            Some("Square") => crate::runtime::decode_variant(&value).map(Self::Square),
             _ => Ok(Self::Unknown(value)),
         }
     }
