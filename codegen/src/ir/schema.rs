@@ -777,7 +777,8 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Whether an untagged union can be decoded by which properties are present: every variant
-    /// is an object, and all but at most one require a property that no other variant declares.
+    /// is an object, and all but at most one require a property that no other variant declares
+    /// (and that is neither read- nor write-only).
     /// Sets each variant's [`UnionVariant::presence`] (the keyless one, if any, goes last) and
     /// says whether it did. Decoding by presence names the field that is wrong, where trying
     /// each variant in turn can only say that none matched.
@@ -806,8 +807,14 @@ impl<'a> TypeBuilder<'a> {
             .iter()
             .enumerate()
             .map(|(i, own)| {
+                // A read- or write-only property is missing from one direction's bodies.
+                let one_way = |prop: &Prop| {
+                    ["readOnly", "writeOnly"]
+                        .iter()
+                        .any(|k| prop.schema.get(k).and_then(Value::as_bool) == Some(true))
+                };
                 let unique = |name: &&String| {
-                    own.props.contains_key(*name)
+                    own.props.get(*name).is_some_and(|prop| !one_way(prop))
                         && parts
                             .iter()
                             .enumerate()

@@ -211,6 +211,65 @@ pub struct IdOrObjectVariant4 {
 crate::runtime::object::json_object!(
     IdOrObjectVariant4, extra; anything = "anything" optional
 );
+/// The login's one required property is write-only, so responses lack it; the login is what a value without `token` is.
+///
+/// Which variant a value is depends on the properties it has: with `token`, [`Token`](Self::Token); otherwise [`Login`](Self::Login).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginOrToken {
+    Token(LoginOrTokenToken),
+    Login(LoginOrTokenLogin),
+}
+impl serde::Serialize for LoginOrToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Token(value) => serde::Serialize::serialize(value, serializer),
+            Self::Login(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LoginOrToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if value.get("token").is_some() {
+            return crate::runtime::decode_variant(&value).map(Self::Token);
+        }
+        crate::runtime::decode_variant(&value).map(Self::Login)
+    }
+}
+impl From<LoginOrTokenToken> for LoginOrToken {
+    fn from(value: LoginOrTokenToken) -> Self {
+        Self::Token(value)
+    }
+}
+impl From<LoginOrTokenLogin> for LoginOrToken {
+    fn from(value: LoginOrTokenLogin) -> Self {
+        Self::Login(value)
+    }
+}
+/// Login
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginOrTokenLogin {
+    pub password: String,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    LoginOrTokenLogin, extra; password = "password" required
+);
+/// Token
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginOrTokenToken {
+    pub token: String,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(LoginOrTokenToken, extra; token = "token" required);
 pub type MaybeCat = Cat;
 /// A union beside properties; value, declared differently and not only as strings, is a JSON value.
 #[derive(Debug, Clone, PartialEq, Default)]
