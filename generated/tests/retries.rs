@@ -81,54 +81,42 @@ async fn get_503_is_retried() {
     assert!(requests.iter().all(|r| r.headers.get("idempotency-key").is_none()));
 }
 
-#[tokio::test]
-async fn retry_after_on_429_overrides_backoff() {
+/// Answers the first POST with a 429 carrying `headers` and the second with 200; returns how
+/// long the call took, after checking both attempts carried one idempotency key.
+async fn elapsed_over_a_429(headers: &[(&str, String)]) -> Duration {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("Retry-After", "1")
-                .set_body_json(json!({"error": {"type": "rate_limit_error", "message": "slow down"}})),
-        )
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
+    let mut limited = ResponseTemplate::new(429)
+        .set_body_json(json!({"error": {"type": "rate_limit_error", "message": "slow down"}}));
+    for (name, value) in headers {
+        limited = limited.insert_header(*name, value.as_str());
+    }
+    Mock::given(method("POST")).respond_with(limited).up_to_n_times(1).expect(1).mount(&server).await;
     Mock::given(method("POST")).respond_with(ok_body()).expect(1).mount(&server).await;
     let started = Instant::now();
     create_customer(&server).await.unwrap();
     let elapsed = started.elapsed();
+    assert_same_idempotency_key(&server, 2).await;
+    elapsed
+}
+
+#[tokio::test]
+async fn retry_after_on_429_overrides_backoff() {
+    let elapsed = elapsed_over_a_429(&[("Retry-After", "1".to_owned())]).await;
     // Backoff is configured to at most 5 ms; only Retry-After explains a 1 s wait.
     assert!(elapsed >= Duration::from_millis(950), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
-    assert_same_idempotency_key(&server, 2).await;
 }
 
 /// A 429 without `Retry-After` waits until `X-RateLimit-Reset` (a Unix time), not the short
 /// backoff that would run straight into the same limit.
 #[tokio::test]
 async fn a_429_without_retry_after_waits_until_the_rate_limit_resets() {
-    let server = MockServer::start().await;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("X-RateLimit-Remaining", "0")
-                .insert_header("X-RateLimit-Reset", (now + 2).to_string())
-                .set_body_json(json!({"error": {"type": "rate_limit_error", "message": "slow down"}})),
-        )
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST")).respond_with(ok_body()).expect(1).mount(&server).await;
-    let started = Instant::now();
-    create_customer(&server).await.unwrap();
-    let elapsed = started.elapsed();
+    let reset = [("X-RateLimit-Remaining", "0".to_owned()), ("X-RateLimit-Reset", (now + 2).to_string())];
+    let elapsed = elapsed_over_a_429(&reset).await;
     // Backoff is at most 5 ms; the reset, 1 to 2 s ahead (plus up to 1 s of jitter), explains the wait.
     assert!(elapsed >= Duration::from_millis(950), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
-    assert_same_idempotency_key(&server, 2).await;
 }
 
 #[tokio::test]

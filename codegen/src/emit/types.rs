@@ -658,44 +658,84 @@ fn union_def(
     let fallback = ident(&u.fallback);
     let arms = u.variants.iter().zip(&variant_names).map(|(v, vname)| {
         let tags = &v.tags;
-        let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
-        quote! { #( Some(#tags) )|* => crate::runtime::decode_variant(&value).map(#wrap), }
+        let decoded = decode_variant(v, vname);
+        quote! { #( Some(#tags) )|* => #decoded, }
     });
     let tag_doc = format!(
         "Which variant a value is depends on its `{tag}` property; values with a tag this version of the client does not know are kept whole in `{}`.",
         u.fallback
     );
     let doc = docs::outer(Some(&docs::paragraphs([doc_text, Some(tag_doc.as_str())])));
-    quote! {
-        #cfg
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #( #variant_names(#variant_types), )*
-            /// A value whose tag this version of the client does not know.
-            #fallback(serde_json::Value),
+    let decode = quote! {
+        let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
+        match tag.as_deref() {
+            #(#arms)*
+            _ => Ok(Self::#fallback(value)),
         }
-        #cfg
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #( Self::#variant_names(value) => serde::Serialize::serialize(value, serializer), )*
-                    Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
+    };
+    let parts = ValueUnion { name, variant_names: &variant_names, variant_types: &variant_types, cfg };
+    parts.tokens(&doc, Some(&fallback), &decode, froms)
+}
+
+/// `Self::Variant` from the JSON value a union's tag or properties chose for it.
+fn decode_variant(v: &crate::ir::UnionVariant, vname: &proc_macro2::Ident) -> TokenStream {
+    let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
+    quote!(crate::runtime::decode_variant(&value).map(#wrap))
+}
+
+/// A union decoded through a `serde_json::Value` that picks the variant (tagged and
+/// presence-decoded unions): the enum, its `Serialize` (each variant as itself) and a
+/// `Deserialize` running `decode` with the value in `value`.
+struct ValueUnion<'a> {
+    name: &'a proc_macro2::Ident,
+    variant_names: &'a [proc_macro2::Ident],
+    variant_types: &'a [TokenStream],
+    cfg: &'a TokenStream,
+}
+
+impl ValueUnion<'_> {
+    fn tokens(
+        &self,
+        doc: &TokenStream,
+        fallback: Option<&proc_macro2::Ident>,
+        decode: &TokenStream,
+        froms: impl Iterator<Item = TokenStream>,
+    ) -> TokenStream {
+        let ValueUnion { name, variant_names, variant_types, cfg } = self;
+        let fallback_variant = fallback.map(|f| {
+            quote! {
+                /// A value whose tag this version of the client does not know.
+                #f(serde_json::Value),
+            }
+        });
+        let fallback_arm =
+            fallback.map(|f| quote!(Self::#f(value) => serde::Serialize::serialize(value, serializer),));
+        quote! {
+            #cfg
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #( #variant_names(#variant_types), )*
+                #fallback_variant
+            }
+            #cfg
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #( Self::#variant_names(value) => serde::Serialize::serialize(value, serializer), )*
+                        #fallback_arm
+                    }
                 }
             }
-        }
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
-                    #(#arms)*
-                    _ => Ok(Self::#fallback(value)),
+            #cfg
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    #decode
                 }
             }
+            #(#froms)*
         }
-        #(#froms)*
     }
 }
 
@@ -711,15 +751,11 @@ fn presence_union_def(
     cfg: &TokenStream,
     froms: impl Iterator<Item = TokenStream>,
 ) -> TokenStream {
-    let decode = |v: &crate::ir::UnionVariant, vname: &proc_macro2::Ident| {
-        let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
-        quote!(crate::runtime::decode_variant(&value).map(#wrap))
-    };
     let mut arms = Vec::new();
     let mut otherwise = None;
     let mut rules = Vec::new();
     for (v, vname) in u.variants.iter().zip(variant_names) {
-        let decoded = decode(v, vname);
+        let decoded = decode_variant(v, vname);
         match &v.presence {
             Some(key) => {
                 arms.push(quote! { if value.get(#key).is_some() { return #decoded; } });
@@ -740,31 +776,12 @@ fn presence_union_def(
     let rule_doc =
         format!("Which variant a value is depends on the properties it has: {}.", rules.join("; "));
     let doc = docs::outer(Some(&docs::paragraphs([doc_text, Some(rule_doc.as_str())])));
-    quote! {
-        #cfg
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #( #variant_names(#variant_types), )*
-        }
-        #cfg
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #( Self::#variant_names(value) => serde::Serialize::serialize(value, serializer), )*
-                }
-            }
-        }
-        #cfg
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                #(#arms)*
-                #otherwise
-            }
-        }
-        #(#froms)*
-    }
+    let decode = quote! {
+        #(#arms)*
+        #otherwise
+    };
+    let parts = ValueUnion { name, variant_names, variant_types, cfg };
+    parts.tokens(&doc, None, &decode, froms)
 }
 
 /// The struct a multipart body's type stands for (through aliases), if it is one.
