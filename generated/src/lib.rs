@@ -93,4 +93,6 @@ pub mod webhooks;
 #[cfg(test)]
 mod examples;
 pub use client::{Client, ClientBuilder};
-pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};
+pub use runtime::{
+    ApiError, Error, ErrorType, ListRequest, Nullable, Request, Response, UnixTime,
+};

@@ -4,7 +4,8 @@ mod common;
 
 use std::time::Duration;
 
-use atlaspay::runtime::{ClientBuilder, Error, ErrorType, RequestSpec, decode_json};
+use atlaspay::ErrorType;
+use atlaspay::runtime::{ClientBuilder, Error, RequestSpec, decode_json};
 use atlaspay::types::{ErrorResponse, RefundPayment};
 use common::*;
 use reqwest::Method;

@@ -219,7 +219,9 @@ impl ApiError {
         self.body.as_ref()?.message.as_deref()
     }
 
-    /// The error type (`card_error`, `invalid_request_error`, …), if any.
+    /// The error type (`card_error`, `invalid_request_error`, …), if any. Compare it with this
+    /// [`ErrorType`], which the client crate also exports at its root; a schema the API
+    /// description happens to call `ErrorType` is a different type.
     pub fn error_type(&self) -> Option<&ErrorType> {
         self.body.as_ref()?.r#type.as_ref()
     }

@@ -44,4 +44,6 @@ pub mod resources;
 pub mod runtime;
 pub mod types;
 pub use client::{Client, ClientBuilder};
-pub use runtime::{ApiError, Error, ListRequest, Nullable, Request, Response, UnixTime};
+pub use runtime::{
+    ApiError, Error, ErrorType, ListRequest, Nullable, Request, Response, UnixTime,
+};
