@@ -93,6 +93,5 @@ pub mod webhooks;
 #[cfg(test)]
 mod examples;
 pub use client::{Client, ClientBuilder};
-pub use runtime::{
-    ApiError, Error, ErrorType, ListRequest, Nullable, Request, Response, UnixTime,
-};
+pub use runtime::{ApiError, Error, ErrorType, ListRequest, Nullable};
+pub use runtime::{Request, Response, UnixTime};

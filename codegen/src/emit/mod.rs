@@ -528,10 +528,8 @@ fn lib_items(api: &Api, config: &Config) -> Source {
         s.line(0, "mod examples;");
     }
     s.line(0, "pub use client::{Client, ClientBuilder};");
-    s.line(
-        0,
-        "pub use runtime::{ApiError, Error, ErrorType, ListRequest, Nullable, Request, Response, UnixTime};",
-    );
+    s.line(0, "pub use runtime::{ApiError, Error, ErrorType, ListRequest, Nullable};");
+    s.line(0, "pub use runtime::{Request, Response, UnixTime};");
     s
 }
 

@@ -42,6 +42,5 @@ pub mod resources;
 pub mod runtime;
 pub mod types;
 pub use client::{Client, ClientBuilder};
-pub use runtime::{
-    ApiError, Error, ErrorType, ListRequest, Nullable, Request, Response, UnixTime,
-};
+pub use runtime::{ApiError, Error, ErrorType, ListRequest, Nullable};
+pub use runtime::{Request, Response, UnixTime};
