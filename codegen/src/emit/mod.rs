@@ -580,7 +580,7 @@ fn unknown_event_pattern(api: &Api, event: usize, krate: &str, depth: usize) -> 
     if !u.fallback.is_empty() {
         return Some(format!("{krate}::types::{name}::{}(_)", u.fallback));
     }
-    if !u.by_presence || depth > 4 {
+    if !u.by_presence() || depth > 4 {
         return None;
     }
     let selected = u.variants.iter().find(|v| matches!(v.presence.as_deref(), Some("id" | "type")))?;

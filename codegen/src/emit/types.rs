@@ -639,7 +639,7 @@ fn union_def(
                 }
             }
         });
-    if u.by_presence {
+    if u.by_presence() {
         return presence_union_def(u, name, &variant_names, &variant_types, doc_text, cfg, froms);
     }
     let Some(tag) = &u.tag else {

@@ -258,9 +258,14 @@ pub struct Union {
     pub tag: Option<String>,
     /// Name of the fallback variant of tagged unions (holds unknown payloads).
     pub fallback: String,
+}
+
+impl Union {
     /// An untagged union of objects each of which requires a property no other variant declares
     /// (all but at most one): decoded by which of those is present, not by trying each variant.
-    pub by_presence: bool,
+    pub fn by_presence(&self) -> bool {
+        self.variants.iter().any(|v| v.presence.is_some())
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -55,7 +55,7 @@ pub struct TypeBuilder<'a> {
     /// is collected once, not once per path (which is exponential in chains of shared parts).
     collected: HashMap<String, ObjectParts<'a>>,
     warned: BTreeSet<(String, String)>,
-    /// Set while a union's variants are only inspected (`presence_keys`): what that finds is
+    /// Set while a union's variants are only inspected (`assign_presence_keys`): what that finds is
     /// not reported, and not cached for the collections that will report it.
     probing: bool,
 }
@@ -447,7 +447,7 @@ impl<'a> TypeBuilder<'a> {
             let vname = names.claim(&variant_label(&ty, &self.types));
             variants.push(UnionVariant { name: vname, ty, boxed: false, tags: Vec::new(), presence: None });
         }
-        Ok(TypeKind::Union(Union { variants, tag: None, fallback: String::new(), by_presence: false }))
+        Ok(TypeKind::Union(Union { variants, tag: None, fallback: String::new() }))
     }
 
     fn build_struct(
@@ -767,39 +767,37 @@ impl<'a> TypeBuilder<'a> {
             }
         }
         let fallback = if tagged { names.claim("Unknown") } else { String::new() };
-        let by_presence = !tagged && self.presence_keys(&mut variants);
+        if !tagged {
+            self.assign_presence_keys(&mut variants);
+        }
         Ok(Union {
             variants: variants.into_iter().map(|(v, ..)| v).collect(),
             tag: if tagged { tag } else { None },
             fallback,
-            by_presence,
         })
     }
 
-    /// Whether an untagged union can be decoded by which properties are present: every variant
-    /// is an object, and all but at most one require a property that no other variant declares
-    /// (and that is neither read- nor write-only).
-    /// Sets each variant's [`UnionVariant::presence`] (the keyless one, if any, goes last) and
-    /// says whether it did. Decoding by presence names the field that is wrong, where trying
-    /// each variant in turn can only say that none matched.
-    fn presence_keys(
-        &mut self,
-        variants: &mut [(UnionVariant, Option<String>, (String, &'a Value))],
-    ) -> bool {
+    /// Makes an untagged union decoded by which properties are present when it can be: every
+    /// variant is an object, and all but at most one require a property that no other variant
+    /// declares (and that is neither read- nor write-only). Then it sets each variant's
+    /// [`UnionVariant::presence`] (the keyless one, if any, goes last). Decoding by presence
+    /// names the field that is wrong, where trying each variant in turn can only say that none
+    /// matched.
+    fn assign_presence_keys(&mut self, variants: &mut [(UnionVariant, Option<String>, (String, &'a Value))]) {
         if variants.len() < 2 {
-            return false;
+            return;
         }
         let mut parts = Vec::with_capacity(variants.len());
         for (variant, _, (ptr, schema)) in variants.iter() {
             let Some(obj) = schema.as_object().filter(|_| matches!(variant.ty, Ty::Named(_))) else {
-                return false;
+                return;
             };
             let mut own = ObjectParts::default();
             self.probing = true;
             let probed = self.collect_object(obj, ptr, &mut own, &mut Vec::new(), 1);
             self.probing = false;
             if probed.is_err() || own.props.is_empty() {
-                return false;
+                return;
             }
             parts.push(own);
         }
@@ -824,13 +822,12 @@ impl<'a> TypeBuilder<'a> {
             })
             .collect();
         if keys.iter().filter(|key| key.is_none()).count() > 1 {
-            return false;
+            return;
         }
         for ((variant, ..), key) in variants.iter_mut().zip(keys) {
             variant.presence = key;
         }
         variants.sort_by_key(|(variant, ..)| variant.presence.is_none());
-        true
     }
 }
 
