@@ -125,16 +125,17 @@ pub fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> 
     if status != StatusCode::TOO_MANY_REQUESTS {
         return None;
     }
-    let until_reset = rate_limit_reset(headers, now)?;
+    let reset = super::request::RateLimit::from_headers(headers).reset?;
+    let until_reset = until_rate_limit_reset(reset, now)?;
     Some(until_reset.saturating_add(full_jitter(Duration::from_secs(1))).min(MAX_RETRY_AFTER))
 }
 
-/// The time until `X-RateLimit-Reset`: a Unix time in seconds (as Atlas, GitHub and most APIs
-/// send it) or, when the value is too small to be a time since 2001, a number of seconds from
-/// now (as some APIs send it). A reset in the past means now.
-fn rate_limit_reset(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+/// The time until an `X-RateLimit-Reset` of `reset`: a Unix time in seconds (as Atlas, GitHub
+/// and most APIs send it) or, when the value is too small to be a time since 2001, a number of
+/// seconds from now (as some APIs send it). A reset in the past means now; a negative one, none.
+fn until_rate_limit_reset(reset: i64, now: SystemTime) -> Option<Duration> {
     const SMALLEST_UNIX_TIME: u64 = 1_000_000_000;
-    let value: u64 = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim().parse().ok()?;
+    let value = u64::try_from(reset).ok()?;
     if value < SMALLEST_UNIX_TIME {
         return Some(Duration::from_secs(value));
     }
