@@ -580,12 +580,13 @@ fn unknown_event_pattern(api: &Api, event: usize, krate: &str, depth: usize) -> 
     if !u.fallback.is_empty() {
         return Some(format!("{krate}::types::{name}::{}(_)", u.fallback));
     }
-    if !u.by_presence() || depth > 4 {
+    if depth > 4 {
         return None;
     }
+    // Only a union decoded by presence has presence keys.
     let selected = u.variants.iter().find(|v| matches!(v.presence.as_deref(), Some("id" | "type")))?;
     match &selected.ty {
-        crate::ir::Ty::Named(inner) => unknown_event_pattern(api, *inner, krate, depth + 1)
+        ir::Ty::Named(inner) => unknown_event_pattern(api, *inner, krate, depth + 1)
             .map(|inner| format!("{krate}::types::{name}::{}({inner})", selected.name)),
         _ => None,
     }
