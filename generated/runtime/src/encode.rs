@@ -5,8 +5,11 @@
 //! a `serde_json::Value` (so the encoding rules are written once, not per type)
 //! and then flattened:
 //!
+//! * path: OpenAPI's `simple` style by default (arrays `3,4,5`, objects `k,v,k2,v2`), or
+//!   `label`/`matrix` through [`encode_path_styled`];
 //! * query: `null` skipped; scalars as text; arrays repeat the name
 //!   (`tag=a&tag=b`); objects use deep-object brackets (`filter[status]=open`);
+//!   any other OpenAPI style through [`query_styled_pairs`] (`tag=a,b`, `a|b`, …);
 //! * headers: `null` skipped; scalars as text; arrays comma-joined; objects as
 //!   `key,value` pairs (OpenAPI `simple` style);
 //! * form bodies: Stripe-style nesting (`metadata[k]=v`, `items[0][price]=p`),
@@ -36,15 +39,105 @@ pub fn encode_path_segment(segment: &str) -> String {
     std::borrow::Cow::from(utf8_percent_encode(segment, NOT_UNRESERVED)).into_owned()
 }
 
-/// Encodes any path parameter value as one segment: strings as they are, numbers and booleans
-/// as text, anything else (which a path cannot really hold) as compact JSON.
+/// How an OpenAPI parameter writes arrays and objects (its `style`; `explode` is passed beside
+/// it). Scalars read the same in every style except [`Label`](Self::Label) and
+/// [`Matrix`](Self::Matrix), which prefix them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// Query `form`: `id=3,4,5`, or `id=3&id=4&id=5` exploded; objects `id=k,v` or `k=v`.
+    Form,
+    /// Query `spaceDelimited`: `id=3 4 5`.
+    SpaceDelimited,
+    /// Query `pipeDelimited`: `id=3|4|5`.
+    PipeDelimited,
+    /// Query `deepObject`: `id[k]=v`.
+    DeepObject,
+    /// Path `simple`: `3,4,5`; objects `k,v` or `k=v` exploded.
+    Simple,
+    /// Path `label`: `.3,4,5`, or `.3.4.5` exploded.
+    Label,
+    /// Path `matrix`: `;id=3,4,5`, or `;id=3;id=4;id=5` exploded.
+    Matrix,
+    /// A parameter declared with `content: application/json`: the value as compact JSON.
+    Json,
+}
+
+impl ParamStyle {
+    /// The separator of joined (not exploded) array items and object entries.
+    fn delimiter(self) -> char {
+        match self {
+            Self::SpaceDelimited => ' ',
+            Self::PipeDelimited => '|',
+            _ => ',',
+        }
+    }
+}
+
+/// Encodes any path parameter value as OpenAPI's default `simple` style: strings as they are,
+/// numbers and booleans as text, arrays as `a,b`, objects as `k,v,k2,v2` (each item
+/// percent-encoded, the commas not).
 pub fn encode_path_value<V: Serialize + ?Sized>(value: &V) -> String {
-    let text = match to_json_value(value) {
-        Ok(Value::String(s)) => s,
-        Ok(other) => scalar_text(&other).unwrap_or_else(|| other.to_string()),
+    encode_path_styled("", value, ParamStyle::Simple, false)
+}
+
+/// Encodes a path parameter named `name` in `style` (`simple`, `label`, `matrix` or JSON;
+/// a query style is read as `simple`), as OpenAPI's style table writes it.
+///
+/// ```
+/// use atlaspay_runtime::encode::{encode_path_styled, ParamStyle};
+///
+/// assert_eq!(encode_path_styled("id", &["a b", "c"], ParamStyle::Simple, false), "a%20b,c");
+/// assert_eq!(encode_path_styled("id", &[3, 4], ParamStyle::Label, true), ".3.4");
+/// assert_eq!(encode_path_styled("id", &[3, 4], ParamStyle::Matrix, false), ";id=3,4");
+/// assert_eq!(encode_path_styled("id", &[3, 4], ParamStyle::Matrix, true), ";id=3;id=4");
+/// ```
+pub fn encode_path_styled<V: Serialize + ?Sized>(
+    name: &str,
+    value: &V,
+    style: ParamStyle,
+    explode: bool,
+) -> String {
+    // A value that does not serialize leaves the segment empty; the request fails on the
+    // path's shape rather than sending something else.
+    match to_json_value(value) {
+        Ok(value) => path_styled(name, &value, style, explode),
         Err(_) => String::new(),
+    }
+}
+
+fn path_styled(name: &str, value: &Value, style: ParamStyle, explode: bool) -> String {
+    let text = |item: &Value| encode_path_segment(&item_text(item));
+    let present = |(_, item): &(&String, &Value)| !item.is_null();
+    // Items; an object's keys and values in turn; or, exploded, its `k=v` pairs.
+    let (parts, pairs): (Vec<String>, bool) = match value {
+        _ if style == ParamStyle::Json => (vec![encode_path_segment(&value.to_string())], false),
+        Value::Null => (Vec::new(), false),
+        Value::Array(items) => (items.iter().filter(|item| !item.is_null()).map(text).collect(), false),
+        Value::Object(map) if explode => {
+            let pairs = map.iter().filter(present);
+            (pairs.map(|(key, item)| format!("{}={}", encode_path_segment(key), text(item))).collect(), true)
+        }
+        Value::Object(map) => {
+            let halves =
+                map.iter().filter(present).flat_map(|(key, item)| [encode_path_segment(key), text(item)]);
+            (halves.collect(), false)
+        }
+        scalar => (vec![text(scalar)], false),
     };
-    encode_path_segment(&text)
+    let name = encode_path_segment(name);
+    match style {
+        ParamStyle::Label => format!(".{}", parts.join(if explode { "." } else { "," })),
+        ParamStyle::Matrix if parts.is_empty() => format!(";{name}"),
+        ParamStyle::Matrix if explode && pairs => parts.iter().map(|pair| format!(";{pair}")).collect(),
+        ParamStyle::Matrix if explode => parts.iter().map(|item| format!(";{name}={item}")).collect(),
+        ParamStyle::Matrix => format!(";{name}={}", parts.join(",")),
+        _ => parts.join(","),
+    }
+}
+
+/// An array item's or object entry's text: scalars as text, anything nested as compact JSON.
+fn item_text(item: &Value) -> String {
+    scalar_text(item).unwrap_or_else(|| item.to_string())
 }
 
 /// Percent-encodes a query or form component (name or value).
@@ -115,6 +208,49 @@ pub fn query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
                 out.push((name.to_owned(), text));
             }
         }
+    }
+}
+
+/// Flattens a query parameter written in `style` and `explode` into unencoded `(name, value)`
+/// pairs, as OpenAPI's style table writes them (a path style is read as `form`): joined arrays
+/// `id=3,4,5` (`3 4 5`, `3|4|5`), exploded objects `k=v&k2=v2`, deep objects `id[k]=v`.
+///
+/// ```
+/// use atlaspay_runtime::encode::{query_styled_pairs, ParamStyle};
+///
+/// let mut pairs = Vec::new();
+/// query_styled_pairs("id", &serde_json::json!([3, 4]), ParamStyle::Form, false, &mut pairs);
+/// query_styled_pairs("page", &serde_json::json!({"size": 20}), ParamStyle::Form, true, &mut pairs);
+/// assert_eq!(pairs, [("id".to_owned(), "3,4".to_owned()), ("size".to_owned(), "20".to_owned())]);
+/// ```
+pub fn query_styled_pairs(
+    name: &str,
+    value: &Value,
+    style: ParamStyle,
+    explode: bool,
+    out: &mut Vec<(String, String)>,
+) {
+    let joined = |parts: Vec<String>| parts.join(&style.delimiter().to_string());
+    match value {
+        Value::Null => {}
+        _ if style == ParamStyle::Json => out.push((name.to_owned(), value.to_string())),
+        _ if style == ParamStyle::DeepObject => query_pairs(name, value, out),
+        Value::Array(_) if explode => query_pairs(name, value, out),
+        Value::Object(map) if explode => {
+            for (key, item) in map {
+                query_pairs(key, item, out);
+            }
+        }
+        Value::Array(items) => {
+            let items = items.iter().filter(|item| !item.is_null()).map(item_text);
+            out.push((name.to_owned(), joined(items.collect())));
+        }
+        Value::Object(map) => {
+            let entries = map.iter().filter(|(_, item)| !item.is_null());
+            let halves = entries.flat_map(|(key, item)| [key.clone(), item_text(item)]);
+            out.push((name.to_owned(), joined(halves.collect())));
+        }
+        scalar => query_pairs(name, scalar, out),
     }
 }
 
@@ -214,6 +350,98 @@ mod tests {
         assert_eq!(encode_path_value(&42), "42");
         assert_eq!(encode_path_value(&true), "true");
         assert_eq!(encode_path_value(&serde_json::json!("x/y")), "x%2Fy");
+    }
+
+    /// The examples of OpenAPI 3.1's style table (§4.8.12.4), `color` being `"blue"`,
+    /// `["blue", "black", "brown"]` or `{"B": 150, "G": 200, "R": 100}` (serde_json's maps are
+    /// sorted, so an object's entries come in key order).
+    #[test]
+    fn path_styles_follow_the_openapi_table() {
+        let (primitive, array, object) =
+            (json!("blue"), json!(["blue", "black", "brown"]), json!({"R": 100, "G": 200, "B": 150}));
+        let cases = [
+            (ParamStyle::Simple, false, ["blue", "blue,black,brown", "B,150,G,200,R,100"]),
+            (ParamStyle::Simple, true, ["blue", "blue,black,brown", "B=150,G=200,R=100"]),
+            (ParamStyle::Label, false, [".blue", ".blue,black,brown", ".B,150,G,200,R,100"]),
+            (ParamStyle::Label, true, [".blue", ".blue.black.brown", ".B=150.G=200.R=100"]),
+            (
+                ParamStyle::Matrix,
+                false,
+                [";color=blue", ";color=blue,black,brown", ";color=B,150,G,200,R,100"],
+            ),
+            (
+                ParamStyle::Matrix,
+                true,
+                [";color=blue", ";color=blue;color=black;color=brown", ";B=150;G=200;R=100"],
+            ),
+        ];
+        for (style, explode, expected) in cases {
+            for (value, want) in [&primitive, &array, &object].into_iter().zip(expected) {
+                assert_eq!(
+                    encode_path_styled("color", value, style, explode),
+                    want,
+                    "{style:?} {explode} {value}"
+                );
+            }
+        }
+        let empty = json!([]);
+        assert_eq!(encode_path_styled("color", &empty, ParamStyle::Simple, false), "");
+        assert_eq!(encode_path_styled("color", &empty, ParamStyle::Label, false), ".");
+        assert_eq!(encode_path_styled("color", &empty, ParamStyle::Matrix, true), ";color");
+    }
+
+    #[test]
+    fn path_style_items_are_encoded_and_separators_are_not() {
+        assert_eq!(encode_path_value(&["a/b", "c,d", "e f"]), "a%2Fb,c%2Cd,e%20f");
+        assert_eq!(encode_path_value(&[1, 2]), "1,2");
+        assert_eq!(encode_path_styled("a b", &[1], ParamStyle::Matrix, false), ";a%20b=1");
+        assert_eq!(encode_path_styled("id", &json!({"k": [1]}), ParamStyle::Simple, false), "k,%5B1%5D");
+        assert_eq!(encode_path_styled("f", &json!({"a": 1}), ParamStyle::Json, false), "%7B%22a%22%3A1%7D");
+        assert_eq!(encode_path_value(&json!([1, null, 2])), "1,2");
+    }
+
+    #[test]
+    fn query_styles_follow_the_openapi_table() {
+        let (array, object) = (json!(["blue", "black", "brown"]), json!({"R": 100, "G": 200, "B": 150}));
+        let cases = [
+            (ParamStyle::Form, true, "color=blue&color=black&color=brown", "B=150&G=200&R=100"),
+            (ParamStyle::Form, false, "color=blue,black,brown", "color=B,150,G,200,R,100"),
+            (
+                ParamStyle::SpaceDelimited,
+                false,
+                "color=blue%20black%20brown",
+                "color=B%20150%20G%20200%20R%20100",
+            ),
+            (
+                ParamStyle::PipeDelimited,
+                false,
+                "color=blue%7Cblack%7Cbrown",
+                "color=B%7C150%7CG%7C200%7CR%7C100",
+            ),
+            (ParamStyle::SpaceDelimited, true, "color=blue&color=black&color=brown", "B=150&G=200&R=100"),
+            (
+                ParamStyle::DeepObject,
+                true,
+                "color=blue&color=black&color=brown",
+                "color%5BB%5D=150&color%5BG%5D=200&color%5BR%5D=100",
+            ),
+        ];
+        for (style, explode, want_array, want_object) in cases {
+            for (value, want) in [(&array, want_array), (&object, want_object)] {
+                let mut out = Vec::new();
+                query_styled_pairs("color", value, style, explode, &mut out);
+                // Commas stay percent-encoded like every other reserved character; servers decode
+                // the value before splitting it.
+                assert_eq!(encode_pairs(&out).replace("%2C", ","), want, "{style:?} {explode} {value}");
+            }
+        }
+        let mut out = Vec::new();
+        query_styled_pairs("color", &json!("blue"), ParamStyle::PipeDelimited, false, &mut out);
+        query_styled_pairs("none", &json!(null), ParamStyle::Form, false, &mut out);
+        query_styled_pairs("empty", &json!([]), ParamStyle::Form, false, &mut out);
+        query_styled_pairs("gone", &json!([]), ParamStyle::Form, true, &mut out);
+        query_styled_pairs("filter", &json!({"a": [1, "x"]}), ParamStyle::Json, false, &mut out);
+        assert_eq!(out, pairs(&[("color", "blue"), ("empty", ""), ("filter", r#"{"a":[1,"x"]}"#)]));
     }
 
     #[test]

@@ -25,7 +25,7 @@ use tracing::Instrument;
 
 use super::client::{ApiKeyLocation, Client, ClientInner, Credential, SchemeKind, SecurityScheme};
 use super::decode::{RawResponse, header_request_id};
-use super::encode::{encode_pairs, form_pairs, header_text, query_pairs, to_json_value};
+use super::encode::{ParamStyle, encode_pairs, form_pairs, header_text, query_styled_pairs, to_json_value};
 use super::error::{ApiError, Error, redact_secrets};
 use super::retry::{self, Failure, RetryPolicy};
 
@@ -99,13 +99,33 @@ impl RequestSpec {
     /// Adds a query parameter: null skipped, scalars as text, arrays as repeated
     /// `name=v`, objects as `name[key]=v`.
     pub fn query<V: Serialize + ?Sized>(&mut self, name: &'static str, value: &V) {
-        let value = to_json_value(value);
-        self.push_query(name, value);
+        // Repeated arrays and bracketed objects are `deepObject`'s rules.
+        self.push_query_styled(name, to_json_value(value), ParamStyle::DeepObject, true);
     }
 
-    fn push_query(&mut self, name: &'static str, value: Result<serde_json::Value, String>) {
+    /// Adds a query parameter written in an OpenAPI `style` and `explode` (see
+    /// [`query_styled_pairs`]): `ids=3,4,5` for `form` without `explode`, `size=20&page=2` for an
+    /// exploded `form` object, and so on.
+    pub fn query_styled<V: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &V,
+        style: ParamStyle,
+        explode: bool,
+    ) {
+        let value = to_json_value(value);
+        self.push_query_styled(name, value, style, explode);
+    }
+
+    fn push_query_styled(
+        &mut self,
+        name: &'static str,
+        value: Result<serde_json::Value, String>,
+        style: ParamStyle,
+        explode: bool,
+    ) {
         match value {
-            Ok(value) => query_pairs(name, &value, &mut self.query),
+            Ok(value) => query_styled_pairs(name, &value, style, explode, &mut self.query),
             Err(err) => self.fail(format!("query parameter `{name}`: {err}")),
         }
     }
@@ -1001,6 +1021,21 @@ mod tests {
         assert_eq!(spec.query_param("offset"), Some("7"));
         assert_eq!(spec.query_param("limit"), Some("5"));
         assert_eq!(spec.query_params().len(), 2);
+    }
+
+    #[test]
+    fn styled_query_parameters_are_written_as_declared() {
+        let mut spec = RequestSpec::new(Method::GET, "/x".into(), &[]);
+        spec.query_styled("select", &["id", "name"], ParamStyle::Form, false);
+        spec.query_styled("page", &serde_json::json!({"size": 20}), ParamStyle::Form, true);
+        spec.query_styled("where", &serde_json::json!({"a": [1]}), ParamStyle::Json, false);
+        spec.query_styled("unset", &None::<Vec<u8>>, ParamStyle::PipeDelimited, false);
+        let pairs: Vec<(&str, &str)> =
+            spec.query_params().iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, [("select", "id,name"), ("size", "20"), ("where", r#"{"a":[1]}"#)]);
+        assert!(spec.error.is_none());
+        spec.query_styled("keys", &std::collections::BTreeMap::from([((1, 2), 3)]), ParamStyle::Form, false);
+        assert!(spec.error.as_deref().unwrap().contains("query parameter `keys`"), "{:?}", spec.error);
     }
 
     #[test]
