@@ -39,7 +39,7 @@ pub fn auth_file(api: &Api, config: &Config) -> Source {
             SchemeKind::Basic => s.line(4, "kind: crate::runtime::SchemeKind::Basic,"),
             SchemeKind::ApiKey { location, name: key } => {
                 let location = match location {
-                    ParamLocation::Query => "Query",
+                    ParamLocation::Query(_) => "Query",
                     ParamLocation::Cookie => "Cookie",
                     ParamLocation::Header | ParamLocation::Body => "Header",
                 };

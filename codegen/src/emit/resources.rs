@@ -1,11 +1,14 @@
 //! Operations → one struct per resource with a method per operation (`src/resources/*.rs`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs;
 use super::tokens::{Scope, ident, resolved, ty};
-use crate::ir::{Api, BodyEncoding, Operation, ParamLocation, PathSegment, Resource, Response, Ty, TypeKind};
+use crate::ir::{
+    Api, BodyEncoding, Operation, ParamLocation, ParamStyle, PathParam, PathSegment, Resource, Response,
+    StyleKind, Ty, TypeKind,
+};
 use crate::naming::Namespace;
 use crate::source::{self, Source};
 
@@ -59,6 +62,65 @@ pub fn resource_file(api: &Api, r: &Resource) -> TokenStream {
     }
 }
 
+/// A path parameter's argument type and the expression that writes its segment. Strings take
+/// `&str` and lists `&[…]`; simple-style scalars skip serialization.
+fn path_argument(api: &Api, p: &PathParam, arg: &Ident) -> (TokenStream, TokenStream) {
+    let (arg_ty, value) = match resolved(&p.ty, &api.types) {
+        Ty::String => (quote!(&str), quote!(#arg)),
+        Ty::Named(id)
+            if p.style == ParamStyle::SIMPLE && matches!(api.types[*id].kind, TypeKind::Enum(_)) =>
+        {
+            let t = ty(&p.ty, &api.types, Scope::Crate);
+            return (quote!(&#t), quote!(crate::runtime::encode_path_segment(#arg.as_str())));
+        }
+        // Enums, unions, newtypes: whatever they serialize to.
+        Ty::Named(_) => {
+            let t = ty(&p.ty, &api.types, Scope::Crate);
+            (quote!(&#t), quote!(#arg))
+        }
+        Ty::Vec(item) if matches!(resolved(item, &api.types), Ty::String) => {
+            (quote!(&[impl AsRef<str>]), quote!(&#arg.iter().map(AsRef::as_ref).collect::<Vec<&str>>()))
+        }
+        Ty::Vec(item) => {
+            let t = ty(item, &api.types, Scope::Crate);
+            (quote!(&[#t]), quote!(#arg))
+        }
+        _ => (ty(&p.ty, &api.types, Scope::Crate), quote!(&#arg)),
+    };
+    let segment = match resolved(&p.ty, &api.types) {
+        Ty::String if p.style == ParamStyle::SIMPLE => quote!(crate::runtime::encode_path_segment(#value)),
+        _ if p.style == ParamStyle::SIMPLE => quote!(crate::runtime::encode_path_value(#value)),
+        _ => {
+            let (name, style, explode) = (&p.json_name, style_tokens(p.style), p.style.explode);
+            quote!(crate::runtime::encode_path_styled(#name, #value, #style, #explode))
+        }
+    };
+    (arg_ty, segment)
+}
+
+/// Whether `RequestSpec::query`'s rules (`name=a&name=b`, `name[key]=v`) write a query
+/// parameter as its style says: always for `deepObject`, for scalars in every style but JSON,
+/// and for arrays in exploded `form`.
+fn written_as_default(api: &Api, t: &Ty, style: ParamStyle) -> bool {
+    let scalar = |t: &Ty| match resolved(t, &api.types) {
+        Ty::Named(id) => matches!(api.types[*id].kind, TypeKind::Enum(_)),
+        Ty::Vec(_) | Ty::Map(_) | Ty::Object | Ty::Any | Ty::Nullable(_) => false,
+        _ => true,
+    };
+    match style.kind {
+        StyleKind::DeepObject => true,
+        StyleKind::Json => false,
+        _ if scalar(t) => true,
+        kind => kind == StyleKind::Form && style.explode && matches!(resolved(t, &api.types), Ty::Vec(_)),
+    }
+}
+
+/// `crate::runtime::ParamStyle::…` for a style.
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    let variant = ident(style.kind.variant());
+    quote!(crate::runtime::ParamStyle::#variant)
+}
+
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let fname = ident(&op.fn_name);
     let mut args = Vec::new();
@@ -76,22 +138,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             PathSegment::Param(i) => {
                 let p = &op.path_params[*i];
                 let arg = ident(&p.rust_name);
-                let (arg_ty, segment) = match resolved(&p.ty, &api.types) {
-                    Ty::String => (quote!(&str), quote!(crate::runtime::encode_path_segment(#arg))),
-                    Ty::Named(id) if matches!(api.types[*id].kind, TypeKind::Enum(_)) => {
-                        let t = ty(&p.ty, &api.types, Scope::Crate);
-                        (quote!(&#t), quote!(crate::runtime::encode_path_segment(#arg.as_str())))
-                    }
-                    // Unions, newtypes: whatever they serialize to.
-                    Ty::Named(_) => {
-                        let t = ty(&p.ty, &api.types, Scope::Crate);
-                        (quote!(&#t), quote!(crate::runtime::encode_path_value(#arg)))
-                    }
-                    _ => (
-                        ty(&p.ty, &api.types, Scope::Crate),
-                        quote!(crate::runtime::encode_path_value(&#arg)),
-                    ),
-                };
+                let (arg_ty, segment) = path_argument(api, p, &arg);
                 // A parameter used twice in the path (`/{id}/x/{id}`) is one argument.
                 if !op.segments[..seg_index].iter().any(|s| matches!(s, PathSegment::Param(j) if j == i)) {
                     args.push(quote!(#arg: #arg_ty));
@@ -115,12 +162,17 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             for f in &s.fields {
                 let field = ident(&f.rust_name);
                 let name = &f.json_name;
-                let call = match f.location {
-                    ParamLocation::Header => quote!(header),
-                    ParamLocation::Cookie => quote!(cookie),
-                    ParamLocation::Query | ParamLocation::Body => quote!(query),
-                };
-                statements.push(quote!(spec.#call(#name, &#params_arg.#field);));
+                statements.push(match f.location {
+                    ParamLocation::Header => quote!(spec.header(#name, &#params_arg.#field);),
+                    ParamLocation::Cookie => quote!(spec.cookie(#name, &#params_arg.#field);),
+                    ParamLocation::Query(style) if !written_as_default(api, &f.ty, style) => {
+                        let (style, explode) = (style_tokens(style), style.explode);
+                        quote!(spec.query_styled(#name, &#params_arg.#field, #style, #explode);)
+                    }
+                    ParamLocation::Query(_) | ParamLocation::Body => {
+                        quote!(spec.query(#name, &#params_arg.#field);)
+                    }
+                });
             }
         }
     }

@@ -7,8 +7,8 @@ use super::docs;
 use super::tokens::{Scope, ident, into_param, resolved, ty, ty_text};
 use crate::format::{Parts, Piece};
 use crate::ir::{
-    Additional, Api, BodyEncoding, Field, Operation, ParamLocation, Response, StatusVariant, StringEnum,
-    Struct, Ty, TypeDef, TypeId, TypeKind, Union,
+    Additional, Api, BodyEncoding, Field, Operation, ParamLocation, ParamStyle, Response, StatusVariant,
+    StringEnum, Struct, StyleKind, Ty, TypeDef, TypeId, TypeKind, Union,
 };
 use crate::source::{Doc, MARGIN, Source, lit};
 
@@ -380,13 +380,27 @@ fn field_doc(f: &Field) -> String {
     match f.location {
         ParamLocation::Header => notes.push(format!("Sent as the `{}` header.", f.json_name)),
         ParamLocation::Cookie => notes.push(format!("Sent as the `{}` cookie.", f.json_name)),
-        ParamLocation::Query | ParamLocation::Body => {}
+        ParamLocation::Query(style) => notes.extend(query_style_note(&f.json_name, &f.ty, style)),
+        ParamLocation::Body => {}
     }
     if let Some(default) = &f.default {
         notes.push(format!("Defaults to `{}`.", default.replace('`', "'")));
     }
     let notes = notes.join(" ");
     docs::paragraphs([f.doc.as_deref(), Some(notes.as_str())])
+}
+
+/// How a query parameter is written, where it is not the usual `name=a&name=b`.
+fn query_style_note(name: &str, ty: &Ty, style: ParamStyle) -> Option<String> {
+    let separator = match style.kind {
+        StyleKind::Json => return Some("Sent as JSON text.".to_owned()),
+        _ if style.explode || !matches!(ty, Ty::Vec(_)) => return None,
+        StyleKind::Form => ",",
+        StyleKind::SpaceDelimited => " ",
+        StyleKind::PipeDelimited => "|",
+        _ => return None,
+    };
+    Some(format!("Sent as one value, the items separated by `{separator}` (`{name}=a{separator}b`)."))
 }
 
 /// A struct: its definition written as source (its layout is fixed: attributes, then one line

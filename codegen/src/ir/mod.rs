@@ -233,9 +233,53 @@ pub struct Field {
 pub enum ParamLocation {
     /// A JSON object property.
     Body,
-    Query,
+    Query(ParamStyle),
     Header,
     Cookie,
+}
+
+/// How a query or path parameter writes arrays and objects: OpenAPI's `style` and `explode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamStyle {
+    pub kind: StyleKind,
+    pub explode: bool,
+}
+
+impl ParamStyle {
+    /// Query parameters' default: `form`, exploded (`id=3&id=4`).
+    pub const FORM: Self = Self { kind: StyleKind::Form, explode: true };
+    /// Path parameters' default: `simple`, not exploded (`3,4`).
+    pub const SIMPLE: Self = Self { kind: StyleKind::Simple, explode: false };
+}
+
+/// OpenAPI's parameter styles, plus `Json` for a parameter declared by `content` with a JSON
+/// media type. Named as the runtime's `ParamStyle` variants are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StyleKind {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+    Label,
+    Matrix,
+    Json,
+}
+
+impl StyleKind {
+    /// The runtime's `ParamStyle` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::Form => "Form",
+            Self::SpaceDelimited => "SpaceDelimited",
+            Self::PipeDelimited => "PipeDelimited",
+            Self::DeepObject => "DeepObject",
+            Self::Simple => "Simple",
+            Self::Label => "Label",
+            Self::Matrix => "Matrix",
+            Self::Json => "Json",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -330,6 +374,7 @@ pub struct PathParam {
     pub rust_name: String,
     pub ty: Ty,
     pub doc: Option<String>,
+    pub style: ParamStyle,
 }
 
 #[derive(Debug, Clone)]

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::schema::{self, TypeBuilder};
 use super::{
-    Api, Body, BodyEncoding, Field, Operation, Pagination, ParamLocation, PathParam, PathSegment, Resource,
-    Response, SchemeKind, SecurityScheme, Ty, TypeKind, str_field,
+    Api, Body, BodyEncoding, Field, Operation, Pagination, ParamLocation, ParamStyle, PathParam, PathSegment,
+    Resource, Response, SchemeKind, SecurityScheme, StyleKind, Ty, TypeKind, str_field,
 };
 use crate::config::{Config, IdempotencyHeader};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -169,6 +169,56 @@ struct RawParam<'a> {
     schema: Option<(String, &'a Value)>,
     doc: Option<String>,
     deprecated: bool,
+    style: ParamStyle,
+}
+
+/// A parameter's `style` and `explode`, defaulted as OpenAPI says for its location. A style
+/// the location does not define is reported and replaced by the default; a parameter given
+/// by `content` with a JSON media type is sent as JSON text.
+fn param_style(tb: &mut TypeBuilder<'_>, ptr: &str, p: &Value, location: &str) -> ParamStyle {
+    let json_content = p.get("schema").is_none()
+        && p.get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.keys().next())
+            .is_some_and(|media| media.to_ascii_lowercase().contains("json"));
+    if json_content {
+        return ParamStyle { kind: StyleKind::Json, explode: false };
+    }
+    let (default, allowed): (StyleKind, &[(&str, StyleKind)]) = match location {
+        "query" => (
+            StyleKind::Form,
+            &[
+                ("form", StyleKind::Form),
+                ("spaceDelimited", StyleKind::SpaceDelimited),
+                ("pipeDelimited", StyleKind::PipeDelimited),
+                ("deepObject", StyleKind::DeepObject),
+            ],
+        ),
+        "path" => (
+            StyleKind::Simple,
+            &[("simple", StyleKind::Simple), ("label", StyleKind::Label), ("matrix", StyleKind::Matrix)],
+        ),
+        // Headers are always `simple` and cookies `form`; the runtime writes both one way.
+        _ => return ParamStyle::SIMPLE,
+    };
+    let kind = match p.get("style") {
+        None => default,
+        Some(declared) => {
+            match allowed.iter().find(|(name, _)| Some(*name) == declared.as_str()) {
+                Some((_, kind)) => *kind,
+                None => {
+                    let default_name = allowed[0].0;
+                    tb.warn(
+                    &pointer::push(ptr, "style"),
+                    format!("style {declared} is not defined for {location} parameters; using \"{default_name}\""),
+                );
+                    default
+                }
+            }
+        }
+    };
+    let explode = p.get("explode").and_then(Value::as_bool).unwrap_or(kind == StyleKind::Form);
+    ParamStyle { kind, explode }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -226,8 +276,10 @@ fn build_operation<'a>(
                     })
                 }),
             };
+            let style = param_style(tb, &p_ptr, p, &location);
             params.retain(|q| !(q.name == name && q.location == location));
             params.push(RawParam {
+                style,
                 ptr: p_ptr.clone(),
                 name: name.to_owned(),
                 required: p.get("required").and_then(Value::as_bool) == Some(true) || location == "path",
@@ -253,7 +305,7 @@ fn build_operation<'a>(
                     continue;
                 }
                 let declared = params.iter().find(|p| p.location == "path" && p.name == name);
-                let (ty, doc) = match declared {
+                let (ty, doc, style) = match declared {
                     Some(p) => {
                         let ty = match &p.schema {
                             Some((sp, s)) => {
@@ -262,19 +314,19 @@ fn build_operation<'a>(
                             }
                             None => Ty::String,
                         };
-                        (path_param_ty(tb, ty, &p.ptr), p.doc.clone())
+                        (path_param_ty(tb, ty, p.style, &p.ptr), p.doc.clone(), p.style)
                     }
                     None => {
                         tb.warn(
                             op_ptr,
                             format!("path parameter {{{name}}} is not declared; treating it as a string"),
                         );
-                        (Ty::String, None)
+                        (Ty::String, None, ParamStyle::SIMPLE)
                     }
                 };
                 let rust_name = arg_names.claim(&naming::field_name(&name));
                 segments.push(PathSegment::Param(path_params.len()));
-                path_params.push(PathParam { json_name: name, rust_name, ty, doc });
+                path_params.push(PathParam { json_name: name, rust_name, ty, doc, style });
             }
         }
     }
@@ -294,7 +346,7 @@ fn build_operation<'a>(
     setter_names.reserve("new");
     for p in &params {
         let location = match p.location.as_str() {
-            "query" => ParamLocation::Query,
+            "query" => ParamLocation::Query(p.style),
             "header" => ParamLocation::Header,
             "cookie" => ParamLocation::Cookie,
             "path" => continue,
@@ -376,11 +428,17 @@ fn build_operation<'a>(
     ))
 }
 
-/// Path arguments must print as one path segment; collections and objects cannot.
-fn path_param_ty(tb: &mut TypeBuilder<'_>, ty: Ty, at: &str) -> Ty {
+/// Path arguments must print as one path segment: scalars, and arrays of scalars joined as the
+/// parameter's style says. Deeper structures are taken as strings, unless sent as JSON.
+fn path_param_ty(tb: &mut TypeBuilder<'_>, ty: Ty, style: ParamStyle, at: &str) -> Ty {
+    let structured = |ty: &Ty| matches!(ty, Ty::Vec(_) | Ty::Map(_) | Ty::Object | Ty::Nullable(_));
     match ty {
+        _ if style.kind == StyleKind::Json => ty,
         Ty::Binary => Ty::String,
-        Ty::Vec(_) | Ty::Map(_) | Ty::Object | Ty::Any | Ty::Nullable(_) => {
+        // A schema that constrains nothing is a string as far as a path goes.
+        Ty::Any => Ty::String,
+        Ty::Vec(item) if !structured(&item) && !matches!(*item, Ty::Any | Ty::Binary) => Ty::Vec(item),
+        Ty::Vec(_) | Ty::Map(_) | Ty::Object | Ty::Nullable(_) => {
             tb.warn(at, "a structured path parameter is passed as a string");
             Ty::String
         }
@@ -680,7 +738,7 @@ fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<SecuritySchem
             },
             "apiKey" => {
                 let location = match str_field(s, "in") {
-                    Some("query") => ParamLocation::Query,
+                    Some("query") => ParamLocation::Query(ParamStyle::FORM),
                     Some("cookie") => ParamLocation::Cookie,
                     _ => ParamLocation::Header,
                 };
@@ -786,7 +844,7 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         params
             .fields
             .iter()
-            .find(|f| f.location == ParamLocation::Query && names.contains(&f.json_name.as_str()))
+            .find(|f| matches!(f.location, ParamLocation::Query(_)) && names.contains(&f.json_name.as_str()))
             .map(|f| f.json_name.clone())
     };
     let limit_param = find(&["limit"])?;
