@@ -230,11 +230,13 @@ fn convert_parameter(p: &Value) -> Value {
             out.insert(k.clone(), v.clone());
         }
     }
+    let array = p.get("type").and_then(Value::as_str) == Some("array");
     match p.get("collectionFormat").and_then(Value::as_str) {
         Some("multi") => {
             out.insert("explode".into(), json!(true));
         }
-        Some("csv") => {
+        // `csv` is Swagger 2's default, where OpenAPI 3's query default is exploded.
+        Some("csv") | None if array => {
             out.insert("explode".into(), json!(false));
         }
         Some("ssv") => {
@@ -410,7 +412,9 @@ mod tests {
                 "parameters": [{"name": "id", "in": "path", "required": true, "type": "integer"}],
                 "post": {
                     "parameters": [{"name": "body", "in": "body", "required": true, "schema": {"$ref": "#/definitions/Pet"}},
-                                   {"name": "tags", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"}],
+                                   {"name": "tags", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"},
+                                   {"name": "ids", "in": "query", "type": "array", "items": {"type": "integer"}},
+                                   {"name": "kinds", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "pipes"}],
                     "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Pet"}}}
                 },
                 "put": {
@@ -433,6 +437,9 @@ mod tests {
         assert_eq!(post["requestBody"]["required"], true);
         assert_eq!(post["parameters"][0]["name"], "id");
         assert_eq!(post["parameters"][1]["explode"], true);
+        assert_eq!(post["parameters"][2]["explode"], false, "Swagger 2 arrays are csv unless told");
+        assert_eq!(post["parameters"][3]["style"], "pipeDelimited");
+        assert_eq!(post["parameters"][0].get("explode"), None, "only arrays have a collection format");
         assert_eq!(
             post["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/Pet"
