@@ -173,16 +173,26 @@ struct RawParam<'a> {
 }
 
 /// A parameter's `style` and `explode`, defaulted as OpenAPI says for its location. A style
-/// the location does not define is reported and replaced by the default; a parameter given
-/// by `content` with a JSON media type is sent as JSON text.
-fn param_style(tb: &mut TypeBuilder<'_>, ptr: &str, p: &Value, location: &str) -> ParamStyle {
-    let json_content = p.get("schema").is_none()
-        && p.get("content")
-            .and_then(Value::as_object)
-            .and_then(|c| c.keys().next())
-            .is_some_and(|media| media.to_ascii_lowercase().contains("json"));
-    if json_content {
-        return ParamStyle { kind: StyleKind::Json, explode: false };
+/// the location does not define is reported and replaced by the default. A parameter given by
+/// `content` with a JSON media type is sent as JSON text, unless its schema is a scalar: specs
+/// that declare every parameter by `content` (stream-io's 129) mean `/blocklists/abc`, not
+/// `/blocklists/"abc"`, and a number or boolean reads the same either way.
+fn param_style(tb: &mut TypeBuilder<'_>, root: &Value, ptr: &str, p: &Value, location: &str) -> ParamStyle {
+    let json_schema = match (p.get("schema"), p.get("content").and_then(Value::as_object)) {
+        (None, Some(content)) => {
+            content.iter().next().filter(|(media, _)| is_json_media(media)).map(|(_, m)| m)
+        }
+        _ => None,
+    };
+    if let Some(media) = json_schema {
+        let schema = media.get("schema").and_then(|s| resolve_object(root, ptr, s).ok()).map(|(_, s)| s);
+        let scalar = schema
+            .and_then(|s| s.get("type"))
+            .and_then(Value::as_str)
+            .is_some_and(|t| ["string", "integer", "number", "boolean"].contains(&t));
+        if !scalar {
+            return ParamStyle { kind: StyleKind::Json, explode: false };
+        }
     }
     let (default, allowed): (StyleKind, &[(&str, StyleKind)]) = match location {
         "query" => (
@@ -276,7 +286,7 @@ fn build_operation<'a>(
                     })
                 }),
             };
-            let style = param_style(tb, &p_ptr, p, &location);
+            let style = param_style(tb, ctx.root, &p_ptr, p, &location);
             params.retain(|q| !(q.name == name && q.location == location));
             params.push(RawParam {
                 style,

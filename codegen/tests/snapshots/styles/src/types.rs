@@ -44,6 +44,8 @@ pub struct GetReportsParams {
     ///
     /// Sent as JSON text.
     pub r#where: Option<Coords>,
+    /// Declared by `content`, but a string - `label=abc`, as if by `schema`.
+    pub label: Option<String>,
     /// Not a query style; reported, and sent as form.
     pub mode: Option<String>,
 }
@@ -85,6 +87,11 @@ impl GetReportsParams {
     /// Sets `where`.
     pub fn r#where(mut self, value: Coords) -> Self {
         self.r#where = Some(value);
+        self
+    }
+    /// Sets [`label`](Self::label).
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
         self
     }
     /// Sets [`mode`](Self::mode).

@@ -103,6 +103,7 @@ impl<'a> Reports<'a> {
             crate::runtime::ParamStyle::Json,
             false,
         );
+        spec.query("label", &params.label);
         spec.query("mode", &params.mode);
         self.client.request(spec, crate::runtime::decode_empty)
     }
