@@ -99,14 +99,33 @@ pub trait ToMultipart {
     fn to_multipart(&self) -> Multipart;
 }
 
-/// A `multipart/form-data` form under construction.
-#[derive(Debug, Default)]
+/// A form built by hand is sent as it is.
+impl ToMultipart for Multipart {
+    fn to_multipart(&self) -> Multipart {
+        self.clone()
+    }
+}
+
+/// A `multipart/form-data` form under construction. An operation whose multipart body declares
+/// no fields takes one: add its parts with [`field`](Self::field) and [`file`](Self::file).
+///
+/// ```
+/// use atlaspay::runtime::{Binary, Multipart};
+///
+/// let mut form = Multipart::new();
+/// form.field("purpose", "dispute_evidence");
+/// form.file("file", &Binary::new(&b"%PDF-1.7"[..]).filename("receipt.pdf"));
+/// let (content_type, body) = form.encode();
+/// assert!(content_type.starts_with("multipart/form-data; boundary="));
+/// assert!(body.windows(12).any(|w| w == b"receipt.pdf\""));
+/// ```
+#[derive(Debug, Default, Clone)]
 pub struct Multipart {
     parts: Vec<Part>,
     error: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Part {
     name: String,
     filename: Option<String>,

@@ -179,14 +179,16 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let content_type = &body.content_type;
         match body.encoding {
+            _ if free_multipart(api, op) => {
+                args.push(quote!(#body_arg: crate::runtime::Multipart));
+                statements.push(quote!(spec.multipart_body(&#body_arg);));
+            }
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 let body_ty = ty(&body.ty, &api.types, Scope::Crate);
                 args.push(quote!(#body_arg: #body_ty));
-                let multipart = body.encoding == BodyEncoding::Multipart
-                    && super::types::multipart_struct(api, &body.ty).is_some();
                 statements.push(match body.encoding {
                     BodyEncoding::Json => quote!(spec.json_body(&#body_arg);),
-                    _ if multipart => quote!(spec.multipart_body(&#body_arg);),
+                    BodyEncoding::Multipart => quote!(spec.multipart_body(&#body_arg);),
                     _ => quote!(spec.form_body(&#body_arg);),
                 });
             }
@@ -263,6 +265,14 @@ fn security_expr(api: &Api, security: &[Vec<usize>]) -> TokenStream {
     quote!(&[#(#alternatives),*])
 }
 
+/// Whether the operation takes a multipart body that declares no fields, which the caller
+/// builds as a runtime `Multipart`.
+fn free_multipart(api: &Api, op: &Operation) -> bool {
+    op.body.as_ref().is_some_and(|body| {
+        body.encoding == BodyEncoding::Multipart && super::types::multipart_struct(api, &body.ty).is_none()
+    })
+}
+
 fn operation_doc(api: &Api, op: &Operation) -> String {
     let endpoint = format!("`{} {}` (`{}`)", op.method, op.path, op.operation_id);
     let args: Vec<String> = op
@@ -278,6 +288,12 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
         .collect();
     let args = args.join("\n");
     let mut notes = Vec::new();
+    if free_multipart(api, op) {
+        notes.push(
+            "The form declares no fields: build `body` with [`Multipart`](crate::runtime::Multipart)'s `field` and `file`."
+                .to_owned(),
+        );
+    }
     if op.pagination.is_some() {
         notes.push(
             "Await it for one page, or call `into_stream()` to walk every item across pages.".to_owned(),

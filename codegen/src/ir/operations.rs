@@ -577,15 +577,6 @@ fn request_body<'a>(
     if encoding == BodyEncoding::Json {
         tb.collect_examples(&media_ptr, media_obj, &ty);
     }
-    // Multipart needs named fields; anything else is sent URL-encoded.
-    let encoding = match (&encoding, &ty) {
-        (BodyEncoding::Multipart, Ty::Named(_)) => BodyEncoding::Multipart,
-        (BodyEncoding::Multipart, _) => {
-            tb.warn(&media_ptr, "a multipart body without declared fields is sent URL-encoded");
-            BodyEncoding::Form
-        }
-        _ => encoding,
-    };
     let content_type =
         if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
     Ok(Some(Body { ty, encoding, content_type }))

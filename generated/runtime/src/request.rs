@@ -1039,6 +1039,18 @@ mod tests {
     }
 
     #[test]
+    fn a_form_built_by_hand_is_the_multipart_body() {
+        let mut form = super::super::multipart::Multipart::new();
+        form.field("purpose", "evidence");
+        let mut spec = RequestSpec::new(Method::POST, "/files".into(), &[]);
+        spec.multipart_body(&form);
+        let body = spec.body.as_ref().expect("a body");
+        assert!(body.content_type.starts_with("multipart/form-data; boundary="), "{}", body.content_type);
+        let text = String::from_utf8_lossy(&body.bytes);
+        assert!(text.contains("name=\"purpose\"\r\n\r\nevidence\r\n"), "{text}");
+    }
+
+    #[test]
     fn rate_limit_headers() {
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-limit", "1000".parse().unwrap());

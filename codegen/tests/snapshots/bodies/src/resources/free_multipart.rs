@@ -10,13 +10,15 @@ impl<'a> FreeMultipart<'a> {
         Self { client }
     }
     /// `POST /free-multipart` (`postFreeMultipart`)
-    pub fn post(&self, body: serde_json::Value) -> crate::runtime::Request<()> {
+    ///
+    /// The form declares no fields: build `body` with [`Multipart`](crate::runtime::Multipart)'s `field` and `file`.
+    pub fn post(&self, body: crate::runtime::Multipart) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             String::from("/free-multipart"),
             &[],
         );
-        spec.form_body(&body);
+        spec.multipart_body(&body);
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }
