@@ -174,7 +174,7 @@ fn refs_to_names_that_need_escaping_resolve() {
 }
 
 #[test]
-fn an_http_auth_scheme_sent_as_bearer_is_named_in_the_warning() {
+fn other_http_auth_schemes_are_sent_under_their_own_name() {
     // Seen in APIs.guru: `payone-hmac-sha256`, `oauth`, `negotiate`, `mutual`; and none at all.
     let spec = json!({
         "openapi": "3.0.3",
@@ -182,18 +182,23 @@ fn an_http_auth_scheme_sent_as_bearer_is_named_in_the_warning() {
         "paths": {},
         "components": { "securitySchemes": {
             "hmac": { "type": "http", "scheme": "payone-hmac-sha256" },
+            "spaced": { "type": "http", "scheme": "hmac sha256" },
             "bare": { "type": "http" },
         } },
     });
     let krate = codegen::generate(&spec.to_string(), "spec", &config()).unwrap();
-    let warnings: Vec<String> = krate.warnings.iter().map(|w| w.to_string()).collect();
+    let auth = &krate.files["src/auth.rs"];
     assert!(
-        warnings.contains(&"#/components/securitySchemes/hmac: HTTP auth scheme `payone-hmac-sha256` is sent as a bearer token".to_owned()),
-        "{warnings:?}"
+        auth.contains(r#"kind: crate::runtime::SchemeKind::Http { scheme: "payone-hmac-sha256" },"#),
+        "{auth}"
     );
-    assert!(
-        warnings.contains(&"#/components/securitySchemes/bare: HTTP auth scheme without a `scheme` is sent as a bearer token".to_owned()),
-        "{warnings:?}"
+    let warnings: Vec<String> = krate.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "#/components/securitySchemes/bare: HTTP auth scheme without a `scheme`; the credential is sent as a bearer token",
+            "#/components/securitySchemes/spaced: HTTP auth scheme `hmac sha256` is not a valid scheme name; the credential is sent as a bearer token",
+        ],
     );
 }
 

@@ -4,8 +4,8 @@
 mod common;
 
 use atlaspay::runtime::{
-    ClientBuilder, RateLimit, RequestSpec, SecurityScheme, decode_bytes, decode_empty, decode_json,
-    decode_text,
+    ClientBuilder, RateLimit, RequestSpec, SchemeKind, SecurityScheme, decode_bytes, decode_empty,
+    decode_json, decode_text,
 };
 use common::*;
 use reqwest::Method;
@@ -226,16 +226,26 @@ async fn other_credential_kinds() {
         .expect(1)
         .mount(&server)
         .await;
+    Mock::given(path("/v1/signed"))
+        .and(header("authorization", "payone-hmac-sha256 key-1:c2ln"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
     static BASIC_ONLY: &[&[&SecurityScheme]] = &[&[&BASIC]];
     static HEADER_ONLY: &[&[&SecurityScheme]] = &[&[&HEADER_KEY]];
     static QUERY_ONLY: &[&[&SecurityScheme]] = &[&[&QUERY_KEY]];
     static COOKIE_ONLY: &[&[&SecurityScheme]] = &[&[&COOKIE_KEY]];
+    static HMAC: SecurityScheme =
+        SecurityScheme { name: "hmac", kind: SchemeKind::Http { scheme: "payone-hmac-sha256" } };
+    static HMAC_ONLY: &[&[&SecurityScheme]] = &[&[&HMAC]];
     let client = ClientBuilder::new(&DEFAULTS)
         .base_url(format!("{}/v1", server.uri()))
         .basic_auth(&BASIC, "user", "pass")
         .credential(&HEADER_KEY, "k_header")
         .credential(&QUERY_KEY, "k query")
         .credential(&COOKIE_KEY, "k_cookie")
+        .credential(&HMAC, "key-1:c2ln")
         .build()
         .unwrap();
     let call = |path: &str, security: &'static [&'static [&'static SecurityScheme]]| {
@@ -252,6 +262,8 @@ async fn other_credential_kinds() {
     query.query("limit", &3);
     let _: Value = client.request(query, decode_json).await.unwrap();
     let _: Value = client.request(call("/cookie", COOKIE_ONLY), decode_json).await.unwrap();
+    // Another HTTP scheme: its own name, then the credential as given.
+    let _: Value = client.request(call("/signed", HMAC_ONLY), decode_json).await.unwrap();
     // Only the chosen scheme's credential is sent.
     for request in server.received_requests().await.unwrap() {
         let sent_key = request.headers.get("x-api-key").is_some();

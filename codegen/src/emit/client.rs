@@ -37,6 +37,9 @@ pub fn auth_file(api: &Api, config: &Config) -> Source {
         match &scheme.kind {
             SchemeKind::Bearer => s.line(4, "kind: crate::runtime::SchemeKind::Bearer,"),
             SchemeKind::Basic => s.line(4, "kind: crate::runtime::SchemeKind::Basic,"),
+            SchemeKind::Http { scheme } => {
+                s.line(4, &format!("kind: crate::runtime::SchemeKind::Http {{ scheme: {} }},", lit(scheme)))
+            }
             SchemeKind::ApiKey { location, name: key } => {
                 let location = match location {
                     ParamLocation::Query(_) => "Query",
@@ -187,10 +190,18 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
                 &[format!(" Sets the credential for the `{}` security scheme.", scheme.name)],
             );
             let (m, c) = (name(&scheme.method_name), name(&scheme.const_name));
-            match scheme.kind {
+            match &scheme.kind {
                 SchemeKind::Basic => {
                     s.fn_head(&m, &["self", "username: impl Into<String>", "password: impl Into<String>"]);
                     s.line(8, &format!("self.basic_auth(&crate::auth::{c}, username, password)"));
+                }
+                SchemeKind::Http { scheme: http } => {
+                    let doc = format!(
+                        " Sent as `Authorization: {http} <token>`: pass what follows the scheme's name."
+                    );
+                    s.docs(4, Doc::Outer, &[String::new(), doc]);
+                    s.line(4, &format!("pub fn {m}(self, token: impl Into<String>) -> Self {{"));
+                    s.line(8, &format!("self.credential(&crate::auth::{c}, token)"));
                 }
                 _ => {
                     s.line(4, &format!("pub fn {m}(self, token: impl Into<String>) -> Self {{"));

@@ -443,7 +443,14 @@ pub struct SecurityScheme {
 pub enum SchemeKind {
     Bearer,
     Basic,
-    ApiKey { location: ParamLocation, name: String },
+    /// Another HTTP scheme (`Authorization: <scheme> <credential>`); its name is a valid token.
+    Http {
+        scheme: String,
+    },
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
 }
 
 /// Builds the model; warnings land in `Api::warnings`, errors stop generation.

@@ -521,6 +521,11 @@ fn resolve_object<'a>(root: &'a Value, at: &str, v: &'a Value) -> Result<(String
     Err(Diagnostic::new(at, "$ref chain longer than 32 links (circular?)"))
 }
 
+/// An HTTP token (RFC 9110 §5.6.2), which an auth scheme's name must be.
+fn is_http_token(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 fn is_json_media(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json"
@@ -728,14 +733,22 @@ fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<SecuritySchem
             "http" => match str_field(s, "scheme").map(str::to_ascii_lowercase).as_deref() {
                 Some("basic") => SchemeKind::Basic,
                 Some("bearer") => SchemeKind::Bearer,
-                other => {
-                    let scheme = match other {
-                        Some(scheme) => format!("HTTP auth scheme `{}`", scheme.escape_debug()),
-                        None => "HTTP auth scheme without a `scheme`".to_owned(),
-                    };
-                    tb.warn(&ptr, format!("{scheme} is sent as a bearer token"));
-                    SchemeKind::Bearer
-                }
+                _ => match str_field(s, "scheme") {
+                    Some(scheme) if is_http_token(scheme) => SchemeKind::Http { scheme: scheme.to_owned() },
+                    other => {
+                        let problem = match other {
+                            Some(scheme) => {
+                                format!(
+                                    "HTTP auth scheme `{}` is not a valid scheme name",
+                                    scheme.escape_debug()
+                                )
+                            }
+                            None => "HTTP auth scheme without a `scheme`".to_owned(),
+                        };
+                        tb.warn(&ptr, format!("{problem}; the credential is sent as a bearer token"));
+                        SchemeKind::Bearer
+                    }
+                },
             },
             "apiKey" => {
                 let location = match str_field(s, "in") {

@@ -51,6 +51,13 @@ pub enum SchemeKind {
     Bearer,
     /// HTTP Basic authentication.
     Basic,
+    /// `Authorization: <scheme> <credential>`, for an HTTP scheme other than Basic and Bearer
+    /// (`Negotiate`, OAuth 1.0's `OAuth`, a vendor's signature scheme): the credential is sent as
+    /// given, so it is whatever that scheme puts after its name.
+    Http {
+        /// The scheme's name, as the API description writes it.
+        scheme: &'static str,
+    },
     /// An API key in a header, query parameter or cookie.
     ApiKey {
         /// Where the key goes.
@@ -476,14 +483,19 @@ pub(super) struct ClientInner {
     pub(super) bearer_headers: Vec<(&'static str, HeaderValue)>,
 }
 
-/// The ready-made `Authorization` value of every bearer credential (an invalid one is left
-/// out here and reported when a request would send it).
+/// The ready-made `Authorization` value of every bearer or other HTTP-scheme credential (an
+/// invalid one is left out here and reported when a request would send it).
 fn bearer_headers(credentials: &[(&'static SecurityScheme, Credential)]) -> Vec<(&'static str, HeaderValue)> {
     credentials
         .iter()
         .filter_map(|(scheme, credential)| match (scheme.kind, credential) {
             (SchemeKind::Bearer, Credential::Token(token)) => {
                 sensitive_value(&format!("Bearer {}", token.expose()), scheme)
+                    .ok()
+                    .map(|value| (scheme.name, value))
+            }
+            (SchemeKind::Http { scheme: name }, Credential::Token(token)) => {
+                sensitive_value(&format!("{name} {}", token.expose()), scheme)
                     .ok()
                     .map(|value| (scheme.name, value))
             }

@@ -647,7 +647,7 @@ fn prepare(
         spec.cookies.iter().map(|(name, value)| format!("{name}={}", encode_cookie_value(value))).collect();
     for (scheme, credential) in chosen_credentials(inner, schemes) {
         match (scheme.kind, credential) {
-            (SchemeKind::Bearer, Credential::Token(_)) => {
+            (SchemeKind::Bearer | SchemeKind::Http { .. }, Credential::Token(_)) => {
                 let value = inner.bearer_header(scheme).ok_or_else(|| credential_error(scheme))?;
                 headers.insert(AUTHORIZATION, value.clone());
             }

@@ -33,3 +33,8 @@ pub const BEARER: crate::runtime::SecurityScheme = crate::runtime::SecuritySchem
     name: "bearer",
     kind: crate::runtime::SchemeKind::Bearer,
 };
+/// The `signature` security scheme.
+pub const SIGNATURE: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+    name: "signature",
+    kind: crate::runtime::SchemeKind::Http { scheme: "payone-hmac-sha256" },
+};

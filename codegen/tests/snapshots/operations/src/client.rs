@@ -31,6 +31,10 @@ impl Client {
     pub fn with_bearer(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::BEARER, token)
     }
+    /// A copy of this client that also authenticates with `signature` (for operations that take it).
+    pub fn with_signature(&self, token: impl Into<String>) -> Self {
+        self.with_credential(&crate::auth::SIGNATURE, token)
+    }
     /// The `forms` operations.
     #[cfg(feature = "forms")]
     pub fn forms(&self) -> crate::resources::Forms<'_> {
@@ -72,5 +76,11 @@ impl ClientBuilder {
     /// Sets the credential for the `bearer` security scheme.
     pub fn bearer(self, token: impl Into<String>) -> Self {
         self.credential(&crate::auth::BEARER, token)
+    }
+    /// Sets the credential for the `signature` security scheme.
+    ///
+    /// Sent as `Authorization: payone-hmac-sha256 <token>`: pass what follows the scheme's name.
+    pub fn signature(self, token: impl Into<String>) -> Self {
+        self.credential(&crate::auth::SIGNATURE, token)
     }
 }
