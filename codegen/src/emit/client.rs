@@ -38,7 +38,9 @@ pub fn auth_file(api: &Api, config: &Config) -> Source {
             SchemeKind::Bearer => s.line(4, "kind: crate::runtime::SchemeKind::Bearer,"),
             SchemeKind::Basic => s.line(4, "kind: crate::runtime::SchemeKind::Basic,"),
             SchemeKind::Http { scheme } => {
-                s.line(4, &format!("kind: crate::runtime::SchemeKind::Http {{ scheme: {} }},", lit(scheme)))
+                s.line(4, "kind: crate::runtime::SchemeKind::Http {");
+                s.line(8, &format!("scheme: {},", lit(scheme)));
+                s.line(4, "},");
             }
             SchemeKind::ApiKey { location, name: key } => {
                 let location = match location {

@@ -36,5 +36,7 @@ pub const BEARER: crate::runtime::SecurityScheme = crate::runtime::SecuritySchem
 /// The `signature` security scheme.
 pub const SIGNATURE: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "signature",
-    kind: crate::runtime::SchemeKind::Http { scheme: "payone-hmac-sha256" },
+    kind: crate::runtime::SchemeKind::Http {
+        scheme: "payone-hmac-sha256",
+    },
 };
