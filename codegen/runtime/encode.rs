@@ -8,7 +8,8 @@
 //!   `label`/`matrix` through [`encode_path_styled`];
 //! * query: `null` skipped; scalars as text; arrays repeat the name
 //!   (`tag=a&tag=b`); objects use deep-object brackets (`filter[status]=open`);
-//!   any other OpenAPI style through [`query_styled_pairs`] (`tag=a,b`, `a|b`, …);
+//!   any other OpenAPI style through [`query_styled_pairs`] (`tag=a,b`, `a%7Cb`, …),
+//!   whose separators are written as the style says, not encoded with the items;
 //! * headers: `null` skipped; scalars as text; arrays comma-joined; objects as
 //!   `key,value` pairs (OpenAPI `simple` style);
 //! * form bodies: Stripe-style nesting (`metadata[k]=v`, `items[0][price]=p`),
@@ -62,12 +63,14 @@ pub enum ParamStyle {
 }
 
 impl ParamStyle {
-    /// The separator of joined (not exploded) array items and object entries.
-    fn delimiter(self) -> char {
+    /// The separator of joined (not exploded) array items and object entries in a query, as
+    /// sent: `form`'s comma stays literal (servers that split before they decode need it so), a
+    /// space or pipe is percent-encoded as anything else would be.
+    fn query_delimiter(self) -> &'static str {
         match self {
-            Self::SpaceDelimited => ' ',
-            Self::PipeDelimited => '|',
-            _ => ',',
+            Self::SpaceDelimited => "%20",
+            Self::PipeDelimited => "%7C",
+            _ => ",",
         }
     }
 }
@@ -146,14 +149,21 @@ pub fn encode_component(component: &str) -> String {
 
 /// Joins `(name, value)` pairs into `a=1&b=2`, encoding both sides.
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
+    let encoded: Vec<(String, String)> =
+        pairs.iter().map(|(name, value)| (encode_component(name), encode_component(value))).collect();
+    join_encoded(&encoded)
+}
+
+/// Joins percent-encoded `(name, value)` pairs into `a=1&b=2`.
+pub fn join_encoded(pairs: &[(String, String)]) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&encode_component(name));
+        out.push_str(name);
         out.push('=');
-        out.push_str(&encode_component(value));
+        out.push_str(value);
     }
     out
 }
@@ -210,17 +220,19 @@ pub fn query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Flattens a query parameter written in `style` and `explode` into unencoded `(name, value)`
-/// pairs, as OpenAPI's style table writes them (a path style is read as `form`): joined arrays
-/// `id=3,4,5` (`3 4 5`, `3|4|5`), exploded objects `k=v&k2=v2`, deep objects `id[k]=v`.
+/// Flattens a query parameter written in `style` and `explode` into `(name, value)` pairs as
+/// sent, percent-encoded, as OpenAPI's style table writes them (a path style is read as
+/// `form`): joined arrays `id=3,4,5` (`3%204%205`, `3%7C4%7C5`), exploded objects
+/// `k=v&k2=v2`, deep objects `id%5Bk%5D=v`. Joined items are encoded one by one, so a comma
+/// inside an item (`%2C`) is told apart from the comma between items.
 ///
 /// ```
 /// use atlaspay::runtime::encode::{query_styled_pairs, ParamStyle};
 ///
 /// let mut pairs = Vec::new();
-/// query_styled_pairs("id", &serde_json::json!([3, 4]), ParamStyle::Form, false, &mut pairs);
+/// query_styled_pairs("id", &serde_json::json!(["a,b", "c"]), ParamStyle::Form, false, &mut pairs);
 /// query_styled_pairs("page", &serde_json::json!({"size": 20}), ParamStyle::Form, true, &mut pairs);
-/// assert_eq!(pairs, [("id".to_owned(), "3,4".to_owned()), ("size".to_owned(), "20".to_owned())]);
+/// assert_eq!(pairs, [("id".to_owned(), "a%2Cb,c".to_owned()), ("size".to_owned(), "20".to_owned())]);
 /// ```
 pub fn query_styled_pairs(
     name: &str,
@@ -229,28 +241,35 @@ pub fn query_styled_pairs(
     explode: bool,
     out: &mut Vec<(String, String)>,
 ) {
-    let joined = |parts: Vec<String>| parts.join(&style.delimiter().to_string());
+    let joined = |parts: Vec<String>| {
+        let encoded: Vec<String> = parts.iter().map(|part| encode_component(part)).collect();
+        (encode_component(name), encoded.join(style.query_delimiter()))
+    };
+    let mut plain = Vec::new();
     match value {
         Value::Null => {}
-        _ if style == ParamStyle::Json => out.push((name.to_owned(), value.to_string())),
-        _ if style == ParamStyle::DeepObject => query_pairs(name, value, out),
-        Value::Array(_) if explode => query_pairs(name, value, out),
+        _ if style == ParamStyle::Json => {
+            out.push((encode_component(name), encode_component(&value.to_string())))
+        }
+        _ if style == ParamStyle::DeepObject => query_pairs(name, value, &mut plain),
+        Value::Array(_) if explode => query_pairs(name, value, &mut plain),
         Value::Object(map) if explode => {
             for (key, item) in map {
-                query_pairs(key, item, out);
+                query_pairs(key, item, &mut plain);
             }
         }
         Value::Array(items) => {
             let items = items.iter().filter(|item| !item.is_null()).map(item_text);
-            out.push((name.to_owned(), joined(items.collect())));
+            out.push(joined(items.collect()));
         }
         Value::Object(map) => {
             let entries = map.iter().filter(|(_, item)| !item.is_null());
             let halves = entries.flat_map(|(key, item)| [key.clone(), item_text(item)]);
-            out.push((name.to_owned(), joined(halves.collect())));
+            out.push(joined(halves.collect()));
         }
-        scalar => query_pairs(name, scalar, out),
+        scalar => query_pairs(name, scalar, &mut plain),
     }
+    out.extend(plain.iter().map(|(name, value)| (encode_component(name), encode_component(value))));
 }
 
 /// The text of a header parameter; `None` when it is null (the header is omitted).
@@ -429,9 +448,7 @@ mod tests {
             for (value, want) in [(&array, want_array), (&object, want_object)] {
                 let mut out = Vec::new();
                 query_styled_pairs("color", value, style, explode, &mut out);
-                // Commas stay percent-encoded like every other reserved character; servers decode
-                // the value before splitting it.
-                assert_eq!(encode_pairs(&out).replace("%2C", ","), want, "{style:?} {explode} {value}");
+                assert_eq!(join_encoded(&out), want, "{style:?} {explode} {value}");
             }
         }
         let mut out = Vec::new();
@@ -440,7 +457,18 @@ mod tests {
         query_styled_pairs("empty", &json!([]), ParamStyle::Form, false, &mut out);
         query_styled_pairs("gone", &json!([]), ParamStyle::Form, true, &mut out);
         query_styled_pairs("filter", &json!({"a": [1, "x"]}), ParamStyle::Json, false, &mut out);
-        assert_eq!(out, pairs(&[("color", "blue"), ("empty", ""), ("filter", r#"{"a":[1,"x"]}"#)]));
+        query_styled_pairs("a b", &json!(["x,y", "z&"]), ParamStyle::Form, false, &mut out);
+        query_styled_pairs("p", &json!(["x|y", "z"]), ParamStyle::PipeDelimited, false, &mut out);
+        let want = [
+            ("color", "blue"),
+            ("empty", ""),
+            ("filter", "%7B%22a%22%3A%5B1%2C%22x%22%5D%7D"),
+            // An item's own comma is encoded and the comma between items is not; a pipe is
+            // encoded either way, as URLs require.
+            ("a%20b", "x%2Cy,z%26"),
+            ("p", "x%7Cy%7Cz"),
+        ];
+        assert_eq!(out, pairs(&want));
     }
 
     #[test]

@@ -24,7 +24,10 @@ use tracing::Instrument;
 
 use super::client::{ApiKeyLocation, Client, ClientInner, Credential, SchemeKind, SecurityScheme};
 use super::decode::{RawResponse, header_request_id};
-use super::encode::{ParamStyle, encode_pairs, form_pairs, header_text, query_styled_pairs, to_json_value};
+use super::encode::{
+    ParamStyle, encode_component, encode_pairs, form_pairs, header_text, join_encoded, query_styled_pairs,
+    to_json_value,
+};
 use super::error::{ApiError, Error, redact_secrets};
 use super::retry::{self, Failure, RetryPolicy};
 
@@ -226,20 +229,24 @@ impl RequestSpec {
         &self.path
     }
 
-    /// The query parameters so far, as unencoded `(name, value)` pairs.
+    /// The query parameters so far, as sent: percent-encoded `(name, value)` pairs (encoded
+    /// when added, because a style's separators are written as it says, not encoded with the
+    /// items).
     pub fn query_params(&self) -> &[(String, String)] {
         &self.query
     }
 
-    /// Replaces every query parameter called `name` with one `name=value`.
+    /// Replaces every query parameter called `name` with one `name=value` (both unencoded).
     pub fn set_query_param(&mut self, name: &str, value: String) {
-        self.query.retain(|(existing, _)| existing != name);
-        self.query.push((name.to_owned(), value));
+        let name = encode_component(name);
+        self.query.retain(|(existing, _)| *existing != name);
+        self.query.push((name, encode_component(&value)));
     }
 
-    /// The first value of query parameter `name`, if set.
+    /// The first value of query parameter `name` (unencoded), as sent (percent-encoded), if set.
     pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(existing, _)| existing == name).map(|(_, value)| value.as_str())
+        let name = encode_component(name);
+        self.query.iter().find(|(existing, _)| *existing == name).map(|(_, value)| value.as_str())
     }
 }
 
@@ -586,7 +593,7 @@ fn prepare(
         }
     }
     if !spec.query.is_empty() || !query_keys.is_empty() {
-        let mut query = encode_pairs(&spec.query);
+        let mut query = join_encoded(&spec.query);
         if !spec.query.is_empty() && !query_keys.is_empty() {
             query.push('&');
         }
@@ -1031,7 +1038,7 @@ mod tests {
         spec.query_styled("unset", &None::<Vec<u8>>, ParamStyle::PipeDelimited, false);
         let pairs: Vec<(&str, &str)> =
             spec.query_params().iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        assert_eq!(pairs, [("select", "id,name"), ("size", "20"), ("where", r#"{"a":[1]}"#)]);
+        assert_eq!(pairs, [("select", "id,name"), ("size", "20"), ("where", "%7B%22a%22%3A%5B1%5D%7D")]);
         assert!(spec.error.is_none());
         spec.query_styled("keys", &std::collections::BTreeMap::from([((1, 2), 3)]), ParamStyle::Form, false);
         assert!(spec.error.as_deref().unwrap().contains("query parameter `keys`"), "{:?}", spec.error);
