@@ -158,8 +158,8 @@ macro_rules! __api_client {
                 Self(self.0.http_client(client))
             }
 
-            /// Sets the token for a Bearer or ApiKey scheme (for a Basic scheme: the username,
-            /// with an empty password). Replaces an earlier value.
+            /// Sets the token for a Bearer, other HTTP or ApiKey scheme (for a Basic scheme: the
+            /// username, with an empty password). Replaces an earlier value.
             pub fn credential(
                 self,
                 scheme: &'static $crate::runtime::SecurityScheme,

@@ -80,7 +80,7 @@ pub enum ApiKeyLocation {
 /// A stored credential value.
 #[derive(Clone, Debug)]
 pub(super) enum Credential {
-    /// A token for Bearer or ApiKey schemes (for Basic: the username, empty password).
+    /// A token for Bearer, other HTTP and ApiKey schemes (for Basic: the username, empty password).
     Token(Secret),
     /// Username and password for Basic schemes.
     Basic { username: Secret, password: Secret },
@@ -220,7 +220,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the token for a Bearer or ApiKey scheme (for a Basic scheme: the
+    /// Sets the token for a Bearer, other HTTP or ApiKey scheme (for a Basic scheme: the
     /// username, with an empty password). Replaces an earlier value.
     pub fn credential(mut self, scheme: &'static SecurityScheme, token: impl Into<String>) -> Self {
         set_credential(&mut self.credentials, scheme, Credential::Token(Secret::new(token)));

@@ -15,7 +15,11 @@
 //! * form bodies: Stripe-style nesting (`metadata[k]=v`, `items[0][price]=p`),
 //!   `null` skipped.
 //!
-//! Everything except RFC 3986 unreserved characters is percent-encoded.
+//! Names, items and values are percent-encoded except for RFC 3986 unreserved characters; the
+//! separators a style writes between them (`,` `.` `;` `=`) are not. A list or object with no
+//! members is undefined, as RFC 6570 says: no query parameter at all, an empty path segment
+//! (which [`RequestSpec::require_path_params`](super::RequestSpec::require_path_params)
+//! refuses).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -99,8 +103,8 @@ pub fn encode_path_styled<V: Serialize + ?Sized>(
     style: ParamStyle,
     explode: bool,
 ) -> String {
-    // A value that does not serialize leaves the segment empty; the request fails on the
-    // path's shape rather than sending something else.
+    // A value that does not serialize leaves the segment empty, which the request refuses
+    // (`RequestSpec::require_path_params`) rather than sending something else.
     match to_json_value(value) {
         Ok(value) => path_styled(name, &value, style, explode),
         Err(_) => String::new(),
@@ -127,12 +131,15 @@ fn path_styled(name: &str, value: &Value, style: ParamStyle, explode: bool) -> S
         scalar => (vec![text(scalar)], false),
     };
     let name = encode_path_segment(name);
+    // RFC 6570: `;id` for an empty value, not `;id=`.
+    let named = |item: &str| if item.is_empty() { format!(";{name}") } else { format!(";{name}={item}") };
     match style {
+        // An empty list or object, or null: undefined, so nothing (not even the prefix).
+        _ if parts.is_empty() => String::new(),
         ParamStyle::Label => format!(".{}", parts.join(if explode { "." } else { "," })),
-        ParamStyle::Matrix if parts.is_empty() => format!(";{name}"),
         ParamStyle::Matrix if explode && pairs => parts.iter().map(|pair| format!(";{pair}")).collect(),
-        ParamStyle::Matrix if explode => parts.iter().map(|item| format!(";{name}={item}")).collect(),
-        ParamStyle::Matrix => format!(";{name}={}", parts.join(",")),
+        ParamStyle::Matrix if explode => parts.iter().map(|item| named(item)).collect(),
+        ParamStyle::Matrix => named(&parts.join(",")),
         _ => parts.join(","),
     }
 }
@@ -259,13 +266,19 @@ pub fn query_styled_pairs(
             }
         }
         Value::Array(items) => {
-            let items = items.iter().filter(|item| !item.is_null()).map(item_text);
-            out.push(joined(items.collect()));
+            let items: Vec<String> = items.iter().filter(|item| !item.is_null()).map(item_text).collect();
+            // No members: undefined (RFC 6570), so no parameter rather than `name=`.
+            if !items.is_empty() {
+                out.push(joined(items));
+            }
         }
         Value::Object(map) => {
             let entries = map.iter().filter(|(_, item)| !item.is_null());
-            let halves = entries.flat_map(|(key, item)| [key.clone(), item_text(item)]);
-            out.push(joined(halves.collect()));
+            let halves: Vec<String> =
+                entries.flat_map(|(key, item)| [key.clone(), item_text(item)]).collect();
+            if !halves.is_empty() {
+                out.push(joined(halves));
+            }
         }
         scalar => query_pairs(name, scalar, &mut plain),
     }
@@ -402,10 +415,17 @@ mod tests {
                 );
             }
         }
-        let empty = json!([]);
-        assert_eq!(encode_path_styled("color", &empty, ParamStyle::Simple, false), "");
-        assert_eq!(encode_path_styled("color", &empty, ParamStyle::Label, false), ".");
-        assert_eq!(encode_path_styled("color", &empty, ParamStyle::Matrix, true), ";color");
+        // No members is undefined (RFC 6570): nothing, not even the prefix; an empty string is
+        // a value.
+        for style in [ParamStyle::Simple, ParamStyle::Label, ParamStyle::Matrix] {
+            for empty in [json!([]), json!({}), json!(null), json!([null])] {
+                assert_eq!(encode_path_styled("color", &empty, style, true), "", "{style:?} {empty}");
+                assert_eq!(encode_path_styled("color", &empty, style, false), "", "{style:?} {empty}");
+            }
+        }
+        assert_eq!(encode_path_styled("color", "", ParamStyle::Matrix, false), ";color");
+        assert_eq!(encode_path_styled("color", &["", "a"], ParamStyle::Matrix, true), ";color;color=a");
+        assert_eq!(encode_path_styled("color", "", ParamStyle::Label, false), ".");
     }
 
     #[test]
@@ -454,14 +474,18 @@ mod tests {
         let mut out = Vec::new();
         query_styled_pairs("color", &json!("blue"), ParamStyle::PipeDelimited, false, &mut out);
         query_styled_pairs("none", &json!(null), ParamStyle::Form, false, &mut out);
+        // No members: undefined, so no parameter (RFC 6570), joined or not.
         query_styled_pairs("empty", &json!([]), ParamStyle::Form, false, &mut out);
+        query_styled_pairs("nulls", &json!([null]), ParamStyle::PipeDelimited, false, &mut out);
+        query_styled_pairs("no_keys", &json!({}), ParamStyle::Form, false, &mut out);
         query_styled_pairs("gone", &json!([]), ParamStyle::Form, true, &mut out);
+        query_styled_pairs("blank", &json!([""]), ParamStyle::Form, false, &mut out);
         query_styled_pairs("filter", &json!({"a": [1, "x"]}), ParamStyle::Json, false, &mut out);
         query_styled_pairs("a b", &json!(["x,y", "z&"]), ParamStyle::Form, false, &mut out);
         query_styled_pairs("p", &json!(["x|y", "z"]), ParamStyle::PipeDelimited, false, &mut out);
         let want = [
             ("color", "blue"),
-            ("empty", ""),
+            ("blank", ""),
             ("filter", "%7B%22a%22%3A%5B1%2C%22x%22%5D%7D"),
             // An item's own comma is encoded and the comma between items is not; a pipe is
             // encoded either way, as URLs require.

@@ -98,6 +98,15 @@ impl RequestSpec {
         }
     }
 
+    /// Refuses the request (an [`Error::InvalidRequest`]) if a path parameter's encoded segment
+    /// is empty (`""`, an empty list): `/customers/` for `/customers/{id}` would reach another
+    /// endpoint.
+    pub fn require_path_params(&mut self, segments: &[(&'static str, &str)]) {
+        if let Some((name, _)) = segments.iter().find(|(_, segment)| segment.is_empty()) {
+            self.fail(format!("path parameter `{name}` is empty"));
+        }
+    }
+
     /// Adds a query parameter: null skipped, scalars as text, arrays as repeated
     /// `name=v`, objects as `name[key]=v`.
     pub fn query<V: Serialize + ?Sized>(&mut self, name: &'static str, value: &V) {

@@ -104,6 +104,21 @@ async fn path_parameters_stay_one_segment_under_the_base_path() {
 }
 
 #[tokio::test]
+async fn an_empty_path_parameter_is_refused_not_sent_to_another_endpoint() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ok()).expect(0).mount(&server).await;
+    let client = atlaspay::Client::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .secret_key(SECRET_KEY)
+        .build()
+        .unwrap();
+    // `GET /customers/` would be the list endpoint.
+    let err = client.customers().retrieve("").await.unwrap_err();
+    assert!(matches!(err, atlaspay::Error::InvalidRequest { .. }), "{err:?}");
+    assert!(err.to_string().contains("path parameter `customer_id` is empty"), "{err}");
+}
+
+#[tokio::test]
 async fn form_bodies_use_stripe_style_nesting() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

@@ -131,19 +131,29 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let params_arg = ident(&locals.claim("params"));
     let body_arg = ident(&locals.claim("body"));
 
+    // Each path parameter is encoded once, into a local, and refused if empty: `/customers/`
+    // for `/customers/{id}` would be another endpoint.
     let mut path_parts = Vec::new();
-    for (seg_index, seg) in op.segments.iter().enumerate() {
+    let mut segment_locals: Vec<Option<Ident>> = vec![None; op.path_params.len()];
+    let (mut encode_segments, mut required_segments) = (Vec::new(), Vec::new());
+    for seg in &op.segments {
         match seg {
             PathSegment::Literal(text) => path_parts.push(quote!(#text)),
             PathSegment::Param(i) => {
-                let p = &op.path_params[*i];
-                let arg = ident(&p.rust_name);
-                let (arg_ty, segment) = path_argument(api, p, &arg);
                 // A parameter used twice in the path (`/{id}/x/{id}`) is one argument.
-                if !op.segments[..seg_index].iter().any(|s| matches!(s, PathSegment::Param(j) if j == i)) {
+                let local = segment_locals[*i].get_or_insert_with(|| {
+                    let p = &op.path_params[*i];
+                    let arg = ident(&p.rust_name);
+                    let (arg_ty, segment) = path_argument(api, p, &arg);
                     args.push(quote!(#arg: #arg_ty));
-                }
-                path_parts.push(quote!(&#segment));
+                    let local =
+                        ident(&locals.claim(&format!("{}_segment", p.rust_name.trim_start_matches("r#"))));
+                    encode_segments.push(quote!(let #local = #segment;));
+                    let name = &p.json_name;
+                    required_segments.push(quote!((#name, &#local)));
+                    local
+                });
+                path_parts.push(quote!(&#local));
             }
         }
     }
@@ -155,6 +165,9 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     };
 
     let mut statements = Vec::new();
+    if !required_segments.is_empty() {
+        statements.push(quote!(spec.require_path_params(&[#(#required_segments),*]);));
+    }
     if let Some(params_id) = op.params {
         let params_ty = ty(&Ty::Named(params_id), &api.types, Scope::Crate);
         args.push(quote!(#params_arg: #params_ty));
@@ -246,6 +259,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         #doc
         #deprecated
         pub fn #fname(&self, #(#args),*) -> #ret {
+            #(#encode_segments)*
             #spec_binding = crate::runtime::RequestSpec::new(reqwest::Method::#method, #path_expr, #security);
             #(#statements)*
             #call

@@ -184,15 +184,10 @@ fn param_style(tb: &mut TypeBuilder<'_>, root: &Value, ptr: &str, p: &Value, loc
         }
         _ => None,
     };
-    if let Some(media) = json_schema {
-        let schema = media.get("schema").and_then(|s| resolve_object(root, ptr, s).ok()).map(|(_, s)| s);
-        let scalar = schema
-            .and_then(|s| s.get("type"))
-            .and_then(Value::as_str)
-            .is_some_and(|t| ["string", "integer", "number", "boolean"].contains(&t));
-        if !scalar {
-            return ParamStyle { kind: StyleKind::Json, explode: false };
-        }
+    if let Some(media) = json_schema
+        && !media.get("schema").is_some_and(|s| is_scalar_schema(root, ptr, s, 0))
+    {
+        return ParamStyle { kind: StyleKind::Json, explode: false };
     }
     let (default, allowed): (StyleKind, &[(&str, StyleKind)]) = match location {
         "query" => (
@@ -208,7 +203,8 @@ fn param_style(tb: &mut TypeBuilder<'_>, root: &Value, ptr: &str, p: &Value, loc
             StyleKind::Simple,
             &[("simple", StyleKind::Simple), ("label", StyleKind::Label), ("matrix", StyleKind::Matrix)],
         ),
-        // Headers are always `simple` and cookies `form`; the runtime writes both one way.
+        // Headers are `simple` and cookies `form`; `explode` is not read for them: the runtime
+        // writes both unexploded.
         _ => return ParamStyle::SIMPLE,
     };
     let kind = match p.get("style") {
@@ -519,6 +515,30 @@ fn resolve_object<'a>(root: &'a Value, at: &str, v: &'a Value) -> Result<(String
         current = (target, value);
     }
     Err(Diagnostic::new(at, "$ref chain longer than 32 links (circular?)"))
+}
+
+/// Whether a schema only admits strings, numbers and booleans (and null): a `type` or 3.1 type
+/// array of those, an `enum` of them, or one `allOf`/`oneOf`/`anyOf` part that is.
+fn is_scalar_schema(root: &Value, ptr: &str, schema: &Value, depth: usize) -> bool {
+    const SCALARS: [&str; 5] = ["string", "integer", "number", "boolean", "null"];
+    let Ok((_, schema)) = resolve_object(root, ptr, schema) else { return false };
+    match schema.get("type") {
+        Some(Value::String(t)) => return SCALARS.contains(&t.as_str()),
+        Some(Value::Array(types)) => {
+            return types.iter().all(|t| t.as_str().is_some_and(|t| SCALARS.contains(&t)));
+        }
+        _ => {}
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        return values.iter().all(|v| !matches!(v, Value::Array(_) | Value::Object(_)));
+    }
+    let single_part = ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| schema.get(*k).and_then(Value::as_array).filter(|parts| parts.len() == 1));
+    match single_part {
+        Some(parts) if depth < 8 => is_scalar_schema(root, ptr, &parts[0], depth + 1),
+        _ => false,
+    }
 }
 
 /// An HTTP token (RFC 9110 §5.6.2), which an auth scheme's name must be.

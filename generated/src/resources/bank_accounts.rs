@@ -76,12 +76,15 @@ impl<'a> BankAccounts<'a> {
         &self,
         bank_account_id: &str,
     ) -> crate::runtime::Request<crate::types::BankAccount> {
-        let spec = crate::runtime::RequestSpec::new(
+        let bank_account_id_segment = crate::runtime::encode_path_segment(
+            bank_account_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/bank-accounts/", &crate::runtime::encode_path_segment(bank_account_id)]
-                .concat(),
+            ["/bank-accounts/", &bank_account_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_account_id", &bank_account_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a bank account
@@ -97,12 +100,15 @@ impl<'a> BankAccounts<'a> {
         &self,
         bank_account_id: &str,
     ) -> crate::runtime::Request<crate::types::DeletedBankAccount> {
-        let spec = crate::runtime::RequestSpec::new(
+        let bank_account_id_segment = crate::runtime::encode_path_segment(
+            bank_account_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            ["/bank-accounts/", &crate::runtime::encode_path_segment(bank_account_id)]
-                .concat(),
+            ["/bank-accounts/", &bank_account_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_account_id", &bank_account_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a bank account
@@ -119,12 +125,15 @@ impl<'a> BankAccounts<'a> {
         bank_account_id: &str,
         body: crate::types::UpdateBankAccount,
     ) -> crate::runtime::Request<crate::types::BankAccount> {
+        let bank_account_id_segment = crate::runtime::encode_path_segment(
+            bank_account_id,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            ["/bank-accounts/", &crate::runtime::encode_path_segment(bank_account_id)]
-                .concat(),
+            ["/bank-accounts/", &bank_account_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_account_id", &bank_account_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -141,16 +150,16 @@ impl<'a> BankAccounts<'a> {
         &self,
         bank_account_id: &str,
     ) -> crate::runtime::Request<crate::types::MicrodepositInitiation> {
-        let spec = crate::runtime::RequestSpec::new(
+        let bank_account_id_segment = crate::runtime::encode_path_segment(
+            bank_account_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/bank-accounts/",
-                &crate::runtime::encode_path_segment(bank_account_id),
-                "/initiate-microdeposits",
-            ]
+            ["/bank-accounts/", &bank_account_id_segment, "/initiate-microdeposits"]
                 .concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_account_id", &bank_account_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Verify a bank account
@@ -167,16 +176,15 @@ impl<'a> BankAccounts<'a> {
         bank_account_id: &str,
         body: crate::types::VerifyBankAccount,
     ) -> crate::runtime::Request<crate::types::BankAccountVerification> {
+        let bank_account_id_segment = crate::runtime::encode_path_segment(
+            bank_account_id,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/bank-accounts/",
-                &crate::runtime::encode_path_segment(bank_account_id),
-                "/verify",
-            ]
-                .concat(),
+            ["/bank-accounts/", &bank_account_id_segment, "/verify"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_account_id", &bank_account_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

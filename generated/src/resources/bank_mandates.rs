@@ -77,12 +77,15 @@ impl<'a> BankMandates<'a> {
         &self,
         bank_mandate_id: &str,
     ) -> crate::runtime::Request<crate::types::BankMandate> {
-        let spec = crate::runtime::RequestSpec::new(
+        let bank_mandate_id_segment = crate::runtime::encode_path_segment(
+            bank_mandate_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/bank-mandates/", &crate::runtime::encode_path_segment(bank_mandate_id)]
-                .concat(),
+            ["/bank-mandates/", &bank_mandate_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_mandate_id", &bank_mandate_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Revoke a bank mandate
@@ -99,16 +102,15 @@ impl<'a> BankMandates<'a> {
         bank_mandate_id: &str,
         body: crate::types::RevokeBankMandate,
     ) -> crate::runtime::Request<crate::types::BankMandate> {
+        let bank_mandate_id_segment = crate::runtime::encode_path_segment(
+            bank_mandate_id,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/bank-mandates/",
-                &crate::runtime::encode_path_segment(bank_mandate_id),
-                "/revoke",
-            ]
-                .concat(),
+            ["/bank-mandates/", &bank_mandate_id_segment, "/revoke"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_mandate_id", &bank_mandate_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -77,12 +77,15 @@ impl<'a> BankTransfers<'a> {
         &self,
         bank_transfer_id: &str,
     ) -> crate::runtime::Request<crate::types::BankTransfer> {
-        let spec = crate::runtime::RequestSpec::new(
+        let bank_transfer_id_segment = crate::runtime::encode_path_segment(
+            bank_transfer_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/bank-transfers/", &crate::runtime::encode_path_segment(bank_transfer_id)]
-                .concat(),
+            ["/bank-transfers/", &bank_transfer_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_transfer_id", &bank_transfer_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Cancel a bank transfer
@@ -98,16 +101,15 @@ impl<'a> BankTransfers<'a> {
         &self,
         bank_transfer_id: &str,
     ) -> crate::runtime::Request<crate::types::BankTransfer> {
-        let spec = crate::runtime::RequestSpec::new(
+        let bank_transfer_id_segment = crate::runtime::encode_path_segment(
+            bank_transfer_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/bank-transfers/",
-                &crate::runtime::encode_path_segment(bank_transfer_id),
-                "/cancel",
-            ]
-                .concat(),
+            ["/bank-transfers/", &bank_transfer_id_segment, "/cancel"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("bank_transfer_id", &bank_transfer_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

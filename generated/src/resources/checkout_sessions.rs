@@ -45,14 +45,16 @@ impl<'a> CheckoutSessions<'a> {
         &self,
         checkout_session_id: &str,
     ) -> crate::runtime::Request<crate::types::CheckoutSession> {
-        let spec = crate::runtime::RequestSpec::new(
+        let checkout_session_id_segment = crate::runtime::encode_path_segment(
+            checkout_session_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            [
-                "/checkout-sessions/",
-                &crate::runtime::encode_path_segment(checkout_session_id),
-            ]
-                .concat(),
+            ["/checkout-sessions/", &checkout_session_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
+        );
+        spec.require_path_params(
+            &[("checkout_session_id", &checkout_session_id_segment)],
         );
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -74,11 +74,13 @@ impl<'a> Coupons<'a> {
         &self,
         coupon_id: &str,
     ) -> crate::runtime::Request<crate::types::Coupon> {
-        let spec = crate::runtime::RequestSpec::new(
+        let coupon_id_segment = crate::runtime::encode_path_segment(coupon_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/coupons/", &crate::runtime::encode_path_segment(coupon_id)].concat(),
+            ["/coupons/", &coupon_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("coupon_id", &coupon_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a coupon
@@ -94,11 +96,13 @@ impl<'a> Coupons<'a> {
         &self,
         coupon_id: &str,
     ) -> crate::runtime::Request<crate::types::DeletedCoupon> {
-        let spec = crate::runtime::RequestSpec::new(
+        let coupon_id_segment = crate::runtime::encode_path_segment(coupon_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            ["/coupons/", &crate::runtime::encode_path_segment(coupon_id)].concat(),
+            ["/coupons/", &coupon_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("coupon_id", &coupon_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a coupon
@@ -115,11 +119,13 @@ impl<'a> Coupons<'a> {
         coupon_id: &str,
         body: crate::types::UpdateCoupon,
     ) -> crate::runtime::Request<crate::types::Coupon> {
+        let coupon_id_segment = crate::runtime::encode_path_segment(coupon_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            ["/coupons/", &crate::runtime::encode_path_segment(coupon_id)].concat(),
+            ["/coupons/", &coupon_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("coupon_id", &coupon_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

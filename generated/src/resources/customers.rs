@@ -75,11 +75,13 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: &str,
     ) -> crate::runtime::Request<crate::types::Customer> {
-        let spec = crate::runtime::RequestSpec::new(
+        let customer_id_segment = crate::runtime::encode_path_segment(customer_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/customers/", &crate::runtime::encode_path_segment(customer_id)].concat(),
+            ["/customers/", &customer_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("customer_id", &customer_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Delete a customer
@@ -95,11 +97,13 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: &str,
     ) -> crate::runtime::Request<crate::types::DeletedCustomer> {
-        let spec = crate::runtime::RequestSpec::new(
+        let customer_id_segment = crate::runtime::encode_path_segment(customer_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            ["/customers/", &crate::runtime::encode_path_segment(customer_id)].concat(),
+            ["/customers/", &customer_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("customer_id", &customer_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a customer
@@ -116,11 +120,13 @@ impl<'a> Customers<'a> {
         customer_id: &str,
         body: crate::types::UpdateCustomer,
     ) -> crate::runtime::Request<crate::types::Customer> {
+        let customer_id_segment = crate::runtime::encode_path_segment(customer_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            ["/customers/", &crate::runtime::encode_path_segment(customer_id)].concat(),
+            ["/customers/", &customer_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("customer_id", &customer_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

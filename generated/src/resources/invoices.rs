@@ -77,11 +77,13 @@ impl<'a> Invoices<'a> {
         &self,
         invoice_id: &str,
     ) -> crate::runtime::Request<crate::types::Invoice> {
-        let spec = crate::runtime::RequestSpec::new(
+        let invoice_id_segment = crate::runtime::encode_path_segment(invoice_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/invoices/", &crate::runtime::encode_path_segment(invoice_id)].concat(),
+            ["/invoices/", &invoice_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Finalize an invoice
@@ -97,12 +99,13 @@ impl<'a> Invoices<'a> {
         &self,
         invoice_id: &str,
     ) -> crate::runtime::Request<crate::types::Invoice> {
-        let spec = crate::runtime::RequestSpec::new(
+        let invoice_id_segment = crate::runtime::encode_path_segment(invoice_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/invoices/", &crate::runtime::encode_path_segment(invoice_id), "/finalize"]
-                .concat(),
+            ["/invoices/", &invoice_id_segment, "/finalize"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Mark an invoice uncollectible
@@ -118,16 +121,13 @@ impl<'a> Invoices<'a> {
         &self,
         invoice_id: &str,
     ) -> crate::runtime::Request<crate::types::Invoice> {
-        let spec = crate::runtime::RequestSpec::new(
+        let invoice_id_segment = crate::runtime::encode_path_segment(invoice_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/invoices/",
-                &crate::runtime::encode_path_segment(invoice_id),
-                "/mark-uncollectible",
-            ]
-                .concat(),
+            ["/invoices/", &invoice_id_segment, "/mark-uncollectible"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Pay an invoice
@@ -144,12 +144,13 @@ impl<'a> Invoices<'a> {
         invoice_id: &str,
         body: crate::types::PayInvoice,
     ) -> crate::runtime::Request<crate::types::Invoice> {
+        let invoice_id_segment = crate::runtime::encode_path_segment(invoice_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/invoices/", &crate::runtime::encode_path_segment(invoice_id), "/pay"]
-                .concat(),
+            ["/invoices/", &invoice_id_segment, "/pay"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -166,12 +167,13 @@ impl<'a> Invoices<'a> {
         &self,
         invoice_id: &str,
     ) -> crate::runtime::Request<crate::types::Invoice> {
-        let spec = crate::runtime::RequestSpec::new(
+        let invoice_id_segment = crate::runtime::encode_path_segment(invoice_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/invoices/", &crate::runtime::encode_path_segment(invoice_id), "/void"]
-                .concat(),
+            ["/invoices/", &invoice_id_segment, "/void"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

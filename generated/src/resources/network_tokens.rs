@@ -46,12 +46,15 @@ impl<'a> NetworkTokens<'a> {
         network_token_id: &str,
         params: crate::types::RetrieveNetworkTokenParams,
     ) -> crate::runtime::Request<crate::types::NetworkToken> {
+        let network_token_id_segment = crate::runtime::encode_path_segment(
+            network_token_id,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/network-tokens/", &crate::runtime::encode_path_segment(network_token_id)]
-                .concat(),
+            ["/network-tokens/", &network_token_id_segment].concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.require_path_params(&[("network_token_id", &network_token_id_segment)]);
         spec.query("session_id", &params.session_id);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -69,12 +72,15 @@ impl<'a> NetworkTokens<'a> {
         network_token_id: &str,
         params: crate::types::DeleteNetworkTokenParams,
     ) -> crate::runtime::Request<crate::types::NetworkTokenDeleteResult> {
+        let network_token_id_segment = crate::runtime::encode_path_segment(
+            network_token_id,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            ["/network-tokens/", &crate::runtime::encode_path_segment(network_token_id)]
-                .concat(),
+            ["/network-tokens/", &network_token_id_segment].concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.require_path_params(&[("network_token_id", &network_token_id_segment)]);
         spec.query("session_id", &params.session_id);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -92,16 +98,15 @@ impl<'a> NetworkTokens<'a> {
         network_token_id: &str,
         body: crate::types::GenerateNetworkTokenCryptogram,
     ) -> crate::runtime::Request<crate::types::Cryptogram> {
+        let network_token_id_segment = crate::runtime::encode_path_segment(
+            network_token_id,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/network-tokens/",
-                &crate::runtime::encode_path_segment(network_token_id),
-                "/cryptogram",
-            ]
-                .concat(),
+            ["/network-tokens/", &network_token_id_segment, "/cryptogram"].concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.require_path_params(&[("network_token_id", &network_token_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -27,12 +27,13 @@ impl<'a> Payments<'a> {
         payment_id: uuid::Uuid,
         body: crate::types::CapturePayment,
     ) -> crate::runtime::Request<crate::types::Payment> {
+        let payment_id_segment = crate::runtime::encode_path_value(&payment_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/capture-payment/", &crate::runtime::encode_path_value(&payment_id)]
-                .concat(),
+            ["/capture-payment/", &payment_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("payment_id", &payment_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -50,12 +51,13 @@ impl<'a> Payments<'a> {
         session_id: uuid::Uuid,
         body: crate::types::ConfirmPayment,
     ) -> crate::runtime::Request<crate::types::Payment> {
+        let session_id_segment = crate::runtime::encode_path_value(&session_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/confirm-payment/", &crate::runtime::encode_path_value(&session_id)]
-                .concat(),
+            ["/confirm-payment/", &session_id_segment].concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.require_path_params(&[("session_id", &session_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -73,12 +75,13 @@ impl<'a> Payments<'a> {
         payment_id: uuid::Uuid,
         body: crate::types::RefundPayment,
     ) -> crate::runtime::Request<crate::types::Refund> {
+        let payment_id_segment = crate::runtime::encode_path_value(&payment_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/refund-payment/", &crate::runtime::encode_path_value(&payment_id)]
-                .concat(),
+            ["/refund-payment/", &payment_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("payment_id", &payment_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

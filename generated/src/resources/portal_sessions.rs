@@ -45,15 +45,15 @@ impl<'a> PortalSessions<'a> {
         &self,
         portal_session_id: &str,
     ) -> crate::runtime::Request<crate::types::PortalSession> {
-        let spec = crate::runtime::RequestSpec::new(
+        let portal_session_id_segment = crate::runtime::encode_path_segment(
+            portal_session_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            [
-                "/portal-sessions/",
-                &crate::runtime::encode_path_segment(portal_session_id),
-            ]
-                .concat(),
+            ["/portal-sessions/", &portal_session_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("portal_session_id", &portal_session_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

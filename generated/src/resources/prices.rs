@@ -77,11 +77,13 @@ impl<'a> Prices<'a> {
         &self,
         price_id: &str,
     ) -> crate::runtime::Request<crate::types::Price> {
-        let spec = crate::runtime::RequestSpec::new(
+        let price_id_segment = crate::runtime::encode_path_segment(price_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/prices/", &crate::runtime::encode_path_segment(price_id)].concat(),
+            ["/prices/", &price_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("price_id", &price_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a price
@@ -98,11 +100,13 @@ impl<'a> Prices<'a> {
         price_id: &str,
         body: crate::types::UpdatePrice,
     ) -> crate::runtime::Request<crate::types::Price> {
+        let price_id_segment = crate::runtime::encode_path_segment(price_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            ["/prices/", &crate::runtime::encode_path_segment(price_id)].concat(),
+            ["/prices/", &price_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("price_id", &price_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -77,11 +77,13 @@ impl<'a> Products<'a> {
         product_id: &str,
         params: crate::types::RetrieveProductParams,
     ) -> crate::runtime::Request<crate::types::Product> {
+        let product_id_segment = crate::runtime::encode_path_segment(product_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/products/", &crate::runtime::encode_path_segment(product_id)].concat(),
+            ["/products/", &product_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("product_id", &product_id_segment)]);
         spec.query("expand", &params.expand);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -98,11 +100,13 @@ impl<'a> Products<'a> {
         &self,
         product_id: &str,
     ) -> crate::runtime::Request<crate::types::DeletedProduct> {
-        let spec = crate::runtime::RequestSpec::new(
+        let product_id_segment = crate::runtime::encode_path_segment(product_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            ["/products/", &crate::runtime::encode_path_segment(product_id)].concat(),
+            ["/products/", &product_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("product_id", &product_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a product
@@ -119,11 +123,13 @@ impl<'a> Products<'a> {
         product_id: &str,
         body: crate::types::UpdateProduct,
     ) -> crate::runtime::Request<crate::types::Product> {
+        let product_id_segment = crate::runtime::encode_path_segment(product_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            ["/products/", &crate::runtime::encode_path_segment(product_id)].concat(),
+            ["/products/", &product_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("product_id", &product_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -45,12 +45,13 @@ impl<'a> Sessions<'a> {
         &self,
         session_id: uuid::Uuid,
     ) -> crate::runtime::Request<crate::types::SessionConfig> {
-        let spec = crate::runtime::RequestSpec::new(
+        let session_id_segment = crate::runtime::encode_path_value(&session_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/get-session-config/", &crate::runtime::encode_path_value(&session_id)]
-                .concat(),
+            ["/get-session-config/", &session_id_segment].concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.require_path_params(&[("session_id", &session_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a payment session
@@ -66,11 +67,13 @@ impl<'a> Sessions<'a> {
         &self,
         session_id: uuid::Uuid,
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
-        let spec = crate::runtime::RequestSpec::new(
+        let session_id_segment = crate::runtime::encode_path_value(&session_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/sessions/", &crate::runtime::encode_path_value(&session_id)].concat(),
+            ["/sessions/", &session_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY], &[&crate::auth::CLIENT_SECRET]],
         );
+        spec.require_path_params(&[("session_id", &session_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a payment session
@@ -87,11 +90,13 @@ impl<'a> Sessions<'a> {
         session_id: uuid::Uuid,
         body: crate::types::UpdateSession,
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
+        let session_id_segment = crate::runtime::encode_path_value(&session_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            ["/sessions/", &crate::runtime::encode_path_value(&session_id)].concat(),
+            ["/sessions/", &session_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("session_id", &session_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -109,12 +114,13 @@ impl<'a> Sessions<'a> {
         session_id: uuid::Uuid,
         body: crate::types::CancelSession,
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
+        let session_id_segment = crate::runtime::encode_path_value(&session_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/sessions/", &crate::runtime::encode_path_value(&session_id), "/cancel"]
-                .concat(),
+            ["/sessions/", &session_id_segment, "/cancel"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("session_id", &session_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -45,14 +45,16 @@ impl<'a> SubscriptionItems<'a> {
         &self,
         subscription_item_id: &str,
     ) -> crate::runtime::Request<crate::types::SubscriptionItem> {
-        let spec = crate::runtime::RequestSpec::new(
+        let subscription_item_id_segment = crate::runtime::encode_path_segment(
+            subscription_item_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            [
-                "/subscription-items/",
-                &crate::runtime::encode_path_segment(subscription_item_id),
-            ]
-                .concat(),
+            ["/subscription-items/", &subscription_item_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
+        );
+        spec.require_path_params(
+            &[("subscription_item_id", &subscription_item_id_segment)],
         );
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -69,14 +71,16 @@ impl<'a> SubscriptionItems<'a> {
         &self,
         subscription_item_id: &str,
     ) -> crate::runtime::Request<crate::types::DeletedSubscriptionItem> {
-        let spec = crate::runtime::RequestSpec::new(
+        let subscription_item_id_segment = crate::runtime::encode_path_segment(
+            subscription_item_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            [
-                "/subscription-items/",
-                &crate::runtime::encode_path_segment(subscription_item_id),
-            ]
-                .concat(),
+            ["/subscription-items/", &subscription_item_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
+        );
+        spec.require_path_params(
+            &[("subscription_item_id", &subscription_item_id_segment)],
         );
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -94,14 +98,16 @@ impl<'a> SubscriptionItems<'a> {
         subscription_item_id: &str,
         body: crate::types::UpdateSubscriptionItem,
     ) -> crate::runtime::Request<crate::types::SubscriptionItem> {
+        let subscription_item_id_segment = crate::runtime::encode_path_segment(
+            subscription_item_id,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            [
-                "/subscription-items/",
-                &crate::runtime::encode_path_segment(subscription_item_id),
-            ]
-                .concat(),
+            ["/subscription-items/", &subscription_item_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
+        );
+        spec.require_path_params(
+            &[("subscription_item_id", &subscription_item_id_segment)],
         );
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)

@@ -76,12 +76,15 @@ impl<'a> Subscriptions<'a> {
         &self,
         subscription_id: &str,
     ) -> crate::runtime::Request<crate::types::Subscription> {
-        let spec = crate::runtime::RequestSpec::new(
+        let subscription_id_segment = crate::runtime::encode_path_segment(
+            subscription_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/subscriptions/", &crate::runtime::encode_path_segment(subscription_id)]
-                .concat(),
+            ["/subscriptions/", &subscription_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Cancel a subscription
@@ -97,12 +100,15 @@ impl<'a> Subscriptions<'a> {
         &self,
         subscription_id: &str,
     ) -> crate::runtime::Request<crate::types::Subscription> {
-        let spec = crate::runtime::RequestSpec::new(
+        let subscription_id_segment = crate::runtime::encode_path_segment(
+            subscription_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            ["/subscriptions/", &crate::runtime::encode_path_segment(subscription_id)]
-                .concat(),
+            ["/subscriptions/", &subscription_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Update a subscription
@@ -119,12 +125,15 @@ impl<'a> Subscriptions<'a> {
         subscription_id: &str,
         body: crate::types::UpdateSubscription,
     ) -> crate::runtime::Request<crate::types::Subscription> {
+        let subscription_id_segment = crate::runtime::encode_path_segment(
+            subscription_id,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
-            ["/subscriptions/", &crate::runtime::encode_path_segment(subscription_id)]
-                .concat(),
+            ["/subscriptions/", &subscription_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -141,16 +150,15 @@ impl<'a> Subscriptions<'a> {
         &self,
         subscription_id: &str,
     ) -> crate::runtime::Request<crate::types::Subscription> {
-        let spec = crate::runtime::RequestSpec::new(
+        let subscription_id_segment = crate::runtime::encode_path_segment(
+            subscription_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/subscriptions/",
-                &crate::runtime::encode_path_segment(subscription_id),
-                "/pause",
-            ]
-                .concat(),
+            ["/subscriptions/", &subscription_id_segment, "/pause"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Resume a subscription
@@ -166,16 +174,15 @@ impl<'a> Subscriptions<'a> {
         &self,
         subscription_id: &str,
     ) -> crate::runtime::Request<crate::types::Subscription> {
-        let spec = crate::runtime::RequestSpec::new(
+        let subscription_id_segment = crate::runtime::encode_path_segment(
+            subscription_id,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            [
-                "/subscriptions/",
-                &crate::runtime::encode_path_segment(subscription_id),
-                "/resume",
-            ]
-                .concat(),
+            ["/subscriptions/", &subscription_id_segment, "/resume"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -45,16 +45,18 @@ impl<'a> ThreeDSecure<'a> {
         &self,
         session_id: &str,
     ) -> crate::runtime::Request<crate::types::ThreeDSecureResult> {
-        let spec = crate::runtime::RequestSpec::new(
+        let session_id_segment = crate::runtime::encode_path_segment(session_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             [
                 "/threeds-authenticate/sessions/",
-                &crate::runtime::encode_path_segment(session_id),
+                &session_id_segment,
                 "/challenge-complete",
             ]
                 .concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.require_path_params(&[("session_id", &session_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a 3-D Secure result
@@ -70,16 +72,13 @@ impl<'a> ThreeDSecure<'a> {
         &self,
         session_id: &str,
     ) -> crate::runtime::Request<crate::types::ThreeDSecureResult> {
-        let spec = crate::runtime::RequestSpec::new(
+        let session_id_segment = crate::runtime::encode_path_segment(session_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            [
-                "/threeds-authenticate/sessions/",
-                &crate::runtime::encode_path_segment(session_id),
-                "/result",
-            ]
-                .concat(),
+            ["/threeds-authenticate/sessions/", &session_id_segment, "/result"].concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.require_path_params(&[("session_id", &session_id_segment)]);
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -22,6 +22,17 @@ impl Coords {
         }
     }
 }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetReportsKind {
+    /// `a`
+    A,
+    /// `b`
+    B,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(GetReportsKind, Unknown, A = "a", B = "b");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetReportsParams {
     /// Form, not exploded - `select=a,b`.
@@ -46,6 +57,10 @@ pub struct GetReportsParams {
     pub r#where: Option<Coords>,
     /// Declared by `content`, but a string - `label=abc`, as if by `schema`.
     pub label: Option<String>,
+    /// Declared by `content`, an enum without a `type` - `kind=a`.
+    pub kind: Option<GetReportsKind>,
+    /// Declared by `content`, one `allOf` part that is a string enum - `home=eu`.
+    pub home: Option<Region>,
     /// Not a query style; reported, and sent as form.
     pub mode: Option<String>,
 }
@@ -92,6 +107,16 @@ impl GetReportsParams {
     /// Sets [`label`](Self::label).
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
+        self
+    }
+    /// Sets [`kind`](Self::kind).
+    pub fn kind(mut self, value: GetReportsKind) -> Self {
+        self.kind = Some(value);
+        self
+    }
+    /// Sets [`home`](Self::home).
+    pub fn home(mut self, value: Region) -> Self {
+        self.home = Some(value);
         self
     }
     /// Sets [`mode`](Self::mode).

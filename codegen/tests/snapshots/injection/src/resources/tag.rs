@@ -18,11 +18,13 @@ impl<'a> Tag<'a> {
         id: &str,
         params: crate::types::GetPanicBoomParams,
     ) -> crate::runtime::Request<crate::types::EvilName> {
+        let id_segment = crate::runtime::encode_path_segment(id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/items/", &crate::runtime::encode_path_segment(id), "\"; evil()"].concat(),
+            ["/items/", &id_segment, "\"; evil()"].concat(),
             &[],
         );
+        spec.require_path_params(&[("id", &id_segment)]);
         spec.query("q\"#", &params.q);
         self.client.request(spec, crate::runtime::decode_json)
     }

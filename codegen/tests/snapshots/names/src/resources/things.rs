@@ -33,11 +33,13 @@ impl<'a> Things<'a> {
         r#type: &str,
         params: crate::types::GetThingsByTypeParams,
     ) -> crate::runtime::Request<crate::types::ResultType2> {
+        let type_segment = crate::runtime::encode_path_segment(r#type);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/things/", &crate::runtime::encode_path_segment(r#type)].concat(),
+            ["/things/", &type_segment].concat(),
             &[],
         );
+        spec.require_path_params(&[("type", &type_segment)]);
         spec.query("self", &params.self_);
         spec.query("fooBar", &params.foo_bar);
         spec.query("foo_bar", &params.foo_bar_2);

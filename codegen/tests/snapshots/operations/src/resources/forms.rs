@@ -15,11 +15,13 @@ impl<'a> Forms<'a> {
         kind: &crate::types::Kind,
         body: crate::types::SubmitFormRequest,
     ) -> crate::runtime::Request<serde_json::Value> {
+        let kind_segment = crate::runtime::encode_path_segment(kind.as_str());
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/forms/", &crate::runtime::encode_path_segment(kind.as_str())].concat(),
+            ["/forms/", &kind_segment].concat(),
             &[&[&crate::auth::BEARER]],
         );
+        spec.require_path_params(&[("kind", &kind_segment)]);
         spec.form_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -58,24 +58,28 @@ impl<'a> Items<'a> {
         item_id: i64,
         body: impl Into<String>,
     ) -> crate::runtime::Request<String> {
+        let item_id_segment = crate::runtime::encode_path_value(&item_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PUT,
-            ["/items/", &crate::runtime::encode_path_value(&item_id)].concat(),
+            ["/items/", &item_id_segment].concat(),
             &[
                 &[&crate::auth::BASIC],
                 &[&crate::auth::API_KEY_HEADER, &crate::auth::API_KEY_QUERY],
             ],
         );
+        spec.require_path_params(&[("item_id", &item_id_segment)]);
         spec.text_body("text/plain", body.into());
         self.client.request(spec, crate::runtime::decode_text)
     }
     /// `DELETE /items/{item_id}` (`deleteItem`)
     pub fn delete(&self, item_id: i64) -> crate::runtime::Request<()> {
-        let spec = crate::runtime::RequestSpec::new(
+        let item_id_segment = crate::runtime::encode_path_value(&item_id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::DELETE,
-            ["/items/", &crate::runtime::encode_path_value(&item_id)].concat(),
+            ["/items/", &item_id_segment].concat(),
             &[],
         );
+        spec.require_path_params(&[("item_id", &item_id_segment)]);
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `POST /items/{item_id}/blob` (`uploadBlob`)
@@ -84,11 +88,13 @@ impl<'a> Items<'a> {
         item_id: i64,
         body: impl Into<bytes::Bytes>,
     ) -> crate::runtime::Request<bytes::Bytes> {
+        let item_id_segment = crate::runtime::encode_path_value(&item_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/items/", &crate::runtime::encode_path_value(&item_id), "/blob"].concat(),
+            ["/items/", &item_id_segment, "/blob"].concat(),
             &[&[&crate::auth::BEARER]],
         );
+        spec.require_path_params(&[("item_id", &item_id_segment)]);
         spec.bytes_body("application/octet-stream", body.into());
         self.client.request(spec, crate::runtime::decode_bytes)
     }

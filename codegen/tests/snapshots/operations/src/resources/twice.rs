@@ -11,17 +11,13 @@ impl<'a> Twice<'a> {
     }
     /// `GET /twice/{id}/and/{id}` (`getTwice`)
     pub fn get(&self, id: i64) -> crate::runtime::Request<()> {
-        let spec = crate::runtime::RequestSpec::new(
+        let id_segment = crate::runtime::encode_path_value(&id);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            [
-                "/twice/",
-                &crate::runtime::encode_path_value(&id),
-                "/and/",
-                &crate::runtime::encode_path_value(&id),
-            ]
-                .concat(),
+            ["/twice/", &id_segment, "/and/", &id_segment].concat(),
             &[&[&crate::auth::BEARER]],
         );
+        spec.require_path_params(&[("id", &id_segment)]);
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }

@@ -11,11 +11,13 @@ impl<'a> Undeclared<'a> {
     }
     /// `GET /undeclared/{thing}` (`get_undeclared_by_thing`)
     pub fn get_by_thing(&self, thing: &str) -> crate::runtime::Request<()> {
-        let spec = crate::runtime::RequestSpec::new(
+        let thing_segment = crate::runtime::encode_path_segment(thing);
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            ["/undeclared/", &crate::runtime::encode_path_segment(thing)].concat(),
+            ["/undeclared/", &thing_segment].concat(),
             &[&[&crate::auth::BEARER]],
         );
+        spec.require_path_params(&[("thing", &thing_segment)]);
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }

@@ -16,20 +16,18 @@ impl<'a> Reports<'a> {
         &self,
         region: &crate::types::Region,
     ) -> crate::runtime::Request<()> {
-        let spec = crate::runtime::RequestSpec::new(
+        let region_segment = crate::runtime::encode_path_styled(
+            "region",
+            region,
+            crate::runtime::ParamStyle::Label,
+            true,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
-            [
-                "/regions/",
-                &crate::runtime::encode_path_styled(
-                    "region",
-                    region,
-                    crate::runtime::ParamStyle::Label,
-                    true,
-                ),
-            ]
-                .concat(),
+            ["/regions/", &region_segment].concat(),
             &[],
         );
+        spec.require_path_params(&[("region", &region_segment)]);
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `GET /reports/{ids}/{window}/{tags}/{coords}` (`getReports`)
@@ -46,35 +44,47 @@ impl<'a> Reports<'a> {
         coords: &crate::types::Coords,
         params: crate::types::GetReportsParams,
     ) -> crate::runtime::Request<()> {
+        let ids_segment = crate::runtime::encode_path_value(ids);
+        let window_segment = crate::runtime::encode_path_styled(
+            "window",
+            window,
+            crate::runtime::ParamStyle::Label,
+            false,
+        );
+        let tags_segment = crate::runtime::encode_path_styled(
+            "tags",
+            &tags.iter().map(AsRef::as_ref).collect::<Vec<&str>>(),
+            crate::runtime::ParamStyle::Matrix,
+            true,
+        );
+        let coords_segment = crate::runtime::encode_path_styled(
+            "coords",
+            coords,
+            crate::runtime::ParamStyle::Simple,
+            true,
+        );
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             [
                 "/reports/",
-                &crate::runtime::encode_path_value(ids),
+                &ids_segment,
                 "/",
-                &crate::runtime::encode_path_styled(
-                    "window",
-                    window,
-                    crate::runtime::ParamStyle::Label,
-                    false,
-                ),
+                &window_segment,
                 "/",
-                &crate::runtime::encode_path_styled(
-                    "tags",
-                    &tags.iter().map(AsRef::as_ref).collect::<Vec<&str>>(),
-                    crate::runtime::ParamStyle::Matrix,
-                    true,
-                ),
+                &tags_segment,
                 "/",
-                &crate::runtime::encode_path_styled(
-                    "coords",
-                    coords,
-                    crate::runtime::ParamStyle::Simple,
-                    true,
-                ),
+                &coords_segment,
             ]
                 .concat(),
             &[],
+        );
+        spec.require_path_params(
+            &[
+                ("ids", &ids_segment),
+                ("window", &window_segment),
+                ("tags", &tags_segment),
+                ("coords", &coords_segment),
+            ],
         );
         spec.query_styled(
             "select",
@@ -104,6 +114,8 @@ impl<'a> Reports<'a> {
             false,
         );
         spec.query("label", &params.label);
+        spec.query("kind", &params.kind);
+        spec.query("home", &params.home);
         spec.query("mode", &params.mode);
         self.client.request(spec, crate::runtime::decode_empty)
     }

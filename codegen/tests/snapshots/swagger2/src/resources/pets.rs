@@ -41,11 +41,13 @@ impl<'a> Pets<'a> {
         pet_id: i64,
         body: crate::types::UploadPhotoRequest,
     ) -> crate::runtime::Request<()> {
+        let pet_id_segment = crate::runtime::encode_path_value(&pet_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            ["/pets/", &crate::runtime::encode_path_value(&pet_id), "/photo"].concat(),
+            ["/pets/", &pet_id_segment, "/photo"].concat(),
             &[&[&crate::auth::API_KEY]],
         );
+        spec.require_path_params(&[("petId", &pet_id_segment)]);
         spec.multipart_body(&body);
         self.client.request(spec, crate::runtime::decode_empty)
     }
