@@ -372,7 +372,7 @@ fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
 }
 
 /// A field's documentation: its description, then what else a user should know.
-fn field_doc(f: &Field) -> String {
+fn field_doc(api: &Api, f: &Field) -> String {
     let mut notes = Vec::new();
     if f.deprecated {
         notes.push("Deprecated.".to_owned());
@@ -380,7 +380,7 @@ fn field_doc(f: &Field) -> String {
     match f.location {
         ParamLocation::Header => notes.push(format!("Sent as the `{}` header.", f.json_name)),
         ParamLocation::Cookie => notes.push(format!("Sent as the `{}` cookie.", f.json_name)),
-        ParamLocation::Query(style) => notes.extend(query_style_note(&f.json_name, &f.ty, style)),
+        ParamLocation::Query(style) => notes.extend(query_style_note(api, &f.json_name, &f.ty, style)),
         ParamLocation::Body => {}
     }
     if let Some(default) = &f.default {
@@ -391,9 +391,20 @@ fn field_doc(f: &Field) -> String {
 }
 
 /// How a query parameter is written, where it is not the usual `name=a&name=b`.
-fn query_style_note(name: &str, ty: &Ty, style: ParamStyle) -> Option<String> {
+fn query_style_note(api: &Api, name: &str, ty: &Ty, style: ParamStyle) -> Option<String> {
+    let ty = resolved(ty, &api.types);
+    let object = match ty {
+        Ty::Map(_) | Ty::Object => true,
+        Ty::Named(id) => matches!(api.types[*id].kind, TypeKind::Struct(_)),
+        _ => false,
+    };
     let separator = match style.kind {
         StyleKind::Json => return Some("Sent as JSON text.".to_owned()),
+        StyleKind::Form if style.explode && object => {
+            return Some(format!(
+                "Its entries are sent as query parameters of their own (`key=value`), not under `{name}`."
+            ));
+        }
         _ if style.explode || !matches!(ty, Ty::Vec(_)) => return None,
         StyleKind::Form => ",",
         StyleKind::SpaceDelimited => " ",
@@ -442,7 +453,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str]
     } else {
         def.line(0, &format!("pub struct {name} {{"));
         for (f, p) in s.fields.iter().zip(&plans) {
-            def.docs(4, Doc::Outer, &docs::lines(&field_doc(f)));
+            def.docs(4, Doc::Outer, &docs::lines(&field_doc(api, f)));
             def.line(4, &format!("pub {}: {},", ident(&f.rust_name), p.full));
         }
         if let Some((doc, field, full)) = extra {

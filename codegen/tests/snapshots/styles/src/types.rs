@@ -48,6 +48,8 @@ pub struct GetReportsParams {
     /// Form, exploded (the default) - `ids=1&ids=2`.
     pub ids: Option<Vec<i64>>,
     /// Form, exploded object - its fields are parameters of their own (`size=20&cursor=x`).
+    ///
+    /// Its entries are sent as query parameters of their own (`key=value`), not under `page`.
     pub page: Option<Page>,
     /// Deep object - `filter[status]=open`.
     pub filter: Option<indexmap::IndexMap<String, String>>,
