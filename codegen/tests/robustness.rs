@@ -200,6 +200,35 @@ fn other_http_auth_schemes_are_sent_under_their_own_name() {
     );
 }
 
+#[test]
+fn an_invalid_style_is_reported_once_and_only_where_it_is_used() {
+    let param = |style: &str| json!({ "name": "ids", "in": "query", "style": style, "schema": { "type": "array", "items": { "type": "integer" } } });
+    let spec = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": {
+            "/a": { "parameters": [param("matrix")], "get": { "parameters": [param("pipeDelimited")], "responses": { "204": { "description": "ok" } } } },
+            "/b": { "get": { "parameters": [param("label")], "responses": { "204": { "description": "ok" } } } },
+        },
+    });
+    let krate = codegen::generate(&spec.to_string(), "spec", &config()).unwrap();
+    let warnings: Vec<String> = krate.warnings.iter().map(|w| w.to_string()).collect();
+    // `/a`'s path-level `matrix` is replaced by the operation's own declaration: not reported.
+    assert_eq!(
+        warnings,
+        [
+            r#"#/paths/~1b/get/parameters/0/style: style "label" is not defined for query parameters; using "form""#
+        ]
+    );
+    let resources: String = krate
+        .files
+        .iter()
+        .filter(|(p, _)| p.starts_with("src/resources/"))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert!(resources.contains("crate::runtime::ParamStyle::PipeDelimited"), "{resources}");
+}
+
 // ---------------------------------------------------------------- limits
 
 fn nested_items(depth: usize) -> Value {

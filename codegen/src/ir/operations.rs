@@ -169,6 +169,9 @@ struct RawParam<'a> {
     schema: Option<(String, &'a Value)>,
     doc: Option<String>,
     deprecated: bool,
+    /// The parameter object, for its style.
+    value: &'a Value,
+    /// Read once every parameter is known (see `build_operation`).
     style: ParamStyle,
 }
 
@@ -282,10 +285,10 @@ fn build_operation<'a>(
                     })
                 }),
             };
-            let style = param_style(tb, ctx.root, &p_ptr, p, &location);
             params.retain(|q| !(q.name == name && q.location == location));
             params.push(RawParam {
-                style,
+                value: p,
+                style: ParamStyle::FORM,
                 ptr: p_ptr.clone(),
                 name: name.to_owned(),
                 required: p.get("required").and_then(Value::as_bool) == Some(true) || location == "path",
@@ -295,6 +298,12 @@ fn build_operation<'a>(
                 deprecated: p.get("deprecated").and_then(Value::as_bool) == Some(true),
             });
         }
+    }
+
+    // Styles are read once operation-level parameters have replaced path-level ones, so a
+    // replaced declaration is not reported.
+    for p in &mut params {
+        p.style = param_style(tb, ctx.root, &p.ptr, p.value, &p.location);
     }
 
     // Path parameters, in template order.
