@@ -487,18 +487,16 @@ pub(super) struct ClientInner {
 fn bearer_headers(credentials: &[(&'static SecurityScheme, Credential)]) -> Vec<(&'static str, HeaderValue)> {
     credentials
         .iter()
-        .filter_map(|(scheme, credential)| match (scheme.kind, credential) {
-            (SchemeKind::Bearer, Credential::Token(token)) => {
-                sensitive_value(&format!("Bearer {}", token.expose()), scheme)
-                    .ok()
-                    .map(|value| (scheme.name, value))
-            }
-            (SchemeKind::Http { scheme: name }, Credential::Token(token)) => {
-                sensitive_value(&format!("{name} {}", token.expose()), scheme)
-                    .ok()
-                    .map(|value| (scheme.name, value))
-            }
-            _ => None,
+        .filter_map(|(scheme, credential)| {
+            let prefix = match scheme.kind {
+                SchemeKind::Bearer => "Bearer",
+                SchemeKind::Http { scheme: name } => name,
+                _ => return None,
+            };
+            let Credential::Token(token) = credential else { return None };
+            sensitive_value(&format!("{prefix} {}", token.expose()), scheme)
+                .ok()
+                .map(|value| (scheme.name, value))
         })
         .collect()
 }

@@ -111,7 +111,7 @@ impl RequestSpec {
     /// `name=v`, objects as `name[key]=v`.
     pub fn query<V: Serialize + ?Sized>(&mut self, name: &'static str, value: &V) {
         // Repeated arrays and bracketed objects are `deepObject`'s rules.
-        self.push_query_styled(name, to_json_value(value), ParamStyle::DeepObject, true);
+        self.query_styled(name, value, ParamStyle::DeepObject, true);
     }
 
     /// Adds a query parameter written in an OpenAPI `style` and `explode` (see
@@ -124,18 +124,7 @@ impl RequestSpec {
         style: ParamStyle,
         explode: bool,
     ) {
-        let value = to_json_value(value);
-        self.push_query_styled(name, value, style, explode);
-    }
-
-    fn push_query_styled(
-        &mut self,
-        name: &'static str,
-        value: Result<serde_json::Value, String>,
-        style: ParamStyle,
-        explode: bool,
-    ) {
-        match value {
+        match to_json_value(value) {
             Ok(value) => query_styled_pairs(name, &value, style, explode, &mut self.query),
             Err(err) => self.fail(format!("query parameter `{name}`: {err}")),
         }

@@ -197,15 +197,13 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
                     s.fn_head(&m, &["self", "username: impl Into<String>", "password: impl Into<String>"]);
                     s.line(8, &format!("self.basic_auth(&crate::auth::{c}, username, password)"));
                 }
-                SchemeKind::Http { scheme: http } => {
-                    let doc = format!(
-                        " Sent as `Authorization: {http} <token>`: pass what follows the scheme's name."
-                    );
-                    s.docs(4, Doc::Outer, &[String::new(), doc]);
-                    s.line(4, &format!("pub fn {m}(self, token: impl Into<String>) -> Self {{"));
-                    s.line(8, &format!("self.credential(&crate::auth::{c}, token)"));
-                }
-                _ => {
+                kind => {
+                    if let SchemeKind::Http { scheme: http } = kind {
+                        let doc = format!(
+                            " Sent as `Authorization: {http} <token>`: pass what follows the scheme's name."
+                        );
+                        s.docs(4, Doc::Outer, &[String::new(), doc]);
+                    }
                     s.line(4, &format!("pub fn {m}(self, token: impl Into<String>) -> Self {{"));
                     s.line(8, &format!("self.credential(&crate::auth::{c}, token)"));
                 }

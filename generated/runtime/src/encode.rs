@@ -157,21 +157,23 @@ pub fn encode_component(component: &str) -> String {
 
 /// Joins `(name, value)` pairs into `a=1&b=2`, encoding both sides.
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
-    let encoded: Vec<(String, String)> =
-        pairs.iter().map(|(name, value)| (encode_component(name), encode_component(value))).collect();
-    join_encoded(&encoded)
+    join_pairs(pairs.iter().map(|(name, value)| (encode_component(name), encode_component(value))))
 }
 
 /// Joins percent-encoded `(name, value)` pairs into `a=1&b=2`.
 pub fn join_encoded(pairs: &[(String, String)]) -> String {
+    join_pairs(pairs.iter().map(|(name, value)| (name.as_str(), value.as_str())))
+}
+
+fn join_pairs<T: AsRef<str>>(pairs: impl Iterator<Item = (T, T)>) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(name);
+        out.push_str(name.as_ref());
         out.push('=');
-        out.push_str(value);
+        out.push_str(value.as_ref());
     }
     out
 }
