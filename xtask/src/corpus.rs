@@ -1,6 +1,7 @@
-//! `cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok]`
+//! `cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples] [--clippy]`
 //!
-//! Generates a crate for every spec in DIR, `cargo check`s it and prints one row per spec:
+//! Generates a crate for every spec in DIR, `cargo check`s it (`cargo clippy` with `--clippy`,
+//! so that clippy's default lints count as warnings too) and prints one row per spec:
 //! `ok` (compiles with zero warnings), `warnings`, `compile-error`, `gen-error` (with the first
 //! diagnostic), `panic` or `unsupported` (with the reason). Scratch crates live in
 //! `target/corpus/<spec>`; all checks share one target directory per job, so dependencies are
@@ -67,12 +68,22 @@ struct Options {
     jobs: usize,
     json: Option<PathBuf>,
     expect_ok: bool,
-    examples: bool,
+    checks: Checks,
+}
+
+/// What is run on each generated crate besides generating it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checks {
+    /// Run the crate's example round-trip test after a clean check.
+    pub examples: bool,
+    /// `cargo clippy` instead of `cargo check`: clippy's default lints count as warnings.
+    pub clippy: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut it = args.iter();
-    let mut opts = Options { dir: PathBuf::new(), jobs: 1, json: None, expect_ok: false, examples: false };
+    let mut opts =
+        Options { dir: PathBuf::new(), jobs: 1, json: None, expect_ok: false, checks: Checks::default() };
     let mut dir = None;
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -85,13 +96,15 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--json" => opts.json = Some(PathBuf::from(it.next().ok_or("--json takes a file")?)),
             "--expect-ok" => opts.expect_ok = true,
-            "--examples" => opts.examples = true,
+            "--examples" => opts.checks.examples = true,
+            "--clippy" => opts.checks.clippy = true,
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
             other => dir = Some(PathBuf::from(other)),
         }
     }
-    opts.dir =
-        dir.ok_or("usage: cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples]")?;
+    opts.dir = dir.ok_or(
+        "usage: cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples] [--clippy]",
+    )?;
     Ok(opts)
 }
 
@@ -137,7 +150,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(spec) = specs.get(i) else { break };
-                    let row = one(spec, scratch, &target, opts.examples);
+                    let row = one(spec, scratch, &target, opts.checks);
                     print_row(&row);
                     rows.lock().unwrap_or_else(|p| p.into_inner()).push(row);
                 }
@@ -177,12 +190,12 @@ fn print_row(r: &Row) {
 }
 
 /// Generates (catching panics) and checks one spec.
-pub fn one(spec: &Path, scratch: &Path, target: &Path, examples: bool) -> Row {
+pub fn one(spec: &Path, scratch: &Path, target: &Path, checks: Checks) -> Row {
     let (row, files) = generate_one(spec);
     let Some(files) = files else { return row };
     let has_examples = files.contains_key("src/examples.rs");
-    let mut row = check_one(row, files, scratch, target);
-    if examples
+    let mut row = check_one(row, files, scratch, target, checks.clippy);
+    if checks.examples
         && has_examples
         && row.status == Status::Ok
         && let Err(e) = examples_test(&scratch.join(&row.crate_name), target)
@@ -253,6 +266,7 @@ fn check_one(
     mut files: std::collections::BTreeMap<String, String>,
     scratch: &Path,
     target: &Path,
+    clippy: bool,
 ) -> Row {
     let dir = scratch.join(&row.crate_name);
     if let Some(manifest) = files.get_mut("Cargo.toml") {
@@ -267,7 +281,7 @@ fn check_one(
     // scratch crate reuses the dependency artifacts in the shared target directory.
     let _ = fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"));
     let started = Instant::now();
-    let check = cargo_check(&dir, target);
+    let check = cargo_check(&dir, target, clippy);
     row.check_ms = started.elapsed().as_millis();
     match check {
         Err(e) => {
@@ -309,9 +323,10 @@ fn run_cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<(bool, String, 
     run_bounded(cmd, CHECK_TIMEOUT)
 }
 
-fn cargo_check(dir: &Path, target: &Path) -> Result<CheckResult, String> {
+fn cargo_check(dir: &Path, target: &Path, clippy: bool) -> Result<CheckResult, String> {
+    let command = if clippy { "clippy" } else { "check" };
     let (success, stdout, stderr) =
-        run_cargo(dir, target, &["check", "--quiet", "--message-format", "json"])?;
+        run_cargo(dir, target, &[command, "--quiet", "--message-format", "json"])?;
     let mut result = CheckResult { success, errors: 0, warnings: 0, first: None };
     for line in stdout.lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else { continue };
