@@ -19,6 +19,10 @@ pub fn mod_file(api: &Api) -> Source {
     for r in &api.resources {
         let (m, cfg) = (source::name(&r.name), format!("#[cfg(feature = {})]", source::lit(&r.feature)));
         s.line(0, &cfg);
+        if r.name == "resources" {
+            // `crate::resources::resources`: the API's own resource of that name.
+            s.line(0, "#[allow(clippy::module_inception)]");
+        }
         s.line(0, &format!("pub mod {m};"));
         s.line(0, &cfg);
         s.line(0, &format!("pub use {m}::{};", source::name(&r.type_name)));

@@ -13,6 +13,11 @@ impl Client {
     pub fn default_2(&self) -> crate::resources::DefaultType<'_> {
         crate::resources::DefaultType::new(self)
     }
+    /// The `resources` operations.
+    #[cfg(feature = "resources")]
+    pub fn resources(&self) -> crate::resources::Resources<'_> {
+        crate::resources::Resources::new(self)
+    }
     /// The `rustls` operations.
     #[cfg(feature = "rustls_resource")]
     pub fn rustls(&self) -> crate::resources::Rustls<'_> {

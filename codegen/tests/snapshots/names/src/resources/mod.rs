@@ -4,6 +4,11 @@
 pub mod default_2;
 #[cfg(feature = "default_2")]
 pub use default_2::DefaultType;
+#[cfg(feature = "resources")]
+#[allow(clippy::module_inception)]
+pub mod resources;
+#[cfg(feature = "resources")]
+pub use resources::Resources;
 #[cfg(feature = "rustls_resource")]
 pub mod rustls;
 #[cfg(feature = "rustls_resource")]
