@@ -398,7 +398,7 @@ async fn an_api_client_over_a_runtime_client_keeps_its_settings() {
     let atlas = atlaspay::Client::from_runtime(client(&server));
     assert_eq!(atlas.base_url(), format!("{}/v1", server.uri()));
     assert!(atlas.has_credential(&BEARER));
-    let health = atlas.health().get().await.unwrap();
+    let health = atlas.health().retrieve().await.unwrap();
     assert_eq!(health.status, atlaspay::types::HealthStatus::Healthy);
     assert_eq!(atlas.as_runtime().base_url(), atlas.base_url());
 }

@@ -349,7 +349,10 @@ pub struct Operation {
     pub method: String,
     /// The path template as written (`/customers/{customer_id}`).
     pub path: String,
+    /// The method's name: while the IR is built, the operation's name before the resource's
+    /// words are removed (unique within the resource only once they are).
     pub fn_name: String,
+    /// The spec's `operationId`, or the name derived for an operation without one.
     pub operation_id: String,
     pub summary: Option<String>,
     pub doc: Option<String>,

@@ -1,7 +1,7 @@
 //! Paths → operations grouped into resources, plus security schemes and pagination.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToShoutySnakeCase;
 use serde_json::{Map, Value};
@@ -61,7 +61,12 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         IdempotencyHeader::Disabled => None,
         IdempotencyHeader::Detect => detect_idempotency_header(root),
     };
-    let ctx = Ctx { root, schemes: &security_schemes, idempotency_header: idempotency_header.as_deref() };
+    let ctx = Ctx {
+        root,
+        path_names: path_operation_names(root),
+        schemes: &security_schemes,
+        idempotency_header: idempotency_header.as_deref(),
+    };
 
     let mut ops: Vec<(Option<String>, Operation)> = Vec::new();
     let mut used_ids = Namespace::new();
@@ -157,6 +162,8 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
 
 struct Ctx<'a> {
     root: &'a Value,
+    /// Names from the path's shape, by `"<method> <path>"` (see `path_operation_names`).
+    path_names: BTreeMap<String, String>,
     schemes: &'a [SecurityScheme],
     idempotency_header: Option<&'a str>,
 }
@@ -244,13 +251,22 @@ fn build_operation<'a>(
     let Some(op_obj) = op.as_object() else {
         return Err(Diagnostic::new(op_ptr, "an operation must be an object"));
     };
-    let raw_id = match str_field(op, "operationId").filter(|s| !s.trim().is_empty()) {
-        Some(id) => id.to_owned(),
-        None => derived_operation_id(method, path),
+    let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
+    let name = match spec_id {
+        Some(id) if !echoes_path(id, method, path) => id.to_owned(),
+        _ => ctx
+            .path_names
+            .get(&format!("{method} {path}"))
+            .cloned()
+            .or_else(|| spec_id.map(str::to_owned))
+            .unwrap_or_else(|| derived_operation_id(method, path)),
     };
-    let fn_base = naming::plain_snake(&raw_id);
-    let fn_name = used_ids.claim(&fn_base);
-    let type_base = naming::type_name(&fn_name);
+    let raw_id = spec_id.map_or_else(|| name.clone(), str::to_owned);
+    let fn_base = naming::plain_snake(&name);
+    // Type names are unique across the API; method names only within a resource (see
+    // `group_resources`), so `GET /v1/account` and `GET /v1/accounts/{account}` both read
+    // `retrieve` on their resources though both are `retrieve_account` here.
+    let type_base = naming::type_name(&used_ids.claim(&fn_base));
 
     // Parameters: path-level ones, overridden by operation-level ones with the same name and
     // location.
@@ -414,19 +430,13 @@ fn build_operation<'a>(
     };
     let (response, errors) = responses(tb, ctx.root, op_ptr, op_obj, &type_base)?;
     let security = operation_security(tb, ctx, op_ptr, op_obj);
-    let tag = op_obj
-        .get("tags")
-        .and_then(Value::as_array)
-        .and_then(|t| t.first())
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let resource_key = tag.or_else(|| first_path_word(path));
+    let resource_key = resource_key(op, path);
     Ok((
         resource_key,
         Operation {
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
-            fn_name,
+            fn_name: fn_base,
             operation_id: raw_id,
             summary: str_field(op, "summary").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
             doc: str_field(op, "description").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -496,15 +506,247 @@ fn derived_operation_id(method: &str, path: &str) -> String {
     parts.join("_")
 }
 
+/// One segment of a path, for naming: a parameter, or a literal's words in snake case.
+enum NameSegment {
+    Param,
+    Literal(String),
+}
+
+/// The segments of a path that say something: `None` when a segment mixes literal text and a
+/// parameter (`{id}.json`). Version segments (`v1`, `v2.1`), `api` and punctuation-only
+/// segments are dropped.
+fn name_segments(path: &str) -> Option<Vec<NameSegment>> {
+    let mut out = Vec::new();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if seg.starts_with('{') && seg.ends_with('}') && seg.matches('{').count() == 1 {
+            out.push(NameSegment::Param);
+        } else if seg.contains(['{', '}']) {
+            return None;
+        } else {
+            let words = naming::words_snake(seg);
+            if !words.is_empty() && !is_version_segment(seg) && seg != "api" {
+                out.push(NameSegment::Literal(words));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// `v1`, `v2.1`.
+fn is_version_segment(seg: &str) -> bool {
+    seg.len() > 1 && seg.starts_with('v') && seg[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// A path with its parameters written `{}`, so that `/a/{id}` and `/a/{a_id}` compare equal.
+fn path_shape(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for seg in segments {
+        out.push('/');
+        out.push_str(if seg.starts_with('{') && seg.ends_with('}') { "{}" } else { seg });
+    }
+    out
+}
+
+/// The shapes of every path prefix that a parameter segment follows somewhere in the document:
+/// `/v1/customers` when `/v1/customers/{customer}` exists. Those name collections.
+fn collection_prefixes(root: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for path in root.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.keys()) {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        for (i, seg) in segments.iter().enumerate() {
+            if i > 0 && seg.starts_with('{') && seg.ends_with('}') {
+                out.insert(path_shape(&segments[..i]));
+            }
+        }
+    }
+    out
+}
+
+/// Whether an `operationId` only spells out its method and path, as Stripe's
+/// `GetCustomersCustomerBankAccountsId` does for `GET /v1/customers/{customer}/bank_accounts/{id}`
+/// (versions and `api` may be left out): it names nothing the path does not.
+fn echoes_path(id: &str, method: &str, path: &str) -> bool {
+    let id_words = naming::words_snake(id);
+    let mut all = vec![method.to_owned()];
+    let mut named = vec![method.to_owned()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        let words = naming::words_snake(seg);
+        if words.is_empty() {
+            continue;
+        }
+        if !is_version_segment(seg) && seg != "api" {
+            named.push(words.clone());
+        }
+        all.push(words);
+    }
+    id_words == all.join("_") || id_words == named.join("_")
+}
+
+/// A name for an operation the spec does not name (no `operationId`, or one that echoes the
+/// path), the way hand-written SDKs name them: from the path's shape and the method.
+///
+/// - an item (`/customers/{id}`): `retrieve_customer`, `update_customer`, `delete_customer`;
+/// - a collection (a path that an item path extends): `list_customers`, `create_customer`;
+/// - a singleton (another literal with a `GET` and a write): `retrieve_customer_discount`;
+/// - a `GET` of another literal: its words (`customers_search`, `retrieve_balance`), listed
+///   when plural (`list_invoices_upcoming_lines`);
+/// - a `POST` to another literal is an action: `verify_customer_source` for
+///   `/customers/{customer}/sources/{id}/verify`, `apple_pay_sessions` for `/applePay/sessions`
+///   (`None` when it is the first literal).
+///
+/// The resource's own words are removed later (`list`, `verify_source`). `None` when the path
+/// has no literal, a segment mixes text and parameters, or two parameters end it
+/// (`/timezone/{area}/{location}`), and for `HEAD`/`OPTIONS`/`TRACE`.
+fn rest_operation_id(
+    method: &str,
+    path: &str,
+    item: &Map<String, Value>,
+    collections: &BTreeSet<String>,
+) -> Option<String> {
+    let segments = name_segments(path)?;
+    let target = segments.iter().rposition(|s| matches!(s, NameSegment::Literal(_)))?;
+    let NameSegment::Literal(target_words) = &segments[target] else { return None };
+    let is_item = target + 1 < segments.len();
+    // `/timezone/{area}/{location}`: one verb cannot tell it from `/timezone/{area}`.
+    if target + 2 < segments.len() {
+        return None;
+    }
+    // Literals before the target, singular where a parameter follows (`customers/{id}` →
+    // `customer`).
+    let mut context: Vec<String> = Vec::new();
+    for (i, seg) in segments[..target].iter().enumerate() {
+        if let NameSegment::Literal(words) = seg {
+            let before_param = matches!(segments.get(i + 1), Some(NameSegment::Param));
+            context.push(if before_param { singular_phrase(words) } else { words.clone() });
+        }
+    }
+    let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let literal_end =
+        raw.iter().rposition(|s| !(s.starts_with('{') && s.ends_with('}'))).map_or(0, |i| i + 1);
+    let is_collection = is_item || collections.contains(&path_shape(&raw[..literal_end]));
+    let write = |m: &str| matches!(m, "post" | "put" | "patch");
+    let verb_of = |method: &str| match method {
+        "get" => Some("retrieve"),
+        "delete" => Some("delete"),
+        m if write(m) => Some("update"),
+        _ => None,
+    };
+    let mut words: Vec<String> = Vec::new();
+    if is_item {
+        words.push(verb_of(method)?.to_owned());
+        words.extend(context);
+        words.push(singular_phrase(target_words));
+    } else if is_collection {
+        let (verb, noun) = match method {
+            "get" => ("list", target_words.clone()),
+            "post" => ("create", singular_phrase(target_words)),
+            "put" | "patch" => ("update", target_words.clone()),
+            "delete" => ("delete", target_words.clone()),
+            _ => return None,
+        };
+        words.push(verb.to_owned());
+        words.extend(context);
+        words.push(noun);
+    } else {
+        let has_write = ["post", "put", "patch", "delete"].iter().any(|m| item.contains_key(*m));
+        let singleton = item.contains_key("get") && has_write;
+        match method {
+            // A plural is read as a list (`/invoices/upcoming/lines`), anything else as what
+            // it names (`/customers/search`).
+            "get" if !singleton && !context.is_empty() => {
+                if singular_phrase(target_words) != *target_words {
+                    words.push("list".to_owned());
+                }
+                words.extend(context);
+                words.push(target_words.clone());
+            }
+            // A `POST` to the first literal (`POST /search`) keeps its method's name: the
+            // resource's name as a method name (`search().search()`) says less.
+            "post" if !singleton && context.is_empty() => return None,
+            // An action on an item is named verb first (`verify_customer_source`), one under
+            // a namespace in path order (`apple_pay_sessions`).
+            "post" if !singleton && matches!(segments[target - 1], NameSegment::Param) => {
+                words.push(target_words.clone());
+                words.extend(context);
+            }
+            "post" if !singleton => {
+                words.extend(context);
+                words.push(target_words.clone());
+            }
+            _ => {
+                words.push(verb_of(method)?.to_owned());
+                words.extend(context);
+                words.push(target_words.clone());
+            }
+        }
+    }
+    Some(words.join("_"))
+}
+
+/// `bank_accounts` → `bank_account`: the last word made singular.
+fn singular_phrase(words: &str) -> String {
+    match words.rsplit_once('_') {
+        Some((head, last)) => format!("{head}_{}", naming::singular(last)),
+        None => naming::singular(words),
+    }
+}
+
+/// What an operation is grouped by: its first tag, or its path's first word.
+fn resource_key(op: &Value, path: &str) -> Option<String> {
+    let tag = op.get("tags").and_then(Value::as_array).and_then(|t| t.first()).and_then(Value::as_str);
+    tag.map(str::to_owned).or_else(|| first_path_word(path))
+}
+
+/// Names for the operations the spec does not name (see `rest_operation_id`), by
+/// `"<method> <path>"`. One that would get the same method on its resource as another operation
+/// (`/api/baskets/{name}` beside `/baskets/{name}`, or a named `export` beside
+/// `/users/{id}/export`) keeps the name derived from its full path instead.
+fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
+    let collections = collection_prefixes(root);
+    let mut named: BTreeMap<String, String> = BTreeMap::new();
+    // Per resource and method name: the operations named from their paths, and whether one the
+    // spec names has it too.
+    let mut by_method: BTreeMap<(String, String), (Vec<String>, bool)> = BTreeMap::new();
+    for (path, item) in root.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let Ok((_, item)) = resolve_object(root, "#/paths", item) else { continue };
+        let Some(item) = item.as_object() else { continue };
+        for method in METHODS {
+            let Some(op) = item.get(*method) else { continue };
+            let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
+            let explicit = spec_id.filter(|id| !echoes_path(id, method, path));
+            let Some(name) =
+                explicit.map(str::to_owned).or_else(|| rest_operation_id(method, path, item, &collections))
+            else {
+                continue;
+            };
+            let resource = naming::plain_snake(&resource_key(op, path).unwrap_or_default());
+            let words: Vec<&str> = resource.split('_').collect();
+            let method_name = strip_words(&naming::plain_snake(&name), &words);
+            let entry = by_method.entry((resource, method_name)).or_default();
+            if explicit.is_some() {
+                entry.1 = true;
+            } else {
+                let key = format!("{method} {path}");
+                entry.0.push(key.clone());
+                named.insert(key, name);
+            }
+        }
+    }
+    for (keys, named_by_spec) in by_method.into_values() {
+        if keys.len() > 1 || named_by_spec {
+            for key in keys {
+                named.remove(&key);
+            }
+        }
+    }
+    named
+}
+
 /// The first path segment that names something (`/v1/customers/{id}` → `customers`).
 fn first_path_word(path: &str) -> Option<String> {
     path.split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .find(|s| {
-            let is_version =
-                s.len() > 1 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit() || c == '.');
-            !is_version && *s != "api"
-        })
+        .find(|s| !is_version_segment(s) && *s != "api")
         .map(str::to_owned)
 }
 
@@ -1054,19 +1296,23 @@ fn strip_words(fn_name: &str, resource: &[&str]) -> String {
         *last = naming::singular(last);
     }
     let plural: Vec<String> = resource.iter().map(|w| (*w).to_owned()).collect();
-    for candidate in [&plural, &singular] {
-        let n = candidate.len();
-        if n == 0 || n >= words.len() {
-            continue;
-        }
-        if let Some(start) =
-            (0..=words.len() - n).find(|&s| words[s..s + n].iter().zip(candidate.iter()).all(|(a, b)| a == b))
-        {
-            let rest: Vec<&str> = words[..start].iter().chain(&words[start + n..]).copied().collect();
-            return rest.join("_");
-        }
+    // The earliest occurrence of either form, as the name's first words or right after its
+    // verb: `list_account_external_accounts` on `accounts` is `list_external_accounts`, not
+    // `list_account_external`, and `delete_client_role` on `roles` stays (`delete_client`
+    // would name another object).
+    let n = plural.len();
+    if n == 0 || n >= words.len() {
+        return fn_name.to_owned();
     }
-    fn_name.to_owned()
+    let matches = |start: usize, candidate: &[String]| {
+        words[start..start + n].iter().zip(candidate).all(|(a, b)| a == b)
+    };
+    match (0..=(words.len() - n).min(1)).find(|&s| matches(s, &plural) || matches(s, &singular)) {
+        Some(start) => {
+            words[..start].iter().chain(&words[start + n..]).copied().collect::<Vec<_>>().join("_")
+        }
+        None => fn_name.to_owned(),
+    }
 }
 
 fn server_url(root: &Value) -> String {
@@ -1104,6 +1350,9 @@ mod tests {
             "retrieve_result"
         );
         assert_eq!(strip_words("customers", &["customers"]), "customers");
+        assert_eq!(strip_words("customers_search", &["customers"]), "search");
+        assert_eq!(strip_words("list_account_external_accounts", &["accounts"]), "list_external_accounts");
+        assert_eq!(strip_words("delete_client_role", &["roles"]), "delete_client_role");
         assert_eq!(
             strip_words("proxy_card_collection", &["card", "collection", "proxy"]),
             "proxy_card_collection"
@@ -1116,6 +1365,115 @@ mod tests {
         assert_eq!(first_path_word("/v1/customers/{id}").as_deref(), Some("customers"));
         assert_eq!(first_path_word("/api/v2.1/x").as_deref(), Some("x"));
         assert_eq!(first_path_word("/{id}"), None);
+    }
+
+    /// Method names per resource, as `resource.method METHOD path`.
+    fn method_names(doc: serde_json::Value) -> Vec<String> {
+        let spec = crate::load::load(&doc.to_string()).expect("loads");
+        let api = build(&spec, &Config::new("t")).expect("builds");
+        api.resources
+            .iter()
+            .flat_map(|r| {
+                r.operations
+                    .iter()
+                    .map(move |op| format!("{}.{} {} {}", r.name, op.fn_name, op.method, op.path))
+            })
+            .collect()
+    }
+
+    fn ops(methods: &[&str]) -> serde_json::Value {
+        let mut item = serde_json::Map::new();
+        for m in methods {
+            let (method, id) = m.split_once(':').map_or((*m, None), |(m, id)| (m, Some(id)));
+            let mut op = serde_json::json!({ "responses": { "204": { "description": "ok" } } });
+            if let Some(id) = id {
+                op["operationId"] = id.into();
+            }
+            item.insert(method.to_owned(), op);
+        }
+        serde_json::Value::Object(item)
+    }
+
+    #[test]
+    fn names_unnamed_operations_from_the_paths_shape() {
+        let doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": {
+                "/v1/customers": ops(&["get:GetCustomers", "post:PostCustomers"]),
+                "/v1/customers/search": ops(&["get:GetCustomersSearch"]),
+                "/v1/customers/{customer}": ops(&["get:GetCustomersCustomer", "post:PostCustomersCustomer", "delete:DeleteCustomersCustomer"]),
+                "/v1/customers/{customer}/bank_accounts": ops(&["get", "post"]),
+                "/v1/customers/{customer}/bank_accounts/{id}": ops(&["get", "delete"]),
+                "/v1/customers/{customer}/sources/{id}/verify": ops(&["post"]),
+                "/v1/customers/{customer}/discount": ops(&["get", "delete"]),
+                "/v1/customers/{customer}/line_items": ops(&["get"]),
+                "/v1/account": ops(&["get:GetAccount"]),
+                "/v1/accounts/{account}": ops(&["get:GetAccountsAccount"]),
+                "/v1/accounts/{account}/external_accounts": ops(&["get"]),
+                "/v1/accounts/{account}/external_accounts/{id}": ops(&["get"]),
+                "/applePay/sessions": ops(&["post"]),
+                "/search": ops(&["post"]),
+                "/timezone/{area}/{location}": ops(&["get"]),
+                "/api/baskets/{name}": ops(&["get"]),
+                "/baskets/{name}": ops(&["get"]),
+                "/users/{id}/export": ops(&["get"]),
+                "/users/export": ops(&["post:exportUsers"]),
+                "/clients/{id}/roles/{role}": {
+                    "delete": { "tags": ["roles"], "responses": { "204": { "description": "ok" } } }
+                }
+            }
+        });
+        let names = method_names(doc);
+        for expected in [
+            // Stripe's operationIds only spell out method and path.
+            "customers.list GET /v1/customers",
+            "customers.create POST /v1/customers",
+            "customers.search GET /v1/customers/search",
+            "customers.retrieve GET /v1/customers/{customer}",
+            "customers.update POST /v1/customers/{customer}",
+            "customers.delete DELETE /v1/customers/{customer}",
+            // No operationId at all.
+            "customers.list_bank_accounts GET /v1/customers/{customer}/bank_accounts",
+            "customers.create_bank_account POST /v1/customers/{customer}/bank_accounts",
+            "customers.retrieve_bank_account GET /v1/customers/{customer}/bank_accounts/{id}",
+            "customers.delete_bank_account DELETE /v1/customers/{customer}/bank_accounts/{id}",
+            "customers.verify_source POST /v1/customers/{customer}/sources/{id}/verify",
+            "customers.retrieve_discount GET /v1/customers/{customer}/discount",
+            "customers.delete_discount DELETE /v1/customers/{customer}/discount",
+            "customers.list_line_items GET /v1/customers/{customer}/line_items",
+            // Both are `retrieve_account` before the resource's words go; each resource has one.
+            "account.retrieve GET /v1/account",
+            "accounts.retrieve GET /v1/accounts/{account}",
+            "accounts.list_external_accounts GET /v1/accounts/{account}/external_accounts",
+            "accounts.retrieve_external_account GET /v1/accounts/{account}/external_accounts/{id}",
+            "apple_pay.sessions POST /applePay/sessions",
+            // What the shape cannot name keeps the name from method and path.
+            "search.post POST /search",
+            "timezone.get_by_area_by_location GET /timezone/{area}/{location}",
+            "baskets.get_api_baskets_by_name GET /api/baskets/{name}",
+            "baskets.get_by_name GET /baskets/{name}",
+            "users.get_by_id_export GET /users/{id}/export",
+            "users.export POST /users/export",
+            // The resource's words are not stripped from the end: that would name the client.
+            "roles.delete_client_role DELETE /clients/{id}/roles/{role}",
+        ] {
+            assert!(names.contains(&expected.to_owned()), "{expected} not in {names:#?}");
+        }
+        assert_eq!(names.len(), 26);
+    }
+
+    #[test]
+    fn recognizes_operation_ids_that_echo_the_path() {
+        assert!(echoes_path(
+            "GetCustomersCustomerBankAccountsId",
+            "get",
+            "/v1/customers/{customer}/bank_accounts/{id}"
+        ));
+        assert!(echoes_path("get_v1_customers", "get", "/v1/customers"));
+        assert!(echoes_path("getHealth", "get", "/health"));
+        assert!(!echoes_path("listCustomers", "get", "/customers"));
+        assert!(!echoes_path("GetCustomer", "get", "/v1/customers/{customer}"));
     }
 
     #[test]

@@ -143,7 +143,7 @@ pub fn all() -> Vec<Case> {
     cases.extend(billing());
     cases.extend(checkout_and_portal());
     cases.extend(bank());
-    cases.push(case("getHealth", |c| async move { check(c.health().get().send_with_response().await) }));
+    cases.push(case("getHealth", |c| async move { check(c.health().retrieve().send_with_response().await) }));
     cases
 }
 

@@ -10,41 +10,6 @@ pub struct BoxType {
 }
 #[cfg(feature = "extra_types")]
 crate::runtime::object::json_object!(BoxType, extra; inner = "inner" optional);
-#[cfg(feature = "things")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetThingsByTypeParams {
-    pub self_: Option<String>,
-    pub foo_bar: Option<String>,
-    pub foo_bar_2: Option<String>,
-    pub params: Option<String>,
-}
-#[cfg(feature = "things")]
-impl GetThingsByTypeParams {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets [`self_`](Self::self_).
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
-        self.self_ = Some(value.into());
-        self
-    }
-    /// Sets [`foo_bar`](Self::foo_bar).
-    pub fn foo_bar(mut self, value: impl Into<String>) -> Self {
-        self.foo_bar = Some(value.into());
-        self
-    }
-    /// Sets [`foo_bar_2`](Self::foo_bar_2).
-    pub fn foo_bar_2(mut self, value: impl Into<String>) -> Self {
-        self.foo_bar_2 = Some(value.into());
-        self
-    }
-    /// Sets [`params`](Self::params).
-    pub fn params(mut self, value: impl Into<String>) -> Self {
-        self.params = Some(value.into());
-        self
-    }
-}
 #[cfg(feature = "extra_types")]
 pub type OptionType = String;
 #[cfg(feature = "extra_types")]
@@ -70,6 +35,41 @@ crate::runtime::object::json_object!(
     "extra" optional, foo_bar = "fooBar" optional, foo_bar_2 = "foo_bar" optional, new =
     "new" optional, self_ = "self" optional, r#type = "type" optional
 );
+#[cfg(feature = "things")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RetrieveThingParams {
+    pub self_: Option<String>,
+    pub foo_bar: Option<String>,
+    pub foo_bar_2: Option<String>,
+    pub params: Option<String>,
+}
+#[cfg(feature = "things")]
+impl RetrieveThingParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`self_`](Self::self_).
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+    /// Sets [`foo_bar`](Self::foo_bar).
+    pub fn foo_bar(mut self, value: impl Into<String>) -> Self {
+        self.foo_bar = Some(value.into());
+        self
+    }
+    /// Sets [`foo_bar_2`](Self::foo_bar_2).
+    pub fn foo_bar_2(mut self, value: impl Into<String>) -> Self {
+        self.foo_bar_2 = Some(value.into());
+        self
+    }
+    /// Sets [`params`](Self::params).
+    pub fn params(mut self, value: impl Into<String>) -> Self {
+        self.params = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "extra_types")]
 pub type SomeThing = i64;
 #[cfg(feature = "extra_types")]

@@ -10,7 +10,7 @@ impl<'a> Raw<'a> {
         Self { client }
     }
     /// `PUT /raw` (`putRaw`)
-    pub fn put(&self, body: impl Into<bytes::Bytes>) -> crate::runtime::Request<()> {
+    pub fn update(&self, body: impl Into<bytes::Bytes>) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PUT,
             String::from("/raw"),

@@ -27,11 +27,11 @@ impl<'a> Things<'a> {
         );
         self.client.request(spec, crate::runtime::decode_empty)
     }
-    /// `GET /things/{type}` (`get_things_by_type`)
-    pub fn get_by_type(
+    /// `GET /things/{type}` (`retrieve_thing`)
+    pub fn retrieve(
         &self,
         r#type: &str,
-        params: crate::types::GetThingsByTypeParams,
+        params: crate::types::RetrieveThingParams,
     ) -> crate::runtime::Request<crate::types::ResultType2> {
         let type_segment = crate::runtime::encode_path_segment(r#type);
         let mut spec = crate::runtime::RequestSpec::new(

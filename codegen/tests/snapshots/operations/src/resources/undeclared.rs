@@ -9,8 +9,8 @@ impl<'a> Undeclared<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
-    /// `GET /undeclared/{thing}` (`get_undeclared_by_thing`)
-    pub fn get_by_thing(&self, thing: &str) -> crate::runtime::Request<()> {
+    /// `GET /undeclared/{thing}` (`retrieve_undeclared`)
+    pub fn retrieve(&self, thing: &str) -> crate::runtime::Request<()> {
         let thing_segment = crate::runtime::encode_path_segment(thing);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

@@ -10,12 +10,12 @@ impl<'a> Maybe<'a> {
         Self { client }
     }
     /// `PUT /maybe` (`putMaybe`)
-    pub fn put(&self) -> crate::runtime::Request<crate::types::PutMaybeResponse> {
+    pub fn update(&self) -> crate::runtime::Request<crate::types::UpdateMaybeResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PUT,
             String::from("/maybe"),
             &[],
         );
-        self.client.request(spec, crate::types::PutMaybeResponse::decode)
+        self.client.request(spec, crate::types::UpdateMaybeResponse::decode)
     }
 }

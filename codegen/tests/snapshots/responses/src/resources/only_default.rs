@@ -10,7 +10,7 @@ impl<'a> OnlyDefault<'a> {
         Self { client }
     }
     /// `GET /only-default` (`getOnlyDefault`)
-    pub fn get(&self) -> crate::runtime::Request<crate::types::Thing> {
+    pub fn retrieve(&self) -> crate::runtime::Request<crate::types::Thing> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/only-default"),

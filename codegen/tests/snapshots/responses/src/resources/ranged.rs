@@ -10,12 +10,14 @@ impl<'a> Ranged<'a> {
         Self { client }
     }
     /// `GET /ranged` (`getRanged`)
-    pub fn get(&self) -> crate::runtime::Request<crate::types::GetRangedResponse> {
+    pub fn retrieve(
+        &self,
+    ) -> crate::runtime::Request<crate::types::RetrieveRangedResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/ranged"),
             &[],
         );
-        self.client.request(spec, crate::types::GetRangedResponse::decode)
+        self.client.request(spec, crate::types::RetrieveRangedResponse::decode)
     }
 }
