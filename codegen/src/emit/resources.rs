@@ -103,8 +103,9 @@ fn path_argument(api: &Api, p: &PathParam, arg: &Ident) -> (TokenStream, TokenSt
 }
 
 /// Whether `RequestSpec::query`'s rules (`name=a&name=b`, `name[key]=v`) write a query
-/// parameter as its style says: always for `deepObject`, for scalars in every style but JSON,
-/// and for arrays in exploded `form`.
+/// parameter as its style says: for scalars in every style but JSON, and for arrays in exploded
+/// `form`. Not for a structured `deepObject`, whose arrays are `name[]=a` (or may be, inside an
+/// object).
 fn written_as_default(api: &Api, t: &Ty, style: ParamStyle) -> bool {
     let scalar = |t: &Ty| match resolved(t, &api.types) {
         Ty::Named(id) => matches!(api.types[*id].kind, TypeKind::Enum(_)),
@@ -112,7 +113,6 @@ fn written_as_default(api: &Api, t: &Ty, style: ParamStyle) -> bool {
         _ => true,
     };
     match style.kind {
-        StyleKind::DeepObject => true,
         StyleKind::Json => false,
         _ if scalar(t) => true,
         kind => kind == StyleKind::Form && style.explode && matches!(resolved(t, &api.types), Ty::Vec(_)),

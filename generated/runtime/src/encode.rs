@@ -230,6 +230,28 @@ pub fn query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// `deepObject`'s bracketed keys (`filter[status]=open`), unencoded. OpenAPI leaves arrays there
+/// undefined; they take the trailing brackets that qs, Rails, PHP and Stripe read
+/// (`expand[]=a&expand[]=b`; repeating `expand=` leaves such servers the last item alone), with
+/// indices when their items are structured, so that each item's keys stay together
+/// (`items[0][price]=p`).
+fn deep_object_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let key = if is_scalar(item) { format!("{name}[]") } else { format!("{name}[{index}]") };
+                deep_object_pairs(&key, item, out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                deep_object_pairs(&format!("{name}[{key}]"), item, out);
+            }
+        }
+        scalar => query_pairs(name, scalar, out),
+    }
+}
+
 /// Flattens a query parameter written in `style` and `explode` into `(name, value)` pairs as
 /// sent, percent-encoded, as OpenAPI's style table writes them (a path style is read as
 /// `form`): joined arrays `id=3,4,5` (`3%204%205`, `3%7C4%7C5`), exploded objects
@@ -261,7 +283,7 @@ pub fn query_styled_pairs(
         _ if style == ParamStyle::Json => {
             out.push((encode_component(name), encode_component(&value.to_string())))
         }
-        _ if style == ParamStyle::DeepObject => query_pairs(name, value, &mut plain),
+        _ if style == ParamStyle::DeepObject => deep_object_pairs(name, value, &mut plain),
         Value::Array(_) if explode => query_pairs(name, value, &mut plain),
         Value::Object(map) if explode => {
             for (key, item) in map {
@@ -463,7 +485,7 @@ mod tests {
             (
                 ParamStyle::DeepObject,
                 true,
-                "color=blue&color=black&color=brown",
+                "color%5B%5D=blue&color%5B%5D=black&color%5B%5D=brown",
                 "color%5BB%5D=150&color%5BG%5D=200&color%5BR%5D=100",
             ),
         ];
@@ -486,6 +508,8 @@ mod tests {
         query_styled_pairs("filter", &json!({"a": [1, "x"]}), ParamStyle::Json, false, &mut out);
         query_styled_pairs("a b", &json!(["x,y", "z&"]), ParamStyle::Form, false, &mut out);
         query_styled_pairs("p", &json!(["x|y", "z"]), ParamStyle::PipeDelimited, false, &mut out);
+        let nested = json!({"in": [1, 2], "items": [{"price": "p"}], "gte": null});
+        query_styled_pairs("f", &nested, ParamStyle::DeepObject, true, &mut out);
         let want = [
             ("color", "blue"),
             ("blank", ""),
@@ -494,6 +518,10 @@ mod tests {
             // encoded either way, as URLs require.
             ("a%20b", "x%2Cy,z%26"),
             ("p", "x%7Cy%7Cz"),
+            // Arrays in a deep object: trailing brackets for scalars, indices for objects.
+            ("f%5Bin%5D%5B%5D", "1"),
+            ("f%5Bin%5D%5B%5D", "2"),
+            ("f%5Bitems%5D%5B0%5D%5Bprice%5D", "p"),
         ];
         assert_eq!(out, pairs(&want));
     }

@@ -53,6 +53,8 @@ pub struct GetReportsParams {
     pub page: Option<Page>,
     /// Deep object - `filter[status]=open`.
     pub filter: Option<indexmap::IndexMap<String, String>>,
+    /// Deep object array, as Stripe declares it - `expand[]=a&expand[]=b`.
+    pub expand: Option<Vec<String>>,
     /// Declared by `content` - `where={"lat":1,"lng":2}`.
     ///
     /// Sent as JSON text.
@@ -99,6 +101,11 @@ impl GetReportsParams {
     /// Sets [`filter`](Self::filter).
     pub fn filter(mut self, value: indexmap::IndexMap<String, String>) -> Self {
         self.filter = Some(value);
+        self
+    }
+    /// Sets [`expand`](Self::expand).
+    pub fn expand(mut self, value: Vec<String>) -> Self {
+        self.expand = Some(value);
         self
     }
     /// Sets `where`.

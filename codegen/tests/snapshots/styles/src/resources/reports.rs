@@ -106,7 +106,18 @@ impl<'a> Reports<'a> {
         );
         spec.query("ids", &params.ids);
         spec.query_styled("page", &params.page, crate::runtime::ParamStyle::Form, true);
-        spec.query("filter", &params.filter);
+        spec.query_styled(
+            "filter",
+            &params.filter,
+            crate::runtime::ParamStyle::DeepObject,
+            true,
+        );
+        spec.query_styled(
+            "expand",
+            &params.expand,
+            crate::runtime::ParamStyle::DeepObject,
+            true,
+        );
         spec.query_styled(
             "where",
             &params.r#where,
