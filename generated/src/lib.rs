@@ -82,7 +82,8 @@
     clippy::wrong_self_convention,
     clippy::box_collection,
     clippy::type_complexity,
-    clippy::should_implement_trait
+    clippy::should_implement_trait,
+    clippy::disallowed_names
 )]
 pub mod auth;
 mod client;

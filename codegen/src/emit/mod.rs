@@ -440,7 +440,8 @@ const CRATE_ATTRIBUTES: &str = "\
     clippy::wrong_self_convention,
     clippy::box_collection,
     clippy::type_complexity,
-    clippy::should_implement_trait
+    clippy::should_implement_trait,
+    clippy::disallowed_names
 )]
 ";
 

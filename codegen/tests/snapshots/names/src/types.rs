@@ -20,6 +20,7 @@ pub struct ResultType2 {
     pub n2fa: Option<bool>,
     pub r#async: Option<bool>,
     pub extra: Option<String>,
+    pub foo: Option<String>,
     pub foo_bar: Option<String>,
     pub foo_bar_2: Option<String>,
     pub new: Option<String>,
@@ -32,8 +33,9 @@ pub struct ResultType2 {
 #[cfg(feature = "things")]
 crate::runtime::object::json_object!(
     ResultType2, extra_2; n2fa = "2fa" optional, r#async = "async" optional, extra =
-    "extra" optional, foo_bar = "fooBar" optional, foo_bar_2 = "foo_bar" optional, new =
-    "new" optional, self_ = "self" optional, r#type = "type" optional
+    "extra" optional, foo = "foo" optional, foo_bar = "fooBar" optional, foo_bar_2 =
+    "foo_bar" optional, new = "new" optional, self_ = "self" optional, r#type = "type"
+    optional
 );
 #[cfg(feature = "things")]
 #[derive(Debug, Clone, PartialEq, Default)]
