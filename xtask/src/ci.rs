@@ -74,6 +74,7 @@ const STEPS: &[Step] = &[
             "corpus",
             "--expect-ok",
             "--examples",
+            "--clippy",
         ],
     },
 ];
