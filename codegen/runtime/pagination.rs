@@ -1,9 +1,10 @@
 //! Paginated list operations: the first page as a future, or every item as a
 //! lazily fetched stream.
 //!
-//! Only offset pagination exists today (`limit` + `offset` query parameters,
-//! `has_more` in the response); cursor styles can be added to [`Pagination`]
-//! without breaking callers.
+//! Two kinds: offsets (`limit` + `offset` query parameters, `has_more` in the
+//! response) and cursors (a query parameter set to what the page says comes
+//! next: the last item's id, as Stripe's `starting_after`, or a token the
+//! response carries, as Google's `nextPageToken` for `pageToken`).
 
 use std::future::IntoFuture;
 use std::marker::PhantomData;
@@ -28,6 +29,11 @@ pub trait Page: DeserializeOwned + Send + 'static {
     fn into_items(self) -> Vec<Self::Item>;
     /// Whether the server has more items after this page.
     fn has_more(&self) -> bool;
+    /// The cursor parameter's value for the page after this one
+    /// ([`Pagination::Cursor`]); `None` when this is the last page.
+    fn next_cursor(&self) -> Option<String> {
+        None
+    }
 }
 
 /// How a list operation pages through results.
@@ -41,6 +47,14 @@ pub enum Pagination {
         limit: &'static str,
         /// Name of the offset query parameter.
         offset: &'static str,
+    },
+    /// A cursor query parameter set to the page's [`Page::next_cursor`] for
+    /// the next page.
+    Cursor {
+        /// Name of the page-size query parameter, if the operation has one.
+        limit: Option<&'static str>,
+        /// Name of the cursor query parameter.
+        cursor: &'static str,
     },
 }
 
@@ -97,10 +111,17 @@ impl<T: Page> ListRequest<T> {
         self
     }
 
-    /// Sets the page size (the pagination's limit parameter).
+    /// Sets the page size (the pagination's limit parameter). An operation
+    /// without one fails with [`Error::InvalidRequest`] when sent.
     pub fn page_size(mut self, size: u64) -> Self {
-        let Pagination::Offset { limit, .. } = self.pagination;
-        self.spec.set_query_param(limit, size.to_string());
+        match self.pagination {
+            Pagination::Offset { limit, .. } | Pagination::Cursor { limit: Some(limit), .. } => {
+                self.spec.set_query_param(limit, size.to_string());
+            }
+            Pagination::Cursor { limit: None, .. } => {
+                self.spec.fail("this list operation has no page-size parameter".to_owned());
+            }
+        }
         self
     }
 
@@ -123,33 +144,43 @@ impl<T: Page> ListRequest<T> {
     }
 
     /// All items of all pages, fetched lazily: the next page is requested only
-    /// when the consumer polls past the current one. The stream starts at the
-    /// caller's offset (default 0), ends when a page is empty or `has_more` is
-    /// false, and ends after yielding an error. Polling after the end keeps
-    /// returning `None`.
+    /// when the consumer polls past the current one. The stream starts where the
+    /// caller's request does (offset 0 or the caller's offset; the caller's
+    /// cursor, if any) and ends after the last page, and after yielding an
+    /// error. With offsets the last page is an empty one or one without
+    /// `has_more`; with cursors it is one without a next cursor, or whose next
+    /// cursor is the one just sent (a server that would repeat a page forever).
+    /// Polling after the end keeps returning `None`.
     pub fn into_stream(self) -> impl Stream<Item = Result<T::Item, Error>> + Send + Unpin + 'static {
-        let Pagination::Offset { offset: offset_name, .. } = self.pagination;
-        let start = match self.spec.query_param(offset_name) {
-            None => Ok(0),
-            Some(text) => text.parse::<u64>().map_err(|_| {
-                Error::invalid_request(format!(
-                    "offset parameter `{offset_name}` is not a non-negative integer"
-                ))
-            }),
-        };
-        let (next_offset, pending_error) = match start {
-            Ok(offset) => (Some(offset), None),
-            Err(err) => (None, Some(err)),
-        };
+        let mut pending_error = None;
+        let mut offset = 0;
+        let mut sent_cursor = None;
+        match self.pagination {
+            Pagination::Offset { offset: name, .. } => {
+                match self.spec.query_param(name).map(str::parse::<u64>) {
+                    None => {}
+                    Some(Ok(start)) => offset = start,
+                    Some(Err(_)) => {
+                        pending_error = Some(Error::invalid_request(format!(
+                            "offset parameter `{name}` is not a non-negative integer"
+                        )));
+                    }
+                }
+            }
+            Pagination::Cursor { cursor, .. } => {
+                sent_cursor = self.spec.query_param(cursor).map(str::to_owned)
+            }
+        }
         ItemStream::<T> {
             client: self.client,
+            next: pending_error.is_none().then_some(NextPage::First),
             spec: self.spec,
             options: self.options,
-            offset_name,
+            pagination: self.pagination,
             items: Vec::new().into_iter(),
-            next_offset,
+            offset,
+            sent_cursor,
             pending_error,
-            first: true,
             pages_left: self.max_pages,
             fetching: None,
         }
@@ -188,6 +219,16 @@ impl<T: Page> std::fmt::Debug for ListRequest<T> {
     }
 }
 
+/// The page [`ItemStream`] asks for next.
+enum NextPage {
+    /// The request as the caller built it.
+    First,
+    /// The page at this offset.
+    Offset(u64),
+    /// The page this cursor names.
+    Cursor(String),
+}
+
 /// The stream of [`ListRequest::into_stream`]. Written out rather than built with
 /// `stream::unfold`, which moves its whole state (client, request, options: ~450 bytes) into a
 /// new future and back out for every item: 4% more instructions than a bare loop over the same
@@ -196,25 +237,81 @@ struct ItemStream<T: Page> {
     client: Client,
     spec: RequestSpec,
     options: RequestOptions,
-    offset_name: &'static str,
+    pagination: Pagination,
     items: std::vec::IntoIter<T::Item>,
-    /// Offset of the next page to fetch; `None` once the stream is finished.
-    next_offset: Option<u64>,
+    /// The page to fetch next; `None` once the stream is finished.
+    next: Option<NextPage>,
+    /// Offset of the page last requested (offset pagination).
+    offset: u64,
+    /// The cursor last sent (cursor pagination), so that a page naming itself ends the stream.
+    sent_cursor: Option<String>,
     pending_error: Option<Error>,
-    first: bool,
     pages_left: Option<u64>,
-    /// The page being fetched, and its offset.
-    fetching: Option<(u64, BoxFuture<'static, Result<RawResponse, Error>>)>,
+    /// The page being fetched.
+    fetching: Option<BoxFuture<'static, Result<RawResponse, Error>>>,
 }
 
 // No field is ever pinned in place (the fetch is boxed), so the items need not be `Unpin`.
 impl<T: Page> Unpin for ItemStream<T> {}
 
+impl<T: Page> ItemStream<T> {
+    /// Points the request at `next` and starts fetching it; `false` when the stream is over.
+    fn start_fetch(&mut self) -> bool {
+        let Some(next) = self.next.take() else { return false };
+        if let Some(left) = self.pages_left.as_mut() {
+            if *left == 0 {
+                return false;
+            }
+            *left -= 1;
+        }
+        match (next, self.pagination) {
+            (NextPage::First, _) => {}
+            (NextPage::Offset(offset), Pagination::Offset { offset: name, .. }) => {
+                self.offset = offset;
+                self.spec.set_query_param(name, offset.to_string());
+            }
+            (NextPage::Cursor(cursor), Pagination::Cursor { cursor: name, .. }) => {
+                self.spec.set_query_param(name, cursor.clone());
+                self.sent_cursor = Some(cursor);
+            }
+            // Each pagination only ever produces its own kind of next page.
+            _ => return false,
+        }
+        // The fetch owns what it sends: a copy per page, none per item.
+        let (client, spec, options) = (self.client.clone(), self.spec.clone(), self.options.clone());
+        self.fetching = Some(Box::pin(async move { execute(&client, &spec, &options).await }));
+        true
+    }
+
+    /// Takes a page's items and decides the page after it.
+    fn take_page(&mut self, page: T) {
+        self.next = match self.pagination {
+            Pagination::Offset { .. } => {
+                let more = page.has_more();
+                let items = page.into_items();
+                let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
+                self.items = items.into_iter();
+                // An empty page ends the walk whatever `has_more` says: asking for the same
+                // offset again would return it again.
+                (more && count > 0).then(|| self.offset.checked_add(count)).flatten().map(NextPage::Offset)
+            }
+            // An empty page with a next cursor is not the end: token APIs may return one.
+            Pagination::Cursor { .. } => {
+                let cursor = page
+                    .next_cursor()
+                    .filter(|cursor| !cursor.is_empty() && self.sent_cursor.as_ref() != Some(cursor));
+                self.items = page.into_items().into_iter();
+                cursor.map(NextPage::Cursor)
+            }
+        };
+    }
+}
+
 impl<T: Page> Stream for ItemStream<T> {
     type Item = Result<T::Item, Error>;
 
     /// Yields the buffered items of the current page, then fetches the next page. Ends after
-    /// the last page, an empty page or an error; polling after the end keeps returning `None`.
+    /// the last page or an error; polling after the end keeps returning `None`.
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         if let Some(err) = this.pending_error.take() {
@@ -224,46 +321,18 @@ impl<T: Page> Stream for ItemStream<T> {
             if let Some(item) = this.items.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            let (offset, fetch) = match &mut this.fetching {
-                Some((offset, fetch)) => (*offset, fetch),
-                None => {
-                    let Some(offset) = this.next_offset.take() else {
-                        return Poll::Ready(None);
-                    };
-                    if let Some(left) = this.pages_left.as_mut() {
-                        if *left == 0 {
-                            return Poll::Ready(None);
-                        }
-                        *left -= 1;
-                    }
-                    if !this.first {
-                        this.spec.set_query_param(this.offset_name, offset.to_string());
-                    }
-                    this.first = false;
-                    // The fetch owns what it sends: a copy per page, none per item.
-                    let (client, spec, options) =
-                        (this.client.clone(), this.spec.clone(), this.options.clone());
-                    let fetch = Box::pin(async move { execute(&client, &spec, &options).await });
-                    let (_, fetch) = this.fetching.insert((offset, fetch));
-                    (offset, fetch)
-                }
-            };
+            if this.fetching.is_none() && !this.start_fetch() {
+                return Poll::Ready(None);
+            }
+            let Some(fetch) = this.fetching.as_mut() else { return Poll::Ready(None) };
             let Poll::Ready(response) = fetch.as_mut().poll(cx) else {
                 return Poll::Pending;
             };
             this.fetching = None;
-            let page = match response.and_then(|raw| decode_json::<T>(&raw)) {
-                Ok(page) => page,
+            match response.and_then(|raw| decode_json::<T>(&raw)) {
+                Ok(page) => this.take_page(page),
                 Err(err) => return Poll::Ready(Some(Err(err))),
-            };
-            let more = page.has_more();
-            let items = page.into_items();
-            if items.is_empty() {
-                return Poll::Ready(None);
             }
-            let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
-            this.next_offset = if more { offset.checked_add(count) } else { None };
-            this.items = items.into_iter();
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Offset pagination: first page, lazy streams, stopping rules.
+//! Offset and cursor pagination: first page, lazy streams, stopping rules.
 
 mod common;
 
@@ -173,4 +173,148 @@ async fn invalid_caller_offset_is_an_error_not_a_request() {
     let results: Vec<_> = client(&server).list::<CustomerList>(spec, OFFSET).into_stream().collect().await;
     assert_eq!(results.len(), 1);
     assert!(matches!(results[0], Err(Error::InvalidRequest { .. })));
+}
+
+/// A token-paged list, as Google's APIs page (`pageToken` → `nextPageToken`).
+#[derive(Deserialize, Debug)]
+struct TokenList {
+    #[serde(default)]
+    items: Vec<Customer>,
+    #[serde(rename = "nextPageToken")]
+    next_page_token: Option<String>,
+}
+
+impl Page for TokenList {
+    type Item = Customer;
+    fn into_items(self) -> Vec<Customer> {
+        self.items
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.next_page_token.clone()
+    }
+}
+
+const TOKEN: Pagination = Pagination::Cursor { limit: Some("pageSize"), cursor: "pageToken" };
+
+fn token_page(ids: &[&str], next: Option<&str>) -> ResponseTemplate {
+    let items: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+    ResponseTemplate::new(200).set_body_json(json!({"items": items, "nextPageToken": next}))
+}
+
+async fn mount_token_page(server: &MockServer, token: Option<&str>, response: ResponseTemplate, expect: u64) {
+    let mock = Mock::given(method("GET")).and(path("/v1/things"));
+    let mock = match token {
+        Some(token) => mock.and(query_param("pageToken", token)),
+        None => mock.and(query_param_is_missing("pageToken")),
+    };
+    mock.respond_with(response).expect(expect).mount(server).await;
+}
+
+fn token_list(client: &Client, token: Option<&str>) -> atlaspay::runtime::ListRequest<TokenList> {
+    let mut spec = spec(Method::GET, "/things");
+    spec.query("pageToken", &token);
+    client.list::<TokenList>(spec, TOKEN)
+}
+
+#[tokio::test]
+async fn token_pages_are_followed_through_an_empty_page() {
+    let server = MockServer::start().await;
+    mount_token_page(&server, None, token_page(&["a", "b"], Some("t1")), 1).await;
+    // Token APIs may answer an empty page that still names a next one.
+    mount_token_page(&server, Some("t1"), token_page(&[], Some("t2")), 1).await;
+    mount_token_page(&server, Some("t2"), token_page(&["c"], None), 1).await;
+    let items = token_list(&client(&server), None).page_size(2).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(queries, ["pageSize=2", "pageSize=2&pageToken=t1", "pageSize=2&pageToken=t2"]);
+}
+
+#[tokio::test]
+async fn a_page_naming_itself_or_an_empty_token_ends_the_walk() {
+    let server = MockServer::start().await;
+    // The caller's own cursor comes back as the next one: asking again would loop forever.
+    mount_token_page(&server, Some("t0"), token_page(&["a"], Some("t0")), 1).await;
+    let items = token_list(&client(&server), Some("t0")).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a"]);
+
+    let server = MockServer::start().await;
+    mount_token_page(&server, None, token_page(&["a"], Some("t1")), 1).await;
+    mount_token_page(&server, Some("t1"), token_page(&["b"], Some("t1")), 1).await;
+    mount_token_page(&server, Some(""), token_page(&[], None), 0).await;
+    let items = token_list(&client(&server), None).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b"]);
+
+    let server = MockServer::start().await;
+    mount_token_page(&server, None, token_page(&["a"], Some("")), 1).await;
+    mount_token_page(&server, Some(""), token_page(&["b"], None), 0).await;
+    let items = token_list(&client(&server), None).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a"]);
+}
+
+#[tokio::test]
+async fn cursor_walks_stop_at_max_pages() {
+    let server = MockServer::start().await;
+    mount_token_page(&server, None, token_page(&["a"], Some("t1")), 1).await;
+    mount_token_page(&server, Some("t1"), token_page(&["b"], Some("t2")), 1).await;
+    mount_token_page(&server, Some("t2"), token_page(&["c"], None), 0).await;
+    let items = token_list(&client(&server), None).max_pages(2).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b"]);
+}
+
+/// Stripe's lists: `starting_after` the last item's id while `has_more`.
+impl Page for CustomerListAfter {
+    type Item = Customer;
+    fn into_items(self) -> Vec<Customer> {
+        self.0.data
+    }
+    fn has_more(&self) -> bool {
+        self.0.has_more
+    }
+    fn next_cursor(&self) -> Option<String> {
+        if self.0.has_more { self.0.data.last().map(|c| c.id.clone()) } else { None }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(transparent)]
+struct CustomerListAfter(CustomerList);
+
+#[tokio::test]
+async fn stripe_lists_continue_after_the_last_id() {
+    let server = MockServer::start().await;
+    let mount = |after: Option<&'static str>, response: ResponseTemplate| {
+        let mock = Mock::given(method("GET")).and(path("/v1/customers"));
+        let mock = match after {
+            Some(after) => mock.and(query_param("starting_after", after)),
+            None => mock.and(query_param_is_missing("starting_after")),
+        };
+        mock.respond_with(response).expect(1).mount_as_scoped(&server)
+    };
+    let _first = mount(None, page(&["c1", "c2"], true)).await;
+    let _second = mount(Some("c2"), page(&["c3"], true)).await;
+    let _last = mount(Some("c3"), page(&[], true)).await;
+    let spec = spec(Method::GET, "/customers");
+    let cursor = Pagination::Cursor { limit: Some("limit"), cursor: "starting_after" };
+    let items = client(&server).list::<CustomerListAfter>(spec, cursor).collect_all().await.unwrap();
+    assert_eq!(items.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c1", "c2", "c3"]);
+}
+
+#[tokio::test]
+async fn page_size_without_a_size_parameter_is_an_error_not_a_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(token_page(&[], None)).expect(0).mount(&server).await;
+    let spec = spec(Method::GET, "/things");
+    let pagination = Pagination::Cursor { limit: None, cursor: "pageToken" };
+    let err = client(&server).list::<TokenList>(spec, pagination).page_size(10).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(err.to_string().contains("no page-size parameter"), "{err}");
 }

@@ -6,8 +6,8 @@ use quote::quote;
 use super::docs;
 use super::tokens::{Scope, ident, resolved, ty};
 use crate::ir::{
-    Api, BodyEncoding, Operation, ParamLocation, ParamStyle, PathParam, PathSegment, Resource, Response,
-    StyleKind, Ty, TypeKind,
+    Api, BodyEncoding, Operation, PageKind, ParamLocation, ParamStyle, PathParam, PathSegment, Resource,
+    Response, StyleKind, Ty, TypeKind,
 };
 use crate::naming::Namespace;
 use crate::source::{self, Source};
@@ -226,11 +226,20 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let (ret, call) = match (&op.pagination, &op.response) {
         (Some(p), _) => {
             let envelope = ty(&Ty::Named(p.envelope), &api.types, Scope::Crate);
-            let (limit, offset) = (&p.limit_param, &p.offset_param);
-            (
-                quote!(crate::runtime::ListRequest<#envelope>),
-                quote!(self.client.list(spec, crate::runtime::Pagination::Offset { limit: #limit, offset: #offset })),
-            )
+            let pagination = match &p.kind {
+                PageKind::Offset { limit_param, offset_param, .. } => {
+                    quote!(crate::runtime::Pagination::Offset { limit: #limit_param, offset: #offset_param })
+                }
+                PageKind::AfterLastId { limit_param, cursor_param, .. }
+                | PageKind::Token { limit_param, cursor_param, .. } => {
+                    let limit = match limit_param {
+                        Some(name) => quote!(Some(#name)),
+                        None => quote!(None),
+                    };
+                    quote!(crate::runtime::Pagination::Cursor { limit: #limit, cursor: #cursor_param })
+                }
+            };
+            (quote!(crate::runtime::ListRequest<#envelope>), quote!(self.client.list(spec, #pagination)))
         }
         (None, Response::Json(t)) => {
             let t = ty(t, &api.types, Scope::Crate);

@@ -3,7 +3,8 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Ty, TypeDef, TypeKind};
+pub use crate::ir::resolved;
+use crate::ir::{Ty, TypeDef};
 
 /// An identifier; `r#kw` becomes a raw identifier. Names come from `naming`, which only makes
 /// valid ones; anything else is replaced rather than allowed to panic.
@@ -98,21 +99,6 @@ pub fn ty_text(t: &Ty, types: &[TypeDef], scope: Scope) -> String {
     }
 }
 
-/// Follows aliases to the type they stand for.
-pub fn resolved<'a>(t: &'a Ty, types: &'a [TypeDef]) -> &'a Ty {
-    let mut current = t;
-    for _ in 0..types.len() + 1 {
-        match current {
-            Ty::Named(id) => match &types[*id].kind {
-                TypeKind::Alias(inner) => current = inner,
-                _ => return current,
-            },
-            _ => return current,
-        }
-    }
-    current
-}
-
 /// The `impl Into<…>` a setter or constructor takes for a type, if it is worth one.
 pub fn into_param(t: &Ty, types: &[TypeDef]) -> Option<&'static str> {
     match resolved(t, types) {
@@ -125,7 +111,7 @@ pub fn into_param(t: &Ty, types: &[TypeDef]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::IntKind;
+    use crate::ir::{IntKind, TypeKind};
 
     /// `ty_text` and `ty` are two spellings of one mapping: the text is what prettyplease prints
     /// for the tokens, for every kind of type and in both scopes.

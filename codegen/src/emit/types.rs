@@ -7,8 +7,8 @@ use super::docs;
 use super::tokens::{Scope, ident, into_param, resolved, ty, ty_text};
 use crate::format::{Parts, Piece};
 use crate::ir::{
-    Additional, Api, BodyEncoding, Field, Operation, ParamLocation, ParamStyle, Response, StatusVariant,
-    StringEnum, Struct, StyleKind, Ty, TypeDef, TypeId, TypeKind, Union,
+    Additional, Api, BodyEncoding, EnvelopeField, Field, Operation, PageKind, ParamLocation, ParamStyle,
+    Response, StatusVariant, StringEnum, Struct, StyleKind, Ty, TypeDef, TypeId, TypeKind, Union,
 };
 use crate::source::{Doc, MARGIN, Source, lit};
 
@@ -65,14 +65,52 @@ fn page_impls(api: &Api) -> TokenStream {
     let pages = envelopes.into_iter().map(|p| {
         let name = ident(&api.types[p.envelope].name);
         let item = ty(&p.item, &api.types, Scope::Types);
-        let items = ident(&p.items_field);
-        let has_more = ident(&p.has_more_field);
+        let items = ident(&p.items.name);
         let items_expr =
-            if p.items_optional { quote!(self.#items.unwrap_or_default()) } else { quote!(self.#items) };
-        let more_expr = if p.has_more_optional {
-            quote!(self.#has_more.unwrap_or(false))
-        } else {
-            quote!(self.#has_more)
+            if p.items.optional { quote!(self.#items.unwrap_or_default()) } else { quote!(self.#items) };
+        let flag = |f: &EnvelopeField| {
+            let name = ident(&f.name);
+            if f.optional { quote!(self.#name.unwrap_or(false)) } else { quote!(self.#name) }
+        };
+        let (more_expr, cursor_fn) = match &p.kind {
+            PageKind::Offset { has_more, .. } => (flag(has_more), quote!()),
+            PageKind::AfterLastId { has_more, id, .. } => {
+                let id_name = ident(&id.name);
+                let items_ref = if p.items.optional {
+                    quote!(self.#items.as_deref().unwrap_or_default())
+                } else {
+                    quote!(self.#items)
+                };
+                let last_id = if id.optional {
+                    quote!(and_then(|item| item.#id_name.clone()))
+                } else {
+                    quote!(map(|item| item.#id_name.clone()))
+                };
+                let more = flag(has_more);
+                let cursor = quote! {
+                    fn next_cursor(&self) -> Option<String> {
+                        if !self.has_more() {
+                            return None;
+                        }
+                        #items_ref.last().#last_id
+                    }
+                };
+                (more, cursor)
+            }
+            PageKind::Token { token, .. } => {
+                let token_name = ident(&token.name);
+                let token_expr = if token.optional {
+                    quote!(self.#token_name.clone())
+                } else {
+                    quote!(Some(self.#token_name.clone()))
+                };
+                let cursor = quote! {
+                    fn next_cursor(&self) -> Option<String> {
+                        #token_expr.filter(|token| !token.is_empty())
+                    }
+                };
+                (quote!(self.next_cursor().is_some()), cursor)
+            }
         };
         let cfg = gate(api, &api.types[p.envelope].features);
         quote! {
@@ -85,6 +123,7 @@ fn page_impls(api: &Api) -> TokenStream {
                 fn has_more(&self) -> bool {
                     #more_expr
                 }
+                #cursor_fn
             }
         }
     });

@@ -416,18 +416,38 @@ pub enum Response {
     ByStatus(TypeId),
 }
 
-/// Offset pagination: the operation takes `limit`/`offset` query parameters and returns an
-/// envelope with an item array and a `has_more` flag.
+/// A list operation that pages: it returns an envelope with an item array, and says in its
+/// query which page it wants.
 #[derive(Debug, Clone)]
 pub struct Pagination {
     pub envelope: TypeId,
     pub item: Ty,
-    pub items_field: String,
-    pub items_optional: bool,
-    pub has_more_field: String,
-    pub has_more_optional: bool,
-    pub limit_param: String,
-    pub offset_param: String,
+    /// The envelope's item array.
+    pub items: EnvelopeField,
+    pub kind: PageKind,
+}
+
+/// A field of a list envelope, by its Rust name; `optional` when it is an `Option`.
+#[derive(Debug, Clone)]
+pub struct EnvelopeField {
+    pub name: String,
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum PageKind {
+    /// `limit`/`offset` query parameters and a `has_more` flag.
+    Offset { limit_param: String, offset_param: String, has_more: EnvelopeField },
+    /// Stripe's: a cursor parameter (`starting_after`) set to the last item's `id` while
+    /// `has_more`.
+    AfterLastId {
+        limit_param: Option<String>,
+        cursor_param: String,
+        has_more: EnvelopeField,
+        id: EnvelopeField,
+    },
+    /// A cursor parameter (`pageToken`) set to a token the envelope carries (`nextPageToken`).
+    Token { limit_param: Option<String>, cursor_param: String, token: EnvelopeField },
 }
 
 #[derive(Debug, Clone)]
@@ -454,6 +474,21 @@ pub enum SchemeKind {
         location: ParamLocation,
         name: String,
     },
+}
+
+/// Follows aliases to the type they stand for.
+pub fn resolved<'a>(t: &'a Ty, types: &'a [TypeDef]) -> &'a Ty {
+    let mut current = t;
+    for _ in 0..types.len() + 1 {
+        match current {
+            Ty::Named(id) => match &types[*id].kind {
+                TypeKind::Alias(inner) => current = inner,
+                _ => return current,
+            },
+            _ => return current,
+        }
+    }
+    current
 }
 
 /// Builds the model; warnings land in `Api::warnings`, errors stop generation.

@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 
 use super::schema::{self, TypeBuilder};
 use super::{
-    Api, Body, BodyEncoding, Field, Operation, Pagination, ParamLocation, ParamStyle, PathParam, PathSegment,
-    Resource, Response, SchemeKind, SecurityScheme, StyleKind, Ty, TypeKind, str_field,
+    Api, Body, BodyEncoding, EnvelopeField, Field, Operation, PageKind, Pagination, ParamLocation,
+    ParamStyle, PathParam, PathSegment, Resource, Response, SchemeKind, SecurityScheme, StyleKind, Ty,
+    TypeKind, str_field,
 };
 use crate::config::{Config, IdempotencyHeader};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -588,8 +589,8 @@ fn echoes_path(id: &str, method: &str, path: &str) -> bool {
 /// - an item (`/customers/{id}`): `retrieve_customer`, `update_customer`, `delete_customer`;
 /// - a collection (a path that an item path extends): `list_customers`, `create_customer`;
 /// - a singleton (another literal with a `GET` and a write): `retrieve_customer_discount`;
-/// - a `GET` of another literal: its words (`customers_search`, `retrieve_balance`), listed
-///   when plural (`list_invoices_upcoming_lines`);
+/// - a `GET` of another literal: listed when plural (`list_invoices_upcoming_lines`, `list_stats`),
+///   else its words (`customers_search`, `retrieve_balance`);
 /// - a `POST` to another literal is an action: `verify_customer_source` for
 ///   `/customers/{customer}/sources/{id}/verify`, `apple_pay_sessions` for `/applePay/sessions`
 ///   (`None` when it is the first literal).
@@ -651,12 +652,14 @@ fn rest_operation_id(
         let has_write = ["post", "put", "patch", "delete"].iter().any(|m| item.contains_key(*m));
         let singleton = item.contains_key("get") && has_write;
         match method {
-            // A plural is read as a list (`/invoices/upcoming/lines`), anything else as what
-            // it names (`/customers/search`).
+            // A plural is read as a list (`/invoices/upcoming/lines`, `/stats`), anything else
+            // as what it names (`/customers/search`, or `retrieve_balance` for `/balance`).
+            "get" if !singleton && singular_phrase(target_words) != *target_words => {
+                words.push("list".to_owned());
+                words.extend(context);
+                words.push(target_words.clone());
+            }
             "get" if !singleton && !context.is_empty() => {
-                if singular_phrase(target_words) != *target_words {
-                    words.push("list".to_owned());
-                }
                 words.extend(context);
                 words.push(target_words.clone());
             }
@@ -1121,10 +1124,57 @@ fn detect_idempotency_header(root: &Value) -> Option<String> {
 }
 
 fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination> {
+    /// Page-size parameters of cursor-paged lists.
+    const LIMITS: &[&str] = &[
+        "limit",
+        "pageSize",
+        "page_size",
+        "maxResults",
+        "max_results",
+        "MaxResults",
+        "maxItems",
+        "max_items",
+        "MaxItems",
+        "per_page",
+        "perPage",
+    ];
+    /// Cursor parameters that take a token the previous page returned.
+    const TOKEN_PARAMS: &[&str] = &[
+        "pageToken",
+        "page_token",
+        "cursor",
+        "nextToken",
+        "next_token",
+        "NextToken",
+        "continuationToken",
+        "continuation_token",
+        "marker",
+        "Marker",
+        "pageCursor",
+        "page_cursor",
+    ];
+    /// Envelope fields that carry the next page's token.
+    const TOKEN_FIELDS: &[&str] = &[
+        "nextPageToken",
+        "next_page_token",
+        "nextToken",
+        "next_token",
+        "NextToken",
+        "nextCursor",
+        "next_cursor",
+        "continuationToken",
+        "continuation_token",
+        "nextMarker",
+        "next_marker",
+        "NextMarker",
+        "nextPageCursor",
+        "next_page_cursor",
+    ];
     if op.method != "GET" {
         return None;
     }
-    let TypeKind::Params(params) = &tb.types[op.params?].kind else { return None };
+    let types = &tb.types;
+    let TypeKind::Params(params) = &types[op.params?].kind else { return None };
     let find = |names: &[&str]| {
         params
             .fields
@@ -1132,25 +1182,49 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
             .find(|f| matches!(f.location, ParamLocation::Query(_)) && names.contains(&f.json_name.as_str()))
             .map(|f| f.json_name.clone())
     };
-    let limit_param = find(&["limit"])?;
-    let offset_param = find(&["offset"])?;
     let Response::Json(Ty::Named(envelope)) = &op.response else { return None };
-    let TypeKind::Struct(s) = &tb.types[*envelope].kind else { return None };
-    let items = s.fields.iter().find(|f| {
-        ["data", "items", "results"].contains(&f.json_name.as_str()) && matches!(f.ty, Ty::Vec(_))
-    })?;
-    let has_more = s.fields.iter().find(|f| f.json_name == "has_more" && f.ty == Ty::Bool)?;
-    let Ty::Vec(item) = &items.ty else { return None };
-    Some(Pagination {
-        envelope: *envelope,
-        item: (**item).clone(),
-        items_field: items.rust_name.clone(),
-        items_optional: !items.required || items.nullable,
-        has_more_field: has_more.rust_name.clone(),
-        has_more_optional: !has_more.required || has_more.nullable,
-        limit_param,
-        offset_param,
-    })
+    let TypeKind::Struct(s) = &types[*envelope].kind else { return None };
+    let field =
+        |f: &super::Field| EnvelopeField { name: f.rust_name.clone(), optional: !f.required || f.nullable };
+    let typed = |t: &Ty| super::resolved(t, types).clone();
+    let named = |name: &str, ty: Ty| s.fields.iter().find(|f| f.json_name == name && typed(&f.ty) == ty);
+    // The item array: the one called `data`, `items` or `results`, or else the only array.
+    let arrays: Vec<&super::Field> = s.fields.iter().filter(|f| matches!(typed(&f.ty), Ty::Vec(_))).collect();
+    let items = arrays
+        .iter()
+        .find(|f| ["data", "items", "results"].contains(&f.json_name.as_str()))
+        .or_else(|| if arrays.len() == 1 { arrays.first() } else { None })?;
+    let Ty::Vec(item) = typed(&items.ty) else { return None };
+    let has_more = named("has_more", Ty::Bool).map(field);
+    let kind = if let (Some(limit_param), Some(offset_param), Some(has_more)) =
+        (find(&["limit"]), find(&["offset"]), has_more.clone())
+    {
+        PageKind::Offset { limit_param, offset_param, has_more }
+    } else if let (Some(cursor_param), Some(has_more), Some(id)) =
+        (find(&["starting_after"]), has_more, item_id(types, &item))
+    {
+        PageKind::AfterLastId { limit_param: find(LIMITS), cursor_param, has_more, id }
+    } else {
+        let cursor_param = find(TOKEN_PARAMS)?;
+        let token = s
+            .fields
+            .iter()
+            .find(|f| {
+                (TOKEN_FIELDS.contains(&f.json_name.as_str()) || f.json_name == cursor_param)
+                    && typed(&f.ty) == Ty::String
+            })
+            .map(field)?;
+        PageKind::Token { limit_param: find(LIMITS), cursor_param, token }
+    };
+    Some(Pagination { envelope: *envelope, item: (*item).clone(), items: field(items), kind })
+}
+
+/// An item's `id` field, when the item is an object with a string `id`.
+fn item_id(types: &[super::TypeDef], item: &Ty) -> Option<EnvelopeField> {
+    let Ty::Named(id) = super::resolved(item, types) else { return None };
+    let TypeKind::Struct(s) = &types[*id].kind else { return None };
+    let f = s.fields.iter().find(|f| f.json_name == "id" && *super::resolved(&f.ty, types) == Ty::String)?;
+    Some(EnvelopeField { name: f.rust_name.clone(), optional: !f.required || f.nullable })
 }
 
 /// The types an operation sends: its body and its parameters struct.

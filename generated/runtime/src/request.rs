@@ -212,7 +212,9 @@ impl RequestSpec {
         }
     }
 
-    fn fail(&mut self, message: String) {
+    /// Records why the request cannot be sent; sending it returns [`Error::InvalidRequest`] with
+    /// the first such message.
+    pub(super) fn fail(&mut self, message: String) {
         if self.error.is_none() {
             self.error = Some(message);
         }

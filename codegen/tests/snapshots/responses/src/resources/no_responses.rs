@@ -10,7 +10,7 @@ impl<'a> NoResponses<'a> {
         Self { client }
     }
     /// `GET /no-responses` (`getNoResponses`)
-    pub fn retrieve(&self) -> crate::runtime::Request<()> {
+    pub fn list(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/no-responses"),
