@@ -6,6 +6,7 @@
 //! next: the last item's id, as Stripe's `starting_after`, or a token the
 //! response carries, as Google's `nextPageToken` for `pageToken`).
 
+use std::collections::HashSet;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use futures_util::StreamExt;
+use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 
 use super::client::Client;
@@ -149,12 +151,12 @@ impl<T: Page> ListRequest<T> {
     /// cursor, if any) and ends after the last page, and after yielding an
     /// error. With offsets the last page is an empty one or one without
     /// `has_more`; with cursors it is one without a next cursor, or whose next
-    /// cursor is the one just sent (a server that would repeat a page forever).
+    /// cursor was sent before (a server that would repeat pages forever).
     /// Polling after the end keeps returning `None`.
     pub fn into_stream(self) -> impl Stream<Item = Result<T::Item, Error>> + Send + Unpin + 'static {
         let mut pending_error = None;
         let mut offset = 0;
-        let mut sent_cursor = None;
+        let mut sent_cursors = HashSet::new();
         match self.pagination {
             Pagination::Offset { offset: name, .. } => {
                 match self.spec.query_param(name).map(str::parse::<u64>) {
@@ -167,9 +169,12 @@ impl<T: Page> ListRequest<T> {
                     }
                 }
             }
-            Pagination::Cursor { cursor, .. } => {
-                sent_cursor = self.spec.query_param(cursor).map(str::to_owned)
-            }
+            // Query values are held percent-encoded; cursors are compared as the page gives them.
+            Pagination::Cursor { cursor, .. } => sent_cursors.extend(
+                self.spec
+                    .query_param(cursor)
+                    .map(|sent| percent_decode_str(sent).decode_utf8_lossy().into_owned()),
+            ),
         }
         ItemStream::<T> {
             client: self.client,
@@ -179,7 +184,7 @@ impl<T: Page> ListRequest<T> {
             pagination: self.pagination,
             items: Vec::new().into_iter(),
             offset,
-            sent_cursor,
+            sent_cursors,
             pending_error,
             pages_left: self.max_pages,
             fetching: None,
@@ -243,8 +248,8 @@ struct ItemStream<T: Page> {
     next: Option<NextPage>,
     /// Offset of the page last requested (offset pagination).
     offset: u64,
-    /// The cursor last sent (cursor pagination), so that a page naming itself ends the stream.
-    sent_cursor: Option<String>,
+    /// The cursors sent (cursor pagination), so that a page naming one again ends the stream.
+    sent_cursors: HashSet<String>,
     pending_error: Option<Error>,
     pages_left: Option<u64>,
     /// The page being fetched.
@@ -272,7 +277,7 @@ impl<T: Page> ItemStream<T> {
             }
             (NextPage::Cursor(cursor), Pagination::Cursor { cursor: name, .. }) => {
                 self.spec.set_query_param(name, cursor.clone());
-                self.sent_cursor = Some(cursor);
+                self.sent_cursors.insert(cursor);
             }
             // Each pagination only ever produces its own kind of next page.
             _ => return false,
@@ -299,7 +304,7 @@ impl<T: Page> ItemStream<T> {
             Pagination::Cursor { .. } => {
                 let cursor = page
                     .next_cursor()
-                    .filter(|cursor| !cursor.is_empty() && self.sent_cursor.as_ref() != Some(cursor));
+                    .filter(|cursor| !cursor.is_empty() && !self.sent_cursors.contains(cursor));
                 self.items = page.into_items().into_iter();
                 cursor.map(NextPage::Cursor)
             }

@@ -239,7 +239,7 @@ async fn token_pages_are_followed_through_an_empty_page() {
 }
 
 #[tokio::test]
-async fn a_page_naming_itself_or_an_empty_token_ends_the_walk() {
+async fn a_cursor_sent_before_or_an_empty_token_ends_the_walk() {
     let server = MockServer::start().await;
     // The caller's own cursor comes back as the next one: asking again would loop forever.
     mount_token_page(&server, Some("t0"), token_page(&["a"], Some("t0")), 1).await;
@@ -252,6 +252,20 @@ async fn a_page_naming_itself_or_an_empty_token_ends_the_walk() {
     mount_token_page(&server, Some(""), token_page(&[], None), 0).await;
     let items = token_list(&client(&server), None).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["a", "b"]);
+
+    // A cycle of two: the second page points back at the first cursor.
+    let server = MockServer::start().await;
+    mount_token_page(&server, None, token_page(&["a"], Some("t1")), 1).await;
+    mount_token_page(&server, Some("t1"), token_page(&["b"], Some("t2")), 1).await;
+    mount_token_page(&server, Some("t2"), token_page(&["c"], Some("t1")), 1).await;
+    let items = token_list(&client(&server), None).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+
+    // The caller's cursor is compared as given, though the request holds it percent-encoded.
+    let server = MockServer::start().await;
+    mount_token_page(&server, Some("a b=="), token_page(&["a"], Some("a b==")), 1).await;
+    let items = token_list(&client(&server), Some("a b==")).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a"]);
 
     let server = MockServer::start().await;
     mount_token_page(&server, None, token_page(&["a"], Some("")), 1).await;
