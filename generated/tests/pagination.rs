@@ -332,3 +332,59 @@ async fn page_size_without_a_size_parameter_is_an_error_not_a_request() {
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     assert!(err.to_string().contains("no page-size parameter"), "{err}");
 }
+
+/// A page-numbered list of bare arrays, as GitHub's (`page`, counted from 1).
+const PAGES: Pagination = Pagination::PageNumber { limit: Some("per_page"), page: "page", first: 1 };
+
+fn numbered_list(client: &Client, page: Option<u64>) -> atlaspay::runtime::ListRequest<Vec<Customer>> {
+    let mut spec = spec(Method::GET, "/repos");
+    spec.query("page", &page);
+    client.list::<Vec<Customer>>(spec, PAGES)
+}
+
+async fn mount_numbered(server: &MockServer, page: Option<&str>, ids: &[&str], expect: u64) {
+    let mock = Mock::given(method("GET")).and(path("/v1/repos"));
+    let mock = match page {
+        Some(page) => mock.and(query_param("page", page)),
+        None => mock.and(query_param_is_missing("page")),
+    };
+    let body: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(body)).expect(expect).mount(server).await;
+}
+
+#[tokio::test]
+async fn page_numbers_count_up_from_the_first_page_until_an_empty_one() {
+    let server = MockServer::start().await;
+    mount_numbered(&server, None, &["a", "b"], 1).await;
+    mount_numbered(&server, Some("2"), &["c"], 1).await;
+    mount_numbered(&server, Some("3"), &[], 1).await;
+    let items = numbered_list(&client(&server), None).page_size(2).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    let queries: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(queries, ["per_page=2", "per_page=2&page=2", "per_page=2&page=3"]);
+
+    // From the caller's page on.
+    let server = MockServer::start().await;
+    mount_numbered(&server, Some("5"), &["e"], 1).await;
+    mount_numbered(&server, Some("6"), &[], 1).await;
+    let items = numbered_list(&client(&server), Some(5)).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["e"]);
+}
+
+#[tokio::test]
+async fn a_page_answered_twice_ends_the_walk_without_repeating_its_items() {
+    // A server that answers its last page for every page number after it.
+    let server = MockServer::start().await;
+    mount_numbered(&server, None, &["a", "b"], 1).await;
+    mount_numbered(&server, Some("2"), &["c"], 1).await;
+    mount_numbered(&server, Some("3"), &["c"], 1).await;
+    mount_numbered(&server, Some("4"), &["c"], 0).await;
+    let items = numbered_list(&client(&server), None).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+}

@@ -224,22 +224,33 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let security = security_expr(api, &op.security);
     let spec_binding = if statements.is_empty() { quote!(let spec) } else { quote!(let mut spec) };
     let (ret, call) = match (&op.pagination, &op.response) {
-        (Some(p), _) => {
-            let envelope = ty(&Ty::Named(p.envelope), &api.types, Scope::Crate);
+        (Some(p), response) => {
+            let page = match (&p.envelope, response) {
+                (Some((id, _)), _) => ty(&Ty::Named(*id), &api.types, Scope::Crate),
+                // A bare array: the runtime's `Page` for `Vec`.
+                (None, Response::Json(t)) => ty(t, &api.types, Scope::Crate),
+                (None, _) => quote!(Vec<serde_json::Value>),
+            };
+            let limit = |param: &Option<String>| match param {
+                Some(name) => quote!(Some(#name)),
+                None => quote!(None),
+            };
             let pagination = match &p.kind {
                 PageKind::Offset { limit_param, offset_param, .. } => {
                     quote!(crate::runtime::Pagination::Offset { limit: #limit_param, offset: #offset_param })
                 }
                 PageKind::AfterLastId { limit_param, cursor_param, .. }
                 | PageKind::Token { limit_param, cursor_param, .. } => {
-                    let limit = match limit_param {
-                        Some(name) => quote!(Some(#name)),
-                        None => quote!(None),
-                    };
+                    let limit = limit(limit_param);
                     quote!(crate::runtime::Pagination::Cursor { limit: #limit, cursor: #cursor_param })
                 }
+                PageKind::PageNumber { limit_param, page_param, first, .. } => {
+                    let limit = limit(limit_param);
+                    let first = proc_macro2::Literal::u64_unsuffixed(*first);
+                    quote!(crate::runtime::Pagination::PageNumber { limit: #limit, page: #page_param, first: #first })
+                }
             };
-            (quote!(crate::runtime::ListRequest<#envelope>), quote!(self.client.list(spec, #pagination)))
+            (quote!(crate::runtime::ListRequest<#page>), quote!(self.client.list(spec, #pagination)))
         }
         (None, Response::Json(t)) => {
             let t = ty(t, &api.types, Scope::Crate);

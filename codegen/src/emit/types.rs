@@ -58,25 +58,40 @@ pub fn types_header() -> Source {
 }
 
 fn page_impls(api: &Api) -> TokenStream {
-    let mut envelopes: Vec<&crate::ir::Pagination> =
-        api.operations().filter_map(|o| o.pagination.as_ref()).collect();
-    envelopes.sort_by_key(|p| p.envelope);
-    envelopes.dedup_by_key(|p| p.envelope);
-    let pages = envelopes.into_iter().map(|p| {
-        let name = ident(&api.types[p.envelope].name);
+    // Bare arrays page through the runtime's `Page for Vec`.
+    let mut envelopes: Vec<(TypeId, &EnvelopeField, &crate::ir::Pagination)> = api
+        .operations()
+        .filter_map(|o| o.pagination.as_ref())
+        .filter_map(|p| p.envelope.as_ref().map(|(id, items)| (*id, items, p)))
+        .collect();
+    envelopes.sort_by_key(|(id, ..)| *id);
+    envelopes.dedup_by_key(|(id, ..)| *id);
+    let pages = envelopes.into_iter().map(|(envelope, items_field, p)| {
+        let name = ident(&api.types[envelope].name);
         let item = ty(&p.item, &api.types, Scope::Types);
-        let items = ident(&p.items.name);
+        let items = ident(&items_field.name);
         let items_expr =
-            if p.items.optional { quote!(self.#items.unwrap_or_default()) } else { quote!(self.#items) };
+            if items_field.optional { quote!(self.#items.unwrap_or_default()) } else { quote!(self.#items) };
         let flag = |f: &EnvelopeField| {
             let name = ident(&f.name);
             if f.optional { quote!(self.#name.unwrap_or(false)) } else { quote!(self.#name) }
         };
         let (more_expr, cursor_fn) = match &p.kind {
-            PageKind::Offset { has_more, .. } => (flag(has_more), quote!()),
+            PageKind::Offset { has_more, .. } | PageKind::PageNumber { has_more: Some(has_more), .. } => {
+                (flag(has_more), quote!())
+            }
+            // Without a flag, a page with items may have more after it; an empty one is the last.
+            PageKind::PageNumber { has_more: None, .. } => {
+                let more = if items_field.optional {
+                    quote!(self.#items.as_ref().is_some_and(|items| !items.is_empty()))
+                } else {
+                    quote!(!self.#items.is_empty())
+                };
+                (more, quote!())
+            }
             PageKind::AfterLastId { has_more, id, .. } => {
                 let id_name = ident(&id.name);
-                let items_ref = if p.items.optional {
+                let items_ref = if items_field.optional {
                     quote!(self.#items.as_deref().unwrap_or_default())
                 } else {
                     quote!(self.#items)
@@ -112,7 +127,7 @@ fn page_impls(api: &Api) -> TokenStream {
                 (quote!(self.next_cursor().is_some()), cursor)
             }
         };
-        let cfg = gate(api, &api.types[p.envelope].features);
+        let cfg = gate(api, &api.types[envelope].features);
         quote! {
             #cfg
             impl crate::runtime::Page for #name {

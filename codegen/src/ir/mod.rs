@@ -420,10 +420,9 @@ pub enum Response {
 /// query which page it wants.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    pub envelope: TypeId,
+    /// The envelope struct and its item array; `None` when the response is a bare array.
+    pub envelope: Option<(TypeId, EnvelopeField)>,
     pub item: Ty,
-    /// The envelope's item array.
-    pub items: EnvelopeField,
     pub kind: PageKind,
 }
 
@@ -448,6 +447,14 @@ pub enum PageKind {
     },
     /// A cursor parameter (`pageToken`) set to a token the envelope carries (`nextPageToken`).
     Token { limit_param: Option<String>, cursor_param: String, token: EnvelopeField },
+    /// A page-number parameter counted up from its declared default (`first`), with the
+    /// envelope's `has_more` if it has one.
+    PageNumber {
+        limit_param: Option<String>,
+        page_param: String,
+        first: u64,
+        has_more: Option<EnvelopeField>,
+    },
 }
 
 #[derive(Debug, Clone)]

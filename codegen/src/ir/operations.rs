@@ -1182,7 +1182,24 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
             .find(|f| matches!(f.location, ParamLocation::Query(_)) && names.contains(&f.json_name.as_str()))
             .map(|f| f.json_name.clone())
     };
-    let Response::Json(Ty::Named(envelope)) = &op.response else { return None };
+    // A page number the server counts from a declared default (`page`, default 1): without one,
+    // the page after the first could be 1 or 2.
+    let page_number = || {
+        let f = params.fields.iter().find(|f| {
+            matches!(f.location, ParamLocation::Query(_))
+                && ["page", "Page", "pageNumber", "page_number"].contains(&f.json_name.as_str())
+                && matches!(super::resolved(&f.ty, types), Ty::Int(_))
+        })?;
+        let first = f.default.as_deref()?.parse::<u64>().ok()?;
+        Some((f.json_name.clone(), first))
+    };
+    let Response::Json(response) = &op.response else { return None };
+    if let Ty::Vec(item) = super::resolved(response, types) {
+        let (page_param, first) = page_number()?;
+        let kind = PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more: None };
+        return Some(Pagination { envelope: None, item: (**item).clone(), kind });
+    }
+    let Ty::Named(envelope) = response else { return None };
     let TypeKind::Struct(s) = &types[*envelope].kind else { return None };
     let field =
         |f: &super::Field| EnvelopeField { name: f.rust_name.clone(), optional: !f.required || f.nullable };
@@ -1201,22 +1218,22 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     {
         PageKind::Offset { limit_param, offset_param, has_more }
     } else if let (Some(cursor_param), Some(has_more), Some(id)) =
-        (find(&["starting_after"]), has_more, item_id(types, &item))
+        (find(&["starting_after"]), has_more.clone(), item_id(types, &item))
     {
         PageKind::AfterLastId { limit_param: find(LIMITS), cursor_param, has_more, id }
-    } else {
-        let cursor_param = find(TOKEN_PARAMS)?;
-        let token = s
-            .fields
-            .iter()
-            .find(|f| {
-                (TOKEN_FIELDS.contains(&f.json_name.as_str()) || f.json_name == cursor_param)
-                    && typed(&f.ty) == Ty::String
-            })
-            .map(field)?;
+    } else if let Some((cursor_param, token)) = find(TOKEN_PARAMS).and_then(|cursor_param| {
+        let token = s.fields.iter().find(|f| {
+            (TOKEN_FIELDS.contains(&f.json_name.as_str()) || f.json_name == cursor_param)
+                && typed(&f.ty) == Ty::String
+        })?;
+        Some((cursor_param, field(token)))
+    }) {
         PageKind::Token { limit_param: find(LIMITS), cursor_param, token }
+    } else {
+        let (page_param, first) = page_number()?;
+        PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more }
     };
-    Some(Pagination { envelope: *envelope, item: (*item).clone(), items: field(items), kind })
+    Some(Pagination { envelope: Some((*envelope, field(items))), item: (*item).clone(), kind })
 }
 
 /// An item's `id` field, when the item is an object with a string `id`.

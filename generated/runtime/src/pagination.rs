@@ -2,13 +2,15 @@
 //! Paginated list operations: the first page as a future, or every item as a
 //! lazily fetched stream.
 //!
-//! Two kinds: offsets (`limit` + `offset` query parameters, `has_more` in the
-//! response) and cursors (a query parameter set to what the page says comes
-//! next: the last item's id, as Stripe's `starting_after`, or a token the
-//! response carries, as Google's `nextPageToken` for `pageToken`).
+//! Three kinds: offsets (`limit` + `offset` query parameters, `has_more` in the
+//! response), page numbers (`page=2`, GitHub's), and cursors (a query
+//! parameter set to what the page says comes next: the last item's id, as
+//! Stripe's `starting_after`, or a token the response carries, as Google's
+//! `nextPageToken` for `pageToken`).
 
 use std::collections::HashSet;
 use std::future::IntoFuture;
+use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -50,6 +52,16 @@ pub enum Pagination {
         limit: &'static str,
         /// Name of the offset query parameter.
         offset: &'static str,
+    },
+    /// A page-number query parameter, counted up from the page the server
+    /// answers when none is asked for.
+    PageNumber {
+        /// Name of the page-size query parameter, if the operation has one.
+        limit: Option<&'static str>,
+        /// Name of the page-number query parameter.
+        page: &'static str,
+        /// The number of the page the server answers without the parameter.
+        first: u64,
     },
     /// A cursor query parameter set to the page's [`Page::next_cursor`] for
     /// the next page.
@@ -118,10 +130,12 @@ impl<T: Page> ListRequest<T> {
     /// without one fails with [`Error::InvalidRequest`] when sent.
     pub fn page_size(mut self, size: u64) -> Self {
         match self.pagination {
-            Pagination::Offset { limit, .. } | Pagination::Cursor { limit: Some(limit), .. } => {
+            Pagination::Offset { limit, .. }
+            | Pagination::PageNumber { limit: Some(limit), .. }
+            | Pagination::Cursor { limit: Some(limit), .. } => {
                 self.spec.set_query_param(limit, size.to_string());
             }
-            Pagination::Cursor { limit: None, .. } => {
+            Pagination::PageNumber { limit: None, .. } | Pagination::Cursor { limit: None, .. } => {
                 self.spec.fail("this list operation has no page-size parameter".to_owned());
             }
         }
@@ -148,24 +162,29 @@ impl<T: Page> ListRequest<T> {
 
     /// All items of all pages, fetched lazily: the next page is requested only
     /// when the consumer polls past the current one. The stream starts where the
-    /// caller's request does (offset 0 or the caller's offset; the caller's
-    /// cursor, if any) and ends after the last page, and after yielding an
-    /// error. With offsets the last page is an empty one or one without
-    /// `has_more`; with cursors it is one without a next cursor, or whose next
-    /// cursor was sent before (a server that would repeat pages forever).
+    /// caller's request does (offset 0 or the caller's offset; the first page
+    /// or the caller's page; the caller's cursor, if any) and ends after the
+    /// last page, and after yielding an error. With offsets the last page is an
+    /// empty one or one without `has_more`; with page numbers, also one the
+    /// same as the page before (a server that answers its last page for any
+    /// page after it); with cursors it is one without a next cursor, or whose
+    /// next cursor was sent before (a server that would repeat pages forever).
     /// Polling after the end keeps returning `None`.
     pub fn into_stream(self) -> impl Stream<Item = Result<T::Item, Error>> + Send + Unpin + 'static {
         let mut pending_error = None;
-        let mut offset = 0;
+        let mut position = 0;
         let mut sent_cursors = HashSet::new();
         match self.pagination {
-            Pagination::Offset { offset: name, .. } => {
+            Pagination::Offset { offset: name, .. } | Pagination::PageNumber { page: name, .. } => {
+                if let Pagination::PageNumber { first, .. } = self.pagination {
+                    position = first;
+                }
                 match self.spec.query_param(name).map(str::parse::<u64>) {
                     None => {}
-                    Some(Ok(start)) => offset = start,
+                    Some(Ok(start)) => position = start,
                     Some(Err(_)) => {
                         pending_error = Some(Error::invalid_request(format!(
-                            "offset parameter `{name}` is not a non-negative integer"
+                            "parameter `{name}` is not a non-negative integer"
                         )));
                     }
                 }
@@ -184,7 +203,8 @@ impl<T: Page> ListRequest<T> {
             options: self.options,
             pagination: self.pagination,
             items: Vec::new().into_iter(),
-            offset,
+            position,
+            last_body: None,
             sent_cursors,
             pending_error,
             pages_left: self.max_pages,
@@ -229,8 +249,8 @@ impl<T: Page> std::fmt::Debug for ListRequest<T> {
 enum NextPage {
     /// The request as the caller built it.
     First,
-    /// The page at this offset.
-    Offset(u64),
+    /// The page at this offset, or with this number.
+    Position(u64),
     /// The page this cursor names.
     Cursor(String),
 }
@@ -247,8 +267,10 @@ struct ItemStream<T: Page> {
     items: std::vec::IntoIter<T::Item>,
     /// The page to fetch next; `None` once the stream is finished.
     next: Option<NextPage>,
-    /// Offset of the page last requested (offset pagination).
-    offset: u64,
+    /// Offset or number of the page last requested.
+    position: u64,
+    /// A hash of the body of the page before (page numbers), to notice the same page again.
+    last_body: Option<u64>,
     /// The cursors sent (cursor pagination), so that a page naming one again ends the stream.
     sent_cursors: HashSet<String>,
     pending_error: Option<Error>,
@@ -272,9 +294,12 @@ impl<T: Page> ItemStream<T> {
         }
         match (next, self.pagination) {
             (NextPage::First, _) => {}
-            (NextPage::Offset(offset), Pagination::Offset { offset: name, .. }) => {
-                self.offset = offset;
-                self.spec.set_query_param(name, offset.to_string());
+            (
+                NextPage::Position(position),
+                Pagination::Offset { offset: name, .. } | Pagination::PageNumber { page: name, .. },
+            ) => {
+                self.position = position;
+                self.spec.set_query_param(name, position.to_string());
             }
             (NextPage::Cursor(cursor), Pagination::Cursor { cursor: name, .. }) => {
                 self.spec.set_query_param(name, cursor.clone());
@@ -289,8 +314,8 @@ impl<T: Page> ItemStream<T> {
         true
     }
 
-    /// Takes a page's items and decides the page after it.
-    fn take_page(&mut self, page: T) {
+    /// Takes a page's items and decides the page after it; `body` is the page's hash.
+    fn take_page(&mut self, page: T, body: u64) {
         self.next = match self.pagination {
             Pagination::Offset { .. } => {
                 let more = page.has_more();
@@ -299,7 +324,21 @@ impl<T: Page> ItemStream<T> {
                 self.items = items.into_iter();
                 // An empty page ends the walk whatever `has_more` says: asking for the same
                 // offset again would return it again.
-                (more && count > 0).then(|| self.offset.checked_add(count)).flatten().map(NextPage::Offset)
+                (more && count > 0)
+                    .then(|| self.position.checked_add(count))
+                    .flatten()
+                    .map(NextPage::Position)
+            }
+            Pagination::PageNumber { .. } => {
+                let more = page.has_more();
+                let items = page.into_items();
+                let repeated = self.last_body.replace(body) == Some(body);
+                let next = (more && !items.is_empty() && !repeated).then(|| self.position.checked_add(1));
+                // The same page again is not yielded twice.
+                if !repeated {
+                    self.items = items.into_iter();
+                }
+                next.flatten().map(NextPage::Position)
             }
             // An empty page with a next cursor is not the end: token APIs may return one.
             Pagination::Cursor { .. } => {
@@ -335,10 +374,28 @@ impl<T: Page> Stream for ItemStream<T> {
                 return Poll::Pending;
             };
             this.fetching = None;
-            match response.and_then(|raw| decode_json::<T>(&raw)) {
-                Ok(page) => this.take_page(page),
+            match response.and_then(|raw| Ok((decode_json::<T>(&raw)?, body_hash(raw.body())))) {
+                Ok((page, body)) => this.take_page(page, body),
                 Err(err) => return Poll::Ready(Some(Err(err))),
             }
         }
+    }
+}
+
+/// A page body's hash, to tell a page answered twice.
+fn body_hash(body: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A bare JSON array answers one page of a page-numbered list: the last page is an empty one.
+impl<T: DeserializeOwned + Send + 'static> Page for Vec<T> {
+    type Item = T;
+    fn into_items(self) -> Vec<T> {
+        self
+    }
+    fn has_more(&self) -> bool {
+        !self.is_empty()
     }
 }

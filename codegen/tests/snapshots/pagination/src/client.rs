@@ -18,10 +18,20 @@ impl Client {
     pub fn customers(&self) -> crate::resources::Customers<'_> {
         crate::resources::Customers::new(self)
     }
+    /// The `events` operations.
+    #[cfg(feature = "events")]
+    pub fn events(&self) -> crate::resources::Events<'_> {
+        crate::resources::Events::new(self)
+    }
     /// The `files` operations.
     #[cfg(feature = "files")]
     pub fn files(&self) -> crate::resources::Files<'_> {
         crate::resources::Files::new(self)
+    }
+    /// The `guesses` operations.
+    #[cfg(feature = "guesses")]
+    pub fn guesses(&self) -> crate::resources::Guesses<'_> {
+        crate::resources::Guesses::new(self)
     }
     /// The `jobs` operations.
     #[cfg(feature = "jobs")]
@@ -32,5 +42,10 @@ impl Client {
     #[cfg(feature = "offsets")]
     pub fn offsets(&self) -> crate::resources::Offsets<'_> {
         crate::resources::Offsets::new(self)
+    }
+    /// The `repos` operations.
+    #[cfg(feature = "repos")]
+    pub fn repos(&self) -> crate::resources::Repos<'_> {
+        crate::resources::Repos::new(self)
     }
 }

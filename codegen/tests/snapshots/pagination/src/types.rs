@@ -92,6 +92,37 @@ pub enum ListCustomersResponseObject {
 crate::runtime::str_enum::open_str_enum!(
     ListCustomersResponseObject, Unknown, List = "list"
 );
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListEventsParams {
+    /// Defaults to `0`.
+    pub page_number: Option<i64>,
+}
+#[cfg(feature = "events")]
+impl ListEventsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page_number`](Self::page_number).
+    pub fn page_number(mut self, value: i64) -> Self {
+        self.page_number = Some(value);
+        self
+    }
+}
+#[cfg(feature = "events")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListEventsResponse {
+    pub results: Option<Vec<Thing>>,
+    pub total: Option<i64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "events")]
+crate::runtime::object::json_object!(
+    ListEventsResponse, extra; results = "results" optional, total = "total" optional
+);
 #[cfg(feature = "files")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFilesParams {
@@ -130,6 +161,23 @@ crate::runtime::object::json_object!(
     ListFilesResponse, extra; files = "files" optional, kind = "kind" optional,
     next_page_token = "nextPageToken" optional
 );
+#[cfg(feature = "guesses")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListGuessesParams {
+    pub page: Option<i64>,
+}
+#[cfg(feature = "guesses")]
+impl ListGuessesParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsParams {
@@ -196,6 +244,31 @@ pub struct ListOffsetsResponse {
 crate::runtime::object::json_object!(
     ListOffsetsResponse, extra; data = "data" required, has_more = "has_more" required
 );
+#[cfg(feature = "repos")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListReposParams {
+    /// Defaults to `30`.
+    pub per_page: Option<i64>,
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+}
+#[cfg(feature = "repos")]
+impl ListReposParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`per_page`](Self::per_page).
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     pub id: String,
@@ -209,6 +282,16 @@ crate::runtime::object::json_object!(
 );
 #[cfg(feature = "jobs")]
 pub type Token = String;
+#[cfg(feature = "events")]
+impl crate::runtime::Page for ListEventsResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.results.unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.results.as_ref().is_some_and(|items| !items.is_empty())
+    }
+}
 #[cfg(feature = "files")]
 impl crate::runtime::Page for ListFilesResponse {
     type Item = Thing;

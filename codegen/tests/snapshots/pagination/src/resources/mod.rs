@@ -8,10 +8,18 @@ pub use ambiguous::Ambiguous;
 pub mod customers;
 #[cfg(feature = "customers")]
 pub use customers::Customers;
+#[cfg(feature = "events")]
+pub mod events;
+#[cfg(feature = "events")]
+pub use events::Events;
 #[cfg(feature = "files")]
 pub mod files;
 #[cfg(feature = "files")]
 pub use files::Files;
+#[cfg(feature = "guesses")]
+pub mod guesses;
+#[cfg(feature = "guesses")]
+pub use guesses::Guesses;
 #[cfg(feature = "jobs")]
 pub mod jobs;
 #[cfg(feature = "jobs")]
@@ -20,3 +28,7 @@ pub use jobs::Jobs;
 pub mod offsets;
 #[cfg(feature = "offsets")]
 pub use offsets::Offsets;
+#[cfg(feature = "repos")]
+pub mod repos;
+#[cfg(feature = "repos")]
+pub use repos::Repos;
