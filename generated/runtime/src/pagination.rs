@@ -314,8 +314,9 @@ impl<T: Page> ItemStream<T> {
         true
     }
 
-    /// Takes a page's items and decides the page after it; `body` is the page's hash.
-    fn take_page(&mut self, page: T, body: u64) {
+    /// Takes a page's items and decides the page after it; `body` is the page's hash (page
+    /// numbers only).
+    fn take_page(&mut self, page: T, body: Option<u64>) {
         self.next = match self.pagination {
             Pagination::Offset { .. } => {
                 let more = page.has_more();
@@ -332,7 +333,7 @@ impl<T: Page> ItemStream<T> {
             Pagination::PageNumber { .. } => {
                 let more = page.has_more();
                 let items = page.into_items();
-                let repeated = self.last_body.replace(body) == Some(body);
+                let repeated = body.is_some() && std::mem::replace(&mut self.last_body, body) == body;
                 let next = (more && !items.is_empty() && !repeated).then(|| self.position.checked_add(1));
                 // The same page again is not yielded twice.
                 if !repeated {
@@ -374,7 +375,11 @@ impl<T: Page> Stream for ItemStream<T> {
                 return Poll::Pending;
             };
             this.fetching = None;
-            match response.and_then(|raw| Ok((decode_json::<T>(&raw)?, body_hash(raw.body())))) {
+            // Only page numbers compare bodies: hashing every page of other lists would be waste.
+            let numbered = matches!(this.pagination, Pagination::PageNumber { .. });
+            let decoded = response
+                .and_then(|raw| Ok((decode_json::<T>(&raw)?, numbered.then(|| body_hash(raw.body())))));
+            match decoded {
                 Ok((page, body)) => this.take_page(page, body),
                 Err(err) => return Poll::Ready(Some(Err(err))),
             }
