@@ -53,6 +53,12 @@ fn list(
     client.list::<CustomerList>(spec, OFFSET)
 }
 
+/// The query string of every request the server received, in order.
+async fn queries(server: &MockServer) -> Vec<String> {
+    let requests = server.received_requests().await.unwrap();
+    requests.iter().map(|r| r.url.query().unwrap_or_default().to_owned()).collect()
+}
+
 fn ids(items: &[Customer]) -> Vec<&str> {
     items.iter().map(|c| c.id.as_str()).collect()
 }
@@ -75,13 +81,7 @@ async fn three_pages_with_exact_limit_and_offset() {
     let items: Vec<Customer> =
         list(&client(&server), Some(2), None).into_stream().map(Result::unwrap).collect().await;
     assert_eq!(ids(&items), ["c1", "c2", "c3", "c4", "c5"]);
-    let queries: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.url.query().unwrap_or_default().to_owned())
-        .collect();
+    let queries = queries(&server).await;
     assert_eq!(queries, ["limit=2", "limit=2&offset=2", "limit=2&offset=4"]);
 }
 
@@ -228,13 +228,7 @@ async fn token_pages_are_followed_through_an_empty_page() {
     mount_token_page(&server, Some("t2"), token_page(&["c"], None), 1).await;
     let items = token_list(&client(&server), None).page_size(2).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["a", "b", "c"]);
-    let queries: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.url.query().unwrap_or_default().to_owned())
-        .collect();
+    let queries = queries(&server).await;
     assert_eq!(queries, ["pageSize=2", "pageSize=2&pageToken=t1", "pageSize=2&pageToken=t2"]);
 }
 
@@ -360,13 +354,7 @@ async fn page_numbers_count_up_from_the_first_page_until_an_empty_one() {
     mount_numbered(&server, Some("3"), &[], 1).await;
     let items = numbered_list(&client(&server), None).page_size(2).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["a", "b", "c"]);
-    let queries: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.url.query().unwrap_or_default().to_owned())
-        .collect();
+    let queries = queries(&server).await;
     assert_eq!(queries, ["per_page=2", "per_page=2&page=2", "per_page=2&page=3"]);
 
     // From the caller's page on.
