@@ -25,8 +25,8 @@ use tracing::Instrument;
 use super::client::{ApiKeyLocation, Client, ClientInner, Credential, SchemeKind, SecurityScheme};
 use super::decode::{RawResponse, header_request_id};
 use super::encode::{
-    ParamStyle, encode_component, encode_pairs, form_pairs, header_text, join_encoded, query_styled_pairs,
-    to_json_value,
+    ParamStyle, encode_component, encode_pairs, encoded_query_pairs, form_pairs, header_text, join_encoded,
+    query_styled_pairs, to_json_value,
 };
 use super::error::{ApiError, Error, redact_secrets};
 use super::retry::{self, Failure, RetryPolicy};
@@ -110,8 +110,10 @@ impl RequestSpec {
     /// Adds a query parameter: null skipped, scalars as text, arrays as repeated
     /// `name=v`, objects as `name[key]=v`.
     pub fn query<V: Serialize + ?Sized>(&mut self, name: &'static str, value: &V) {
-        // Repeated arrays and bracketed objects are `deepObject`'s rules.
-        self.query_styled(name, value, ParamStyle::DeepObject, true);
+        match to_json_value(value) {
+            Ok(value) => encoded_query_pairs(name, &value, &mut self.query),
+            Err(err) => self.fail(format!("query parameter `{name}`: {err}")),
+        }
     }
 
     /// Adds a query parameter written in an OpenAPI `style` and `explode` (see

@@ -230,6 +230,14 @@ pub fn query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// [`query_pairs`], percent-encoded as sent: arrays repeated (`tag=a&tag=b`), objects bracketed
+/// (`created%5Bgte%5D=1`).
+pub fn encoded_query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    let mut plain = Vec::new();
+    query_pairs(name, value, &mut plain);
+    out.extend(plain.iter().map(|(name, value)| (encode_component(name), encode_component(value))));
+}
+
 /// `deepObject`'s bracketed keys (`filter[status]=open`), unencoded. OpenAPI leaves arrays there
 /// undefined; they take the trailing brackets that qs, Rails, PHP and Stripe read
 /// (`expand[]=a&expand[]=b`; repeating `expand=` leaves such servers the last item alone), with
