@@ -514,8 +514,8 @@ enum NameSegment {
 }
 
 /// The segments of a path that say something: `None` when a segment mixes literal text and a
-/// parameter (`{id}.json`). Version segments (`v1`, `v2.1`), `api` and punctuation-only
-/// segments are dropped.
+/// parameter (`{id}.json`) or has no ASCII letter or digit (`日本`, `-`). Version segments
+/// (`v1`, `v2.1`) and `api` are dropped.
 fn name_segments(path: &str) -> Option<Vec<NameSegment>> {
     let mut out = Vec::new();
     for seg in path.split('/').filter(|s| !s.is_empty()) {
@@ -525,7 +525,12 @@ fn name_segments(path: &str) -> Option<Vec<NameSegment>> {
             return None;
         } else {
             let words = naming::words_snake(seg);
-            if !words.is_empty() && !is_version_segment(seg) && seg != "api" {
+            // A segment without ASCII letters or digits (`日本`, `-`) cannot be named, and
+            // dropping it would name another path.
+            if words.is_empty() {
+                return None;
+            }
+            if !is_version_segment(seg) && seg != "api" {
                 out.push(NameSegment::Literal(words));
             }
         }
@@ -651,10 +656,11 @@ fn rest_operation_id(
     } else {
         let has_write = ["post", "put", "patch", "delete"].iter().any(|m| item.contains_key(*m));
         let singleton = item.contains_key("get") && has_write;
+        let plural = singular_phrase(target_words) != *target_words;
         match method {
             // A plural is read as a list (`/invoices/upcoming/lines`, `/stats`), anything else
             // as what it names (`/customers/search`, or `retrieve_balance` for `/balance`).
-            "get" if !singleton && singular_phrase(target_words) != *target_words => {
+            "get" if plural => {
                 words.push("list".to_owned());
                 words.extend(context);
                 words.push(target_words.clone());
@@ -663,16 +669,23 @@ fn rest_operation_id(
                 words.extend(context);
                 words.push(target_words.clone());
             }
-            // A `POST` to the first literal (`POST /search`) keeps its method's name: the
-            // resource's name as a method name (`search().search()`) says less.
-            "post" if !singleton && context.is_empty() => return None,
+            // A `POST` beside a `GET` of a plural adds to that list (`/conversations/{id}/messages`).
+            "post" if plural && item.contains_key("get") => {
+                words.push("create".to_owned());
+                words.extend(context);
+                words.push(singular_phrase(target_words));
+            }
+            // Any other `POST` is an action, never an update: `POST /search` beside `GET /search`
+            // queries. One to the first literal keeps its method's name: the resource's name as
+            // a method name (`search().search()`) says less.
+            "post" if context.is_empty() => return None,
             // An action on an item is named verb first (`verify_customer_source`), one under
             // a namespace in path order (`apple_pay_sessions`).
-            "post" if !singleton && matches!(segments[target - 1], NameSegment::Param) => {
+            "post" if matches!(segments[target - 1], NameSegment::Param) => {
                 words.push(target_words.clone());
                 words.extend(context);
             }
-            "post" if !singleton => {
+            "post" => {
                 words.extend(context);
                 words.push(target_words.clone());
             }
@@ -1510,6 +1523,9 @@ mod tests {
                 "/baskets/{name}": ops(&["get"]),
                 "/users/{id}/export": ops(&["get"]),
                 "/users/export": ops(&["post:exportUsers"]),
+                "/conversations/{id}/messages": ops(&["get", "post"]),
+                "/commands/send": ops(&["get", "post"]),
+                "/places/日本": ops(&["get"]),
                 "/clients/{id}/roles/{role}": {
                     "delete": { "tags": ["roles"], "responses": { "204": { "description": "ok" } } }
                 }
@@ -1546,12 +1562,19 @@ mod tests {
             "baskets.get_by_name GET /baskets/{name}",
             "users.get_by_id_export GET /users/{id}/export",
             "users.export POST /users/export",
+            // A POST beside a GET adds to a plural, and is an action otherwise, never an update.
+            "conversations.list_messages GET /conversations/{id}/messages",
+            "conversations.create_message POST /conversations/{id}/messages",
+            "commands.retrieve_send GET /commands/send",
+            "commands.send POST /commands/send",
+            // A segment that cannot be named keeps the name from method and path.
+            "places.get GET /places/日本",
             // The resource's words are not stripped from the end: that would name the client.
             "roles.delete_client_role DELETE /clients/{id}/roles/{role}",
         ] {
             assert!(names.contains(&expected.to_owned()), "{expected} not in {names:#?}");
         }
-        assert_eq!(names.len(), 26);
+        assert_eq!(names.len(), 31);
     }
 
     #[test]
