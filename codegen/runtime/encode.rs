@@ -234,6 +234,11 @@ pub fn query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
 pub fn encoded_query_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
     let mut plain = Vec::new();
     query_pairs(name, value, &mut plain);
+    extend_encoded(out, &plain);
+}
+
+/// Appends unencoded `(name, value)` pairs percent-encoded, as sent.
+fn extend_encoded(out: &mut Vec<(String, String)>, plain: &[(String, String)]) {
     out.extend(plain.iter().map(|(name, value)| (encode_component(name), encode_component(value))));
 }
 
@@ -314,7 +319,7 @@ pub fn query_styled_pairs(
         }
         scalar => query_pairs(name, scalar, &mut plain),
     }
-    out.extend(plain.iter().map(|(name, value)| (encode_component(name), encode_component(value))));
+    extend_encoded(out, &plain);
 }
 
 /// The text of a header parameter; `None` when it is null (the header is omitted).

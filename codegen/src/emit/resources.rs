@@ -224,12 +224,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let security = security_expr(api, &op.security);
     let spec_binding = if statements.is_empty() { quote!(let spec) } else { quote!(let mut spec) };
     let (ret, call) = match (&op.pagination, &op.response) {
-        (Some(p), response) => {
-            let page = match (&p.envelope, response) {
-                (Some((id, _)), _) => ty(&Ty::Named(*id), &api.types, Scope::Crate),
+        (Some(p), _) => {
+            let page = match &p.envelope {
+                Some((id, _)) => ty(&Ty::Named(*id), &api.types, Scope::Crate),
                 // A bare array: the runtime's `Page` for `Vec`.
-                (None, Response::Json(t)) => ty(t, &api.types, Scope::Crate),
-                (None, _) => quote!(Vec<serde_json::Value>),
+                None => ty(&Ty::Vec(Box::new(p.item.clone())), &api.types, Scope::Crate),
             };
             let limit = |param: &Option<String>| match param {
                 Some(name) => quote!(Some(#name)),

@@ -433,6 +433,13 @@ pub struct EnvelopeField {
     pub optional: bool,
 }
 
+impl EnvelopeField {
+    /// A struct field, `optional` as its Rust type is.
+    pub fn of(f: &Field) -> Self {
+        Self { name: f.rust_name.clone(), optional: !f.required || f.nullable }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum PageKind {
     /// `limit`/`offset` query parameters and a `has_more` flag.

@@ -519,7 +519,7 @@ enum NameSegment {
 fn name_segments(path: &str) -> Option<Vec<NameSegment>> {
     let mut out = Vec::new();
     for seg in path.split('/').filter(|s| !s.is_empty()) {
-        if seg.starts_with('{') && seg.ends_with('}') && seg.matches('{').count() == 1 {
+        if is_param_segment(seg) && seg.matches('{').count() == 1 {
             out.push(NameSegment::Param);
         } else if seg.contains(['{', '}']) {
             return None;
@@ -530,7 +530,7 @@ fn name_segments(path: &str) -> Option<Vec<NameSegment>> {
             if words.is_empty() {
                 return None;
             }
-            if !is_version_segment(seg) && seg != "api" {
+            if !is_location_segment(seg) {
                 out.push(NameSegment::Literal(words));
             }
         }
@@ -538,9 +538,17 @@ fn name_segments(path: &str) -> Option<Vec<NameSegment>> {
     Some(out)
 }
 
-/// `v1`, `v2.1`.
-fn is_version_segment(seg: &str) -> bool {
-    seg.len() > 1 && seg.starts_with('v') && seg[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+/// A segment that says where the API lives, not what an operation does: a version (`v1`,
+/// `v2.1`) or `api`.
+fn is_location_segment(seg: &str) -> bool {
+    let is_version =
+        seg.len() > 1 && seg.starts_with('v') && seg[1..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    is_version || seg == "api"
+}
+
+/// `{id}`: a segment that is a parameter (at least in form).
+fn is_param_segment(seg: &str) -> bool {
+    seg.starts_with('{') && seg.ends_with('}')
 }
 
 /// A path with its parameters written `{}`, so that `/a/{id}` and `/a/{a_id}` compare equal.
@@ -548,7 +556,7 @@ fn path_shape(segments: &[&str]) -> String {
     let mut out = String::new();
     for seg in segments {
         out.push('/');
-        out.push_str(if seg.starts_with('{') && seg.ends_with('}') { "{}" } else { seg });
+        out.push_str(if is_param_segment(seg) { "{}" } else { seg });
     }
     out
 }
@@ -560,7 +568,7 @@ fn collection_prefixes(root: &Value) -> BTreeSet<String> {
     for path in root.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.keys()) {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         for (i, seg) in segments.iter().enumerate() {
-            if i > 0 && seg.starts_with('{') && seg.ends_with('}') {
+            if i > 0 && is_param_segment(seg) {
                 out.insert(path_shape(&segments[..i]));
             }
         }
@@ -580,7 +588,7 @@ fn echoes_path(id: &str, method: &str, path: &str) -> bool {
         if words.is_empty() {
             continue;
         }
-        if !is_version_segment(seg) && seg != "api" {
+        if !is_location_segment(seg) {
             named.push(words.clone());
         }
         all.push(words);
@@ -627,8 +635,7 @@ fn rest_operation_id(
         }
     }
     let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let literal_end =
-        raw.iter().rposition(|s| !(s.starts_with('{') && s.ends_with('}'))).map_or(0, |i| i + 1);
+    let literal_end = raw.iter().rposition(|s| !is_param_segment(s)).map_or(0, |i| i + 1);
     let is_collection = is_item || collections.contains(&path_shape(&raw[..literal_end]));
     let write = |m: &str| matches!(m, "post" | "put" | "patch");
     let verb_of = |method: &str| match method {
@@ -762,7 +769,7 @@ fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
 fn first_path_word(path: &str) -> Option<String> {
     path.split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .find(|s| !is_version_segment(s) && *s != "api")
+        .find(|s| !is_location_segment(s))
         .map(str::to_owned)
 }
 
@@ -1214,8 +1221,6 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     }
     let Ty::Named(envelope) = response else { return None };
     let TypeKind::Struct(s) = &types[*envelope].kind else { return None };
-    let field =
-        |f: &super::Field| EnvelopeField { name: f.rust_name.clone(), optional: !f.required || f.nullable };
     let typed = |t: &Ty| super::resolved(t, types).clone();
     let named = |name: &str, ty: Ty| s.fields.iter().find(|f| f.json_name == name && typed(&f.ty) == ty);
     // The item array: the one called `data`, `items` or `results`, or else the only array.
@@ -1225,7 +1230,7 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         .find(|f| ["data", "items", "results"].contains(&f.json_name.as_str()))
         .or_else(|| if arrays.len() == 1 { arrays.first() } else { None })?;
     let Ty::Vec(item) = typed(&items.ty) else { return None };
-    let has_more = named("has_more", Ty::Bool).map(field);
+    let has_more = named("has_more", Ty::Bool).map(EnvelopeField::of);
     let kind = if let (Some(limit_param), Some(offset_param), Some(has_more)) =
         (find(&["limit"]), find(&["offset"]), has_more.clone())
     {
@@ -1239,14 +1244,14 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
             (TOKEN_FIELDS.contains(&f.json_name.as_str()) || f.json_name == cursor_param)
                 && typed(&f.ty) == Ty::String
         })?;
-        Some((cursor_param, field(token)))
+        Some((cursor_param, EnvelopeField::of(token)))
     }) {
         PageKind::Token { limit_param: find(LIMITS), cursor_param, token }
     } else {
         let (page_param, first) = page_number()?;
         PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more }
     };
-    Some(Pagination { envelope: Some((*envelope, field(items))), item: (*item).clone(), kind })
+    Some(Pagination { envelope: Some((*envelope, EnvelopeField::of(items))), item: (*item).clone(), kind })
 }
 
 /// An item's `id` field, when the item is an object with a string `id`.
@@ -1254,7 +1259,7 @@ fn item_id(types: &[super::TypeDef], item: &Ty) -> Option<EnvelopeField> {
     let Ty::Named(id) = super::resolved(item, types) else { return None };
     let TypeKind::Struct(s) = &types[*id].kind else { return None };
     let f = s.fields.iter().find(|f| f.json_name == "id" && *super::resolved(&f.ty, types) == Ty::String)?;
-    Some(EnvelopeField { name: f.rust_name.clone(), optional: !f.required || f.nullable })
+    Some(EnvelopeField::of(f))
 }
 
 /// The types an operation sends: its body and its parameters struct.
