@@ -25,6 +25,9 @@ fn snapshot_crates_pass_clippy_without_warnings() {
         let krate = codegen::generate(&text, &name, &config).unwrap_or_else(|d| panic!("{name}: {d}"));
         codegen::output::write_crate(&scratch.join(&name), &krate.files).unwrap();
         members.push(format!("{name:?}"));
+        if name == "pagination" {
+            add_walk_test(&scratch.join(&name));
+        }
         // Once, the same API with the runtime as its own crate (a path dependency in `runtime/`).
         if name == "operations" {
             config.runtime_crate = true;
@@ -86,9 +89,42 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     );
     assert_eq!(stdout.matches("test result: ok").count(), 3, "{stdout}");
 
+    // The generated list methods walk pages against a loopback server.
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--quiet", "-p", "snapshot_pagination", "--test", "walk"])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "pagination walks fail:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("test result: ok. 6 passed"), "{stdout}");
+
     // Every resource is a cargo feature: with all of them off, only the ungated core remains,
     // and that must compile cleanly too.
     let (success, stderr) = clippy(&["--no-default-features"]);
     assert!(success, "without default features, generated crates fail:\n{stderr}");
     assert!(!stderr.contains("warning"), "without default features, generated crates warn:\n{stderr}");
+}
+
+/// Gives the generated pagination crate `tests/walk.rs` and the dev-dependencies it needs.
+fn add_walk_test(krate: &Path) {
+    let test = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/generated_tests/pagination_walk.rs");
+    fs::create_dir_all(krate.join("tests")).unwrap();
+    fs::copy(test, krate.join("tests/walk.rs")).unwrap();
+    let manifest = krate.join("Cargo.toml");
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    assert!(!text.contains("[dev-dependencies]"), "the generated manifest now has dev-dependencies");
+    text.push_str(concat!(
+        "\n[dev-dependencies]\n",
+        "futures-util = \"0.3\"\n",
+        "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+        "wiremock = \"0.6\"\n",
+    ));
+    fs::write(manifest, text).unwrap();
 }

@@ -1,0 +1,212 @@
+//! Walks of the crate generated from `tests/specs/pagination.yaml` against a loopback server:
+//! the generated `Page` impls (which field holds the items, the next token, the last item's
+//! id) and the `Pagination` each list method passes, end to end. `compile.rs` copies this file
+//! into that crate's `tests/` and runs it.
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use snapshot_pagination::Client;
+use snapshot_pagination::types::{
+    ListCustomersParams, ListEventsParams, ListFilesParams, ListJobsParams, ListOffsetsParams, ListReposParams,
+};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder().base_url(server.uri()).max_retries(0).build().unwrap()
+}
+
+fn things(ids: &[&str]) -> Value {
+    ids.iter().map(|id| json!({"id": id})).collect()
+}
+
+fn ok(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+/// The query string of every request the server received, in order.
+async fn queries(server: &MockServer) -> Vec<String> {
+    let requests = server.received_requests().await.unwrap();
+    requests.iter().map(|r| r.url.query().unwrap_or_default().to_owned()).collect()
+}
+
+fn ids(items: &[snapshot_pagination::types::Thing]) -> Vec<&str> {
+    items.iter().map(|thing| thing.id.as_str()).collect()
+}
+
+#[tokio::test]
+async fn a_token_walk_follows_next_page_token_from_the_items_field_until_it_is_absent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/files"))
+        .and(query_param_is_missing("pageToken"))
+        .respond_with(ok(json!({"kind": "list", "files": things(&["a", "b"]), "nextPageToken": "t/1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/files"))
+        .and(query_param("pageToken", "t/1"))
+        .respond_with(ok(json!({"files": things(&["c"]), "nextPageToken": "t2"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/files"))
+        .and(query_param("pageToken", "t2"))
+        .respond_with(ok(json!({"files": things(&["d"])})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.files().list(ListFilesParams::new()).page_size(2).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c", "d"]);
+    // The page size goes on every request; the token is sent as the page gave it, encoded.
+    assert_eq!(queries(&server).await, ["maxResults=2", "maxResults=2&pageToken=t%2F1", "maxResults=2&pageToken=t2"]);
+}
+
+#[tokio::test]
+async fn a_required_token_that_is_empty_ends_the_walk_and_page_size_is_refused_without_a_size_parameter() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/jobs"))
+        .and(query_param_is_missing("nextToken"))
+        .respond_with(ok(json!({"jobs": things(&["a"]), "nextToken": "n1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/jobs"))
+        .and(query_param("nextToken", "n1"))
+        .respond_with(ok(json!({"jobs": things(&["b"]), "nextToken": ""})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.jobs().list(ListJobsParams::new()).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b"]);
+
+    // `/jobs` declares no page-size parameter: asking for one fails before anything is sent.
+    let err = client.jobs().list(ListJobsParams::new()).page_size(10).collect_all().await.unwrap_err();
+    assert!(err.to_string().contains("no page-size parameter"), "{err}");
+    assert_eq!(queries(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_starting_after_walk_sends_the_last_items_id_while_has_more_is_true() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], has_more: bool| {
+        ok(json!({"object": "list", "url": "/v1/customers", "data": things(ids), "has_more": has_more}))
+    };
+    Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(page(&["cus_1", "cus_2"], true))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .and(query_param("starting_after", "cus_2"))
+        .respond_with(page(&["cus_3"], false))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.customers().list(ListCustomersParams::new().limit(2)).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["cus_1", "cus_2", "cus_3"]);
+    assert_eq!(queries(&server).await, ["limit=2", "limit=2&starting_after=cus_2"]);
+}
+
+#[tokio::test]
+async fn an_offset_walk_advances_by_the_items_received() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/offsets"))
+        .and(query_param_is_missing("offset"))
+        .respond_with(ok(json!({"data": things(&["a", "b"]), "has_more": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/offsets"))
+        .and(query_param("offset", "2"))
+        .respond_with(ok(json!({"data": things(&["c"]), "has_more": false})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.offsets().list(ListOffsetsParams::new()).page_size(2).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["limit=2", "limit=2&offset=2"]);
+}
+
+#[tokio::test]
+async fn a_bare_array_walk_counts_pages_from_the_declared_default_until_an_empty_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos"))
+        .and(query_param_is_missing("page"))
+        .respond_with(ok(things(&["a", "b"])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos"))
+        .and(query_param("page", "2"))
+        .respond_with(ok(things(&["c"])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos"))
+        .and(query_param("page", "3"))
+        .respond_with(ok(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let mut stream = client.repos().list(ListReposParams::new().per_page(2)).into_stream();
+    let mut seen = Vec::new();
+    while let Some(item) = stream.next().await {
+        seen.push(item.unwrap().id);
+    }
+    assert_eq!(seen, ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["per_page=2", "per_page=2&page=2", "per_page=2&page=3"]);
+}
+
+#[tokio::test]
+async fn a_page_number_walk_from_zero_starts_at_the_callers_page_and_ends_at_an_empty_envelope() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/events"))
+        .and(query_param("pageNumber", "1"))
+        .respond_with(ok(json!({"results": things(&["b"]), "total": 3})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/events"))
+        .and(query_param("pageNumber", "2"))
+        .respond_with(ok(json!({"results": things(&["c"]), "total": 3})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/events"))
+        .and(query_param("pageNumber", "3"))
+        .respond_with(ok(json!({"total": 3})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.events().list(ListEventsParams::new().page_number(1)).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["b", "c"]);
+    assert_eq!(queries(&server).await, ["pageNumber=1", "pageNumber=2", "pageNumber=3"]);
+}
