@@ -7,7 +7,8 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use snapshot_pagination::Client;
 use snapshot_pagination::types::{
-    ListCustomersParams, ListEventsParams, ListFilesParams, ListJobsParams, ListOffsetsParams, ListReposParams,
+    ListCustomersParams, ListEventsParams, ListFilesParams, ListJobsParams, ListOffsetsParams,
+    ListReposParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -63,7 +64,10 @@ async fn a_token_walk_follows_next_page_token_from_the_items_field_until_it_is_a
     let items = client.files().list(ListFilesParams::new()).page_size(2).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["a", "b", "c", "d"]);
     // The page size goes on every request; the token is sent as the page gave it, encoded.
-    assert_eq!(queries(&server).await, ["maxResults=2", "maxResults=2&pageToken=t%2F1", "maxResults=2&pageToken=t2"]);
+    assert_eq!(
+        queries(&server).await,
+        ["maxResults=2", "maxResults=2&pageToken=t%2F1", "maxResults=2&pageToken=t2"]
+    );
 }
 
 #[tokio::test]
