@@ -243,6 +243,10 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                     let limit = limit(limit_param);
                     quote!(crate::runtime::Pagination::Cursor { limit: #limit, cursor: #cursor_param })
                 }
+                PageKind::NextLink { limit_param, cursor_param, .. } => {
+                    let (limit, cursor) = (limit(limit_param), limit(cursor_param));
+                    quote!(crate::runtime::Pagination::NextLink { limit: #limit, cursor: #cursor })
+                }
                 PageKind::PageNumber { limit_param, page_param, first, .. } => {
                     let limit = limit(limit_param);
                     let first = proc_macro2::Literal::u64_unsuffixed(*first);

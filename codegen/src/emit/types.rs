@@ -112,16 +112,11 @@ fn page_impls(api: &Api) -> TokenStream {
                 };
                 (more, cursor)
             }
-            PageKind::Token { token, .. } => {
-                let token_name = ident(&token.name);
-                let token_expr = if token.optional {
-                    quote!(self.#token_name.clone())
-                } else {
-                    quote!(Some(self.#token_name.clone()))
-                };
+            PageKind::Token { token: path, .. } | PageKind::NextLink { link: path, .. } => {
+                let value = path_value(path);
                 let cursor = quote! {
                     fn next_cursor(&self) -> Option<String> {
-                        #token_expr.filter(|token| !token.is_empty())
+                        #value.filter(|token| !token.is_empty())
                     }
                 };
                 (quote!(self.next_cursor().is_some()), cursor)
@@ -143,6 +138,31 @@ fn page_impls(api: &Api) -> TokenStream {
         }
     });
     quote!(#(#pages)*)
+}
+
+/// An `Option<String>` expression reading the string at the end of `path` from `self`:
+/// `self.links.as_ref().and_then(|v| v.next.clone())`.
+fn path_value(path: &[EnvelopeField]) -> TokenStream {
+    let Some((last, objects)) = path.split_last() else { return quote!(None::<String>) };
+    let mut value = quote!(self);
+    let mut optional = false;
+    for field in objects {
+        let name = ident(&field.name);
+        value = match (optional, field.optional) {
+            (false, false) => quote!(#value.#name),
+            (false, true) => quote!(#value.#name.as_ref()),
+            (true, false) => quote!(#value.map(|v| &v.#name)),
+            (true, true) => quote!(#value.and_then(|v| v.#name.as_ref())),
+        };
+        optional |= field.optional;
+    }
+    let name = ident(&last.name);
+    match (optional, last.optional) {
+        (false, false) => quote!(Some(#value.#name.clone())),
+        (false, true) => quote!(#value.#name.clone()),
+        (true, false) => quote!(#value.map(|v| v.#name.clone())),
+        (true, true) => quote!(#value.and_then(|v| v.#name.clone())),
+    }
 }
 
 fn multipart_impls(api: &Api) -> TokenStream {

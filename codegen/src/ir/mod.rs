@@ -452,8 +452,13 @@ pub enum PageKind {
         has_more: EnvelopeField,
         id: EnvelopeField,
     },
-    /// A cursor parameter (`pageToken`) set to a token the envelope carries (`nextPageToken`).
-    Token { limit_param: Option<String>, cursor_param: String, token: EnvelopeField },
+    /// A cursor parameter (`pageToken`) set to a token the envelope carries (`nextPageToken`,
+    /// Slack's `response_metadata.next_cursor`): the path of fields down to it.
+    Token { limit_param: Option<String>, cursor_param: String, token: Vec<EnvelopeField> },
+    /// The next page's URL, which the envelope carries (Azure's `nextLink`, Django REST
+    /// framework's `next`, HAL's `_links.next.href`): the path of fields down to it. A token
+    /// there instead of a URL goes into `cursor_param`, if the operation has one.
+    NextLink { limit_param: Option<String>, cursor_param: Option<String>, link: Vec<EnvelopeField> },
     /// A page-number parameter counted up from its declared default (`first`), with the
     /// envelope's `has_more` if it has one.
     PageNumber {

@@ -1190,6 +1190,37 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         "nextPageCursor",
         "next_page_cursor",
     ];
+    /// Envelope fields that carry the next page's URL.
+    const LINK_FIELDS: &[&str] = &[
+        "next",
+        "nextLink",
+        "next_link",
+        "@odata.nextLink",
+        "odata.nextLink",
+        "nextUrl",
+        "next_url",
+        "nextPageUrl",
+        "next_page_url",
+        "nextPageLink",
+    ];
+    /// Objects of an envelope that hold its paging fields (`links.next`, `meta.next_cursor`).
+    const CONTAINERS: &[&str] = &[
+        "links",
+        "_links",
+        "meta",
+        "_meta",
+        "metadata",
+        "_metadata",
+        "response_metadata",
+        "pagination",
+        "paging",
+        "page_info",
+        "pageInfo",
+        "cursors",
+        "next",
+    ];
+    let in_containers =
+        |names: &[&str]| names[..names.len() - 1].iter().all(|name| CONTAINERS.contains(name));
     if op.method != "GET" {
         return None;
     }
@@ -1240,18 +1271,63 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     {
         PageKind::AfterLastId { limit_param: find(LIMITS), cursor_param, has_more, id }
     } else if let Some((cursor_param, token)) = find(TOKEN_PARAMS).and_then(|cursor_param| {
-        let token = s.fields.iter().find(|f| {
-            (TOKEN_FIELDS.contains(&f.json_name.as_str()) || f.json_name == cursor_param)
-                && typed(&f.ty) == Ty::String
+        let token = string_path(types, *envelope, &|names| {
+            let last = names[names.len() - 1];
+            (TOKEN_FIELDS.contains(&last) || last == cursor_param) && in_containers(names)
         })?;
-        Some((cursor_param, EnvelopeField::of(token)))
+        Some((cursor_param, token))
     }) {
         PageKind::Token { limit_param: find(LIMITS), cursor_param, token }
+    } else if let Some(link) = string_path(types, *envelope, &|names| {
+        let last = names[names.len() - 1];
+        // A field named like a query parameter (`next` for `?next=`) holds that parameter's value.
+        let is_param = params.fields.iter().any(|f| f.json_name == last);
+        let link = LINK_FIELDS.contains(&last)
+            || (last == "href" && names.len() > 1 && names[names.len() - 2] == "next");
+        link && !is_param && in_containers(names)
+    }) {
+        PageKind::NextLink { limit_param: find(LIMITS), cursor_param: find(TOKEN_PARAMS), link }
     } else {
         let (page_param, first) = page_number()?;
         PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more }
     };
     Some(Pagination { envelope: Some((*envelope, EnvelopeField::of(items))), item: (*item).clone(), kind })
+}
+
+/// The shallowest string field of `envelope`, at most three objects deep, whose path of JSON
+/// names `accept` takes, as the fields leading to it. A field that reads `null` and absent
+/// differently (request types' optional nullable ones) is never on the path.
+fn string_path(
+    types: &[super::TypeDef],
+    envelope: super::TypeId,
+    accept: &dyn Fn(&[&str]) -> bool,
+) -> Option<Vec<EnvelopeField>> {
+    let mut level: Vec<(super::TypeId, Vec<&super::Field>)> = vec![(envelope, Vec::new())];
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for (owner, path) in level {
+            let TypeKind::Struct(s) = &types[owner].kind else { continue };
+            for f in &s.fields {
+                if types[owner].in_request && !f.required && f.nullable {
+                    continue;
+                }
+                let mut path = path.clone();
+                path.push(f);
+                match super::resolved(&f.ty, types) {
+                    Ty::String => {
+                        let names: Vec<&str> = path.iter().map(|f| f.json_name.as_str()).collect();
+                        if accept(&names) {
+                            return Some(path.into_iter().map(EnvelopeField::of).collect());
+                        }
+                    }
+                    Ty::Named(id) => next.push((*id, path)),
+                    _ => {}
+                }
+            }
+        }
+        level = next;
+    }
+    None
 }
 
 /// An item's `id` field, when the item is an object with a string `id`.

@@ -7,8 +7,8 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use snapshot_pagination::Client;
 use snapshot_pagination::types::{
-    ListCustomersParams, ListEventsParams, ListFilesParams, ListJobsParams, ListOffsetsParams,
-    ListReposParams,
+    ListAccountsParams, ListConversationsParams, ListCustomersParams, ListEventsParams, ListFeedParams,
+    ListFilesParams, ListJobsParams, ListOffsetsParams, ListReposParams, SubscriptionsListParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -213,4 +213,169 @@ async fn a_page_number_walk_from_zero_starts_at_the_callers_page_and_ends_at_an_
     let items = client.events().list(ListEventsParams::new().page_number(1)).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["b", "c"]);
     assert_eq!(queries(&server).await, ["pageNumber=1", "pageNumber=2", "pageNumber=3"]);
+}
+
+#[tokio::test]
+async fn a_token_nested_in_response_metadata_is_followed_until_it_is_empty() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/conversations"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ok(
+            json!({"ok": true, "channels": things(&["a"]), "response_metadata": {"next_cursor": "dXNlcjo="}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/conversations"))
+        .and(query_param("cursor", "dXNlcjo="))
+        .respond_with(ok(
+            json!({"ok": true, "channels": things(&["b"]), "response_metadata": {"next_cursor": ""}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.conversations().list(ListConversationsParams::new()).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b"]);
+}
+
+#[tokio::test]
+async fn an_absolute_next_link_is_requested_as_given_with_the_query_it_carries() {
+    let server = MockServer::start().await;
+    let next = format!("{}/subscriptions?api-version=2020-01-01&%24skiptoken=s%2F1", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/subscriptions"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(ok(json!({"value": things(&["a", "b"]), "nextLink": next})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/subscriptions"))
+        .and(query_param("$skiptoken", "s/1"))
+        .respond_with(ok(json!({"value": things(&["c"])})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items =
+        client.subscriptions().list(SubscriptionsListParams::new("2020-01-01")).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(
+        queries(&server).await,
+        ["api-version=2020-01-01", "api-version=2020-01-01&%24skiptoken=s%2F1"]
+    );
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_host_port_scheme_or_user_is_refused_after_the_items_before_it() {
+    let server = MockServer::start().await;
+    let port = server.address().port();
+    let foreign = [
+        format!("http://localhost:{port}/subscriptions?page=2"),
+        format!("http://127.0.0.1:{}/subscriptions?page=2", port.wrapping_add(1)),
+        "https://attacker.example/subscriptions?page=2".to_owned(),
+        format!("http://user@127.0.0.1:{port}/subscriptions?page=2"),
+    ];
+    let client = client(&server);
+    for link in foreign {
+        server.reset().await;
+        Mock::given(method("GET"))
+            .and(path("/subscriptions"))
+            .respond_with(ok(json!({"value": things(&["a"]), "nextLink": link})))
+            .mount(&server)
+            .await;
+        let mut stream = client.subscriptions().list(SubscriptionsListParams::new("1")).into_stream();
+        assert_eq!(stream.next().await.unwrap().unwrap().id, "a");
+        let err = stream.next().await.unwrap().unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains(&link) && message.contains("outside the API"), "{message}");
+        assert!(stream.next().await.is_none());
+        assert_eq!(queries(&server).await, ["api-version=1"], "{link}");
+    }
+}
+
+#[tokio::test]
+async fn a_next_link_outside_the_base_path_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/subscriptions"))
+        .respond_with(ok(json!({"value": things(&["a"]), "nextLink": "/v1/subscriptions?page=2"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = Client::builder().base_url(format!("{}/v2", server.uri())).max_retries(0).build().unwrap();
+    let err = client.subscriptions().list(SubscriptionsListParams::new("1")).collect_all().await.unwrap_err();
+    assert!(err.to_string().contains("outside the API"), "{err}");
+}
+
+#[tokio::test]
+async fn a_django_style_next_url_is_followed_until_it_is_null() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], next: Value| {
+        ok(json!({"count": 3, "next": next, "previous": null, "results": things(ids)}))
+    };
+    Mock::given(method("GET"))
+        .and(path("/accounts"))
+        .and(query_param_is_missing("page"))
+        .respond_with(page(&["a", "b"], json!(format!("{}/accounts?page=2&page_size=2", server.uri()))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/accounts"))
+        .and(query_param("page", "2"))
+        .respond_with(page(&["c"], Value::Null))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.accounts().list(ListAccountsParams::new()).page_size(2).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["page_size=2", "page=2&page_size=2"]);
+}
+
+#[tokio::test]
+async fn a_relative_hal_link_is_resolved_and_a_token_in_its_place_goes_into_the_cursor_parameter() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], next: Option<&str>| {
+        let mut links = json!({"self": {"href": "/feed"}});
+        if let Some(next) = next {
+            links["next"] = json!({"href": next});
+        }
+        ok(json!({"items": things(ids), "_links": links}))
+    };
+    Mock::given(method("GET"))
+        .and(path("/feed"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(page(&["a"], Some("/feed?cursor=c2")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/feed"))
+        .and(query_param("cursor", "c2"))
+        .respond_with(page(&["b"], Some("c3")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/feed"))
+        .and(query_param("cursor", "c3"))
+        .respond_with(page(&["c"], Some("/feed?cursor=c2")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.feed().list(ListFeedParams::new()).collect_all().await.unwrap();
+    // The third page links back to the second: the walk ends rather than repeating pages.
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["", "cursor=c2", "cursor=c3"]);
 }

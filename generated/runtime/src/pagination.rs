@@ -2,11 +2,12 @@
 //! Paginated list operations: the first page as a future, or every item as a
 //! lazily fetched stream.
 //!
-//! Three kinds: offsets (`limit` + `offset` query parameters, `has_more` in the
-//! response), page numbers (`page=2`, GitHub's), and cursors (a query
-//! parameter set to what the page says comes next: the last item's id, as
-//! Stripe's `starting_after`, or a token the response carries, as Google's
-//! `nextPageToken` for `pageToken`).
+//! Four kinds: offsets (`limit` + `offset` query parameters, `has_more` in the
+//! response), page numbers (`page=2`, GitHub's), cursors (a query parameter set
+//! to what the page says comes next: the last item's id, as Stripe's
+//! `starting_after`, or a token the response carries, as Google's
+//! `nextPageToken` for `pageToken`), and next-page links (a URL the response
+//! carries, as Azure's `nextLink` or Django REST framework's `next`).
 
 use std::collections::HashSet;
 use std::future::IntoFuture;
@@ -35,7 +36,8 @@ pub trait Page: DeserializeOwned + Send + 'static {
     /// Whether the server has more items after this page.
     fn has_more(&self) -> bool;
     /// The cursor parameter's value for the page after this one
-    /// ([`Pagination::Cursor`]); `None` when this is the last page.
+    /// ([`Pagination::Cursor`]), or its URL ([`Pagination::NextLink`]); `None`
+    /// when this is the last page.
     fn next_cursor(&self) -> Option<String> {
         None
     }
@@ -70,6 +72,16 @@ pub enum Pagination {
         limit: Option<&'static str>,
         /// Name of the cursor query parameter.
         cursor: &'static str,
+    },
+    /// The URL of the next page, which [`Page::next_cursor`] reads from the
+    /// page, requested as it is (same host and base path only: the request's
+    /// credentials go with it).
+    NextLink {
+        /// Name of the page-size query parameter, if the operation has one.
+        limit: Option<&'static str>,
+        /// Name of a cursor query parameter: a next page the response names
+        /// by a token rather than a URL is asked for with it.
+        cursor: Option<&'static str>,
     },
 }
 
@@ -132,10 +144,13 @@ impl<T: Page> ListRequest<T> {
         match self.pagination {
             Pagination::Offset { limit, .. }
             | Pagination::PageNumber { limit: Some(limit), .. }
-            | Pagination::Cursor { limit: Some(limit), .. } => {
+            | Pagination::Cursor { limit: Some(limit), .. }
+            | Pagination::NextLink { limit: Some(limit), .. } => {
                 self.spec.set_query_param(limit, size.to_string());
             }
-            Pagination::PageNumber { limit: None, .. } | Pagination::Cursor { limit: None, .. } => {
+            Pagination::PageNumber { limit: None, .. }
+            | Pagination::Cursor { limit: None, .. }
+            | Pagination::NextLink { limit: None, .. } => {
                 self.spec.fail("this list operation has no page-size parameter".to_owned());
             }
         }
@@ -167,8 +182,9 @@ impl<T: Page> ListRequest<T> {
     /// last page, and after yielding an error. With offsets the last page is an
     /// empty one or one without `has_more`; with page numbers, also one the
     /// same as the page before (a server that answers its last page for any
-    /// page after it); with cursors it is one without a next cursor, or whose
-    /// next cursor was sent before (a server that would repeat pages forever).
+    /// page after it); with cursors and links it is one without a next cursor
+    /// or link, or whose next one was sent before (a server that would repeat
+    /// pages forever).
     /// Polling after the end keeps returning `None`.
     pub fn into_stream(self) -> impl Stream<Item = Result<T::Item, Error>> + Send + Unpin + 'static {
         let mut pending_error = None;
@@ -190,11 +206,14 @@ impl<T: Page> ListRequest<T> {
                 }
             }
             // Query values are held percent-encoded; cursors are compared as the page gives them.
-            Pagination::Cursor { cursor, .. } => sent_cursors.extend(
-                self.spec
-                    .query_param(cursor)
-                    .map(|sent| percent_decode_str(sent).decode_utf8_lossy().into_owned()),
-            ),
+            Pagination::Cursor { cursor, .. } | Pagination::NextLink { cursor: Some(cursor), .. } => {
+                sent_cursors.extend(
+                    self.spec
+                        .query_param(cursor)
+                        .map(|sent| percent_decode_str(sent).decode_utf8_lossy().into_owned()),
+                )
+            }
+            Pagination::NextLink { cursor: None, .. } => {}
         }
         ItemStream::<T> {
             client: self.client,
@@ -251,7 +270,7 @@ enum NextPage {
     First,
     /// The page at this offset, or with this number.
     Position(u64),
-    /// The page this cursor names.
+    /// The page this cursor (or link) names.
     Cursor(String),
 }
 
@@ -305,6 +324,28 @@ impl<T: Page> ItemStream<T> {
                 self.spec.set_query_param(name, cursor.clone());
                 self.sent_cursors.insert(cursor);
             }
+            (NextPage::Cursor(link), Pagination::NextLink { cursor: name, .. }) => {
+                let followed = match (is_link(&link), name) {
+                    (false, Some(name)) => {
+                        self.spec.set_query_param(name, link.clone());
+                        Ok(())
+                    }
+                    _ => match self.client.inner.base.as_ref() {
+                        Some(base) => self.spec.follow_link(base, &link),
+                        None => Err("the client has no base URL".to_owned()),
+                    },
+                };
+                self.sent_cursors.insert(link);
+                if let Err(message) = followed {
+                    let err = Error::invalid_request(format!(
+                        "{} {}: {message}",
+                        self.spec.method(),
+                        self.spec.path()
+                    ));
+                    self.fetching = Some(Box::pin(async move { Err(err) }));
+                    return true;
+                }
+            }
             // Each pagination only ever produces its own kind of next page.
             _ => return false,
         }
@@ -342,7 +383,7 @@ impl<T: Page> ItemStream<T> {
                 next.flatten().map(NextPage::Position)
             }
             // An empty page with a next cursor is not the end: token APIs may return one.
-            Pagination::Cursor { .. } => {
+            Pagination::Cursor { .. } | Pagination::NextLink { .. } => {
                 let cursor = page
                     .next_cursor()
                     .filter(|cursor| !cursor.is_empty() && !self.sent_cursors.contains(cursor));
@@ -385,6 +426,16 @@ impl<T: Page> Stream for ItemStream<T> {
             }
         }
     }
+}
+
+/// Whether a next page's reference is a URL (absolute, or a path or query to resolve against the
+/// request's) rather than a token for the cursor parameter.
+fn is_link(reference: &str) -> bool {
+    let reference = reference.trim_start();
+    reference.starts_with(['/', '?'])
+        || ["http://", "https://"].iter().any(|scheme| {
+            reference.get(..scheme.len()).is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+        })
 }
 
 /// A page body's hash, to tell a page answered twice.

@@ -251,6 +251,48 @@ impl RequestSpec {
         let name = encode_component(name);
         self.query.iter().find(|(existing, _)| *existing == name).map(|(_, value)| value.as_str())
     }
+
+    /// Points the request at `link`, the next page's URL as a list response gave it: absolute,
+    /// or relative to this request's URL under `base`. The link's path and query replace the
+    /// request's, since it carries every parameter the server wants for that page. A link to
+    /// another host, or outside `base`'s path, is refused: the request's credentials would go
+    /// with it. An `http` link to the `https` API's host is followed over https.
+    pub(super) fn follow_link(&mut self, base: &reqwest::Url, link: &str) -> Result<(), String> {
+        let base_path = base.path().trim_end_matches('/');
+        let mut current = base.clone();
+        current.set_path(&format!("{base_path}{}", self.path));
+        let query = join_encoded(&self.query);
+        current.set_query((!query.is_empty()).then_some(query.as_str()));
+        let target = current
+            .join(link.trim())
+            .map_err(|err| format!("the next page's link `{link}` is not a URL: {err}"))?;
+        let same_origin = (target.scheme() == base.scheme()
+            || (target.scheme() == "http" && base.scheme() == "https"))
+            && target.host() == base.host()
+            && target.port() == base.port()
+            && target.username().is_empty()
+            && target.password().is_none();
+        let rest =
+            target.path().strip_prefix(base_path).filter(|rest| rest.is_empty() || rest.starts_with('/'));
+        let Some(rest) = rest.filter(|_| same_origin) else {
+            return Err(format!(
+                "the next page's link `{link}` points outside the API ({}); not followed, so that credentials stay with the API",
+                base.as_str().trim_end_matches('/')
+            ));
+        };
+        self.path = if rest.is_empty() { "/".to_owned() } else { rest.to_owned() };
+        self.query = target
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) => (name.to_owned(), value.to_owned()),
+                None => (pair.to_owned(), String::new()),
+            })
+            .collect();
+        Ok(())
+    }
 }
 
 /// Shows method, path, parameter names and body size; never values.

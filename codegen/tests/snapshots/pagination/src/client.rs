@@ -8,10 +8,20 @@ impl Client {
     pub fn new() -> Self {
         Self::builder().build_infallible()
     }
+    /// The `accounts` operations.
+    #[cfg(feature = "accounts")]
+    pub fn accounts(&self) -> crate::resources::Accounts<'_> {
+        crate::resources::Accounts::new(self)
+    }
     /// The `ambiguous` operations.
     #[cfg(feature = "ambiguous")]
     pub fn ambiguous(&self) -> crate::resources::Ambiguous<'_> {
         crate::resources::Ambiguous::new(self)
+    }
+    /// The `conversations` operations.
+    #[cfg(feature = "conversations")]
+    pub fn conversations(&self) -> crate::resources::Conversations<'_> {
+        crate::resources::Conversations::new(self)
     }
     /// The `customers` operations.
     #[cfg(feature = "customers")]
@@ -22,6 +32,11 @@ impl Client {
     #[cfg(feature = "events")]
     pub fn events(&self) -> crate::resources::Events<'_> {
         crate::resources::Events::new(self)
+    }
+    /// The `feed` operations.
+    #[cfg(feature = "feed")]
+    pub fn feed(&self) -> crate::resources::Feed<'_> {
+        crate::resources::Feed::new(self)
     }
     /// The `files` operations.
     #[cfg(feature = "files")]
@@ -38,6 +53,11 @@ impl Client {
     pub fn jobs(&self) -> crate::resources::Jobs<'_> {
         crate::resources::Jobs::new(self)
     }
+    /// The `messages` operations.
+    #[cfg(feature = "messages")]
+    pub fn messages(&self) -> crate::resources::Messages<'_> {
+        crate::resources::Messages::new(self)
+    }
     /// The `offsets` operations.
     #[cfg(feature = "offsets")]
     pub fn offsets(&self) -> crate::resources::Offsets<'_> {
@@ -47,5 +67,10 @@ impl Client {
     #[cfg(feature = "repos")]
     pub fn repos(&self) -> crate::resources::Repos<'_> {
         crate::resources::Repos::new(self)
+    }
+    /// The `subscriptions` operations.
+    #[cfg(feature = "subscriptions")]
+    pub fn subscriptions(&self) -> crate::resources::Subscriptions<'_> {
+        crate::resources::Subscriptions::new(self)
     }
 }

@@ -8,7 +8,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_pagination::Error> {
 //! let client = snapshot_pagination::Client::new();
-//! let page = client.customers().list(Default::default()).await?;
+//! let page = client.accounts().list(Default::default()).await?;
 //! println!("{page:?}");
 //! # Ok(())
 //! # }
@@ -16,7 +16,7 @@
 //!
 //! ## Cargo features
 //!
-//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["ambiguous", "rustls"]`.
+//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["accounts", "rustls"]`.
 //!
 //! HTTPS needs one TLS backend, chosen by feature (reqwest's):
 //!

@@ -2,6 +2,55 @@
 //! The API's data types: request bodies, responses, parameters and enums.
 #[cfg(feature = "jobs")]
 pub type JobList = Vec<Thing>;
+#[cfg(feature = "feed")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub href: String,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "feed")]
+crate::runtime::object::json_object!(Link, extra; href = "href" required);
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAccountsParams {
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+#[cfg(feature = "accounts")]
+impl ListAccountsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets [`page_size`](Self::page_size).
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+}
+#[cfg(feature = "accounts")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListAccountsResponse {
+    pub count: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub results: Vec<Thing>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "accounts")]
+crate::runtime::object::json_object!(
+    ListAccountsResponse, extra; count = "count" required, next = "next" nullable,
+    previous = "previous" nullable, results = "results" required
+);
 #[cfg(feature = "ambiguous")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAmbiguousParams {
@@ -33,6 +82,57 @@ pub struct ListAmbiguousResponse {
 crate::runtime::object::json_object!(
     ListAmbiguousResponse, extra; next_cursor = "next_cursor" optional, things = "things"
     optional, warnings = "warnings" optional
+);
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListConversationsParams {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+#[cfg(feature = "conversations")]
+impl ListConversationsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`cursor`](Self::cursor).
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListConversationsResponse {
+    pub channels: Option<Vec<Thing>>,
+    pub ok: bool,
+    pub response_metadata: Option<ListConversationsResponseResponseMetadata>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "conversations")]
+crate::runtime::object::json_object!(
+    ListConversationsResponse, extra; channels = "channels" optional, ok = "ok" required,
+    response_metadata = "response_metadata" optional
+);
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListConversationsResponseResponseMetadata {
+    pub next_cursor: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "conversations")]
+crate::runtime::object::json_object!(
+    ListConversationsResponseResponseMetadata, extra; next_cursor = "next_cursor"
+    optional
 );
 #[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -123,6 +223,49 @@ pub struct ListEventsResponse {
 crate::runtime::object::json_object!(
     ListEventsResponse, extra; results = "results" optional, total = "total" optional
 );
+#[cfg(feature = "feed")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFeedParams {
+    pub cursor: Option<String>,
+}
+#[cfg(feature = "feed")]
+impl ListFeedParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`cursor`](Self::cursor).
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "feed")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListFeedResponse {
+    pub links: ListFeedResponseLinks,
+    pub items: Vec<Thing>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "feed")]
+crate::runtime::object::json_object!(
+    ListFeedResponse, extra; links = "_links" required, items = "items" required
+);
+#[cfg(feature = "feed")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFeedResponseLinks {
+    pub next: Option<Link>,
+    pub self_: Option<Link>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "feed")]
+crate::runtime::object::json_object!(
+    ListFeedResponseLinks, extra; next = "next" optional, self_ = "self" optional
+);
 #[cfg(feature = "files")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFilesParams {
@@ -208,6 +351,36 @@ pub struct ListJobsResponse {
 crate::runtime::object::json_object!(
     ListJobsResponse, extra; jobs = "jobs" required, next_token = "nextToken" required
 );
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListMessagesParams {
+    pub next: Option<String>,
+}
+#[cfg(feature = "messages")]
+impl ListMessagesParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`next`](Self::next).
+    pub fn set_next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListMessagesResponse {
+    pub messages: Option<Vec<Thing>>,
+    pub next: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "messages")]
+crate::runtime::object::json_object!(
+    ListMessagesResponse, extra; messages = "messages" optional, next = "next" optional
+);
 #[cfg(feature = "offsets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOffsetsParams {
@@ -269,6 +442,35 @@ impl ListReposParams {
         self
     }
 }
+#[cfg(feature = "subscriptions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriptionsListParams {
+    pub api_version: String,
+}
+#[cfg(feature = "subscriptions")]
+impl SubscriptionsListParams {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(api_version: impl Into<String>) -> Self {
+        Self {
+            api_version: api_version.into(),
+        }
+    }
+}
+#[cfg(feature = "subscriptions")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SubscriptionsListResponse {
+    pub next_link: Option<String>,
+    pub value: Option<Vec<Thing>>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "subscriptions")]
+crate::runtime::object::json_object!(
+    SubscriptionsListResponse, extra; next_link = "nextLink" optional, value = "value"
+    optional
+);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     pub id: String,
@@ -282,6 +484,35 @@ crate::runtime::object::json_object!(
 );
 #[cfg(feature = "jobs")]
 pub type Token = String;
+#[cfg(feature = "accounts")]
+impl crate::runtime::Page for ListAccountsResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.results
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.next.clone().filter(|token| !token.is_empty())
+    }
+}
+#[cfg(feature = "conversations")]
+impl crate::runtime::Page for ListConversationsResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.channels.unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.response_metadata
+            .as_ref()
+            .and_then(|v| v.next_cursor.clone())
+            .filter(|token| !token.is_empty())
+    }
+}
 #[cfg(feature = "events")]
 impl crate::runtime::Page for ListEventsResponse {
     type Item = Thing;
@@ -290,6 +521,23 @@ impl crate::runtime::Page for ListEventsResponse {
     }
     fn has_more(&self) -> bool {
         self.results.as_ref().is_some_and(|items| !items.is_empty())
+    }
+}
+#[cfg(feature = "feed")]
+impl crate::runtime::Page for ListFeedResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.items
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.links
+            .next
+            .as_ref()
+            .map(|v| v.href.clone())
+            .filter(|token| !token.is_empty())
     }
 }
 #[cfg(feature = "files")]
@@ -326,6 +574,19 @@ impl crate::runtime::Page for ListOffsetsResponse {
     }
     fn has_more(&self) -> bool {
         self.has_more
+    }
+}
+#[cfg(feature = "subscriptions")]
+impl crate::runtime::Page for SubscriptionsListResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.value.unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.next_link.clone().filter(|token| !token.is_empty())
     }
 }
 #[cfg(feature = "customers")]
