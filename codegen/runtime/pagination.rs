@@ -329,7 +329,10 @@ impl<T: Page> ItemStream<T> {
                         self.spec.set_query_param(name, link.clone());
                         Ok(())
                     }
-                    _ => match self.client.inner.base.as_ref() {
+                    (false, None) => Err(format!(
+                        "the next page's link `{link}` is not a URL (absolute, or a path starting with `/`)"
+                    )),
+                    (true, _) => match self.client.inner.base.as_ref() {
                         Some(base) => self.spec.follow_link(base, &link),
                         None => Err("the client has no base URL".to_owned()),
                     },

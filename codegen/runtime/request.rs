@@ -289,8 +289,20 @@ impl RequestSpec {
                 Some((name, value)) => (name.to_owned(), value.to_owned()),
                 None => (pair.to_owned(), String::new()),
             })
+            // An API key the link repeats is added again when the request is sent.
+            .filter(|(name, _)| !self.query_keys().any(|key| encode_component(key) == *name))
             .collect();
         Ok(())
+    }
+
+    /// Names of the query parameters the request's security schemes put API keys in.
+    fn query_keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.security.iter().flat_map(|alternative| alternative.iter()).filter_map(|scheme| {
+            match scheme.kind {
+                SchemeKind::ApiKey { location: ApiKeyLocation::Query, name } => Some(name),
+                _ => None,
+            }
+        })
     }
 }
 

@@ -272,6 +272,35 @@ async fn an_absolute_next_link_is_requested_as_given_with_the_query_it_carries()
 }
 
 #[tokio::test]
+async fn a_query_api_key_the_next_link_repeats_is_sent_once() {
+    let server = MockServer::start().await;
+    let next = format!("{}/subscriptions?code=key%2F1&api-version=1&%24skiptoken=2", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/subscriptions"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(ok(json!({"value": things(&["a"]), "nextLink": next})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/subscriptions"))
+        .and(query_param("$skiptoken", "2"))
+        .respond_with(ok(json!({"value": things(&["b"])})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client =
+        Client::builder().base_url(server.uri()).function_key("key/1").max_retries(0).build().unwrap();
+    let items = client.subscriptions().list(SubscriptionsListParams::new("1")).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b"]);
+    assert_eq!(
+        queries(&server).await,
+        ["api-version=1&code=key%2F1", "api-version=1&%24skiptoken=2&code=key%2F1"]
+    );
+}
+
+#[tokio::test]
 async fn a_next_link_to_another_host_port_scheme_or_user_is_refused_after_the_items_before_it() {
     let server = MockServer::start().await;
     let port = server.address().port();
@@ -312,6 +341,21 @@ async fn a_next_link_outside_the_base_path_is_refused() {
     let client = Client::builder().base_url(format!("{}/v2", server.uri())).max_retries(0).build().unwrap();
     let err = client.subscriptions().list(SubscriptionsListParams::new("1")).collect_all().await.unwrap_err();
     assert!(err.to_string().contains("outside the API"), "{err}");
+}
+
+#[tokio::test]
+async fn a_next_link_that_is_no_url_is_refused_where_there_is_no_cursor_parameter() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/subscriptions"))
+        .respond_with(ok(json!({"value": things(&["a"]), "nextLink": "2"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let err = client.subscriptions().list(SubscriptionsListParams::new("1")).collect_all().await.unwrap_err();
+    assert!(err.to_string().contains("link `2` is not a URL"), "{err}");
 }
 
 #[tokio::test]

@@ -7,3 +7,11 @@ pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefa
     idempotency_header: None,
     api_key_env: None,
 };
+/// The `functionKey` security scheme.
+pub const FUNCTION_KEY: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+    name: "functionKey",
+    kind: crate::runtime::SchemeKind::ApiKey {
+        location: crate::runtime::ApiKeyLocation::Query,
+        name: "code",
+    },
+};

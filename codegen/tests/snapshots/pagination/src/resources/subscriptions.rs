@@ -19,7 +19,7 @@ impl<'a> Subscriptions<'a> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/subscriptions"),
-            &[],
+            &[&[&crate::auth::FUNCTION_KEY], &[]],
         );
         spec.query("api-version", &params.api_version);
         self.client
