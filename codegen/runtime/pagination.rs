@@ -457,3 +457,20 @@ impl<T: DeserializeOwned + Send + 'static> Page for Vec<T> {
         !self.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_link;
+
+    #[test]
+    fn a_link_is_an_absolute_url_or_a_path_or_query_a_token_is_anything_else() {
+        for link in
+            ["https://api.example.com/items?page=2", "HTTP://api.example.com/x", "/items?page=2", "?page=2"]
+        {
+            assert!(is_link(link), "{link}");
+        }
+        for token in ["2", "dXNlcjo=", "items?page=2", "ftp://host/x", ""] {
+            assert!(!is_link(token), "{token}");
+        }
+    }
+}

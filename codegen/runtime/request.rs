@@ -1051,6 +1051,43 @@ fn encode_cookie_value(value: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `follow_link` from `GET /v2/items?limit=2` under `base`: the path and query it leaves.
+    fn followed(base: &str, link: &str) -> Result<(String, String), String> {
+        let base = reqwest::Url::parse(base).unwrap();
+        let mut spec = RequestSpec::new(Method::GET, "/items".into(), &[]);
+        spec.set_query_param("limit", "2".into());
+        spec.follow_link(&base, link)?;
+        Ok((spec.path, join_encoded(&spec.query)))
+    }
+
+    #[test]
+    fn a_next_link_is_followed_under_the_base_url_only() {
+        let ok = |path: &str, query: &str| Ok((path.to_owned(), query.to_owned()));
+        let base = "https://api.example.com/v2";
+        assert_eq!(followed(base, "https://api.example.com/v2/items?page=2"), ok("/items", "page=2"));
+        // Behind a proxy that does not say it terminates TLS, Django writes `http` links.
+        assert_eq!(
+            followed(base, "http://api.example.com/v2/items?page=2&limit=2"),
+            ok("/items", "page=2&limit=2")
+        );
+        assert_eq!(followed(base, "/v2/items/all?after=a%2Fb"), ok("/items/all", "after=a%2Fb"));
+        assert_eq!(followed(base, "?page=3"), ok("/items", "page=3"));
+        assert_eq!(followed("https://api.example.com", "https://API.example.com/items"), ok("/items", ""));
+        for foreign in [
+            "https://evil.example/v2/items",
+            "https://api.example.com:8443/v2/items",
+            "https://user:pw@api.example.com/v2/items",
+            "https://api.example.com/v1/items",
+            "https://api.example.com/v2x/items",
+            "/v2/../v1/items",
+        ] {
+            let err = followed(base, foreign).unwrap_err();
+            assert!(err.contains(foreign) && err.contains("outside the API"), "{err}");
+        }
+        // The API's own scheme is never downgraded.
+        assert!(followed("http://127.0.0.1:8080", "https://127.0.0.1:8080/items").is_err());
+    }
+
     #[test]
     fn spec_records_first_error_and_skips_nulls() {
         let mut spec = RequestSpec::new(Method::POST, "/x".into(), &[]);
