@@ -76,17 +76,39 @@ fn page_impls(api: &Api) -> TokenStream {
             let name = ident(&f.name);
             if f.optional { quote!(self.#name.unwrap_or(false)) } else { quote!(self.#name) }
         };
+        // Without a flag, a page with items may have more after it; an empty one is the last.
+        let guessed = || {
+            let more = if items_field.optional {
+                quote!(self.#items.as_ref().is_some_and(|items| !items.is_empty()))
+            } else {
+                quote!(!self.#items.is_empty())
+            };
+            (
+                more,
+                quote!(
+                    const HAS_MORE_IS_GUESSED: bool = true;
+                ),
+            )
+        };
         let (more_expr, cursor_fn) = match &p.kind {
-            PageKind::Offset { has_more, .. } | PageKind::PageNumber { has_more: Some(has_more), .. } => {
-                (flag(has_more), quote!())
-            }
-            // Without a flag, a page with items may have more after it; an empty one is the last.
-            PageKind::PageNumber { has_more: None, .. } => {
-                let more = if items_field.optional {
-                    quote!(self.#items.as_ref().is_some_and(|items| !items.is_empty()))
-                } else {
-                    quote!(!self.#items.is_empty())
+            PageKind::Offset { has_more, total, .. } => {
+                let (more, guess) = match has_more {
+                    Some(has_more) => (flag(has_more), quote!()),
+                    None => guessed(),
                 };
+                let total = total.as_deref().map(|path| {
+                    let value = path_value(path, true);
+                    quote! {
+                        fn total(&self) -> Option<u64> {
+                            #value.and_then(|total| u64::try_from(total).ok())
+                        }
+                    }
+                });
+                (more, quote!(#guess #total))
+            }
+            PageKind::PageNumber { has_more: Some(has_more), .. } => (flag(has_more), quote!()),
+            PageKind::PageNumber { has_more: None, .. } => {
+                let (more, _) = guessed();
                 (more, quote!())
             }
             PageKind::AfterLastId { has_more, id, .. } => {
@@ -113,7 +135,7 @@ fn page_impls(api: &Api) -> TokenStream {
                 (more, cursor)
             }
             PageKind::Token { token: path, .. } | PageKind::NextLink { link: path, .. } => {
-                let value = path_value(path);
+                let value = path_value(path, false);
                 let cursor = quote! {
                     fn next_cursor(&self) -> Option<String> {
                         #value.filter(|token| !token.is_empty())
@@ -140,9 +162,9 @@ fn page_impls(api: &Api) -> TokenStream {
     quote!(#(#pages)*)
 }
 
-/// An `Option<String>` expression reading the string at the end of `path` from `self`:
-/// `self.links.as_ref().and_then(|v| v.next.clone())`.
-fn path_value(path: &[EnvelopeField]) -> TokenStream {
+/// An `Option<T>` expression reading the value at the end of `path` from `self`, cloned (or
+/// copied, for a `Copy` value): `self.links.as_ref().and_then(|v| v.next.clone())`.
+fn path_value(path: &[EnvelopeField], copy: bool) -> TokenStream {
     let Some((last, objects)) = path.split_last() else { return quote!(None::<String>) };
     let mut value = quote!(self);
     let mut optional = false;
@@ -157,11 +179,12 @@ fn path_value(path: &[EnvelopeField]) -> TokenStream {
         optional |= field.optional;
     }
     let name = ident(&last.name);
+    let read = if copy { quote!(#name) } else { quote!(#name.clone()) };
     match (optional, last.optional) {
-        (false, false) => quote!(Some(#value.#name.clone())),
-        (false, true) => quote!(#value.#name.clone()),
-        (true, false) => quote!(#value.map(|v| v.#name.clone())),
-        (true, true) => quote!(#value.and_then(|v| v.#name.clone())),
+        (false, false) => quote!(Some(#value.#read)),
+        (false, true) => quote!(#value.#read),
+        (true, false) => quote!(#value.map(|v| v.#read)),
+        (true, true) => quote!(#value.and_then(|v| v.#read)),
     }
 }
 

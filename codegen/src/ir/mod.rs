@@ -442,8 +442,15 @@ impl EnvelopeField {
 
 #[derive(Debug, Clone)]
 pub enum PageKind {
-    /// `limit`/`offset` query parameters and a `has_more` flag.
-    Offset { limit_param: String, offset_param: String, has_more: EnvelopeField },
+    /// `limit`/`offset` query parameters (`$top`/`$skip`, `maxResults`/`startAt`...), with the
+    /// envelope's `has_more` flag if it has one (without, a page with items may have more after
+    /// it) and its count of all items if it has one (the path of fields down to it).
+    Offset {
+        limit_param: String,
+        offset_param: String,
+        has_more: Option<EnvelopeField>,
+        total: Option<Vec<EnvelopeField>>,
+    },
     /// Stripe's: a cursor parameter (`starting_after`) set to the last item's `id` while
     /// `has_more`.
     AfterLastId {

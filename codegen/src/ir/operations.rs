@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::schema::{self, TypeBuilder};
 use super::{
-    Api, Body, BodyEncoding, EnvelopeField, Field, Operation, PageKind, Pagination, ParamLocation,
+    Api, Body, BodyEncoding, EnvelopeField, Field, IntKind, Operation, PageKind, Pagination, ParamLocation,
     ParamStyle, PathParam, PathSegment, Resource, Response, SchemeKind, SecurityScheme, StyleKind, Ty,
     TypeKind, str_field,
 };
@@ -1190,6 +1190,29 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         "nextPageCursor",
         "next_page_cursor",
     ];
+    /// Offset parameters besides `offset` (integers only: `start` is a date elsewhere).
+    const OFFSETS: &[&str] = &["offset", "skip", "$skip", "start", "startAt", "startIndex", "start_index"];
+    /// Page-size parameters that go with an offset, besides [`LIMITS`]'.
+    const OFFSET_LIMITS: &[&str] = &["$top", "top", "count", "rows", "size", "take"];
+    /// Envelope fields that count the items of all pages (not `count`, which some APIs use for
+    /// the page's own).
+    const TOTALS: &[&str] = &[
+        "total",
+        "total_count",
+        "totalCount",
+        "TotalCount",
+        "totalResults",
+        "total_results",
+        "totalItems",
+        "total_items",
+        "totalSize",
+        "total_size",
+        "totalElements",
+        "totalRecords",
+        "total_records",
+        "total_entries",
+        "numFound",
+    ];
     /// Envelope fields that carry the next page's URL.
     const LINK_FIELDS: &[&str] = &[
         "next",
@@ -1244,10 +1267,26 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         let first = f.default.as_deref()?.parse::<u64>().ok()?;
         Some((f.json_name.clone(), first))
     };
+    // An offset and a page size, both integers.
+    let offset = || {
+        let int = |names: &[&str]| {
+            params.fields.iter().find(|f| {
+                matches!(f.location, ParamLocation::Query(_))
+                    && names.contains(&f.json_name.as_str())
+                    && matches!(super::resolved(&f.ty, types), Ty::Int(_))
+            })
+        };
+        let limit = int(LIMITS).or_else(|| int(OFFSET_LIMITS))?;
+        Some((limit.json_name.clone(), int(OFFSETS)?.json_name.clone()))
+    };
     let Response::Json(response) = &op.response else { return None };
     if let Ty::Vec(item) = super::resolved(response, types) {
-        let (page_param, first) = page_number()?;
-        let kind = PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more: None };
+        let kind = if let Some((limit_param, offset_param)) = offset() {
+            PageKind::Offset { limit_param, offset_param, has_more: None, total: None }
+        } else {
+            let (page_param, first) = page_number()?;
+            PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more: None }
+        };
         return Some(Pagination { envelope: None, item: (**item).clone(), kind });
     }
     let Ty::Named(envelope) = response else { return None };
@@ -1265,20 +1304,20 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     let kind = if let (Some(limit_param), Some(offset_param), Some(has_more)) =
         (find(&["limit"]), find(&["offset"]), has_more.clone())
     {
-        PageKind::Offset { limit_param, offset_param, has_more }
+        PageKind::Offset { limit_param, offset_param, has_more: Some(has_more), total: None }
     } else if let (Some(cursor_param), Some(has_more), Some(id)) =
         (find(&["starting_after"]), has_more.clone(), item_id(types, &item))
     {
         PageKind::AfterLastId { limit_param: find(LIMITS), cursor_param, has_more, id }
     } else if let Some((cursor_param, token)) = find(TOKEN_PARAMS).and_then(|cursor_param| {
-        let token = string_path(types, *envelope, &|names| {
+        let token = field_path(types, *envelope, &|ty| *ty == Ty::String, &|names| {
             let last = names[names.len() - 1];
             (TOKEN_FIELDS.contains(&last) || last == cursor_param) && in_containers(names)
         })?;
         Some((cursor_param, token))
     }) {
         PageKind::Token { limit_param: find(LIMITS), cursor_param, token }
-    } else if let Some(link) = string_path(types, *envelope, &|names| {
+    } else if let Some(link) = field_path(types, *envelope, &|ty| *ty == Ty::String, &|names| {
         let last = names[names.len() - 1];
         // A field named like a query parameter (`next` for `?next=`) holds that parameter's value.
         let is_param = params.fields.iter().any(|f| f.json_name == last);
@@ -1287,6 +1326,12 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         link && !is_param && in_containers(names)
     }) {
         PageKind::NextLink { limit_param: find(LIMITS), cursor_param: find(TOKEN_PARAMS), link }
+    } else if let Some((limit_param, offset_param)) = offset() {
+        let total =
+            field_path(types, *envelope, &|ty| matches!(ty, Ty::Int(k) if *k != IntKind::U64), &|names| {
+                TOTALS.contains(&names[names.len() - 1]) && in_containers(names)
+            });
+        PageKind::Offset { limit_param, offset_param, has_more, total }
     } else {
         let (page_param, first) = page_number()?;
         PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more }
@@ -1294,12 +1339,13 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     Some(Pagination { envelope: Some((*envelope, EnvelopeField::of(items))), item: (*item).clone(), kind })
 }
 
-/// The shallowest string field of `envelope`, at most three objects deep, whose path of JSON
-/// names `accept` takes, as the fields leading to it. A field that reads `null` and absent
+/// The shallowest field of `envelope` of a type `leaf` takes, at most three objects deep, whose
+/// path of JSON names `accept` takes, as the fields leading to it. A field that reads `null` and absent
 /// differently (request types' optional nullable ones) is never on the path.
-fn string_path(
+fn field_path(
     types: &[super::TypeDef],
     envelope: super::TypeId,
+    leaf: &dyn Fn(&Ty) -> bool,
     accept: &dyn Fn(&[&str]) -> bool,
 ) -> Option<Vec<EnvelopeField>> {
     let mut level: Vec<(super::TypeId, Vec<&super::Field>)> = vec![(envelope, Vec::new())];
@@ -1314,13 +1360,13 @@ fn string_path(
                 let mut path = path.clone();
                 path.push(f);
                 match super::resolved(&f.ty, types) {
-                    Ty::String => {
+                    Ty::Named(id) => next.push((*id, path)),
+                    ty if leaf(ty) => {
                         let names: Vec<&str> = path.iter().map(|f| f.json_name.as_str()).collect();
                         if accept(&names) {
                             return Some(path.into_iter().map(EnvelopeField::of).collect());
                         }
                     }
-                    Ty::Named(id) => next.push((*id, path)),
                     _ => {}
                 }
             }

@@ -1,14 +1,16 @@
 //! Walks of the crate generated from `tests/specs/pagination.yaml` against a loopback server:
 //! the generated `Page` impls (which field holds the items, the next token, the last item's
 //! id) and the `Pagination` each list method passes, end to end. `compile.rs` copies this file
-//! into that crate's `tests/` and runs it.
+//! into that crate's `tests/` and runs it. Every walk is bounded by `max_pages`, so that a walk
+//! that fails to end fails its test instead of hanging it.
 
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use snapshot_pagination::Client;
 use snapshot_pagination::types::{
     ListAccountsParams, ListConversationsParams, ListCustomersParams, ListEventsParams, ListFeedParams,
-    ListFilesParams, ListJobsParams, ListOffsetsParams, ListReposParams, SubscriptionsListParams,
+    ListFilesParams, ListJobsParams, ListLogsParams, ListOffsetsParams, ListPeopleParams, ListReposParams,
+    SearchIssuesParams, SubscriptionsListParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -61,7 +63,8 @@ async fn a_token_walk_follows_next_page_token_from_the_items_field_until_it_is_a
         .await;
 
     let client = client(&server);
-    let items = client.files().list(ListFilesParams::new()).page_size(2).collect_all().await.unwrap();
+    let items =
+        client.files().list(ListFilesParams::new()).page_size(2).max_pages(10).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["a", "b", "c", "d"]);
     // The page size goes on every request; the token is sent as the page gave it, encoded.
     assert_eq!(
@@ -89,11 +92,18 @@ async fn a_required_token_that_is_empty_ends_the_walk_and_page_size_is_refused_w
         .await;
 
     let client = client(&server);
-    let items = client.jobs().list(ListJobsParams::new()).collect_all().await.unwrap();
+    let items = client.jobs().list(ListJobsParams::new()).max_pages(10).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["a", "b"]);
 
     // `/jobs` declares no page-size parameter: asking for one fails before anything is sent.
-    let err = client.jobs().list(ListJobsParams::new()).page_size(10).collect_all().await.unwrap_err();
+    let err = client
+        .jobs()
+        .list(ListJobsParams::new())
+        .page_size(10)
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("no page-size parameter"), "{err}");
     assert_eq!(queries(&server).await.len(), 2);
 }
@@ -120,7 +130,13 @@ async fn a_starting_after_walk_sends_the_last_items_id_while_has_more_is_true() 
         .await;
 
     let client = client(&server);
-    let items = client.customers().list(ListCustomersParams::new().limit(2)).collect_all().await.unwrap();
+    let items = client
+        .customers()
+        .list(ListCustomersParams::new().limit(2))
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["cus_1", "cus_2", "cus_3"]);
     assert_eq!(queries(&server).await, ["limit=2", "limit=2&starting_after=cus_2"]);
 }
@@ -144,7 +160,14 @@ async fn an_offset_walk_advances_by_the_items_received() {
         .await;
 
     let client = client(&server);
-    let items = client.offsets().list(ListOffsetsParams::new()).page_size(2).collect_all().await.unwrap();
+    let items = client
+        .offsets()
+        .list(ListOffsetsParams::new())
+        .page_size(2)
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["a", "b", "c"]);
     assert_eq!(queries(&server).await, ["limit=2", "limit=2&offset=2"]);
 }
@@ -175,7 +198,7 @@ async fn a_bare_array_walk_counts_pages_from_the_declared_default_until_an_empty
         .await;
 
     let client = client(&server);
-    let mut stream = client.repos().list(ListReposParams::new().per_page(2)).into_stream();
+    let mut stream = client.repos().list(ListReposParams::new().per_page(2)).max_pages(10).into_stream();
     let mut seen = Vec::new();
     while let Some(item) = stream.next().await {
         seen.push(item.unwrap().id);
@@ -210,7 +233,13 @@ async fn a_page_number_walk_from_zero_starts_at_the_callers_page_and_ends_at_an_
         .await;
 
     let client = client(&server);
-    let items = client.events().list(ListEventsParams::new().page_number(1)).collect_all().await.unwrap();
+    let items = client
+        .events()
+        .list(ListEventsParams::new().page_number(1))
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["b", "c"]);
     assert_eq!(queries(&server).await, ["pageNumber=1", "pageNumber=2", "pageNumber=3"]);
 }
@@ -238,7 +267,13 @@ async fn a_token_nested_in_response_metadata_is_followed_until_it_is_empty() {
         .await;
 
     let client = client(&server);
-    let items = client.conversations().list(ListConversationsParams::new()).collect_all().await.unwrap();
+    let items = client
+        .conversations()
+        .list(ListConversationsParams::new())
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["a", "b"]);
 }
 
@@ -262,8 +297,13 @@ async fn an_absolute_next_link_is_requested_as_given_with_the_query_it_carries()
         .await;
 
     let client = client(&server);
-    let items =
-        client.subscriptions().list(SubscriptionsListParams::new("2020-01-01")).collect_all().await.unwrap();
+    let items = client
+        .subscriptions()
+        .list(SubscriptionsListParams::new("2020-01-01"))
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["a", "b", "c"]);
     assert_eq!(
         queries(&server).await,
@@ -292,7 +332,13 @@ async fn a_query_api_key_the_next_link_repeats_is_sent_once() {
 
     let client =
         Client::builder().base_url(server.uri()).function_key("key/1").max_retries(0).build().unwrap();
-    let items = client.subscriptions().list(SubscriptionsListParams::new("1")).collect_all().await.unwrap();
+    let items = client
+        .subscriptions()
+        .list(SubscriptionsListParams::new("1"))
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["a", "b"]);
     assert_eq!(
         queries(&server).await,
@@ -318,7 +364,8 @@ async fn a_next_link_to_another_host_port_scheme_or_user_is_refused_after_the_it
             .respond_with(ok(json!({"value": things(&["a"]), "nextLink": link})))
             .mount(&server)
             .await;
-        let mut stream = client.subscriptions().list(SubscriptionsListParams::new("1")).into_stream();
+        let mut stream =
+            client.subscriptions().list(SubscriptionsListParams::new("1")).max_pages(10).into_stream();
         assert_eq!(stream.next().await.unwrap().unwrap().id, "a");
         let err = stream.next().await.unwrap().unwrap_err();
         let message = err.to_string();
@@ -339,7 +386,13 @@ async fn a_next_link_outside_the_base_path_is_refused() {
         .await;
 
     let client = Client::builder().base_url(format!("{}/v2", server.uri())).max_retries(0).build().unwrap();
-    let err = client.subscriptions().list(SubscriptionsListParams::new("1")).collect_all().await.unwrap_err();
+    let err = client
+        .subscriptions()
+        .list(SubscriptionsListParams::new("1"))
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("outside the API"), "{err}");
 }
 
@@ -354,7 +407,13 @@ async fn a_next_link_that_is_no_url_is_refused_where_there_is_no_cursor_paramete
         .await;
 
     let client = client(&server);
-    let err = client.subscriptions().list(SubscriptionsListParams::new("1")).collect_all().await.unwrap_err();
+    let err = client
+        .subscriptions()
+        .list(SubscriptionsListParams::new("1"))
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("link `2` is not a URL"), "{err}");
 }
 
@@ -380,7 +439,14 @@ async fn a_django_style_next_url_is_followed_until_it_is_null() {
         .await;
 
     let client = client(&server);
-    let items = client.accounts().list(ListAccountsParams::new()).page_size(2).collect_all().await.unwrap();
+    let items = client
+        .accounts()
+        .list(ListAccountsParams::new())
+        .page_size(2)
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(ids(&items), ["a", "b", "c"]);
     assert_eq!(queries(&server).await, ["page_size=2", "page=2&page_size=2"]);
 }
@@ -418,8 +484,82 @@ async fn a_relative_hal_link_is_resolved_and_a_token_in_its_place_goes_into_the_
         .await;
 
     let client = client(&server);
-    let items = client.feed().list(ListFeedParams::new()).collect_all().await.unwrap();
+    let items = client.feed().list(ListFeedParams::new()).max_pages(10).collect_all().await.unwrap();
     // The third page links back to the second: the walk ends rather than repeating pages.
     assert_eq!(ids(&items), ["a", "b", "c"]);
     assert_eq!(queries(&server).await, ["", "cursor=c2", "cursor=c3"]);
+}
+
+#[tokio::test]
+async fn an_offset_by_another_name_stops_at_the_total_without_asking_for_an_empty_page() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str]| ok(json!({"maxResults": 2, "total": 3, "issues": things(ids)}));
+    Mock::given(method("GET"))
+        .and(path("/issues"))
+        .and(query_param_is_missing("startAt"))
+        .respond_with(page(&["a", "b"]))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/issues"))
+        .and(query_param("startAt", "2"))
+        .respond_with(page(&["c"]))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client
+        .issues()
+        .search(SearchIssuesParams::new())
+        .page_size(2)
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["maxResults=2", "maxResults=2&startAt=2"]);
+}
+
+#[tokio::test]
+async fn a_bare_array_by_offset_ends_at_an_empty_page() {
+    let server = MockServer::start().await;
+    for (offset, ids) in [("5", &["a", "b"][..]), ("7", &["c"][..]), ("8", &[][..])] {
+        Mock::given(method("GET"))
+            .and(path("/logs"))
+            .and(query_param("offset", offset))
+            .respond_with(ok(things(ids)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+
+    let client = client(&server);
+    let items = client
+        .logs()
+        .list(ListLogsParams::new().offset(5).limit(2))
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["offset=5&limit=2", "limit=2&offset=7", "limit=2&offset=8"]);
+}
+
+#[tokio::test]
+async fn an_offset_walk_without_a_flag_stops_where_the_server_ignores_the_offset() {
+    let server = MockServer::start().await;
+    // Every request gets the same page, whatever `skip` says.
+    Mock::given(method("GET"))
+        .and(path("/people"))
+        .respond_with(ok(json!({"count": 2, "results": things(&["a", "b"])})))
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let items = client.people().list(ListPeopleParams::new()).max_pages(5).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b"]);
+    assert_eq!(queries(&server).await, ["", "skip=2"]);
 }

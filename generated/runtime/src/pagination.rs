@@ -35,6 +35,15 @@ pub trait Page: DeserializeOwned + Send + 'static {
     fn into_items(self) -> Vec<Self::Item>;
     /// Whether the server has more items after this page.
     fn has_more(&self) -> bool;
+    /// `true` where [`Page::has_more`] is a guess (a page with items may have more after it)
+    /// rather than a flag the server sets. Walks by offset then also end at a page the same as
+    /// the one before, as a server that ignores the offset would answer.
+    const HAS_MORE_IS_GUESSED: bool = false;
+    /// The number of items of all pages together, where the page says so: a walk by offset
+    /// ends when it has reached it.
+    fn total(&self) -> Option<u64> {
+        None
+    }
     /// The cursor parameter's value for the page after this one
     /// ([`Pagination::Cursor`]), or its URL ([`Pagination::NextLink`]); `None`
     /// when this is the last page.
@@ -47,8 +56,8 @@ pub trait Page: DeserializeOwned + Send + 'static {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Pagination {
-    /// `limit`/`offset` query parameters; the next offset is the current one
-    /// plus the number of items received.
+    /// `limit`/`offset` query parameters (`skip`, `start`, `$skip`...); the next
+    /// offset is the current one plus the number of items received.
     Offset {
         /// Name of the page-size query parameter.
         limit: &'static str,
@@ -180,7 +189,9 @@ impl<T: Page> ListRequest<T> {
     /// caller's request does (offset 0 or the caller's offset; the first page
     /// or the caller's page; the caller's cursor, if any) and ends after the
     /// last page, and after yielding an error. With offsets the last page is an
-    /// empty one or one without `has_more`; with page numbers, also one the
+    /// empty one, one without `has_more`, one that reaches the page's total,
+    /// or, where `has_more` is a guess, one the same as the page before; with
+    /// page numbers, an empty one, one without `has_more`, or one the
     /// same as the page before (a server that answers its last page for any
     /// page after it); with cursors and links it is one without a next cursor
     /// or link, or whose next one was sent before (a server that would repeat
@@ -364,13 +375,20 @@ impl<T: Page> ItemStream<T> {
         self.next = match self.pagination {
             Pagination::Offset { .. } => {
                 let more = page.has_more();
+                let total = page.total();
                 let items = page.into_items();
                 let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
-                self.items = items.into_iter();
+                let repeated = body.is_some() && std::mem::replace(&mut self.last_body, body) == body;
+                let next = self.position.checked_add(count);
+                let below_total = total.is_none_or(|total| next.is_some_and(|next| next < total));
+                // The same page again is not yielded twice.
+                if !repeated {
+                    self.items = items.into_iter();
+                }
                 // An empty page ends the walk whatever `has_more` says: asking for the same
                 // offset again would return it again.
-                (more && count > 0)
-                    .then(|| self.position.checked_add(count))
+                (more && count > 0 && below_total && !repeated)
+                    .then_some(next)
                     .flatten()
                     .map(NextPage::Position)
             }
@@ -419,8 +437,13 @@ impl<T: Page> Stream for ItemStream<T> {
                 return Poll::Pending;
             };
             this.fetching = None;
-            // Only page numbers compare bodies: hashing every page of other lists would be waste.
-            let numbered = matches!(this.pagination, Pagination::PageNumber { .. });
+            // Only page numbers and guessing offsets compare bodies: hashing every page of other
+            // lists would be waste.
+            let numbered = match this.pagination {
+                Pagination::PageNumber { .. } => true,
+                Pagination::Offset { .. } => T::HAS_MORE_IS_GUESSED,
+                Pagination::Cursor { .. } | Pagination::NextLink { .. } => false,
+            };
             let decoded = response
                 .and_then(|raw| Ok((decode_json::<T>(&raw)?, numbered.then(|| body_hash(raw.body())))));
             match decoded {
@@ -457,6 +480,7 @@ impl<T: DeserializeOwned + Send + 'static> Page for Vec<T> {
     fn has_more(&self) -> bool {
         !self.is_empty()
     }
+    const HAS_MORE_IS_GUESSED: bool = true;
 }
 
 #[cfg(test)]

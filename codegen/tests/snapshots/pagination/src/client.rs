@@ -63,10 +63,20 @@ impl Client {
     pub fn guesses(&self) -> crate::resources::Guesses<'_> {
         crate::resources::Guesses::new(self)
     }
+    /// The `issues` operations.
+    #[cfg(feature = "issues")]
+    pub fn issues(&self) -> crate::resources::Issues<'_> {
+        crate::resources::Issues::new(self)
+    }
     /// The `jobs` operations.
     #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> crate::resources::Jobs<'_> {
         crate::resources::Jobs::new(self)
+    }
+    /// The `logs` operations.
+    #[cfg(feature = "logs")]
+    pub fn logs(&self) -> crate::resources::Logs<'_> {
+        crate::resources::Logs::new(self)
     }
     /// The `messages` operations.
     #[cfg(feature = "messages")]
@@ -77,6 +87,16 @@ impl Client {
     #[cfg(feature = "offsets")]
     pub fn offsets(&self) -> crate::resources::Offsets<'_> {
         crate::resources::Offsets::new(self)
+    }
+    /// The `people` operations.
+    #[cfg(feature = "people")]
+    pub fn people(&self) -> crate::resources::People<'_> {
+        crate::resources::People::new(self)
+    }
+    /// The `reports` operations.
+    #[cfg(feature = "reports")]
+    pub fn reports(&self) -> crate::resources::Reports<'_> {
+        crate::resources::Reports::new(self)
     }
     /// The `repos` operations.
     #[cfg(feature = "repos")]

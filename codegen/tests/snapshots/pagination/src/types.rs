@@ -351,6 +351,29 @@ pub struct ListJobsResponse {
 crate::runtime::object::json_object!(
     ListJobsResponse, extra; jobs = "jobs" required, next_token = "nextToken" required
 );
+#[cfg(feature = "logs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListLogsParams {
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+#[cfg(feature = "logs")]
+impl ListLogsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`offset`](Self::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMessagesParams {
@@ -417,6 +440,65 @@ pub struct ListOffsetsResponse {
 crate::runtime::object::json_object!(
     ListOffsetsResponse, extra; data = "data" required, has_more = "has_more" required
 );
+#[cfg(feature = "people")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPeopleParams {
+    pub skip: Option<i64>,
+    pub take: Option<i64>,
+}
+#[cfg(feature = "people")]
+impl ListPeopleParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`skip`](Self::skip).
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value);
+        self
+    }
+    /// Sets [`take`](Self::take).
+    pub fn take(mut self, value: i64) -> Self {
+        self.take = Some(value);
+        self
+    }
+}
+#[cfg(feature = "people")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPeopleResponse {
+    pub count: Option<i64>,
+    pub results: Option<Vec<Thing>>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "people")]
+crate::runtime::object::json_object!(
+    ListPeopleResponse, extra; count = "count" optional, results = "results" optional
+);
+#[cfg(feature = "reports")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListReportsParams {
+    pub start: Option<chrono::NaiveDate>,
+    pub limit: Option<i64>,
+}
+#[cfg(feature = "reports")]
+impl ListReportsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`start`](Self::start).
+    pub fn start(mut self, value: chrono::NaiveDate) -> Self {
+        self.start = Some(value);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
 #[cfg(feature = "repos")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListReposParams {
@@ -442,6 +524,45 @@ impl ListReposParams {
         self
     }
 }
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchIssuesParams {
+    pub start_at: Option<i32>,
+    pub max_results: Option<i32>,
+}
+#[cfg(feature = "issues")]
+impl SearchIssuesParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`start_at`](Self::start_at).
+    pub fn start_at(mut self, value: i32) -> Self {
+        self.start_at = Some(value);
+        self
+    }
+    /// Sets [`max_results`](Self::max_results).
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+}
+#[cfg(feature = "issues")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchIssuesResponse {
+    pub issues: Option<Vec<Thing>>,
+    pub max_results: Option<i32>,
+    pub start_at: Option<i32>,
+    pub total: Option<i32>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "issues")]
+crate::runtime::object::json_object!(
+    SearchIssuesResponse, extra; issues = "issues" optional, max_results = "maxResults"
+    optional, start_at = "startAt" optional, total = "total" optional
+);
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionsListParams {
@@ -553,6 +674,20 @@ impl crate::runtime::Page for ListFilesResponse {
         self.next_page_token.clone().filter(|token| !token.is_empty())
     }
 }
+#[cfg(feature = "issues")]
+impl crate::runtime::Page for SearchIssuesResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.issues.unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.issues.as_ref().is_some_and(|items| !items.is_empty())
+    }
+    const HAS_MORE_IS_GUESSED: bool = true;
+    fn total(&self) -> Option<u64> {
+        self.total.and_then(|total| u64::try_from(total).ok())
+    }
+}
 #[cfg(feature = "jobs")]
 impl crate::runtime::Page for ListJobsResponse {
     type Item = Thing;
@@ -575,6 +710,17 @@ impl crate::runtime::Page for ListOffsetsResponse {
     fn has_more(&self) -> bool {
         self.has_more
     }
+}
+#[cfg(feature = "people")]
+impl crate::runtime::Page for ListPeopleResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.results.unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.results.as_ref().is_some_and(|items| !items.is_empty())
+    }
+    const HAS_MORE_IS_GUESSED: bool = true;
 }
 #[cfg(feature = "subscriptions")]
 impl crate::runtime::Page for SubscriptionsListResponse {
