@@ -1277,7 +1277,18 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
             })
         };
         let limit = int(LIMITS).or_else(|| int(OFFSET_LIMITS))?;
-        Some((limit.json_name.clone(), int(OFFSETS)?.json_name.clone()))
+        let offset = int(OFFSETS)?;
+        // Counted from 1 (Europeana's `start`), the walk's offsets would be one off.
+        if offset.default.as_deref().is_some_and(|default| default != "0") {
+            return None;
+        }
+        // `start` beside `end` is one bound of a range (Mist's epoch seconds), not an offset.
+        let range = ["end", "stop", "to", "until", "end_time", "endTime", "finish"];
+        if offset.json_name == "start" && params.fields.iter().any(|f| range.contains(&f.json_name.as_str()))
+        {
+            return None;
+        }
+        Some((limit.json_name.clone(), offset.json_name.clone()))
     };
     let Response::Json(response) = &op.response else { return None };
     if let Ty::Vec(item) = super::resolved(response, types) {

@@ -28,6 +28,11 @@ impl Client {
     pub fn accounts(&self) -> crate::resources::Accounts<'_> {
         crate::resources::Accounts::new(self)
     }
+    /// The `alarms` operations.
+    #[cfg(feature = "alarms")]
+    pub fn alarms(&self) -> crate::resources::Alarms<'_> {
+        crate::resources::Alarms::new(self)
+    }
     /// The `ambiguous` operations.
     #[cfg(feature = "ambiguous")]
     pub fn ambiguous(&self) -> crate::resources::Ambiguous<'_> {
@@ -92,6 +97,11 @@ impl Client {
     #[cfg(feature = "people")]
     pub fn people(&self) -> crate::resources::People<'_> {
         crate::resources::People::new(self)
+    }
+    /// The `records` operations.
+    #[cfg(feature = "records")]
+    pub fn records(&self) -> crate::resources::Records<'_> {
+        crate::resources::Records::new(self)
     }
     /// The `reports` operations.
     #[cfg(feature = "reports")]

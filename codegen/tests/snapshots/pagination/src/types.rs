@@ -524,6 +524,35 @@ impl ListReposParams {
         self
     }
 }
+#[cfg(feature = "alarms")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAlarmsParams {
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+    pub limit: Option<i64>,
+}
+#[cfg(feature = "alarms")]
+impl SearchAlarmsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`start`](Self::start).
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+    /// Sets [`end`](Self::end).
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
 #[cfg(feature = "issues")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIssuesParams {
@@ -563,6 +592,30 @@ crate::runtime::object::json_object!(
     SearchIssuesResponse, extra; issues = "issues" optional, max_results = "maxResults"
     optional, start_at = "startAt" optional, total = "total" optional
 );
+#[cfg(feature = "records")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchRecordsParams {
+    /// Defaults to `1`.
+    pub start: Option<i64>,
+    pub rows: Option<i64>,
+}
+#[cfg(feature = "records")]
+impl SearchRecordsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`start`](Self::start).
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+    /// Sets [`rows`](Self::rows).
+    pub fn rows(mut self, value: i64) -> Self {
+        self.rows = Some(value);
+        self
+    }
+}
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionsListParams {

@@ -4,6 +4,10 @@
 pub mod accounts;
 #[cfg(feature = "accounts")]
 pub use accounts::Accounts;
+#[cfg(feature = "alarms")]
+pub mod alarms;
+#[cfg(feature = "alarms")]
+pub use alarms::Alarms;
 #[cfg(feature = "ambiguous")]
 pub mod ambiguous;
 #[cfg(feature = "ambiguous")]
@@ -56,6 +60,10 @@ pub use offsets::Offsets;
 pub mod people;
 #[cfg(feature = "people")]
 pub use people::People;
+#[cfg(feature = "records")]
+pub mod records;
+#[cfg(feature = "records")]
+pub use records::Records;
 #[cfg(feature = "reports")]
 pub mod reports;
 #[cfg(feature = "reports")]
