@@ -72,37 +72,34 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     assert!(success, "generated crates do not pass clippy:\n{stderr}");
     assert!(!stderr.contains("warning"), "generated crates have warnings:\n{stderr}");
 
+    // `cargo test` in the scratch workspace: its stdout, after asserting that it passed.
+    let cargo_test = |what: &str, args: &[&str]| {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["test", "--quiet"])
+            .args(args)
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{what} fail:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+    };
+
     // The doc examples run, for each kind of primary credential: bearer, basic, none.
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--doc", "--quiet"])
-        .args(["-p", "snapshot_operations", "-p", "snapshot_operations_basic", "-p", "snapshot_structs"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "doc examples fail:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = cargo_test(
+        "doc examples",
+        &["--doc", "-p", "snapshot_operations", "-p", "snapshot_operations_basic", "-p", "snapshot_structs"],
     );
     assert_eq!(stdout.matches("test result: ok").count(), 3, "{stdout}");
 
     // The generated list methods walk pages against a loopback server.
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--quiet", "-p", "snapshot_pagination", "--test", "walk"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "pagination walks fail:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = cargo_test("pagination walks", &["-p", "snapshot_pagination", "--test", "walk"]);
     assert!(stdout.contains("test result: ok. 17 passed"), "{stdout}");
 
     // Every resource is a cargo feature: with all of them off, only the ungated core remains,

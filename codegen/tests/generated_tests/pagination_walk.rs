@@ -13,7 +13,7 @@ use snapshot_pagination::types::{
     SearchIssuesParams, SubscriptionsListParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Match, Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
     Client::builder().base_url(server.uri()).max_retries(0).build().unwrap()
@@ -25,6 +25,11 @@ fn things(ids: &[&str]) -> Value {
 
 fn ok(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(body)
+}
+
+/// Answers the one `GET {at}` whose query `query` matches with `page`.
+async fn page_at(server: &MockServer, at: &str, query: impl Match + 'static, page: ResponseTemplate) {
+    Mock::given(method("GET")).and(path(at)).and(query).respond_with(page).expect(1).mount(server).await;
 }
 
 /// The query string of every request the server received, in order.
@@ -40,27 +45,21 @@ fn ids(items: &[snapshot_pagination::types::Thing]) -> Vec<&str> {
 #[tokio::test]
 async fn a_token_walk_follows_next_page_token_from_the_items_field_until_it_is_absent() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/files"))
-        .and(query_param_is_missing("pageToken"))
-        .respond_with(ok(json!({"kind": "list", "files": things(&["a", "b"]), "nextPageToken": "t/1"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/files"))
-        .and(query_param("pageToken", "t/1"))
-        .respond_with(ok(json!({"files": things(&["c"]), "nextPageToken": "t2"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/files"))
-        .and(query_param("pageToken", "t2"))
-        .respond_with(ok(json!({"files": things(&["d"])})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(
+        &server,
+        "/files",
+        query_param_is_missing("pageToken"),
+        ok(json!({"kind": "list", "files": things(&["a", "b"]), "nextPageToken": "t/1"})),
+    )
+    .await;
+    page_at(
+        &server,
+        "/files",
+        query_param("pageToken", "t/1"),
+        ok(json!({"files": things(&["c"]), "nextPageToken": "t2"})),
+    )
+    .await;
+    page_at(&server, "/files", query_param("pageToken", "t2"), ok(json!({"files": things(&["d"])}))).await;
 
     let client = client(&server);
     let items =
@@ -76,20 +75,20 @@ async fn a_token_walk_follows_next_page_token_from_the_items_field_until_it_is_a
 #[tokio::test]
 async fn a_required_token_that_is_empty_ends_the_walk_and_page_size_is_refused_without_a_size_parameter() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/jobs"))
-        .and(query_param_is_missing("nextToken"))
-        .respond_with(ok(json!({"jobs": things(&["a"]), "nextToken": "n1"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/jobs"))
-        .and(query_param("nextToken", "n1"))
-        .respond_with(ok(json!({"jobs": things(&["b"]), "nextToken": ""})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(
+        &server,
+        "/jobs",
+        query_param_is_missing("nextToken"),
+        ok(json!({"jobs": things(&["a"]), "nextToken": "n1"})),
+    )
+    .await;
+    page_at(
+        &server,
+        "/jobs",
+        query_param("nextToken", "n1"),
+        ok(json!({"jobs": things(&["b"]), "nextToken": ""})),
+    )
+    .await;
 
     let client = client(&server);
     let items = client.jobs().list(ListJobsParams::new()).max_pages(10).collect_all().await.unwrap();
@@ -114,20 +113,14 @@ async fn a_starting_after_walk_sends_the_last_items_id_while_has_more_is_true() 
     let page = |ids: &[&str], has_more: bool| {
         ok(json!({"object": "list", "url": "/v1/customers", "data": things(ids), "has_more": has_more}))
     };
-    Mock::given(method("GET"))
-        .and(path("/v1/customers"))
-        .and(query_param_is_missing("starting_after"))
-        .respond_with(page(&["cus_1", "cus_2"], true))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/customers"))
-        .and(query_param("starting_after", "cus_2"))
-        .respond_with(page(&["cus_3"], false))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(
+        &server,
+        "/v1/customers",
+        query_param_is_missing("starting_after"),
+        page(&["cus_1", "cus_2"], true),
+    )
+    .await;
+    page_at(&server, "/v1/customers", query_param("starting_after", "cus_2"), page(&["cus_3"], false)).await;
 
     let client = client(&server);
     let items = client
@@ -144,20 +137,20 @@ async fn a_starting_after_walk_sends_the_last_items_id_while_has_more_is_true() 
 #[tokio::test]
 async fn an_offset_walk_advances_by_the_items_received() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/offsets"))
-        .and(query_param_is_missing("offset"))
-        .respond_with(ok(json!({"data": things(&["a", "b"]), "has_more": true})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/offsets"))
-        .and(query_param("offset", "2"))
-        .respond_with(ok(json!({"data": things(&["c"]), "has_more": false})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(
+        &server,
+        "/offsets",
+        query_param_is_missing("offset"),
+        ok(json!({"data": things(&["a", "b"]), "has_more": true})),
+    )
+    .await;
+    page_at(
+        &server,
+        "/offsets",
+        query_param("offset", "2"),
+        ok(json!({"data": things(&["c"]), "has_more": false})),
+    )
+    .await;
 
     let client = client(&server);
     let items = client
@@ -175,27 +168,9 @@ async fn an_offset_walk_advances_by_the_items_received() {
 #[tokio::test]
 async fn a_bare_array_walk_counts_pages_from_the_declared_default_until_an_empty_page() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/repos"))
-        .and(query_param_is_missing("page"))
-        .respond_with(ok(things(&["a", "b"])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/repos"))
-        .and(query_param("page", "2"))
-        .respond_with(ok(things(&["c"])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/repos"))
-        .and(query_param("page", "3"))
-        .respond_with(ok(json!([])))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(&server, "/repos", query_param_is_missing("page"), ok(things(&["a", "b"]))).await;
+    page_at(&server, "/repos", query_param("page", "2"), ok(things(&["c"]))).await;
+    page_at(&server, "/repos", query_param("page", "3"), ok(json!([]))).await;
 
     let client = client(&server);
     let mut stream = client.repos().list(ListReposParams::new().per_page(2)).max_pages(10).into_stream();
@@ -210,27 +185,21 @@ async fn a_bare_array_walk_counts_pages_from_the_declared_default_until_an_empty
 #[tokio::test]
 async fn a_page_number_walk_from_zero_starts_at_the_callers_page_and_ends_at_an_empty_envelope() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/events"))
-        .and(query_param("pageNumber", "1"))
-        .respond_with(ok(json!({"results": things(&["b"]), "total": 3})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/events"))
-        .and(query_param("pageNumber", "2"))
-        .respond_with(ok(json!({"results": things(&["c"]), "total": 3})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/events"))
-        .and(query_param("pageNumber", "3"))
-        .respond_with(ok(json!({"total": 3})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(
+        &server,
+        "/events",
+        query_param("pageNumber", "1"),
+        ok(json!({"results": things(&["b"]), "total": 3})),
+    )
+    .await;
+    page_at(
+        &server,
+        "/events",
+        query_param("pageNumber", "2"),
+        ok(json!({"results": things(&["c"]), "total": 3})),
+    )
+    .await;
+    page_at(&server, "/events", query_param("pageNumber", "3"), ok(json!({"total": 3}))).await;
 
     let client = client(&server);
     let items = client
@@ -247,24 +216,20 @@ async fn a_page_number_walk_from_zero_starts_at_the_callers_page_and_ends_at_an_
 #[tokio::test]
 async fn a_token_nested_in_response_metadata_is_followed_until_it_is_empty() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/conversations"))
-        .and(query_param_is_missing("cursor"))
-        .respond_with(ok(
-            json!({"ok": true, "channels": things(&["a"]), "response_metadata": {"next_cursor": "dXNlcjo="}}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/conversations"))
-        .and(query_param("cursor", "dXNlcjo="))
-        .respond_with(ok(
-            json!({"ok": true, "channels": things(&["b"]), "response_metadata": {"next_cursor": ""}}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(
+        &server,
+        "/conversations",
+        query_param_is_missing("cursor"),
+        ok(json!({"ok": true, "channels": things(&["a"]), "response_metadata": {"next_cursor": "dXNlcjo="}})),
+    )
+    .await;
+    page_at(
+        &server,
+        "/conversations",
+        query_param("cursor", "dXNlcjo="),
+        ok(json!({"ok": true, "channels": things(&["b"]), "response_metadata": {"next_cursor": ""}})),
+    )
+    .await;
 
     let client = client(&server);
     let items = client
@@ -281,20 +246,20 @@ async fn a_token_nested_in_response_metadata_is_followed_until_it_is_empty() {
 async fn an_absolute_next_link_is_requested_as_given_with_the_query_it_carries() {
     let server = MockServer::start().await;
     let next = format!("{}/subscriptions?api-version=2020-01-01&%24skiptoken=s%2F1", server.uri());
-    Mock::given(method("GET"))
-        .and(path("/subscriptions"))
-        .and(query_param_is_missing("$skiptoken"))
-        .respond_with(ok(json!({"value": things(&["a", "b"]), "nextLink": next})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/subscriptions"))
-        .and(query_param("$skiptoken", "s/1"))
-        .respond_with(ok(json!({"value": things(&["c"])})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(
+        &server,
+        "/subscriptions",
+        query_param_is_missing("$skiptoken"),
+        ok(json!({"value": things(&["a", "b"]), "nextLink": next})),
+    )
+    .await;
+    page_at(
+        &server,
+        "/subscriptions",
+        query_param("$skiptoken", "s/1"),
+        ok(json!({"value": things(&["c"])})),
+    )
+    .await;
 
     let client = client(&server);
     let items = client
@@ -315,19 +280,14 @@ async fn an_absolute_next_link_is_requested_as_given_with_the_query_it_carries()
 async fn a_query_api_key_the_next_link_repeats_is_sent_once() {
     let server = MockServer::start().await;
     let next = format!("{}/subscriptions?code=key%2F1&api-version=1&%24skiptoken=2", server.uri());
-    Mock::given(method("GET"))
-        .and(path("/subscriptions"))
-        .and(query_param_is_missing("$skiptoken"))
-        .respond_with(ok(json!({"value": things(&["a"]), "nextLink": next})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/subscriptions"))
-        .and(query_param("$skiptoken", "2"))
-        .respond_with(ok(json!({"value": things(&["b"])})))
-        .expect(1)
-        .mount(&server)
+    page_at(
+        &server,
+        "/subscriptions",
+        query_param_is_missing("$skiptoken"),
+        ok(json!({"value": things(&["a"]), "nextLink": next})),
+    )
+    .await;
+    page_at(&server, "/subscriptions", query_param("$skiptoken", "2"), ok(json!({"value": things(&["b"])})))
         .await;
 
     let client =
@@ -423,20 +383,14 @@ async fn a_django_style_next_url_is_followed_until_it_is_null() {
     let page = |ids: &[&str], next: Value| {
         ok(json!({"count": 3, "next": next, "previous": null, "results": things(ids)}))
     };
-    Mock::given(method("GET"))
-        .and(path("/accounts"))
-        .and(query_param_is_missing("page"))
-        .respond_with(page(&["a", "b"], json!(format!("{}/accounts?page=2&page_size=2", server.uri()))))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/accounts"))
-        .and(query_param("page", "2"))
-        .respond_with(page(&["c"], Value::Null))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(
+        &server,
+        "/accounts",
+        query_param_is_missing("page"),
+        page(&["a", "b"], json!(format!("{}/accounts?page=2&page_size=2", server.uri()))),
+    )
+    .await;
+    page_at(&server, "/accounts", query_param("page", "2"), page(&["c"], Value::Null)).await;
 
     let client = client(&server);
     let items = client
@@ -461,27 +415,9 @@ async fn a_relative_hal_link_is_resolved_and_a_token_in_its_place_goes_into_the_
         }
         ok(json!({"items": things(ids), "_links": links}))
     };
-    Mock::given(method("GET"))
-        .and(path("/feed"))
-        .and(query_param_is_missing("cursor"))
-        .respond_with(page(&["a"], Some("/feed?cursor=c2")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/feed"))
-        .and(query_param("cursor", "c2"))
-        .respond_with(page(&["b"], Some("c3")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/feed"))
-        .and(query_param("cursor", "c3"))
-        .respond_with(page(&["c"], Some("/feed?cursor=c2")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(&server, "/feed", query_param_is_missing("cursor"), page(&["a"], Some("/feed?cursor=c2"))).await;
+    page_at(&server, "/feed", query_param("cursor", "c2"), page(&["b"], Some("c3"))).await;
+    page_at(&server, "/feed", query_param("cursor", "c3"), page(&["c"], Some("/feed?cursor=c2"))).await;
 
     let client = client(&server);
     let items = client.feed().list(ListFeedParams::new()).max_pages(10).collect_all().await.unwrap();
@@ -494,20 +430,8 @@ async fn a_relative_hal_link_is_resolved_and_a_token_in_its_place_goes_into_the_
 async fn an_offset_by_another_name_stops_at_the_total_without_asking_for_an_empty_page() {
     let server = MockServer::start().await;
     let page = |ids: &[&str]| ok(json!({"maxResults": 2, "total": 3, "issues": things(ids)}));
-    Mock::given(method("GET"))
-        .and(path("/issues"))
-        .and(query_param_is_missing("startAt"))
-        .respond_with(page(&["a", "b"]))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/issues"))
-        .and(query_param("startAt", "2"))
-        .respond_with(page(&["c"]))
-        .expect(1)
-        .mount(&server)
-        .await;
+    page_at(&server, "/issues", query_param_is_missing("startAt"), page(&["a", "b"])).await;
+    page_at(&server, "/issues", query_param("startAt", "2"), page(&["c"])).await;
 
     let client = client(&server);
     let items = client
@@ -526,13 +450,7 @@ async fn an_offset_by_another_name_stops_at_the_total_without_asking_for_an_empt
 async fn a_bare_array_by_offset_ends_at_an_empty_page() {
     let server = MockServer::start().await;
     for (offset, ids) in [("5", &["a", "b"][..]), ("7", &["c"][..]), ("8", &[][..])] {
-        Mock::given(method("GET"))
-            .and(path("/logs"))
-            .and(query_param("offset", offset))
-            .respond_with(ok(things(ids)))
-            .expect(1)
-            .mount(&server)
-            .await;
+        page_at(&server, "/logs", query_param("offset", offset), ok(things(ids))).await;
     }
 
     let client = client(&server);
