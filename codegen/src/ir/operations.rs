@@ -1226,24 +1226,6 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         "next_page_url",
         "nextPageLink",
     ];
-    /// Objects of an envelope that hold its paging fields (`links.next`, `meta.next_cursor`).
-    const CONTAINERS: &[&str] = &[
-        "links",
-        "_links",
-        "meta",
-        "_meta",
-        "metadata",
-        "_metadata",
-        "response_metadata",
-        "pagination",
-        "paging",
-        "page_info",
-        "pageInfo",
-        "cursors",
-        "next",
-    ];
-    let in_containers =
-        |names: &[&str]| names[..names.len() - 1].iter().all(|name| CONTAINERS.contains(name));
     if op.method != "GET" {
         return None;
     }
@@ -1323,7 +1305,7 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     } else if let Some((cursor_param, token)) = find(TOKEN_PARAMS).and_then(|cursor_param| {
         let token = field_path(types, *envelope, &|ty| *ty == Ty::String, &|names| {
             let last = names[names.len() - 1];
-            (TOKEN_FIELDS.contains(&last) || last == cursor_param) && in_containers(names)
+            TOKEN_FIELDS.contains(&last) || last == cursor_param
         })?;
         Some((cursor_param, token))
     }) {
@@ -1334,13 +1316,13 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         let is_param = params.fields.iter().any(|f| f.json_name == last);
         let link = LINK_FIELDS.contains(&last)
             || (last == "href" && names.len() > 1 && names[names.len() - 2] == "next");
-        link && !is_param && in_containers(names)
+        link && !is_param
     }) {
         PageKind::NextLink { limit_param: find(LIMITS), cursor_param: find(TOKEN_PARAMS), link }
     } else if let Some((limit_param, offset_param)) = offset() {
         let total =
             field_path(types, *envelope, &|ty| matches!(ty, Ty::Int(k) if *k != IntKind::U64), &|names| {
-                TOTALS.contains(&names[names.len() - 1]) && in_containers(names)
+                TOTALS.contains(&names[names.len() - 1])
             });
         PageKind::Offset { limit_param, offset_param, has_more, total }
     } else {
@@ -1350,8 +1332,26 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     Some(Pagination { envelope: Some((*envelope, EnvelopeField::of(items))), item: (*item).clone(), kind })
 }
 
-/// The shallowest field of `envelope` of a type `leaf` takes, at most three objects deep, whose
-/// path of JSON names `accept` takes, as the fields leading to it. A field that reads `null` and absent
+/// Objects of an envelope that hold its paging fields (`links.next`, `meta.next_cursor`).
+const CONTAINERS: &[&str] = &[
+    "links",
+    "_links",
+    "meta",
+    "_meta",
+    "metadata",
+    "_metadata",
+    "response_metadata",
+    "pagination",
+    "paging",
+    "page_info",
+    "pageInfo",
+    "cursors",
+    "next",
+];
+
+/// The shallowest field of `envelope`, or of its [`CONTAINERS`] at most two deep, of a type
+/// `leaf` takes and whose JSON name `accept` takes (given the names of the containers on the
+/// way, then its own), as the fields leading to it. A field that reads `null` and absent
 /// differently (request types' optional nullable ones) is never on the path.
 fn field_path(
     types: &[super::TypeDef],
@@ -1371,7 +1371,7 @@ fn field_path(
                 let mut path = path.clone();
                 path.push(f);
                 match super::resolved(&f.ty, types) {
-                    Ty::Named(id) => next.push((*id, path)),
+                    Ty::Named(id) if CONTAINERS.contains(&f.json_name.as_str()) => next.push((*id, path)),
                     ty if leaf(ty) => {
                         let names: Vec<&str> = path.iter().map(|f| f.json_name.as_str()).collect();
                         if accept(&names) {
