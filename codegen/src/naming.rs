@@ -173,6 +173,11 @@ pub fn field_name(raw: &str) -> String {
     }
 }
 
+/// Whether a `snake_case` name is one [`method_name`] changes: a std trait method's or `new`.
+pub fn is_reserved_method(snake: &str) -> bool {
+    RESERVED_METHODS.contains(&snake.trim_start_matches("r#"))
+}
+
 /// A method name that does not shadow a std trait method or `new`.
 pub fn method_name(raw: &str) -> String {
     method_name_of_field(field_name(raw))

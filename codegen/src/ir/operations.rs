@@ -1511,7 +1511,16 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
         method_names.reserve("client");
         for op in &mut operations {
             let stripped = strip_words(&op.fn_name, &words);
-            op.fn_name = method_names.claim(&naming::method_name(&stripped));
+            // A name a std trait method, the constructor or the client accessor has (`clone`,
+            // `new`) keeps the resource's word (`clone_game`) rather than turning setter-like
+            // (`set_clone`) or numbered.
+            let free =
+                |name: &&str| !naming::is_reserved_method(&naming::field_name(name)) && *name != "client";
+            let name = [stripped.as_str(), op.fn_name.as_str()]
+                .into_iter()
+                .find(free)
+                .map_or_else(|| format!("{}_{}", op.fn_name, singular_phrase(&snake)), str::to_owned);
+            op.fn_name = method_names.claim(&naming::method_name(&name));
         }
         let name = accessor_names.claim(&snake);
         let bare = name.trim_start_matches("r#");
@@ -1634,6 +1643,38 @@ mod tests {
             item.insert(method.to_owned(), op);
         }
         serde_json::Value::Object(item)
+    }
+
+    #[test]
+    fn a_name_a_std_method_or_the_constructor_has_keeps_the_resources_word() {
+        let tagged = |id: &str| {
+            serde_json::json!({ "post": {
+                "tags": ["pets"], "operationId": id, "responses": { "204": { "description": "ok" } }
+            } })
+        };
+        let doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": {
+                "/pets": tagged("addPet"),
+                "/pets/copy": tagged("clone"),
+                "/pets/fresh": tagged("new"),
+                "/pets/client": tagged("client"),
+                "/pets/{id}/next": tagged("nextPet"),
+            }
+        });
+        let mut names = method_names(doc);
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "pets.add_pet POST /pets",
+                "pets.client_pet POST /pets/client",
+                "pets.clone_pet POST /pets/copy",
+                "pets.new_pet POST /pets/fresh",
+                "pets.next_pet POST /pets/{id}/next",
+            ]
+        );
     }
 
     #[test]

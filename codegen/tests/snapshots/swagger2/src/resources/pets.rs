@@ -23,7 +23,7 @@ impl<'a> Pets<'a> {
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// `POST /pets` (`addPet`)
-    pub fn set_add(
+    pub fn add_pet(
         &self,
         body: crate::types::Pet,
     ) -> crate::runtime::Request<crate::types::Pet> {
