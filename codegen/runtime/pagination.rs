@@ -368,8 +368,8 @@ impl<T: Page> ItemStream<T> {
         true
     }
 
-    /// Takes a page's items and decides the page after it; `body` is the page's hash (page
-    /// numbers only).
+    /// Takes a page's items and decides the page after it; `body` is the page's hash, where
+    /// bodies are compared.
     fn take_page(&mut self, page: T, body: Option<u64>) {
         self.next = match self.pagination {
             Pagination::Offset { .. } => {
@@ -377,13 +377,9 @@ impl<T: Page> ItemStream<T> {
                 let total = page.total();
                 let items = page.into_items();
                 let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
-                let repeated = body.is_some() && std::mem::replace(&mut self.last_body, body) == body;
                 let next = self.position.checked_add(count);
                 let below_total = total.is_none_or(|total| next.is_some_and(|next| next < total));
-                // The same page again is not yielded twice.
-                if !repeated {
-                    self.items = items.into_iter();
-                }
+                let repeated = self.buffer_unless_repeated(items, body);
                 // An empty page ends the walk whatever `has_more` says: asking for the same
                 // offset again would return it again.
                 (more && count > 0 && below_total && !repeated)
@@ -394,13 +390,12 @@ impl<T: Page> ItemStream<T> {
             Pagination::PageNumber { .. } => {
                 let more = page.has_more();
                 let items = page.into_items();
-                let repeated = body.is_some() && std::mem::replace(&mut self.last_body, body) == body;
-                let next = (more && !items.is_empty() && !repeated).then(|| self.position.checked_add(1));
-                // The same page again is not yielded twice.
-                if !repeated {
-                    self.items = items.into_iter();
-                }
-                next.flatten().map(NextPage::Position)
+                let empty = items.is_empty();
+                let repeated = self.buffer_unless_repeated(items, body);
+                (more && !empty && !repeated)
+                    .then(|| self.position.checked_add(1))
+                    .flatten()
+                    .map(NextPage::Position)
             }
             // An empty page with a next cursor is not the end: token APIs may return one.
             Pagination::Cursor { .. } | Pagination::NextLink { .. } => {
@@ -411,6 +406,16 @@ impl<T: Page> ItemStream<T> {
                 cursor.map(NextPage::Cursor)
             }
         };
+    }
+
+    /// Buffers a page's items unless its body (`body`: its hash, where bodies are compared) is
+    /// the one before's: the same page again is not yielded twice. Returns whether it was.
+    fn buffer_unless_repeated(&mut self, items: Vec<T::Item>, body: Option<u64>) -> bool {
+        let repeated = body.is_some() && std::mem::replace(&mut self.last_body, body) == body;
+        if !repeated {
+            self.items = items.into_iter();
+        }
+        repeated
     }
 }
 
@@ -438,13 +443,13 @@ impl<T: Page> Stream for ItemStream<T> {
             this.fetching = None;
             // Only page numbers and guessing offsets compare bodies: hashing every page of other
             // lists would be waste.
-            let numbered = match this.pagination {
+            let compare_bodies = match this.pagination {
                 Pagination::PageNumber { .. } => true,
                 Pagination::Offset { .. } => T::HAS_MORE_IS_GUESSED,
                 Pagination::Cursor { .. } | Pagination::NextLink { .. } => false,
             };
             let decoded = response
-                .and_then(|raw| Ok((decode_json::<T>(&raw)?, numbered.then(|| body_hash(raw.body())))));
+                .and_then(|raw| Ok((decode_json::<T>(&raw)?, compare_bodies.then(|| body_hash(raw.body())))));
             match decoded {
                 Ok((page, body)) => this.take_page(page, body),
                 Err(err) => return Poll::Ready(Some(Err(err))),

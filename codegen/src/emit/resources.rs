@@ -230,7 +230,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 // A bare array: the runtime's `Page` for `Vec`.
                 None => ty(&Ty::Vec(Box::new(p.item.clone())), &api.types, Scope::Crate),
             };
-            let limit = |param: &Option<String>| match param {
+            let name_or_none = |param: &Option<String>| match param {
                 Some(name) => quote!(Some(#name)),
                 None => quote!(None),
             };
@@ -240,15 +240,15 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 }
                 PageKind::AfterLastId { limit_param, cursor_param, .. }
                 | PageKind::Token { limit_param, cursor_param, .. } => {
-                    let limit = limit(limit_param);
+                    let limit = name_or_none(limit_param);
                     quote!(crate::runtime::Pagination::Cursor { limit: #limit, cursor: #cursor_param })
                 }
                 PageKind::NextLink { limit_param, cursor_param, .. } => {
-                    let (limit, cursor) = (limit(limit_param), limit(cursor_param));
+                    let (limit, cursor) = (name_or_none(limit_param), name_or_none(cursor_param));
                     quote!(crate::runtime::Pagination::NextLink { limit: #limit, cursor: #cursor })
                 }
                 PageKind::PageNumber { limit_param, page_param, first, .. } => {
-                    let limit = limit(limit_param);
+                    let limit = name_or_none(limit_param);
                     let first = proc_macro2::Literal::u64_unsuffixed(*first);
                     quote!(crate::runtime::Pagination::PageNumber { limit: #limit, page: #page_param, first: #first })
                 }

@@ -77,24 +77,21 @@ fn page_impls(api: &Api) -> TokenStream {
             if f.optional { quote!(self.#name.unwrap_or(false)) } else { quote!(self.#name) }
         };
         // Without a flag, a page with items may have more after it; an empty one is the last.
-        let guessed = || {
-            let more = if items_field.optional {
-                quote!(self.#items.as_ref().is_some_and(|items| !items.is_empty()))
-            } else {
-                quote!(!self.#items.is_empty())
-            };
-            (
-                more,
-                quote!(
-                    const HAS_MORE_IS_GUESSED: bool = true;
-                ),
-            )
+        let guessed_more = if items_field.optional {
+            quote!(self.#items.as_ref().is_some_and(|items| !items.is_empty()))
+        } else {
+            quote!(!self.#items.is_empty())
         };
         let (more_expr, cursor_fn) = match &p.kind {
             PageKind::Offset { has_more, total, .. } => {
                 let (more, guess) = match has_more {
                     Some(has_more) => (flag(has_more), quote!()),
-                    None => guessed(),
+                    None => (
+                        guessed_more,
+                        quote!(
+                            const HAS_MORE_IS_GUESSED: bool = true;
+                        ),
+                    ),
                 };
                 let total = total.as_deref().map(|path| {
                     let value = path_value(path, true);
@@ -107,10 +104,7 @@ fn page_impls(api: &Api) -> TokenStream {
                 (more, quote!(#guess #total))
             }
             PageKind::PageNumber { has_more: Some(has_more), .. } => (flag(has_more), quote!()),
-            PageKind::PageNumber { has_more: None, .. } => {
-                let (more, _) = guessed();
-                (more, quote!())
-            }
+            PageKind::PageNumber { has_more: None, .. } => (guessed_more, quote!()),
             PageKind::AfterLastId { has_more, id, .. } => {
                 let id_name = ident(&id.name);
                 let items_ref = if items_field.optional {

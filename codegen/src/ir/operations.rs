@@ -1238,26 +1238,23 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
             .find(|f| matches!(f.location, ParamLocation::Query(_)) && names.contains(&f.json_name.as_str()))
             .map(|f| f.json_name.clone())
     };
+    // The integer query parameter with one of these names.
+    let int = |names: &[&str]| {
+        params.fields.iter().find(|f| {
+            matches!(f.location, ParamLocation::Query(_))
+                && names.contains(&f.json_name.as_str())
+                && matches!(super::resolved(&f.ty, types), Ty::Int(_))
+        })
+    };
     // A page number the server counts from a declared default (`page`, default 1): without one,
     // the page after the first could be 1 or 2.
     let page_number = || {
-        let f = params.fields.iter().find(|f| {
-            matches!(f.location, ParamLocation::Query(_))
-                && ["page", "Page", "pageNumber", "page_number"].contains(&f.json_name.as_str())
-                && matches!(super::resolved(&f.ty, types), Ty::Int(_))
-        })?;
+        let f = int(&["page", "Page", "pageNumber", "page_number"])?;
         let first = f.default.as_deref()?.parse::<u64>().ok()?;
         Some((f.json_name.clone(), first))
     };
     // An offset and a page size, both integers.
     let offset = || {
-        let int = |names: &[&str]| {
-            params.fields.iter().find(|f| {
-                matches!(f.location, ParamLocation::Query(_))
-                    && names.contains(&f.json_name.as_str())
-                    && matches!(super::resolved(&f.ty, types), Ty::Int(_))
-            })
-        };
         let limit = int(LIMITS).or_else(|| int(OFFSET_LIMITS))?;
         let offset = int(OFFSETS)?;
         // Counted from 1 (Europeana's `start`), the walk's offsets would be one off.
