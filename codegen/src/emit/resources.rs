@@ -247,6 +247,10 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                     let (limit, cursor) = (name_or_none(limit_param), name_or_none(cursor_param));
                     quote!(crate::runtime::Pagination::NextLink { limit: #limit, cursor: #cursor })
                 }
+                PageKind::LinkHeader { limit_param } => {
+                    let limit = name_or_none(limit_param);
+                    quote!(crate::runtime::Pagination::LinkHeader { limit: #limit })
+                }
                 PageKind::PageNumber { limit_param, page_param, first, .. } => {
                     let limit = name_or_none(limit_param);
                     let first = proc_macro2::Literal::u64_unsuffixed(*first);

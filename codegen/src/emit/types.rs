@@ -104,7 +104,11 @@ fn page_impls(api: &Api) -> TokenStream {
                 (more, quote!(#guess #total))
             }
             PageKind::PageNumber { has_more: Some(has_more), .. } => (flag(has_more), quote!()),
-            PageKind::PageNumber { has_more: None, .. } => (guessed_more, quote!()),
+            // Without a flag (or with the next page's link in a header), a page with items may
+            // have more after it.
+            PageKind::PageNumber { has_more: None, .. } | PageKind::LinkHeader { .. } => {
+                (guessed_more, quote!())
+            }
             PageKind::AfterLastId { has_more, id, .. } => {
                 let id_name = ident(&id.name);
                 let items_ref = if items_field.optional {

@@ -223,6 +223,8 @@ pub struct Field {
     pub deprecated: bool,
     /// The declared default, as JSON text (for docs).
     pub default: Option<String>,
+    /// The smallest integer the schema allows (`minimum`, raised by an exclusive one).
+    pub minimum: Option<i64>,
     /// Heap-allocated to break a recursive type.
     pub boxed: bool,
     /// Only for parameters: where it goes.
@@ -368,6 +370,8 @@ pub struct Operation {
     /// Alternatives of scheme sets (indices into `Api::security_schemes`); an empty set means
     /// no credentials are needed.
     pub security: Vec<Vec<usize>>,
+    /// Whether a success response declares a `Link` header (RFC 8288: GitHub's next page).
+    pub link_header: bool,
     pub pagination: Option<Pagination>,
 }
 
@@ -466,6 +470,8 @@ pub enum PageKind {
     /// framework's `next`, HAL's `_links.next.href`): the path of fields down to it. A token
     /// there instead of a URL goes into `cursor_param`, if the operation has one.
     NextLink { limit_param: Option<String>, cursor_param: Option<String>, link: Vec<EnvelopeField> },
+    /// The next page's URL in the response's `Link` header (`rel="next"`, GitHub's).
+    LinkHeader { limit_param: Option<String> },
     /// A page-number parameter counted up from its declared default (`first`), with the
     /// envelope's `has_more` if it has one.
     PageNumber {

@@ -415,6 +415,7 @@ fn build_operation<'a>(
             doc: p.doc.clone(),
             deprecated: p.deprecated,
             default: p.schema.as_ref().and_then(|(_, s)| s.get("default")).map(|d| d.to_string()),
+            minimum: p.schema.as_ref().and_then(|(_, s)| s.as_object()).and_then(schema::integer_minimum),
             boxed: false,
             location,
         });
@@ -449,9 +450,22 @@ fn build_operation<'a>(
             response,
             errors,
             security,
+            link_header: declares_link_header(ctx.root, op_ptr, op_obj),
             pagination: None,
         },
     ))
+}
+
+/// Whether a success response of an operation declares a `Link` header.
+fn declares_link_header(root: &Value, op_ptr: &str, op: &Map<String, Value>) -> bool {
+    let responses_ptr = pointer::push(op_ptr, "responses");
+    let responses = op.get("responses").and_then(Value::as_object).into_iter().flatten();
+    responses.filter(|(code, _)| code.starts_with('2')).any(|(code, r)| {
+        resolve_object(root, &pointer::push(&responses_ptr, code), r).is_ok_and(|(_, r)| {
+            let headers = r.get("headers").and_then(Value::as_object).into_iter().flatten();
+            headers.map(|(name, _)| name).any(|name| name.eq_ignore_ascii_case("link"))
+        })
+    })
 }
 
 /// Path arguments must print as one path segment: scalars, and arrays of scalars joined as the
@@ -1246,12 +1260,11 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
                 && matches!(super::resolved(&f.ty, types), Ty::Int(_))
         })
     };
-    // A page number the server counts from a declared default (`page`, default 1): without one,
-    // the page after the first could be 1 or 2.
+    // A page number the server counts from a known first page: without one, the page after the
+    // first could be 1 or 2.
     let page_number = || {
         let f = int(&["page", "Page", "pageNumber", "page_number"])?;
-        let first = f.default.as_deref()?.parse::<u64>().ok()?;
-        Some((f.json_name.clone(), first))
+        Some((f.json_name.clone(), first_page(f)?))
     };
     // An offset and a page size, both integers.
     let offset = || {
@@ -1271,7 +1284,9 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     };
     let Response::Json(response) = &op.response else { return None };
     if let Ty::Vec(item) = super::resolved(response, types) {
-        let kind = if let Some((limit_param, offset_param)) = offset() {
+        let kind = if op.link_header {
+            PageKind::LinkHeader { limit_param: find(LIMITS) }
+        } else if let Some((limit_param, offset_param)) = offset() {
             PageKind::Offset { limit_param, offset_param, has_more: None, total: None }
         } else {
             let (page_param, first) = page_number()?;
@@ -1316,6 +1331,8 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         link && !is_param
     }) {
         PageKind::NextLink { limit_param: find(LIMITS), cursor_param: find(TOKEN_PARAMS), link }
+    } else if op.link_header {
+        PageKind::LinkHeader { limit_param: find(LIMITS) }
     } else if let Some((limit_param, offset_param)) = offset() {
         let total =
             field_path(types, *envelope, &|ty| matches!(ty, Ty::Int(k) if *k != IntKind::U64), &|names| {
@@ -1327,6 +1344,42 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more }
     };
     Some(Pagination { envelope: Some((*envelope, EnvelopeField::of(items))), item: (*item).clone(), kind })
+}
+
+/// The first page of a page-number parameter: its declared default; 1 when that is the smallest
+/// it allows (0 as the smallest is often only a loose bound); or what its description says
+/// (`(default: 1)`, `Defaults to 1`, `1-based`, `starting at 0`).
+fn first_page(f: &super::Field) -> Option<u64> {
+    if let Some(default) = &f.default {
+        return default.parse().ok();
+    }
+    if f.minimum == Some(1) {
+        return Some(1);
+    }
+    let doc = f.doc.as_deref()?.to_ascii_lowercase();
+    let words: Vec<&str> =
+        doc.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).filter(|w| !w.is_empty()).collect();
+    let number = |w: &str| match w {
+        "0" => Some(0),
+        "1" => Some(1),
+        _ => None,
+    };
+    words.iter().enumerate().find_map(|(i, w)| {
+        if let Some((n, "based" | "indexed")) = w.split_once('-') {
+            return number(n).or(match n {
+                "zero" => Some(0),
+                "one" => Some(1),
+                _ => None,
+            });
+        }
+        let leads = ["default", "defaults", "starting", "starts", "start", "beginning", "begins", "first"];
+        if !leads.contains(w) {
+            return None;
+        }
+        let filler = ["to", "is", "at", "from", "with", "value", "page", "of", "number"];
+        let next = words[i + 1..].iter().take(4).find(|w| !filler.contains(w))?;
+        number(next)
+    })
 }
 
 /// Objects of an envelope that hold its paging fields (`links.next`, `meta.next_cursor`).
@@ -1605,6 +1658,46 @@ mod tests {
             strip_words("proxy_card_collection", &["card", "collection", "proxy"]),
             "proxy_card_collection"
         );
+    }
+
+    #[test]
+    fn first_pages_come_from_the_default_the_minimum_or_the_description() {
+        let page = |default: Option<&str>, minimum: Option<i64>, doc: Option<&str>| {
+            first_page(&Field {
+                json_name: "page".into(),
+                rust_name: "page".into(),
+                setter: "page".into(),
+                ty: Ty::Int(IntKind::I64),
+                required: false,
+                nullable: false,
+                read_only: false,
+                write_only: false,
+                doc: doc.map(str::to_owned),
+                deprecated: false,
+                default: default.map(str::to_owned),
+                minimum,
+                boxed: false,
+                location: ParamLocation::Query(ParamStyle::FORM),
+            })
+        };
+        assert_eq!(page(Some("0"), Some(1), Some("1-based")), Some(0));
+        assert_eq!(page(Some("\"1\""), None, None), None);
+        assert_eq!(page(None, Some(1), None), Some(1));
+        assert_eq!(page(None, Some(0), None), None);
+        assert_eq!(page(None, None, None), None);
+        for (doc, first) in [
+            ("page number of results to return (1-based)", Some(1)),
+            ("Zero-based page index.", Some(0)),
+            ("Promotions' list page (default: 1).", Some(1)),
+            ("The current page to fetch results from. Defaults to 1", Some(1)),
+            ("Page to return, starting at page 0", Some(0)),
+            ("The first page is 1.", Some(1)),
+            ("Defaults to 10 items a page.", None),
+            ("The default page size is 1 item.", None),
+            ("A page number within the paginated result set.", None),
+        ] {
+            assert_eq!(page(None, None, Some(doc)), first, "{doc}");
+        }
     }
 
     #[test]

@@ -485,6 +485,7 @@ impl<'a> TypeBuilder<'a> {
                 doc: prop_obj.and_then(doc_of),
                 deprecated: flag("deprecated"),
                 default: prop_obj.and_then(|o| o.get("default")).map(|d| d.to_string()),
+                minimum: prop_obj.and_then(integer_minimum),
                 boxed: false,
                 location: ParamLocation::Body,
             });
@@ -972,6 +973,21 @@ pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
+/// The smallest integer a schema allows: `minimum`, one more when 3.0's `exclusiveMinimum` is
+/// `true`, or the larger of it and one more than 3.1's numeric `exclusiveMinimum`.
+pub fn integer_minimum(obj: &Map<String, Value>) -> Option<i64> {
+    let whole = |v: &Value| {
+        v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64))
+    };
+    let inclusive = obj.get("minimum").and_then(whole);
+    let exclusive = match obj.get("exclusiveMinimum") {
+        Some(Value::Bool(true)) => return inclusive.and_then(|m| m.checked_add(1)),
+        Some(v) => whole(v).and_then(|m| m.checked_add(1)),
+        None => None,
+    };
+    inclusive.max(exclusive)
+}
+
 fn has_properties(obj: &Map<String, Value>) -> bool {
     obj.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
 }
@@ -1246,6 +1262,20 @@ pub fn mark_reachable(types: &mut [TypeDef], roots: &[Ty], request: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_minimums_read_both_exclusive_forms() {
+        let min = |v: Value| integer_minimum(v.as_object().unwrap());
+        assert_eq!(min(serde_json::json!({ "minimum": 1 })), Some(1));
+        assert_eq!(min(serde_json::json!({ "minimum": 1.0 })), Some(1));
+        assert_eq!(min(serde_json::json!({ "minimum": 0.5 })), None);
+        assert_eq!(min(serde_json::json!({ "minimum": 0, "exclusiveMinimum": true })), Some(1));
+        assert_eq!(min(serde_json::json!({ "minimum": 0, "exclusiveMinimum": false })), Some(0));
+        assert_eq!(min(serde_json::json!({ "exclusiveMinimum": 0 })), Some(1));
+        assert_eq!(min(serde_json::json!({ "minimum": 5, "exclusiveMinimum": 0 })), Some(5));
+        assert_eq!(min(serde_json::json!({ "exclusiveMinimum": i64::MAX })), None);
+        assert_eq!(min(serde_json::json!({})), None);
+    }
 
     #[test]
     fn tarjan_finds_cycles() {

@@ -10,7 +10,7 @@ use snapshot_pagination::Client;
 use snapshot_pagination::types::{
     ListAccountsParams, ListConversationsParams, ListCustomersParams, ListEventsParams, ListFeedParams,
     ListFilesParams, ListJobsParams, ListLogsParams, ListOffsetsParams, ListPeopleParams, ListReposParams,
-    SearchIssuesParams, SubscriptionsListParams,
+    ListRunsParams, ListUsersParams, SearchIssuesParams, SubscriptionsListParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Match, Mock, MockServer, ResponseTemplate};
@@ -480,4 +480,66 @@ async fn an_offset_walk_without_a_flag_stops_where_the_server_ignores_the_offset
     let items = client.people().list(ListPeopleParams::new()).max_pages(5).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["a", "b"]);
     assert_eq!(queries(&server).await, ["", "skip=2"]);
+}
+
+#[tokio::test]
+async fn a_link_header_walk_follows_rel_next_until_a_page_has_none() {
+    let server = MockServer::start().await;
+    let link = |since: u32| {
+        format!(
+            r#"<{0}/users?since={since}&per_page=2>; rel="next", <{0}/users?since=0>; rel="first""#,
+            server.uri()
+        )
+    };
+    page_at(
+        &server,
+        "/users",
+        query_param_is_missing("since"),
+        ok(things(&["a", "b"])).insert_header("Link", link(2)),
+    )
+    .await;
+    page_at(
+        &server,
+        "/users",
+        query_param("since", "2"),
+        ok(things(&["c", "d"])).insert_header("link", link(4)),
+    )
+    .await;
+    let last = format!(r#"<{}/users?since=0>; rel="first""#, server.uri());
+    page_at(&server, "/users", query_param("since", "4"), ok(things(&["e"])).insert_header("Link", last))
+        .await;
+
+    let client = client(&server);
+    let items =
+        client.users().list(ListUsersParams::new()).page_size(2).max_pages(10).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c", "d", "e"]);
+    assert_eq!(queries(&server).await, ["per_page=2", "since=2&per_page=2", "since=4&per_page=2"]);
+}
+
+#[tokio::test]
+async fn a_link_header_walk_over_envelopes_ends_at_a_link_sent_before_and_refuses_another_host() {
+    let server = MockServer::start().await;
+    let next = |page: u32| format!(r#"<{}/runs?page={page}>; rel="next""#, server.uri());
+    let runs = |ids: &[&str]| ok(json!({"total_count": 9, "runs": things(ids)}));
+    page_at(&server, "/runs", query_param_is_missing("page"), runs(&["a"]).insert_header("Link", next(2)))
+        .await;
+    page_at(&server, "/runs", query_param("page", "2"), runs(&["b"]).insert_header("Link", next(3))).await;
+    // A server that names page 2 again would be walked forever.
+    page_at(&server, "/runs", query_param("page", "3"), runs(&["c"]).insert_header("Link", next(2))).await;
+
+    let client = client(&server);
+    let items = client.runs().list(ListRunsParams::new()).max_pages(10).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+
+    // A link to another host would carry the credentials there: refused, after the first page.
+    let elsewhere = MockServer::start().await;
+    let away = format!("{}/runs?page=2", elsewhere.uri());
+    let header = format!("<{away}>; rel=next");
+    page_at(&server, "/runs", query_param("page", "1"), runs(&["x"]).insert_header("Link", header)).await;
+    let mut stream = client.runs().list(ListRunsParams::new().page(1)).max_pages(10).into_stream();
+    assert_eq!(stream.next().await.unwrap().unwrap().id, "x");
+    let message = stream.next().await.unwrap().unwrap_err().to_string();
+    assert!(message.contains(&away) && message.contains("outside the API"), "{message}");
+    assert!(stream.next().await.is_none());
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }

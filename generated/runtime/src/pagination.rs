@@ -2,12 +2,13 @@
 //! Paginated list operations: the first page as a future, or every item as a
 //! lazily fetched stream.
 //!
-//! Four kinds: offsets (`limit` + `offset` query parameters, `has_more` in the
-//! response), page numbers (`page=2`, GitHub's), cursors (a query parameter set
-//! to what the page says comes next: the last item's id, as Stripe's
-//! `starting_after`, or a token the response carries, as Google's
-//! `nextPageToken` for `pageToken`), and next-page links (a URL the response
-//! carries, as Azure's `nextLink` or Django REST framework's `next`).
+//! Five kinds: offsets (`limit` + `offset` query parameters, `has_more` in the
+//! response), page numbers (`page=2`), cursors (a query parameter set to what
+//! the page says comes next: the last item's id, as Stripe's `starting_after`,
+//! or a token the response carries, as Google's `nextPageToken` for
+//! `pageToken`), next-page links (a URL the response carries, as Azure's
+//! `nextLink` or Django REST framework's `next`), and `Link` response headers
+//! (RFC 8288's `rel="next"`, as GitHub's).
 
 use std::collections::HashSet;
 use std::future::IntoFuture;
@@ -92,6 +93,13 @@ pub enum Pagination {
         /// by a token rather than a URL is asked for with it.
         cursor: Option<&'static str>,
     },
+    /// The URL of the next page in the response's `Link` header
+    /// (`<https://…?page=2>; rel="next"`, RFC 8288), requested as
+    /// [`Pagination::NextLink`]'s are.
+    LinkHeader {
+        /// Name of the page-size query parameter, if the operation has one.
+        limit: Option<&'static str>,
+    },
 }
 
 /// A list request: await it for the first page, or turn it into a stream of
@@ -154,12 +162,14 @@ impl<T: Page> ListRequest<T> {
             Pagination::Offset { limit, .. }
             | Pagination::PageNumber { limit: Some(limit), .. }
             | Pagination::Cursor { limit: Some(limit), .. }
-            | Pagination::NextLink { limit: Some(limit), .. } => {
+            | Pagination::NextLink { limit: Some(limit), .. }
+            | Pagination::LinkHeader { limit: Some(limit) } => {
                 self.spec.set_query_param(limit, size.to_string());
             }
             Pagination::PageNumber { limit: None, .. }
             | Pagination::Cursor { limit: None, .. }
-            | Pagination::NextLink { limit: None, .. } => {
+            | Pagination::NextLink { limit: None, .. }
+            | Pagination::LinkHeader { limit: None } => {
                 self.spec.fail("this list operation has no page-size parameter".to_owned());
             }
         }
@@ -193,9 +203,9 @@ impl<T: Page> ListRequest<T> {
     /// or, where `has_more` is a guess, one the same as the page before; with
     /// page numbers, an empty one, one without `has_more`, or one the
     /// same as the page before (a server that answers its last page for any
-    /// page after it); with cursors and links it is one without a next cursor
-    /// or link, or whose next one was sent before (a server that would repeat
-    /// pages forever).
+    /// page after it); with cursors and links (in the body or the `Link`
+    /// header) it is one without a next cursor or link, or whose next one was
+    /// sent before (a server that would repeat pages forever).
     /// Polling after the end keeps returning `None`.
     pub fn into_stream(self) -> impl Stream<Item = Result<T::Item, Error>> + Send + Unpin + 'static {
         let mut pending_error = None;
@@ -224,7 +234,7 @@ impl<T: Page> ListRequest<T> {
                         .map(|sent| percent_decode_str(sent).decode_utf8_lossy().into_owned()),
                 )
             }
-            Pagination::NextLink { cursor: None, .. } => {}
+            Pagination::NextLink { cursor: None, .. } | Pagination::LinkHeader { .. } => {}
         }
         ItemStream::<T> {
             client: self.client,
@@ -335,7 +345,14 @@ impl<T: Page> ItemStream<T> {
                 self.spec.set_query_param(name, cursor.clone());
                 self.sent_cursors.insert(cursor);
             }
-            (NextPage::Cursor(link), Pagination::NextLink { cursor: name, .. }) => {
+            (
+                NextPage::Cursor(link),
+                pagination @ (Pagination::NextLink { .. } | Pagination::LinkHeader { .. }),
+            ) => {
+                let name = match pagination {
+                    Pagination::NextLink { cursor, .. } => cursor,
+                    _ => None,
+                };
                 let followed = match (is_link(&link), name) {
                     (false, Some(name)) => {
                         self.spec.set_query_param(name, link.clone());
@@ -370,8 +387,8 @@ impl<T: Page> ItemStream<T> {
     }
 
     /// Takes a page's items and decides the page after it; `body` is the page's hash, where
-    /// bodies are compared.
-    fn take_page(&mut self, page: T, body: Option<u64>) {
+    /// bodies are compared, and `header_link` the next page's URL in its `Link` header.
+    fn take_page(&mut self, page: T, body: Option<u64>, header_link: Option<String>) {
         self.next = match self.pagination {
             Pagination::Offset { .. } => {
                 let more = page.has_more();
@@ -399,10 +416,13 @@ impl<T: Page> ItemStream<T> {
                     .map(NextPage::Position)
             }
             // An empty page with a next cursor is not the end: token APIs may return one.
-            Pagination::Cursor { .. } | Pagination::NextLink { .. } => {
-                let cursor = page
-                    .next_cursor()
-                    .filter(|cursor| !cursor.is_empty() && !self.sent_cursors.contains(cursor));
+            Pagination::Cursor { .. } | Pagination::NextLink { .. } | Pagination::LinkHeader { .. } => {
+                let cursor = match self.pagination {
+                    Pagination::LinkHeader { .. } => header_link,
+                    _ => page.next_cursor(),
+                };
+                let cursor =
+                    cursor.filter(|cursor| !cursor.is_empty() && !self.sent_cursors.contains(cursor));
                 self.items = page.into_items().into_iter();
                 cursor.map(NextPage::Cursor)
             }
@@ -447,15 +467,71 @@ impl<T: Page> Stream for ItemStream<T> {
             let compare_bodies = match this.pagination {
                 Pagination::PageNumber { .. } => true,
                 Pagination::Offset { .. } => T::HAS_MORE_IS_GUESSED,
-                Pagination::Cursor { .. } | Pagination::NextLink { .. } => false,
+                Pagination::Cursor { .. } | Pagination::NextLink { .. } | Pagination::LinkHeader { .. } => {
+                    false
+                }
             };
-            let decoded = response
-                .and_then(|raw| Ok((decode_json::<T>(&raw)?, compare_bodies.then(|| body_hash(raw.body())))));
+            let header_link = matches!(this.pagination, Pagination::LinkHeader { .. });
+            let decoded = response.and_then(|raw| {
+                let body = compare_bodies.then(|| body_hash(raw.body()));
+                let link = if header_link { next_link(raw.headers()) } else { None };
+                Ok((decode_json::<T>(&raw)?, body, link))
+            });
             match decoded {
-                Ok((page, body)) => this.take_page(page, body),
+                Ok((page, body, link)) => this.take_page(page, body, link),
                 Err(err) => return Poll::Ready(Some(Err(err))),
             }
         }
+    }
+}
+
+/// The target of the first `rel="next"` link of a response's `Link` headers (RFC 8288:
+/// `<https://…?page=2>; rel="next", <…>; rel="last"`; a `rel` may list several relation types,
+/// and a quoted parameter may hold `,` or `;`).
+fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers.get_all(reqwest::header::LINK).iter().filter_map(|value| value.to_str().ok()).find_map(|value| {
+        let mut rest = value;
+        loop {
+            // The target may hold `,` and `;` itself, so it is cut out first.
+            let start = rest.find('<')?;
+            let end = start + rest[start..].find('>')?;
+            let target = &rest[start + 1..end];
+            let (params, after) = split_unquoted(&rest[end + 1..], ',');
+            let mut params = Some(params);
+            let next = std::iter::from_fn(|| {
+                let (param, tail) = split_unquoted(params?, ';');
+                params = tail;
+                Some(param)
+            })
+            .any(|param| {
+                let Some((name, relations)) = param.split_once('=') else { return false };
+                name.trim().eq_ignore_ascii_case("rel")
+                    && relations
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|relation| relation.eq_ignore_ascii_case("next"))
+            });
+            if next {
+                return Some(target.trim().to_owned());
+            }
+            rest = after?;
+        }
+    })
+}
+
+/// `text` up to the first `separator` outside double quotes, and what follows it, if any.
+fn split_unquoted(text: &str, separator: char) -> (&str, Option<&str>) {
+    let mut quoted = false;
+    let at = text.char_indices().find(|&(_, c)| {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        c == separator && !quoted
+    });
+    match at {
+        Some((i, _)) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
     }
 }
 
@@ -490,7 +566,9 @@ impl<T: DeserializeOwned + Send + 'static> Page for Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_link;
+    use reqwest::header::{HeaderMap, HeaderValue, LINK};
+
+    use super::{is_link, next_link};
 
     #[test]
     fn a_link_is_an_absolute_url_or_a_path_or_query_a_token_is_anything_else() {
@@ -502,5 +580,33 @@ mod tests {
         for token in ["2", "dXNlcjo=", "items?page=2", "ftp://host/x", ""] {
             assert!(!is_link(token), "{token}");
         }
+    }
+
+    #[test]
+    fn the_next_link_is_the_target_whose_relations_include_next() {
+        let link = |values: &[&str]| {
+            let mut headers = HeaderMap::new();
+            for value in values {
+                headers.append(LINK, HeaderValue::from_str(value).unwrap());
+            }
+            next_link(&headers)
+        };
+        let github = r#"<https://api.github.com/repositories/1/issues?page=2>; rel="next", <https://api.github.com/repositories/1/issues?page=5>; rel="last""#;
+        assert_eq!(link(&[github]).as_deref(), Some("https://api.github.com/repositories/1/issues?page=2"));
+        // `next` after other links, unquoted, upper case, among other relations, in a second header.
+        assert_eq!(link(&["</a?p=1>; rel=prev, </a?p=3>; REL=NEXT"]).as_deref(), Some("/a?p=3"));
+        assert_eq!(link(&[r#"</a?p=3>; rel="last next""#]).as_deref(), Some("/a?p=3"));
+        assert_eq!(link(&["</a?p=1>; rel=first", "</a?p=2>; rel=next"]).as_deref(), Some("/a?p=2"));
+        // Commas and semicolons in the target and in quoted parameters are not separators.
+        assert_eq!(
+            link(&[r#"</a?labels=x,y;z>; title="b, rel=next"; rel="prev", </a?p=2>; title="a;b"; rel=next"#])
+                .as_deref(),
+            Some("/a?p=2")
+        );
+        // No next page: the last page, no header, relation names that only contain `next`.
+        assert_eq!(link(&[r#"<https://x/a?page=1>; rel="prev", <https://x/a?page=1>; rel="first""#]), None);
+        assert_eq!(link(&[]), None);
+        assert_eq!(link(&[r#"</a?p=2>; rel="nextpage", </a?p=3>; rev="next""#]), None);
+        assert_eq!(link(&["</a?p=2"]), None);
     }
 }

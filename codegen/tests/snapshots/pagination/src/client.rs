@@ -38,6 +38,11 @@ impl Client {
     pub fn ambiguous(&self) -> crate::resources::Ambiguous<'_> {
         crate::resources::Ambiguous::new(self)
     }
+    /// The `commits` operations.
+    #[cfg(feature = "commits")]
+    pub fn commits(&self) -> crate::resources::Commits<'_> {
+        crate::resources::Commits::new(self)
+    }
     /// The `conversations` operations.
     #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> crate::resources::Conversations<'_> {
@@ -88,6 +93,11 @@ impl Client {
     pub fn messages(&self) -> crate::resources::Messages<'_> {
         crate::resources::Messages::new(self)
     }
+    /// The `milestones` operations.
+    #[cfg(feature = "milestones")]
+    pub fn milestones(&self) -> crate::resources::Milestones<'_> {
+        crate::resources::Milestones::new(self)
+    }
     /// The `offsets` operations.
     #[cfg(feature = "offsets")]
     pub fn offsets(&self) -> crate::resources::Offsets<'_> {
@@ -113,10 +123,25 @@ impl Client {
     pub fn repos(&self) -> crate::resources::Repos<'_> {
         crate::resources::Repos::new(self)
     }
+    /// The `runs` operations.
+    #[cfg(feature = "runs")]
+    pub fn runs(&self) -> crate::resources::Runs<'_> {
+        crate::resources::Runs::new(self)
+    }
     /// The `subscriptions` operations.
     #[cfg(feature = "subscriptions")]
     pub fn subscriptions(&self) -> crate::resources::Subscriptions<'_> {
         crate::resources::Subscriptions::new(self)
+    }
+    /// The `tags` operations.
+    #[cfg(feature = "tags")]
+    pub fn tags(&self) -> crate::resources::Tags<'_> {
+        crate::resources::Tags::new(self)
+    }
+    /// The `users` operations.
+    #[cfg(feature = "users")]
+    pub fn users(&self) -> crate::resources::Users<'_> {
+        crate::resources::Users::new(self)
     }
 }
 impl ClientBuilder {

@@ -83,6 +83,24 @@ crate::runtime::object::json_object!(
     ListAmbiguousResponse, extra; next_cursor = "next_cursor" optional, things = "things"
     optional, warnings = "warnings" optional
 );
+#[cfg(feature = "commits")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCommitsParams {
+    /// page number of results to return (1-based)
+    pub page: Option<i64>,
+}
+#[cfg(feature = "commits")]
+impl ListCommitsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConversationsParams {
@@ -404,6 +422,23 @@ pub struct ListMessagesResponse {
 crate::runtime::object::json_object!(
     ListMessagesResponse, extra; messages = "messages" optional, next = "next" optional
 );
+#[cfg(feature = "milestones")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListMilestonesParams {
+    pub page: Option<i64>,
+}
+#[cfg(feature = "milestones")]
+impl ListMilestonesParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
 #[cfg(feature = "offsets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOffsetsParams {
@@ -521,6 +556,86 @@ impl ListReposParams {
     /// Sets [`page`](Self::page).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+}
+#[cfg(feature = "runs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRunsParams {
+    /// Defaults to `30`.
+    pub per_page: Option<i64>,
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+}
+#[cfg(feature = "runs")]
+impl ListRunsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`per_page`](Self::per_page).
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
+#[cfg(feature = "runs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRunsResponse {
+    pub runs: Option<Vec<Thing>>,
+    pub total_count: Option<i64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "runs")]
+crate::runtime::object::json_object!(
+    ListRunsResponse, extra; runs = "runs" optional, total_count = "total_count" optional
+);
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTagsParams {
+    /// Defaults to 10 items a page.
+    pub page: Option<i64>,
+}
+#[cfg(feature = "tags")]
+impl ListTagsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListUsersParams {
+    pub since: Option<i64>,
+    /// Defaults to `30`.
+    pub per_page: Option<i64>,
+}
+#[cfg(feature = "users")]
+impl ListUsersParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`since`](Self::since).
+    pub fn since(mut self, value: i64) -> Self {
+        self.since = Some(value);
+        self
+    }
+    /// Sets [`per_page`](Self::per_page).
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
         self
     }
 }
@@ -774,6 +889,16 @@ impl crate::runtime::Page for ListPeopleResponse {
         self.results.as_ref().is_some_and(|items| !items.is_empty())
     }
     const HAS_MORE_IS_GUESSED: bool = true;
+}
+#[cfg(feature = "runs")]
+impl crate::runtime::Page for ListRunsResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.runs.unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.runs.as_ref().is_some_and(|items| !items.is_empty())
+    }
 }
 #[cfg(feature = "subscriptions")]
 impl crate::runtime::Page for SubscriptionsListResponse {
