@@ -57,7 +57,7 @@ pub use error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorType};
 pub use multipart::{Binary, Multipart, ToMultipart};
 pub use nullable::Nullable;
 pub use pagination::{ListRequest, Page, Pagination};
-pub use request::{RateLimit, Request, RequestSpec, Response};
+pub use request::{RateLimit, Request, RequestSpec, Response, new_idempotency_key};
 pub use secret::Secret;
 pub use str_enum::deserialize_str_enum;
 pub use timestamp::UnixTime;

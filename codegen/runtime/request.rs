@@ -73,6 +73,10 @@ pub struct RequestSpec {
     cookies: Vec<(&'static str, String)>,
     body: Option<Body>,
     error: Option<String>,
+    /// Whether the server honours the client's idempotency header on this operation.
+    accepts_idempotency_key: bool,
+    /// Whether the body carries the key the server deduplicates this request by.
+    key_in_body: bool,
 }
 
 impl RequestSpec {
@@ -95,7 +99,23 @@ impl RequestSpec {
             cookies: Vec::new(),
             body: None,
             error: None,
+            accepts_idempotency_key: false,
+            key_in_body: false,
         }
+    }
+
+    /// Marks the operation as one whose server honours the client's idempotency header (the
+    /// spec declares it there): a POST or PATCH then carries a generated key, kept across its
+    /// retries, and is retried as a GET is. Without it, such a request is only retried when it
+    /// certainly did not reach the server, since the server could act on it twice.
+    pub fn accepts_idempotency_key(&mut self) {
+        self.accepts_idempotency_key = true;
+    }
+
+    /// Marks the request's body as carrying the key the server deduplicates it by (a body
+    /// field such as `idempotency_key`): it is then retried as a GET is, the same bytes each time.
+    pub fn idempotency_key_in_body(&mut self) {
+        self.key_in_body = true;
     }
 
     /// Refuses the request (an [`Error::InvalidRequest`]) if a path parameter's encoded segment
@@ -307,6 +327,11 @@ impl RequestSpec {
 }
 
 /// Shows method, path, parameter names and body size; never values.
+/// A fresh idempotency key (UUID v4 text), for a body field that carries one.
+pub fn new_idempotency_key() -> String {
+    super::random::uuid_v4()
+}
+
 impl fmt::Debug for RequestSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let query: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
@@ -674,7 +699,7 @@ fn prepare(
         insert_header(&mut headers, "content-type", &body.content_type)?;
     }
 
-    // Idempotency: safe methods need no key; POST and PATCH get one when the API takes them.
+    // Idempotency: safe methods need no key; POST and PATCH get one where the server honours it.
     let retry_safe = if is_idempotent_method(method) && options.idempotency_key.is_none() {
         true
     } else {
@@ -686,6 +711,7 @@ fn prepare(
                 .map_err(|_| Error::invalid_request("the idempotency key is not a valid header value"))?;
             headers.insert(idempotency_header.clone(), value);
         } else if inner.idempotency_header.is_some()
+            && spec.accepts_idempotency_key
             && (*method == Method::POST || *method == Method::PATCH)
             && !headers.contains_key(&idempotency_header)
         {
@@ -701,6 +727,7 @@ fn prepare(
             headers.insert(idempotency_header.clone(), value);
         }
         is_idempotent_method(method)
+            || spec.key_in_body
             || (inner.idempotency_header.is_some() && headers.contains_key(&idempotency_header))
     };
 
@@ -958,7 +985,7 @@ async fn run(
                     let api = ApiError::new(status, headers, body);
                     let failure = Failure::Status {
                         status,
-                        idempotency_error: api.is_idempotency_error(),
+                        transient_conflict: api.is_transient_conflict(),
                         has_server_wait: server_wait.is_some(),
                     };
                     (Error::from(api), failure, server_wait)

@@ -1,11 +1,15 @@
 //! Retry policy: which failures are retried, and how long to wait in between.
 //!
-//! * Retried: connection failures, timeouts, 408, 409 (unless the body's
-//!   `error.type` is `idempotency_error`), 429 and 5xx. Never other 4xx, nor a
-//!   server certificate rustls refused (the same on every attempt).
-//! * A request that is not safe to repeat (POST/PATCH without an idempotency
-//!   key) is retried only when it certainly never reached the server (connect
-//!   errors) or on 429/503 that say how long to wait ([`server_wait`]).
+//! * Retried: connection failures, timeouts, 408, a 409 whose conflicting
+//!   request is still running (`idempotency_key_in_use`,
+//!   `session_already_processing`, `lock_timeout`), 429 and 5xx. Never other
+//!   4xx (nor other 409s: a key reused with other parameters, an object already
+//!   in its final state), nor a server certificate rustls refused (the same on
+//!   every attempt).
+//! * A request that is not safe to repeat (a POST or PATCH without an
+//!   idempotency key, which only operations whose server honours one get) is
+//!   retried only when it certainly never reached the server (connect errors)
+//!   or on 429/503 that say how long to wait ([`server_wait`]).
 //! * Waits use exponential backoff with full jitter: attempt `n` (0-based)
 //!   waits a uniform random time in `[0, min(max_delay, initial * 2^n)]`. A
 //!   `Retry-After` header (delta-seconds or HTTP-date) replaces the backoff, as
@@ -143,10 +147,10 @@ fn until_rate_limit_reset(reset: i64, now: SystemTime) -> Option<Duration> {
 }
 
 /// Whether a response status is worth retrying (for a request that is safe to repeat).
-pub fn status_is_retryable(status: StatusCode, idempotency_error: bool) -> bool {
+pub fn status_is_retryable(status: StatusCode, transient_conflict: bool) -> bool {
     match status.as_u16() {
         408 | 429 => true,
-        409 => !idempotency_error,
+        409 => transient_conflict,
         500..=599 => true,
         _ => false,
     }
@@ -224,8 +228,9 @@ pub enum Failure {
     Status {
         /// The status code.
         status: StatusCode,
-        /// The body's `error.type` was `idempotency_error`.
-        idempotency_error: bool,
+        /// A 409 whose conflicting request is still running
+        /// ([`ApiError::is_transient_conflict`](super::error::ApiError::is_transient_conflict)).
+        transient_conflict: bool,
         /// The response said how long to wait ([`server_wait`]).
         has_server_wait: bool,
     },
@@ -238,9 +243,9 @@ pub fn should_retry(failure: Failure, retry_safe: bool) -> bool {
         Failure::Connect => true,
         Failure::Timeout => retry_safe,
         Failure::Transport { retryable } => retry_safe && retryable,
-        Failure::Status { status, idempotency_error, has_server_wait } => {
+        Failure::Status { status, transient_conflict, has_server_wait } => {
             if retry_safe {
-                status_is_retryable(status, idempotency_error)
+                status_is_retryable(status, transient_conflict)
             } else {
                 has_server_wait
                     && matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
@@ -353,13 +358,13 @@ mod tests {
 
     #[test]
     fn retryable_statuses() {
-        for code in [408, 409, 429, 500, 502, 503, 504] {
+        for code in [408, 429, 500, 502, 503, 504] {
             assert!(status_is_retryable(StatusCode::from_u16(code).unwrap(), false), "{code}");
         }
-        for code in [200, 301, 400, 401, 402, 403, 404, 422] {
+        for code in [200, 301, 400, 401, 402, 403, 404, 409, 422] {
             assert!(!status_is_retryable(StatusCode::from_u16(code).unwrap(), false), "{code}");
         }
-        assert!(!status_is_retryable(StatusCode::CONFLICT, true));
+        assert!(status_is_retryable(StatusCode::CONFLICT, true));
         assert!(status_is_retryable(StatusCode::TOO_MANY_REQUESTS, true));
     }
 
@@ -367,7 +372,7 @@ mod tests {
     fn unsafe_requests_retry_only_when_certainly_unprocessed_or_told_to() {
         let status = |code: u16, has_server_wait: bool| Failure::Status {
             status: StatusCode::from_u16(code).unwrap(),
-            idempotency_error: false,
+            transient_conflict: false,
             has_server_wait,
         };
         assert!(should_retry(Failure::Connect, false));
@@ -384,10 +389,14 @@ mod tests {
         assert!(!should_retry(Failure::Transport { retryable: false }, true));
         assert!(should_retry(status(500, false), true));
         assert!(!should_retry(status(400, true), true));
-        assert!(!should_retry(
-            Failure::Status { status: StatusCode::CONFLICT, idempotency_error: true, has_server_wait: false },
-            true
-        ));
+        let conflict = |transient_conflict| Failure::Status {
+            status: StatusCode::CONFLICT,
+            transient_conflict,
+            has_server_wait: false,
+        };
+        assert!(should_retry(conflict(true), true));
+        assert!(!should_retry(conflict(false), true));
+        assert!(!should_retry(conflict(true), false));
     }
 
     #[test]

@@ -21,6 +21,8 @@
 //! Send an `Idempotency-Key` header on POST requests that create objects or move money. Replaying the same
 //! key returns the original result instead of acting twice; keys are remembered for 24 hours. A key that is
 //! still being processed, or reused with a different request, yields `409` with an `idempotency_error`.
+//! Operations that list the header honour it. Bank transfers take their key in the body
+//! (`idempotency_key`), and creating a payment session matches the key against the session's `external_id`.
 //!
 //! ## Pagination
 //! List operations are offset-based: `limit` (1-100, default 10) and `offset` (default 0). Each list

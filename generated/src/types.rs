@@ -98,8 +98,8 @@ pub struct AuthenticateThreeDSecure {
     /// Defaults to `"no_preference"`.
     pub challenge_preference: Option<AuthenticateThreeDSecureChallengePreference>,
     pub currency: Currency,
-    /// Payment session the authentication belongs to.
-    pub session_id: uuid::Uuid,
+    /// Payment session the authentication belongs to, a UUID.
+    pub session_id: String,
     /// Card token obtained from tokenisation.
     pub token_id: String,
 }
@@ -114,7 +114,7 @@ impl AuthenticateThreeDSecure {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
     pub fn new(
-        session_id: uuid::Uuid,
+        session_id: impl Into<String>,
         token_id: impl Into<String>,
         amount: i64,
         currency: impl Into<String>,
@@ -123,7 +123,7 @@ impl AuthenticateThreeDSecure {
             amount,
             challenge_preference: None,
             currency: currency.into(),
-            session_id,
+            session_id: session_id.into(),
             token_id: token_id.into(),
         }
     }
@@ -1022,8 +1022,8 @@ pub struct ConfirmPayment {
     pub google_pay_token: Option<String>,
     pub payment_method_type: PaymentMethodType,
     pub psp: Option<Psp>,
-    /// Routing profile that decides which PSPs are tried and in what order. Omit to use the account's default routing.
-    pub routing_profile_id: Option<uuid::Uuid>,
+    /// Routing profile that decides which PSPs are tried and in what order (a UUID in the API reference, `rp_high_value` in the guides). Omit to use the account's default routing.
+    pub routing_profile_id: Option<String>,
     /// Token of the card or bank account from the vault. Required for `card` and `bank_account`.
     pub token_id: Option<String>,
     pub token_provider: TokenProvider,
@@ -1079,8 +1079,8 @@ impl ConfirmPayment {
         self
     }
     /// Sets [`routing_profile_id`](Self::routing_profile_id).
-    pub fn routing_profile_id(mut self, value: uuid::Uuid) -> Self {
-        self.routing_profile_id = Some(value);
+    pub fn routing_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.routing_profile_id = Some(value.into());
         self
     }
     /// Sets [`token_id`](Self::token_id).
@@ -2048,8 +2048,8 @@ pub struct CreateNetworkToken {
     ///
     /// Defaults to `false`.
     pub request_cryptogram: Option<bool>,
-    /// Payment session the client secret belongs to.
-    pub session_id: uuid::Uuid,
+    /// Payment session the client secret belongs to, a UUID.
+    pub session_id: String,
     /// Vault token of the card to provision.
     pub token_id: String,
 }
@@ -2062,10 +2062,10 @@ crate::runtime::object::json_object!(
 impl CreateNetworkToken {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
-    pub fn new(session_id: uuid::Uuid, token_id: impl Into<String>) -> Self {
+    pub fn new(session_id: impl Into<String>, token_id: impl Into<String>) -> Self {
         Self {
             request_cryptogram: None,
-            session_id,
+            session_id: session_id.into(),
             token_id: token_id.into(),
         }
     }
@@ -2733,15 +2733,17 @@ crate::runtime::str_enum::open_str_enum!(CustomerObject, Unknown, Customer = "cu
 #[cfg(feature = "network_tokens")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteNetworkTokenParams {
-    /// Payment session whose client secret authenticates the request.
-    pub session_id: uuid::Uuid,
+    /// Payment session whose client secret authenticates the request, a UUID (`ps_…` ids are accepted too).
+    pub session_id: String,
 }
 #[cfg(feature = "network_tokens")]
 impl DeleteNetworkTokenParams {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
-    pub fn new(session_id: uuid::Uuid) -> Self {
-        Self { session_id }
+    pub fn new(session_id: impl Into<String>) -> Self {
+        Self {
+            session_id: session_id.into(),
+        }
     }
 }
 #[cfg(feature = "bank_accounts")]
@@ -3472,8 +3474,8 @@ crate::runtime::object::json_object!(
 /// Parameters for generating a cryptogram.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerateNetworkTokenCryptogram {
-    /// Payment session the client secret belongs to.
-    pub session_id: uuid::Uuid,
+    /// Payment session the client secret belongs to, a UUID.
+    pub session_id: String,
 }
 #[cfg(feature = "network_tokens")]
 crate::runtime::object::json_object!(
@@ -3483,8 +3485,10 @@ crate::runtime::object::json_object!(
 impl GenerateNetworkTokenCryptogram {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
-    pub fn new(session_id: uuid::Uuid) -> Self {
-        Self { session_id }
+    pub fn new(session_id: impl Into<String>) -> Self {
+        Self {
+            session_id: session_id.into(),
+        }
     }
 }
 #[cfg(feature = "health")]
@@ -4426,8 +4430,8 @@ pub struct Payment {
     /// When the payment was created.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     pub currency: Option<Currency>,
-    /// Unique identifier of the payment.
-    pub id: uuid::Uuid,
+    /// Unique identifier of the payment, a UUID.
+    pub id: String,
     /// `true` for live mode, `false` for test mode.
     pub livemode: Option<bool>,
     pub next_action: Option<NextAction>,
@@ -4441,8 +4445,8 @@ pub struct Payment {
     pub refunded_amount: Option<i64>,
     /// How Atlas routed the payment across PSPs (returned by confirm).
     pub routing: Option<PaymentRouting>,
-    /// Payment session this payment belongs to.
-    pub session_id: Option<uuid::Uuid>,
+    /// Payment session this payment belongs to, a UUID.
+    pub session_id: Option<String>,
     pub status: Option<PaymentStatus>,
     /// 3-D Secure outcome, when authentication took place.
     pub three_d_secure: Option<PaymentThreeDSecure>,
@@ -4760,8 +4764,8 @@ pub struct PaymentSession {
     pub external_id: Option<String>,
     /// URL of a PSP-hosted checkout page to fall back to if the embedded form cannot be used.
     pub fallback_url: Option<String>,
-    /// Unique identifier of the session.
-    pub id: uuid::Uuid,
+    /// Unique identifier of the session, a UUID.
+    pub id: String,
     /// `true` for live mode, `false` for test mode.
     pub livemode: Option<bool>,
     /// Object type, always `payment_session`.
@@ -4803,8 +4807,8 @@ pub struct PaymentSessionFull {
     pub customer_name: Option<String>,
     /// Internal description of the payment.
     pub description: Option<String>,
-    /// Unique identifier of the session.
-    pub id: uuid::Uuid,
+    /// Unique identifier of the session, a UUID.
+    pub id: String,
     /// The most recent payment attempt on this session, or `null` if there has been none.
     pub latest_attempt: Option<PaymentSessionFullLatestAttempt>,
     /// `true` for live mode, `false` for test mode.
@@ -4840,8 +4844,8 @@ crate::runtime::object::json_object!(
 /// The most recent payment attempt on this session, or `null` if there has been none.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentSessionFullLatestAttempt {
-    /// Identifier of the attempt.
-    pub id: Option<uuid::Uuid>,
+    /// Identifier of the attempt, a UUID.
+    pub id: Option<String>,
     pub psp: Option<Psp>,
     /// The PSP's own transaction identifier.
     pub psp_transaction_id: Option<String>,
@@ -5595,10 +5599,10 @@ pub struct Refund {
     /// When the refund was created.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     pub currency: Option<Currency>,
-    /// Unique identifier of the refund.
-    pub id: uuid::Uuid,
-    /// Payment that was refunded.
-    pub payment_id: Option<uuid::Uuid>,
+    /// Unique identifier of the refund, a UUID.
+    pub id: String,
+    /// Payment that was refunded, a UUID.
+    pub payment_id: Option<String>,
     /// Reason given for the refund.
     pub reason: Option<String>,
     pub status: Option<RefundStatus>,
@@ -5766,15 +5770,17 @@ crate::runtime::str_enum::open_str_enum!(
 #[cfg(feature = "network_tokens")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrieveNetworkTokenParams {
-    /// Payment session whose client secret authenticates the request.
-    pub session_id: uuid::Uuid,
+    /// Payment session whose client secret authenticates the request, a UUID (`ps_…` ids are accepted too).
+    pub session_id: String,
 }
 #[cfg(feature = "network_tokens")]
 impl RetrieveNetworkTokenParams {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
-    pub fn new(session_id: uuid::Uuid) -> Self {
-        Self { session_id }
+    pub fn new(session_id: impl Into<String>) -> Self {
+        Self {
+            session_id: session_id.into(),
+        }
     }
 }
 #[cfg(feature = "products")]
@@ -5949,8 +5955,8 @@ pub struct SessionConfig {
     pub google_pay: Option<SessionConfigGooglePay>,
     /// Payment methods to offer.
     pub payment_methods: Option<Vec<PaymentMethodType>>,
-    /// Identifier of the payment session.
-    pub session_id: uuid::Uuid,
+    /// Identifier of the payment session, a UUID.
+    pub session_id: String,
     /// Endpoint of the Atlas vault used for tokenisation, when Atlas collects the card.
     pub tokenize_url: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
@@ -6519,8 +6525,8 @@ pub struct SyncTransactions {
     pub data: serde_json::Map<String, serde_json::Value>,
     /// Fallback route (PSP) that processed the payment.
     pub route: String,
-    /// Payment session the fallback payment belongs to.
-    pub session_id: uuid::Uuid,
+    /// Payment session the fallback payment belongs to, a UUID.
+    pub session_id: String,
     /// When the fallback payment completed.
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -6534,14 +6540,14 @@ impl SyncTransactions {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
     pub fn new(
-        session_id: uuid::Uuid,
+        session_id: impl Into<String>,
         route: impl Into<String>,
         data: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
         Self {
             data,
             route: route.into(),
-            session_id,
+            session_id: session_id.into(),
             timestamp: None,
         }
     }
@@ -7275,8 +7281,8 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct ValidateApplePayMerchant {
     /// Domain the payment sheet is shown on; it must be registered with Apple.
     pub domain: String,
-    /// Payment session being paid.
-    pub session_id: uuid::Uuid,
+    /// Payment session being paid, a UUID.
+    pub session_id: String,
     /// Validation URL supplied by Apple Pay JS.
     pub validation_url: String,
 }
@@ -7292,11 +7298,11 @@ impl ValidateApplePayMerchant {
     pub fn new(
         validation_url: impl Into<String>,
         domain: impl Into<String>,
-        session_id: uuid::Uuid,
+        session_id: impl Into<String>,
     ) -> Self {
         Self {
             domain: domain.into(),
-            session_id,
+            session_id: session_id.into(),
             validation_url: validation_url.into(),
         }
     }

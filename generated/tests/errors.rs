@@ -99,7 +99,7 @@ async fn legacy_message_only_error_body_decodes_into_the_declared_error_response
         .mount(&server)
         .await;
     let atlas = atlas_client(&server);
-    let err = atlas.payments().refund(payment_id.parse().unwrap(), RefundPayment::new()).await.unwrap_err();
+    let err = atlas.payments().refund(payment_id, RefundPayment::new()).await.unwrap_err();
     let api = err.api_error().unwrap();
     assert_eq!(api.message(), Some("Payment not found"));
     match api.decode_body::<ErrorResponse>().unwrap() {

@@ -189,7 +189,7 @@ const CUT: Fault = Fault::CutBody { length: 100, sent: br#"{"id":"cus_1","object
 const RESET: Fault = Fault::CutBody { length: 100, sent: br#"{"id":"cus_1","object":"cus"#, reset: true };
 
 fn post_customer() -> atlaspay::runtime::RequestSpec {
-    let mut spec = spec(Method::POST, "/customers");
+    let mut spec = keyed_spec(Method::POST, "/customers");
     spec.json_body(&json!({"email": "jane@example.com"}));
     spec
 }
@@ -418,7 +418,7 @@ async fn huge_500_bodies_are_retried_and_the_last_one_kept() {
     let client = client(&server);
 
     let (result, _) =
-        bounded(CALL_LIMIT, client.request(spec(Method::POST, "/flaky"), decode_json::<Value>)).await;
+        bounded(CALL_LIMIT, client.request(keyed_spec(Method::POST, "/flaky"), decode_json::<Value>)).await;
     assert_eq!(result.unwrap(), json!({"ok": true}));
     assert_one_key(&wiremock_keys(&server).await, 2);
 

@@ -33,7 +33,7 @@ async fn default_headers_bearer_and_json_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut spec = spec(Method::POST, "/customers");
+    let mut spec = keyed_spec(Method::POST, "/customers");
     spec.json_body(&json!({"email": "jane@example.com", "metadata": {"a": "1"}}));
     let _: Value = client(&server).request(spec, decode_json).await.unwrap();
 }
@@ -418,4 +418,25 @@ async fn a_bank_account_delete_answered_with_deleted_alone_succeeds() {
     let deleted = atlas.bank_accounts().delete("ba_1").await.unwrap();
     assert!(deleted.deleted);
     assert_eq!(deleted.id, None);
+}
+
+/// The guides' create-session answer, with a prefixed id where the API reference has a UUID:
+/// a session the server created must not come back as a decode error.
+#[tokio::test]
+async fn the_documented_create_session_response_decodes() {
+    let server = MockServer::start().await;
+    let documented = r#"{"id":"sess_2xK9mN7vQ3pL8wYz","object":"payment_session","status":"requires_payment_method","amount":4990,"currency":"USD","client_secret":"cs_abc123xyz789","payment_method_types":["card","apple_pay"],"capture_method":"automatic","created_at":"2024-01-15T10:30:00Z","livemode":false}"#;
+    Mock::given(path("/v1/create-session"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(documented, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = atlaspay::Client::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .secret_key(SECRET_KEY)
+        .build()
+        .unwrap();
+    let session = client.sessions().create(atlaspay::types::CreateSession::new(4990, "USD")).await.unwrap();
+    assert_eq!(session.id, "sess_2xK9mN7vQ3pL8wYz");
+    assert_eq!(session.amount, Some(4990));
 }

@@ -35,7 +35,7 @@ async fn assert_same_idempotency_key(server: &MockServer, attempts: usize) -> St
 }
 
 async fn create_customer(server: &MockServer) -> Result<Value, Error> {
-    let mut spec = spec(Method::POST, "/customers");
+    let mut spec = keyed_spec(Method::POST, "/customers");
     spec.json_body(&json!({"email": "jane@example.com"}));
     client(server).request(spec, decode_json::<Value>).await
 }
@@ -124,7 +124,7 @@ async fn dropped_connection_is_retried_with_the_same_idempotency_key() {
     // First connection: read the request, then hang up without answering.
     let (base, server) = flaky_server(vec![Conn::HangUp, Conn::Respond], Duration::from_secs(5)).await;
     let client = builder(&DEFAULTS, &base).build().unwrap();
-    let mut spec = spec(Method::POST, "/payments");
+    let mut spec = keyed_spec(Method::POST, "/payments");
     spec.json_body(&json!({"amount": 4990}));
     let body: Value = client.request(spec, decode_json).await.unwrap();
     assert_eq!(body, json!({"ok": true}));
@@ -190,7 +190,7 @@ async fn timeout_is_retried_then_succeeds() {
         .await;
     Mock::given(method("POST")).respond_with(ok_body()).expect(1).mount(&server).await;
     let client = builder(&DEFAULTS, &server.uri()).timeout(Duration::from_millis(200)).build().unwrap();
-    let mut spec = spec(Method::POST, "/customers");
+    let mut spec = keyed_spec(Method::POST, "/customers");
     spec.json_body(&json!({}));
     let started = Instant::now();
     let body: Value = client.request(spec, decode_json).await.unwrap();
@@ -262,7 +262,7 @@ async fn attempts_never_exceed_the_cap() {
     Mock::given(path("/v1/none")).respond_with(ResponseTemplate::new(502)).expect(1).mount(&server).await;
     Mock::given(path("/v1/five")).respond_with(ResponseTemplate::new(503)).expect(6).mount(&server).await;
     let client = client(&server);
-    let err = client.request(spec(Method::POST, "/default"), decode_json::<Value>).await.unwrap_err();
+    let err = client.request(keyed_spec(Method::POST, "/default"), decode_json::<Value>).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     client.request(spec(Method::GET, "/none"), decode_json::<Value>).max_retries(0).await.unwrap_err();
     let five = builder(&DEFAULTS, &server.uri()).max_retries(5).build().unwrap();
@@ -270,28 +270,84 @@ async fn attempts_never_exceed_the_cap() {
 }
 
 #[tokio::test]
-async fn idempotency_conflicts_are_not_retried_but_other_409s_are() {
+async fn only_409s_whose_conflicting_request_is_still_running_are_retried() {
     let server = MockServer::start().await;
-    Mock::given(path("/v1/conflict"))
-        .respond_with(ResponseTemplate::new(409).set_body_json(
-            json!({"error": {"type": "idempotency_error", "code": "idempotency_key_in_use", "message": "in use"}}),
-        ))
+    let conflict = |kind: &str, code: &str| {
+        ResponseTemplate::new(409)
+            .set_body_json(json!({"error": {"type": kind, "code": code, "message": "conflict"}}))
+    };
+    // Retried: the key's first request, or the session, is still being processed.
+    for (at, kind, code) in [
+        ("/v1/in-use", "idempotency_error", "idempotency_key_in_use"),
+        ("/v1/processing", "invalid_request_error", "session_already_processing"),
+    ] {
+        Mock::given(path(at))
+            .respond_with(conflict(kind, code))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(path(at)).respond_with(ok_body()).expect(1).mount(&server).await;
+    }
+    // Not retried: a key reused with other parameters, a session in its final state, a billing
+    // conflict without a code.
+    for (at, kind, code) in [
+        ("/v1/reused", "idempotency_error", "idempotency_key_reused"),
+        ("/v1/completed", "invalid_request_error", "session_already_completed"),
+    ] {
+        Mock::given(path(at)).respond_with(conflict(kind, code)).expect(1).mount(&server).await;
+    }
+    Mock::given(path("/v1/billing"))
+        .respond_with(
+            ResponseTemplate::new(409).set_body_json(json!({"error": "Subscription is already canceled"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(path("/v1/busy"))
-        .respond_with(ResponseTemplate::new(409).set_body_json(
-            json!({"error": {"type": "invalid_request_error", "code": "session_already_processing", "message": "busy"}}),
-        ))
-        .expect(3)
+    let client = client(&server);
+    for at in ["/in-use", "/processing"] {
+        let _: Value = client.request(keyed_spec(Method::POST, at), decode_json).await.unwrap();
+    }
+    for at in ["/reused", "/completed", "/billing"] {
+        let err = client.request(keyed_spec(Method::POST, at), decode_json::<Value>).await.unwrap_err();
+        let api = err.api_error().unwrap();
+        assert!(!err.is_retryable() && !api.is_transient_conflict(), "{at}: {err:?}");
+        assert_eq!(api.is_idempotency_error(), at == "/reused", "{at}");
+    }
+}
+
+/// Bank transfers dedupe by a body field and sessions by `external_id`: a POST of an operation
+/// that does not declare the idempotency header gets no generated key, and is not sent again
+/// once it may have reached the server, so the server cannot act on it twice.
+#[tokio::test]
+async fn a_post_whose_server_ignores_the_header_gets_no_key_and_is_not_resent() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/bank-transfers"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
         .mount(&server)
         .await;
-    let client = client(&server);
-    let err = client.request(spec(Method::POST, "/conflict"), decode_json::<Value>).await.unwrap_err();
-    assert!(err.api_error().unwrap().is_idempotency_error());
-    assert!(!err.is_retryable());
-    let err = client.request(spec(Method::POST, "/busy"), decode_json::<Value>).await.unwrap_err();
-    assert!(err.is_retryable());
+    Mock::given(path("/v1/slow"))
+        .respond_with(ok_body().set_delay(Duration::from_millis(1000)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&DEFAULTS, &server.uri()).timeout(Duration::from_millis(100)).build().unwrap();
+    let err = client.request(spec(Method::POST, "/bank-transfers"), decode_json::<Value>).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    let err = client.request(spec(Method::POST, "/slow"), decode_json::<Value>).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.headers.get("idempotency-key").is_none()));
+    // With the caller's own key (the transfer's, or the session's `external_id`), it is retried.
+    Mock::given(path("/v1/keyed"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/keyed")).respond_with(ok_body()).expect(1).mount(&server).await;
+    let _: Value =
+        client.request(spec(Method::POST, "/keyed"), decode_json).idempotency_key("payout-7").await.unwrap();
 }
 
 #[tokio::test]
@@ -347,4 +403,84 @@ async fn explicit_key_on_a_keyless_api_does_not_make_post_retry_safe() {
         .await;
     let client = builder(&NO_IDEMPOTENCY, &server.uri()).build().unwrap();
     client.request(spec(Method::POST, "/x"), decode_json::<Value>).idempotency_key("k1").await.unwrap_err();
+}
+
+fn atlas(server: &MockServer) -> atlaspay::Client {
+    atlaspay::Client::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .secret_key(SECRET_KEY)
+        .initial_retry_delay(Duration::from_millis(1))
+        .max_retry_delay(Duration::from_millis(5))
+        .build()
+        .unwrap()
+}
+
+/// Bank transfers are deduplicated by the body's `idempotency_key`: the client fills one in when
+/// it is left out and sends the same body on every retry, with no header the server would ignore.
+#[tokio::test]
+async fn a_bank_transfer_is_retried_with_the_same_body_key_and_a_callers_key_is_kept() {
+    use atlaspay::types::{CreateBankTransfer, TransferDirection};
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/bank-transfers"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/bank-transfers"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": "try again"})))
+        .mount(&server)
+        .await;
+    let atlas = atlas(&server);
+    let transfer = || CreateBankTransfer::new("ba_1", 2999, TransferDirection::Debit);
+    atlas.bank_transfers().create(transfer()).await.unwrap_err();
+    atlas.bank_transfers().create(transfer().idempotency_key("payout-7")).max_retries(1).await.unwrap_err();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 5, "three attempts, then two");
+    assert!(requests.iter().all(|r| r.headers.get("idempotency-key").is_none()));
+    let keys: Vec<String> = requests
+        .iter()
+        .map(|r| {
+            serde_json::from_slice::<Value>(&r.body).unwrap()["idempotency_key"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    uuid::Uuid::parse_str(&keys[0]).unwrap();
+    assert_eq!(keys[..3], [keys[0].clone(), keys[0].clone(), keys[0].clone()]);
+    assert_eq!(keys[3..], ["payout-7", "payout-7"]);
+    // Each call is its own transfer, with its own key.
+    atlas.bank_transfers().create(transfer()).max_retries(0).await.unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    let last: Value = serde_json::from_slice(&requests[5].body).unwrap();
+    assert_ne!(last["idempotency_key"].as_str(), Some(keys[0].as_str()));
+}
+
+/// A session's create matches the key against `external_id`, so a generated one would not stop a
+/// second session: none is sent, and the create is not repeated after a 5xx, unless the caller
+/// gives the key.
+#[tokio::test]
+async fn a_session_create_gets_no_generated_key_but_a_paying_invoice_does() {
+    use atlaspay::types::{CreateSession, PayInvoice};
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/create-session")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
+    Mock::given(path("/v1/invoices/in_1/pay")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
+    let atlas = atlas(&server);
+    atlas.sessions().create(CreateSession::new(4990, "USD")).await.unwrap_err();
+    atlas.invoices().pay("in_1", PayInvoice::new()).max_retries(1).await.unwrap_err();
+    atlas
+        .sessions()
+        .create(CreateSession::new(4990, "USD").external_id("order-9"))
+        .idempotency_key("order-9")
+        .max_retries(1)
+        .await
+        .unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    let seen: Vec<(&str, Option<&str>)> = requests
+        .iter()
+        .map(|r| (r.url.path(), r.headers.get("idempotency-key").map(|v| v.to_str().unwrap())))
+        .collect();
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(seen[0], ("/v1/create-session", None));
+    assert_eq!(seen[1].0, "/v1/invoices/in_1/pay");
+    assert!(seen[1].1.is_some() && seen[1] == seen[2], "{seen:?}");
+    assert_eq!(seen[3..], [("/v1/create-session", Some("order-9")), ("/v1/create-session", Some("order-9"))]);
 }

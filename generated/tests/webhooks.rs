@@ -177,6 +177,15 @@ fn generated_construct_event_decodes_envelopes_and_forwarded_psp_events() {
         }
         other => panic!("{other:?}"),
     }
+    // The catalog's own example, with the guides' prefixed ids where the API reference has UUIDs.
+    let documented = br#"{"id":"evt_1234567890","type":"payment.captured","created":"2024-01-15T10:30:00Z","livemode":false,"data":{"object":{"id":"pay_8xM2nQ4vR7kL9pYz","session_id":"sess_2xK9mN7vQ3pL8wYz","amount":4990,"currency":"USD","status":"captured","payment_method_type":"card","card":{"brand":"visa","last4":"4242"}}}}"#;
+    match signed(documented).unwrap() {
+        WebhookPayload::Event(Event::PaymentCaptured(event)) => {
+            assert_eq!(event.data.object.id, "pay_8xM2nQ4vR7kL9pYz");
+            assert_eq!(event.data.object.session_id.as_deref(), Some("sess_2xK9mN7vQ3pL8wYz"));
+        }
+        other => panic!("{other:?}"),
+    }
     // An envelope without `data` is an envelope with a missing field, not "no variant matched".
     let broken = br#"{"id":"evt_1","type":"payment.captured","created":"2024-01-15T10:30:00Z"}"#;
     match signed(broken) {

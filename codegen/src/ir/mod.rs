@@ -372,6 +372,9 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// Whether a success response declares a `Link` header (RFC 8288: GitHub's next page).
     pub link_header: bool,
+    /// Whether the server honours the client's idempotency header here: the operation declares
+    /// it, or no operation does and the config names it (an API that takes it everywhere).
+    pub accepts_idempotency_key: bool,
     pub pagination: Option<Pagination>,
 }
 

@@ -104,6 +104,13 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     for (_, op) in &mut ops {
         op.pagination = detect_pagination(&tb, op);
     }
+    // A header the config names but no operation declares is taken everywhere (Stripe's spec
+    // declares it nowhere); one some operations declare is honoured only there.
+    if idempotency_header.is_some() && !ops.iter().any(|(_, op)| op.accepts_idempotency_key) {
+        for (_, op) in &mut ops {
+            op.accepts_idempotency_key = matches!(op.method.as_str(), "POST" | "PATCH");
+        }
+    }
 
     let webhook_event = match &config.webhook_event_schema {
         Some(name) => match tb.component(name) {
@@ -269,6 +276,7 @@ fn build_operation<'a>(
     // `retrieve` on their resources though both are `retrieve_account` here.
     let type_base = naming::type_name(&used_ids.claim(&fn_base));
 
+    let mut accepts_idempotency_key = false;
     // Parameters: path-level ones, overridden by operation-level ones with the same name and
     // location.
     let mut params: Vec<RawParam<'a>> = Vec::new();
@@ -389,9 +397,9 @@ fn build_operation<'a>(
         };
         if location == ParamLocation::Header {
             let lower = p.name.to_ascii_lowercase();
-            let managed = ["accept", "content-type", "authorization"].contains(&lower.as_str())
-                || ctx.idempotency_header.is_some_and(|h| h.eq_ignore_ascii_case(&p.name));
-            if managed {
+            let idempotency = ctx.idempotency_header.is_some_and(|h| h.eq_ignore_ascii_case(&p.name));
+            accepts_idempotency_key |= idempotency;
+            if idempotency || ["accept", "content-type", "authorization"].contains(&lower.as_str()) {
                 continue;
             }
         }
@@ -451,6 +459,7 @@ fn build_operation<'a>(
             errors,
             security,
             link_header: declares_link_header(ctx.root, op_ptr, op_obj),
+            accepts_idempotency_key,
             pagination: None,
         },
     ))
@@ -1733,6 +1742,39 @@ mod tests {
             item.insert(method.to_owned(), op);
         }
         serde_json::Value::Object(item)
+    }
+
+    #[test]
+    fn idempotency_keys_go_where_the_spec_declares_them_or_everywhere_if_it_declares_none() {
+        let keyed = |declared: &[&str], config_header: IdempotencyHeader| {
+            let header = serde_json::json!([{ "name": "idempotency-key", "in": "header", "schema": { "type": "string" } }]);
+            let mut paths = serde_json::Map::new();
+            for path in ["/a", "/b"] {
+                let mut item = ops(&["post", "patch", "delete"]);
+                if declared.contains(&path) {
+                    item["post"]["parameters"] = header.clone();
+                }
+                paths.insert(path.to_owned(), item);
+            }
+            let doc = serde_json::json!({ "openapi": "3.0.3", "info": { "title": "t", "version": "1" }, "paths": paths });
+            let spec = crate::load::load(&doc.to_string()).expect("loads");
+            let mut config = Config::new("t");
+            config.idempotency_header = config_header;
+            let api = build(&spec, &config).expect("builds");
+            let mut keyed: Vec<String> = api
+                .operations()
+                .filter(|op| op.accepts_idempotency_key)
+                .map(|op| format!("{} {}", op.method, op.path))
+                .collect();
+            keyed.sort();
+            keyed
+        };
+        let named = || IdempotencyHeader::Named("Idempotency-Key".into());
+        assert_eq!(keyed(&["/a"], named()), ["POST /a"]);
+        assert_eq!(keyed(&["/a"], IdempotencyHeader::Detect), ["POST /a"]);
+        assert_eq!(keyed(&[], named()), ["PATCH /a", "PATCH /b", "POST /a", "POST /b"]);
+        assert!(keyed(&[], IdempotencyHeader::Detect).is_empty());
+        assert!(keyed(&["/a", "/b"], IdempotencyHeader::Disabled).is_empty());
     }
 
     #[test]

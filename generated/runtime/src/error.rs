@@ -134,10 +134,10 @@ impl Error {
     }
 
     /// Whether retrying the same request later may succeed (timeouts, connection
-    /// failures, 408, 409 other than idempotency errors, 429, 5xx).
+    /// failures, 408, a 409 that [`ApiError::is_transient_conflict`], 429, 5xx).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(err) => super::retry::status_is_retryable(err.status, err.is_idempotency_error()),
+            Self::Api(err) => super::retry::status_is_retryable(err.status, err.is_transient_conflict()),
             Self::Timeout { .. } => true,
             Self::Transport { source, .. } => super::retry::transport_is_retryable(source),
             _ => false,
@@ -249,6 +249,19 @@ impl ApiError {
     /// Whether the server reported an idempotency-key conflict (`idempotency_error`).
     pub fn is_idempotency_error(&self) -> bool {
         self.error_type() == Some(&ErrorType::IdempotencyError)
+    }
+
+    /// Whether this is a 409 that says the conflicting request is still running, so that the
+    /// same request may succeed later: the idempotency key is in use (`idempotency_key_in_use`),
+    /// the object is being processed (`session_already_processing`), or a lock timed out
+    /// (`lock_timeout`). Other conflicts, such as a key reused with other parameters or an
+    /// object already in its final state (`session_already_completed`), stay as they are.
+    pub fn is_transient_conflict(&self) -> bool {
+        self.status == reqwest::StatusCode::CONFLICT
+            && self.code().is_some_and(|code| {
+                code == "lock_timeout"
+                    || ["_in_use", "_processing", "_in_progress"].iter().any(|end| code.ends_with(end))
+            })
     }
 
     /// Decodes the raw body as the operation's declared error schema `E`.
@@ -481,7 +494,8 @@ pub enum ErrorType {
     AuthenticationError,
     /// `card_error`: the card was declined or is invalid.
     CardError,
-    /// `idempotency_error`: the idempotency key was reused with other parameters.
+    /// `idempotency_error`: the idempotency key is in use by a request still being processed
+    /// (`idempotency_key_in_use`), or was reused with other parameters.
     IdempotencyError,
     /// `invalid_request_error`: bad parameters.
     InvalidRequestError,

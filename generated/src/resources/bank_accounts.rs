@@ -60,6 +60,7 @@ impl<'a> BankAccounts<'a> {
             String::from("/bank-accounts"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -160,6 +161,7 @@ impl<'a> BankAccounts<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("bank_account_id", &bank_account_id_segment)]);
+        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Verify a bank account
@@ -185,6 +187,7 @@ impl<'a> BankAccounts<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("bank_account_id", &bank_account_id_segment)]);
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -61,6 +61,7 @@ impl<'a> BankMandates<'a> {
             String::from("/bank-mandates"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -111,6 +112,7 @@ impl<'a> BankMandates<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("bank_mandate_id", &bank_mandate_id_segment)]);
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -47,9 +47,11 @@ impl<'a> BankTransfers<'a> {
     }
     /// Create a bank transfer
     ///
-    /// Initiates an ACH debit or credit. Transfers pass a risk check (verification, amount and velocity limits, return history) and are rejected with 400 `risk_blocked` when it fails. Debits need a mandate. Settlement takes several business days; follow it with `bank_transfer.*` webhooks. This operation is not in the public documentation; it is described from the deployed implementation.
+    /// Initiates an ACH debit or credit. Transfers pass a risk check (verification, amount and velocity limits, return history) and are rejected with 400 `risk_blocked` when it fails. Debits need a mandate. Settlement takes several business days; follow it with `bank_transfer.*` webhooks. This operation is not in the public documentation; it is described from the deployed implementation. Transfers are deduplicated by the body's `idempotency_key`, not by the `Idempotency-Key` header. A request sent again with the same `idempotency_key` (your payout or invoice id, say) returns the transfer the first one created.
     ///
     /// `POST /bank-transfers` (`createBankTransfer`)
+    ///
+    /// Without `idempotency_key`, a generated one is sent (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create(
@@ -61,6 +63,9 @@ impl<'a> BankTransfers<'a> {
             String::from("/bank-transfers"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        let mut body = body;
+        body.idempotency_key.get_or_insert_with(crate::runtime::new_idempotency_key);
+        spec.idempotency_key_in_body();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -110,6 +115,7 @@ impl<'a> BankTransfers<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("bank_transfer_id", &bank_transfer_id_segment)]);
+        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

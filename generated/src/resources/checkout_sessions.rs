@@ -29,6 +29,7 @@ impl<'a> CheckoutSessions<'a> {
             String::from("/checkout-sessions"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -58,6 +58,7 @@ impl<'a> Coupons<'a> {
             String::from("/coupons"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

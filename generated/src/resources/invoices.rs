@@ -61,6 +61,7 @@ impl<'a> Invoices<'a> {
             String::from("/invoices"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -106,6 +107,7 @@ impl<'a> Invoices<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
+        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Mark an invoice uncollectible
@@ -128,6 +130,7 @@ impl<'a> Invoices<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
+        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Pay an invoice
@@ -151,6 +154,7 @@ impl<'a> Invoices<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -174,6 +178,7 @@ impl<'a> Invoices<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
+        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -29,6 +29,7 @@ impl<'a> NetworkTokens<'a> {
             String::from("/network-tokens"),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -107,6 +108,7 @@ impl<'a> NetworkTokens<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.require_path_params(&[("network_token_id", &network_token_id_segment)]);
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -19,21 +19,22 @@ impl<'a> Payments<'a> {
     ///
     /// `POST /capture-payment/{payment_id}` (`capturePayment`)
     ///
-    /// - `payment_id`: Identifier of the payment.
+    /// - `payment_id`: Identifier of the payment, a UUID.
     ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn capture(
         &self,
-        payment_id: uuid::Uuid,
+        payment_id: &str,
         body: crate::types::CapturePayment,
     ) -> crate::runtime::Request<crate::types::Payment> {
-        let payment_id_segment = crate::runtime::encode_path_value(&payment_id);
+        let payment_id_segment = crate::runtime::encode_path_segment(payment_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             ["/capture-payment/", &payment_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("payment_id", &payment_id_segment)]);
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -43,21 +44,22 @@ impl<'a> Payments<'a> {
     ///
     /// `POST /confirm-payment/{session_id}` (`confirmPayment`)
     ///
-    /// - `session_id`: Identifier of the payment session.
+    /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn confirm(
         &self,
-        session_id: uuid::Uuid,
+        session_id: &str,
         body: crate::types::ConfirmPayment,
     ) -> crate::runtime::Request<crate::types::Payment> {
-        let session_id_segment = crate::runtime::encode_path_value(&session_id);
+        let session_id_segment = crate::runtime::encode_path_segment(session_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             ["/confirm-payment/", &session_id_segment].concat(),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.require_path_params(&[("session_id", &session_id_segment)]);
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -67,21 +69,22 @@ impl<'a> Payments<'a> {
     ///
     /// `POST /refund-payment/{payment_id}` (`refundPayment`)
     ///
-    /// - `payment_id`: Identifier of the payment.
+    /// - `payment_id`: Identifier of the payment, a UUID.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn refund(
         &self,
-        payment_id: uuid::Uuid,
+        payment_id: &str,
         body: crate::types::RefundPayment,
     ) -> crate::runtime::Request<crate::types::Refund> {
-        let payment_id_segment = crate::runtime::encode_path_value(&payment_id);
+        let payment_id_segment = crate::runtime::encode_path_segment(payment_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             ["/refund-payment/", &payment_id_segment].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("payment_id", &payment_id_segment)]);
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -61,6 +61,7 @@ impl<'a> Prices<'a> {
             String::from("/prices"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -60,6 +60,7 @@ impl<'a> Products<'a> {
             String::from("/products"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -15,7 +15,7 @@ impl<'a> Sessions<'a> {
     }
     /// Create a payment session
     ///
-    /// Starts a checkout by creating a payment session for a fixed amount and currency. The response carries the session's `client_secret`, which front-end code uses to collect and confirm the payment. When `external_id` is reused, or the `Idempotency-Key` equals the `external_id` of a session created earlier, that session is returned with status 200 instead of a new one with 201. The implementation matches the key against `external_id`, so to make a retried create return the first session, set `external_id` (your order id, say) and send the same value with `idempotency_key`.
+    /// Starts a checkout by creating a payment session for a fixed amount and currency. The response carries the session's `client_secret`, which front-end code uses to collect and confirm the payment. When `external_id` is reused, or the `Idempotency-Key` equals the `external_id` of a session created earlier, that session is returned with status 200 instead of a new one with 201. The implementation matches the key against `external_id` only, so a generated key would not stop a retry from creating a second session, and a request is not retried once it may have reached the server unless you set `external_id` (your order id, say) and send the same value as the request's idempotency key.
     ///
     /// `POST /create-session` (`createSession`)
     ///
@@ -38,14 +38,14 @@ impl<'a> Sessions<'a> {
     ///
     /// `GET /get-session-config/{session_id}` (`getSessionConfig`)
     ///
-    /// - `session_id`: Identifier of the payment session.
+    /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn get_config(
         &self,
-        session_id: uuid::Uuid,
+        session_id: &str,
     ) -> crate::runtime::Request<crate::types::SessionConfig> {
-        let session_id_segment = crate::runtime::encode_path_value(&session_id);
+        let session_id_segment = crate::runtime::encode_path_segment(session_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             ["/get-session-config/", &session_id_segment].concat(),
@@ -60,14 +60,14 @@ impl<'a> Sessions<'a> {
     ///
     /// `GET /sessions/{session_id}` (`retrieveSession`)
     ///
-    /// - `session_id`: Identifier of the payment session.
+    /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn retrieve(
         &self,
-        session_id: uuid::Uuid,
+        session_id: &str,
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
-        let session_id_segment = crate::runtime::encode_path_value(&session_id);
+        let session_id_segment = crate::runtime::encode_path_segment(session_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             ["/sessions/", &session_id_segment].concat(),
@@ -82,15 +82,15 @@ impl<'a> Sessions<'a> {
     ///
     /// `PATCH /sessions/{session_id}` (`updateSession`)
     ///
-    /// - `session_id`: Identifier of the payment session.
+    /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn update(
         &self,
-        session_id: uuid::Uuid,
+        session_id: &str,
         body: crate::types::UpdateSession,
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
-        let session_id_segment = crate::runtime::encode_path_value(&session_id);
+        let session_id_segment = crate::runtime::encode_path_segment(session_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PATCH,
             ["/sessions/", &session_id_segment].concat(),
@@ -106,21 +106,22 @@ impl<'a> Sessions<'a> {
     ///
     /// `POST /sessions/{session_id}/cancel` (`cancelSession`)
     ///
-    /// - `session_id`: Identifier of the payment session.
+    /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn cancel(
         &self,
-        session_id: uuid::Uuid,
+        session_id: &str,
         body: crate::types::CancelSession,
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
-        let session_id_segment = crate::runtime::encode_path_value(&session_id);
+        let session_id_segment = crate::runtime::encode_path_segment(session_id);
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             ["/sessions/", &session_id_segment, "/cancel"].concat(),
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("session_id", &session_id_segment)]);
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -29,6 +29,7 @@ impl<'a> SubscriptionItems<'a> {
             String::from("/subscription-items"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

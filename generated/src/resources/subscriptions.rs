@@ -60,6 +60,7 @@ impl<'a> Subscriptions<'a> {
             String::from("/subscriptions"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -159,6 +160,7 @@ impl<'a> Subscriptions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
+        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Resume a subscription
@@ -183,6 +185,7 @@ impl<'a> Subscriptions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
+        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

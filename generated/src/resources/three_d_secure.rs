@@ -29,6 +29,7 @@ impl<'a> ThreeDSecure<'a> {
             String::from("/threeds-authenticate"),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
@@ -57,6 +58,7 @@ impl<'a> ThreeDSecure<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.require_path_params(&[("session_id", &session_id_segment)]);
+        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a 3-D Secure result

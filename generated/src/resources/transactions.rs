@@ -29,6 +29,7 @@ impl<'a> Transactions<'a> {
             String::from("/transactions/sync"),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

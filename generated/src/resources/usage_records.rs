@@ -59,6 +59,7 @@ impl<'a> UsageRecords<'a> {
             String::from("/usage-records"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -67,6 +67,13 @@ pub fn spec(method: Method, path: &str) -> RequestSpec {
     RequestSpec::new(method, path.to_owned(), SECURED)
 }
 
+/// A request of an operation whose server honours the idempotency header (the spec declares it).
+pub fn keyed_spec(method: Method, path: &str) -> RequestSpec {
+    let mut spec = spec(method, path);
+    spec.accepts_idempotency_key();
+    spec
+}
+
 /// Reads one HTTP/1.1 request (head and Content-Length body) from a socket.
 pub async fn read_request(socket: &mut (impl AsyncRead + Unpin)) -> String {
     let mut buffer = Vec::new();

@@ -45,6 +45,11 @@ impl Client {
     pub fn items(&self) -> crate::resources::Items<'_> {
         crate::resources::Items::new(self)
     }
+    /// The `transfers` operations.
+    #[cfg(feature = "transfers")]
+    pub fn transfers(&self) -> crate::resources::Transfers<'_> {
+        crate::resources::Transfers::new(self)
+    }
     /// The `twice` operations.
     #[cfg(feature = "twice")]
     pub fn twice(&self) -> crate::resources::Twice<'_> {

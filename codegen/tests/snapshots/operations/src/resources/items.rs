@@ -49,6 +49,7 @@ impl<'a> Items<'a> {
             String::from("/items"),
             &[&[&crate::auth::BEARER]],
         );
+        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -8,6 +8,10 @@ pub use forms::Forms;
 pub mod items;
 #[cfg(feature = "items")]
 pub use items::Items;
+#[cfg(feature = "transfers")]
+pub mod transfers;
+#[cfg(feature = "transfers")]
+pub use transfers::Transfers;
 #[cfg(feature = "twice")]
 pub mod twice;
 #[cfg(feature = "twice")]
