@@ -656,8 +656,13 @@ fn is_continuation(byte: u8) -> bool {
 }
 
 /// Up to [`MAX_EXCERPT_BYTES`] of `body` around `around` (or from the start),
-/// cut on UTF-8 character boundaries; `…` marks cut ends.
+/// cut on UTF-8 character boundaries; `…` marks cut ends. The string values of
+/// JSON fields named like secrets (`client_secret`, `password`, `api_key`,
+/// `access_token`…) read `[redacted]`, so that logging an error does not log a
+/// credential the response carried.
 pub fn body_excerpt(body: &[u8], around: Option<usize>) -> String {
+    let (body, around) = redact_secret_fields(body, around);
+    let body = &body[..];
     let len = body.len();
     let (mut start, mut end) = if len <= MAX_EXCERPT_BYTES {
         (0, len)
@@ -683,6 +688,83 @@ pub fn body_excerpt(body: &[u8], around: Option<usize>) -> String {
         out.push('…');
     }
     out
+}
+
+/// Whether a JSON field of this name holds a credential.
+fn is_secret_name(name: &[u8]) -> bool {
+    let name = name.to_ascii_lowercase();
+    let has = |part: &[u8]| name.windows(part.len()).any(|w| w == part);
+    has(b"secret")
+        || has(b"password")
+        || has(b"passwd")
+        || [&b"api_key"[..], b"apikey", b"access_token", b"refresh_token", b"id_token", b"private_key"]
+            .iter()
+            .any(|end| name.ends_with(end))
+}
+
+/// `body` with the string value of every field [`is_secret_name`] replaced by `[redacted]`, and
+/// `around` moved to match. Strings are read with their escapes, so a quote inside one does not
+/// end it.
+fn redact_secret_fields(body: &[u8], around: Option<usize>) -> (std::borrow::Cow<'_, [u8]>, Option<usize>) {
+    // The end of the contents of the string starting at `start` (an opening quote): the index
+    // of its closing quote, or the body's end.
+    let contents_end = |start: usize| {
+        let mut i = start + 1;
+        while i < body.len() {
+            match body[i] {
+                b'\\' => i += 2,
+                b'"' => return i,
+                _ => i += 1,
+            }
+        }
+        body.len()
+    };
+    let skip_space = |mut i: usize| {
+        while body.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let key_end = contents_end(i);
+        let colon = skip_space(key_end + 1);
+        if body.get(colon) == Some(&b':') && is_secret_name(&body[i + 1..key_end]) {
+            let value = skip_space(colon + 1);
+            if body.get(value) == Some(&b'"') {
+                let value_end = contents_end(value);
+                cuts.push((value + 1, value_end));
+                i = value_end + 1;
+                continue;
+            }
+        }
+        i = key_end + 1;
+    }
+    if cuts.is_empty() {
+        return (std::borrow::Cow::Borrowed(body), around);
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut moved = around;
+    let mut copied = 0;
+    for (start, end) in cuts {
+        out.extend_from_slice(&body[copied..start]);
+        out.extend_from_slice(b"[redacted]");
+        if let (Some(at), Some(original)) = (moved.as_mut(), around) {
+            if original >= end {
+                *at = at.saturating_sub(end - start).saturating_add(10);
+            } else if original > start {
+                *at = out.len();
+            }
+        }
+        copied = end;
+    }
+    out.extend_from_slice(&body[copied..]);
+    (std::borrow::Cow::Owned(out), moved)
 }
 
 /// Replaces every occurrence of any of `secrets` in `raw` with `[redacted]`.
@@ -844,6 +926,34 @@ mod tests {
         let decode = bad.decode_body::<Declared>().unwrap_err();
         assert_eq!(decode.decode_error().unwrap().path, "error");
         assert_eq!(decode.status(), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn excerpts_redact_the_values_of_fields_named_like_secrets() {
+        let body = br#"{"id":"sess_1","client_secret" : "cs_abc\"123","nested":{"Password":"hunter2","api_key":null},"token_id":"tok_1","note":"client_secret"}"#;
+        let excerpt = body_excerpt(body, None);
+        assert_eq!(
+            excerpt,
+            r#"{"id":"sess_1","client_secret" : "[redacted]","nested":{"Password":"[redacted]","api_key":null},"token_id":"tok_1","note":"client_secret"}"#
+        );
+        // The excerpt of a long body stays around the error, wherever the redactions fall.
+        let long =
+            format!(r#"{{"client_secret":"{}","pad":"{}","amount":"x"}}"#, "s".repeat(900), "p".repeat(900));
+        let at = long.find(r#""amount""#).unwrap();
+        let excerpt = body_excerpt(long.as_bytes(), Some(at));
+        assert!(excerpt.contains(r#""amount":"x""#) && !excerpt.contains("sss"), "{excerpt}");
+        let start = body_excerpt(long.as_bytes(), None);
+        assert!(start.starts_with(r#"{"client_secret":"[redacted]","pad":"ppp"#), "{start}");
+        // Any prefix of a body (cut mid-escape, mid-key, mid-value), with the error anywhere.
+        let tricky = r#"{"a\"secret":"x\\","password":"é\"","b":["secret",{"api_key":"k"}]}"#.repeat(40);
+        for end in 0..=tricky.len() {
+            for around in [None, Some(0), Some(end / 2), Some(end)] {
+                let excerpt = body_excerpt(&tricky.as_bytes()[..end], around);
+                assert!(!excerpt.contains("é\\\"\"") && !excerpt.contains(r#""k""#), "{excerpt}");
+            }
+        }
+        // A body cut inside a secret's value still hides what there is of it.
+        assert_eq!(body_excerpt(br#"{"password":"hunt"#, None), r#"{"password":"[redacted]"#);
     }
 
     #[test]
