@@ -621,3 +621,33 @@ async fn a_body_without_a_length_stops_at_the_limit() {
     assert!(matches!(err, Error::ResponseTooLarge { limit: 4096, .. }), "{err:?}");
     assert_eq!(server.await.unwrap(), 1, "not retried");
 }
+
+/// A create whose answer does not decode still made its object: the error keeps the whole body
+/// (its id, its client secret), while `Debug` shows only the excerpt, with the secret hidden.
+#[tokio::test]
+async fn a_create_whose_answer_does_not_decode_keeps_the_whole_body() {
+    let server = MockServer::start().await;
+    let padding = "x".repeat(2000);
+    let body = format!(
+        r#"{{"id":"sess_1","client_secret":"cs_live_abc","amount":"4990","note":"{padding}","currency":"USD"}}"#
+    );
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(body.clone().into_bytes(), "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let atlas = atlaspay::Client::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .secret_key(SECRET_KEY)
+        .build()
+        .unwrap();
+    let err = atlas.sessions().create(atlaspay::types::CreateSession::new(4990, "USD")).await.unwrap_err();
+    let decode = err.decode_error().unwrap();
+    assert_eq!(decode.path, "amount");
+    assert_eq!(decode.body, body.as_bytes());
+    let made: Value = serde_json::from_slice(&decode.body).unwrap();
+    assert_eq!(made["id"], "sess_1");
+    let shown = format!("{err:?}");
+    assert!(!shown.contains("cs_live_abc") && !shown.contains(&padding), "{shown}");
+    assert!(shown.contains("body_len: 2"), "{shown}");
+}

@@ -569,7 +569,7 @@ impl<'de> Deserialize<'de> for ErrorType {
 pub const MAX_EXCERPT_BYTES: usize = 512;
 
 /// A response body that did not match the expected type.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DecodeError {
     /// Path of the failing field, e.g. `data[3].customer.email` (`.` for the root).
     pub path: String,
@@ -581,6 +581,23 @@ pub struct DecodeError {
     pub request_id: Option<String>,
     /// Up to about 512 bytes of the body, around the error position when known.
     pub excerpt: String,
+    /// The whole body, so that nothing the server sent is lost: after a create whose answer did
+    /// not decode, the object it made is still here (`serde_json::from_slice::<Value>`).
+    /// `Debug` and `Display` show only [`excerpt`](Self::excerpt), which hides secrets.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("excerpt", &self.excerpt)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl DecodeError {
@@ -589,7 +606,7 @@ impl DecodeError {
         message: impl Into<String>,
         status: StatusCode,
         request_id: Option<String>,
-        body: &[u8],
+        body: &Bytes,
     ) -> Self {
         Self {
             path: ".".to_owned(),
@@ -597,6 +614,7 @@ impl DecodeError {
             status,
             request_id,
             excerpt: body_excerpt(body, None),
+            body: body.clone(),
         }
     }
 
@@ -607,13 +625,14 @@ impl DecodeError {
         err: serde_json::Error,
         status: StatusCode,
         request_id: Option<String>,
-        body: &[u8],
+        body: &Bytes,
     ) -> Self {
         let offset = byte_offset(body, err.line(), err.column());
         // `?` is serde_path_to_error's "unknown segment" (e.g. a syntax error
         // before any key was read): report that as the root.
         let path = if path == "?" { ".".to_owned() } else { path };
-        Self { path, message: err.to_string(), status, request_id, excerpt: body_excerpt(body, offset) }
+        let excerpt = body_excerpt(body, offset);
+        Self { path, message: err.to_string(), status, request_id, excerpt, body: body.clone() }
     }
 }
 
