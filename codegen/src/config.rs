@@ -37,7 +37,8 @@ pub struct Config {
     pub webhook_event_schema: Option<String>,
     /// Name of the header carrying webhook signatures, for docs and examples.
     pub webhook_signature_header: Option<String>,
-    /// Treat every warning as an error (for specs we own, like Atlas's).
+    /// Treat every warning as an error, and make an undocumented public item in the generated
+    /// crate one too (`#![deny(missing_docs)]`): for specs we own, like Atlas's.
     pub strict: bool,
     /// Generate the runtime as its own crate in `runtime/` (a path dependency, re-exported as
     /// `runtime`) instead of a module copied into `src/runtime/`. The runtime then compiles once

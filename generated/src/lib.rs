@@ -71,6 +71,7 @@
 //! - `native-tls`: the platform's TLS (OpenSSL on Linux, which needs its development package to build).
 //!
 //! Without either, TLS comes from the application's own `reqwest` 0.13 features; with none there either, a request to an `https` URL fails with `Error::Config`, naming these features. `atlaspay::ClientBuilder::http_client` takes a `reqwest::Client` configured by hand (say, with `tls_certs_only` where the system has no trust store).
+#![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![allow(
     clippy::doc_lazy_continuation,

@@ -97,6 +97,7 @@ pub struct AuthenticateThreeDSecure {
     ///
     /// Defaults to `"no_preference"`.
     pub challenge_preference: Option<AuthenticateThreeDSecureChallengePreference>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Currency,
     /// Payment session the authentication belongs to, a UUID.
     pub session_id: String,
@@ -166,6 +167,7 @@ pub struct BankAccount {
     pub account_holder_name: Option<String>,
     /// Whether the holder is a person or a company (docs guide).
     pub account_holder_type: Option<BankAccountAccountHolderType>,
+    /// Kind of US bank account.
     pub account_type: Option<BankAccountType>,
     /// Name of the bank.
     pub bank_name: Option<String>,
@@ -175,6 +177,7 @@ pub struct BankAccount {
     pub created: Option<crate::runtime::UnixTime>,
     /// When the account was added (ISO 8601; docs guide).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Identifier of the customer who owns the account.
     pub customer_id: Option<String>,
@@ -323,6 +326,7 @@ pub struct BankMandate {
     pub amount_limit: Option<i64>,
     /// Exact wording the customer agreed to.
     pub authorization_text: Option<String>,
+    /// Which transfer directions a mandate authorises.
     pub authorization_type: Option<MandateAuthorizationType>,
     /// Bank account the mandate covers.
     pub bank_account_id: Option<String>,
@@ -334,6 +338,7 @@ pub struct BankMandate {
     pub daily_limit: Option<i64>,
     /// When the mandate expires (Unix seconds).
     pub expires_at: Option<crate::runtime::UnixTime>,
+    /// Whether a mandate covers a single transfer or recurring ones.
     pub frequency: Option<MandateFrequency>,
     /// Unique identifier of the mandate.
     pub id: String,
@@ -428,9 +433,11 @@ pub struct BankTransfer {
     pub bank_account_id: Option<String>,
     /// When the transfer was created (Unix seconds).
     pub created: Option<crate::runtime::UnixTime>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Internal description.
     pub description: Option<String>,
+    /// `debit` pulls money from the bank account; `credit` pushes money to it.
     pub direction: Option<TransferDirection>,
     /// Machine-readable failure code.
     pub failure_code: Option<String>,
@@ -452,6 +459,7 @@ pub struct BankTransfer {
     pub returned_at: Option<crate::runtime::UnixTime>,
     /// When the funds settled (Unix seconds).
     pub settled_at: Option<crate::runtime::UnixTime>,
+    /// Network or processor that settles an ACH transfer.
     pub settlement_provider: Option<SettlementProvider>,
     /// Text shown on the bank statement.
     pub statement_descriptor: Option<String>,
@@ -475,6 +483,7 @@ crate::runtime::object::json_object!(
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BankTransferEventData {
+    /// An ACH debit or credit. Typical timeline: initiated at once, sent to the network the same business day, pending for 1-2 days, settled or failed within 3-5 days; it can be returned later with an R-code.
     pub object: BankTransfer,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -488,6 +497,7 @@ crate::runtime::object::json_object!(
 pub struct BankTransferFailedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: BankTransferEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -520,6 +530,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct BankTransferInitiatedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: BankTransferEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -599,6 +610,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct BankTransferPendingEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: BankTransferEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -632,6 +644,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct BankTransferReturnedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: BankTransferEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -666,6 +679,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct BankTransferSucceededEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: BankTransferEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -698,6 +712,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// Error body used by the billing (customers, products, prices, subscriptions, invoices, coupons, checkout and portal sessions) and ACH operations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingError {
+    /// Details of an error in the reduced shape used by the billing and ACH operations. It never carries `type`; some codes add context fields such as `existing_customer_id`.
     pub error: BillingErrorDetails,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -738,6 +753,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// Optional details for canceling a payment session.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelSession {
+    /// Why a payment session was canceled; `null` on sessions that were not canceled.
     pub cancellation_reason: Option<crate::runtime::Nullable<CancellationReason>>,
 }
 #[cfg(feature = "sessions")]
@@ -873,6 +889,7 @@ pub struct CheckoutSession {
     pub cancel_url: Option<String>,
     /// When the session was created (Unix seconds).
     pub created: Option<crate::runtime::UnixTime>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Identifier of the customer, if known.
     pub customer: Option<String>,
@@ -886,6 +903,7 @@ pub struct CheckoutSession {
     pub line_items: Option<CheckoutSessionLineItems>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
     pub metadata: Option<indexmap::IndexMap<String, String>>,
+    /// What a checkout session sells: a one-off `payment` or a new `subscription`.
     pub mode: Option<CheckoutMode>,
     /// Object type, always `checkout.session`.
     pub object: CheckoutSessionObject,
@@ -1020,12 +1038,15 @@ pub struct ConfirmPayment {
     pub bank_account: Option<ConfirmPaymentBankAccount>,
     /// Google Pay payment token, as a JSON-encoded string.
     pub google_pay_token: Option<String>,
+    /// Kind of payment method.
     pub payment_method_type: PaymentMethodType,
+    /// Payment service provider that processes (or should process) a payment.
     pub psp: Option<Psp>,
     /// Routing profile that decides which PSPs are tried and in what order (a UUID in the API reference, `rp_high_value` in the guides). Omit to use the account's default routing.
     pub routing_profile_id: Option<String>,
     /// Token of the card or bank account from the vault. Required for `card` and `bank_account`.
     pub token_id: Option<String>,
+    /// Vault that issued the payment-method token: Basis Theory, VGS, or Atlas's own vault (`atlas`, accepted by the implementation, used for PayPal).
     pub token_provider: TokenProvider,
     /// Aliased card fields, when VGS collected the card.
     pub vgs_data: Option<ConfirmPaymentVgsData>,
@@ -1100,6 +1121,7 @@ impl ConfirmPayment {
 pub struct ConfirmPaymentBankAccount {
     /// Name of the account holder.
     pub account_holder_name: Option<String>,
+    /// Kind of US bank account.
     pub account_type: Option<BankAccountType>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -1180,6 +1202,7 @@ pub struct Coupon {
     pub created: Option<crate::runtime::UnixTime>,
     /// Currency of `amount_off` (lower case).
     pub currency: Option<String>,
+    /// How long a coupon keeps applying: to one invoice (`once`), for `duration_in_months` months (`repeating`), or indefinitely (`forever`).
     pub duration: Option<CouponDuration>,
     /// Number of months a `repeating` coupon applies.
     pub duration_in_months: Option<i64>,
@@ -1302,9 +1325,11 @@ pub struct CreateBankAccount {
     pub account_holder_type: Option<CreateBankAccountAccountHolderType>,
     /// Full account number.
     pub account_number: String,
+    /// Kind of US bank account.
     pub account_type: Option<BankAccountType>,
     /// Two-letter country code of the bank. Defaults to `US`.
     pub country: Option<String>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Identifier of the customer who owns the account.
     pub customer_id: String,
@@ -1406,6 +1431,7 @@ pub struct CreateBankMandate {
     pub amount_limit: Option<i64>,
     /// Exact wording the customer agreed to.
     pub authorization_text: String,
+    /// Which transfer directions a mandate authorises.
     pub authorization_type: Option<MandateAuthorizationType>,
     /// Bank account the mandate covers.
     pub bank_account_id: String,
@@ -1415,6 +1441,7 @@ pub struct CreateBankMandate {
     pub daily_limit: Option<i64>,
     /// When the mandate stops being valid.
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whether a mandate covers a single transfer or recurring ones.
     pub frequency: Option<MandateFrequency>,
     /// IP address the customer accepted from (kept as legal evidence).
     pub ip_address: String,
@@ -1521,9 +1548,11 @@ pub struct CreateBankTransfer {
     pub amount: i64,
     /// Bank account to debit or credit.
     pub bank_account_id: String,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Internal description.
     pub description: Option<String>,
+    /// `debit` pulls money from the bank account; `credit` pushes money to it.
     pub direction: TransferDirection,
     /// Body-level idempotency key: a repeated key returns the existing transfer.
     pub idempotency_key: Option<String>,
@@ -1531,6 +1560,7 @@ pub struct CreateBankTransfer {
     pub mandate_id: Option<String>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
     pub metadata: Option<indexmap::IndexMap<String, String>>,
+    /// Network or processor that settles an ACH transfer.
     pub settlement_provider: Option<SettlementProvider>,
     /// Text shown on the bank statement.
     pub statement_descriptor: Option<String>,
@@ -1622,6 +1652,7 @@ pub struct CreateCheckoutSession {
     pub line_items: Vec<CheckoutLineItemInput>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
     pub metadata: Option<indexmap::IndexMap<String, String>>,
+    /// What a checkout session sells: a one-off `payment` or a new `subscription`.
     pub mode: CheckoutMode,
     /// Settings for the subscription created in `subscription` mode.
     pub subscription_data: Option<CreateCheckoutSessionSubscriptionData>,
@@ -1761,7 +1792,9 @@ pub struct CreateCoupon {
     pub amount_off: Option<i64>,
     /// Products the coupon is limited to.
     pub applies_to: Option<CreateCouponAppliesTo>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
+    /// How long a coupon keeps applying: to one invoice (`once`), for `duration_in_months` months (`repeating`), or indefinitely (`forever`).
     pub duration: CouponDuration,
     /// Number of months the coupon applies; required when `duration` is `repeating`.
     pub duration_in_months: Option<i64>,
@@ -1886,6 +1919,7 @@ impl CreateCouponAppliesTo {
 /// Parameters for creating a customer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateCustomer {
+    /// Postal address of a customer.
     pub billing_address: Option<crate::runtime::Nullable<Address>>,
     /// Internal note about the customer.
     pub description: Option<String>,
@@ -1897,6 +1931,7 @@ pub struct CreateCustomer {
     pub name: Option<String>,
     /// Phone number.
     pub phone: Option<String>,
+    /// Postal address of a customer.
     pub shipping_address: Option<crate::runtime::Nullable<Address>>,
     /// Whether the customer is exempt from tax.
     pub tax_exempt: Option<bool>,
@@ -1975,6 +2010,7 @@ impl CreateCustomer {
 pub struct CreateInvoice {
     /// Let Atlas finalise and collect the invoice automatically.
     pub auto_advance: Option<bool>,
+    /// How the amount due is collected: charged automatically to the default payment method, or sent to the customer as an invoice to pay.
     pub collection_method: Option<CollectionMethod>,
     /// Identifier of the customer to bill.
     pub customer: String,
@@ -2079,6 +2115,7 @@ impl CreateNetworkToken {
 /// Parameters for creating a customer portal session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePortalSession {
+    /// What the customer may do in the portal.
     pub configuration: Option<PortalConfiguration>,
     /// Identifier of the customer who will use the portal.
     pub customer: String,
@@ -2111,7 +2148,9 @@ impl CreatePortalSession {
 /// Parameters for creating a price.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePrice {
+    /// How the amount is computed: a fixed `unit_amount` per unit, or `tiered` by quantity.
     pub billing_scheme: Option<BillingScheme>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Currency,
     /// Whether the price can be used for new purchases.
     ///
@@ -2123,10 +2162,13 @@ pub struct CreatePrice {
     pub nickname: Option<String>,
     /// Identifier of the product to attach the price to.
     pub product: String,
+    /// Billing schedule of a recurring price; `null` for one-time prices.
     pub recurring: Option<crate::runtime::Nullable<PriceRecurring>>,
     /// Tiers, for `tiered` billing. Use `up_to: null` for the last tier.
     pub tiers: Option<Vec<PriceTier>>,
+    /// For tiered prices: `graduated` charges each unit at the rate of the tier it falls in; `volume` charges all units at the rate of the tier the total quantity reaches.
     pub tiers_mode: Option<TiersMode>,
+    /// Whether a price is charged once or on a recurring schedule.
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit (2999 is $29.99). Used with `per_unit` billing.
     pub unit_amount: Option<i64>,
@@ -2284,16 +2326,21 @@ impl CreateProduct {
 pub struct CreateSession {
     /// Amount to collect, in the smallest unit of the currency (cents for USD).
     pub amount: i64,
+    /// Billing or shipping address attached to a payment session.
     pub billing_address: Option<crate::runtime::Nullable<SessionAddress>>,
     /// Information about the shopper's browser, used for risk checks and 3-D Secure.
     pub browser: Option<CreateSessionBrowser>,
     /// Where to send the shopper after they cancel.
     pub cancel_url: Option<String>,
+    /// When funds are captured: `automatic` captures as soon as the payment is authorised; `manual` only authorises and waits for a capture call.
     pub capture_method: Option<CaptureMethod>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Currency,
+    /// Contact details of the paying customer, stored on the payment session.
     pub customer: Option<SessionCustomer>,
     /// Internal description of the payment.
     pub description: Option<String>,
+    /// When the session expires, either as a number of seconds from now (for example `3600`) or as an ISO 8601 timestamp. Without it a session expires 24 hours after creation. Documented in the sessions guide; the deployed implementation may ignore it.
     pub expires: Option<SessionExpires>,
     /// Your own order or cart reference. Reusing it returns the existing session instead of creating another, as does an idempotency key equal to it.
     pub external_id: Option<String>,
@@ -2303,6 +2350,7 @@ pub struct CreateSession {
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Payment methods offered for this session. Defaults to the methods enabled for your account.
     pub payment_method_types: Option<Vec<PaymentMethodType>>,
+    /// Billing or shipping address attached to a payment session.
     pub shipping_address: Option<crate::runtime::Nullable<SessionAddress>>,
     /// Text shown on the customer's card or bank statement.
     pub statement_descriptor: Option<String>,
@@ -2458,6 +2506,7 @@ pub struct CreateSubscription {
     pub billing_cycle_anchor: Option<crate::runtime::UnixTime>,
     /// End the subscription when the first period ends.
     pub cancel_at_period_end: Option<bool>,
+    /// How the amount due is collected: charged automatically to the default payment method, or sent to the customer as an invoice to pay.
     pub collection_method: Option<CollectionMethod>,
     /// Identifier of the customer to bill.
     pub customer: String,
@@ -2548,6 +2597,7 @@ impl CreateSubscription {
 pub struct CreateSubscriptionItem {
     /// Identifier of the price to add.
     pub price: String,
+    /// Whether a change in the middle of a billing period creates proration adjustments (`create_prorations`) or not (`none`).
     pub proration_behavior: Option<ProrationBehavior>,
     /// Quantity to bill.
     pub quantity: Option<i64>,
@@ -2587,6 +2637,7 @@ impl CreateSubscriptionItem {
 /// Usage to report for a metered subscription item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateUsageRecord {
+    /// `increment` adds the quantity to usage already reported; `set` replaces it.
     pub action: Option<UsageRecordAction>,
     /// Quantity used.
     pub quantity: i64,
@@ -2648,6 +2699,7 @@ pub type Currency = String;
 /// A customer you bill.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
+    /// Postal address of a customer.
     pub billing_address: Option<Address>,
     /// When the customer was created (Unix seconds).
     pub created: Option<crate::runtime::UnixTime>,
@@ -2667,6 +2719,7 @@ pub struct Customer {
     pub object: CustomerObject,
     /// Phone number.
     pub phone: Option<String>,
+    /// Postal address of a customer.
     pub shipping_address: Option<Address>,
     /// Whether the customer is exempt from tax.
     pub tax_exempt: Option<bool>,
@@ -2731,6 +2784,7 @@ pub enum CustomerObject {
 #[cfg(feature = "customers")]
 crate::runtime::str_enum::open_str_enum!(CustomerObject, Unknown, Customer = "customer");
 #[cfg(feature = "network_tokens")]
+/// The parameters of [`NetworkTokens::delete`](crate::resources::NetworkTokens::delete): `DELETE /network-tokens/{network_token_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteNetworkTokenParams {
     /// Payment session whose client secret authenticates the request, a UUID (`ps_…` ids are accepted too).
@@ -2918,6 +2972,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct Dispute {
     /// Disputed amount in the smallest currency unit.
     pub amount: Option<i64>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Identifier of the dispute.
     pub id: Option<String>,
@@ -2945,6 +3000,7 @@ crate::runtime::object::json_object!(
 pub struct DisputeCreatedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: DisputeEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -2975,6 +3031,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisputeEventData {
+    /// A chargeback or inquiry raised by the cardholder's bank, as forwarded from the PSP.
     pub object: Dispute,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -2988,6 +3045,7 @@ crate::runtime::object::json_object!(
 pub struct DisputeLostEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: DisputeEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -3020,6 +3078,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct DisputeResolvedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: DisputeEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -3052,6 +3111,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct DisputeUpdatedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: DisputeEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -3082,6 +3142,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// Error body used by the payment operations (sessions, payments, 3-D Secure, network tokens).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
+    /// Details of an error returned by the payment operations.
     pub error: ErrorDetails,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -3103,6 +3164,7 @@ pub struct ErrorDetails {
     pub param: Option<String>,
     /// Identifier of the failed request, the same as the `X-Request-Id` header.
     pub request_id: String,
+    /// Broad category of an error: `api_error` (500), `authentication_error` (401), `card_error` (402), `idempotency_error` (409), `invalid_request_error` (400), `rate_limit_error` (429) or `validation_error` (400).
     pub r#type: ErrorType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -3117,8 +3179,11 @@ crate::runtime::object::json_object!(
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ErrorResponse {
+    /// Error body used by the payment operations (sessions, payments, 3-D Secure, network tokens).
     Error(Error),
+    /// Error body used by the billing (customers, products, prices, subscriptions, invoices, coupons, checkout and portal sessions) and ACH operations.
     BillingError(BillingError),
+    /// Error body of the older payment functions: `{"error": "<message>"}`, without a type or code.
     LegacyError(LegacyError),
 }
 impl From<Error> for ErrorResponse {
@@ -3170,27 +3235,93 @@ crate::runtime::str_enum::open_str_enum!(
 /// Which variant a value is depends on its `type` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// A value whose `type` is `payment.authorized`.
+    ///
+    /// Webhook event `payment.authorized`: a payment was authorised (funds are held, not yet captured).
     PaymentAuthorized(PaymentAuthorizedEvent),
+    /// A value whose `type` is `payment.captured`.
+    ///
+    /// Webhook event `payment.captured`: a payment was captured.
     PaymentCaptured(PaymentCapturedEvent),
+    /// A value whose `type` is `payment.failed`.
+    ///
+    /// Webhook event `payment.failed`: a payment attempt failed or was declined.
     PaymentFailed(PaymentFailedEvent),
+    /// A value whose `type` is `payment.refunded`.
+    ///
+    /// Webhook event `payment.refunded`: a payment was refunded in full or in part.
     PaymentRefunded(PaymentRefundedEvent),
+    /// A value whose `type` is `payment.canceled`.
+    ///
+    /// Webhook event `payment.canceled`: a payment was canceled (for example an authorisation was released).
     PaymentCanceled(PaymentCanceledEvent),
+    /// A value whose `type` is `payment.requires_action`.
+    ///
+    /// Webhook event `payment.requires_action`: a payment needs the customer to act (3-D Secure or a redirect).
     PaymentRequiresAction(PaymentRequiresActionEvent),
+    /// A value whose `type` is `session.expired`.
+    ///
+    /// Webhook event `session.expired`: a payment session expired without being paid.
     SessionExpired(SessionExpiredEvent),
+    /// A value whose `type` is `session.canceled`.
+    ///
+    /// Webhook event `session.canceled`: a payment session was canceled.
     SessionCanceled(SessionCanceledEvent),
+    /// A value whose `type` is `refund.succeeded`.
+    ///
+    /// Webhook event `refund.succeeded`: a refund completed.
     RefundSucceeded(RefundSucceededEvent),
+    /// A value whose `type` is `refund.failed`.
+    ///
+    /// Webhook event `refund.failed`: a refund failed.
     RefundFailed(RefundFailedEvent),
+    /// A value whose `type` is `refund.pending`.
+    ///
+    /// Webhook event `refund.pending`: a refund was submitted and awaits completion.
     RefundPending(RefundPendingEvent),
+    /// A value whose `type` is `bank_transfer.initiated`.
+    ///
+    /// Webhook event `bank_transfer.initiated`: an ACH transfer was initiated.
     BankTransferInitiated(BankTransferInitiatedEvent),
+    /// A value whose `type` is `bank_transfer.pending`.
+    ///
+    /// Webhook event `bank_transfer.pending`: an ACH transfer was submitted to the network and is pending.
     BankTransferPending(BankTransferPendingEvent),
+    /// A value whose `type` is `bank_transfer.succeeded`.
+    ///
+    /// Webhook event `bank_transfer.succeeded`: an ACH transfer settled.
     BankTransferSucceeded(BankTransferSucceededEvent),
+    /// A value whose `type` is `bank_transfer.failed`.
+    ///
+    /// Webhook event `bank_transfer.failed`: an ACH transfer failed.
     BankTransferFailed(BankTransferFailedEvent),
+    /// A value whose `type` is `bank_transfer.returned`.
+    ///
+    /// Webhook event `bank_transfer.returned`: an ACH transfer was returned by the receiving bank (see `return_code`).
     BankTransferReturned(BankTransferReturnedEvent),
+    /// A value whose `type` is `dispute.created`.
+    ///
+    /// Webhook event `dispute.created`: a dispute was opened against a payment.
     DisputeCreated(DisputeCreatedEvent),
+    /// A value whose `type` is `dispute.updated`.
+    ///
+    /// Webhook event `dispute.updated`: a dispute changed.
     DisputeUpdated(DisputeUpdatedEvent),
+    /// A value whose `type` is `dispute.resolved`.
+    ///
+    /// Webhook event `dispute.resolved`: a dispute was resolved in your favour.
     DisputeResolved(DisputeResolvedEvent),
+    /// A value whose `type` is `dispute.lost`.
+    ///
+    /// Webhook event `dispute.lost`: a dispute was lost.
     DisputeLost(DisputeLostEvent),
+    /// A value whose `type` is `payout.paid`.
+    ///
+    /// Webhook event `payout.paid`: a payout was sent to your bank account.
     PayoutPaid(PayoutPaidEvent),
+    /// A value whose `type` is `payout.failed`.
+    ///
+    /// Webhook event `payout.failed`: a payout failed.
     PayoutFailed(PayoutFailedEvent),
     /// A value whose tag this version of the client does not know.
     Unknown(serde_json::Value),
@@ -3449,6 +3580,7 @@ pub struct ForwardedPspEvent {
     pub amount: Option<i64>,
     /// Currency code, as the PSP sent it.
     pub currency: Option<String>,
+    /// Payment service provider that processes (or should process) a payment.
     pub psp: Psp,
     /// The PSP's identifier of the event; use it to ignore duplicate deliveries.
     pub psp_event_id: String,
@@ -3501,6 +3633,7 @@ pub struct Health {
     pub latency: Option<indexmap::IndexMap<String, Option<i64>>>,
     /// Region that served the request.
     pub region: Option<String>,
+    /// Health of the service or of one of its dependencies.
     pub status: HealthStatus,
     /// When the report was produced.
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
@@ -3546,9 +3679,11 @@ pub struct Invoice {
     pub amount_paid: Option<i64>,
     /// Amount still to be paid.
     pub amount_remaining: Option<i64>,
+    /// How the amount due is collected: charged automatically to the default payment method, or sent to the customer as an invoice to pay.
     pub collection_method: Option<CollectionMethod>,
     /// When the invoice was created (Unix seconds).
     pub created: Option<crate::runtime::UnixTime>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Identifier of the customer billed.
     pub customer: Option<String>,
@@ -3560,6 +3695,7 @@ pub struct Invoice {
     pub hosted_invoice_url: Option<String>,
     /// Unique identifier of the invoice.
     pub id: String,
+    /// The lines of an invoice, embedded in the invoice.
     pub lines: Option<InvoiceLineItemCollection>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
     pub metadata: Option<indexmap::IndexMap<String, String>>,
@@ -3575,6 +3711,7 @@ pub struct Invoice {
     pub period_end: Option<crate::runtime::UnixTime>,
     /// Start of the billing period (Unix seconds).
     pub period_start: Option<crate::runtime::UnixTime>,
+    /// State of an invoice: `draft` (editable), `open` (finalised, awaiting payment), `paid`, `void`, `uncollectible` or `past_due`.
     pub status: Option<InvoiceStatus>,
     /// Identifier of the subscription that generated the invoice, if any.
     pub subscription: Option<String>,
@@ -3610,6 +3747,7 @@ crate::runtime::object::json_object!(
 pub struct InvoiceLineItem {
     /// Amount of the line in the smallest currency unit.
     pub amount: Option<i64>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Description of the line.
     pub description: Option<String>,
@@ -3795,6 +3933,7 @@ pub struct LegacyError {
 }
 crate::runtime::object::json_object!(LegacyError, extra; error = "error" required);
 #[cfg(feature = "bank_accounts")]
+/// The parameters of [`BankAccounts::list`](crate::resources::BankAccounts::list): `GET /bank-accounts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBankAccountsParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -3838,6 +3977,7 @@ impl ListBankAccountsParams {
     }
 }
 #[cfg(feature = "bank_mandates")]
+/// The parameters of [`BankMandates::list`](crate::resources::BankMandates::list): `GET /bank-mandates`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBankMandatesParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -3888,6 +4028,7 @@ impl ListBankMandatesParams {
     }
 }
 #[cfg(feature = "bank_transfers")]
+/// The parameters of [`BankTransfers::list`](crate::resources::BankTransfers::list): `GET /bank-transfers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBankTransfersParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -3938,6 +4079,7 @@ impl ListBankTransfersParams {
     }
 }
 #[cfg(feature = "coupons")]
+/// The parameters of [`Coupons::list`](crate::resources::Coupons::list): `GET /coupons`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCouponsParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -3967,6 +4109,7 @@ impl ListCouponsParams {
     }
 }
 #[cfg(feature = "customers")]
+/// The parameters of [`Customers::list`](crate::resources::Customers::list): `GET /customers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomersParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -4003,6 +4146,7 @@ impl ListCustomersParams {
     }
 }
 #[cfg(feature = "invoices")]
+/// The parameters of [`Invoices::list`](crate::resources::Invoices::list): `GET /invoices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListInvoicesParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -4053,6 +4197,7 @@ impl ListInvoicesParams {
     }
 }
 #[cfg(feature = "prices")]
+/// The parameters of [`Prices::list`](crate::resources::Prices::list): `GET /prices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPricesParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -4103,6 +4248,7 @@ impl ListPricesParams {
     }
 }
 #[cfg(feature = "prices")]
+/// The values of the `type` query parameter of `GET /prices`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListPricesType {
@@ -4118,6 +4264,7 @@ crate::runtime::str_enum::open_str_enum!(
     ListPricesType, Unknown, OneTime = "one_time", Recurring = "recurring"
 );
 #[cfg(feature = "products")]
+/// The values of the `expand` query parameter of `GET /products`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListProductsExpand {
@@ -4129,6 +4276,7 @@ pub enum ListProductsExpand {
 #[cfg(feature = "products")]
 crate::runtime::str_enum::open_str_enum!(ListProductsExpand, Unknown, Prices = "prices");
 #[cfg(feature = "products")]
+/// The parameters of [`Products::list`](crate::resources::Products::list): `GET /products`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProductsParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -4172,6 +4320,7 @@ impl ListProductsParams {
     }
 }
 #[cfg(feature = "subscriptions")]
+/// The parameters of [`Subscriptions::list`](crate::resources::Subscriptions::list): `GET /subscriptions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSubscriptionsParams {
     /// Maximum number of objects to return in one page (1 to 100).
@@ -4215,6 +4364,7 @@ impl ListSubscriptionsParams {
     }
 }
 #[cfg(feature = "usage_records")]
+/// The parameters of [`UsageRecords::list`](crate::resources::UsageRecords::list): `GET /usage-records`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListUsageRecordsParams {
     /// Identifier of the metered subscription item.
@@ -4429,15 +4579,19 @@ pub struct Payment {
     pub card: Option<PaymentCard>,
     /// When the payment was created.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Unique identifier of the payment, a UUID.
     pub id: String,
     /// `true` for live mode, `false` for test mode.
     pub livemode: Option<bool>,
+    /// What the shopper must do before the payment can continue; `null` when nothing is needed.
     pub next_action: Option<NextAction>,
     /// Object type. Confirm responses from the implementation say `payment_intent`.
     pub object: Option<String>,
+    /// Kind of payment method.
     pub payment_method_type: Option<PaymentMethodType>,
+    /// Payment service provider that processes (or should process) a payment.
     pub psp: Option<Psp>,
     /// The PSP's identifier of the transaction.
     pub psp_transaction_id: Option<String>,
@@ -4447,6 +4601,7 @@ pub struct Payment {
     pub routing: Option<PaymentRouting>,
     /// Payment session this payment belongs to, a UUID.
     pub session_id: Option<String>,
+    /// State of a payment. `requires_action` is returned by the implementation when 3-D Secure or a redirect must be completed before the payment can go on.
     pub status: Option<PaymentStatus>,
     /// 3-D Secure outcome, when authentication took place.
     pub three_d_secure: Option<PaymentThreeDSecure>,
@@ -4472,6 +4627,7 @@ crate::runtime::object::json_object!(
 pub struct PaymentAuthorizedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: PaymentEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -4502,6 +4658,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// Bank account details, for bank payments.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentBankAccount {
+    /// Kind of US bank account.
     pub account_type: Option<BankAccountType>,
     /// Name of the bank.
     pub bank_name: Option<String>,
@@ -4520,6 +4677,7 @@ crate::runtime::object::json_object!(
 pub struct PaymentCanceledEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: PaymentEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -4552,6 +4710,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct PaymentCapturedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: PaymentEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -4601,6 +4760,7 @@ crate::runtime::object::json_object!(
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentEventData {
+    /// A payment: money authorised or captured for a payment session through one of the PSPs.
     pub object: Payment,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -4614,6 +4774,7 @@ crate::runtime::object::json_object!(
 pub struct PaymentFailedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: PaymentEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -4667,6 +4828,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct PaymentRefundedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: PaymentEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -4699,6 +4861,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct PaymentRequiresActionEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: PaymentEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -4754,11 +4917,13 @@ crate::runtime::object::json_object!(
 pub struct PaymentSession {
     /// Amount in the smallest currency unit.
     pub amount: Option<i64>,
+    /// When funds are captured: `automatic` captures as soon as the payment is authorised; `manual` only authorises and waits for a capture call.
     pub capture_method: Option<CaptureMethod>,
     /// Secret (`cs_` followed by 48 characters) that the browser uses to act on this session. Do not log or store it beyond the checkout.
     pub client_secret: Option<String>,
     /// When the session was created.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Your order or cart reference, if you gave one.
     pub external_id: Option<String>,
@@ -4772,6 +4937,7 @@ pub struct PaymentSession {
     pub object: PaymentSessionObject,
     /// Payment methods offered for this session.
     pub payment_method_types: Option<Vec<PaymentMethodType>>,
+    /// Lifecycle state of a payment session: `requires_payment_method` (created, waiting for payment details), `requires_action` (3-D Secure or a redirect is pending), `processing`, `succeeded`, `failed`, or `canceled` (abandoned, canceled or expired).
     pub status: Option<SessionStatus>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -4791,15 +4957,19 @@ crate::runtime::object::json_object!(
 pub struct PaymentSessionFull {
     /// Amount in the smallest currency unit.
     pub amount: Option<i64>,
+    /// Billing or shipping address attached to a payment session.
     pub billing_address: Option<SessionAddress>,
     /// When the session was canceled, if it was.
     pub canceled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why a payment session was canceled; `null` on sessions that were not canceled.
     pub cancellation_reason: Option<CancellationReason>,
+    /// When funds are captured: `automatic` captures as soon as the payment is authorised; `manual` only authorises and waits for a capture call.
     pub capture_method: Option<CaptureMethod>,
     /// Client secret of the session.
     pub client_secret: Option<String>,
     /// When the session was created.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Email address of the customer.
     pub customer_email: Option<String>,
@@ -4815,12 +4985,15 @@ pub struct PaymentSessionFull {
     pub livemode: Option<bool>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
     pub metadata: Option<indexmap::IndexMap<String, String>>,
+    /// What the shopper must do before the payment can continue; `null` when nothing is needed.
     pub next_action: Option<NextAction>,
     /// Object type, always `payment_session`.
     pub object: PaymentSessionFullObject,
     /// Payment methods offered for this session.
     pub payment_method_types: Option<Vec<PaymentMethodType>>,
+    /// Billing or shipping address attached to a payment session.
     pub shipping_address: Option<SessionAddress>,
+    /// Lifecycle state of a payment session: `requires_payment_method` (created, waiting for payment details), `requires_action` (3-D Secure or a redirect is pending), `processing`, `succeeded`, `failed`, or `canceled` (abandoned, canceled or expired).
     pub status: Option<SessionStatus>,
     /// When the session last changed.
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -4846,6 +5019,7 @@ crate::runtime::object::json_object!(
 pub struct PaymentSessionFullLatestAttempt {
     /// Identifier of the attempt, a UUID.
     pub id: Option<String>,
+    /// Payment service provider that processes (or should process) a payment.
     pub psp: Option<Psp>,
     /// The PSP's own transaction identifier.
     pub psp_transaction_id: Option<String>,
@@ -4964,6 +5138,7 @@ pub struct Payout {
     pub amount: Option<i64>,
     /// Date the funds are expected or arrived.
     pub arrival_date: Option<String>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Identifier of the payout.
     pub id: Option<String>,
@@ -4983,6 +5158,7 @@ crate::runtime::object::json_object!(
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayoutEventData {
+    /// A payout of settled funds to your bank account, as reported by a PSP.
     pub object: Payout,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -4994,6 +5170,7 @@ crate::runtime::object::json_object!(PayoutEventData, extra; object = "object" r
 pub struct PayoutFailedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: PayoutEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -5026,6 +5203,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct PayoutPaidEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: PayoutEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -5083,9 +5261,13 @@ impl PortalConfiguration {
 /// Portal features.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortalConfigurationFeatures {
+    /// Switch for one portal feature.
     pub invoice_history: Option<PortalFeature>,
+    /// Switch for one portal feature.
     pub payment_method_update: Option<PortalFeature>,
+    /// Switch for one portal feature.
     pub subscription_cancel: Option<PortalFeature>,
+    /// Switch for one portal feature.
     pub subscription_pause: Option<PortalFeature>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -5152,6 +5334,7 @@ impl PortalFeature {
 /// A short-lived link to the customer self-service portal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortalSession {
+    /// What the customer may do in the portal.
     pub configuration: Option<PortalConfiguration>,
     /// When the session was created (Unix seconds).
     pub created: Option<crate::runtime::UnixTime>,
@@ -5198,9 +5381,11 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct Price {
     /// Whether the price can be used for new purchases.
     pub active: Option<bool>,
+    /// How the amount is computed: a fixed `unit_amount` per unit, or `tiered` by quantity.
     pub billing_scheme: Option<BillingScheme>,
     /// When the price was created (Unix seconds).
     pub created: Option<crate::runtime::UnixTime>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Unique identifier of the price.
     pub id: String,
@@ -5212,10 +5397,13 @@ pub struct Price {
     pub object: PriceObject,
     /// Identifier of the product the price belongs to.
     pub product: Option<String>,
+    /// Billing schedule of a recurring price; `null` for one-time prices.
     pub recurring: Option<PriceRecurring>,
     /// Tiers of a tiered price; `null` otherwise.
     pub tiers: Option<Vec<PriceTier>>,
+    /// For tiered prices: `graduated` charges each unit at the rate of the tier it falls in; `volume` charges all units at the rate of the tier the total quantity reaches.
     pub tiers_mode: Option<TiersMode>,
+    /// Whether a price is charged once or on a recurring schedule.
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit; `null` for tiered prices.
     pub unit_amount: Option<i64>,
@@ -5281,12 +5469,15 @@ crate::runtime::str_enum::open_str_enum!(PriceObject, Unknown, Price = "price");
 /// Billing schedule of a recurring price; `null` for one-time prices.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriceRecurring {
+    /// For metered prices, how usage records in a period are combined into the billed quantity.
     pub aggregate_usage: Option<AggregateUsage>,
+    /// Unit of the billing frequency.
     pub interval: Option<RecurringInterval>,
     /// Number of intervals between charges (for example 3 with `month` bills quarterly).
     ///
     /// Defaults to `1`.
     pub interval_count: Option<i64>,
+    /// `licensed` bills the subscribed quantity; `metered` bills reported usage.
     pub usage_type: Option<UsageType>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -5504,6 +5695,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// Any JSON payload containing raw card data. The proxy replaces card data with tokens before forwarding it.
 pub type ProxyCardCollection = serde_json::Map<String, serde_json::Value>;
 #[cfg(feature = "card_collection_proxy")]
+/// The parameters of [`CardCollectionProxy::proxy_card_collection`](crate::resources::CardCollectionProxy::proxy_card_collection): `POST /card-collection-proxy`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyCardCollectionParams {
     /// Key of the proxy configuration to use; it selects the destination and the tokenisation rules.
@@ -5598,6 +5790,7 @@ pub struct Refund {
     pub amount: Option<i64>,
     /// When the refund was created.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Unique identifier of the refund, a UUID.
     pub id: String,
@@ -5605,6 +5798,7 @@ pub struct Refund {
     pub payment_id: Option<String>,
     /// Reason given for the refund.
     pub reason: Option<String>,
+    /// State of a refund.
     pub status: Option<RefundStatus>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -5618,6 +5812,7 @@ crate::runtime::object::json_object!(
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefundEventData {
+    /// Money returned to the customer from a captured payment.
     pub object: Refund,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -5629,6 +5824,7 @@ crate::runtime::object::json_object!(RefundEventData, extra; object = "object" r
 pub struct RefundFailedEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: RefundEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -5691,6 +5887,7 @@ impl RefundPayment {
 pub struct RefundPendingEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: RefundEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -5740,6 +5937,7 @@ crate::runtime::str_enum::open_str_enum!(
 pub struct RefundSucceededEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: RefundEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -5768,6 +5966,7 @@ crate::runtime::str_enum::open_str_enum!(
     RefundSucceededEventType, Unknown, RefundSucceeded = "refund.succeeded"
 );
 #[cfg(feature = "network_tokens")]
+/// The parameters of [`NetworkTokens::retrieve`](crate::resources::NetworkTokens::retrieve): `GET /network-tokens/{network_token_id}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrieveNetworkTokenParams {
     /// Payment session whose client secret authenticates the request, a UUID (`ps_…` ids are accepted too).
@@ -5784,6 +5983,7 @@ impl RetrieveNetworkTokenParams {
     }
 }
 #[cfg(feature = "products")]
+/// The parameters of [`Products::retrieve`](crate::resources::Products::retrieve): `GET /products/{product_id}`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveProductParams {
     /// Embed related objects in the response instead of leaving them out. `prices` fills each product's `prices` array.
@@ -5802,6 +6002,7 @@ impl RetrieveProductParams {
     }
 }
 #[cfg(feature = "usage_records")]
+/// The parameters of [`UsageRecords::retrieve_summary`](crate::resources::UsageRecords::retrieve_summary): `GET /usage-records/summary`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetrieveUsageRecordSummaryParams {
     /// Identifier of the metered subscription item.
@@ -5903,6 +6104,7 @@ impl SessionAddress {
 pub struct SessionCanceledEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: SessionEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -5946,6 +6148,7 @@ pub struct SessionConfig {
     pub capture_provider: Option<SessionConfigCaptureProvider>,
     /// Client secret of the session.
     pub client_secret: Option<String>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Whether the session belongs to test or live mode.
     pub environment: Option<SessionConfigEnvironment>,
@@ -6126,6 +6329,7 @@ impl SessionCustomer {
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionEventData {
+    /// A payment session with all its details.
     pub object: PaymentSessionFull,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
@@ -6139,6 +6343,7 @@ crate::runtime::object::json_object!(
 pub struct SessionExpiredEvent {
     /// When the event happened.
     pub created: chrono::DateTime<chrono::Utc>,
+    /// Event payload wrapper holding the affected object.
     pub data: SessionEventData,
     /// Unique identifier of the event (`evt_…`); use it to ignore duplicate deliveries.
     pub id: String,
@@ -6171,7 +6376,9 @@ crate::runtime::str_enum::open_str_enum!(
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum SessionExpires {
+    /// The `i64` form.
     Integer(i64),
+    /// The `chrono::DateTime<chrono::Utc>` form.
     DateTime(chrono::DateTime<chrono::Utc>),
 }
 #[cfg(feature = "sessions")]
@@ -6235,6 +6442,7 @@ pub struct Subscription {
     pub cancel_at_period_end: Option<bool>,
     /// When the subscription was canceled (Unix seconds).
     pub canceled_at: Option<crate::runtime::UnixTime>,
+    /// How the amount due is collected: charged automatically to the default payment method, or sent to the customer as an invoice to pay.
     pub collection_method: Option<CollectionMethod>,
     /// When the subscription was created (Unix seconds).
     pub created: Option<crate::runtime::UnixTime>,
@@ -6252,6 +6460,7 @@ pub struct Subscription {
     pub ended_at: Option<crate::runtime::UnixTime>,
     /// Unique identifier of the subscription.
     pub id: String,
+    /// The items of a subscription, embedded in the subscription.
     pub items: Option<SubscriptionItemCollection>,
     /// Identifier of the most recent invoice.
     pub latest_invoice: Option<String>,
@@ -6259,6 +6468,7 @@ pub struct Subscription {
     pub metadata: Option<indexmap::IndexMap<String, String>>,
     /// Object type, always `subscription`.
     pub object: SubscriptionObject,
+    /// State of a subscription.
     pub status: Option<SubscriptionStatus>,
     /// End of the trial, if any (Unix seconds).
     pub trial_end: Option<crate::runtime::UnixTime>,
@@ -6291,6 +6501,7 @@ pub struct SubscriptionItem {
     pub id: String,
     /// Object type, always `subscription_item`.
     pub object: SubscriptionItemObject,
+    /// The price a subscription item bills for.
     pub price: Option<SubscriptionItemPrice>,
     /// Quantity billed.
     pub quantity: Option<i64>,
@@ -6393,6 +6604,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// The price a subscription item bills for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionItemPrice {
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
     /// Identifier of the price.
     pub id: String,
@@ -6402,6 +6614,7 @@ pub struct SubscriptionItemPrice {
     pub product: Option<String>,
     /// Billing schedule, or `null` for a one-time price.
     pub recurring: Option<SubscriptionItemPriceRecurring>,
+    /// Whether a price is charged once or on a recurring schedule.
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit.
     pub unit_amount: Option<i64>,
@@ -6433,6 +6646,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// Billing schedule, or `null` for a one-time price.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionItemPriceRecurring {
+    /// Unit of the billing frequency.
     pub interval: Option<RecurringInterval>,
     /// Number of intervals between charges.
     pub interval_count: Option<i64>,
@@ -6780,6 +6994,7 @@ impl UpdateCoupon {
 /// Customer fields to change. Omitted fields keep their value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCustomer {
+    /// Postal address of a customer.
     pub billing_address: Option<crate::runtime::Nullable<Address>>,
     /// Payment method to charge by default.
     pub default_payment_method: Option<String>,
@@ -6793,6 +7008,7 @@ pub struct UpdateCustomer {
     pub name: Option<String>,
     /// Phone number.
     pub phone: Option<String>,
+    /// Postal address of a customer.
     pub shipping_address: Option<crate::runtime::Nullable<Address>>,
     /// Whether the customer is exempt from tax.
     pub tax_exempt: Option<bool>,
@@ -6969,13 +7185,17 @@ impl UpdateProduct {
 pub struct UpdateSession {
     /// New amount in the smallest currency unit.
     pub amount: Option<i64>,
+    /// Billing or shipping address attached to a payment session.
     pub billing_address: Option<crate::runtime::Nullable<SessionAddress>>,
+    /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Option<Currency>,
+    /// Contact details of the paying customer, stored on the payment session.
     pub customer: Option<SessionCustomer>,
     /// Internal description of the payment.
     pub description: Option<String>,
     /// Key-value pairs to store on the session.
     pub metadata: Option<indexmap::IndexMap<String, String>>,
+    /// Billing or shipping address attached to a payment session.
     pub shipping_address: Option<crate::runtime::Nullable<SessionAddress>>,
     /// Text shown on the customer's statement.
     pub statement_descriptor: Option<String>,
@@ -7047,6 +7267,7 @@ pub struct UpdateSubscription {
     pub items: Option<Vec<SubscriptionItemInput>>,
     /// Arbitrary string key-value pairs that you can attach to the object for your own bookkeeping.
     pub metadata: Option<indexmap::IndexMap<String, String>>,
+    /// Whether a change in the middle of a billing period creates proration adjustments (`create_prorations`) or not (`none`).
     pub proration_behavior: Option<ProrationBehavior>,
 }
 #[cfg(feature = "subscriptions")]
@@ -7091,6 +7312,7 @@ impl UpdateSubscription {
 /// Subscription item fields to change.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSubscriptionItem {
+    /// Whether a change in the middle of a billing period creates proration adjustments (`create_prorations`) or not (`none`).
     pub proration_behavior: Option<ProrationBehavior>,
     /// New quantity.
     pub quantity: Option<i64>,
@@ -7121,6 +7343,7 @@ impl UpdateSubscriptionItem {
 /// Usage reported for a metered subscription item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UsageRecord {
+    /// `increment` adds the quantity to usage already reported; `set` replaces it.
     pub action: Option<UsageRecordAction>,
     /// Unique identifier of the usage record.
     pub id: String,
@@ -7329,7 +7552,13 @@ impl VerifyBankAccount {
 /// Which variant a value is depends on the properties it has: with `id`, [`Event`](Self::Event); with `psp`, [`ForwardedPspEvent`](Self::ForwardedPspEvent).
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhookPayload {
+    /// A value with the `id` property.
+    ///
+    /// A webhook event delivered to your endpoint as the body of a POST request. The `type` field tells which event it is. Unknown types may be added over time, so ignore types you do not handle.
     Event(Event),
+    /// A value with the `psp` property.
+    ///
+    /// An event a payment service provider sent, forwarded to your endpoint in a normalized shape instead of the `Event` envelope. Such deliveries also carry `X-Atlas-Event-Type` and `X-Atlas-Event-Id` headers. This shape is described from the deployed implementation, which names its fields but not their types; only the three that identify the event are required.
     ForwardedPspEvent(ForwardedPspEvent),
 }
 impl serde::Serialize for WebhookPayload {

@@ -60,7 +60,11 @@ pub fn crate_files(
             h,
             vec![
                 Piece::source(|| lib_docs(api, config)),
-                Piece::text(|| CRATE_ATTRIBUTES.to_owned()),
+                // A spec we own documents every public item: strict generation keeps it so.
+                Piece::text(|| {
+                    let docs = if config.strict { "#![deny(missing_docs)]\n" } else { "" };
+                    format!("{docs}{CRATE_ATTRIBUTES}")
+                }),
                 Piece::source(|| lib_items(api, config)),
             ],
         ),

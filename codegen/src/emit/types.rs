@@ -759,8 +759,16 @@ fn union_def(
                 }
             }
         });
+    let variant_docs = variant_docs(api, u);
     if u.by_presence() {
-        return presence_union_def(u, name, &variant_names, &variant_types, doc_text, cfg, froms);
+        let parts = ValueUnion {
+            name,
+            variant_names: &variant_names,
+            variant_types: &variant_types,
+            variant_docs: &variant_docs,
+            cfg,
+        };
+        return presence_union_def(u, parts, doc_text, froms);
     }
     let Some(tag) = &u.tag else {
         let doc = docs::outer(doc_text);
@@ -770,7 +778,7 @@ fn union_def(
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
             pub enum #name {
-                #( #variant_names(#variant_types), )*
+                #( #variant_docs #variant_names(#variant_types), )*
             }
             #(#froms)*
         };
@@ -793,8 +801,51 @@ fn union_def(
             _ => Ok(Self::#fallback(value)),
         }
     };
-    let parts = ValueUnion { name, variant_names: &variant_names, variant_types: &variant_types, cfg };
+    let parts = ValueUnion {
+        name,
+        variant_names: &variant_names,
+        variant_types: &variant_types,
+        variant_docs: &variant_docs,
+        cfg,
+    };
     parts.tokens(&doc, Some(&fallback), &decode, froms)
+}
+
+/// Each variant's doc: which tag or property selects it, then what its type's description says
+/// first (or, without one, what type it holds).
+fn variant_docs(api: &Api, u: &Union) -> Vec<TokenStream> {
+    u.variants
+        .iter()
+        .map(|v| {
+            let rule = match (&u.tag, v.tags.as_slice(), &v.presence) {
+                (Some(tag), [_, ..], _) => {
+                    let values: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+                    Some(format!("A value whose `{tag}` is {}.", values.join(" or ")))
+                }
+                (_, _, Some(key)) if u.by_presence() => Some(format!("A value with the `{key}` property.")),
+                _ if u.by_presence() => {
+                    Some("A value with none of the other variants' properties.".to_owned())
+                }
+                _ => None,
+            };
+            let described = match &v.ty {
+                Ty::Named(id) => {
+                    api.types[*id].doc.as_deref().and_then(|d| d.split("\n\n").next()).map(str::to_owned)
+                }
+                _ => None,
+            };
+            let described = described.unwrap_or_else(|| match &v.ty {
+                Ty::Named(id) => format!("The [`{}`] form.", api.types[*id].name),
+                other => {
+                    format!(
+                        "The `{}` form.",
+                        ty(other, &api.types, Scope::Types).to_string().replace(' ', "")
+                    )
+                }
+            });
+            docs::outer(Some(&docs::paragraphs([rule.as_deref(), Some(described.as_str())])))
+        })
+        .collect()
 }
 
 /// `Self::Variant` from the JSON value a union's tag or properties chose for it.
@@ -810,6 +861,7 @@ struct ValueUnion<'a> {
     name: &'a proc_macro2::Ident,
     variant_names: &'a [proc_macro2::Ident],
     variant_types: &'a [TokenStream],
+    variant_docs: &'a [TokenStream],
     cfg: &'a TokenStream,
 }
 
@@ -821,7 +873,7 @@ impl ValueUnion<'_> {
         decode: &TokenStream,
         froms: impl Iterator<Item = TokenStream>,
     ) -> TokenStream {
-        let ValueUnion { name, variant_names, variant_types, cfg } = self;
+        let ValueUnion { name, variant_names, variant_types, variant_docs, cfg } = self;
         let fallback_variant = fallback.map(|f| {
             quote! {
                 /// A value whose tag this version of the client does not know.
@@ -835,7 +887,7 @@ impl ValueUnion<'_> {
             #doc
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name {
-                #( #variant_names(#variant_types), )*
+                #( #variant_docs #variant_names(#variant_types), )*
                 #fallback_variant
             }
             #cfg
@@ -864,17 +916,14 @@ impl ValueUnion<'_> {
 /// decode error is that variant's, naming the field.
 fn presence_union_def(
     u: &Union,
-    name: &proc_macro2::Ident,
-    variant_names: &[proc_macro2::Ident],
-    variant_types: &[TokenStream],
+    parts: ValueUnion<'_>,
     doc_text: Option<&str>,
-    cfg: &TokenStream,
     froms: impl Iterator<Item = TokenStream>,
 ) -> TokenStream {
     let mut arms = Vec::new();
     let mut otherwise = None;
     let mut rules = Vec::new();
-    for (v, vname) in u.variants.iter().zip(variant_names) {
+    for (v, vname) in u.variants.iter().zip(parts.variant_names) {
         let decoded = decode_variant(v, vname);
         match &v.presence {
             Some(key) => {
@@ -900,7 +949,6 @@ fn presence_union_def(
         #(#arms)*
         #otherwise
     };
-    let parts = ValueUnion { name, variant_names, variant_types, cfg };
     parts.tokens(&doc, None, &decode, froms)
 }
 

@@ -128,6 +128,18 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
 
     let resources = group_resources(root, ops);
     let mut types = std::mem::take(&mut tb.types);
+    for resource in &resources {
+        for op in &resource.operations {
+            let Some(params) = op.params else { continue };
+            let method = format!("{}::{}", resource.type_name, op.fn_name.trim_start_matches("r#"));
+            types[params].doc.get_or_insert_with(|| {
+                format!(
+                    "The parameters of [`{method}`](crate::resources::{method}): `{} {}`.",
+                    op.method, op.path
+                )
+            });
+        }
+    }
     let mut warnings = std::mem::take(&mut tb.warnings);
     let mut examples = std::mem::take(&mut tb.examples);
     examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
@@ -406,7 +418,20 @@ fn build_operation<'a>(
         let u = match &p.schema {
             Some((sp, s)) => {
                 let hint = format!("{type_base}{}", naming::type_name(&p.name));
-                tb.ty(s, sp, &hint, 0)?
+                let u = tb.ty(s, sp, &hint, 0)?;
+                // A type declared by this parameter's own schema says what it is for.
+                if let Ty::Named(id) = &u.ty
+                    && tb.types[*id].pointer == *sp
+                    && tb.types[*id].doc.is_none()
+                {
+                    tb.types[*id].doc = Some(format!(
+                        "The values of the `{}` {} parameter of `{} {path}`.",
+                        p.name,
+                        p.location,
+                        method.to_ascii_uppercase()
+                    ));
+                }
+                u
             }
             None => super::TyUse::new(Ty::String),
         };

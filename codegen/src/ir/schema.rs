@@ -405,7 +405,9 @@ impl<'a> TypeBuilder<'a> {
         };
         let kind = match v.as_object() {
             Some(obj) => {
-                self.types[id].doc = with_enum_values(doc_of(obj), obj);
+                // A doc set when the type was declared (a parameter's enum) stands without one here.
+                let declared = self.types[id].doc.take();
+                self.types[id].doc = with_enum_values(doc_of(obj).or(declared), obj);
                 self.types[id].deprecated = obj.get("deprecated").and_then(Value::as_bool) == Some(true);
                 if obj.contains_key("$ref") {
                     TypeKind::Alias(self.ty(v, &ptr, &name, 0)?.ty)
@@ -482,7 +484,7 @@ impl<'a> TypeBuilder<'a> {
                 nullable: u.nullable,
                 read_only: flag("readOnly"),
                 write_only: flag("writeOnly"),
-                doc: prop_obj.and_then(doc_of),
+                doc: prop_obj.and_then(doc_of).or_else(|| referenced_doc(self.root, prop)),
                 deprecated: flag("deprecated"),
                 default: prop_obj.and_then(|o| o.get("default")).map(|d| d.to_string()),
                 minimum: prop_obj.and_then(integer_minimum),
@@ -971,6 +973,34 @@ pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
         .or_else(|| obj.get("title").and_then(Value::as_str))?;
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// The description of the schema a property refers to (its `$ref`, or the one `$ref` among its
+/// `allOf`/`anyOf`/`oneOf`, as a nullable reference is written), for a property without one:
+/// OpenAPI 3.0 ignores a description beside `$ref`, so specs describe the referenced schema.
+fn referenced_doc(root: &Value, prop: &Value) -> Option<String> {
+    let mut current = prop;
+    // Bounded: a chain of references can be circular.
+    for _ in 0..8 {
+        let obj = current.as_object()?;
+        if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+            current = pointer::get(root, &pointer::canonical(reference)?)?;
+            if let Some(doc) = current.as_object().and_then(doc_of) {
+                return Some(doc);
+            }
+            continue;
+        }
+        let mut refs = ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .filter_map(|key| obj.get(*key).and_then(Value::as_array))
+            .flatten()
+            .filter(|s| s.get("$ref").is_some());
+        current = refs.next()?;
+        if refs.next().is_some() {
+            return None;
+        }
+    }
+    None
 }
 
 /// The smallest integer a schema allows: `minimum`, one more when 3.0's `exclusiveMinimum` is

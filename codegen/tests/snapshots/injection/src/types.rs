@@ -35,6 +35,7 @@ crate::runtime::str_enum::open_str_enum!(
     EvilNameKind, Unknown, Hash = "\"#", Star = "*/", AB = "a\nb", FnMain =
     "fn main() {}", Value = "}"
 );
+/// The parameters of [`Tag::get_panic_boom`](crate::resources::Tag::get_panic_boom): `GET /items/{id}"; evil()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPanicBoomParams {
     /// Defaults to `"\"#; panic!()"`.

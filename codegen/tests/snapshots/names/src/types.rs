@@ -38,6 +38,7 @@ crate::runtime::object::json_object!(
     optional
 );
 #[cfg(feature = "things")]
+/// The parameters of [`Things::retrieve`](crate::resources::Things::retrieve): `GET /things/{type}`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetrieveThingParams {
     pub self_: Option<String>,

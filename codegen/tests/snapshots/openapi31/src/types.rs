@@ -29,7 +29,9 @@ crate::runtime::object::json_object!(
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PingIdOrCount {
+    /// The `String` form.
     String(String),
+    /// The `i64` form.
     Integer(i64),
 }
 impl From<String> for PingIdOrCount {

@@ -113,6 +113,7 @@ pub enum Kind {
 #[cfg(feature = "forms")]
 crate::runtime::str_enum::open_str_enum!(Kind, Unknown, A = "a", B = "b");
 #[cfg(feature = "items")]
+/// The parameters of [`Items::list`](crate::resources::Items::list): `GET /items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemsParams {
     pub limit: Option<i64>,

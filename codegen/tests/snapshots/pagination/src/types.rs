@@ -13,6 +13,7 @@ pub struct Link {
 #[cfg(feature = "feed")]
 crate::runtime::object::json_object!(Link, extra; href = "href" required);
 #[cfg(feature = "accounts")]
+/// The parameters of [`Accounts::list`](crate::resources::Accounts::list): `GET /accounts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccountsParams {
     pub page: Option<i64>,
@@ -52,6 +53,7 @@ crate::runtime::object::json_object!(
     previous = "previous" nullable, results = "results" required
 );
 #[cfg(feature = "ambiguous")]
+/// The parameters of [`Ambiguous::list`](crate::resources::Ambiguous::list): `GET /ambiguous`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAmbiguousParams {
     pub cursor: Option<String>,
@@ -84,6 +86,7 @@ crate::runtime::object::json_object!(
     optional, warnings = "warnings" optional
 );
 #[cfg(feature = "commits")]
+/// The parameters of [`Commits::list`](crate::resources::Commits::list): `GET /commits`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCommitsParams {
     /// page number of results to return (1-based)
@@ -102,6 +105,7 @@ impl ListCommitsParams {
     }
 }
 #[cfg(feature = "conversations")]
+/// The parameters of [`Conversations::list`](crate::resources::Conversations::list): `GET /conversations`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListConversationsParams {
     pub cursor: Option<String>,
@@ -153,6 +157,7 @@ crate::runtime::object::json_object!(
     optional
 );
 #[cfg(feature = "customers")]
+/// The parameters of [`Customers::list`](crate::resources::Customers::list): `GET /v1/customers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomersParams {
     pub limit: Option<i64>,
@@ -211,6 +216,7 @@ crate::runtime::str_enum::open_str_enum!(
     ListCustomersResponseObject, Unknown, List = "list"
 );
 #[cfg(feature = "events")]
+/// The parameters of [`Events::list`](crate::resources::Events::list): `GET /events`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsParams {
     /// Defaults to `0`.
@@ -242,6 +248,7 @@ crate::runtime::object::json_object!(
     ListEventsResponse, extra; results = "results" optional, total = "total" optional
 );
 #[cfg(feature = "feed")]
+/// The parameters of [`Feed::list`](crate::resources::Feed::list): `GET /feed`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFeedParams {
     pub cursor: Option<String>,
@@ -285,6 +292,7 @@ crate::runtime::object::json_object!(
     ListFeedResponseLinks, extra; next = "next" optional, self_ = "self" optional
 );
 #[cfg(feature = "files")]
+/// The parameters of [`Files::list`](crate::resources::Files::list): `GET /files`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFilesParams {
     pub page_token: Option<String>,
@@ -323,6 +331,7 @@ crate::runtime::object::json_object!(
     next_page_token = "nextPageToken" optional
 );
 #[cfg(feature = "guesses")]
+/// The parameters of [`Guesses::list`](crate::resources::Guesses::list): `GET /guesses`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGuessesParams {
     pub page: Option<i64>,
@@ -340,6 +349,7 @@ impl ListGuessesParams {
     }
 }
 #[cfg(feature = "jobs")]
+/// The parameters of [`Jobs::list`](crate::resources::Jobs::list): `GET /jobs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsParams {
     pub next_token: Option<String>,
@@ -370,6 +380,7 @@ crate::runtime::object::json_object!(
     ListJobsResponse, extra; jobs = "jobs" required, next_token = "nextToken" required
 );
 #[cfg(feature = "logs")]
+/// The parameters of [`Logs::list`](crate::resources::Logs::list): `GET /logs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLogsParams {
     pub offset: Option<i64>,
@@ -393,6 +404,7 @@ impl ListLogsParams {
     }
 }
 #[cfg(feature = "messages")]
+/// The parameters of [`Messages::list`](crate::resources::Messages::list): `GET /messages`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMessagesParams {
     pub next: Option<String>,
@@ -423,6 +435,7 @@ crate::runtime::object::json_object!(
     ListMessagesResponse, extra; messages = "messages" optional, next = "next" optional
 );
 #[cfg(feature = "milestones")]
+/// The parameters of [`Milestones::list`](crate::resources::Milestones::list): `GET /milestones`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMilestonesParams {
     pub page: Option<i64>,
@@ -440,6 +453,7 @@ impl ListMilestonesParams {
     }
 }
 #[cfg(feature = "offsets")]
+/// The parameters of [`Offsets::list`](crate::resources::Offsets::list): `GET /offsets`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOffsetsParams {
     pub limit: Option<i64>,
@@ -476,6 +490,7 @@ crate::runtime::object::json_object!(
     ListOffsetsResponse, extra; data = "data" required, has_more = "has_more" required
 );
 #[cfg(feature = "people")]
+/// The parameters of [`People::list`](crate::resources::People::list): `GET /people`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPeopleParams {
     pub skip: Option<i64>,
@@ -512,6 +527,7 @@ crate::runtime::object::json_object!(
     ListPeopleResponse, extra; count = "count" optional, results = "results" optional
 );
 #[cfg(feature = "reports")]
+/// The parameters of [`Reports::list`](crate::resources::Reports::list): `GET /reports`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListReportsParams {
     pub start: Option<chrono::NaiveDate>,
@@ -535,6 +551,7 @@ impl ListReportsParams {
     }
 }
 #[cfg(feature = "repos")]
+/// The parameters of [`Repos::list`](crate::resources::Repos::list): `GET /repos`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListReposParams {
     /// Defaults to `30`.
@@ -560,6 +577,7 @@ impl ListReposParams {
     }
 }
 #[cfg(feature = "runs")]
+/// The parameters of [`Runs::list`](crate::resources::Runs::list): `GET /runs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRunsParams {
     /// Defaults to `30`.
@@ -598,6 +616,7 @@ crate::runtime::object::json_object!(
     ListRunsResponse, extra; runs = "runs" optional, total_count = "total_count" optional
 );
 #[cfg(feature = "tags")]
+/// The parameters of [`Tags::list`](crate::resources::Tags::list): `GET /tags`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTagsParams {
     /// Defaults to 10 items a page.
@@ -616,6 +635,7 @@ impl ListTagsParams {
     }
 }
 #[cfg(feature = "users")]
+/// The parameters of [`Users::list`](crate::resources::Users::list): `GET /users`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUsersParams {
     pub since: Option<i64>,
@@ -640,6 +660,7 @@ impl ListUsersParams {
     }
 }
 #[cfg(feature = "alarms")]
+/// The parameters of [`Alarms::search`](crate::resources::Alarms::search): `GET /alarms`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAlarmsParams {
     pub start: Option<i64>,
@@ -669,6 +690,7 @@ impl SearchAlarmsParams {
     }
 }
 #[cfg(feature = "issues")]
+/// The parameters of [`Issues::search`](crate::resources::Issues::search): `GET /issues`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIssuesParams {
     pub start_at: Option<i32>,
@@ -708,6 +730,7 @@ crate::runtime::object::json_object!(
     optional, start_at = "startAt" optional, total = "total" optional
 );
 #[cfg(feature = "records")]
+/// The parameters of [`Records::search`](crate::resources::Records::search): `GET /records`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchRecordsParams {
     /// Defaults to `1`.
@@ -732,6 +755,7 @@ impl SearchRecordsParams {
     }
 }
 #[cfg(feature = "subscriptions")]
+/// The parameters of [`Subscriptions::list`](crate::resources::Subscriptions::list): `GET /subscriptions`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionsListParams {
     pub api_version: String,

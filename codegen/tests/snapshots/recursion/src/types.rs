@@ -11,7 +11,9 @@ crate::runtime::object::json_object!(Even, extra; odd = "odd" optional);
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Expr {
+    /// The `i64` form.
     Integer(i64),
+    /// The [`Sum`] form.
     Sum(Box<Sum>),
 }
 impl From<i64> for Expr {

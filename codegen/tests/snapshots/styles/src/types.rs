@@ -22,6 +22,7 @@ impl Coords {
         }
     }
 }
+/// The values of the `kind` query parameter of `GET /reports/{ids}/{window}/{tags}/{coords}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GetReportsKind {
@@ -33,6 +34,7 @@ pub enum GetReportsKind {
     Unknown(String),
 }
 crate::runtime::str_enum::open_str_enum!(GetReportsKind, Unknown, A = "a", B = "b");
+/// The parameters of [`Reports::get`](crate::resources::Reports::get): `GET /reports/{ids}/{window}/{tags}/{coords}`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetReportsParams {
     /// Form, not exploded - `select=a,b`.

@@ -64,7 +64,13 @@ crate::runtime::object::json_object!(
 /// Which variant a value is depends on the properties it has: with `pet_type`, [`Cat`](Self::Cat); otherwise [`Note`](Self::Note).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CatOrNote {
+    /// A value with the `pet_type` property.
+    ///
+    /// The [`Cat`] form.
     Cat(Cat),
+    /// A value with none of the other variants' properties.
+    ///
+    /// Note
     Note(CatOrNoteNote),
 }
 impl serde::Serialize for CatOrNote {
@@ -176,9 +182,13 @@ crate::runtime::object::json_object!(
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum IdOrObject {
+    /// The `String` form.
     String(String),
+    /// The [`Cat`] form.
     Cat(Cat),
+    /// The `i64` form.
     Integer(i64),
+    /// The [`IdOrObjectVariant4`] form.
     Object(IdOrObjectVariant4),
 }
 impl From<String> for IdOrObject {
@@ -216,7 +226,13 @@ crate::runtime::object::json_object!(
 /// Which variant a value is depends on the properties it has: with `token`, [`Token`](Self::Token); otherwise [`Login`](Self::Login).
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoginOrToken {
+    /// A value with the `token` property.
+    ///
+    /// Token
     Token(LoginOrTokenToken),
+    /// A value with none of the other variants' properties.
+    ///
+    /// Login
     Login(LoginOrTokenLogin),
 }
 impl serde::Serialize for LoginOrToken {
@@ -296,7 +312,13 @@ crate::runtime::object::json_object!(NullableRef, extra; cat = "cat" optional);
 /// Which variant a value is depends on the properties it has: with `card_number`, [`Card`](Self::Card); with `iban`, [`BankAccount`](Self::BankAccount).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PaymentSource {
+    /// A value with the `card_number` property.
+    ///
+    /// Card
     Card(PaymentSourceCard),
+    /// A value with the `iban` property.
+    ///
+    /// BankAccount
     BankAccount(PaymentSourceBankAccount),
 }
 impl serde::Serialize for PaymentSource {
@@ -365,7 +387,13 @@ crate::runtime::object::json_object!(
 /// Which variant a value is depends on its `pet_type` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pet {
+    /// A value whose `pet_type` is `cat`.
+    ///
+    /// The [`Cat`] form.
     Cat(Cat),
+    /// A value whose `pet_type` is `dog`.
+    ///
+    /// The [`Dog`] form.
     Dog(Dog),
     /// A value whose tag this version of the client does not know.
     Unknown(serde_json::Value),
@@ -425,7 +453,13 @@ crate::runtime::object::json_object!(
 /// Which variant a value is depends on its `kind` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
+    /// A value whose `kind` is `Circle`.
+    ///
+    /// The [`Circle`] form.
     Circle(Circle),
+    /// A value whose `kind` is `Square`.
+    ///
+    /// The [`Square`] form.
     Square(Square),
     /// A value whose tag this version of the client does not know.
     Unknown(serde_json::Value),
