@@ -352,7 +352,10 @@ impl<T: Page> ItemStream<T> {
                     Pagination::NextLink { cursor, .. } => cursor,
                     _ => None,
                 };
-                let followed = match (is_link(&link), name) {
+                // A `Link` header's target is always a URI reference (`<page2>` is relative to the
+                // request); a body's may be a token.
+                let header = matches!(pagination, Pagination::LinkHeader { .. });
+                let followed = match (header || is_link(&link), name) {
                     (false, Some(name)) => {
                         self.spec.set_query_param(name, link.clone());
                         Ok(())
@@ -488,8 +491,11 @@ impl<T: Page> Stream for ItemStream<T> {
 /// `<https://…?page=2>; rel="next", <…>; rel="last"`; a `rel` may list several relation types,
 /// and a quoted parameter may hold `,` or `;`).
 fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers.get_all(reqwest::header::LINK).iter().filter_map(|value| value.to_str().ok()).find_map(|value| {
-        let mut rest = value;
+    // Non-ASCII text (a `title="Página 2"`) does not hide the link: the target is ASCII.
+    let values =
+        headers.get_all(reqwest::header::LINK).iter().map(|value| String::from_utf8_lossy(value.as_bytes()));
+    values.into_iter().find_map(|value| {
+        let mut rest = value.as_ref();
         loop {
             // The target may hold `,` and `;` itself, so it is cut out first.
             let start = rest.find('<')?;
@@ -519,12 +525,17 @@ fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
     })
 }
 
-/// `text` up to the first `separator` outside double quotes, and what follows it, if any.
+/// `text` up to the first `separator` outside double quotes (a quoted string may escape a quote
+/// with `\\`), and what follows it, if any.
 fn split_unquoted(text: &str, separator: char) -> (&str, Option<&str>) {
     let mut quoted = false;
+    let mut escaped = false;
     let at = text.char_indices().find(|&(_, c)| {
-        if c == '"' {
-            quoted = !quoted;
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            _ => {}
         }
         c == separator && !quoted
     });
@@ -607,5 +618,15 @@ mod tests {
         assert_eq!(link(&[]), None);
         assert_eq!(link(&[r#"</a?p=2>; rel="nextpage", </a?p=3>; rev="next""#]), None);
         assert_eq!(link(&["</a?p=2"]), None);
+        // Escaped quotes in a quoted parameter, non-ASCII text, a relative target.
+        assert_eq!(
+            link(&[r#"</a?p=1>; title="x\"y, rel=next", </a?p=2>; rel="next""#]).as_deref(),
+            Some("/a?p=2")
+        );
+        let non_ascii = HeaderValue::from_bytes("</a?p=2>; title=\"Página 2\"; rel=next".as_bytes()).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(LINK, non_ascii);
+        assert_eq!(next_link(&headers).as_deref(), Some("/a?p=2"));
+        assert_eq!(link(&["<page2?x=1>; rel=next"]).as_deref(), Some("page2?x=1"));
     }
 }

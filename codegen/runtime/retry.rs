@@ -1,11 +1,11 @@
 //! Retry policy: which failures are retried, and how long to wait in between.
 //!
 //! * Retried: connection failures, timeouts, 408, a 409 whose conflicting
-//!   request is still running (`idempotency_key_in_use`,
-//!   `session_already_processing`, `lock_timeout`), 429 and 5xx. Never other
+//!   request is still running (exactly `idempotency_key_in_use`,
+//!   `session_already_processing` and `lock_timeout`), 429 and 5xx. Never other
 //!   4xx (nor other 409s: a key reused with other parameters, an object already
-//!   in its final state), nor a server certificate rustls refused (the same on
-//!   every attempt).
+//!   in its final state, a value already taken), nor a server certificate
+//!   rustls refused (the same on every attempt).
 //! * A request that is not safe to repeat (a POST or PATCH without an
 //!   idempotency key, which only operations whose server honours one get) is
 //!   retried only when it certainly never reached the server (connect errors)

@@ -7,11 +7,14 @@ use serde::Deserialize;
 /// How the generated client decides which header carries idempotency keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdempotencyHeader {
-    /// Use the header if the spec declares one named like `Idempotency-Key` on any operation.
+    /// Use the header if the spec declares one named like `Idempotency-Key` on any operation:
+    /// the operations that declare it send a fresh UUID v4 in it, reused across retries.
     Detect,
-    /// No automatic idempotency keys; non-idempotent requests are retried only when safe.
+    /// No automatic idempotency keys, in a header or a body field; non-idempotent requests are
+    /// retried only when they certainly did not reach the server.
     Disabled,
-    /// Every POST and PATCH carries this header with a fresh UUID v4, reused across retries.
+    /// This header: on the operations that declare it, or on every POST and PATCH when none
+    /// does (and a body field named like it, `idempotency_key`, does not stand in for it).
     Named(String),
 }
 

@@ -1,13 +1,12 @@
 //! Operations → one struct per resource with a method per operation (`src/resources/*.rs`).
 
-use heck::ToSnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs;
 use super::tokens::{Scope, ident, resolved, ty};
 use crate::ir::{
-    Api, BodyEncoding, Field, Operation, PageKind, ParamLocation, ParamStyle, PathParam, PathSegment,
+    Api, BodyEncoding, Idempotency, Operation, PageKind, ParamLocation, ParamStyle, PathParam, PathSegment,
     Resource, Response, StyleKind, Ty, TypeKind,
 };
 use crate::naming::Namespace;
@@ -194,7 +193,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     }
-    if op.accepts_idempotency_key && matches!(op.method.as_str(), "POST" | "PATCH") {
+    if op.idempotency == Idempotency::Header && matches!(op.method.as_str(), "POST" | "PATCH") {
         statements.push(quote!(spec.accepts_idempotency_key();));
     }
     if let Some(body) = &op.body {
@@ -207,9 +206,9 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 let body_ty = ty(&body.ty, &api.types, Scope::Crate);
                 args.push(quote!(#body_arg: #body_ty));
-                if let Some(key) = body_idempotency_key(api, op) {
-                    let field = ident(&key.rust_name);
-                    if !key.required {
+                if let Idempotency::BodyField { rust_name, required, .. } = &op.idempotency {
+                    let field = ident(rust_name);
+                    if !required {
                         statements.push(quote! {
                             let mut #body_arg = #body_arg;
                             #body_arg.#field.get_or_insert_with(crate::runtime::new_idempotency_key);
@@ -326,20 +325,6 @@ fn security_expr(api: &Api, security: &[Vec<usize>]) -> TokenStream {
 
 /// Whether the operation takes a multipart body that declares no fields, which the caller
 /// builds as a runtime `Multipart`.
-/// The body field a POST or PATCH carries its deduplication key in (Atlas's bank transfers',
-/// Square's `idempotency_key`: the idempotency header's name in snake case), where the operation
-/// takes no key in the header: a string, filled with a generated key when the caller leaves it
-/// out, which makes the request safe to retry.
-fn body_idempotency_key<'a>(api: &'a Api, op: &Operation) -> Option<&'a Field> {
-    if op.accepts_idempotency_key || !matches!(op.method.as_str(), "POST" | "PATCH") {
-        return None;
-    }
-    let name = api.idempotency_header.as_deref().unwrap_or("Idempotency-Key").to_snake_case();
-    let Ty::Named(id) = resolved(&op.body.as_ref()?.ty, &api.types) else { return None };
-    let TypeKind::Struct(s) = &api.types[*id].kind else { return None };
-    s.fields.iter().find(|f| f.json_name == name && !f.nullable && f.ty == Ty::String)
-}
-
 fn free_multipart(api: &Api, op: &Operation) -> bool {
     op.body.as_ref().is_some_and(|body| {
         body.encoding == BodyEncoding::Multipart && super::types::multipart_struct(api, &body.ty).is_none()
@@ -367,9 +352,8 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
                 .to_owned(),
         );
     }
-    if let Some(key) = body_idempotency_key(api, op) {
-        let name = &key.json_name;
-        notes.push(if key.required {
+    if let Idempotency::BodyField { json_name: name, required, .. } = &op.idempotency {
+        notes.push(if *required {
             format!("The server deduplicates this request by `{name}`, so it is retried like a GET after a timeout or a 5xx.")
         } else {
             format!("Without `{name}`, a generated one is sent (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.")

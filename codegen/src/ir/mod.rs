@@ -345,6 +345,20 @@ pub struct Resource {
     pub operations: Vec<Operation>,
 }
 
+/// How the server recognises a repeated request of an operation, which makes it safe to retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Idempotency {
+    /// It does not: a POST or PATCH is retried only when it certainly did not reach the server.
+    None,
+    /// By the client's idempotency header: the operation declares it, or no operation does and
+    /// the config names it (an API that takes it everywhere, as Stripe's).
+    Header,
+    /// By a body field named like the header (`idempotency_key`: Atlas's bank transfers,
+    /// Square's creates), a non-nullable string, filled with a generated key when optional and
+    /// left out.
+    BodyField { rust_name: String, json_name: String, required: bool },
+}
+
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// `GET`, `POST`, …
@@ -372,9 +386,8 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// Whether a success response declares a `Link` header (RFC 8288: GitHub's next page).
     pub link_header: bool,
-    /// Whether the server honours the client's idempotency header here: the operation declares
-    /// it, or no operation does and the config names it (an API that takes it everywhere).
-    pub accepts_idempotency_key: bool,
+    /// How the server deduplicates this operation, if it does.
+    pub idempotency: Idempotency,
     pub pagination: Option<Pagination>,
 }
 

@@ -3,14 +3,14 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToShoutySnakeCase;
+use heck::{ToShoutySnakeCase, ToSnakeCase};
 use serde_json::{Map, Value};
 
 use super::schema::{self, TypeBuilder};
 use super::{
-    Api, Body, BodyEncoding, EnvelopeField, Field, IntKind, Operation, PageKind, Pagination, ParamLocation,
-    ParamStyle, PathParam, PathSegment, Resource, Response, SchemeKind, SecurityScheme, StyleKind, Ty,
-    TypeKind, str_field,
+    Api, Body, BodyEncoding, EnvelopeField, Field, Idempotency, IntKind, Operation, PageKind, Pagination,
+    ParamLocation, ParamStyle, PathParam, PathSegment, Resource, Response, SchemeKind, SecurityScheme,
+    StyleKind, Ty, TypeKind, str_field,
 };
 use crate::config::{Config, IdempotencyHeader};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -104,11 +104,27 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     for (_, op) in &mut ops {
         op.pagination = detect_pagination(&tb, op);
     }
-    // A header the config names but no operation declares is taken everywhere (Stripe's spec
+    // A body field named like the header is the key where the header is not declared; a header
+    // the config names but no operation declares is taken everywhere else (Stripe's spec
     // declares it nowhere); one some operations declare is honoured only there.
-    if idempotency_header.is_some() && !ops.iter().any(|(_, op)| op.accepts_idempotency_key) {
-        for (_, op) in &mut ops {
-            op.accepts_idempotency_key = matches!(op.method.as_str(), "POST" | "PATCH");
+    let declared_anywhere = ops.iter().any(|(_, op)| op.idempotency == Idempotency::Header);
+    for (_, op) in &mut ops {
+        if op.idempotency != Idempotency::None || !matches!(op.method.as_str(), "POST" | "PATCH") {
+            continue;
+        }
+        if config.idempotency_header != IdempotencyHeader::Disabled {
+            let name = idempotency_header.as_deref().unwrap_or("Idempotency-Key");
+            if let Some(field) = body_idempotency_field(&tb.types, op, &name.to_snake_case()) {
+                op.idempotency = Idempotency::BodyField {
+                    rust_name: field.rust_name.clone(),
+                    json_name: field.json_name.clone(),
+                    required: field.required,
+                };
+                continue;
+            }
+        }
+        if idempotency_header.is_some() && !declared_anywhere {
+            op.idempotency = Idempotency::Header;
         }
     }
 
@@ -288,7 +304,7 @@ fn build_operation<'a>(
     // `retrieve` on their resources though both are `retrieve_account` here.
     let type_base = naming::type_name(&used_ids.claim(&fn_base));
 
-    let mut accepts_idempotency_key = false;
+    let mut declares_idempotency_header = false;
     // Parameters: path-level ones, overridden by operation-level ones with the same name and
     // location.
     let mut params: Vec<RawParam<'a>> = Vec::new();
@@ -410,7 +426,7 @@ fn build_operation<'a>(
         if location == ParamLocation::Header {
             let lower = p.name.to_ascii_lowercase();
             let idempotency = ctx.idempotency_header.is_some_and(|h| h.eq_ignore_ascii_case(&p.name));
-            accepts_idempotency_key |= idempotency;
+            declares_idempotency_header |= idempotency;
             if idempotency || ["accept", "content-type", "authorization"].contains(&lower.as_str()) {
                 continue;
             }
@@ -484,10 +500,18 @@ fn build_operation<'a>(
             errors,
             security,
             link_header: declares_link_header(ctx.root, op_ptr, op_obj),
-            accepts_idempotency_key,
+            idempotency: if declares_idempotency_header { Idempotency::Header } else { Idempotency::None },
             pagination: None,
         },
     ))
+}
+
+/// The string field of an operation's body struct called `name` (`idempotency_key`), if it is
+/// neither nullable nor of another type.
+fn body_idempotency_field<'t>(types: &'t [super::TypeDef], op: &Operation, name: &str) -> Option<&'t Field> {
+    let Ty::Named(id) = super::resolved(&op.body.as_ref()?.ty, types) else { return None };
+    let TypeKind::Struct(s) = &types[*id].kind else { return None };
+    s.fields.iter().find(|f| f.json_name == name && !f.nullable && f.ty == Ty::String)
 }
 
 /// Whether a success response of an operation declares a `Link` header.
@@ -1316,9 +1340,16 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         }
         Some((limit.json_name.clone(), offset.json_name.clone()))
     };
+    // A `Link` header pages a list that takes a paging parameter (GitHub's `per_page`, `page`,
+    // `since`); one declared beside nothing of the kind is for something else (`describedby`).
+    let link_header = op.link_header
+        && (find(LIMITS).is_some()
+            || find(TOKEN_PARAMS).is_some()
+            || find(OFFSETS).is_some()
+            || find(&["page", "Page", "pageNumber", "page_number", "since", "after", "before"]).is_some());
     let Response::Json(response) = &op.response else { return None };
     if let Ty::Vec(item) = super::resolved(response, types) {
-        let kind = if op.link_header {
+        let kind = if link_header {
             PageKind::LinkHeader { limit_param: find(LIMITS) }
         } else if let Some((limit_param, offset_param)) = offset() {
             PageKind::Offset { limit_param, offset_param, has_more: None, total: None }
@@ -1365,7 +1396,7 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         link && !is_param
     }) {
         PageKind::NextLink { limit_param: find(LIMITS), cursor_param: find(TOKEN_PARAMS), link }
-    } else if op.link_header {
+    } else if link_header {
         PageKind::LinkHeader { limit_param: find(LIMITS) }
     } else if let Some((limit_param, offset_param)) = offset() {
         let total =
@@ -1771,13 +1802,21 @@ mod tests {
 
     #[test]
     fn idempotency_keys_go_where_the_spec_declares_them_or_everywhere_if_it_declares_none() {
+        // `/a` and `/b` POST, PATCH and DELETE; `/c` POSTs a body with an `idempotency_key`.
         let keyed = |declared: &[&str], config_header: IdempotencyHeader| {
             let header = serde_json::json!([{ "name": "idempotency-key", "in": "header", "schema": { "type": "string" } }]);
             let mut paths = serde_json::Map::new();
-            for path in ["/a", "/b"] {
+            for path in ["/a", "/b", "/c"] {
                 let mut item = ops(&["post", "patch", "delete"]);
                 if declared.contains(&path) {
                     item["post"]["parameters"] = header.clone();
+                }
+                if path == "/c" {
+                    item = ops(&["post"]);
+                    item["post"]["requestBody"] = serde_json::json!({ "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "properties": { "amount": { "type": "integer" }, "idempotency_key": { "type": "string" } }
+                    } } } });
                 }
                 paths.insert(path.to_owned(), item);
             }
@@ -1788,17 +1827,24 @@ mod tests {
             let api = build(&spec, &config).expect("builds");
             let mut keyed: Vec<String> = api
                 .operations()
-                .filter(|op| op.accepts_idempotency_key)
-                .map(|op| format!("{} {}", op.method, op.path))
+                .filter_map(|op| match &op.idempotency {
+                    Idempotency::None => None,
+                    Idempotency::Header => Some(format!("{} {}", op.method, op.path)),
+                    Idempotency::BodyField { json_name, required, .. } => {
+                        Some(format!("{} {} body {json_name} required={required}", op.method, op.path))
+                    }
+                })
                 .collect();
             keyed.sort();
             keyed
         };
         let named = || IdempotencyHeader::Named("Idempotency-Key".into());
-        assert_eq!(keyed(&["/a"], named()), ["POST /a"]);
-        assert_eq!(keyed(&["/a"], IdempotencyHeader::Detect), ["POST /a"]);
-        assert_eq!(keyed(&[], named()), ["PATCH /a", "PATCH /b", "POST /a", "POST /b"]);
-        assert!(keyed(&[], IdempotencyHeader::Detect).is_empty());
+        let body = "POST /c body idempotency_key required=false";
+        assert_eq!(keyed(&["/a"], named()), ["POST /a", body]);
+        assert_eq!(keyed(&["/a"], IdempotencyHeader::Detect), ["POST /a", body]);
+        // A header no operation declares is taken everywhere, but not where the body has the key.
+        assert_eq!(keyed(&[], named()), ["PATCH /a", "PATCH /b", "POST /a", "POST /b", body]);
+        assert_eq!(keyed(&[], IdempotencyHeader::Detect), [body]);
         assert!(keyed(&["/a", "/b"], IdempotencyHeader::Disabled).is_empty());
     }
 

@@ -1006,16 +1006,27 @@ fn referenced_doc(root: &Value, prop: &Value) -> Option<String> {
 /// The smallest integer a schema allows: `minimum`, one more when 3.0's `exclusiveMinimum` is
 /// `true`, or the larger of it and one more than 3.1's numeric `exclusiveMinimum`.
 pub fn integer_minimum(obj: &Map<String, Value>) -> Option<i64> {
-    let whole = |v: &Value| {
-        v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64))
+    // The smallest integer at or above (`ceil`), or above (`floor + 1`), a bound.
+    let bound = |v: &Value, exclusive: bool| match v.as_i64() {
+        Some(whole) => {
+            if exclusive {
+                whole.checked_add(1)
+            } else {
+                Some(whole)
+            }
+        }
+        None => v
+            .as_f64()
+            .filter(|f| f.is_finite() && f.abs() < 9e15)
+            .map(|f| if exclusive { f.floor() as i64 + 1 } else { f.ceil() as i64 }),
     };
-    let inclusive = obj.get("minimum").and_then(whole);
+    let minimum = obj.get("minimum");
     let exclusive = match obj.get("exclusiveMinimum") {
-        Some(Value::Bool(true)) => return inclusive.and_then(|m| m.checked_add(1)),
-        Some(v) => whole(v).and_then(|m| m.checked_add(1)),
+        Some(Value::Bool(true)) => return minimum.and_then(|m| bound(m, true)),
+        Some(v) => bound(v, true),
         None => None,
     };
-    inclusive.max(exclusive)
+    minimum.and_then(|m| bound(m, false)).max(exclusive)
 }
 
 fn has_properties(obj: &Map<String, Value>) -> bool {
@@ -1298,7 +1309,10 @@ mod tests {
         let min = |v: Value| integer_minimum(v.as_object().unwrap());
         assert_eq!(min(serde_json::json!({ "minimum": 1 })), Some(1));
         assert_eq!(min(serde_json::json!({ "minimum": 1.0 })), Some(1));
-        assert_eq!(min(serde_json::json!({ "minimum": 0.5 })), None);
+        assert_eq!(min(serde_json::json!({ "minimum": 0.5 })), Some(1));
+        assert_eq!(min(serde_json::json!({ "exclusiveMinimum": 0.5 })), Some(1));
+        assert_eq!(min(serde_json::json!({ "minimum": 0.5, "exclusiveMinimum": true })), Some(1));
+        assert_eq!(min(serde_json::json!({ "minimum": "1" })), None);
         assert_eq!(min(serde_json::json!({ "minimum": 0, "exclusiveMinimum": true })), Some(1));
         assert_eq!(min(serde_json::json!({ "minimum": 0, "exclusiveMinimum": false })), Some(0));
         assert_eq!(min(serde_json::json!({ "exclusiveMinimum": 0 })), Some(1));

@@ -502,7 +502,9 @@ async fn a_link_header_walk_follows_rel_next_until_a_page_has_none() {
         &server,
         "/users",
         query_param("since", "2"),
-        ok(things(&["c", "d"])).insert_header("link", link(4)),
+        // Relative to the request's URL, with a title that is not ASCII.
+        ok(things(&["c", "d"]))
+            .append_header("link", "<users?since=4&per_page=2>; title=\"Página 3\"; rel=\"next\"".as_bytes()),
     )
     .await;
     let last = format!(r#"<{}/users?since=0>; rel="first""#, server.uri());

@@ -253,15 +253,14 @@ impl ApiError {
 
     /// Whether this is a 409 that says the conflicting request is still running, so that the
     /// same request may succeed later: the idempotency key is in use (`idempotency_key_in_use`),
-    /// the object is being processed (`session_already_processing`), or a lock timed out
-    /// (`lock_timeout`). Other conflicts, such as a key reused with other parameters or an
-    /// object already in its final state (`session_already_completed`), stay as they are.
+    /// the session is being processed (`session_already_processing`), or a lock timed out
+    /// (`lock_timeout`, Stripe's). Only these codes: other conflicts, such as a key reused with
+    /// other parameters, an object already in its final state (`session_already_completed`) or
+    /// a value already taken (`email_in_use`), stay as they are.
     pub fn is_transient_conflict(&self) -> bool {
+        const TRANSIENT: [&str; 3] = ["idempotency_key_in_use", "session_already_processing", "lock_timeout"];
         self.status == reqwest::StatusCode::CONFLICT
-            && self.code().is_some_and(|code| {
-                code == "lock_timeout"
-                    || ["_in_use", "_processing", "_in_progress"].iter().any(|end| code.ends_with(end))
-            })
+            && self.code().is_some_and(|code| TRANSIENT.contains(&code))
     }
 
     /// Decodes the raw body as the operation's declared error schema `E`.
@@ -570,6 +569,7 @@ pub const MAX_EXCERPT_BYTES: usize = 512;
 
 /// A response body that did not match the expected type.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct DecodeError {
     /// Path of the failing field, e.g. `data[3].customer.email` (`.` for the root).
     pub path: String,
@@ -632,7 +632,13 @@ impl DecodeError {
         // before any key was read): report that as the root.
         let path = if path == "?" { ".".to_owned() } else { path };
         let excerpt = body_excerpt(body, offset);
-        Self { path, message: err.to_string(), status, request_id, excerpt, body: body.clone() }
+        let mut message = err.to_string();
+        // A value that did not decode is quoted in the message: not when it is a secret's.
+        let field = path.rsplit(['.', '[']).next().unwrap_or_default().trim_end_matches(']');
+        if is_secret_name(field.as_bytes()) {
+            message = redact_quoted_value(&message);
+        }
+        Self { path, message, status, request_id, excerpt, body: body.clone() }
     }
 }
 
@@ -713,16 +719,24 @@ pub fn body_excerpt(body: &[u8], around: Option<usize>) -> String {
 /// Whether a JSON field of this name holds a credential.
 fn is_secret_name(name: &[u8]) -> bool {
     let name = name.to_ascii_lowercase();
-    let has = |part: &[u8]| name.windows(part.len()).any(|w| w == part);
-    has(b"secret")
-        || has(b"password")
-        || has(b"passwd")
-        || [&b"api_key"[..], b"apikey", b"access_token", b"refresh_token", b"id_token", b"private_key"]
-            .iter()
-            .any(|end| name.ends_with(end))
+    const PARTS: [&[u8]; 6] = [b"secret", b"password", b"passwd", b"api_key", b"apikey", b"private_key"];
+    const NAMES: [&[u8]; 8] = [
+        b"token",
+        b"authorization",
+        b"cryptogram",
+        b"account_number",
+        b"card_number",
+        b"cvc",
+        b"cvv",
+        b"ssn",
+    ];
+    PARTS.iter().any(|part| name.windows(part.len()).any(|w| w == *part))
+        || NAMES.contains(&name.as_slice())
+        || name.ends_with(b"_token")
 }
 
-/// `body` with the string value of every field [`is_secret_name`] replaced by `[redacted]`, and
+/// `body` with the value of every field [`is_secret_name`] replaced by `[redacted]` (a string's
+/// contents, or a whole number, object or array, written as the string `"[redacted]"`), and
 /// `around` moved to match. Strings are read with their escapes, so a quote inside one does not
 /// end it.
 fn redact_secret_fields(body: &[u8], around: Option<usize>) -> (std::borrow::Cow<'_, [u8]>, Option<usize>) {
@@ -745,7 +759,28 @@ fn redact_secret_fields(body: &[u8], around: Option<usize>) -> (std::borrow::Cow
         }
         i
     };
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    // The end (exclusive) of the object or array starting at `start`, or the body's end.
+    let container_end = |start: usize| {
+        let mut depth = 0usize;
+        let mut i = start;
+        while i < body.len() {
+            match body[i] {
+                b'"' => i = contents_end(i),
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        body.len()
+    };
+    // (start, end, replacement) of each value to hide.
+    let mut cuts: Vec<(usize, usize, &[u8])> = Vec::new();
     let mut i = 0;
     while i < body.len() {
         if body[i] != b'"' {
@@ -756,10 +791,28 @@ fn redact_secret_fields(body: &[u8], around: Option<usize>) -> (std::borrow::Cow
         let colon = skip_space(key_end + 1);
         if body.get(colon) == Some(&b':') && is_secret_name(&body[i + 1..key_end]) {
             let value = skip_space(colon + 1);
-            if body.get(value) == Some(&b'"') {
-                let value_end = contents_end(value);
-                cuts.push((value + 1, value_end));
-                i = value_end + 1;
+            // (start, end, replacement, where to read on).
+            let cut = match body.get(value) {
+                Some(b'"') => {
+                    let end = contents_end(value);
+                    Some((value + 1, end, &b"[redacted]"[..], end + 1))
+                }
+                Some(b'{' | b'[') => {
+                    let end = container_end(value);
+                    Some((value, end, &b"\"[redacted]\""[..], end))
+                }
+                Some(b'n') | None => None,
+                Some(_) => {
+                    let end = body[value..]
+                        .iter()
+                        .position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace())
+                        .map_or(body.len(), |n| value + n);
+                    Some((value, end, &b"\"[redacted]\""[..], end))
+                }
+            };
+            if let Some((start, end, replacement, resume)) = cut {
+                cuts.push((start, end, replacement));
+                i = resume.max(start + 1);
                 continue;
             }
         }
@@ -771,12 +824,12 @@ fn redact_secret_fields(body: &[u8], around: Option<usize>) -> (std::borrow::Cow
     let mut out = Vec::with_capacity(body.len());
     let mut moved = around;
     let mut copied = 0;
-    for (start, end) in cuts {
+    for (start, end, replacement) in cuts {
         out.extend_from_slice(&body[copied..start]);
-        out.extend_from_slice(b"[redacted]");
+        out.extend_from_slice(replacement);
         if let (Some(at), Some(original)) = (moved.as_mut(), around) {
             if original >= end {
-                *at = at.saturating_sub(end - start).saturating_add(10);
+                *at = at.saturating_sub(end - start).saturating_add(replacement.len());
             } else if original > start {
                 *at = out.len();
             }
@@ -785,6 +838,23 @@ fn redact_secret_fields(body: &[u8], around: Option<usize>) -> (std::borrow::Cow
     }
     out.extend_from_slice(&body[copied..]);
     (std::borrow::Cow::Owned(out), moved)
+}
+
+/// `message` with its first quoted (or backticked) part, the value serde quotes, replaced by
+/// `[redacted]`: for a field [`is_secret_name`] whose value did not decode.
+fn redact_quoted_value(message: &str) -> String {
+    let Some(open) = message.find(['"', '`']) else { return message.to_owned() };
+    let quote = message[open..].chars().next().unwrap_or('"');
+    let close = message[open + 1..].rfind(quote).map(|n| open + 1 + n);
+    // serde writes the value first; an enum's allowed names follow in backticks of their own.
+    let close = match quote {
+        '`' => message[open + 1..].find('`').map(|n| open + 1 + n),
+        _ => close,
+    };
+    match close {
+        Some(close) => format!("{}[redacted]{}", &message[..=open], &message[close..]),
+        None => format!("{}[redacted]", &message[..=open]),
+    }
 }
 
 /// Replaces every occurrence of any of `secrets` in `raw` with `[redacted]`.
@@ -972,8 +1042,33 @@ mod tests {
                 assert!(!excerpt.contains("é\\\"\"") && !excerpt.contains(r#""k""#), "{excerpt}");
             }
         }
+        // Values that are not strings, and more names of credentials.
+        let more = br#"{"client_secret":{"value":"cs_1"},"api_keys":["sk_1"],"account_number":123456789,"cvc":"123","authorization":"Bearer t","token":"tok_1","cryptogram":"AgAAAA","pin":null,"next_page_token":"n1","last4":"4242"}"#;
+        assert_eq!(
+            body_excerpt(more, None),
+            r#"{"client_secret":"[redacted]","api_keys":"[redacted]","account_number":"[redacted]","cvc":"[redacted]","authorization":"[redacted]","token":"[redacted]","cryptogram":"[redacted]","pin":null,"next_page_token":"[redacted]","last4":"4242"}"#
+        );
         // A body cut inside a secret's value still hides what there is of it.
         assert_eq!(body_excerpt(br#"{"password":"hunt"#, None), r#"{"password":"[redacted]"#);
+    }
+
+    #[test]
+    fn a_secret_that_did_not_decode_is_not_quoted_in_the_message() {
+        let body = Bytes::from_static(br#"{"client_secret":"cs_live_1","amount":"x"}"#);
+        let decode = |path: &str| {
+            let err = serde_json::from_slice::<u32>(br#""cs_live_1""#).unwrap_err();
+            DecodeError::from_json(path.to_owned(), err, StatusCode::OK, None, &body)
+        };
+        let hidden = decode("data[0].client_secret");
+        assert_eq!(hidden.message, r#"invalid type: string "[redacted]", expected u32 at line 1 column 11"#);
+        assert!(!hidden.to_string().contains("cs_live_1") && !format!("{hidden:?}").contains("cs_live_1"));
+        assert!(decode("amount").message.contains("cs_live_1"));
+        assert_eq!(
+            redact_quoted_value("unknown variant `sk_1`, expected `a` or `b`"),
+            "unknown variant `[redacted]`, expected `a` or `b`"
+        );
+        assert_eq!(redact_quoted_value("no quotes"), "no quotes");
+        assert_eq!(redact_quoted_value(r#"cut "sk"#), r#"cut "[redacted]"#);
     }
 
     #[test]

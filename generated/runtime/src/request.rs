@@ -106,9 +106,10 @@ impl RequestSpec {
     }
 
     /// Marks the operation as one whose server honours the client's idempotency header (the
-    /// spec declares it there): a POST or PATCH then carries a generated key, kept across its
-    /// retries, and is retried as a GET is. Without it, such a request is only retried when it
-    /// certainly did not reach the server, since the server could act on it twice.
+    /// spec declares it there): a POST or PATCH then carries a generated key (or the caller's),
+    /// kept across its retries, and is retried as a GET is. Without it, such a request is only
+    /// retried when it certainly did not reach the server, since the server could act on it
+    /// twice; a caller's key is still sent.
     pub fn accepts_idempotency_key(&mut self) {
         self.accepts_idempotency_key = true;
     }
@@ -327,12 +328,12 @@ impl RequestSpec {
     }
 }
 
-/// Shows method, path, parameter names and body size; never values.
 /// A fresh idempotency key (UUID v4 text), for a body field that carries one.
 pub fn new_idempotency_key() -> String {
     super::random::uuid_v4()
 }
 
+/// Shows method, path, parameter names and body size; never values.
 impl fmt::Debug for RequestSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let query: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
@@ -727,9 +728,14 @@ fn prepare(
             };
             headers.insert(idempotency_header.clone(), value);
         }
+        // A key in the header makes a retry safe only where the server honours it there: a
+        // caller's key on another operation (a payment session, which matches it against
+        // `external_id`) is sent, but does not make the request safe to send twice.
         is_idempotent_method(method)
             || spec.key_in_body
-            || (inner.idempotency_header.is_some() && headers.contains_key(&idempotency_header))
+            || (inner.idempotency_header.is_some()
+                && spec.accepts_idempotency_key
+                && headers.contains_key(&idempotency_header))
     };
 
     let mut basic: Option<(&str, &str)> = None;
