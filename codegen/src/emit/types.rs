@@ -760,14 +760,14 @@ fn union_def(
             }
         });
     let variant_docs = variant_docs(api, u);
+    let parts = ValueUnion {
+        name,
+        variant_names: &variant_names,
+        variant_types: &variant_types,
+        variant_docs: &variant_docs,
+        cfg,
+    };
     if u.by_presence() {
-        let parts = ValueUnion {
-            name,
-            variant_names: &variant_names,
-            variant_types: &variant_types,
-            variant_docs: &variant_docs,
-            cfg,
-        };
         return presence_union_def(u, parts, doc_text, froms);
     }
     let Some(tag) = &u.tag else {
@@ -800,13 +800,6 @@ fn union_def(
             #(#arms)*
             _ => Ok(Self::#fallback(value)),
         }
-    };
-    let parts = ValueUnion {
-        name,
-        variant_names: &variant_names,
-        variant_types: &variant_types,
-        variant_docs: &variant_docs,
-        cfg,
     };
     parts.tokens(&doc, Some(&fallback), &decode, froms)
 }
