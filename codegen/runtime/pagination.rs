@@ -348,13 +348,12 @@ impl<T: Page> ItemStream<T> {
                 NextPage::Cursor(link),
                 pagination @ (Pagination::NextLink { .. } | Pagination::LinkHeader { .. }),
             ) => {
-                let name = match pagination {
-                    Pagination::NextLink { cursor, .. } => cursor,
-                    _ => None,
-                };
                 // A `Link` header's target is always a URI reference (`<page2>` is relative to the
-                // request); a body's may be a token.
-                let header = matches!(pagination, Pagination::LinkHeader { .. });
+                // request); a body's may be a token, for the cursor parameter if there is one.
+                let (name, header) = match pagination {
+                    Pagination::NextLink { cursor, .. } => (cursor, false),
+                    _ => (None, true),
+                };
                 let followed = match (header || is_link(&link), name) {
                     (false, Some(name)) => {
                         self.spec.set_query_param(name, link.clone());

@@ -1264,6 +1264,8 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     ];
     /// Offset parameters besides `offset` (integers only: `start` is a date elsewhere).
     const OFFSETS: &[&str] = &["offset", "skip", "$skip", "start", "startAt", "startIndex", "start_index"];
+    /// Page-number parameters.
+    const PAGES: &[&str] = &["page", "Page", "pageNumber", "page_number"];
     /// Page-size parameters that go with an offset, besides [`LIMITS`]'.
     const OFFSET_LIMITS: &[&str] = &["$top", "top", "count", "rows", "size", "take"];
     /// Envelope fields that count the items of all pages (not `count`, which some APIs use for
@@ -1321,7 +1323,7 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
     // A page number the server counts from a known first page: without one, the page after the
     // first could be 1 or 2.
     let page_number = || {
-        let f = int(&["page", "Page", "pageNumber", "page_number"])?;
+        let f = int(PAGES)?;
         Some((f.json_name.clone(), first_page(f)?))
     };
     // An offset and a page size, both integers.
@@ -1346,7 +1348,8 @@ fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination>
         && (find(LIMITS).is_some()
             || find(TOKEN_PARAMS).is_some()
             || find(OFFSETS).is_some()
-            || find(&["page", "Page", "pageNumber", "page_number", "since", "after", "before"]).is_some());
+            || find(PAGES).is_some()
+            || find(&["since", "after", "before"]).is_some());
     let Response::Json(response) = &op.response else { return None };
     if let Ty::Vec(item) = super::resolved(response, types) {
         let kind = if link_header {

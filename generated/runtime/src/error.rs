@@ -682,10 +682,10 @@ fn is_continuation(byte: u8) -> bool {
 }
 
 /// Up to [`MAX_EXCERPT_BYTES`] of `body` around `around` (or from the start),
-/// cut on UTF-8 character boundaries; `…` marks cut ends. The string values of
-/// JSON fields named like secrets (`client_secret`, `password`, `api_key`,
-/// `access_token`…) read `[redacted]`, so that logging an error does not log a
-/// credential the response carried.
+/// cut on UTF-8 character boundaries; `…` marks cut ends. The values of JSON
+/// fields named like secrets (`client_secret`, `password`, `api_key`,
+/// `access_token`…; see `is_secret_name`) read `[redacted]`, so that logging an
+/// error does not log a credential the response carried.
 pub fn body_excerpt(body: &[u8], around: Option<usize>) -> String {
     let (body, around) = redact_secret_fields(body, around);
     let body = &body[..];
