@@ -77,6 +77,24 @@ pub fn last_token(pointer: &str) -> String {
     }
 }
 
+/// What names the schema at a canonical pointer, in words for a type name: its last token
+/// (`#/components/schemas/Foo` → `Foo`), or, for an array's items or a map's values, the property
+/// or schema they belong to and which (`…/properties/clusters/items` → `clusters item`, where
+/// the last token alone would name every such type `Items`).
+pub fn schema_name(pointer: &str) -> String {
+    let Some(rest) = pointer.strip_prefix("#/") else { return String::new() };
+    let tokens: Vec<Cow<'_, str>> = rest.split('/').map(unescape).collect();
+    let [.., grandparent, parent, last] = tokens.as_slice() else { return last_token(pointer) };
+    const NAMED: &[&str] = &["properties", "schemas", "definitions", "$defs"];
+    let role = match last.as_ref() {
+        _ if NAMED.contains(&parent.as_ref()) => return last.clone().into_owned(),
+        "items" => "item",
+        "additionalProperties" => "value",
+        _ => return last.clone().into_owned(),
+    };
+    if NAMED.contains(&grandparent.as_ref()) { format!("{parent} {role}") } else { last.clone().into_owned() }
+}
+
 /// One reference token with `~1` and `~0` unescaped (in that order, as RFC 6901 says).
 fn unescape(token: &str) -> Cow<'_, str> {
     if token.contains('~') {
@@ -111,6 +129,27 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_schemas_by_what_holds_them() {
+        assert_eq!(schema_name("#/components/schemas/Foo"), "Foo");
+        assert_eq!(schema_name("#/components/schemas/items"), "items");
+        assert_eq!(
+            schema_name(
+                "#/paths/~1v2~1clusters/get/responses/200/content/application~1json/schema/properties/kubernetes_clusters/items"
+            ),
+            "kubernetes_clusters item"
+        );
+        assert_eq!(schema_name("#/components/schemas/Tags/additionalProperties"), "Tags value");
+        assert_eq!(schema_name("#/components/schemas/Page/properties/items"), "items");
+        assert_eq!(
+            schema_name("#/paths/~1pets/get/responses/200/content/application~1json/schema/items"),
+            "items"
+        );
+        assert_eq!(schema_name("#/definitions/a~1b/items"), "a/b item");
+        assert_eq!(schema_name("#/items"), "items");
+        assert_eq!(schema_name("not a pointer"), "");
+    }
 
     #[test]
     fn escapes_and_unescapes_tokens() {

@@ -938,7 +938,7 @@ fn request_body<'a>(
         4 => BodyEncoding::Text,
         _ => BodyEncoding::Bytes,
     };
-    let hint = format!("{type_base}Request");
+    let hint = tb.name_or(format!("{type_base}Request"), format!("{type_base}RequestBody"));
     let ty = match (encoding, media_obj.get("schema")) {
         (BodyEncoding::Bytes, _) => Ty::Binary,
         (BodyEncoding::Text, _) => Ty::String,
@@ -968,6 +968,10 @@ fn responses<'a>(
     };
     let is_success = |code: &str| code.starts_with('2');
     let has_success = responses.keys().any(|c| is_success(c));
+    let answers = |code: &str| is_success(code) || (!has_success && code == "default");
+    // With several success statuses, an inline body is named for its status (`…CreatedResponse`),
+    // leaving `…Response` to the enum of them.
+    let by_status = responses.keys().filter(|c| answers(c)).count() > 1;
     let mut success: Vec<(String, Response)> = Vec::new();
     let mut errors = Vec::new();
     for (code, r) in responses {
@@ -976,13 +980,15 @@ fn responses<'a>(
         }
         let r_ptr = pointer::push(&responses_ptr, code);
         let (r_ptr, r) = resolve_object(root, &r_ptr, r)?;
-        let hint = if is_success(code) || !has_success {
-            format!("{type_base}Response")
+        let hint = if by_status && answers(code) {
+            format!("{type_base}{}Response", status_variant_name(code))
+        } else if is_success(code) || !has_success {
+            tb.name_or(format!("{type_base}Response"), format!("{type_base}ResponseBody"))
         } else {
             format!("{type_base}{}Response", naming::type_name(code))
         };
         let parsed = response_body(tb, &r_ptr, r, &hint)?;
-        if is_success(code) || (!has_success && code == "default") {
+        if answers(code) {
             success.push((code.clone(), parsed));
         } else {
             let ty = match parsed {
@@ -1013,11 +1019,8 @@ fn responses<'a>(
                     body,
                 })
                 .collect();
-            let id = tb.add_type(
-                responses_ptr.clone(),
-                &format!("{type_base}Response"),
-                TypeKind::Responses(variants),
-            );
+            let name = tb.name_or(format!("{type_base}Response"), format!("{type_base}ResponseByStatus"));
+            let id = tb.add_type(responses_ptr.clone(), &name, TypeKind::Responses(variants));
             Response::ByStatus(id)
         }
     };

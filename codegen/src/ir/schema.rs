@@ -162,6 +162,13 @@ impl<'a> TypeBuilder<'a> {
         id
     }
 
+    /// `preferred` as the name hint of an operation's inline type, or `fallback` when a type
+    /// already has that name: AWS's descriptions declare a `PutThingRequest` schema beside the
+    /// inline body of `PutThing`, which would otherwise be `PutThingRequest2`.
+    pub fn name_or(&self, preferred: String, fallback: String) -> String {
+        if self.names.contains(&preferred) { fallback } else { preferred }
+    }
+
     /// Adds a named type with its kind known up front (no schema to build it from: an
     /// operation's parameters or its responses by status).
     pub fn add_type(&mut self, pointer: String, base_name: &str, kind: TypeKind) -> TypeId {
@@ -256,7 +263,7 @@ impl<'a> TypeBuilder<'a> {
             if let Some(&id) = self.by_pointer.get(&target_ptr) {
                 return Ok(TyUse::new(Ty::Named(id)).nullable(nullable || target_nullable));
             }
-            let hint = naming::type_name(&pointer::last_token(&target_ptr));
+            let hint = naming::type_name(&pointer::schema_name(&target_ptr));
             return Ok(self.ty(target, &target_ptr, &hint, depth + 1)?.nullable(nullable));
         }
         match self.shape(obj, ptr) {

@@ -8,10 +8,25 @@ impl Client {
     pub fn new() -> Self {
         Self::builder().build_infallible()
     }
+    /// The `clusters` operations.
+    #[cfg(feature = "clusters")]
+    pub fn clusters(&self) -> crate::resources::Clusters<'_> {
+        crate::resources::Clusters::new(self)
+    }
     /// The `default_2` operations.
     #[cfg(feature = "default_2")]
     pub fn default_2(&self) -> crate::resources::DefaultType<'_> {
         crate::resources::DefaultType::new(self)
+    }
+    /// The `deployments` operations.
+    #[cfg(feature = "deployments")]
+    pub fn deployments(&self) -> crate::resources::Deployments<'_> {
+        crate::resources::Deployments::new(self)
+    }
+    /// The `folders` operations.
+    #[cfg(feature = "folders")]
+    pub fn folders(&self) -> crate::resources::Folders<'_> {
+        crate::resources::Folders::new(self)
     }
     /// The `resources` operations.
     #[cfg(feature = "resources")]

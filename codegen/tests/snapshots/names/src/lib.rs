@@ -15,7 +15,7 @@
 //!
 //! ## Cargo features
 //!
-//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["default_2", "rustls"]`.
+//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["clusters", "rustls"]`.
 //!
 //! HTTPS needs one TLS backend, chosen by feature (reqwest's):
 //!

@@ -10,6 +10,89 @@ pub struct BoxType {
 }
 #[cfg(feature = "extra_types")]
 crate::runtime::object::json_object!(BoxType, extra; inner = "inner" optional);
+#[cfg(feature = "clusters")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClustersItem {
+    pub name: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "clusters")]
+crate::runtime::object::json_object!(ClustersItem, extra; name = "name" optional);
+#[cfg(feature = "clusters")]
+impl ClustersItem {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "deployments")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDeploymentAcceptedResponse {
+    pub message: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "deployments")]
+crate::runtime::object::json_object!(
+    CreateDeploymentAcceptedResponse, extra; message = "message" optional
+);
+#[cfg(feature = "deployments")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDeploymentCreatedResponse {
+    pub id: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "deployments")]
+crate::runtime::object::json_object!(
+    CreateDeploymentCreatedResponse, extra; id = "id" optional
+);
+#[cfg(feature = "deployments")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateDeploymentResponse {
+    /// Status `201`.
+    Created(CreateDeploymentCreatedResponse),
+    /// Status `202`.
+    Accepted(CreateDeploymentAcceptedResponse),
+    /// A success status the API description does not declare, with its raw body.
+    Undocumented(u16, bytes::Bytes),
+}
+#[cfg(feature = "deployments")]
+impl CreateDeploymentResponse {
+    /// Decodes a success response by its status.
+    #[doc(hidden)]
+    pub fn decode(raw: &crate::runtime::RawResponse) -> Result<Self, crate::Error> {
+        match raw.status().as_u16() {
+            201 => crate::runtime::decode_json(raw).map(Self::Created),
+            202 => crate::runtime::decode_json(raw).map(Self::Accepted),
+            status => {
+                crate::runtime::decode_bytes(raw)
+                    .map(|body| Self::Undocumented(status, body))
+            }
+        }
+    }
+}
+#[cfg(feature = "clusters")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListClustersResponse {
+    pub clusters: Option<Vec<ClustersItem>>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "clusters")]
+crate::runtime::object::json_object!(
+    ListClustersResponse, extra; clusters = "clusters" optional
+);
 #[cfg(feature = "extra_types")]
 pub type OptionType = String;
 #[cfg(feature = "extra_types")]
@@ -79,5 +162,64 @@ pub type SomeThing = i64;
 pub type SomeThing2 = String;
 #[cfg(feature = "extra_types")]
 pub type StringType = i64;
+#[cfg(feature = "extra_types")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateFolderRequest {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "extra_types")]
+crate::runtime::object::json_object!(
+    UpdateFolderRequest, extra; id = "id" optional, name = "name" optional
+);
+#[cfg(feature = "folders")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateFolderRequestBody {
+    pub name: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "folders")]
+crate::runtime::object::json_object!(
+    UpdateFolderRequestBody, extra; name = "name" optional
+);
+#[cfg(feature = "folders")]
+impl UpdateFolderRequestBody {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`name`](Self::name).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "extra_types")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateFolderResponse {
+    pub id: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "extra_types")]
+crate::runtime::object::json_object!(UpdateFolderResponse, extra; id = "id" optional);
+#[cfg(feature = "folders")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateFolderResponseBody {
+    pub id: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "folders")]
+crate::runtime::object::json_object!(
+    UpdateFolderResponseBody, extra; id = "id" optional
+);
 #[cfg(feature = "extra_types")]
 pub type VecType = Vec<OptionType>;
