@@ -3,8 +3,11 @@
 //! Everything here is already decided: names are unique Rust identifiers, `$ref`s are resolved
 //! to type ids, recursion is broken with boxes. The emitters only translate it into tokens.
 
+mod operation_names;
 mod operations;
+mod pagination;
 mod schema;
+mod security;
 
 use serde_json::Value;
 

@@ -1,0 +1,361 @@
+//! Names of operations: from the path's shape where the spec gives no `operationId` (or one that
+//! only spells out the path), and method names with their resource's words taken out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::operations::{METHODS, resolve_object};
+use super::str_field;
+use crate::naming;
+
+/// `get /pets/{petId}/toys` → `get_pets_by_pet_id_toys`.
+pub(super) fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut parts = vec![method.to_owned()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            parts.push(format!("by_{}", naming::words_snake(param)));
+        } else {
+            parts.push(naming::words_snake(seg));
+        }
+    }
+    parts.join("_")
+}
+
+/// One segment of a path, for naming: a parameter, or a literal's words in snake case.
+enum NameSegment {
+    Param,
+    Literal(String),
+}
+
+/// The segments of a path that say something: `None` when a segment mixes literal text and a
+/// parameter (`{id}.json`) or has no ASCII letter or digit (`日本`, `-`). Version segments
+/// (`v1`, `v2.1`) and `api` are dropped.
+fn name_segments(path: &str) -> Option<Vec<NameSegment>> {
+    let mut out = Vec::new();
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if is_param_segment(seg) && seg.matches('{').count() == 1 {
+            out.push(NameSegment::Param);
+        } else if seg.contains(['{', '}']) {
+            return None;
+        } else {
+            let words = naming::words_snake(seg);
+            // A segment without ASCII letters or digits (`日本`, `-`) cannot be named, and
+            // dropping it would name another path.
+            if words.is_empty() {
+                return None;
+            }
+            if !is_location_segment(seg) {
+                out.push(NameSegment::Literal(words));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A segment that says where the API lives, not what an operation does: a version (`v1`,
+/// `v2.1`) or `api`.
+fn is_location_segment(seg: &str) -> bool {
+    let is_version =
+        seg.len() > 1 && seg.starts_with('v') && seg[1..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    is_version || seg == "api"
+}
+
+/// `{id}`: a segment that is a parameter (at least in form).
+fn is_param_segment(seg: &str) -> bool {
+    seg.starts_with('{') && seg.ends_with('}')
+}
+
+/// A path with its parameters written `{}`, so that `/a/{id}` and `/a/{a_id}` compare equal.
+fn path_shape(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for seg in segments {
+        out.push('/');
+        out.push_str(if is_param_segment(seg) { "{}" } else { seg });
+    }
+    out
+}
+
+/// The shapes of every path prefix that a parameter segment follows somewhere in the document:
+/// `/v1/customers` when `/v1/customers/{customer}` exists. Those name collections.
+fn collection_prefixes(root: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for path in root.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.keys()) {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        for (i, seg) in segments.iter().enumerate() {
+            if i > 0 && is_param_segment(seg) {
+                out.insert(path_shape(&segments[..i]));
+            }
+        }
+    }
+    out
+}
+
+/// Whether an `operationId` only spells out its method and path, as Stripe's
+/// `GetCustomersCustomerBankAccountsId` does for `GET /v1/customers/{customer}/bank_accounts/{id}`
+/// (versions and `api` may be left out): it names nothing the path does not.
+pub(super) fn echoes_path(id: &str, method: &str, path: &str) -> bool {
+    let id_words = naming::words_snake(id);
+    let mut all = vec![method.to_owned()];
+    let mut named = vec![method.to_owned()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        let words = naming::words_snake(seg);
+        if words.is_empty() {
+            continue;
+        }
+        if !is_location_segment(seg) {
+            named.push(words.clone());
+        }
+        all.push(words);
+    }
+    id_words == all.join("_") || id_words == named.join("_")
+}
+
+/// A name for an operation the spec does not name (no `operationId`, or one that echoes the
+/// path), the way hand-written SDKs name them: from the path's shape and the method.
+///
+/// - an item (`/customers/{id}`): `retrieve_customer`, `update_customer`, `delete_customer`;
+/// - a collection (a path that an item path extends): `list_customers`, `create_customer`;
+/// - a singleton (another literal with a `GET` and a write): `retrieve_customer_discount`;
+/// - a `GET` of another literal: listed when plural (`list_invoices_upcoming_lines`, `list_stats`),
+///   else its words (`customers_search`, `retrieve_balance`);
+/// - a `POST` to another literal is an action: `verify_customer_source` for
+///   `/customers/{customer}/sources/{id}/verify`, `apple_pay_sessions` for `/applePay/sessions`
+///   (`None` when it is the first literal).
+///
+/// The resource's own words are removed later (`list`, `verify_source`). `None` when the path
+/// has no literal, a segment mixes text and parameters, or two parameters end it
+/// (`/timezone/{area}/{location}`), and for `HEAD`/`OPTIONS`/`TRACE`.
+fn rest_operation_id(
+    method: &str,
+    path: &str,
+    item: &Map<String, Value>,
+    collections: &BTreeSet<String>,
+) -> Option<String> {
+    let segments = name_segments(path)?;
+    let target = segments.iter().rposition(|s| matches!(s, NameSegment::Literal(_)))?;
+    let NameSegment::Literal(target_words) = &segments[target] else { return None };
+    let is_item = target + 1 < segments.len();
+    // `/timezone/{area}/{location}`: one verb cannot tell it from `/timezone/{area}`.
+    if target + 2 < segments.len() {
+        return None;
+    }
+    // Literals before the target, singular where a parameter follows (`customers/{id}` →
+    // `customer`).
+    let mut context: Vec<String> = Vec::new();
+    for (i, seg) in segments[..target].iter().enumerate() {
+        if let NameSegment::Literal(words) = seg {
+            let before_param = matches!(segments.get(i + 1), Some(NameSegment::Param));
+            context.push(if before_param { singular_phrase(words) } else { words.clone() });
+        }
+    }
+    let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let literal_end = raw.iter().rposition(|s| !is_param_segment(s)).map_or(0, |i| i + 1);
+    let is_collection = is_item || collections.contains(&path_shape(&raw[..literal_end]));
+    let write = |m: &str| matches!(m, "post" | "put" | "patch");
+    let verb_of = |method: &str| match method {
+        "get" => Some("retrieve"),
+        "delete" => Some("delete"),
+        m if write(m) => Some("update"),
+        _ => None,
+    };
+    let mut words: Vec<String> = Vec::new();
+    if is_item {
+        words.push(verb_of(method)?.to_owned());
+        words.extend(context);
+        words.push(singular_phrase(target_words));
+    } else if is_collection {
+        let (verb, noun) = match method {
+            "get" => ("list", target_words.clone()),
+            "post" => ("create", singular_phrase(target_words)),
+            "put" | "patch" => ("update", target_words.clone()),
+            "delete" => ("delete", target_words.clone()),
+            _ => return None,
+        };
+        words.push(verb.to_owned());
+        words.extend(context);
+        words.push(noun);
+    } else {
+        let has_write = ["post", "put", "patch", "delete"].iter().any(|m| item.contains_key(*m));
+        let singleton = item.contains_key("get") && has_write;
+        let plural = singular_phrase(target_words) != *target_words;
+        match method {
+            // A plural is read as a list (`/invoices/upcoming/lines`, `/stats`), anything else
+            // as what it names (`/customers/search`, or `retrieve_balance` for `/balance`).
+            "get" if plural => {
+                words.push("list".to_owned());
+                words.extend(context);
+                words.push(target_words.clone());
+            }
+            "get" if !singleton && !context.is_empty() => {
+                words.extend(context);
+                words.push(target_words.clone());
+            }
+            // A `POST` beside a `GET` of a plural adds to that list (`/conversations/{id}/messages`).
+            "post" if plural && item.contains_key("get") => {
+                words.push("create".to_owned());
+                words.extend(context);
+                words.push(singular_phrase(target_words));
+            }
+            // Any other `POST` is an action, never an update: `POST /search` beside `GET /search`
+            // queries. One to the first literal keeps its method's name: the resource's name as
+            // a method name (`search().search()`) says less.
+            "post" if context.is_empty() => return None,
+            // An action on an item is named verb first (`verify_customer_source`), one under
+            // a namespace in path order (`apple_pay_sessions`).
+            "post" if matches!(segments[target - 1], NameSegment::Param) => {
+                words.push(target_words.clone());
+                words.extend(context);
+            }
+            "post" => {
+                words.extend(context);
+                words.push(target_words.clone());
+            }
+            _ => {
+                words.push(verb_of(method)?.to_owned());
+                words.extend(context);
+                words.push(target_words.clone());
+            }
+        }
+    }
+    Some(words.join("_"))
+}
+
+/// `bank_accounts` → `bank_account`: the last word made singular.
+pub(super) fn singular_phrase(words: &str) -> String {
+    match words.rsplit_once('_') {
+        Some((head, last)) => format!("{head}_{}", naming::singular(last)),
+        None => naming::singular(words),
+    }
+}
+
+/// What an operation is grouped by: its first tag, or its path's first word.
+pub(super) fn resource_key(op: &Value, path: &str) -> Option<String> {
+    let tag = op.get("tags").and_then(Value::as_array).and_then(|t| t.first()).and_then(Value::as_str);
+    tag.map(str::to_owned).or_else(|| first_path_word(path))
+}
+
+/// Names for the operations the spec does not name (see `rest_operation_id`), by
+/// `"<method> <path>"`. One that would get the same method on its resource as another operation
+/// (`/api/baskets/{name}` beside `/baskets/{name}`, or a named `export` beside
+/// `/users/{id}/export`) keeps the name derived from its full path instead.
+pub(super) fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
+    let collections = collection_prefixes(root);
+    let mut named: BTreeMap<String, String> = BTreeMap::new();
+    // Per resource and method name: the operations named from their paths, and whether one the
+    // spec names has it too.
+    let mut by_method: BTreeMap<(String, String), (Vec<String>, bool)> = BTreeMap::new();
+    for (path, item) in root.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let Ok((_, item)) = resolve_object(root, "#/paths", item) else { continue };
+        let Some(item) = item.as_object() else { continue };
+        for method in METHODS {
+            let Some(op) = item.get(*method) else { continue };
+            let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
+            let explicit = spec_id.filter(|id| !echoes_path(id, method, path));
+            let Some(name) =
+                explicit.map(str::to_owned).or_else(|| rest_operation_id(method, path, item, &collections))
+            else {
+                continue;
+            };
+            let resource = naming::plain_snake(&resource_key(op, path).unwrap_or_default());
+            let words: Vec<&str> = resource.split('_').collect();
+            let method_name = strip_words(&naming::plain_snake(&name), &words);
+            let entry = by_method.entry((resource, method_name)).or_default();
+            if explicit.is_some() {
+                entry.1 = true;
+            } else {
+                let key = format!("{method} {path}");
+                entry.0.push(key.clone());
+                named.insert(key, name);
+            }
+        }
+    }
+    for (keys, named_by_spec) in by_method.into_values() {
+        if keys.len() > 1 || named_by_spec {
+            for key in keys {
+                named.remove(&key);
+            }
+        }
+    }
+    named
+}
+
+/// The first path segment that names something (`/v1/customers/{id}` → `customers`).
+fn first_path_word(path: &str) -> Option<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .find(|s| !is_location_segment(s))
+        .map(str::to_owned)
+}
+
+/// Removes the resource's words (plural, or singular for the last word) from an operation name.
+pub(super) fn strip_words(fn_name: &str, resource: &[&str]) -> String {
+    let words: Vec<&str> = fn_name.split('_').filter(|w| !w.is_empty()).collect();
+    let mut singular: Vec<String> = resource.iter().map(|w| (*w).to_owned()).collect();
+    if let Some(last) = singular.last_mut() {
+        *last = naming::singular(last);
+    }
+    let plural: Vec<String> = resource.iter().map(|w| (*w).to_owned()).collect();
+    // The earliest occurrence of either form, as the name's first words or right after its
+    // verb: `list_account_external_accounts` on `accounts` is `list_external_accounts`, not
+    // `list_account_external`, and `delete_client_role` on `roles` stays (`delete_client`
+    // would name another object).
+    let n = plural.len();
+    if n == 0 || n >= words.len() {
+        return fn_name.to_owned();
+    }
+    let matches = |start: usize, candidate: &[String]| {
+        words[start..start + n].iter().zip(candidate).all(|(a, b)| a == b)
+    };
+    match (0..=(words.len() - n).min(1)).find(|&s| matches(s, &plural) || matches(s, &singular)) {
+        Some(start) => {
+            words[..start].iter().chain(&words[start + n..]).copied().collect::<Vec<_>>().join("_")
+        }
+        None => fn_name.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_resource_words() {
+        assert_eq!(strip_words("create_customer", &["customers"]), "create");
+        assert_eq!(strip_words("list_customers", &["customers"]), "list");
+        assert_eq!(strip_words("create_checkout_session", &["checkout", "sessions"]), "create");
+        assert_eq!(
+            strip_words("retrieve_three_d_secure_result", &["three", "d", "secure"]),
+            "retrieve_result"
+        );
+        assert_eq!(strip_words("customers", &["customers"]), "customers");
+        assert_eq!(strip_words("customers_search", &["customers"]), "search");
+        assert_eq!(strip_words("list_account_external_accounts", &["accounts"]), "list_external_accounts");
+        assert_eq!(strip_words("delete_client_role", &["roles"]), "delete_client_role");
+        assert_eq!(
+            strip_words("proxy_card_collection", &["card", "collection", "proxy"]),
+            "proxy_card_collection"
+        );
+    }
+
+    #[test]
+    fn derives_operation_ids_and_resources() {
+        assert_eq!(derived_operation_id("get", "/pets/{petId}/toys"), "get_pets_by_pet_id_toys");
+        assert_eq!(first_path_word("/v1/customers/{id}").as_deref(), Some("customers"));
+        assert_eq!(first_path_word("/api/v2.1/x").as_deref(), Some("x"));
+        assert_eq!(first_path_word("/{id}"), None);
+    }
+
+    #[test]
+    fn recognizes_operation_ids_that_echo_the_path() {
+        assert!(echoes_path(
+            "GetCustomersCustomerBankAccountsId",
+            "get",
+            "/v1/customers/{customer}/bank_accounts/{id}"
+        ));
+        assert!(echoes_path("get_v1_customers", "get", "/v1/customers"));
+        assert!(echoes_path("getHealth", "get", "/health"));
+        assert!(!echoes_path("listCustomers", "get", "/customers"));
+        assert!(!echoes_path("GetCustomer", "get", "/v1/customers/{customer}"));
+    }
+}
