@@ -59,28 +59,27 @@ pub fn types_header() -> Source {
 
 fn page_impls(api: &Api) -> TokenStream {
     // Bare arrays page through the runtime's `Page for Vec`.
-    let mut envelopes: Vec<(TypeId, &EnvelopeField, &crate::ir::Pagination)> = api
+    let mut envelopes: Vec<(TypeId, &[EnvelopeField], &crate::ir::Pagination)> = api
         .operations()
         .filter_map(|o| o.pagination.as_ref())
-        .filter_map(|p| p.envelope.as_ref().map(|(id, items)| (*id, items, p)))
+        .filter_map(|p| p.envelope.as_ref().map(|(id, items)| (*id, items.as_slice(), p)))
         .collect();
     envelopes.sort_by_key(|(id, ..)| *id);
     envelopes.dedup_by_key(|(id, ..)| *id);
-    let pages = envelopes.into_iter().map(|(envelope, items_field, p)| {
+    let pages = envelopes.into_iter().map(|(envelope, items_path, p)| {
         let name = ident(&api.types[envelope].name);
         let item = ty(&p.item, &api.types, Scope::Types);
-        let items = ident(&items_field.name);
-        let items_expr =
-            if items_field.optional { quote!(self.#items.unwrap_or_default()) } else { quote!(self.#items) };
+        let items_expr = path_into(items_path);
+        let (items_ref, items_optional) = path_ref(items_path);
         let flag = |f: &EnvelopeField| {
             let name = ident(&f.name);
             if f.optional { quote!(self.#name.unwrap_or(false)) } else { quote!(self.#name) }
         };
         // Without a flag, a page with items may have more after it; an empty one is the last.
-        let guessed_more = if items_field.optional {
-            quote!(self.#items.as_ref().is_some_and(|items| !items.is_empty()))
+        let guessed_more = if items_optional {
+            quote!(#items_ref.is_some_and(|items| !items.is_empty()))
         } else {
-            quote!(!self.#items.is_empty())
+            quote!(!#items_ref.is_empty())
         };
         let (more_expr, cursor_fn) = match &p.kind {
             PageKind::Offset { has_more, total, .. } => {
@@ -111,10 +110,10 @@ fn page_impls(api: &Api) -> TokenStream {
             }
             PageKind::AfterLastId { has_more, id, .. } => {
                 let id_name = ident(&id.name);
-                let items_ref = if items_field.optional {
-                    quote!(self.#items.as_deref().unwrap_or_default())
+                let items_ref = if items_optional {
+                    quote!(#items_ref.map(Vec::as_slice).unwrap_or_default())
                 } else {
-                    quote!(self.#items)
+                    items_ref.clone()
                 };
                 let last_id = if id.optional {
                     quote!(and_then(|item| item.#id_name.clone()))
@@ -160,13 +159,29 @@ fn page_impls(api: &Api) -> TokenStream {
     quote!(#(#pages)*)
 }
 
-/// An `Option<T>` expression reading the value at the end of `path` from `self`, cloned (or
-/// copied, for a `Copy` value): `self.links.as_ref().and_then(|v| v.next.clone())`.
-fn path_value(path: &[EnvelopeField], copy: bool) -> TokenStream {
-    let Some((last, objects)) = path.split_last() else { return quote!(None::<String>) };
+/// The value at the end of `path` moved out of `self`, `Default` where a field on the way is
+/// absent: `self._embedded.and_then(|v| v.items).unwrap_or_default()`.
+fn path_into(path: &[EnvelopeField]) -> TokenStream {
     let mut value = quote!(self);
     let mut optional = false;
-    for field in objects {
+    for field in path {
+        let name = ident(&field.name);
+        value = match (optional, field.optional) {
+            (false, _) => quote!(#value.#name),
+            (true, false) => quote!(#value.map(|v| v.#name)),
+            (true, true) => quote!(#value.and_then(|v| v.#name)),
+        };
+        optional |= field.optional;
+    }
+    if optional { quote!(#value.unwrap_or_default()) } else { value }
+}
+
+/// A borrow of the value at the end of `path` from `self`, and whether it is an `Option<&T>`
+/// (some field on the way is optional) rather than a place (`self.data.items`).
+fn path_ref(path: &[EnvelopeField]) -> (TokenStream, bool) {
+    let mut value = quote!(self);
+    let mut optional = false;
+    for field in path {
         let name = ident(&field.name);
         value = match (optional, field.optional) {
             (false, false) => quote!(#value.#name),
@@ -176,6 +191,14 @@ fn path_value(path: &[EnvelopeField], copy: bool) -> TokenStream {
         };
         optional |= field.optional;
     }
+    (value, optional)
+}
+
+/// An `Option<T>` expression reading the value at the end of `path` from `self`, cloned (or
+/// copied, for a `Copy` value): `self.links.as_ref().and_then(|v| v.next.clone())`.
+fn path_value(path: &[EnvelopeField], copy: bool) -> TokenStream {
+    let Some((last, objects)) = path.split_last() else { return quote!(None::<String>) };
+    let (value, optional) = path_ref(objects);
     let name = ident(&last.name);
     let read = if copy { quote!(#name) } else { quote!(#name.clone()) };
     match (optional, last.optional) {

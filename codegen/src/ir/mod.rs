@@ -443,8 +443,9 @@ pub enum Response {
 /// query which page it wants.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// The envelope struct and its item array; `None` when the response is a bare array.
-    pub envelope: Option<(TypeId, EnvelopeField)>,
+    /// The envelope struct and the fields down to its item array (one, or a wrapper object's
+    /// and its array's); `None` when the response is a bare array.
+    pub envelope: Option<(TypeId, Vec<EnvelopeField>)>,
     pub item: Ty,
     pub kind: PageKind,
 }

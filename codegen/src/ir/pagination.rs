@@ -171,13 +171,17 @@ pub(super) fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<
     let TypeKind::Struct(s) = &types[*envelope].kind else { return None };
     let typed = |t: &Ty| super::resolved(t, types).clone();
     let named = |name: &str, ty: Ty| s.fields.iter().find(|f| f.json_name == name && typed(&f.ty) == ty);
-    // The item array: the one called `data`, `items` or `results`, or else the only array.
-    let arrays: Vec<&super::Field> = s.fields.iter().filter(|f| matches!(typed(&f.ty), Ty::Vec(_))).collect();
-    let items = arrays
-        .iter()
-        .find(|f| ["data", "items", "results"].contains(&f.json_name.as_str()))
-        .or_else(|| if arrays.len() == 1 { arrays.first() } else { None })?;
-    let Ty::Vec(item) = typed(&items.ty) else { return None };
+    // The item array, of the envelope or else of an object it wraps them in (HAL's
+    // `_embedded.items`).
+    let items: Vec<&super::Field> = match item_array(types, s) {
+        Some(items) => vec![items],
+        None => s.fields.iter().filter(|f| WRAPPERS.contains(&f.json_name.as_str())).find_map(|wrapper| {
+            let Ty::Named(id) = typed(&wrapper.ty) else { return None };
+            let TypeKind::Struct(inner) = &types[id].kind else { return None };
+            Some(vec![wrapper, item_array(types, inner)?])
+        })?,
+    };
+    let Ty::Vec(item) = typed(&items.last()?.ty) else { return None };
     let has_more = named("has_more", Ty::Bool).map(EnvelopeField::of);
     let kind = if let (Some(limit_param), Some(offset_param), Some(has_more)) =
         (find(&["limit"]), find(&["offset"]), has_more.clone())
@@ -216,7 +220,8 @@ pub(super) fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<
         let (page_param, first) = page_number()?;
         PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more }
     };
-    Some(Pagination { envelope: Some((*envelope, EnvelopeField::of(items))), item: (*item).clone(), kind })
+    let items = items.into_iter().map(EnvelopeField::of).collect();
+    Some(Pagination { envelope: Some((*envelope, items)), item: (*item).clone(), kind })
 }
 
 /// The first page of a page-number parameter: its declared default; 1 when that is the smallest
@@ -271,6 +276,18 @@ const CONTAINERS: &[&str] = &[
     "cursors",
     "next",
 ];
+
+/// The field of a list envelope that holds its items: the array called `data`, `items` or
+/// `results`, or else the only array.
+fn item_array<'s>(types: &[super::TypeDef], s: &'s super::Struct) -> Option<&'s super::Field> {
+    let arrays: Vec<&super::Field> =
+        s.fields.iter().filter(|f| matches!(super::resolved(&f.ty, types), Ty::Vec(_))).collect();
+    let named = arrays.iter().find(|f| ["data", "items", "results"].contains(&f.json_name.as_str()));
+    named.or_else(|| if arrays.len() == 1 { arrays.first() } else { None }).copied()
+}
+
+/// Objects a list envelope may hold its item array in (HAL's `_embedded`, `{"data": {"items": …}}`).
+const WRAPPERS: &[&str] = &["_embedded", "embedded", "data", "result", "response", "body", "payload"];
 
 /// The shallowest field of `envelope`, or of its [`CONTAINERS`] at most two deep, of a type
 /// `leaf` takes and whose JSON name `accept` takes (given the names of the containers on the

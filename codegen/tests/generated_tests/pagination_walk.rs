@@ -8,9 +8,10 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use snapshot_pagination::Client;
 use snapshot_pagination::types::{
-    ListAccountsParams, ListConversationsParams, ListCustomersParams, ListEventsParams, ListFeedParams,
-    ListFilesParams, ListJobsParams, ListLogsParams, ListOffsetsParams, ListPeopleParams, ListReposParams,
-    ListRunsParams, ListUsersParams, SearchIssuesParams, SubscriptionsListParams,
+    ListAccountsParams, ListCatalogsParams, ListConversationsParams, ListCustomersParams, ListEventsParams,
+    ListFeedParams, ListFilesParams, ListJobsParams, ListListingsParams, ListLogsParams, ListOffsetsParams,
+    ListPeopleParams, ListReposParams, ListRunsParams, ListUsersParams, SearchIssuesParams,
+    SubscriptionsListParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Match, Mock, MockServer, ResponseTemplate};
@@ -424,6 +425,58 @@ async fn a_relative_hal_link_is_resolved_and_a_token_in_its_place_goes_into_the_
     // The third page links back to the second: the walk ends rather than repeating pages.
     assert_eq!(ids(&items), ["a", "b", "c"]);
     assert_eq!(queries(&server).await, ["", "cursor=c2", "cursor=c3"]);
+}
+
+#[tokio::test]
+async fn hal_items_under_embedded_are_walked_by_their_link_and_a_page_without_them_is_empty() {
+    let server = MockServer::start().await;
+    page_at(
+        &server,
+        "/catalogs",
+        query_param_is_missing("page"),
+        ok(json!({"_links": {"next": {"href": "/catalogs?page=2&limit=2"}}, "_embedded": {"items": things(&["a", "b"])}})),
+    )
+    .await;
+    page_at(
+        &server,
+        "/catalogs",
+        query_param("page", "2"),
+        ok(json!({"_links": {"next": {"href": "/catalogs?page=3&limit=2"}}, "_embedded": {"items": things(&["c"])}})),
+    )
+    .await;
+    page_at(&server, "/catalogs", query_param("page", "3"), ok(json!({"_links": {}}))).await;
+
+    let client = client(&server);
+    let items = client
+        .catalogs()
+        .list(ListCatalogsParams::new())
+        .page_size(2)
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["limit=2", "page=2&limit=2", "page=3&limit=2"]);
+}
+
+#[tokio::test]
+async fn items_in_an_object_the_envelope_wraps_them_in_page_by_offset_up_to_the_total() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str]| ok(json!({"total": 3, "data": {"listings": things(ids)}}));
+    page_at(&server, "/listings", query_param_is_missing("offset"), page(&["a", "b"])).await;
+    page_at(&server, "/listings", query_param("offset", "2"), page(&["c"])).await;
+
+    let client = client(&server);
+    let items = client
+        .listings()
+        .list(ListListingsParams::new())
+        .page_size(2)
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["limit=2", "limit=2&offset=2"]);
 }
 
 #[tokio::test]

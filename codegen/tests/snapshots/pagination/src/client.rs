@@ -38,6 +38,11 @@ impl Client {
     pub fn ambiguous(&self) -> crate::resources::Ambiguous<'_> {
         crate::resources::Ambiguous::new(self)
     }
+    /// The `catalogs` operations.
+    #[cfg(feature = "catalogs")]
+    pub fn catalogs(&self) -> crate::resources::Catalogs<'_> {
+        crate::resources::Catalogs::new(self)
+    }
     /// The `commits` operations.
     #[cfg(feature = "commits")]
     pub fn commits(&self) -> crate::resources::Commits<'_> {
@@ -82,6 +87,11 @@ impl Client {
     #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> crate::resources::Jobs<'_> {
         crate::resources::Jobs::new(self)
+    }
+    /// The `listings` operations.
+    #[cfg(feature = "listings")]
+    pub fn listings(&self) -> crate::resources::Listings<'_> {
+        crate::resources::Listings::new(self)
     }
     /// The `logs` operations.
     #[cfg(feature = "logs")]

@@ -2,7 +2,7 @@
 //! The API's data types: request bodies, responses, parameters and enums.
 #[cfg(feature = "jobs")]
 pub type JobList = Vec<Thing>;
-#[cfg(feature = "feed")]
+#[cfg(any(feature = "catalogs", feature = "feed"))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     pub href: String,
@@ -10,7 +10,7 @@ pub struct Link {
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "feed")]
+#[cfg(any(feature = "catalogs", feature = "feed"))]
 crate::runtime::object::json_object!(Link, extra; href = "href" required);
 #[cfg(feature = "accounts")]
 /// The parameters of [`Accounts::list`](crate::resources::Accounts::list): `GET /accounts`.
@@ -84,6 +84,69 @@ pub struct ListAmbiguousResponse {
 crate::runtime::object::json_object!(
     ListAmbiguousResponse, extra; next_cursor = "next_cursor" optional, things = "things"
     optional, warnings = "warnings" optional
+);
+#[cfg(feature = "catalogs")]
+/// The parameters of [`Catalogs::list`](crate::resources::Catalogs::list): `GET /catalogs`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCatalogsParams {
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+}
+#[cfg(feature = "catalogs")]
+impl ListCatalogsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
+#[cfg(feature = "catalogs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCatalogsResponse {
+    pub embedded: Option<ListCatalogsResponseEmbedded>,
+    pub links: Option<ListCatalogsResponseLinks>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "catalogs")]
+crate::runtime::object::json_object!(
+    ListCatalogsResponse, extra; embedded = "_embedded" optional, links = "_links"
+    optional
+);
+#[cfg(feature = "catalogs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCatalogsResponseEmbedded {
+    pub items: Option<Vec<Thing>>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "catalogs")]
+crate::runtime::object::json_object!(
+    ListCatalogsResponseEmbedded, extra; items = "items" optional
+);
+#[cfg(feature = "catalogs")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListCatalogsResponseLinks {
+    pub next: Option<Link>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "catalogs")]
+crate::runtime::object::json_object!(
+    ListCatalogsResponseLinks, extra; next = "next" optional
 );
 #[cfg(feature = "commits")]
 /// The parameters of [`Commits::list`](crate::resources::Commits::list): `GET /commits`.
@@ -378,6 +441,55 @@ pub struct ListJobsResponse {
 #[cfg(feature = "jobs")]
 crate::runtime::object::json_object!(
     ListJobsResponse, extra; jobs = "jobs" required, next_token = "nextToken" required
+);
+#[cfg(feature = "listings")]
+/// The parameters of [`Listings::list`](crate::resources::Listings::list): `GET /listings`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListListingsParams {
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+#[cfg(feature = "listings")]
+impl ListListingsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`offset`](Self::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
+#[cfg(feature = "listings")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListListingsResponse {
+    pub data: ListListingsResponseData,
+    pub total: Option<i64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "listings")]
+crate::runtime::object::json_object!(
+    ListListingsResponse, extra; data = "data" required, total = "total" optional
+);
+#[cfg(feature = "listings")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListListingsResponseData {
+    pub listings: Vec<Thing>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "listings")]
+crate::runtime::object::json_object!(
+    ListListingsResponseData, extra; listings = "listings" required
 );
 #[cfg(feature = "logs")]
 /// The parameters of [`Logs::list`](crate::resources::Logs::list): `GET /logs`.
@@ -810,6 +922,23 @@ impl crate::runtime::Page for ListAccountsResponse {
         self.next.clone().filter(|token| !token.is_empty())
     }
 }
+#[cfg(feature = "catalogs")]
+impl crate::runtime::Page for ListCatalogsResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.embedded.and_then(|v| v.items).unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.links
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .map(|v| v.href.clone())
+            .filter(|token| !token.is_empty())
+    }
+}
 #[cfg(feature = "conversations")]
 impl crate::runtime::Page for ListConversationsResponse {
     type Item = Thing;
@@ -891,6 +1020,20 @@ impl crate::runtime::Page for ListJobsResponse {
     }
     fn next_cursor(&self) -> Option<String> {
         Some(self.next_token.clone()).filter(|token| !token.is_empty())
+    }
+}
+#[cfg(feature = "listings")]
+impl crate::runtime::Page for ListListingsResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.data.listings
+    }
+    fn has_more(&self) -> bool {
+        !self.data.listings.is_empty()
+    }
+    const HAS_MORE_IS_GUESSED: bool = true;
+    fn total(&self) -> Option<u64> {
+        self.total.and_then(|total| u64::try_from(total).ok())
     }
 }
 #[cfg(feature = "offsets")]

@@ -12,6 +12,10 @@ pub use alarms::Alarms;
 pub mod ambiguous;
 #[cfg(feature = "ambiguous")]
 pub use ambiguous::Ambiguous;
+#[cfg(feature = "catalogs")]
+pub mod catalogs;
+#[cfg(feature = "catalogs")]
+pub use catalogs::Catalogs;
 #[cfg(feature = "commits")]
 pub mod commits;
 #[cfg(feature = "commits")]
@@ -48,6 +52,10 @@ pub use issues::Issues;
 pub mod jobs;
 #[cfg(feature = "jobs")]
 pub use jobs::Jobs;
+#[cfg(feature = "listings")]
+pub mod listings;
+#[cfg(feature = "listings")]
+pub use listings::Listings;
 #[cfg(feature = "logs")]
 pub mod logs;
 #[cfg(feature = "logs")]
