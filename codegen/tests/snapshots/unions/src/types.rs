@@ -302,11 +302,34 @@ crate::runtime::object::json_object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NullableRef {
     pub cat: Option<Cat>,
+    pub label: Option<NullableRefLabel>,
+    pub pet: Option<Cat>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-crate::runtime::object::json_object!(NullableRef, extra; cat = "cat" optional);
+crate::runtime::object::json_object!(
+    NullableRef, extra; cat = "cat" optional, label = "label" optional, pet = "pet"
+    optional
+);
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum NullableRefLabel {
+    /// The `String` form.
+    String(String),
+    /// The `serde_json::Map<String,serde_json::Value>` form.
+    Object(serde_json::Map<String, serde_json::Value>),
+}
+impl From<String> for NullableRefLabel {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>> for NullableRefLabel {
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Object(value)
+    }
+}
 /// Objects told apart by the property each requires and the other lacks.
 ///
 /// Which variant a value is depends on the properties it has: with `card_number`, [`Card`](Self::Card); with `iban`, [`BankAccount`](Self::BankAccount).
