@@ -162,32 +162,28 @@ fn page_impls(api: &Api) -> TokenStream {
 /// The value at the end of `path` moved out of `self`, `Default` where a field on the way is
 /// absent: `self._embedded.and_then(|v| v.items).unwrap_or_default()`.
 fn path_into(path: &[EnvelopeField]) -> TokenStream {
-    let mut value = quote!(self);
-    let mut optional = false;
-    for field in path {
-        let name = ident(&field.name);
-        value = match (optional, field.optional) {
-            (false, _) => quote!(#value.#name),
-            (true, false) => quote!(#value.map(|v| v.#name)),
-            (true, true) => quote!(#value.and_then(|v| v.#name)),
-        };
-        optional |= field.optional;
-    }
+    let (value, optional) = path_expr(path, false);
     if optional { quote!(#value.unwrap_or_default()) } else { value }
 }
 
 /// A borrow of the value at the end of `path` from `self`, and whether it is an `Option<&T>`
 /// (some field on the way is optional) rather than a place (`self.data.items`).
 fn path_ref(path: &[EnvelopeField]) -> (TokenStream, bool) {
+    path_expr(path, true)
+}
+
+/// The value at the end of `path`, moved or borrowed, and whether it is in an `Option`.
+fn path_expr(path: &[EnvelopeField], borrow: bool) -> (TokenStream, bool) {
+    let (amp, as_ref) = if borrow { (quote!(&), quote!(.as_ref())) } else { (quote!(), quote!()) };
     let mut value = quote!(self);
     let mut optional = false;
     for field in path {
         let name = ident(&field.name);
         value = match (optional, field.optional) {
             (false, false) => quote!(#value.#name),
-            (false, true) => quote!(#value.#name.as_ref()),
-            (true, false) => quote!(#value.map(|v| &v.#name)),
-            (true, true) => quote!(#value.and_then(|v| v.#name.as_ref())),
+            (false, true) => quote!(#value.#name #as_ref),
+            (true, false) => quote!(#value.map(|v| #amp v.#name)),
+            (true, true) => quote!(#value.and_then(|v| v.#name #as_ref)),
         };
         optional |= field.optional;
     }

@@ -1,7 +1,7 @@
 //! Paths → operations (parameters, bodies, responses, idempotency) grouped into resources.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};
@@ -105,9 +105,6 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     for ty in tb.types.iter_mut().filter(|t| matches!(t.kind, TypeKind::Pending)) {
         ty.kind = TypeKind::Alias(Ty::Any);
     }
-    for (_, op) in &mut ops {
-        op.pagination = detect_pagination(&tb, op);
-    }
     // A body field named like the header is the key where the header is not declared; a header
     // the config names but no operation declares is taken everywhere else (Stripe's spec
     // declares it nowhere); one some operations declare is honoured only there.
@@ -146,7 +143,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         None => None,
     };
 
-    let resources = group_resources(root, ops);
+    let mut resources = group_resources(root, ops);
     let mut types = std::mem::take(&mut tb.types);
     for resource in &resources {
         for op in &resource.operations {
@@ -174,6 +171,10 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     schema::mark_reachable(&mut types, &request_roots, true);
     schema::mark_reachable(&mut types, &response_roots, false);
     relax_directional_fields(&mut types);
+    // Once every field reads as it will be emitted (`Option` or not, tri-state or not).
+    for op in resources.iter_mut().flat_map(|r| &mut r.operations) {
+        op.pagination = detect_pagination(&types, op);
+    }
     assign_features(&mut types, &resources, webhook_event);
 
     let primary_scheme = primary_scheme(root, &security_schemes, &resources);
@@ -681,9 +682,15 @@ fn responses<'a>(
     let is_success = |code: &str| code.starts_with('2');
     let has_success = responses.keys().any(|c| is_success(c));
     let answers = |code: &str| is_success(code) || (!has_success && code == "default");
-    // With several success statuses, an inline body is named for its status (`…CreatedResponse`),
-    // leaving `…Response` to the enum of them.
-    let by_status = responses.keys().filter(|c| answers(c)).count() > 1;
+    // With several success responses (not several statuses sharing one), an inline body is named
+    // for its status (`…CreatedResponse`), leaving `…Response` to the enum of them.
+    let answer_objects: BTreeSet<String> = responses
+        .iter()
+        .filter(|(code, _)| answers(code))
+        .filter_map(|(code, r)| resolve_object(root, &pointer::push(&responses_ptr, code), r).ok())
+        .map(|(ptr, _)| ptr)
+        .collect();
+    let by_status = answer_objects.len() > 1;
     let mut success: Vec<(String, Response)> = Vec::new();
     let mut errors = Vec::new();
     for (code, r) in responses {
@@ -694,10 +701,10 @@ fn responses<'a>(
         let (r_ptr, r) = resolve_object(root, &r_ptr, r)?;
         let hint = if by_status && answers(code) {
             format!("{type_base}{}Response", status_variant_name(code))
-        } else if is_success(code) || !has_success {
+        } else if answers(code) {
             tb.name_or(format!("{type_base}Response"), format!("{type_base}ResponseBody"))
         } else {
-            format!("{type_base}{}Response", naming::type_name(code))
+            naming::type_name(&format!("{type_base} {code} response"))
         };
         let parsed = response_body(tb, &r_ptr, r, &hint)?;
         if answers(code) {

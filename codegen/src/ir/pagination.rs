@@ -4,7 +4,6 @@
 use serde_json::{Map, Value};
 
 use super::operations::resolve_object;
-use super::schema::TypeBuilder;
 use super::{EnvelopeField, IntKind, Operation, PageKind, Pagination, ParamLocation, Response, Ty, TypeKind};
 use crate::pointer;
 
@@ -20,7 +19,7 @@ pub(super) fn declares_link_header(root: &Value, op_ptr: &str, op: &Map<String, 
     })
 }
 
-pub(super) fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<Pagination> {
+pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Option<Pagination> {
     /// Page-size parameters of cursor-paged lists.
     const LIMITS: &[&str] = &[
         "limit",
@@ -108,7 +107,6 @@ pub(super) fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<
     if op.method != "GET" {
         return None;
     }
-    let types = &tb.types;
     let TypeKind::Params(params) = &types[op.params?].kind else { return None };
     let find = |names: &[&str]| {
         params
@@ -168,18 +166,21 @@ pub(super) fn detect_pagination(tb: &TypeBuilder<'_>, op: &Operation) -> Option<
         return Some(Pagination { envelope: None, item: (**item).clone(), kind });
     }
     let Ty::Named(envelope) = response else { return None };
-    let TypeKind::Struct(s) = &types[*envelope].kind else { return None };
+    let TypeKind::Struct(_) = &types[*envelope].kind else { return None };
     let typed = |t: &Ty| super::resolved(t, types).clone();
-    let named = |name: &str, ty: Ty| s.fields.iter().find(|f| f.json_name == name && typed(&f.ty) == ty);
+    let named = |name: &str, ty: Ty| {
+        plain_fields(types, *envelope).find(|f| f.json_name == name && typed(&f.ty) == ty)
+    };
     // The item array, of the envelope or else of an object it wraps them in (HAL's
-    // `_embedded.items`).
-    let items: Vec<&super::Field> = match item_array(types, s) {
+    // `_embedded.items`). Flags and totals are looked for beside the wrapper, not in it.
+    let items: Vec<&super::Field> = match item_array(types, *envelope) {
         Some(items) => vec![items],
-        None => s.fields.iter().filter(|f| WRAPPERS.contains(&f.json_name.as_str())).find_map(|wrapper| {
-            let Ty::Named(id) = typed(&wrapper.ty) else { return None };
-            let TypeKind::Struct(inner) = &types[id].kind else { return None };
-            Some(vec![wrapper, item_array(types, inner)?])
-        })?,
+        None => plain_fields(types, *envelope)
+            .filter(|f| WRAPPERS.contains(&f.json_name.as_str()))
+            .find_map(|wrapper| {
+                let Ty::Named(inner) = typed(&wrapper.ty) else { return None };
+                Some(vec![wrapper, item_array(types, inner)?])
+            })?,
     };
     let Ty::Vec(item) = typed(&items.last()?.ty) else { return None };
     let has_more = named("has_more", Ty::Bool).map(EnvelopeField::of);
@@ -279,11 +280,24 @@ const CONTAINERS: &[&str] = &[
 
 /// The field of a list envelope that holds its items: the array called `data`, `items` or
 /// `results`, or else the only array.
-fn item_array<'s>(types: &[super::TypeDef], s: &'s super::Struct) -> Option<&'s super::Field> {
-    let arrays: Vec<&super::Field> =
-        s.fields.iter().filter(|f| matches!(super::resolved(&f.ty, types), Ty::Vec(_))).collect();
+fn item_array(types: &[super::TypeDef], envelope: super::TypeId) -> Option<&super::Field> {
+    let arrays: Vec<&super::Field> = plain_fields(types, envelope)
+        .filter(|f| matches!(super::resolved(&f.ty, types), Ty::Vec(_)))
+        .collect();
     let named = arrays.iter().find(|f| ["data", "items", "results"].contains(&f.json_name.as_str()));
     named.or_else(|| if arrays.len() == 1 { arrays.first() } else { None }).copied()
+}
+
+/// The fields of a struct that read as `T` or `Option<T>`: not a request type's optional nullable
+/// ones, which are `Option<Nullable<T>>` (there, absent and `null` differ). Only those can be on
+/// the path to a page's items, flag, token or total.
+fn plain_fields(types: &[super::TypeDef], owner: super::TypeId) -> impl Iterator<Item = &super::Field> {
+    let def = &types[owner];
+    let fields = match &def.kind {
+        TypeKind::Struct(s) => s.fields.as_slice(),
+        _ => &[],
+    };
+    fields.iter().filter(move |f| !(def.in_request && !f.required && f.nullable))
 }
 
 /// Objects a list envelope may hold its item array in (HAL's `_embedded`, `{"data": {"items": …}}`).
@@ -303,11 +317,7 @@ fn field_path(
     for _ in 0..3 {
         let mut next = Vec::new();
         for (owner, path) in level {
-            let TypeKind::Struct(s) = &types[owner].kind else { continue };
-            for f in &s.fields {
-                if types[owner].in_request && !f.required && f.nullable {
-                    continue;
-                }
+            for f in plain_fields(types, owner) {
                 let mut path = path.clone();
                 path.push(f);
                 match super::resolved(&f.ty, types) {
@@ -330,8 +340,8 @@ fn field_path(
 /// An item's `id` field, when the item is an object with a string `id`.
 fn item_id(types: &[super::TypeDef], item: &Ty) -> Option<EnvelopeField> {
     let Ty::Named(id) = super::resolved(item, types) else { return None };
-    let TypeKind::Struct(s) = &types[*id].kind else { return None };
-    let f = s.fields.iter().find(|f| f.json_name == "id" && *super::resolved(&f.ty, types) == Ty::String)?;
+    let f = plain_fields(types, *id)
+        .find(|f| f.json_name == "id" && *super::resolved(&f.ty, types) == Ty::String)?;
     Some(EnvelopeField::of(f))
 }
 

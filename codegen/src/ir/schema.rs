@@ -371,7 +371,7 @@ impl<'a> TypeBuilder<'a> {
                 let items_ptr = pointer::push(ptr, "items");
                 match obj.get("items") {
                     Some(items @ Value::Object(_)) => {
-                        let item_hint = item_name(hint);
+                        let item_hint = item_name(self, hint);
                         Ty::Vec(Box::new(self.element(items, &items_ptr, &item_hint, depth)?))
                     }
                     _ => Ty::Vec(Box::new(Ty::Any)),
@@ -947,9 +947,11 @@ fn variant_label(ty: &Ty, types: &[TypeDef]) -> String {
     }
 }
 
-fn item_name(hint: &str) -> String {
+/// The name hint of an array's items: its singular (`Assignees` → `Assignee`), or `…Item` when
+/// there is none or a type already has it (GitHub's `assignee` beside `assignees`).
+fn item_name(tb: &TypeBuilder<'_>, hint: &str) -> String {
     let single = naming::singular(hint);
-    if single == hint { format!("{hint}Item") } else { single }
+    if single == hint { format!("{hint}Item") } else { tb.name_or(single, format!("{hint}Item")) }
 }
 
 /// The discriminator values a variant declares itself (`type: {enum: [card]}`).
@@ -1069,7 +1071,6 @@ fn types_of(obj: &Map<String, Value>) -> Vec<String> {
     }
 }
 
-/// A schema that only admits `null`.
 /// Whether a `oneOf`/`anyOf` variant stands for `null`: a null schema, or the bare
 /// `{"type": "object", "nullable": true}` beside a single `$ref` that OpenAPI.NET writes for a
 /// nullable reference in 3.0 (Microsoft Graph's descriptions have 9,834 of them). Taken as "any
@@ -1084,6 +1085,7 @@ fn is_null_variant(variants: &[Value], v: &Value) -> bool {
         || (stand_in && variants.len() == 2 && variants.iter().any(|other| other.get("$ref").is_some()))
 }
 
+/// A schema that only admits `null`.
 fn is_null_schema(v: &Value) -> bool {
     let Some(obj) = v.as_object() else { return false };
     match obj.get("type") {

@@ -28,6 +28,11 @@ impl Client {
     pub fn folders(&self) -> crate::resources::Folders<'_> {
         crate::resources::Folders::new(self)
     }
+    /// The `misc` operations.
+    #[cfg(feature = "misc")]
+    pub fn misc(&self) -> crate::resources::Misc<'_> {
+        crate::resources::Misc::new(self)
+    }
     /// The `resources` operations.
     #[cfg(feature = "resources")]
     pub fn resources(&self) -> crate::resources::Resources<'_> {

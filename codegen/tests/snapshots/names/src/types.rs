@@ -81,6 +81,86 @@ impl CreateDeploymentResponse {
         }
     }
 }
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateWidgetOkResponse {
+    pub id: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "misc")]
+crate::runtime::object::json_object!(CreateWidgetOkResponse, extra; id = "id" optional);
+#[cfg(feature = "extra_types")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateWidgetResponse {
+    pub id: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "extra_types")]
+crate::runtime::object::json_object!(CreateWidgetResponse, extra; id = "id" optional);
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateWidgetResponseByStatus {
+    /// Status `200`.
+    Ok(CreateWidgetOkResponse),
+    /// Status `202`.
+    Accepted,
+    /// A success status the API description does not declare, with its raw body.
+    Undocumented(u16, bytes::Bytes),
+}
+#[cfg(feature = "misc")]
+impl CreateWidgetResponseByStatus {
+    /// Decodes a success response by its status.
+    #[doc(hidden)]
+    pub fn decode(raw: &crate::runtime::RawResponse) -> Result<Self, crate::Error> {
+        match raw.status().as_u16() {
+            200 => crate::runtime::decode_json(raw).map(Self::Ok),
+            202 => Ok(Self::Accepted),
+            status => {
+                crate::runtime::decode_bytes(raw)
+                    .map(|body| Self::Undocumented(status, body))
+            }
+        }
+    }
+}
+#[cfg(feature = "extra_types")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Issue {
+    pub assignee: Option<IssueAssignee>,
+    pub assignees: Option<Vec<IssueAssigneesItem>>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "extra_types")]
+crate::runtime::object::json_object!(
+    Issue, extra; assignee = "assignee" optional, assignees = "assignees" optional
+);
+#[cfg(feature = "extra_types")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueAssignee {
+    pub login: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "extra_types")]
+crate::runtime::object::json_object!(IssueAssignee, extra; login = "login" optional);
+#[cfg(feature = "extra_types")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IssueAssigneesItem {
+    pub login: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "extra_types")]
+crate::runtime::object::json_object!(
+    IssueAssigneesItem, extra; login = "login" optional
+);
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListClustersResponse {
@@ -93,6 +173,28 @@ pub struct ListClustersResponse {
 crate::runtime::object::json_object!(
     ListClustersResponse, extra; clusters = "clusters" optional
 );
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoSuccess404Response {
+    pub message: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "misc")]
+crate::runtime::object::json_object!(
+    NoSuccess404Response, extra; message = "message" optional
+);
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NoSuccessResponse {
+    pub code: Option<i64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "misc")]
+crate::runtime::object::json_object!(NoSuccessResponse, extra; code = "code" optional);
 #[cfg(feature = "extra_types")]
 pub type OptionType = String;
 #[cfg(feature = "extra_types")]
@@ -156,6 +258,18 @@ impl RetrieveThingParams {
         self
     }
 }
+#[cfg(feature = "misc")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShareThingResponse {
+    pub shared: Option<bool>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "misc")]
+crate::runtime::object::json_object!(
+    ShareThingResponse, extra; shared = "shared" optional
+);
 #[cfg(feature = "extra_types")]
 pub type SomeThing = i64;
 #[cfg(feature = "extra_types")]

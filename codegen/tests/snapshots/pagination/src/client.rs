@@ -38,6 +38,11 @@ impl Client {
     pub fn ambiguous(&self) -> crate::resources::Ambiguous<'_> {
         crate::resources::Ambiguous::new(self)
     }
+    /// The `boards` operations.
+    #[cfg(feature = "boards")]
+    pub fn boards(&self) -> crate::resources::Boards<'_> {
+        crate::resources::Boards::new(self)
+    }
     /// The `catalogs` operations.
     #[cfg(feature = "catalogs")]
     pub fn catalogs(&self) -> crate::resources::Catalogs<'_> {
@@ -137,6 +142,11 @@ impl Client {
     #[cfg(feature = "runs")]
     pub fn runs(&self) -> crate::resources::Runs<'_> {
         crate::resources::Runs::new(self)
+    }
+    /// The `shelves` operations.
+    #[cfg(feature = "shelves")]
+    pub fn shelves(&self) -> crate::resources::Shelves<'_> {
+        crate::resources::Shelves::new(self)
     }
     /// The `subscriptions` operations.
     #[cfg(feature = "subscriptions")]

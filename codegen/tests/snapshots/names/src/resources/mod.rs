@@ -16,6 +16,10 @@ pub use deployments::Deployments;
 pub mod folders;
 #[cfg(feature = "folders")]
 pub use folders::Folders;
+#[cfg(feature = "misc")]
+pub mod misc;
+#[cfg(feature = "misc")]
+pub use misc::Misc;
 #[cfg(feature = "resources")]
 #[allow(clippy::module_inception)]
 pub mod resources;

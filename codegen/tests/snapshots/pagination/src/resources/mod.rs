@@ -12,6 +12,10 @@ pub use alarms::Alarms;
 pub mod ambiguous;
 #[cfg(feature = "ambiguous")]
 pub use ambiguous::Ambiguous;
+#[cfg(feature = "boards")]
+pub mod boards;
+#[cfg(feature = "boards")]
+pub use boards::Boards;
 #[cfg(feature = "catalogs")]
 pub mod catalogs;
 #[cfg(feature = "catalogs")]
@@ -92,6 +96,10 @@ pub use repos::Repos;
 pub mod runs;
 #[cfg(feature = "runs")]
 pub use runs::Runs;
+#[cfg(feature = "shelves")]
+pub mod shelves;
+#[cfg(feature = "shelves")]
+pub use shelves::Shelves;
 #[cfg(feature = "subscriptions")]
 pub mod subscriptions;
 #[cfg(feature = "subscriptions")]
