@@ -87,12 +87,15 @@ pub fn schema_name(pointer: &str) -> String {
     let [.., grandparent, parent, last] = tokens.as_slice() else { return last_token(pointer) };
     const NAMED: &[&str] = &["properties", "schemas", "definitions", "$defs"];
     let role = match last.as_ref() {
-        _ if NAMED.contains(&parent.as_ref()) => return last.clone().into_owned(),
         "items" => "item",
         "additionalProperties" => "value",
-        _ => return last.clone().into_owned(),
+        _ => "",
     };
-    if NAMED.contains(&grandparent.as_ref()) { format!("{parent} {role}") } else { last.clone().into_owned() }
+    // `…/properties/items` is a property called `items`, not an array's items.
+    if role.is_empty() || NAMED.contains(&parent.as_ref()) || !NAMED.contains(&grandparent.as_ref()) {
+        return last.clone().into_owned();
+    }
+    format!("{parent} {role}")
 }
 
 /// One reference token with `~1` and `~0` unescaped (in that order, as RFC 6901 says).

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::operation_names::{
     derived_operation_id, echoes_path, path_operation_names, resource_key, singular_phrase, strip_words,
 };
-use super::pagination::{declares_link_header, detect_pagination};
+use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
 use super::security::{operation_security, primary_scheme, security_schemes};
 use super::{
@@ -484,7 +484,7 @@ fn build_operation<'a>(
         Some(b) => request_body(tb, ctx.root, &pointer::push(op_ptr, "requestBody"), b, &type_base)?,
         None => None,
     };
-    let (response, errors) = responses(tb, ctx.root, op_ptr, op_obj, &type_base)?;
+    let Responses { response, errors, link_header } = responses(tb, ctx.root, op_ptr, op_obj, &type_base)?;
     let security = operation_security(tb, ctx.root, ctx.schemes, op_ptr, op_obj);
     let resource_key = resource_key(op, path);
     Ok((
@@ -504,7 +504,7 @@ fn build_operation<'a>(
             response,
             errors,
             security,
-            link_header: declares_link_header(ctx.root, op_ptr, op_obj),
+            link_header,
             idempotency: if declares_idempotency_header { Idempotency::Header } else { Idempotency::None },
             pagination: None,
         },
@@ -666,7 +666,13 @@ fn request_body<'a>(
     Ok(Some(Body { ty, encoding, content_type }))
 }
 
-type Responses = (Response, Vec<(String, Option<Ty>)>);
+/// What an operation answers: its success response, its declared errors, and whether a success
+/// response declares a `Link` header (RFC 8288: a list's next page, GitHub's).
+struct Responses {
+    response: Response,
+    errors: Vec<(String, Option<Ty>)>,
+    link_header: bool,
+}
 
 fn responses<'a>(
     tb: &mut TypeBuilder<'a>,
@@ -677,20 +683,26 @@ fn responses<'a>(
 ) -> Result<Responses, Diagnostic> {
     let responses_ptr = pointer::push(op_ptr, "responses");
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-        return Ok((Response::Empty, Vec::new()));
+        return Ok(Responses { response: Response::Empty, errors: Vec::new(), link_header: false });
     };
     let is_success = |code: &str| code.starts_with('2');
     let has_success = responses.keys().any(|c| is_success(c));
     let answers = |code: &str| is_success(code) || (!has_success && code == "default");
-    // With several success responses (not several statuses sharing one), an inline body is named
-    // for its status (`…CreatedResponse`), leaving `…Response` to the enum of them.
-    let answer_objects: BTreeSet<String> = responses
+    let answering: Vec<(&str, String, &Value)> = responses
         .iter()
         .filter(|(code, _)| answers(code))
-        .filter_map(|(code, r)| resolve_object(root, &pointer::push(&responses_ptr, code), r).ok())
-        .map(|(ptr, _)| ptr)
+        .filter_map(|(code, r)| {
+            let (ptr, r) = resolve_object(root, &pointer::push(&responses_ptr, code), r).ok()?;
+            Some((code.as_str(), ptr, r))
+        })
         .collect();
-    let by_status = answer_objects.len() > 1;
+    let link_header = answering.iter().filter(|(code, ..)| is_success(code)).any(|(_, _, r)| {
+        let headers = r.get("headers").and_then(Value::as_object).into_iter().flatten();
+        headers.map(|(name, _)| name).any(|name| name.eq_ignore_ascii_case("link"))
+    });
+    // With several success responses (not several statuses sharing one), an inline body is named
+    // for its status (`…CreatedResponse`), leaving `…Response` to the enum of them.
+    let by_status = answering.iter().map(|(_, ptr, _)| ptr).collect::<BTreeSet<_>>().len() > 1;
     let mut success: Vec<(String, Response)> = Vec::new();
     let mut errors = Vec::new();
     for (code, r) in responses {
@@ -743,7 +755,7 @@ fn responses<'a>(
             Response::ByStatus(id)
         }
     };
-    Ok((response, errors))
+    Ok(Responses { response, errors, link_header })
 }
 
 /// `200` → `Ok`, `201` → `Created`, `2XX` → `Success`…

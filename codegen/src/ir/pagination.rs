@@ -1,23 +1,7 @@
 //! Which list operations page, and how: the query parameters and envelope fields that carry the
 //! next page (offsets, page numbers, cursors, next-page links, `Link` headers).
 
-use serde_json::{Map, Value};
-
-use super::operations::resolve_object;
 use super::{EnvelopeField, IntKind, Operation, PageKind, Pagination, ParamLocation, Response, Ty, TypeKind};
-use crate::pointer;
-
-/// Whether a success response of an operation declares a `Link` header.
-pub(super) fn declares_link_header(root: &Value, op_ptr: &str, op: &Map<String, Value>) -> bool {
-    let responses_ptr = pointer::push(op_ptr, "responses");
-    let responses = op.get("responses").and_then(Value::as_object).into_iter().flatten();
-    responses.filter(|(code, _)| code.starts_with('2')).any(|(code, r)| {
-        resolve_object(root, &pointer::push(&responses_ptr, code), r).is_ok_and(|(_, r)| {
-            let headers = r.get("headers").and_then(Value::as_object).into_iter().flatten();
-            headers.map(|(name, _)| name).any(|name| name.eq_ignore_ascii_case("link"))
-        })
-    })
-}
 
 pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Option<Pagination> {
     /// Page-size parameters of cursor-paged lists.
