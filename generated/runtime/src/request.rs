@@ -705,6 +705,8 @@ fn prepare(
     let retry_safe = if is_idempotent_method(method) && options.idempotency_key.is_none() {
         true
     } else {
+        // The server deduplicates by the client's header on this operation.
+        let header_honoured = inner.idempotency_header.is_some() && spec.accepts_idempotency_key;
         let idempotency_name = inner.idempotency_header.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
         let idempotency_header = HeaderName::from_bytes(idempotency_name.as_bytes())
             .map_err(|_| Error::config(format!("`{idempotency_name}` is not a valid header name")))?;
@@ -712,16 +714,14 @@ fn prepare(
             let value = HeaderValue::from_str(key)
                 .map_err(|_| Error::invalid_request("the idempotency key is not a valid header value"))?;
             headers.insert(idempotency_header.clone(), value);
-        } else if inner.idempotency_header.is_some()
-            && spec.accepts_idempotency_key
+        } else if header_honoured
             && (*method == Method::POST || *method == Method::PATCH)
             && !headers.contains_key(&idempotency_header)
         {
             let value = match generated_key {
                 Some(value) => value.clone(),
                 None => {
-                    let key = super::random::uuid_v4();
-                    let value = HeaderValue::from_str(&key)
+                    let value = HeaderValue::from_str(&new_idempotency_key())
                         .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
                     generated_key.insert(value).clone()
                 }
@@ -733,9 +733,7 @@ fn prepare(
         // `external_id`) is sent, but does not make the request safe to send twice.
         is_idempotent_method(method)
             || spec.key_in_body
-            || (inner.idempotency_header.is_some()
-                && spec.accepts_idempotency_key
-                && headers.contains_key(&idempotency_header))
+            || (header_honoured && headers.contains_key(&idempotency_header))
     };
 
     let mut basic: Option<(&str, &str)> = None;
