@@ -71,9 +71,14 @@ fn page_impls(api: &Api) -> TokenStream {
         let item = ty(&p.item, &api.types, Scope::Types);
         let items_expr = path_into(items_path);
         let (items_ref, items_optional) = path_ref(items_path);
-        let flag = |f: &EnvelopeField| {
-            let name = ident(&f.name);
-            if f.optional { quote!(self.#name.unwrap_or(false)) } else { quote!(self.#name) }
+        // A `has_more` flag, false where it or a field on the way is absent.
+        let flag = |path: &[EnvelopeField]| {
+            if path.iter().any(|f| f.optional) {
+                let value = path_value(path, true);
+                quote!(#value.unwrap_or(false))
+            } else {
+                path_expr(path, false).0
+            }
         };
         // Without a flag, a page with items may have more after it; an empty one is the last.
         let guessed_more = if items_optional {

@@ -468,11 +468,11 @@ impl EnvelopeField {
 pub enum PageKind {
     /// `limit`/`offset` query parameters (`$top`/`$skip`, `maxResults`/`startAt`...), with the
     /// envelope's `has_more` flag if it has one (without, a page with items may have more after
-    /// it) and its count of all items if it has one (the path of fields down to it).
+    /// it) and its count of all items if it has one (each the path of fields down to it).
     Offset {
         limit_param: String,
         offset_param: String,
-        has_more: Option<EnvelopeField>,
+        has_more: Option<Vec<EnvelopeField>>,
         total: Option<Vec<EnvelopeField>>,
     },
     /// Stripe's: a cursor parameter (`starting_after`) set to the last item's `id` while
@@ -480,7 +480,7 @@ pub enum PageKind {
     AfterLastId {
         limit_param: Option<String>,
         cursor_param: String,
-        has_more: EnvelopeField,
+        has_more: Vec<EnvelopeField>,
         id: EnvelopeField,
     },
     /// A cursor parameter (`pageToken`) set to a token the envelope carries (`nextPageToken`,
@@ -498,7 +498,7 @@ pub enum PageKind {
         limit_param: Option<String>,
         page_param: String,
         first: u64,
-        has_more: Option<EnvelopeField>,
+        has_more: Option<Vec<EnvelopeField>>,
     },
 }
 

@@ -156,18 +156,31 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
         plain_fields(types, *envelope).find(|f| f.json_name == name && typed(&f.ty) == ty)
     };
     // The item array, of the envelope or else of an object it wraps them in (HAL's
-    // `_embedded.items`). Flags and totals are looked for beside the wrapper, not in it.
-    let items: Vec<&super::Field> = match item_array(types, *envelope) {
-        Some(items) => vec![items],
+    // `_embedded.items`), and that object.
+    let (items, wrapper): (Vec<&super::Field>, _) = match item_array(types, *envelope) {
+        Some(items) => (vec![items], None),
         None => plain_fields(types, *envelope)
             .filter(|f| WRAPPERS.contains(&f.json_name.as_str()))
             .find_map(|wrapper| {
                 let Ty::Named(inner) = typed(&wrapper.ty) else { return None };
-                Some(vec![wrapper, item_array(types, inner)?])
+                Some((vec![wrapper, item_array(types, inner)?], Some((wrapper, inner))))
             })?,
     };
     let Ty::Vec(item) = typed(&items.last()?.ty) else { return None };
-    let has_more = named("has_more", Ty::Bool).map(EnvelopeField::of);
+    // Flags, tokens, links and totals sit beside the items' wrapper or else inside it, beside
+    // the items (`{"result": {"rows": [...], "total": 40}}`).
+    let search = |leaf: &dyn Fn(&Ty) -> bool, accept: &dyn Fn(&[&str]) -> bool| {
+        field_path(types, *envelope, leaf, accept).or_else(|| {
+            let (wrapper, inner) = wrapper?;
+            let path = field_path(types, inner, leaf, accept)?;
+            Some(std::iter::once(EnvelopeField::of(wrapper)).chain(path).collect())
+        })
+    };
+    let has_more = named("has_more", Ty::Bool).map(|f| vec![EnvelopeField::of(f)]).or_else(|| {
+        let (wrapper, inner) = wrapper?;
+        let f = plain_fields(types, inner).find(|f| f.json_name == "has_more" && typed(&f.ty) == Ty::Bool)?;
+        Some(vec![EnvelopeField::of(wrapper), EnvelopeField::of(f)])
+    });
     let kind = if let (Some(limit_param), Some(offset_param), Some(has_more)) =
         (find(&["limit"]), find(&["offset"]), has_more.clone())
     {
@@ -177,14 +190,14 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
     {
         PageKind::AfterLastId { limit_param: find(LIMITS), cursor_param, has_more, id }
     } else if let Some((cursor_param, token)) = find(TOKEN_PARAMS).and_then(|cursor_param| {
-        let token = field_path(types, *envelope, &|ty| *ty == Ty::String, &|names| {
+        let token = search(&|ty| *ty == Ty::String, &|names| {
             let last = names[names.len() - 1];
             TOKEN_FIELDS.contains(&last) || last == cursor_param
         })?;
         Some((cursor_param, token))
     }) {
         PageKind::Token { limit_param: find(LIMITS), cursor_param, token }
-    } else if let Some(link) = field_path(types, *envelope, &|ty| *ty == Ty::String, &|names| {
+    } else if let Some(link) = search(&|ty| *ty == Ty::String, &|names| {
         let last = names[names.len() - 1];
         // A field named like a query parameter (`next` for `?next=`) holds that parameter's value.
         let is_param = params.fields.iter().any(|f| f.json_name == last);
@@ -196,10 +209,9 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
     } else if link_header {
         PageKind::LinkHeader { limit_param: find(LIMITS) }
     } else if let Some((limit_param, offset_param)) = offset() {
-        let total =
-            field_path(types, *envelope, &|ty| matches!(ty, Ty::Int(k) if *k != IntKind::U64), &|names| {
-                TOTALS.contains(&names[names.len() - 1])
-            });
+        let total = search(&|ty| matches!(ty, Ty::Int(k) if *k != IntKind::U64), &|names| {
+            TOTALS.contains(&names[names.len() - 1])
+        });
         PageKind::Offset { limit_param, offset_param, has_more, total }
     } else {
         let (page_param, first) = page_number()?;

@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 use snapshot_pagination::Client;
 use snapshot_pagination::types::{
     ListAccountsParams, ListCatalogsParams, ListConversationsParams, ListCustomersParams, ListEventsParams,
-    ListFeedParams, ListFilesParams, ListJobsParams, ListListingsParams, ListLogsParams, ListOffsetsParams,
-    ListPeopleParams, ListReposParams, ListRunsParams, ListUsersParams, SearchIssuesParams,
-    SubscriptionsListParams,
+    ListFeedParams, ListFilesParams, ListJobsParams, ListListingsParams, ListLogsParams, ListNotesParams,
+    ListOffsetsParams, ListOrdersParams, ListPeopleParams, ListReposParams, ListRunsParams, ListTicketsParams,
+    ListUsersParams, SearchIssuesParams, SubscriptionsListParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Match, Mock, MockServer, ResponseTemplate};
@@ -477,6 +477,54 @@ async fn items_in_an_object_the_envelope_wraps_them_in_page_by_offset_up_to_the_
         .unwrap();
     assert_eq!(ids(&items), ["a", "b", "c"]);
     assert_eq!(queries(&server).await, ["limit=2", "limit=2&offset=2"]);
+}
+
+#[tokio::test]
+async fn a_total_inside_the_items_wrapper_ends_the_walk_without_asking_for_an_empty_page() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str]| ok(json!({"result": {"total": 3, "rows": things(ids)}}));
+    page_at(&server, "/tickets", query_param_is_missing("offset"), page(&["a", "b"])).await;
+    page_at(&server, "/tickets", query_param("offset", "2"), page(&["c"])).await;
+
+    let client = client(&server);
+    let items = client
+        .tickets()
+        .list(ListTicketsParams::new())
+        .page_size(2)
+        .max_pages(10)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["limit=2", "limit=2&offset=2"]);
+}
+
+#[tokio::test]
+async fn has_more_inside_the_items_wrapper_is_followed_and_its_absence_ends_the_walk() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], more: bool| ok(json!({"data": {"orders": things(ids), "has_more": more}}));
+    page_at(&server, "/orders", query_param_is_missing("page"), page(&["a", "b"], true)).await;
+    page_at(&server, "/orders", query_param("page", "2"), page(&["c"], true)).await;
+    // A page whose wrapper holds no flag is the last, though it has items.
+    page_at(&server, "/orders", query_param("page", "3"), ok(json!({"data": {"orders": things(&["d"])}}))).await;
+
+    let client = client(&server);
+    let items = client.orders().list(ListOrdersParams::new()).max_pages(10).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c", "d"]);
+    assert_eq!(queries(&server).await, ["", "page=2", "page=3"]);
+}
+
+#[tokio::test]
+async fn a_token_inside_the_items_wrapper_is_followed_until_it_is_null() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], next: Value| ok(json!({"payload": {"items": things(ids), "next_cursor": next}}));
+    page_at(&server, "/notes", query_param_is_missing("cursor"), page(&["a", "b"], json!("t2"))).await;
+    page_at(&server, "/notes", query_param("cursor", "t2"), page(&["c"], Value::Null)).await;
+
+    let client = client(&server);
+    let items = client.notes().list(ListNotesParams::new()).max_pages(10).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["", "cursor=t2"]);
 }
 
 #[tokio::test]

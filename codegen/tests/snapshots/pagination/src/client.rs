@@ -113,10 +113,20 @@ impl Client {
     pub fn milestones(&self) -> crate::resources::Milestones<'_> {
         crate::resources::Milestones::new(self)
     }
+    /// The `notes` operations.
+    #[cfg(feature = "notes")]
+    pub fn notes(&self) -> crate::resources::Notes<'_> {
+        crate::resources::Notes::new(self)
+    }
     /// The `offsets` operations.
     #[cfg(feature = "offsets")]
     pub fn offsets(&self) -> crate::resources::Offsets<'_> {
         crate::resources::Offsets::new(self)
+    }
+    /// The `orders` operations.
+    #[cfg(feature = "orders")]
+    pub fn orders(&self) -> crate::resources::Orders<'_> {
+        crate::resources::Orders::new(self)
     }
     /// The `people` operations.
     #[cfg(feature = "people")]
@@ -157,6 +167,11 @@ impl Client {
     #[cfg(feature = "tags")]
     pub fn tags(&self) -> crate::resources::Tags<'_> {
         crate::resources::Tags::new(self)
+    }
+    /// The `tickets` operations.
+    #[cfg(feature = "tickets")]
+    pub fn tickets(&self) -> crate::resources::Tickets<'_> {
+        crate::resources::Tickets::new(self)
     }
     /// The `users` operations.
     #[cfg(feature = "users")]

@@ -632,6 +632,50 @@ impl ListMilestonesParams {
         self
     }
 }
+#[cfg(feature = "notes")]
+/// The parameters of [`Notes::list`](crate::resources::Notes::list): `GET /notes`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListNotesParams {
+    pub cursor: Option<String>,
+}
+#[cfg(feature = "notes")]
+impl ListNotesParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`cursor`](Self::cursor).
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListNotesResponse {
+    pub payload: ListNotesResponsePayload,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "notes")]
+crate::runtime::object::json_object!(
+    ListNotesResponse, extra; payload = "payload" required
+);
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListNotesResponsePayload {
+    pub items: Vec<Thing>,
+    pub next_cursor: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "notes")]
+crate::runtime::object::json_object!(
+    ListNotesResponsePayload, extra; items = "items" required, next_cursor =
+    "next_cursor" optional
+);
 #[cfg(feature = "offsets")]
 /// The parameters of [`Offsets::list`](crate::resources::Offsets::list): `GET /offsets`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -668,6 +712,49 @@ pub struct ListOffsetsResponse {
 #[cfg(feature = "offsets")]
 crate::runtime::object::json_object!(
     ListOffsetsResponse, extra; data = "data" required, has_more = "has_more" required
+);
+#[cfg(feature = "orders")]
+/// The parameters of [`Orders::list`](crate::resources::Orders::list): `GET /orders`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListOrdersParams {
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+}
+#[cfg(feature = "orders")]
+impl ListOrdersParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
+#[cfg(feature = "orders")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListOrdersResponse {
+    pub data: Option<ListOrdersResponseData>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "orders")]
+crate::runtime::object::json_object!(ListOrdersResponse, extra; data = "data" optional);
+#[cfg(feature = "orders")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListOrdersResponseData {
+    pub has_more: Option<bool>,
+    pub orders: Option<Vec<Thing>>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "orders")]
+crate::runtime::object::json_object!(
+    ListOrdersResponseData, extra; has_more = "has_more" optional, orders = "orders"
+    optional
 );
 #[cfg(feature = "people")]
 /// The parameters of [`People::list`](crate::resources::People::list): `GET /people`.
@@ -838,6 +925,56 @@ impl ListTagsParams {
         self
     }
 }
+#[cfg(feature = "tickets")]
+/// The parameters of [`Tickets::list`](crate::resources::Tickets::list): `GET /tickets`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTicketsParams {
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+#[cfg(feature = "tickets")]
+impl ListTicketsParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`offset`](Self::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListTicketsResponse {
+    pub result: ListTicketsResponseResultType,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "tickets")]
+crate::runtime::object::json_object!(
+    ListTicketsResponse, extra; result = "result" required
+);
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListTicketsResponseResultType {
+    pub rows: Vec<Thing>,
+    pub total: i64,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "tickets")]
+crate::runtime::object::json_object!(
+    ListTicketsResponseResultType, extra; rows = "rows" required, total = "total"
+    required
+);
 #[cfg(feature = "users")]
 /// The parameters of [`Users::list`](crate::resources::Users::list): `GET /users`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1198,6 +1335,19 @@ impl crate::runtime::Page for ListListingsResponse {
         self.total.and_then(|total| u64::try_from(total).ok())
     }
 }
+#[cfg(feature = "notes")]
+impl crate::runtime::Page for ListNotesResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.payload.items
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.payload.next_cursor.clone().filter(|token| !token.is_empty())
+    }
+}
 #[cfg(feature = "offsets")]
 impl crate::runtime::Page for ListOffsetsResponse {
     type Item = Thing;
@@ -1206,6 +1356,16 @@ impl crate::runtime::Page for ListOffsetsResponse {
     }
     fn has_more(&self) -> bool {
         self.has_more
+    }
+}
+#[cfg(feature = "orders")]
+impl crate::runtime::Page for ListOrdersResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.data.and_then(|v| v.orders).unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.data.as_ref().and_then(|v| v.has_more).unwrap_or(false)
     }
 }
 #[cfg(feature = "people")]
@@ -1240,6 +1400,20 @@ impl crate::runtime::Page for SubscriptionsListResponse {
     }
     fn next_cursor(&self) -> Option<String> {
         self.next_link.clone().filter(|token| !token.is_empty())
+    }
+}
+#[cfg(feature = "tickets")]
+impl crate::runtime::Page for ListTicketsResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.result.rows
+    }
+    fn has_more(&self) -> bool {
+        !self.result.rows.is_empty()
+    }
+    const HAS_MORE_IS_GUESSED: bool = true;
+    fn total(&self) -> Option<u64> {
+        Some(self.result.total).and_then(|total| u64::try_from(total).ok())
     }
 }
 #[cfg(feature = "customers")]
