@@ -10,8 +10,8 @@ use snapshot_pagination::Client;
 use snapshot_pagination::types::{
     ListAccountsParams, ListCatalogsParams, ListConversationsParams, ListCustomersParams, ListEventsParams,
     ListFeedParams, ListFilesParams, ListJobsParams, ListListingsParams, ListLogsParams, ListNotesParams,
-    ListOffsetsParams, ListOrdersParams, ListPeopleParams, ListReposParams, ListRunsParams, ListTicketsParams,
-    ListUsersParams, SearchIssuesParams, SubscriptionsListParams,
+    ListOffsetsParams, ListOrdersParams, ListPeopleParams, ListReposParams, ListRunsParams,
+    ListTicketsParams, ListUsersParams, SearchIssuesParams, SubscriptionsListParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Match, Mock, MockServer, ResponseTemplate};
@@ -506,7 +506,8 @@ async fn has_more_inside_the_items_wrapper_is_followed_and_its_absence_ends_the_
     page_at(&server, "/orders", query_param_is_missing("page"), page(&["a", "b"], true)).await;
     page_at(&server, "/orders", query_param("page", "2"), page(&["c"], true)).await;
     // A page whose wrapper holds no flag is the last, though it has items.
-    page_at(&server, "/orders", query_param("page", "3"), ok(json!({"data": {"orders": things(&["d"])}}))).await;
+    page_at(&server, "/orders", query_param("page", "3"), ok(json!({"data": {"orders": things(&["d"])}})))
+        .await;
 
     let client = client(&server);
     let items = client.orders().list(ListOrdersParams::new()).max_pages(10).collect_all().await.unwrap();
@@ -517,7 +518,8 @@ async fn has_more_inside_the_items_wrapper_is_followed_and_its_absence_ends_the_
 #[tokio::test]
 async fn a_token_inside_the_items_wrapper_is_followed_until_it_is_null() {
     let server = MockServer::start().await;
-    let page = |ids: &[&str], next: Value| ok(json!({"payload": {"items": things(ids), "next_cursor": next}}));
+    let page =
+        |ids: &[&str], next: Value| ok(json!({"payload": {"items": things(ids), "next_cursor": next}}));
     page_at(&server, "/notes", query_param_is_missing("cursor"), page(&["a", "b"], json!("t2"))).await;
     page_at(&server, "/notes", query_param("cursor", "t2"), page(&["c"], Value::Null)).await;
 
