@@ -91,6 +91,18 @@ fn collection_prefixes(root: &Value) -> BTreeSet<String> {
     out
 }
 
+/// The function name in FastAPI's default `operationId`, which appends the path (every character
+/// but letters, digits and `_` made `_`) and the method to it: `read_item` of
+/// `read_item_items__item_id__get` for `GET /items/{item_id}`. Any other id as it is.
+pub(super) fn without_fastapi_suffix<'a>(id: &'a str, method: &str, path: &str) -> &'a str {
+    let path: String = path.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let suffix = format!("{path}_{}", method.to_ascii_lowercase());
+    match id.strip_suffix(suffix.as_str()) {
+        Some(name) if name.chars().any(char::is_alphanumeric) => name,
+        _ => id,
+    }
+}
+
 /// Whether an `operationId` only spells out its method and path, as Stripe's
 /// `GetCustomersCustomerBankAccountsId` does for `GET /v1/customers/{customer}/bank_accounts/{id}`
 /// (versions and `api` may be left out): it names nothing the path does not.
@@ -251,7 +263,9 @@ pub(super) fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
         for method in METHODS {
             let Some(op) = item.get(*method) else { continue };
             let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
-            let explicit = spec_id.filter(|id| !echoes_path(id, method, path));
+            let explicit = spec_id
+                .map(|id| without_fastapi_suffix(id, method, path))
+                .filter(|id| !echoes_path(id, method, path));
             let Some(name) =
                 explicit.map(str::to_owned).or_else(|| rest_operation_id(method, path, item, &collections))
             else {
@@ -288,26 +302,24 @@ fn first_path_word(path: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Removes the resource's words (plural, or singular for the last word) from an operation name.
+/// Removes the resource's words from an operation name, its last word in either number
+/// (`list_applications` and `get_application` on `application`, `create_customer` on
+/// `customers`).
 pub(super) fn strip_words(fn_name: &str, resource: &[&str]) -> String {
     let words: Vec<&str> = fn_name.split('_').filter(|w| !w.is_empty()).collect();
-    let mut singular: Vec<String> = resource.iter().map(|w| (*w).to_owned()).collect();
-    if let Some(last) = singular.last_mut() {
-        *last = naming::singular(last);
-    }
-    let plural: Vec<String> = resource.iter().map(|w| (*w).to_owned()).collect();
-    // The earliest occurrence of either form, as the name's first words or right after its
-    // verb: `list_account_external_accounts` on `accounts` is `list_external_accounts`, not
+    // The earliest occurrence, as the name's first words or right after its verb:
+    // `list_account_external_accounts` on `accounts` is `list_external_accounts`, not
     // `list_account_external`, and `delete_client_role` on `roles` stays (`delete_client`
     // would name another object).
-    let n = plural.len();
+    let n = resource.len();
     if n == 0 || n >= words.len() {
         return fn_name.to_owned();
     }
-    let matches = |start: usize, candidate: &[String]| {
-        words[start..start + n].iter().zip(candidate).all(|(a, b)| a == b)
+    let last = naming::singular(resource[n - 1]);
+    let matches = |start: usize| {
+        words[start..start + n - 1] == resource[..n - 1] && naming::singular(words[start + n - 1]) == last
     };
-    match (0..=(words.len() - n).min(1)).find(|&s| matches(s, &plural) || matches(s, &singular)) {
+    match (0..=(words.len() - n).min(1)).find(|&s| matches(s)) {
         Some(start) => {
             words[..start].iter().chain(&words[start + n..]).copied().collect::<Vec<_>>().join("_")
         }
@@ -323,6 +335,8 @@ mod tests {
     fn strips_resource_words() {
         assert_eq!(strip_words("create_customer", &["customers"]), "create");
         assert_eq!(strip_words("list_customers", &["customers"]), "list");
+        assert_eq!(strip_words("list_applications", &["application"]), "list");
+        assert_eq!(strip_words("get_application", &["application"]), "get");
         assert_eq!(strip_words("create_checkout_session", &["checkout", "sessions"]), "create");
         assert_eq!(
             strip_words("retrieve_three_d_secure_result", &["three", "d", "secure"]),
@@ -357,5 +371,22 @@ mod tests {
         assert!(echoes_path("getHealth", "get", "/health"));
         assert!(!echoes_path("listCustomers", "get", "/customers"));
         assert!(!echoes_path("GetCustomer", "get", "/v1/customers/{customer}"));
+    }
+
+    #[test]
+    fn takes_fastapis_path_and_method_off_its_operation_ids() {
+        let cases = [
+            ("read_item_items__item_id__get", "get", "/items/{item_id}", "read_item"),
+            ("list_applications_api_v1_app__get", "get", "/api/v1/app/", "list_applications"),
+            ("Get_generated_items_v1_history_get", "get", "/v1/history", "Get_generated_items"),
+            ("read_root__get", "get", "/", "read_root"),
+            // Not FastAPI's: another method, another path, or nothing before the path.
+            ("read_item_items__item_id__get", "post", "/items/{item_id}", "read_item_items__item_id__get"),
+            ("listItems", "get", "/items", "listItems"),
+            ("_items_get", "get", "/items", "_items_get"),
+        ];
+        for (id, method, path, name) in cases {
+            assert_eq!(without_fastapi_suffix(id, method, path), name, "{method} {path}");
+        }
     }
 }

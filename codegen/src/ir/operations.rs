@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::operation_names::{
     derived_operation_id, echoes_path, path_operation_names, resource_key, singular_phrase, strip_words,
+    without_fastapi_suffix,
 };
 use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
@@ -293,7 +294,7 @@ fn build_operation<'a>(
         return Err(Diagnostic::new(op_ptr, "an operation must be an object"));
     };
     let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
-    let name = match spec_id {
+    let name = match spec_id.map(|id| without_fastapi_suffix(id, method, path)) {
         Some(id) if !echoes_path(id, method, path) => id.to_owned(),
         _ => ctx
             .path_names
@@ -946,8 +947,12 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
         let mut method_names = Namespace::new();
         method_names.reserve("new");
         method_names.reserve("client");
-        for op in &mut operations {
-            let stripped = strip_words(&op.fn_name, &words);
+        let stripped: Vec<String> = operations.iter().map(|op| strip_words(&op.fn_name, &words)).collect();
+        for (i, op) in operations.iter_mut().enumerate() {
+            // Names that read alike without the resource's words (`get_application` and
+            // `get_applications`) keep them, rather than one of them turning numbered.
+            let alike = stripped.iter().filter(|other| **other == stripped[i]).count() > 1;
+            let stripped = if alike { op.fn_name.clone() } else { stripped[i].clone() };
             // A name a std trait method, the constructor or the client accessor has (`clone`,
             // `new`) keeps the resource's word (`clone_game`) rather than turning setter-like
             // (`set_clone`) or numbered.

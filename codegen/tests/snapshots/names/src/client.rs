@@ -28,6 +28,11 @@ impl Client {
     pub fn folders(&self) -> crate::resources::Folders<'_> {
         crate::resources::Folders::new(self)
     }
+    /// The `gadgets` operations.
+    #[cfg(feature = "gadgets")]
+    pub fn gadgets(&self) -> crate::resources::Gadgets<'_> {
+        crate::resources::Gadgets::new(self)
+    }
     /// The `misc` operations.
     #[cfg(feature = "misc")]
     pub fn misc(&self) -> crate::resources::Misc<'_> {

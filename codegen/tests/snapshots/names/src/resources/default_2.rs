@@ -10,7 +10,7 @@ impl<'a> DefaultType<'a> {
         Self { client }
     }
     /// `GET /defaults` (`listDefaults`)
-    pub fn list_defaults(&self) -> crate::runtime::Request<()> {
+    pub fn list(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/defaults"),

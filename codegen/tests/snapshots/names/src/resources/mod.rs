@@ -16,6 +16,10 @@ pub use deployments::Deployments;
 pub mod folders;
 #[cfg(feature = "folders")]
 pub use folders::Folders;
+#[cfg(feature = "gadgets")]
+pub mod gadgets;
+#[cfg(feature = "gadgets")]
+pub use gadgets::Gadgets;
 #[cfg(feature = "misc")]
 pub mod misc;
 #[cfg(feature = "misc")]
