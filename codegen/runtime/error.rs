@@ -631,7 +631,7 @@ impl DecodeError {
         // before any key was read): report that as the root.
         let path = if path == "?" { ".".to_owned() } else { path };
         let excerpt = body_excerpt(body, offset);
-        let mut message = err.to_string();
+        let (path, mut message) = super::decode::variant_path(path, err.to_string());
         // A value that did not decode is quoted in the message: not when it is a secret's.
         let field = path.rsplit(['.', '[']).next().unwrap_or_default().trim_end_matches(']');
         if is_secret_name(field.as_bytes()) {

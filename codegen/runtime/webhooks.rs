@@ -174,8 +174,10 @@ pub fn sign(payload: &[u8], secret: &str, timestamp: i64) -> String {
 
 /// Decodes a (verified) payload into an event type, naming the failing field.
 pub fn decode_event<E: DeserializeOwned>(payload: &[u8]) -> Result<E, WebhookError> {
-    super::decode::parse_json(payload)
-        .map_err(|(path, err)| WebhookError::InvalidPayload(PayloadError { path, message: err.to_string() }))
+    super::decode::parse_json(payload).map_err(|(path, err)| {
+        let (path, message) = super::decode::variant_path(path, err.to_string());
+        WebhookError::InvalidPayload(PayloadError { path, message })
+    })
 }
 
 /// Verifies with [`DEFAULT_TOLERANCE`] against the system clock, then decodes.

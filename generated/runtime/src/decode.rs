@@ -83,6 +83,24 @@ fn parse_json_with_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, 
     Ok(value)
 }
 
+/// The path and message of a failure to decode a document, with the path inside a union's
+/// variant, which [`decode_variant`] puts in front of its message, moved onto the path:
+/// `data` and ``at `object.id`: missing field `id` `` are `data.object.id` and
+/// ``missing field `id` ``.
+pub(super) fn variant_path(mut path: String, mut message: String) -> (String, String) {
+    while let Some((inner, rest)) = message.strip_prefix("at `").and_then(|m| m.split_once("`: ")) {
+        path = if path.is_empty() || path == "." || path == "?" {
+            inner.to_owned()
+        } else if inner.starts_with('[') {
+            format!("{path}{inner}")
+        } else {
+            format!("{path}.{inner}")
+        };
+        message = rest.to_owned();
+    }
+    (path, message)
+}
+
 /// Decodes the variant of a union that the value's tag or properties chose. A failure names the
 /// field inside the variant (``at `data.object.amount`: invalid type: …``): the path the
 /// enclosing document's decoding reports ends at the union.
@@ -202,6 +220,47 @@ mod tests {
         // At the variant's own level there is no path to add.
         let missing = decode(serde_json::json!({})).unwrap_err().to_string();
         assert_eq!(missing, "missing field `data`");
+    }
+
+    #[test]
+    fn a_failure_inside_a_union_is_reported_at_its_whole_path() {
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        struct Union(Outer);
+        impl<'de> serde::Deserialize<'de> for Union {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                decode_variant(&value).map(Union)
+            }
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            data: Inner,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            amount: i64,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Doc {
+            events: Vec<Union>,
+        }
+        let r = raw(br#"{"events":[{"data":{"amount":1}},{"data":{"amount":"x"}}]}"#);
+        let err = decode_json::<Doc>(&r).unwrap_err();
+        let decode = err.decode_error().unwrap();
+        assert_eq!(decode.path, "events[1].data.amount");
+        assert!(decode.message.starts_with("invalid type: string \"x\", expected i64"), "{}", decode.message);
+        // A union at the root, and one inside another.
+        let at = |path: &str, message: &str| variant_path(path.to_owned(), message.to_owned());
+        assert_eq!(
+            at(".", "at `data.id`: missing field"),
+            ("data.id".to_owned(), "missing field".to_owned())
+        );
+        assert_eq!(at("a", "at `b`: at `[2].c`: m"), ("a.b[2].c".to_owned(), "m".to_owned()));
+        assert_eq!(at("a", "missing field"), ("a".to_owned(), "missing field".to_owned()));
     }
 
     fn raw(body: &'static [u8]) -> RawResponse {
