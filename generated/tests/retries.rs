@@ -455,10 +455,11 @@ async fn a_bank_transfer_is_retried_with_the_same_body_key_and_a_callers_key_is_
 }
 
 /// A session's create matches the key against `external_id`, so a generated one would not stop a
-/// second session: none is sent, and the create is not repeated after a 5xx, even with the
-/// caller's key (which the server compares with `external_id` only).
+/// second session: none is sent, and a create without `external_id` is not repeated after a 5xx,
+/// even with the caller's key. One with `external_id` is, since the server answers a repeat with
+/// the session the first made.
 #[tokio::test]
-async fn a_session_create_gets_no_generated_key_but_a_paying_invoice_does() {
+async fn a_session_create_is_retried_only_with_an_external_id_and_a_paying_invoice_gets_a_key() {
     use atlaspay::types::{CreateSession, PayInvoice};
     let server = MockServer::start().await;
     Mock::given(path("/v1/create-session")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
@@ -466,12 +467,18 @@ async fn a_session_create_gets_no_generated_key_but_a_paying_invoice_does() {
     let atlas = atlas(&server);
     atlas.sessions().create(CreateSession::new(4990, "USD")).await.unwrap_err();
     atlas.invoices().pay("in_1", PayInvoice::new()).max_retries(1).await.unwrap_err();
-    // The caller's key is sent, but the server matches it against `external_id` only, so it
-    // does not make the create safe to send twice either.
+    // The caller's key alone is sent, but the server matches it against `external_id` only.
+    atlas.sessions().create(CreateSession::new(4990, "USD")).idempotency_key("order-9").await.unwrap_err();
     atlas
         .sessions()
         .create(CreateSession::new(4990, "USD").external_id("order-9"))
         .idempotency_key("order-9")
+        .max_retries(1)
+        .await
+        .unwrap_err();
+    atlas
+        .sessions()
+        .create(CreateSession::new(4990, "USD").external_id("order-10"))
         .max_retries(1)
         .await
         .unwrap_err();
@@ -480,9 +487,45 @@ async fn a_session_create_gets_no_generated_key_but_a_paying_invoice_does() {
         .iter()
         .map(|r| (r.url.path(), r.headers.get("idempotency-key").map(|v| v.to_str().unwrap())))
         .collect();
-    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert_eq!(seen.len(), 8, "{seen:?}");
     assert_eq!(seen[0], ("/v1/create-session", None));
     assert_eq!(seen[1].0, "/v1/invoices/in_1/pay");
     assert!(seen[1].1.is_some() && seen[1] == seen[2], "{seen:?}");
     assert_eq!(seen[3], ("/v1/create-session", Some("order-9")));
+    assert_eq!(seen[4..6], [("/v1/create-session", Some("order-9")); 2]);
+    assert_eq!(seen[6..], [("/v1/create-session", None); 2]);
+    // The body is the caller's, untouched.
+    let body: Value = serde_json::from_slice(&requests[7].body).unwrap();
+    assert_eq!(body, json!({"amount": 4990, "currency": "USD", "external_id": "order-10"}));
+}
+
+/// A key given to a bank transfer's request goes where the server reads it, the body; one that
+/// differs from the body's own is refused rather than half-sent.
+#[tokio::test]
+async fn a_bank_transfers_request_key_goes_into_its_body() {
+    use atlaspay::types::{CreateBankTransfer, TransferDirection};
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/bank-transfers")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let atlas = atlas(&server);
+    let transfer = || CreateBankTransfer::new("ba_1", 2999, TransferDirection::Debit);
+    atlas.bank_transfers().create(transfer()).idempotency_key("payout-8").max_retries(1).await.unwrap_err();
+    let same = transfer().idempotency_key("payout-9");
+    atlas.bank_transfers().create(same).idempotency_key("payout-9").max_retries(0).await.unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    let keys: Vec<Value> = requests
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["idempotency_key"].clone())
+        .collect();
+    assert_eq!(keys, [json!("payout-8"), json!("payout-8"), json!("payout-9")]);
+    assert!(requests.iter().all(|r| r.headers.get("idempotency-key").is_none()));
+
+    let err = atlas
+        .bank_transfers()
+        .create(transfer().idempotency_key("a"))
+        .idempotency_key("b")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(err.to_string().contains("two idempotency keys"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "the refused request was not sent");
 }

@@ -206,15 +206,20 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 let body_ty = ty(&body.ty, &api.types, Scope::Crate);
                 args.push(quote!(#body_arg: #body_ty));
-                if let Idempotency::BodyField { rust_name, required, .. } = &op.idempotency {
-                    let field = ident(rust_name);
-                    if !required {
+                if let Idempotency::BodyField { rust_name, json_name, required } = &op.idempotency {
+                    // The runtime puts the key into a JSON or form body that leaves it out; a
+                    // multipart one gets it here.
+                    if !required && body.encoding == BodyEncoding::Multipart {
+                        let field = ident(rust_name);
                         statements.push(quote! {
                             let mut #body_arg = #body_arg;
                             #body_arg.#field.get_or_insert_with(crate::runtime::new_idempotency_key);
                         });
                     }
-                    statements.push(quote!(spec.idempotency_key_in_body();));
+                    statements.push(quote!(spec.idempotency_key_in_body(#json_name);));
+                }
+                if let Idempotency::CallerBodyField { json_name } = &op.idempotency {
+                    statements.push(quote!(spec.deduplicated_by_body_field(#json_name);));
                 }
                 statements.push(match body.encoding {
                     BodyEncoding::Json => quote!(spec.json_body(&#body_arg);),
@@ -356,8 +361,11 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
         notes.push(if *required {
             format!("The server deduplicates this request by `{name}`, so it is retried like a GET after a timeout or a 5xx.")
         } else {
-            format!("Without `{name}`, a generated one is sent (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.")
+            format!("Without `{name}` in the body, the key given to the request (`.idempotency_key(…)`) is sent there, or else a generated one (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.")
         });
+    }
+    if let Idempotency::CallerBodyField { json_name: name } = &op.idempotency {
+        notes.push(format!("A request whose `{name}` the server has seen is answered with what the first one made, so one that sets `{name}` is retried after a timeout or a 5xx like a GET; one without is retried only when it certainly did not reach the server."));
     }
     if op.pagination.is_some() {
         notes.push(

@@ -360,6 +360,10 @@ pub enum Idempotency {
     /// Square's creates), a non-nullable string, filled with a generated key when optional and
     /// left out.
     BodyField { rust_name: String, json_name: String, required: bool },
+    /// By a value of the caller's in a body field the operation's `x-idempotency-field` names
+    /// (Atlas's sessions by `external_id`, an order id): safe to retry when the body sets it.
+    /// Nothing is filled in.
+    CallerBodyField { json_name: String },
 }
 
 #[derive(Debug, Clone)]

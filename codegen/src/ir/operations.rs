@@ -75,6 +75,8 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     };
 
     let mut ops: Vec<(Option<String>, Operation)> = Vec::new();
+    // Operations whose `x-idempotency-field` names a body field: index, value, pointer.
+    let mut caller_keys: Vec<(usize, &Value, String)> = Vec::new();
     let mut used_ids = Namespace::new();
     if let Some(paths) = root.get("paths").and_then(Value::as_object) {
         let paths_ptr = pointer::push("#", "paths");
@@ -92,7 +94,12 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
                 let Some(op) = item_obj.get(*method) else { continue };
                 let op_ptr = pointer::push(&item_ptr, method);
                 match build_operation(&mut tb, &ctx, path, method, item_obj, op, &op_ptr, &mut used_ids) {
-                    Ok(built) => ops.push(built),
+                    Ok(built) => {
+                        if let Some(field) = op.get(IDEMPOTENCY_FIELD) {
+                            caller_keys.push((ops.len(), field, pointer::push(&op_ptr, IDEMPOTENCY_FIELD)));
+                        }
+                        ops.push(built)
+                    }
                     Err(d) => tb.warn(&d.pointer, format!("operation skipped: {}", d.message)),
                 }
             }
@@ -105,6 +112,21 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     }
     for ty in tb.types.iter_mut().filter(|t| matches!(t.kind, TypeKind::Pending)) {
         ty.kind = TypeKind::Alias(Ty::Any);
+    }
+    for (index, field, at) in caller_keys {
+        let op = &mut ops[index].1;
+        let Some(name) = field.as_str() else {
+            tb.warn(&at, "`x-idempotency-field` must name a property of the request body; ignored");
+            continue;
+        };
+        if body_field(&tb.types, op, name).is_none() {
+            tb.warn(
+                &at,
+                format!("the request body has no property `{name}` that holds a string or number; ignored"),
+            );
+            continue;
+        }
+        op.idempotency = Idempotency::CallerBodyField { json_name: name.to_owned() };
     }
     // A body field named like the header is the key where the header is not declared; a header
     // the config names but no operation declares is taken everywhere else (Stripe's spec
@@ -515,10 +537,22 @@ fn build_operation<'a>(
 /// The string field of an operation's body struct called `name` (`idempotency_key`), if it is
 /// neither nullable nor of another type.
 fn body_idempotency_field<'t>(types: &'t [super::TypeDef], op: &Operation, name: &str) -> Option<&'t Field> {
+    body_field(types, op, name).filter(|f| !f.nullable && f.ty == Ty::String)
+}
+
+/// The field of an operation's body struct called `name`, if it holds a string or a number.
+fn body_field<'t>(types: &'t [super::TypeDef], op: &Operation, name: &str) -> Option<&'t Field> {
     let Ty::Named(id) = super::resolved(&op.body.as_ref()?.ty, types) else { return None };
     let TypeKind::Struct(s) = &types[*id].kind else { return None };
-    s.fields.iter().find(|f| f.json_name == name && !f.nullable && f.ty == Ty::String)
+    s.fields.iter().find(|f| {
+        f.json_name == name
+            && matches!(super::resolved(&f.ty, types), Ty::String | Ty::Int(_) | Ty::F64 | Ty::Uuid)
+    })
 }
+
+/// The operation extension naming the body field whose value (of the caller's) the server
+/// deduplicates requests by.
+const IDEMPOTENCY_FIELD: &str = "x-idempotency-field";
 
 /// Path arguments must print as one path segment: scalars, and arrays of scalars joined as the
 /// parameter's style says. Deeper structures are taken as strings, unless sent as JSON.
@@ -1065,6 +1099,9 @@ mod tests {
                     Idempotency::Header => Some(format!("{} {}", op.method, op.path)),
                     Idempotency::BodyField { json_name, required, .. } => {
                         Some(format!("{} {} body {json_name} required={required}", op.method, op.path))
+                    }
+                    Idempotency::CallerBodyField { json_name } => {
+                        Some(format!("{} {} caller's {json_name}", op.method, op.path))
                     }
                 })
                 .collect();

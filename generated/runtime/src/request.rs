@@ -46,6 +46,14 @@ struct Body {
     bytes: Bytes,
 }
 
+/// A body field whose value the server deduplicates a request by, and whether the client fills
+/// it in where the body leaves it out (a key of no meaning but that) or not (an order id).
+#[derive(Clone, Copy)]
+struct BodyKey {
+    field: &'static str,
+    fill: bool,
+}
+
 /// Everything about one operation call except client-level settings: method,
 /// path, parameters, body and the accepted security requirements.
 ///
@@ -76,8 +84,8 @@ pub struct RequestSpec {
     error: Option<String>,
     /// Whether the server honours the client's idempotency header on this operation.
     accepts_idempotency_key: bool,
-    /// Whether the body carries the key the server deduplicates this request by.
-    key_in_body: bool,
+    /// The body field whose value the server deduplicates this request by.
+    key_in_body: Option<BodyKey>,
 }
 
 impl RequestSpec {
@@ -101,7 +109,7 @@ impl RequestSpec {
             body: None,
             error: None,
             accepts_idempotency_key: false,
-            key_in_body: false,
+            key_in_body: None,
         }
     }
 
@@ -114,10 +122,20 @@ impl RequestSpec {
         self.accepts_idempotency_key = true;
     }
 
-    /// Marks the request's body as carrying the key the server deduplicates it by (a body
-    /// field such as `idempotency_key`): it is then retried as a GET is, the same bytes each time.
-    pub fn idempotency_key_in_body(&mut self) {
-        self.key_in_body = true;
+    /// Marks the body field `field` (such as `idempotency_key`) as the key the server
+    /// deduplicates this request by. Where the body leaves it out, a JSON or form body gets the
+    /// caller's [`Request::idempotency_key`] there, or else a generated one (the same on every
+    /// retry); the request is then retried as a GET is.
+    pub fn idempotency_key_in_body(&mut self, field: &'static str) {
+        self.key_in_body = Some(BodyKey { field, fill: true });
+    }
+
+    /// Marks the body field `field` as a value of the caller's that the server deduplicates
+    /// this request by (a create's `external_id`, an order id): a body that sets it is retried
+    /// as a GET is; one that leaves it out only when it certainly did not reach the server.
+    /// Nothing is filled in, and a caller's [`Request::idempotency_key`] goes in the header.
+    pub fn deduplicated_by_body_field(&mut self, field: &'static str) {
+        self.key_in_body = Some(BodyKey { field, fill: false });
     }
 
     /// Refuses the request (an [`Error::InvalidRequest`]) if a path parameter's encoded segment
@@ -390,7 +408,11 @@ impl<T: Send + 'static> Request<T> {
         Self { client, spec, options: RequestOptions::default(), decode }
     }
 
-    /// Uses this idempotency key (instead of a generated one) on every attempt.
+    /// Uses this idempotency key (instead of a generated one) on every attempt: in the
+    /// idempotency header, or in the body field where the operation takes its key there (a bank
+    /// transfer's `idempotency_key`; a body that sets a different one is refused). A key on an
+    /// operation whose server does not honour it is still sent, but does not make a POST safe to
+    /// retry.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.options.idempotency_key = Some(key.into());
         self
@@ -701,6 +723,15 @@ fn prepare(
         insert_header(&mut headers, "content-type", &body.content_type)?;
     }
 
+    // The body, with the key the server deduplicates it by if it takes one there, and whether
+    // it carries that key.
+    let (body, body_keyed) = match (&spec.body, spec.key_in_body) {
+        (Some(body), Some(key)) => {
+            let (bytes, keyed) = body_with_key(body, key, options.idempotency_key.as_deref(), generated_key)?;
+            (Some(bytes), keyed)
+        }
+        (body, _) => (body.as_ref().map(|body| body.bytes.clone()), false),
+    };
     // Idempotency: safe methods need no key; POST and PATCH get one where the server honours it.
     let retry_safe = if is_idempotent_method(method) && options.idempotency_key.is_none() {
         true
@@ -710,7 +741,8 @@ fn prepare(
         let idempotency_name = inner.idempotency_header.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
         let idempotency_header = HeaderName::from_bytes(idempotency_name.as_bytes())
             .map_err(|_| Error::config(format!("`{idempotency_name}` is not a valid header name")))?;
-        if let Some(key) = &options.idempotency_key {
+        let key_goes_in_body = spec.key_in_body.is_some_and(|key| key.fill);
+        if let Some(key) = options.idempotency_key.as_ref().filter(|_| !key_goes_in_body) {
             let value = HeaderValue::from_str(key)
                 .map_err(|_| Error::invalid_request("the idempotency key is not a valid header value"))?;
             headers.insert(idempotency_header.clone(), value);
@@ -729,10 +761,11 @@ fn prepare(
             headers.insert(idempotency_header.clone(), value);
         }
         // A key in the header makes a retry safe only where the server honours it there: a
-        // caller's key on another operation (a payment session, which matches it against
-        // `external_id`) is sent, but does not make the request safe to send twice.
+        // caller's key on another operation is sent, but does not make the request safe to send
+        // twice. A body with the key the server deduplicates by (a transfer's `idempotency_key`,
+        // a session's `external_id`) is.
         is_idempotent_method(method)
-            || spec.key_in_body
+            || body_keyed
             || (header_honoured && headers.contains_key(&idempotency_header))
     };
 
@@ -782,8 +815,8 @@ fn prepare(
     // its own, entry by entry.
     let mut request = reqwest::Request::new(method.clone(), url);
     *request.headers_mut() = headers;
-    if let Some(body) = &spec.body {
-        *request.body_mut() = Some(body.bytes.clone().into());
+    if let Some(body) = body {
+        *request.body_mut() = Some(body.into());
     }
     if let Some((username, password)) = basic {
         request = reqwest::RequestBuilder::from_parts(http.clone(), request)
@@ -809,6 +842,87 @@ fn prepare(
         return Err(Error::invalid_request("timeout must be greater than zero"));
     }
     Ok(Prepared { request, retry_safe, policy, timeout })
+}
+
+/// The body with the key the server deduplicates it by in `key.field`, and whether it has one:
+/// the body's own, or else (where the client fills it) the caller's, or else the one generated
+/// for this request's first attempt. Only JSON objects and forms can take one the body leaves
+/// out; multipart bodies get theirs in generated code.
+fn body_with_key(
+    body: &Body,
+    key: BodyKey,
+    caller_key: Option<&str>,
+    generated_key: &mut Option<HeaderValue>,
+) -> Result<(Bytes, bool), Error> {
+    let BodyKey { field, fill } = key;
+    let content_type = body.content_type.as_ref();
+    let form = content_type == "application/x-www-form-urlencoded";
+    let mut json = match content_type {
+        "application/json" => {
+            serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body.bytes).ok()
+        }
+        _ => None,
+    };
+    let own = match &json {
+        Some(object) => object.get(field).filter(|value| !value.is_null()).map(|value| match value {
+            serde_json::Value::String(own) => own.clone(),
+            other => other.to_string(),
+        }),
+        None if form => form_value(&body.bytes, field),
+        None => None,
+    };
+    let value = match (own, caller_key) {
+        (Some(own), Some(caller)) if fill && own != caller => {
+            return Err(Error::invalid_request(format!(
+                "two idempotency keys: the body's `{field}` and another given to the request; set one"
+            )));
+        }
+        (Some(_), _) => return Ok((body.bytes.clone(), true)),
+        (None, _) if !fill => return Ok((body.bytes.clone(), false)),
+        (None, _) if json.is_none() && !form => {
+            if caller_key.is_some() {
+                return Err(Error::invalid_request(format!(
+                    "this operation takes its idempotency key in the body field `{field}`: set it there"
+                )));
+            }
+            return Ok((body.bytes.clone(), true));
+        }
+        (None, Some(caller)) => caller.to_owned(),
+        (None, None) => match generated_key {
+            Some(value) => value.to_str().unwrap_or_default().to_owned(),
+            None => {
+                let generated = new_idempotency_key();
+                let value = HeaderValue::from_str(&generated)
+                    .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
+                *generated_key = Some(value);
+                generated
+            }
+        },
+    };
+    if let Some(object) = &mut json {
+        object.insert(field.to_owned(), serde_json::Value::String(value));
+        let bytes = serde_json::to_vec(object)
+            .map_err(|err| Error::invalid_request(format!("request body: {err}")))?;
+        return Ok((Bytes::from(bytes), true));
+    }
+    let mut bytes = body.bytes.to_vec();
+    if !bytes.is_empty() {
+        bytes.push(b'&');
+    }
+    bytes.extend_from_slice(super::encode::encode_pairs(&[(field.to_owned(), value)]).as_bytes());
+    Ok((Bytes::from(bytes), true))
+}
+
+/// The decoded value of the form field `field` (a name without characters to encode).
+fn form_value(form: &[u8], field: &str) -> Option<String> {
+    form.split(|b| *b == b'&').find_map(|pair| {
+        let (name, value) = pair.split_at(pair.iter().position(|b| *b == b'=').unwrap_or(pair.len()));
+        if name != field.as_bytes() {
+            return None;
+        }
+        let value: Vec<u8> = value.iter().skip(1).map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+        Some(percent_encoding::percent_decode(&value).decode_utf8_lossy().into_owned())
+    })
 }
 
 /// The plain-text credentials this request sends, to scrub echoes of them out of error bodies.
@@ -1141,6 +1255,54 @@ mod tests {
         assert!(!missing_tls(true, true, refused), "a backend feature is on: something else is wrong");
         assert!(!missing_tls(false, false, refused));
         assert!(!missing_tls(false, true, "error sending request: tcp connect error: Connection refused"));
+    }
+
+    #[test]
+    fn a_body_key_is_the_bodys_or_the_callers_or_one_generated_once() {
+        let json = |bytes: &'static [u8]| Body {
+            content_type: "application/json".into(),
+            bytes: Bytes::from_static(bytes),
+        };
+        let form = |bytes: &'static [u8]| Body {
+            content_type: "application/x-www-form-urlencoded".into(),
+            bytes: Bytes::from_static(bytes),
+        };
+        let fill = BodyKey { field: "idempotency_key", fill: true };
+        let keep = BodyKey { field: "external_id", fill: false };
+        let text = |(bytes, keyed): (Bytes, bool)| (String::from_utf8(bytes.to_vec()).unwrap(), keyed);
+        let mut generated = None;
+        let mut key = |body: &Body, key: BodyKey, caller: Option<&str>| {
+            body_with_key(body, key, caller, &mut generated).map(text).map_err(|err| err.to_string())
+        };
+        // The body's own, null counting as left out.
+        let own = json(br#"{"amount":1,"idempotency_key":"k1"}"#);
+        assert_eq!(
+            key(&own, fill, None).unwrap(),
+            (r#"{"amount":1,"idempotency_key":"k1"}"#.to_owned(), true)
+        );
+        assert!(key(&own, fill, Some("k1")).unwrap().1);
+        assert!(key(&own, fill, Some("k2")).unwrap_err().contains("two idempotency keys"));
+        let null = json(br#"{"idempotency_key":null}"#);
+        assert_eq!(key(&null, fill, Some("k3")).unwrap(), (r#"{"idempotency_key":"k3"}"#.to_owned(), true));
+        // Forms: the value decoded, or the caller's appended.
+        assert!(key(&form(b"a=1&idempotency_key=k+4%21"), fill, Some("k 4!")).unwrap().1);
+        assert_eq!(
+            key(&form(b"a=1"), fill, Some("k 5")).unwrap(),
+            ("a=1&idempotency_key=k%205".to_owned(), true)
+        );
+        // One generated key for every attempt.
+        let first = key(&json(b"{}"), fill, None).unwrap().0;
+        assert_eq!(key(&json(b"{}"), fill, None).unwrap().0, first);
+        assert!(first.starts_with(r#"{"idempotency_key":""#), "{first}");
+        // A value of the caller's is never made up: keyed only when the body has it.
+        assert!(key(&json(br#"{"external_id":"o1"}"#), keep, Some("other")).unwrap().1);
+        assert_eq!(key(&json(b"{}"), keep, Some("o2")).unwrap(), ("{}".to_owned(), false));
+        // A body the client cannot add a field to.
+        let bytes = Body {
+            content_type: "multipart/form-data; boundary=x".into(),
+            bytes: Bytes::from_static(b"--x--"),
+        };
+        assert!(key(&bytes, fill, Some("k6")).unwrap_err().contains("set it there"));
     }
 
     #[test]

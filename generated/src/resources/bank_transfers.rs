@@ -51,7 +51,7 @@ impl<'a> BankTransfers<'a> {
     ///
     /// `POST /bank-transfers` (`createBankTransfer`)
     ///
-    /// Without `idempotency_key`, a generated one is sent (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.
+    /// Without `idempotency_key` in the body, the key given to the request (`.idempotency_key(…)`) is sent there, or else a generated one (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create(
@@ -63,9 +63,7 @@ impl<'a> BankTransfers<'a> {
             String::from("/bank-transfers"),
             &[&[&crate::auth::SECRET_KEY]],
         );
-        let mut body = body;
-        body.idempotency_key.get_or_insert_with(crate::runtime::new_idempotency_key);
-        spec.idempotency_key_in_body();
+        spec.idempotency_key_in_body("idempotency_key");
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

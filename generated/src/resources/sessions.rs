@@ -15,9 +15,11 @@ impl<'a> Sessions<'a> {
     }
     /// Create a payment session
     ///
-    /// Starts a checkout by creating a payment session for a fixed amount and currency. The response carries the session's `client_secret`, which front-end code uses to collect and confirm the payment. When `external_id` is reused, or the `Idempotency-Key` equals the `external_id` of a session created earlier, that session is returned with status 200 instead of a new one with 201. The implementation matches the key against `external_id` only, so a generated key would not stop a retry from creating a second session, and a request is not retried once it may have reached the server unless you set `external_id` (your order id, say) and send the same value as the request's idempotency key.
+    /// Starts a checkout by creating a payment session for a fixed amount and currency. The response carries the session's `client_secret`, which front-end code uses to collect and confirm the payment. When `external_id` is reused, or the `Idempotency-Key` equals the `external_id` of a session created earlier, that session is returned with status 200 instead of a new one with 201. The implementation matches the key against `external_id` only, so a generated key would not stop a retry from creating a second session; `external_id` (your order id, say) is what makes the request safe to send again.
     ///
     /// `POST /create-session` (`createSession`)
+    ///
+    /// A request whose `external_id` the server has seen is answered with what the first one made, so one that sets `external_id` is retried after a timeout or a 5xx like a GET; one without is retried only when it certainly did not reach the server.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create(
@@ -29,6 +31,7 @@ impl<'a> Sessions<'a> {
             String::from("/create-session"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        spec.deduplicated_by_body_field("external_id");
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }

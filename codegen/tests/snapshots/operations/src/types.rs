@@ -46,6 +46,30 @@ impl CreateItemRequest {
     }
 }
 #[cfg(feature = "transfers")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateTransferPayoutRequest {
+    pub order_id: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "transfers")]
+crate::runtime::object::json_object!(
+    CreateTransferPayoutRequest, extra; order_id = "order_id" optional
+);
+#[cfg(feature = "transfers")]
+impl CreateTransferPayoutRequest {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`order_id`](Self::order_id).
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "transfers")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTransferRequest {
     pub amount: i64,
@@ -73,6 +97,28 @@ impl CreateTransferRequest {
     /// Sets [`idempotency_key`](Self::idempotency_key).
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.idempotency_key = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "transfers")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HoldTransferRequest {
+    pub note: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "transfers")]
+crate::runtime::object::json_object!(HoldTransferRequest, extra; note = "note" optional);
+#[cfg(feature = "transfers")]
+impl HoldTransferRequest {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`note`](Self::note).
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
         self
     }
 }

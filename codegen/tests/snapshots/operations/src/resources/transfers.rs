@@ -13,7 +13,7 @@ impl<'a> Transfers<'a> {
     ///
     /// `POST /transfers` (`createTransfer`)
     ///
-    /// Without `idempotency_key`, a generated one is sent (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.
+    /// Without `idempotency_key` in the body, the key given to the request (`.idempotency_key(…)`) is sent there, or else a generated one (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.
     pub fn create(
         &self,
         body: crate::types::CreateTransferRequest,
@@ -23,9 +23,25 @@ impl<'a> Transfers<'a> {
             String::from("/transfers"),
             &[&[&crate::auth::BEARER]],
         );
-        let mut body = body;
-        body.idempotency_key.get_or_insert_with(crate::runtime::new_idempotency_key);
-        spec.idempotency_key_in_body();
+        spec.idempotency_key_in_body("idempotency_key");
+        spec.json_body(&body);
+        self.client.request(spec, crate::runtime::decode_empty)
+    }
+    /// An `x-idempotency-field` naming no body property - a warning, and no key.
+    ///
+    /// `POST /transfers/{id}/holds` (`holdTransfer`)
+    pub fn hold(
+        &self,
+        id: &str,
+        body: crate::types::HoldTransferRequest,
+    ) -> crate::runtime::Request<()> {
+        let id_segment = crate::runtime::encode_path_segment(id);
+        let mut spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::POST,
+            ["/transfers/", &id_segment, "/holds"].concat(),
+            &[&[&crate::auth::BEARER]],
+        );
+        spec.require_path_params(&[("id", &id_segment)]);
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_empty)
     }
@@ -47,6 +63,27 @@ impl<'a> Transfers<'a> {
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_empty)
     }
+    /// Deduplicated by a value of the caller's - retried only when the body has it, never filled in.
+    ///
+    /// `POST /transfers/{id}/payouts` (`createTransferPayout`)
+    ///
+    /// A request whose `order_id` the server has seen is answered with what the first one made, so one that sets `order_id` is retried after a timeout or a 5xx like a GET; one without is retried only when it certainly did not reach the server.
+    pub fn create_payout(
+        &self,
+        id: &str,
+        body: crate::types::CreateTransferPayoutRequest,
+    ) -> crate::runtime::Request<()> {
+        let id_segment = crate::runtime::encode_path_segment(id);
+        let mut spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::POST,
+            ["/transfers/", &id_segment, "/payouts"].concat(),
+            &[&[&crate::auth::BEARER]],
+        );
+        spec.require_path_params(&[("id", &id_segment)]);
+        spec.deduplicated_by_body_field("order_id");
+        spec.json_body(&body);
+        self.client.request(spec, crate::runtime::decode_empty)
+    }
     /// A required body key - the caller's, and the request retries.
     ///
     /// `POST /transfers/{id}/reverse` (`reverseTransfer`)
@@ -64,7 +101,7 @@ impl<'a> Transfers<'a> {
             &[&[&crate::auth::BEARER]],
         );
         spec.require_path_params(&[("id", &id_segment)]);
-        spec.idempotency_key_in_body();
+        spec.idempotency_key_in_body("idempotency_key");
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_empty)
     }
