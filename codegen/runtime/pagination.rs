@@ -40,7 +40,8 @@ pub trait Page: DeserializeOwned + Send + 'static {
     /// the one before, as a server that ignores the offset would answer.
     const HAS_MORE_IS_GUESSED: bool = false;
     /// The number of items of all pages together, where the page says so: a walk by offset
-    /// ends when it has reached it.
+    /// without a `has_more` flag ends when it has reached it (a flag the server sets decides
+    /// alone).
     fn total(&self) -> Option<u64> {
         None
     }
@@ -397,7 +398,8 @@ impl<T: Page> ItemStream<T> {
                 let items = page.into_items();
                 let count = u64::try_from(items.len()).unwrap_or(u64::MAX);
                 let next = self.position.checked_add(count);
-                let below_total = total.is_none_or(|total| next.is_some_and(|next| next < total));
+                let below_total = !T::HAS_MORE_IS_GUESSED
+                    || total.is_none_or(|total| next.is_some_and(|next| next < total));
                 let repeated = self.buffer_unless_repeated(items, body);
                 // An empty page ends the walk whatever `has_more` says: asking for the same
                 // offset again would return it again.

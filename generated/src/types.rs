@@ -7610,6 +7610,9 @@ impl crate::runtime::Page for BankAccountList {
     fn has_more(&self) -> bool {
         self.has_more
     }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
+    }
 }
 #[cfg(feature = "bank_mandates")]
 impl crate::runtime::Page for BankMandateList {
@@ -7619,6 +7622,9 @@ impl crate::runtime::Page for BankMandateList {
     }
     fn has_more(&self) -> bool {
         self.has_more
+    }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
     }
 }
 #[cfg(feature = "bank_transfers")]
@@ -7630,6 +7636,9 @@ impl crate::runtime::Page for BankTransferList {
     fn has_more(&self) -> bool {
         self.has_more
     }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
+    }
 }
 #[cfg(feature = "coupons")]
 impl crate::runtime::Page for CouponList {
@@ -7639,6 +7648,9 @@ impl crate::runtime::Page for CouponList {
     }
     fn has_more(&self) -> bool {
         self.has_more
+    }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
     }
 }
 #[cfg(feature = "customers")]
@@ -7650,6 +7662,9 @@ impl crate::runtime::Page for CustomerList {
     fn has_more(&self) -> bool {
         self.has_more
     }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
+    }
 }
 #[cfg(feature = "invoices")]
 impl crate::runtime::Page for InvoiceList {
@@ -7659,6 +7674,9 @@ impl crate::runtime::Page for InvoiceList {
     }
     fn has_more(&self) -> bool {
         self.has_more
+    }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
     }
 }
 #[cfg(feature = "prices")]
@@ -7670,6 +7688,9 @@ impl crate::runtime::Page for PriceList {
     fn has_more(&self) -> bool {
         self.has_more
     }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
+    }
 }
 #[cfg(feature = "products")]
 impl crate::runtime::Page for ProductList {
@@ -7679,6 +7700,9 @@ impl crate::runtime::Page for ProductList {
     }
     fn has_more(&self) -> bool {
         self.has_more
+    }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
     }
 }
 #[cfg(feature = "subscriptions")]
@@ -7690,6 +7714,9 @@ impl crate::runtime::Page for SubscriptionList {
     fn has_more(&self) -> bool {
         self.has_more
     }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
+    }
 }
 #[cfg(feature = "usage_records")]
 impl crate::runtime::Page for UsageRecordList {
@@ -7699,5 +7726,8 @@ impl crate::runtime::Page for UsageRecordList {
     }
     fn has_more(&self) -> bool {
         self.has_more
+    }
+    fn total(&self) -> Option<u64> {
+        u64::try_from(self.total_count).ok()
     }
 }

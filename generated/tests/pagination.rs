@@ -376,3 +376,31 @@ async fn a_page_answered_twice_ends_the_walk_without_repeating_its_items() {
     let items = numbered_list(&client(&server), None).collect_all().await.unwrap();
     assert_eq!(ids(&items), ["a", "b", "c"]);
 }
+
+/// The generated list envelope says how many items all pages hold (`Page::total`), but the
+/// server's `has_more` alone decides whether a walk goes on.
+#[tokio::test]
+async fn a_generated_list_reports_its_total_and_walks_by_has_more() {
+    use atlaspay::types::{CustomerList, ListCustomersParams};
+    let server = MockServer::start().await;
+    let body = |ids: &[&str], has_more: bool| {
+        let data: Vec<_> =
+            ids.iter().map(|id| json!({"id": id, "object": "customer", "created": 1705314600})).collect();
+        // A total the pages outgrow: items were added during the walk.
+        ResponseTemplate::new(200).set_body_json(json!({
+            "object": "list", "url": "/customers", "data": data, "has_more": has_more, "total_count": 2
+        }))
+    };
+    mount_page(&server, None, body(&["c1", "c2"], true), 2).await;
+    mount_page(&server, Some("2"), body(&["c3"], false), 1).await;
+    let atlas = atlaspay::Client::builder()
+        .base_url(format!("{}/v1", server.uri()))
+        .secret_key(SECRET_KEY)
+        .build()
+        .unwrap();
+    let first: CustomerList = atlas.customers().list(ListCustomersParams::new().limit(2)).await.unwrap();
+    assert_eq!(first.total(), Some(2));
+    let all = atlas.customers().list(ListCustomersParams::new()).page_size(2).collect_all().await.unwrap();
+    let ids: Vec<&str> = all.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+}

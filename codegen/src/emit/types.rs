@@ -98,10 +98,16 @@ fn page_impls(api: &Api) -> TokenStream {
                     ),
                 };
                 let total = total.as_deref().map(|path| {
-                    let value = path_value(path, true);
+                    let total = if path.iter().any(|f| f.optional) {
+                        let value = path_value(path, true);
+                        quote!(#value.and_then(|total| u64::try_from(total).ok()))
+                    } else {
+                        let value = path_expr(path, false).0;
+                        quote!(u64::try_from(#value).ok())
+                    };
                     quote! {
                         fn total(&self) -> Option<u64> {
-                            #value.and_then(|total| u64::try_from(total).ok())
+                            #total
                         }
                     }
                 });

@@ -181,10 +181,16 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
         let f = plain_fields(types, inner).find(|f| f.json_name == "has_more" && typed(&f.ty) == Ty::Bool)?;
         Some(vec![EnvelopeField::of(wrapper), EnvelopeField::of(f)])
     });
+    // The count of all items across pages, for offset walks.
+    let total = || {
+        search(&|ty| matches!(ty, Ty::Int(k) if *k != IntKind::U64), &|names| {
+            TOTALS.contains(&names[names.len() - 1])
+        })
+    };
     let kind = if let (Some(limit_param), Some(offset_param), Some(has_more)) =
         (find(&["limit"]), find(&["offset"]), has_more.clone())
     {
-        PageKind::Offset { limit_param, offset_param, has_more: Some(has_more), total: None }
+        PageKind::Offset { limit_param, offset_param, has_more: Some(has_more), total: total() }
     } else if let (Some(cursor_param), Some(has_more), Some(id)) =
         (find(&["starting_after"]), has_more.clone(), item_id(types, &item))
     {
@@ -209,10 +215,7 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
     } else if link_header {
         PageKind::LinkHeader { limit_param: find(LIMITS) }
     } else if let Some((limit_param, offset_param)) = offset() {
-        let total = search(&|ty| matches!(ty, Ty::Int(k) if *k != IntKind::U64), &|names| {
-            TOTALS.contains(&names[names.len() - 1])
-        });
-        PageKind::Offset { limit_param, offset_param, has_more, total }
+        PageKind::Offset { limit_param, offset_param, has_more, total: total() }
     } else {
         let (page_param, first) = page_number()?;
         PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more }

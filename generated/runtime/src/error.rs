@@ -165,6 +165,18 @@ impl Error {
         matches!(self, Self::Timeout { .. })
     }
 
+    /// Whether the server refused the request for its rate limit (HTTP 429): see
+    /// [`ApiError::retry_after`] and [`ApiError::rate_limit`].
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_error().is_some_and(ApiError::is_rate_limited)
+    }
+
+    /// How long the server asked to wait before trying again, for an API error that says
+    /// ([`ApiError::retry_after`]).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error()?.retry_after()
+    }
+
     pub(super) fn invalid_request(message: impl Into<String>) -> Self {
         Self::InvalidRequest { message: message.into() }
     }
@@ -244,6 +256,24 @@ impl ApiError {
     /// A documentation link for the error, if any.
     pub fn doc_url(&self) -> Option<&str> {
         self.body.as_ref()?.doc_url.as_deref()
+    }
+
+    /// Whether the server refused the request for its rate limit (HTTP 429).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == StatusCode::TOO_MANY_REQUESTS
+    }
+
+    /// How long the server asked to wait before trying again: its `Retry-After`, or on a 429
+    /// without one the time until `X-RateLimit-Reset` (plus up to a second of jitter), at most
+    /// [`MAX_RETRY_AFTER`](super::retry::MAX_RETRY_AFTER). The client's own retries already
+    /// wait this long; this is for a caller that retries later by itself.
+    pub fn retry_after(&self) -> Option<Duration> {
+        super::retry::server_wait(self.status, &self.headers, std::time::SystemTime::now())
+    }
+
+    /// The response's rate-limit headers (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
+    pub fn rate_limit(&self) -> super::RateLimit {
+        super::RateLimit::from_headers(&self.headers)
     }
 
     /// Whether the server reported an idempotency-key conflict (`idempotency_error`).
@@ -891,6 +921,28 @@ mod tests {
 
     fn parse(json: &str) -> Option<ApiErrorBody> {
         ApiErrorBody::parse(json.as_bytes())
+    }
+
+    #[test]
+    fn a_rate_limited_error_says_how_long_to_wait() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "7".parse().unwrap());
+        headers.insert("x-ratelimit-limit", "100".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        let limited =
+            Error::Api(Box::new(ApiError::new(StatusCode::TOO_MANY_REQUESTS, headers, Bytes::new())));
+        assert!(limited.is_rate_limited());
+        assert_eq!(limited.retry_after(), Some(Duration::from_secs(7)));
+        let rate = limited.api_error().unwrap().rate_limit();
+        assert_eq!((rate.limit, rate.remaining, rate.reset), (Some(100), Some(0), None));
+        let unavailable = Error::Api(Box::new(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            HeaderMap::new(),
+            Bytes::new(),
+        )));
+        assert!(!unavailable.is_rate_limited());
+        assert_eq!(unavailable.retry_after(), None);
+        assert!(!Error::invalid_request("x").is_rate_limited());
     }
 
     #[test]

@@ -1413,7 +1413,7 @@ impl crate::runtime::Page for ListTicketsResponse {
     }
     const HAS_MORE_IS_GUESSED: bool = true;
     fn total(&self) -> Option<u64> {
-        Some(self.result.total).and_then(|total| u64::try_from(total).ok())
+        u64::try_from(self.result.total).ok()
     }
 }
 #[cfg(feature = "customers")]
