@@ -33,6 +33,9 @@ pub struct Config {
     pub generated_by: String,
     /// Environment variable `Client::from_env` reads the API key from.
     pub api_key_env: Option<String>,
+    /// Environment variable `Client::from_env` reads a base URL from, when it is set (a test
+    /// server, a proxy).
+    pub base_url_env: Option<String>,
     pub idempotency_header: IdempotencyHeader,
     /// Base URL to use instead of the spec's first server.
     pub base_url: Option<String>,
@@ -65,6 +68,7 @@ impl Config {
             license: None,
             generated_by: "codegen".to_owned(),
             api_key_env: None,
+            base_url_env: None,
             idempotency_header: IdempotencyHeader::Detect,
             base_url: None,
             webhook_event_schema: None,
@@ -102,6 +106,7 @@ impl Config {
         config.strict = file.strict.unwrap_or(false);
         if let Some(client) = file.client {
             config.api_key_env = client.api_key_env;
+            config.base_url_env = client.base_url_env;
             config.base_url = client.base_url;
             config.idempotency_header = match client.idempotency_header {
                 None => IdempotencyHeader::Detect,
@@ -184,6 +189,7 @@ struct PackageSection {
 #[serde(deny_unknown_fields)]
 struct ClientSection {
     api_key_env: Option<String>,
+    base_url_env: Option<String>,
     idempotency_header: Option<String>,
     base_url: Option<String>,
 }
@@ -209,6 +215,7 @@ mod tests {
             runtime_crate = true
             [client]
             api_key_env = "ATLAS_API_KEY"
+            base_url_env = "ATLAS_BASE_URL"
             idempotency_header = "Idempotency-Key"
             [webhooks]
             event_schema = "Event"
@@ -216,6 +223,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.crate_version, "1.2.3");
+        assert_eq!(config.base_url_env.as_deref(), Some("ATLAS_BASE_URL"));
         assert_eq!(config.idempotency_header, IdempotencyHeader::Named("Idempotency-Key".into()));
         assert_eq!(config.webhook_event_schema.as_deref(), Some("Event"));
         assert!(config.runtime_crate);

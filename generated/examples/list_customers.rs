@@ -9,12 +9,8 @@ use futures_util::TryStreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), atlaspay::Error> {
-    let key = std::env::var("ATLAS_API_KEY").unwrap_or_default();
-    let mut builder = atlaspay::Client::builder().secret_key(key);
-    if let Ok(url) = std::env::var("ATLAS_BASE_URL") {
-        builder = builder.base_url(url);
-    }
-    let atlas = builder.build()?;
+    // The key from ATLAS_API_KEY (an error if it is not set), and ATLAS_BASE_URL when set.
+    let atlas = atlaspay::Client::from_env()?;
 
     let mut customers = atlas.customers().list(ListCustomersParams::new().limit(100)).into_stream();
     let mut count = 0usize;

@@ -19,7 +19,7 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::builder().secret_key(api_key).build_infallible()
     }
-    /// Creates a client from the `ATLAS_API_KEY` environment variable.
+    /// Creates a client from the `ATLAS_API_KEY` environment variable, calling the URL in `ATLAS_BASE_URL` instead of the default where that is set.
     ///
     /// ```no_run
     /// # fn main() -> Result<(), atlaspay::Error> {
@@ -28,7 +28,14 @@ impl Client {
     /// # }
     /// ```
     pub fn from_env() -> Result<Self, crate::Error> {
-        Self::builder().credential_from_env(&crate::auth::SECRET_KEY).build()
+        let mut builder = Self::builder().credential_from_env(&crate::auth::SECRET_KEY);
+        if let Some(url) = std::env::var("ATLAS_BASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+        {
+            builder = builder.base_url(url);
+        }
+        builder.build()
     }
     /// A copy of this client that also authenticates with `clientSecret` (for operations that take it).
     pub fn with_client_secret(&self, token: impl Into<String>) -> Self {

@@ -1401,8 +1401,13 @@ impl CreateBankAccount {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }
@@ -1520,8 +1525,13 @@ impl CreateBankMandate {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`monthly_limit`](Self::monthly_limit).
@@ -1617,8 +1627,13 @@ impl CreateBankTransfer {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`settlement_provider`](Self::settlement_provider).
@@ -1718,8 +1733,13 @@ impl CreateCheckoutSession {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`subscription_data`](Self::subscription_data).
@@ -1869,8 +1889,13 @@ impl CreateCoupon {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`name`](Self::name).
@@ -1974,8 +1999,13 @@ impl CreateCustomer {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`name`](Self::name).
@@ -2066,8 +2096,13 @@ impl CreateInvoice {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`subscription`](Self::subscription).
@@ -2211,8 +2246,13 @@ impl CreatePrice {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`nickname`](Self::nickname).
@@ -2305,8 +2345,13 @@ impl CreateProduct {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`statement_descriptor`](Self::statement_descriptor).
@@ -2439,8 +2484,13 @@ impl CreateSession {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`payment_method_types`](Self::payment_method_types).
@@ -2576,8 +2626,13 @@ impl CreateSubscription {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`trial_end`](Self::trial_end).
@@ -6950,8 +7005,13 @@ impl UpdateBankAccount {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`nickname`](Self::nickname).
@@ -6980,8 +7040,13 @@ impl UpdateCoupon {
         Self::default()
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`name`](Self::name).
@@ -7048,8 +7113,13 @@ impl UpdateCustomer {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`name`](Self::name).
@@ -7101,8 +7171,13 @@ impl UpdatePrice {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`nickname`](Self::nickname).
@@ -7159,8 +7234,13 @@ impl UpdateProduct {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`name`](Self::name).
@@ -7240,8 +7320,13 @@ impl UpdateSession {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`shipping_address`](Self::shipping_address).
@@ -7298,8 +7383,13 @@ impl UpdateSubscription {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`proration_behavior`](Self::proration_behavior).

@@ -440,3 +440,16 @@ async fn the_documented_create_session_response_decodes() {
     assert_eq!(session.id, "sess_2xK9mN7vQ3pL8wYz");
     assert_eq!(session.amount, Some(4990));
 }
+
+/// A map field's setter takes any pairs: an array of `&str` tuples as well as a map.
+#[test]
+fn map_setters_take_pairs_of_anything_string_like() {
+    use atlaspay::types::CreateCustomer;
+    let from_pairs = CreateCustomer::new("a@example.com").metadata([("plan", "pro"), ("seats", "3")]);
+    let map: indexmap::IndexMap<String, String> =
+        [("plan".to_owned(), "pro".to_owned()), ("seats".to_owned(), "3".to_owned())].into_iter().collect();
+    let from_map = CreateCustomer::new("a@example.com").metadata(map);
+    let json = serde_json::to_value(&from_pairs).unwrap();
+    assert_eq!(json["metadata"], json!({"plan": "pro", "seats": "3"}));
+    assert_eq!(json, serde_json::to_value(&from_map).unwrap());
+}

@@ -136,11 +136,13 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
     if let (Some(scheme), Some(var)) = (primary, &config.api_key_env)
         && scheme.kind != SchemeKind::Basic
     {
-        s.docs(
-            4,
-            Doc::Outer,
-            &[format!(" Creates a client from the `{var}` environment variable."), String::new()],
-        );
+        let summary = match &config.base_url_env {
+            Some(url_var) => format!(
+                " Creates a client from the `{var}` environment variable, calling the URL in `{url_var}` instead of the default where that is set."
+            ),
+            None => format!(" Creates a client from the `{var}` environment variable."),
+        };
+        s.docs(4, Doc::Outer, &[summary, String::new()]);
         s.docs(
             4,
             Doc::Outer,
@@ -149,13 +151,24 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
             )),
         );
         s.line(4, "pub fn from_env() -> Result<Self, crate::Error> {");
-        s.line(
-            8,
-            &format!(
-                "Self::builder().credential_from_env(&crate::auth::{}).build()",
-                name(&scheme.const_name)
-            ),
-        );
+        let builder =
+            format!("Self::builder().credential_from_env(&crate::auth::{})", name(&scheme.const_name));
+        match &config.base_url_env {
+            Some(url_var) => {
+                s.line(8, &format!("let mut builder = {builder};"));
+                s.line(
+                    8,
+                    &format!(
+                        "if let Some(url) = std::env::var({}).ok().filter(|url| !url.is_empty()) {{",
+                        lit(url_var)
+                    ),
+                );
+                s.line(12, "builder = builder.base_url(url);");
+                s.line(8, "}");
+                s.line(8, "builder.build()");
+            }
+            None => s.line(8, &format!("{builder}.build()")),
+        }
         s.line(4, "}");
     }
     for scheme in api.security_schemes.iter().filter(|s| s.kind != SchemeKind::Basic) {

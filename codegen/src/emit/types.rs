@@ -465,6 +465,9 @@ struct FieldPlan {
     in_constructor: bool,
     boxed: bool,
     into_string: bool,
+    /// For a map, the value type its setter takes (any pairs of keys and values, such as an
+    /// array of tuples) and the expression that collects them into the map.
+    pairs: Option<(String, &'static str)>,
 }
 
 impl FieldPlan {
@@ -493,7 +496,32 @@ fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
         (false, true) => format!("Option<{boxed_inner}>"),
         (false, false) => boxed_inner,
     };
-    FieldPlan { full, value, optional, tri_state, in_constructor: f.required, boxed: f.boxed, into_string }
+    let pairs = match &f.ty {
+        Ty::Map(values) if !f.boxed => Some(match into_param(values, &api.types) {
+            Some(into) => (
+                format!("impl IntoIterator<Item = (impl Into<String>, {into})>"),
+                "value.into_iter().map(|(key, value)| (key.into(), value.into())).collect()",
+            ),
+            None => (
+                format!(
+                    "impl IntoIterator<Item = (impl Into<String>, {})>",
+                    ty_text(values, &api.types, Scope::Types)
+                ),
+                "value.into_iter().map(|(key, value)| (key.into(), value)).collect()",
+            ),
+        }),
+        _ => None,
+    };
+    FieldPlan {
+        full,
+        value,
+        optional,
+        tri_state,
+        in_constructor: f.required,
+        boxed: f.boxed,
+        into_string,
+        pairs,
+    }
 }
 
 /// A field's documentation: its description, then what else a user should know.
@@ -710,8 +738,11 @@ fn builder_source(
             format!(" Sets `{bare}`.")
         };
         out.docs(4, Doc::Outer, &[doc]);
-        out.fn_head(&ident(&f.setter).to_string(), &["mut self".to_owned(), format!("value: {}", p.value)]);
-        let value = if p.into_string { "value.into()" } else { "value" };
+        let (value_ty, value) = match &p.pairs {
+            Some((value_ty, collect)) => (value_ty.as_str(), *collect),
+            None => (p.value.as_str(), if p.into_string { "value.into()" } else { "value" }),
+        };
+        out.fn_head(&ident(&f.setter).to_string(), &["mut self".to_owned(), format!("value: {value_ty}")]);
         out.line(8, &format!("self.{field} = {};", p.wrap(value)));
         out.fixed(8, "self");
         out.fixed(4, "}");

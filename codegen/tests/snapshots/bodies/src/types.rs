@@ -33,8 +33,13 @@ impl Charge {
         self
     }
     /// Sets [`metadata`](Self::metadata).
-    pub fn metadata(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.metadata = Some(value);
+    pub fn metadata(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }

@@ -101,8 +101,13 @@ impl GetReportsParams {
         self
     }
     /// Sets [`filter`](Self::filter).
-    pub fn filter(mut self, value: indexmap::IndexMap<String, String>) -> Self {
-        self.filter = Some(value);
+    pub fn filter(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.filter = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets [`expand`](Self::expand).
