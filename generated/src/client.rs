@@ -29,10 +29,8 @@ impl Client {
     /// ```
     pub fn from_env() -> Result<Self, crate::Error> {
         let mut builder = Self::builder().credential_from_env(&crate::auth::SECRET_KEY);
-        if let Some(url) = std::env::var("ATLAS_BASE_URL")
-            .ok()
-            .filter(|url| !url.is_empty())
-        {
+        let url = std::env::var("ATLAS_BASE_URL").unwrap_or_default();
+        if !url.is_empty() {
             builder = builder.base_url(url);
         }
         builder.build()

@@ -156,13 +156,8 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
         match &config.base_url_env {
             Some(url_var) => {
                 s.line(8, &format!("let mut builder = {builder};"));
-                s.line(
-                    8,
-                    &format!(
-                        "if let Some(url) = std::env::var({}).ok().filter(|url| !url.is_empty()) {{",
-                        lit(url_var)
-                    ),
-                );
+                s.line(8, &format!("let url = std::env::var({}).unwrap_or_default();", lit(url_var)));
+                s.line(8, "if !url.is_empty() {");
                 s.line(12, "builder = builder.base_url(url);");
                 s.line(8, "}");
                 s.line(8, "builder.build()");
