@@ -306,6 +306,14 @@ fn first_path_word(path: &str) -> Option<String> {
 /// (`list_applications` and `get_application` on `application`, `create_customer` on
 /// `customers`).
 pub(super) fn strip_words(fn_name: &str, resource: &[&str]) -> String {
+    strip_resource_words(fn_name, resource).0
+}
+
+/// [`strip_words`], and whether the words removed read as the resource does or as its singular
+/// (`get_customer` on `customers`) rather than as the plural of a singular resource
+/// (`get_items` on `item`): of two names that read alike without them, that one keeps the short
+/// name.
+pub(super) fn strip_resource_words(fn_name: &str, resource: &[&str]) -> (String, bool) {
     let words: Vec<&str> = fn_name.split('_').filter(|w| !w.is_empty()).collect();
     // The earliest occurrence, as the name's first words or right after its verb:
     // `list_account_external_accounts` on `accounts` is `list_external_accounts`, not
@@ -313,7 +321,7 @@ pub(super) fn strip_words(fn_name: &str, resource: &[&str]) -> String {
     // would name another object).
     let n = resource.len();
     if n == 0 || n >= words.len() {
-        return fn_name.to_owned();
+        return (fn_name.to_owned(), true);
     }
     let last = naming::singular(resource[n - 1]);
     let matches = |start: usize| {
@@ -321,9 +329,11 @@ pub(super) fn strip_words(fn_name: &str, resource: &[&str]) -> String {
     };
     match (0..=(words.len() - n).min(1)).find(|&s| matches(s)) {
         Some(start) => {
-            words[..start].iter().chain(&words[start + n..]).copied().collect::<Vec<_>>().join("_")
+            let removed = words[start + n - 1];
+            let exact = removed == resource[n - 1] || removed == last;
+            (words[..start].iter().chain(&words[start + n..]).copied().collect::<Vec<_>>().join("_"), exact)
         }
-        None => fn_name.to_owned(),
+        None => (fn_name.to_owned(), true),
     }
 }
 

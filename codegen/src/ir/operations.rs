@@ -7,8 +7,8 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use super::operation_names::{
-    derived_operation_id, echoes_path, path_operation_names, resource_key, singular_phrase, strip_words,
-    without_fastapi_suffix,
+    derived_operation_id, echoes_path, path_operation_names, resource_key, singular_phrase,
+    strip_resource_words, without_fastapi_suffix,
 };
 use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
@@ -981,12 +981,19 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
         let mut method_names = Namespace::new();
         method_names.reserve("new");
         method_names.reserve("client");
-        let stripped: Vec<String> = operations.iter().map(|op| strip_words(&op.fn_name, &words)).collect();
+        let stripped: Vec<(String, bool)> =
+            operations.iter().map(|op| strip_resource_words(&op.fn_name, &words)).collect();
         for (i, op) in operations.iter_mut().enumerate() {
-            // Names that read alike without the resource's words (`get_application` and
-            // `get_applications`) keep them, rather than one of them turning numbered.
-            let alike = stripped.iter().filter(|other| **other == stripped[i]).count() > 1;
-            let stripped = if alike { op.fn_name.clone() } else { stripped[i].clone() };
+            // Of names that read alike without the resource's words, the one that named it as
+            // the resource does keeps the short name (`get` for `get_item`, beside
+            // `get_items` on `item`); with no such one, or several (`get_custom_role` and
+            // `get_custom_roles` on `custom_roles`), they all keep the words rather than one of
+            // them turning numbered.
+            let (name, exact) = &stripped[i];
+            let alike: Vec<bool> =
+                stripped.iter().filter(|(other, _)| other == name).map(|(_, exact)| *exact).collect();
+            let keeps = alike.len() == 1 || (*exact && alike.iter().filter(|e| **e).count() == 1);
+            let stripped = if keeps { name.clone() } else { op.fn_name.clone() };
             // A name a std trait method, the constructor or the client accessor has (`clone`,
             // `new`) keeps the resource's word (`clone_game`) rather than turning setter-like
             // (`set_clone`) or numbered.

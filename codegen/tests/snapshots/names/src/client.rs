@@ -38,6 +38,11 @@ impl Client {
     pub fn misc(&self) -> crate::resources::Misc<'_> {
         crate::resources::Misc::new(self)
     }
+    /// The `part` operations.
+    #[cfg(feature = "part")]
+    pub fn part(&self) -> crate::resources::Part<'_> {
+        crate::resources::Part::new(self)
+    }
     /// The `resources` operations.
     #[cfg(feature = "resources")]
     pub fn resources(&self) -> crate::resources::Resources<'_> {

@@ -24,6 +24,10 @@ pub use gadgets::Gadgets;
 pub mod misc;
 #[cfg(feature = "misc")]
 pub use misc::Misc;
+#[cfg(feature = "part")]
+pub mod part;
+#[cfg(feature = "part")]
+pub use part::Part;
 #[cfg(feature = "resources")]
 #[allow(clippy::module_inception)]
 pub mod resources;
