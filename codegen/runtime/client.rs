@@ -39,6 +39,8 @@ pub struct ClientDefaults {
 pub struct SecurityScheme {
     /// The scheme's name in the API description (shown in errors, never its value).
     pub name: &'static str,
+    /// The client builder's method that sets its credential (`secret_key`), named in errors.
+    pub setter: &'static str,
     /// How the credential is put on the request.
     pub kind: SchemeKind,
 }
@@ -116,7 +118,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// #     base_url: "https://api.example.com/v1", user_agent: "atlaspay-rust",
 /// #     idempotency_header: Some("Idempotency-Key"), api_key_env: Some("ATLAS_API_KEY") };
 /// # static BEARER: atlaspay::runtime::SecurityScheme = atlaspay::runtime::SecurityScheme {
-/// #     name: "bearerAuth", kind: atlaspay::runtime::SchemeKind::Bearer };
+/// #     name: "bearerAuth", setter: "bearer_auth", kind: atlaspay::runtime::SchemeKind::Bearer };
 /// use std::time::Duration;
 /// use atlaspay::runtime::ClientBuilder;
 ///

@@ -596,13 +596,14 @@ fn select_credentials(
     {
         return Ok(alternative);
     }
-    let mut schemes = Vec::new();
+    let (mut schemes, mut setters) = (Vec::new(), Vec::new());
     for scheme in security.iter().flat_map(|alternative| alternative.iter()) {
         if inner.credential(scheme).is_none() && !schemes.contains(&scheme.name) {
             schemes.push(scheme.name);
+            setters.push(scheme.setter);
         }
     }
-    Err(Error::MissingCredentials { schemes })
+    Err(Error::MissingCredentials { schemes, setters })
 }
 
 fn is_sensitive(name: &HeaderName) -> bool {

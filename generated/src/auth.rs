@@ -12,6 +12,7 @@ pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefa
 /// The payment session's client secret (`cs_…`, returned when the session is created) sent as a bearer token. It only grants access to that one session, so it is safe to hand to browser or mobile code.
 pub const CLIENT_SECRET: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "clientSecret",
+    setter: "client_secret",
     kind: crate::runtime::SchemeKind::Bearer,
 };
 /// The `secretKey` security scheme.
@@ -19,5 +20,6 @@ pub const CLIENT_SECRET: crate::runtime::SecurityScheme = crate::runtime::Securi
 /// Secret API key sent as a bearer token: `sk_test_…` for test mode (no real money moves) or `sk_live_…` for live mode. Only use it from your server.
 pub const SECRET_KEY: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "secretKey",
+    setter: "secret_key",
     kind: crate::runtime::SchemeKind::Bearer,
 };

@@ -180,8 +180,9 @@ async fn missing_credentials_send_nothing() {
         .await
         .unwrap_err();
     match &err {
-        Error::MissingCredentials { schemes } => {
+        Error::MissingCredentials { schemes, setters } => {
             assert_eq!(schemes, &["bearerAuth", "clientSecret"]);
+            assert_eq!(setters, &["bearer_auth", "client_secret"]);
         }
         other => panic!("{other:?}"),
     }

@@ -251,8 +251,11 @@ async fn other_credential_kinds() {
     static HEADER_ONLY: &[&[&SecurityScheme]] = &[&[&HEADER_KEY]];
     static QUERY_ONLY: &[&[&SecurityScheme]] = &[&[&QUERY_KEY]];
     static COOKIE_ONLY: &[&[&SecurityScheme]] = &[&[&COOKIE_KEY]];
-    static HMAC: SecurityScheme =
-        SecurityScheme { name: "hmac", kind: SchemeKind::Http { scheme: "payone-hmac-sha256" } };
+    static HMAC: SecurityScheme = SecurityScheme {
+        name: "hmac",
+        setter: "hmac",
+        kind: SchemeKind::Http { scheme: "payone-hmac-sha256" },
+    };
     static HMAC_ONLY: &[&[&SecurityScheme]] = &[&[&HMAC]];
     let client = ClientBuilder::new(&DEFAULTS)
         .base_url(format!("{}/v1", server.uri()))

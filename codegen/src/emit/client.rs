@@ -34,6 +34,7 @@ pub fn auth_file(api: &Api, config: &Config) -> Source {
             ),
         );
         s.line(4, &format!("name: {},", lit(&scheme.name)));
+        s.line(4, &format!("setter: {},", lit(scheme.method_name.trim_start_matches("r#"))));
         match &scheme.kind {
             SchemeKind::Bearer => s.line(4, "kind: crate::runtime::SchemeKind::Bearer,"),
             SchemeKind::Basic => s.line(4, "kind: crate::runtime::SchemeKind::Basic,"),

@@ -40,6 +40,8 @@ pub struct ClientDefaults {
 pub struct SecurityScheme {
     /// The scheme's name in the API description (shown in errors, never its value).
     pub name: &'static str,
+    /// The client builder's method that sets its credential (`secret_key`), named in errors.
+    pub setter: &'static str,
     /// How the credential is put on the request.
     pub kind: SchemeKind,
 }
@@ -117,7 +119,7 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// #     base_url: "https://api.example.com/v1", user_agent: "atlaspay-rust",
 /// #     idempotency_header: Some("Idempotency-Key"), api_key_env: Some("ATLAS_API_KEY") };
 /// # static BEARER: atlaspay_runtime::SecurityScheme = atlaspay_runtime::SecurityScheme {
-/// #     name: "bearerAuth", kind: atlaspay_runtime::SchemeKind::Bearer };
+/// #     name: "bearerAuth", setter: "bearer_auth", kind: atlaspay_runtime::SchemeKind::Bearer };
 /// use std::time::Duration;
 /// use atlaspay_runtime::ClientBuilder;
 ///

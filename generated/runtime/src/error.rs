@@ -90,12 +90,16 @@ pub enum Error {
     },
     /// The operation needs credentials the client was not given; nothing was sent.
     #[error(
-        "missing credentials: this operation needs {} (configure it on the client builder)",
-        join_schemes(schemes)
+        "missing credentials: this operation needs {}: set {} with the client builder's {}",
+        join_schemes(schemes),
+        if schemes.len() > 1 { "one" } else { "it" },
+        join_schemes(setters)
     )]
     MissingCredentials {
         /// Names of the security schemes that would satisfy the operation.
         schemes: Vec<&'static str>,
+        /// The client builder's methods that set their credentials, in the same order.
+        setters: Vec<&'static str>,
     },
     /// The client could not be built from the given settings, or the build lacks what a request
     /// needs (a TLS backend for https); nothing was sent.
@@ -1158,10 +1162,13 @@ mod tests {
 
     #[test]
     fn missing_credentials_display() {
-        let err = Error::MissingCredentials { schemes: vec!["bearerAuth", "clientSecret"] };
+        let err = Error::MissingCredentials {
+            schemes: vec!["bearerAuth", "clientSecret"],
+            setters: vec!["bearer_auth", "client_secret"],
+        };
         assert_eq!(
             err.to_string(),
-            "missing credentials: this operation needs `bearerAuth` or `clientSecret` (configure it on the client builder)"
+            "missing credentials: this operation needs `bearerAuth` or `clientSecret`: set one with the client builder's `bearer_auth` or `client_secret`"
         );
     }
 }

@@ -18,7 +18,7 @@
 //!     idempotency_header: Some("Idempotency-Key"),
 //!     api_key_env: Some("ATLAS_API_KEY"),
 //! };
-//! static BEARER: SecurityScheme = SecurityScheme { name: "bearerAuth", kind: SchemeKind::Bearer };
+//! static BEARER: SecurityScheme = SecurityScheme { name: "bearerAuth", setter: "bearer_auth", kind: SchemeKind::Bearer };
 //! // Security requirements must be `'static`: emit them as a `static` (or `const`).
 //! static SECURED: &[&[&SecurityScheme]] = &[&[&BEARER]];
 //!

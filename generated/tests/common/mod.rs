@@ -29,20 +29,25 @@ pub static NO_IDEMPOTENCY: ClientDefaults = ClientDefaults {
     api_key_env: None,
 };
 
-pub static BEARER: SecurityScheme = SecurityScheme { name: "bearerAuth", kind: SchemeKind::Bearer };
+pub static BEARER: SecurityScheme =
+    SecurityScheme { name: "bearerAuth", setter: "bearer_auth", kind: SchemeKind::Bearer };
 pub static CLIENT_SECRET_AUTH: SecurityScheme =
-    SecurityScheme { name: "clientSecret", kind: SchemeKind::Bearer };
-pub static BASIC: SecurityScheme = SecurityScheme { name: "basicAuth", kind: SchemeKind::Basic };
+    SecurityScheme { name: "clientSecret", setter: "client_secret", kind: SchemeKind::Bearer };
+pub static BASIC: SecurityScheme =
+    SecurityScheme { name: "basicAuth", setter: "basic_auth", kind: SchemeKind::Basic };
 pub static HEADER_KEY: SecurityScheme = SecurityScheme {
     name: "headerKey",
+    setter: "header_key",
     kind: SchemeKind::ApiKey { location: ApiKeyLocation::Header, name: "X-Api-Key" },
 };
 pub static QUERY_KEY: SecurityScheme = SecurityScheme {
     name: "queryKey",
+    setter: "query_key",
     kind: SchemeKind::ApiKey { location: ApiKeyLocation::Query, name: "api_key" },
 };
 pub static COOKIE_KEY: SecurityScheme = SecurityScheme {
     name: "cookieKey",
+    setter: "cookie_key",
     kind: SchemeKind::ApiKey { location: ApiKeyLocation::Cookie, name: "session" },
 };
 

@@ -176,7 +176,7 @@ impl Report {
         for (what, result, expected) in outcomes {
             self.checks += 1;
             match result {
-                Err(Error::MissingCredentials { schemes }) if schemes == expected => {}
+                Err(Error::MissingCredentials { schemes, .. }) if schemes == expected => {}
                 other => {
                     self.fail(format!("{what}: expected MissingCredentials {expected:?}, got {other:?}"))
                 }

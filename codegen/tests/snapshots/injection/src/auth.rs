@@ -10,6 +10,7 @@ pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefa
 /// The `key"#` security scheme.
 pub const KEY: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "key\"#",
+    setter: "key",
     kind: crate::runtime::SchemeKind::ApiKey {
         location: crate::runtime::ApiKeyLocation::Header,
         name: "X-Key\"; drop",

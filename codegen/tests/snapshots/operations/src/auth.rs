@@ -10,6 +10,7 @@ pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefa
 /// The `apiKeyHeader` security scheme.
 pub const API_KEY_HEADER: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "apiKeyHeader",
+    setter: "api_key_header",
     kind: crate::runtime::SchemeKind::ApiKey {
         location: crate::runtime::ApiKeyLocation::Header,
         name: "X-Api-Key",
@@ -18,6 +19,7 @@ pub const API_KEY_HEADER: crate::runtime::SecurityScheme = crate::runtime::Secur
 /// The `apiKeyQuery` security scheme.
 pub const API_KEY_QUERY: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "apiKeyQuery",
+    setter: "api_key_query",
     kind: crate::runtime::SchemeKind::ApiKey {
         location: crate::runtime::ApiKeyLocation::Query,
         name: "key",
@@ -26,16 +28,19 @@ pub const API_KEY_QUERY: crate::runtime::SecurityScheme = crate::runtime::Securi
 /// The `basic` security scheme.
 pub const BASIC: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "basic",
+    setter: "basic",
     kind: crate::runtime::SchemeKind::Basic,
 };
 /// The `bearer` security scheme.
 pub const BEARER: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "bearer",
+    setter: "bearer",
     kind: crate::runtime::SchemeKind::Bearer,
 };
 /// The `signature` security scheme.
 pub const SIGNATURE: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "signature",
+    setter: "signature",
     kind: crate::runtime::SchemeKind::Http {
         scheme: "payone-hmac-sha256",
     },

@@ -10,6 +10,7 @@ pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefa
 /// The `functionKey` security scheme.
 pub const FUNCTION_KEY: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "functionKey",
+    setter: "function_key",
     kind: crate::runtime::SchemeKind::ApiKey {
         location: crate::runtime::ApiKeyLocation::Query,
         name: "code",

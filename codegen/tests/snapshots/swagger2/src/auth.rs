@@ -10,6 +10,7 @@ pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefa
 /// The `api_key` security scheme.
 pub const API_KEY: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "api_key",
+    setter: "api_key",
     kind: crate::runtime::SchemeKind::ApiKey {
         location: crate::runtime::ApiKeyLocation::Header,
         name: "api_key",
