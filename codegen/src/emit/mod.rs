@@ -489,6 +489,68 @@ pub fn written_files(api: &Api, config: &Config) -> Vec<(&'static str, Source)> 
 }
 
 /// The crate's cargo features, for its README and crate documentation (Markdown).
+/// The README's sections on what every call shares: errors, retries and timeouts, idempotency
+/// keys, pagination and webhooks, each where the API has it.
+fn usage_doc(api: &Api, config: &Config) -> String {
+    let krate = config.crate_ident();
+    let mut out = format!(
+        "## Errors\n\n\
+         Every call returns `Result<T, {krate}::Error>`:\n\n\
+         - `Error::Api`: the server answered with a status other than 2xx. `status`, `headers` and \
+         `request_id` are fields; `code()`, `message()` and `error_type()` read a Stripe-style \
+         error body, `decode_body::<T>()` the error schema an operation declares (its docs name \
+         it), `is_rate_limited()`, `retry_after()` and `rate_limit()` what a 429 says.\n\
+         - `Error::Decode`: a 2xx body that did not match its type; `path` names the field \
+         (`data[3].customer.email`) and `body` keeps the whole response.\n\
+         - `Error::Timeout` and `Error::Transport`: no answer, after the retries below; \
+         `Error::ResponseTooLarge`: an answer over the client's size limit.\n\
+         - `Error::InvalidRequest`, `Error::MissingCredentials` and `Error::Config`: nothing was \
+         sent, and the message says what to change.\n\n\
+         `Error::is_retryable()`, `status()` and `request_id()` work on every variant.\n\n\
+         ## Retries and timeouts\n\n\
+         Each attempt may take 60 s (`ClientBuilder::timeout`; connecting, 10 s). Failed attempts \
+         are retried twice (`ClientBuilder::max_retries`) with exponential backoff and jitter, \
+         waiting as long as a `Retry-After` (or, on a 429, `X-RateLimit-Reset`) asks, up to a \
+         minute: connection failures, timeouts, 408, 429 and 5xx. A request that may have reached \
+         the server is retried only where sending it twice cannot act twice: `GET`, `PUT`, \
+         `DELETE` and the operations a key makes safe (their docs say so). Per call: \
+         `.timeout(…)`, `.max_retries(…)`, `.header(…)`, and `.send_with_response()` for the \
+         status, headers and request id beside the body.\n\n"
+    );
+    let keyed = api.operations().any(|o| o.idempotency != ir::Idempotency::None);
+    if keyed {
+        out.push_str(
+            "## Idempotency\n\n\
+             Operations the server deduplicates by a key get one generated per call and kept \
+             across its retries; `.idempotency_key(\"order-1234\")` sends yours instead (your \
+             order id, say), so that a call repeated after a crash cannot act twice either. Each \
+             operation's docs say where its key goes, and which are deduplicated by a value of \
+             yours in the body instead, for which nothing is made up.\n\n",
+        );
+    }
+    if api.operations().any(|o| o.pagination.is_some()) {
+        out.push_str(
+            "## Pagination\n\n\
+             A list call awaited gives one page. `.into_stream()` walks every item, fetching \
+             pages as they are needed (with `futures_util::TryStreamExt`, from `futures-util = \
+             \"0.3\"`: `while let Some(item) = items.try_next().await? { … }`); \
+             `.collect_all()` gathers them; `.page_size(n)` and `.max_pages(n)` bound the walk.\n\n",
+        );
+    }
+    if api.webhook_event.is_some() {
+        out.push_str(&format!(
+            "## Webhooks\n\n\
+             `{krate}::webhooks::construct_event(body, signature, secret)` checks a delivery's \
+             signature header (`{krate}::webhooks::SIGNATURE_HEADER`) and decodes it. Pass the \
+             body exactly as received (bytes, not re-serialized JSON). Every `WebhookError` but \
+             `InvalidPayload` means the delivery is not shown to be genuine (a bad or old \
+             signature: answer 400 and drop it); `InvalidPayload` means it is genuine but does \
+             not match this crate's types (its `path` names the field).\n\n"
+        ));
+    }
+    out
+}
+
 fn features_doc(api: &Api, config: &Config) -> String {
     let resources = match api.resources.first() {
         Some(r) => format!(
@@ -647,6 +709,7 @@ fn readme(api: &Api, config: &Config, by: &str) -> String {
         client_new_call(api),
         example_call(api).unwrap_or_default().replace('\n', "\n    ")
     ));
+    out.push_str(&usage_doc(api, config));
     out.push_str(&features_doc(api, config));
     out.push_str("\n\n## Operations\n\n| Call | HTTP | Summary |\n|---|---|---|\n");
     for r in &api.resources {
