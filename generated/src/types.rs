@@ -3628,6 +3628,64 @@ impl From<PayoutFailedEvent> for Event {
         Self::PayoutFailed(value)
     }
 }
+impl Event {
+    /// The `type` property, which chose the variant.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::PaymentAuthorized(_) => Some("payment.authorized"),
+            Self::PaymentCaptured(_) => Some("payment.captured"),
+            Self::PaymentFailed(_) => Some("payment.failed"),
+            Self::PaymentRefunded(_) => Some("payment.refunded"),
+            Self::PaymentCanceled(_) => Some("payment.canceled"),
+            Self::PaymentRequiresAction(_) => Some("payment.requires_action"),
+            Self::SessionExpired(_) => Some("session.expired"),
+            Self::SessionCanceled(_) => Some("session.canceled"),
+            Self::RefundSucceeded(_) => Some("refund.succeeded"),
+            Self::RefundFailed(_) => Some("refund.failed"),
+            Self::RefundPending(_) => Some("refund.pending"),
+            Self::BankTransferInitiated(_) => Some("bank_transfer.initiated"),
+            Self::BankTransferPending(_) => Some("bank_transfer.pending"),
+            Self::BankTransferSucceeded(_) => Some("bank_transfer.succeeded"),
+            Self::BankTransferFailed(_) => Some("bank_transfer.failed"),
+            Self::BankTransferReturned(_) => Some("bank_transfer.returned"),
+            Self::DisputeCreated(_) => Some("dispute.created"),
+            Self::DisputeUpdated(_) => Some("dispute.updated"),
+            Self::DisputeResolved(_) => Some("dispute.resolved"),
+            Self::DisputeLost(_) => Some("dispute.lost"),
+            Self::PayoutPaid(_) => Some("payout.paid"),
+            Self::PayoutFailed(_) => Some("payout.failed"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+    /// The `id` every variant has (`None` for an unknown one without it).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::PaymentAuthorized(v) => Some(v.id.as_str()),
+            Self::PaymentCaptured(v) => Some(v.id.as_str()),
+            Self::PaymentFailed(v) => Some(v.id.as_str()),
+            Self::PaymentRefunded(v) => Some(v.id.as_str()),
+            Self::PaymentCanceled(v) => Some(v.id.as_str()),
+            Self::PaymentRequiresAction(v) => Some(v.id.as_str()),
+            Self::SessionExpired(v) => Some(v.id.as_str()),
+            Self::SessionCanceled(v) => Some(v.id.as_str()),
+            Self::RefundSucceeded(v) => Some(v.id.as_str()),
+            Self::RefundFailed(v) => Some(v.id.as_str()),
+            Self::RefundPending(v) => Some(v.id.as_str()),
+            Self::BankTransferInitiated(v) => Some(v.id.as_str()),
+            Self::BankTransferPending(v) => Some(v.id.as_str()),
+            Self::BankTransferSucceeded(v) => Some(v.id.as_str()),
+            Self::BankTransferFailed(v) => Some(v.id.as_str()),
+            Self::BankTransferReturned(v) => Some(v.id.as_str()),
+            Self::DisputeCreated(v) => Some(v.id.as_str()),
+            Self::DisputeUpdated(v) => Some(v.id.as_str()),
+            Self::DisputeResolved(v) => Some(v.id.as_str()),
+            Self::DisputeLost(v) => Some(v.id.as_str()),
+            Self::PayoutPaid(v) => Some(v.id.as_str()),
+            Self::PayoutFailed(v) => Some(v.id.as_str()),
+            Self::Unknown(value) => value.get("id").and_then(serde_json::Value::as_str),
+        }
+    }
+}
 /// An event a payment service provider sent, forwarded to your endpoint in a normalized shape instead of the `Event` envelope. Such deliveries also carry `X-Atlas-Event-Type` and `X-Atlas-Event-Id` headers. This shape is described from the deployed implementation, which names its fields but not their types; only the three that identify the event are required.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForwardedPspEvent {

@@ -210,3 +210,20 @@ fn generated_construct_event_decodes_envelopes_and_forwarded_psp_events() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Whatever event a delivery is, its id and type read without a match over every variant,
+/// unknown types included.
+#[test]
+fn every_event_has_an_id_and_a_type() {
+    use atlaspay::types::{Event, WebhookPayload};
+    let known: Event = decode_event(PAYLOAD).unwrap();
+    assert_eq!((known.id(), known.tag()), (Some("evt_1234567890"), Some("payment.captured")));
+    let unknown: Event = decode_event(br#"{"id":"evt_2","type":"charge.new_kind","data":{}}"#).unwrap();
+    assert!(matches!(unknown, Event::Unknown(_)));
+    assert_eq!((unknown.id(), unknown.tag()), (Some("evt_2"), Some("charge.new_kind")));
+    let payload: WebhookPayload = decode_event(PAYLOAD).unwrap();
+    match payload {
+        WebhookPayload::Event(event) => assert_eq!(event.id(), Some("evt_1234567890")),
+        other => panic!("{other:?}"),
+    }
+}

@@ -862,7 +862,98 @@ fn union_def(
             _ => Ok(Self::#fallback(value)),
         }
     };
-    parts.tokens(&doc, Some(&fallback), &decode, froms)
+    let accessors = shared_accessors(api, u, tag, name, &variant_names, &fallback, cfg);
+    let mut tokens = parts.tokens(&doc, Some(&fallback), &decode, froms);
+    tokens.extend(accessors);
+    tokens
+}
+
+/// Accessors of a tagged union for what every variant has, so that code handling any of them
+/// (a webhook handler recording an event's `id`) needs no match of its own: the tag, when each
+/// variant has one value of it, and the required string, boolean and `i64` properties every
+/// variant object declares alike. An unknown variant answers from its JSON.
+fn shared_accessors(
+    api: &Api,
+    u: &Union,
+    tag: &str,
+    name: &proc_macro2::Ident,
+    variant_names: &[proc_macro2::Ident],
+    fallback: &proc_macro2::Ident,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let structs: Option<Vec<&Struct>> = u
+        .variants
+        .iter()
+        .map(|v| match resolved(&v.ty, &api.types) {
+            Ty::Named(id) => match &api.types[*id].kind {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let Some(structs) = structs else { return quote!() };
+    let mut methods = Vec::new();
+    if u.variants.iter().all(|v| v.tags.len() == 1) {
+        let tags = u.variants.iter().map(|v| &v.tags[0]);
+        let doc = format!(" The `{tag}` property, which chose the variant.");
+        methods.push(quote! {
+            #[doc = #doc]
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    #( Self::#variant_names(_) => Some(#tags), )*
+                    Self::#fallback(value) => value.get(#tag).and_then(serde_json::Value::as_str),
+                }
+            }
+        });
+    }
+    let Some((first, rest)) = structs.split_first() else { return quote!() };
+    let plain = |f: &Field| f.required && !f.nullable;
+    for f in first.fields.iter().filter(|f| plain(f) && f.json_name != tag) {
+        let kind = resolved(&f.ty, &api.types);
+        let (ret, read, unknown) = match kind {
+            Ty::String => (quote!(Option<&str>), quote!(.as_str()), quote!(as_str)),
+            Ty::Bool => (quote!(Option<bool>), quote!(), quote!(as_bool)),
+            Ty::Int(crate::ir::IntKind::I64) => (quote!(Option<i64>), quote!(), quote!(as_i64)),
+            _ => continue,
+        };
+        let method = f.rust_name.trim_start_matches("r#");
+        if method == "tag" || crate::naming::is_reserved_method(method) || f.rust_name.starts_with("r#") {
+            continue;
+        }
+        let everywhere = rest.iter().all(|s| {
+            s.fields.iter().any(|g| {
+                g.json_name == f.json_name
+                    && g.rust_name == f.rust_name
+                    && plain(g)
+                    && resolved(&g.ty, &api.types) == kind
+            })
+        });
+        if !everywhere {
+            continue;
+        }
+        let field = ident(&f.rust_name);
+        let json = &f.json_name;
+        let doc = format!(" The `{json}` every variant has (`None` for an unknown one without it).");
+        methods.push(quote! {
+            #[doc = #doc]
+            pub fn #field(&self) -> #ret {
+                match self {
+                    #( Self::#variant_names(v) => Some(v.#field #read), )*
+                    Self::#fallback(value) => value.get(#json).and_then(serde_json::Value::#unknown),
+                }
+            }
+        });
+    }
+    if methods.is_empty() {
+        return quote!();
+    }
+    quote! {
+        #cfg
+        impl #name {
+            #(#methods)*
+        }
+    }
 }
 
 /// Each variant's doc: which tag or property selects it, then what its type's description says

@@ -50,14 +50,18 @@ crate::runtime::object::json_object!(
 );
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
+    pub age: i64,
+    pub chipped: bool,
     pub lives: Option<i64>,
+    pub name: String,
     pub pet_type: CatPetType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    Cat, extra; lives = "lives" optional, pet_type = "pet_type" required
+    Cat, extra; age = "age" required, chipped = "chipped" required, lives = "lives"
+    optional, name = "name" required, pet_type = "pet_type" required
 );
 /// A Cat has pet_type, which a Note does not declare; anything else is a Note.
 ///
@@ -149,14 +153,18 @@ crate::runtime::object::json_object!(
 );
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
+    pub age: Option<i64>,
     pub bark: Option<String>,
+    pub chipped: bool,
+    pub name: String,
     pub pet_type: DogPetType,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    Dog, extra; bark = "bark" optional, pet_type = "pet_type" required
+    Dog, extra; age = "age" optional, bark = "bark" optional, chipped = "chipped"
+    required, name = "name" required, pet_type = "pet_type" required
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -458,11 +466,44 @@ impl From<Dog> for Pet {
         Self::Dog(value)
     }
 }
+impl Pet {
+    /// The `pet_type` property, which chose the variant.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Cat(_) => Some("cat"),
+            Self::Dog(_) => Some("dog"),
+            Self::Unknown(value) => {
+                value.get("pet_type").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+    /// The `chipped` every variant has (`None` for an unknown one without it).
+    pub fn chipped(&self) -> Option<bool> {
+        match self {
+            Self::Cat(v) => Some(v.chipped),
+            Self::Dog(v) => Some(v.chipped),
+            Self::Unknown(value) => {
+                value.get("chipped").and_then(serde_json::Value::as_bool)
+            }
+        }
+    }
+    /// The `name` every variant has (`None` for an unknown one without it).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Cat(v) => Some(v.name.as_str()),
+            Self::Dog(v) => Some(v.name.as_str()),
+            Self::Unknown(value) => value.get("name").and_then(serde_json::Value::as_str),
+        }
+    }
+}
 /// A discriminated union inside allOf (InfluxDB's checks); pet_type, required by every variant, stays required.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PetWithOwner {
+    pub age: Option<i64>,
     pub bark: Option<String>,
+    pub chipped: bool,
     pub lives: Option<i64>,
+    pub name: String,
     pub owner: Option<String>,
     pub pet_type: String,
     /// Properties the API description does not declare, kept so that a value read
@@ -470,8 +511,9 @@ pub struct PetWithOwner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PetWithOwner, extra; bark = "bark" optional, lives = "lives" optional, owner =
-    "owner" optional, pet_type = "pet_type" required
+    PetWithOwner, extra; age = "age" optional, bark = "bark" optional, chipped =
+    "chipped" required, lives = "lives" optional, name = "name" required, owner = "owner"
+    optional, pet_type = "pet_type" required
 );
 /// Which variant a value is depends on its `kind` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
@@ -522,6 +564,16 @@ impl From<Circle> for Shape {
 impl From<Square> for Shape {
     fn from(value: Square) -> Self {
         Self::Square(value)
+    }
+}
+impl Shape {
+    /// The `kind` property, which chose the variant.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Circle(_) => Some("Circle"),
+            Self::Square(_) => Some("Square"),
+            Self::Unknown(value) => value.get("kind").and_then(serde_json::Value::as_str),
+        }
     }
 }
 #[derive(Debug, Clone, PartialEq)]
