@@ -116,9 +116,18 @@ macro_rules! __api_client {
                 Self(self.0.max_response_bytes(limit))
             }
 
-            /// Overrides the base URL (https, or http for loopback hosts only).
+            /// Overrides the base URL (https, or http for loopback hosts only unless
+            /// [`allow_http`](Self::allow_http)). It replaces the default whole, path included:
+            /// keep the API's base path when pointing at another host.
             pub fn base_url(self, base_url: impl Into<String>) -> Self {
                 Self(self.0.base_url(base_url))
+            }
+
+            /// Accepts a plain `http` base URL on any host (a mock server in another container,
+            /// a sidecar proxy), not only on loopback ones. Credentials and bodies then cross the
+            /// network unencrypted: never for a production API.
+            pub fn allow_http(self) -> Self {
+                Self(self.0.allow_http())
             }
 
             /// Timeout of each attempt, from connecting to the end of the body (default 60 s).

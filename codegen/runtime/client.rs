@@ -143,6 +143,7 @@ pub struct ClientBuilder {
     credentials: Vec<(&'static SecurityScheme, Credential)>,
     env_credentials: Vec<&'static SecurityScheme>,
     max_response_bytes: u64,
+    allow_http: bool,
 }
 
 impl ClientBuilder {
@@ -161,6 +162,7 @@ impl ClientBuilder {
             credentials: Vec::new(),
             env_credentials: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_http: false,
         }
     }
 
@@ -171,9 +173,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Overrides the base URL (https, or http for loopback hosts only).
+    /// Overrides the base URL (https, or http for loopback hosts only unless
+    /// [`allow_http`](Self::allow_http)). It replaces the default whole, path included: keep the
+    /// API's base path (the default's, such as `/v1`) when pointing at another host.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Accepts a plain `http` base URL on any host (a mock server in another container, a
+    /// sidecar proxy), not only on loopback ones. Credentials and bodies then cross the network
+    /// unencrypted: never for a production API.
+    pub fn allow_http(mut self) -> Self {
+        self.allow_http = true;
         self
     }
 
@@ -254,7 +266,8 @@ impl ClientBuilder {
 
     /// Validates the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let base = parse_base_url(self.base_url.as_deref().unwrap_or(self.defaults.base_url))?;
+        let base =
+            parse_base_url(self.base_url.as_deref().unwrap_or(self.defaults.base_url), self.allow_http)?;
         let base_url = base.as_str().trim_end_matches('/').to_owned();
         let user_agent_text = self.user_agent.as_deref().unwrap_or(self.defaults.user_agent);
         let user_agent = HeaderValue::from_str(user_agent_text).map_err(|_| {
@@ -377,6 +390,7 @@ impl fmt::Debug for ClientBuilder {
         let from_env: Vec<&str> = self.env_credentials.iter().map(|scheme| scheme.name).collect();
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().unwrap_or(self.defaults.base_url))
+            .field("allow_http", &self.allow_http)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
@@ -419,11 +433,11 @@ fn redact_userinfo(url: &str) -> String {
 /// (`localhost`, `127.0.0.0/8`, `::1`); it may not carry credentials, a
 /// query or a fragment.
 pub fn validate_base_url(base_url: &str) -> Result<String, Error> {
-    Ok(parse_base_url(base_url)?.as_str().trim_end_matches('/').to_owned())
+    Ok(parse_base_url(base_url, false)?.as_str().trim_end_matches('/').to_owned())
 }
 
 /// [`validate_base_url`], returning the parsed URL (trailing slashes of its path kept).
-fn parse_base_url(base_url: &str) -> Result<Url, Error> {
+fn parse_base_url(base_url: &str, allow_http: bool) -> Result<Url, Error> {
     let trimmed = base_url.trim();
     let shown = redact_userinfo(trimmed);
     let parsed = Url::parse(trimmed)
@@ -434,10 +448,10 @@ fn parse_base_url(base_url: &str) -> Result<Url, Error> {
         .ok_or_else(|| Error::config(format!("base URL `{shown}` has no host")))?;
     match parsed.scheme() {
         "https" => {}
-        "http" if is_loopback(host) => {}
+        "http" if allow_http || is_loopback(host) => {}
         "http" => {
             return Err(Error::config(format!(
-                "base URL `{shown}` must use https (plain http is only allowed for loopback hosts such as localhost or 127.0.0.1)"
+                "base URL `{shown}` must use https (plain http is only allowed for loopback hosts such as localhost or 127.0.0.1, or after `ClientBuilder::allow_http`)"
             )));
         }
         other => {
@@ -617,6 +631,12 @@ mod tests {
         }
         let err = validate_base_url("http://api.example.com").unwrap_err().to_string();
         assert!(err.contains("`http://api.example.com`"), "{err}");
+        // Any host, once allowed; other schemes still not.
+        assert_eq!(
+            parse_base_url("http://atlas-mock:4010/v1", true).unwrap().as_str(),
+            "http://atlas-mock:4010/v1"
+        );
+        assert!(parse_base_url("ftp://atlas-mock", true).is_err());
     }
 
     #[test]
