@@ -37,9 +37,19 @@ impl Address {
         self.city = Some(crate::runtime::Nullable::Value(value.into()));
         self
     }
+    /// Sets [`city`](Self::city) to `null`, which clears it.
+    pub fn clear_city(mut self) -> Self {
+        self.city = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`country`](Self::country).
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+    /// Sets [`country`](Self::country) to `null`, which clears it.
+    pub fn clear_country(mut self) -> Self {
+        self.country = Some(crate::runtime::Nullable::Null);
         self
     }
     /// Sets [`line1`](Self::line1).
@@ -47,9 +57,19 @@ impl Address {
         self.line1 = Some(crate::runtime::Nullable::Value(value.into()));
         self
     }
+    /// Sets [`line1`](Self::line1) to `null`, which clears it.
+    pub fn clear_line1(mut self) -> Self {
+        self.line1 = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`line2`](Self::line2).
     pub fn line2(mut self, value: impl Into<String>) -> Self {
         self.line2 = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+    /// Sets [`line2`](Self::line2) to `null`, which clears it.
+    pub fn clear_line2(mut self) -> Self {
+        self.line2 = Some(crate::runtime::Nullable::Null);
         self
     }
     /// Sets [`postal_code`](Self::postal_code).
@@ -57,9 +77,19 @@ impl Address {
         self.postal_code = Some(crate::runtime::Nullable::Value(value.into()));
         self
     }
+    /// Sets [`postal_code`](Self::postal_code) to `null`, which clears it.
+    pub fn clear_postal_code(mut self) -> Self {
+        self.postal_code = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`state`](Self::state).
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(crate::runtime::Nullable::Value(value.into()));
+        self
+    }
+    /// Sets [`state`](Self::state) to `null`, which clears it.
+    pub fn clear_state(mut self) -> Self {
+        self.state = Some(crate::runtime::Nullable::Null);
         self
     }
 }
@@ -769,6 +799,11 @@ impl CancelSession {
     /// Sets [`cancellation_reason`](Self::cancellation_reason).
     pub fn cancellation_reason(mut self, value: CancellationReason) -> Self {
         self.cancellation_reason = Some(crate::runtime::Nullable::Value(value));
+        self
+    }
+    /// Sets [`cancellation_reason`](Self::cancellation_reason) to `null`, which clears it.
+    pub fn clear_cancellation_reason(mut self) -> Self {
+        self.cancellation_reason = Some(crate::runtime::Nullable::Null);
         self
     }
 }
@@ -1993,6 +2028,11 @@ impl CreateCustomer {
         self.billing_address = Some(crate::runtime::Nullable::Value(value));
         self
     }
+    /// Sets [`billing_address`](Self::billing_address) to `null`, which clears it.
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`description`](Self::description).
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
@@ -2021,6 +2061,11 @@ impl CreateCustomer {
     /// Sets [`shipping_address`](Self::shipping_address).
     pub fn shipping_address(mut self, value: Address) -> Self {
         self.shipping_address = Some(crate::runtime::Nullable::Value(value));
+        self
+    }
+    /// Sets [`shipping_address`](Self::shipping_address) to `null`, which clears it.
+    pub fn clear_shipping_address(mut self) -> Self {
+        self.shipping_address = Some(crate::runtime::Nullable::Null);
         self
     }
     /// Sets [`tax_exempt`](Self::tax_exempt).
@@ -2265,6 +2310,11 @@ impl CreatePrice {
         self.recurring = Some(crate::runtime::Nullable::Value(value));
         self
     }
+    /// Sets [`recurring`](Self::recurring) to `null`, which clears it.
+    pub fn clear_recurring(mut self) -> Self {
+        self.recurring = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`tiers`](Self::tiers).
     pub fn tiers(mut self, value: Vec<PriceTier>) -> Self {
         self.tiers = Some(value);
@@ -2443,6 +2493,11 @@ impl CreateSession {
         self.billing_address = Some(crate::runtime::Nullable::Value(value));
         self
     }
+    /// Sets [`billing_address`](Self::billing_address) to `null`, which clears it.
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`browser`](Self::browser).
     pub fn browser(mut self, value: CreateSessionBrowser) -> Self {
         self.browser = Some(value);
@@ -2501,6 +2556,11 @@ impl CreateSession {
     /// Sets [`shipping_address`](Self::shipping_address).
     pub fn shipping_address(mut self, value: SessionAddress) -> Self {
         self.shipping_address = Some(crate::runtime::Nullable::Value(value));
+        self
+    }
+    /// Sets [`shipping_address`](Self::shipping_address) to `null`, which clears it.
+    pub fn clear_shipping_address(mut self) -> Self {
+        self.shipping_address = Some(crate::runtime::Nullable::Null);
         self
     }
     /// Sets [`statement_descriptor`](Self::statement_descriptor).
@@ -5659,14 +5719,29 @@ impl PriceTier {
         self.flat_amount = Some(crate::runtime::Nullable::Value(value));
         self
     }
+    /// Sets [`flat_amount`](Self::flat_amount) to `null`, which clears it.
+    pub fn clear_flat_amount(mut self) -> Self {
+        self.flat_amount = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`unit_amount`](Self::unit_amount).
     pub fn unit_amount(mut self, value: i64) -> Self {
         self.unit_amount = Some(crate::runtime::Nullable::Value(value));
         self
     }
+    /// Sets [`unit_amount`](Self::unit_amount) to `null`, which clears it.
+    pub fn clear_unit_amount(mut self) -> Self {
+        self.unit_amount = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`up_to`](Self::up_to).
     pub fn up_to(mut self, value: i64) -> Self {
         self.up_to = Some(crate::runtime::Nullable::Value(value));
+        self
+    }
+    /// Sets [`up_to`](Self::up_to) to `null`, which clears it.
+    pub fn clear_up_to(mut self) -> Self {
+        self.up_to = Some(crate::runtime::Nullable::Null);
         self
     }
 }
@@ -7155,6 +7230,11 @@ impl UpdateCustomer {
         self.billing_address = Some(crate::runtime::Nullable::Value(value));
         self
     }
+    /// Sets [`billing_address`](Self::billing_address) to `null`, which clears it.
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`default_payment_method`](Self::default_payment_method).
     pub fn default_payment_method(mut self, value: impl Into<String>) -> Self {
         self.default_payment_method = Some(value.into());
@@ -7193,6 +7273,11 @@ impl UpdateCustomer {
     /// Sets [`shipping_address`](Self::shipping_address).
     pub fn shipping_address(mut self, value: Address) -> Self {
         self.shipping_address = Some(crate::runtime::Nullable::Value(value));
+        self
+    }
+    /// Sets [`shipping_address`](Self::shipping_address) to `null`, which clears it.
+    pub fn clear_shipping_address(mut self) -> Self {
+        self.shipping_address = Some(crate::runtime::Nullable::Null);
         self
     }
     /// Sets [`tax_exempt`](Self::tax_exempt).
@@ -7362,6 +7447,11 @@ impl UpdateSession {
         self.billing_address = Some(crate::runtime::Nullable::Value(value));
         self
     }
+    /// Sets [`billing_address`](Self::billing_address) to `null`, which clears it.
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`currency`](Self::currency).
     pub fn currency(mut self, value: impl Into<String>) -> Self {
         self.currency = Some(value.into());
@@ -7390,6 +7480,11 @@ impl UpdateSession {
     /// Sets [`shipping_address`](Self::shipping_address).
     pub fn shipping_address(mut self, value: SessionAddress) -> Self {
         self.shipping_address = Some(crate::runtime::Nullable::Value(value));
+        self
+    }
+    /// Sets [`shipping_address`](Self::shipping_address) to `null`, which clears it.
+    pub fn clear_shipping_address(mut self) -> Self {
+        self.shipping_address = Some(crate::runtime::Nullable::Null);
         self
     }
     /// Sets [`statement_descriptor`](Self::statement_descriptor).

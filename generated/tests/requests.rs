@@ -456,3 +456,15 @@ fn map_setters_take_pairs_of_anything_string_like() {
     assert_eq!(json["metadata"], json!({"plan": "pro", "seats": "3"}));
     assert_eq!(json, serde_json::to_value(&from_map).unwrap());
 }
+
+/// A field where `null` clears the value has a setter that sends it; left alone, the field is
+/// not sent at all.
+#[test]
+fn a_clear_setter_sends_null_and_an_unset_field_sends_nothing() {
+    use atlaspay::types::{Address, UpdateCustomer};
+    let cleared = UpdateCustomer::new().name("Jane").clear_billing_address();
+    assert_eq!(serde_json::to_value(&cleared).unwrap(), json!({"name": "Jane", "billing_address": null}));
+    let set = UpdateCustomer::new().billing_address(Address::new().city("Springfield"));
+    assert_eq!(serde_json::to_value(&set).unwrap(), json!({"billing_address": {"city": "Springfield"}}));
+    assert_eq!(serde_json::to_value(UpdateCustomer::new()).unwrap(), json!({}));
+}

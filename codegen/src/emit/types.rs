@@ -746,6 +746,21 @@ fn builder_source(
         out.line(8, &format!("self.{field} = {};", p.wrap(value)));
         out.fixed(8, "self");
         out.fixed(4, "}");
+        // Where `null` is a value of its own (it clears the field), a setter sends it, unless
+        // another method has that name.
+        let clear = format!("clear_{}", f.setter.trim_start_matches("r#"));
+        if p.tri_state && !s.fields.iter().any(|g| g.setter == clear || g.rust_name == clear) {
+            let doc = if bare == f.rust_name {
+                format!(" Sets [`{bare}`](Self::{bare}) to `null`, which clears it.")
+            } else {
+                format!(" Sets `{bare}` to `null`, which clears it.")
+            };
+            out.docs(4, Doc::Outer, &[doc]);
+            out.fn_head(&clear, &["mut self".to_owned()]);
+            out.line(8, &format!("self.{field} = Some(crate::runtime::Nullable::Null);"));
+            out.fixed(8, "self");
+            out.fixed(4, "}");
+        }
     }
     out.fixed(0, "}");
     out

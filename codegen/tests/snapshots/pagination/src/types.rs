@@ -21,6 +21,11 @@ impl BoardPage {
         self.data = Some(crate::runtime::Nullable::Value(value));
         self
     }
+    /// Sets [`data`](Self::data) to `null`, which clears it.
+    pub fn clear_data(mut self) -> Self {
+        self.data = Some(crate::runtime::Nullable::Null);
+        self
+    }
 }
 #[cfg(feature = "boards")]
 #[derive(Debug, Clone, PartialEq, Default)]

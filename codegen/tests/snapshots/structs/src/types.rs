@@ -146,6 +146,11 @@ impl WidgetUpdate {
         self.label = Some(crate::runtime::Nullable::Value(value.into()));
         self
     }
+    /// Sets [`label`](Self::label) to `null`, which clears it.
+    pub fn clear_label(mut self) -> Self {
+        self.label = Some(crate::runtime::Nullable::Null);
+        self
+    }
     /// Sets [`tags`](Self::tags).
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);

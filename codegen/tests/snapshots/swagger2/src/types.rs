@@ -49,6 +49,11 @@ impl Pet {
         self.tag = Some(crate::runtime::Nullable::Value(value.into()));
         self
     }
+    /// Sets [`tag`](Self::tag) to `null`, which clears it.
+    pub fn clear_tag(mut self) -> Self {
+        self.tag = Some(crate::runtime::Nullable::Null);
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadPhotoRequest {
