@@ -62,6 +62,14 @@ pub use secret::Secret;
 pub use str_enum::deserialize_str_enum;
 pub use timestamp::UnixTime;
 
+/// Stream combinators for [`ListRequest::into_stream`] (`try_next`, `try_collect`), so that an
+/// application walking a list needs no `futures-util` of its own.
+pub use futures_util::{StreamExt, TryStreamExt};
+/// The HTTP stack the client is built on, for naming its types (`reqwest::StatusCode`,
+/// `reqwest::header::HeaderMap`) and building a `reqwest::Client` of the same version for
+/// [`ClientBuilder::http_client`].
+pub use reqwest;
+
 #[cfg(test)]
 mod tests {
     fn send_sync<T: Send + Sync + 'static>() {}

@@ -4,8 +4,8 @@
 //! ATLAS_API_KEY=sk_test_… cargo run -p atlaspay --example list_customers
 //! ```
 
+use atlaspay::runtime::TryStreamExt;
 use atlaspay::types::ListCustomersParams;
-use futures_util::TryStreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), atlaspay::Error> {

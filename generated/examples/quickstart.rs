@@ -1,7 +1,7 @@
+use atlaspay::runtime::TryStreamExt;
 use atlaspay::types::{
     CheckoutLineItemInput, CheckoutMode, CreateCheckoutSession, CreateCustomer, ListCustomersParams,
 };
-use futures_util::TryStreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), atlaspay::Error> {

@@ -529,13 +529,13 @@ fn usage_doc(api: &Api, config: &Config) -> String {
         );
     }
     if api.operations().any(|o| o.pagination.is_some()) {
-        out.push_str(
+        out.push_str(&format!(
             "## Pagination\n\n\
              A list call awaited gives one page. `.into_stream()` walks every item, fetching \
-             pages as they are needed (with `futures_util::TryStreamExt`, from `futures-util = \
-             \"0.3\"`: `while let Some(item) = items.try_next().await? { … }`); \
-             `.collect_all()` gathers them; `.page_size(n)` and `.max_pages(n)` bound the walk.\n\n",
-        );
+             pages as they are needed (with `{krate}::runtime::TryStreamExt` in scope: \
+             `while let Some(item) = items.try_next().await? {{ … }}`); \
+             `.collect_all()` gathers them; `.page_size(n)` and `.max_pages(n)` bound the walk.\n\n"
+        ));
     }
     if api.webhook_event.is_some() {
         out.push_str(&format!(
