@@ -200,18 +200,20 @@ pub fn decode_text(response: &RawResponse) -> Result<String, Error> {
 mod tests {
     use super::*;
 
+    /// A union's variant: an object whose `data.amount` is an integer.
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Outer {
+        data: Inner,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Inner {
+        amount: i64,
+    }
+
     #[test]
     fn a_union_variant_that_fails_names_the_field_inside_it() {
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Outer {
-            data: Inner,
-        }
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Inner {
-            amount: i64,
-        }
         let decode = |value: serde_json::Value| decode_variant::<Outer, serde_json::Error>(&value);
         assert!(decode(serde_json::json!({"data": {"amount": 1}})).is_ok());
         let nested = decode(serde_json::json!({"data": {"amount": "1"}})).unwrap_err().to_string();
@@ -231,16 +233,6 @@ mod tests {
                 let value = serde_json::Value::deserialize(deserializer)?;
                 decode_variant(&value).map(Union)
             }
-        }
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Outer {
-            data: Inner,
-        }
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct Inner {
-            amount: i64,
         }
         #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)]
