@@ -364,6 +364,17 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
             format!("Without `{name}` in the body, the key given to the request (`.idempotency_key(…)`) is sent there, or else a generated one (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.")
         });
     }
+    let writes = matches!(op.method.as_str(), "POST" | "PATCH");
+    match (&op.idempotency, &api.idempotency_header) {
+        (Idempotency::Header, Some(header)) if writes => notes.push(format!(
+            "It carries an `{header}` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET."
+        )),
+        // Where some operations are keyed, say which are not.
+        (Idempotency::None, Some(_)) if writes => notes.push(
+            "The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.".to_owned(),
+        ),
+        _ => {}
+    }
     if let Idempotency::CallerBodyField { json_name: name } = &op.idempotency {
         notes.push(format!("A request whose `{name}` the server has seen is answered with what the first one made, so one that sets `{name}` is retried after a timeout or a 5xx like a GET; one without is retried only when it certainly did not reach the server."));
     }

@@ -50,6 +50,8 @@ impl<'a> BankAccounts<'a> {
     ///
     /// `POST /bank-accounts` (`createBankAccount`)
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create(
         &self,
@@ -120,6 +122,8 @@ impl<'a> BankAccounts<'a> {
     ///
     /// - `bank_account_id`: Identifier of the bank account.
     ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn update(
         &self,
@@ -146,6 +150,8 @@ impl<'a> BankAccounts<'a> {
     ///
     /// - `bank_account_id`: Identifier of the bank account.
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn initiate_microdeposits(
         &self,
@@ -171,6 +177,8 @@ impl<'a> BankAccounts<'a> {
     /// `POST /bank-accounts/{bank_account_id}/verify` (`verifyBankAccount`)
     ///
     /// - `bank_account_id`: Identifier of the bank account.
+    ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn verify(

@@ -19,6 +19,8 @@ impl<'a> CardCollectionProxy<'a> {
     ///
     /// `POST /card-collection-proxy` (`proxyCardCollection`)
     ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn proxy_card_collection(
         &self,

@@ -19,6 +19,8 @@ impl<'a> CheckoutSessions<'a> {
     ///
     /// `POST /checkout-sessions` (`createCheckoutSession`)
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create(
         &self,

@@ -51,6 +51,8 @@ impl<'a> Invoices<'a> {
     ///
     /// `POST /invoices` (`createInvoice`)
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create(
         &self,
@@ -95,6 +97,8 @@ impl<'a> Invoices<'a> {
     ///
     /// - `invoice_id`: Identifier of the invoice.
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn finalize(
         &self,
@@ -118,6 +122,8 @@ impl<'a> Invoices<'a> {
     ///
     /// - `invoice_id`: Identifier of the invoice.
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn mark_uncollectible(
         &self,
@@ -140,6 +146,8 @@ impl<'a> Invoices<'a> {
     /// `POST /invoices/{invoice_id}/pay` (`payInvoice`)
     ///
     /// - `invoice_id`: Identifier of the invoice.
+    ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn pay(
@@ -165,6 +173,8 @@ impl<'a> Invoices<'a> {
     /// `POST /invoices/{invoice_id}/void` (`voidInvoice`)
     ///
     /// - `invoice_id`: Identifier of the invoice.
+    ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn void(

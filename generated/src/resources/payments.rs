@@ -21,6 +21,8 @@ impl<'a> Payments<'a> {
     ///
     /// - `payment_id`: Identifier of the payment, a UUID.
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn capture(
         &self,
@@ -46,6 +48,8 @@ impl<'a> Payments<'a> {
     ///
     /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn confirm(
         &self,
@@ -70,6 +74,8 @@ impl<'a> Payments<'a> {
     /// `POST /refund-payment/{payment_id}` (`refundPayment`)
     ///
     /// - `payment_id`: Identifier of the payment, a UUID.
+    ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn refund(

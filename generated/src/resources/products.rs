@@ -50,6 +50,8 @@ impl<'a> Products<'a> {
     ///
     /// `POST /products` (`createProduct`)
     ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create(
         &self,
@@ -117,6 +119,8 @@ impl<'a> Products<'a> {
     /// `PATCH /products/{product_id}` (`updateProduct`)
     ///
     /// - `product_id`: Identifier of the product.
+    ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn update(

@@ -87,6 +87,8 @@ impl<'a> Sessions<'a> {
     ///
     /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn update(
         &self,
@@ -110,6 +112,8 @@ impl<'a> Sessions<'a> {
     /// `POST /sessions/{session_id}/cancel` (`cancelSession`)
     ///
     /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
+    ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn cancel(

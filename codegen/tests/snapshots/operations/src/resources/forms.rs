@@ -10,6 +10,8 @@ impl<'a> Forms<'a> {
         Self { client }
     }
     /// `POST /forms/{kind}` (`submitForm`)
+    ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     pub fn submit(
         &self,
         kind: &crate::types::Kind,

@@ -40,6 +40,8 @@ impl<'a> Items<'a> {
             )
     }
     /// `POST /items` (`createItem`)
+    ///
+    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     pub fn create(
         &self,
         body: crate::types::CreateItemRequest,
@@ -84,6 +86,8 @@ impl<'a> Items<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `POST /items/{item_id}/blob` (`uploadBlob`)
+    ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     pub fn upload_blob(
         &self,
         item_id: i64,

@@ -30,6 +30,8 @@ impl<'a> Transfers<'a> {
     /// An `x-idempotency-field` naming no body property - a warning, and no key.
     ///
     /// `POST /transfers/{id}/holds` (`holdTransfer`)
+    ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     pub fn hold(
         &self,
         id: &str,
@@ -48,6 +50,8 @@ impl<'a> Transfers<'a> {
     /// Neither key - not retried once it may have reached the server.
     ///
     /// `POST /transfers/{id}/notes` (`addTransferNote`)
+    ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     pub fn add_note(
         &self,
         id: &str,
