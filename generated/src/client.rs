@@ -35,11 +35,11 @@ impl Client {
         }
         builder.build()
     }
-    /// A copy of this client that also authenticates with `clientSecret` (for operations that take it).
+    /// A copy of this client that also authenticates with `clientSecret`, which `apple_pay().validate_merchant()`, `network_tokens().create()`, `network_tokens().retrieve()`, `network_tokens().delete()`, `network_tokens().generate_cryptogram()`, `payments().confirm()`, `sessions().get_config()`, `sessions().retrieve()` and 4 more take.
     pub fn with_client_secret(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::CLIENT_SECRET, token)
     }
-    /// A copy of this client that also authenticates with `secretKey` (for operations that take it).
+    /// A copy of this client that also authenticates with `secretKey`, which `bank_accounts().list()`, `bank_accounts().create()`, `bank_accounts().retrieve()`, `bank_accounts().delete()`, `bank_accounts().update()`, `bank_accounts().initiate_microdeposits()`, `bank_accounts().verify()`, `bank_mandates().list()` and 57 more take.
     pub fn with_secret_key(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::SECRET_KEY, token)
     }

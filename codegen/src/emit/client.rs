@@ -167,12 +167,10 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
         }
         s.line(4, "}");
     }
-    for scheme in api.security_schemes.iter().filter(|s| s.kind != SchemeKind::Basic) {
-        let doc = format!(
-            " A copy of this client that also authenticates with `{}` (for operations that take it).",
-            scheme.name
-        );
-        s.docs(4, Doc::Outer, &[doc]);
+    for (index, scheme) in
+        api.security_schemes.iter().enumerate().filter(|(_, s)| s.kind != SchemeKind::Basic)
+    {
+        s.docs(4, Doc::Outer, &[scheme_copy_doc(api, index)]);
         let method = name(&format!("with_{}", scheme.method_name.trim_start_matches("r#")));
         s.line(4, &format!("pub fn {method}(&self, token: impl Into<String>) -> Self {{"));
         s.line(8, &format!("self.with_credential(&crate::auth::{}, token)", name(&scheme.const_name)));
@@ -222,4 +220,26 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
         s.line(0, "}");
     }
     s
+}
+
+/// The doc of `Client::with_…`: which operations take the scheme, the first eight by name.
+fn scheme_copy_doc(api: &Api, index: usize) -> String {
+    const SHOWN: usize = 8;
+    let calls: Vec<String> = api
+        .resources
+        .iter()
+        .flat_map(|r| r.operations.iter().map(move |op| (r, op)))
+        .filter(|(_, op)| op.security.iter().any(|alternative| alternative.contains(&index)))
+        .map(|(r, op)| {
+            format!("`{}().{}()`", r.name.trim_start_matches("r#"), op.fn_name.trim_start_matches("r#"))
+        })
+        .collect();
+    let name = &api.security_schemes[index].name;
+    let which = match calls.as_slice() {
+        [] => return format!(" A copy of this client that also authenticates with `{name}`."),
+        [one] => format!("{one} takes"),
+        [first @ .., last] if calls.len() <= SHOWN => format!("{} and {last} take", first.join(", ")),
+        _ => format!("{} and {} more take", calls[..SHOWN].join(", "), calls.len() - SHOWN),
+    };
+    format!(" A copy of this client that also authenticates with `{name}`, which {which}.")
 }

@@ -8,7 +8,7 @@ impl Client {
     pub fn new() -> Self {
         Self::builder().build_infallible()
     }
-    /// A copy of this client that also authenticates with `key"#` (for operations that take it).
+    /// A copy of this client that also authenticates with `key"#`.
     pub fn with_key(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::KEY, token)
     }

@@ -19,19 +19,19 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::builder().bearer(api_key).build_infallible()
     }
-    /// A copy of this client that also authenticates with `apiKeyHeader` (for operations that take it).
+    /// A copy of this client that also authenticates with `apiKeyHeader`, which `items().replace_text()` takes.
     pub fn with_api_key_header(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::API_KEY_HEADER, token)
     }
-    /// A copy of this client that also authenticates with `apiKeyQuery` (for operations that take it).
+    /// A copy of this client that also authenticates with `apiKeyQuery`, which `items().replace_text()` takes.
     pub fn with_api_key_query(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::API_KEY_QUERY, token)
     }
-    /// A copy of this client that also authenticates with `bearer` (for operations that take it).
+    /// A copy of this client that also authenticates with `bearer`, which `forms().submit()`, `items().list()`, `items().create()`, `items().upload_blob()`, `transfers().create()`, `transfers().hold()`, `transfers().add_note()`, `transfers().create_payout()` and 3 more take.
     pub fn with_bearer(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::BEARER, token)
     }
-    /// A copy of this client that also authenticates with `signature` (for operations that take it).
+    /// A copy of this client that also authenticates with `signature`.
     pub fn with_signature(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::SIGNATURE, token)
     }

@@ -19,7 +19,7 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::builder().function_key(api_key).build_infallible()
     }
-    /// A copy of this client that also authenticates with `functionKey` (for operations that take it).
+    /// A copy of this client that also authenticates with `functionKey`, which `subscriptions().list()` takes.
     pub fn with_function_key(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::FUNCTION_KEY, token)
     }

@@ -19,7 +19,7 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::builder().api_key(api_key).build_infallible()
     }
-    /// A copy of this client that also authenticates with `api_key` (for operations that take it).
+    /// A copy of this client that also authenticates with `api_key`, which `pets().list()`, `pets().add_pet()` and `pets().upload_photo()` take.
     pub fn with_api_key(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::API_KEY, token)
     }
