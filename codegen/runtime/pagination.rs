@@ -27,6 +27,12 @@ use super::decode::{RawResponse, decode_json};
 use super::error::Error;
 use super::request::{BoxFuture, RequestOptions, RequestSpec, Response, execute};
 
+/// A count of items a page states, as a `u64` (`None` for a negative one): what generated
+/// [`Page::total`] impls return, whatever integer type the API gives it.
+pub fn count<N: TryInto<u64>>(n: N) -> Option<u64> {
+    n.try_into().ok()
+}
+
 /// A page of a list response, as generated for each list envelope type.
 pub trait Page: DeserializeOwned + Send + 'static {
     /// The element type of the list.

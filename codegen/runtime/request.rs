@@ -732,6 +732,9 @@ fn prepare(
         }
         (body, _) => (body.as_ref().map(|body| body.bytes.clone()), false),
     };
+    if options.idempotency_key.as_deref() == Some("") {
+        return Err(Error::invalid_request("the idempotency key is empty"));
+    }
     // Idempotency: safe methods need no key; POST and PATCH get one where the server honours it.
     let retry_safe = if is_idempotent_method(method) && options.idempotency_key.is_none() {
         true
@@ -846,8 +849,10 @@ fn prepare(
 
 /// The body with the key the server deduplicates it by in `key.field`, and whether it has one:
 /// the body's own, or else (where the client fills it) the caller's, or else the one generated
-/// for this request's first attempt. Only JSON objects and forms can take one the body leaves
-/// out; multipart bodies get theirs in generated code.
+/// for this request's first attempt. An empty value is none. Only JSON objects and forms can
+/// take one the body leaves out; multipart bodies get theirs in generated code. The body's
+/// other bytes are kept as they are (a JSON body is not parsed and printed again, which would
+/// turn integers beyond 64 bits into floats).
 fn body_with_key(
     body: &Body,
     key: BodyKey,
@@ -857,20 +862,22 @@ fn body_with_key(
     let BodyKey { field, fill } = key;
     let content_type = body.content_type.as_ref();
     let form = content_type == "application/x-www-form-urlencoded";
-    let mut json = match content_type {
+    let json = match content_type {
         "application/json" => {
             serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body.bytes).ok()
         }
         _ => None,
     };
     let own = match &json {
-        Some(object) => object.get(field).filter(|value| !value.is_null()).map(|value| match value {
-            serde_json::Value::String(own) => own.clone(),
-            other => other.to_string(),
+        Some(object) => object.get(field).and_then(|value| match value {
+            serde_json::Value::String(own) => Some(own.clone()),
+            serde_json::Value::Null => None,
+            other => Some(other.to_string()),
         }),
         None if form => form_value(&body.bytes, field),
         None => None,
-    };
+    }
+    .filter(|own| !own.is_empty());
     let value = match (own, caller_key) {
         (Some(own), Some(caller)) if fill && own != caller => {
             return Err(Error::invalid_request(format!(
@@ -899,18 +906,53 @@ fn body_with_key(
             }
         },
     };
-    if let Some(object) = &mut json {
-        object.insert(field.to_owned(), serde_json::Value::String(value));
-        let bytes = serde_json::to_vec(object)
-            .map_err(|err| Error::invalid_request(format!("request body: {err}")))?;
-        return Ok((Bytes::from(bytes), true));
-    }
-    let mut bytes = body.bytes.to_vec();
-    if !bytes.is_empty() {
-        bytes.push(b'&');
-    }
-    bytes.extend_from_slice(super::encode::encode_pairs(&[(field.to_owned(), value)]).as_bytes());
+    let bytes = match &json {
+        Some(object) => with_json_field(&body.bytes, object.contains_key(field), field, &value)?,
+        None => with_form_field(&body.bytes, field, &value),
+    };
     Ok((Bytes::from(bytes), true))
+}
+
+/// A JSON object's bytes with `"field": value` first. One that already has the field (`null`
+/// or empty) is printed again with it replaced: two members of one name would be read either way.
+fn with_json_field(object: &[u8], has_field: bool, field: &str, value: &str) -> Result<Vec<u8>, Error> {
+    let error = |err: serde_json::Error| Error::invalid_request(format!("request body: {err}"));
+    if has_field {
+        let mut map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(object).map_err(error)?;
+        map.insert(field.to_owned(), serde_json::Value::String(value.to_owned()));
+        return serde_json::to_vec(&map).map_err(error);
+    }
+    let start = object.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let rest = object.get(start + 1..).unwrap_or_default();
+    let empty = rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'}');
+    let mut out = Vec::with_capacity(object.len() + field.len() + value.len() + 8);
+    out.push(b'{');
+    serde_json::to_writer(&mut out, field).map_err(error)?;
+    out.push(b':');
+    serde_json::to_writer(&mut out, value).map_err(error)?;
+    if !empty {
+        out.push(b',');
+    }
+    out.extend_from_slice(rest);
+    Ok(out)
+}
+
+/// A form's bytes with `field=value` last, instead of any (empty) pair of that name.
+fn with_form_field(form: &[u8], field: &str, value: &str) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(form.len() + field.len() + value.len() + 2);
+    let named = |pair: &[u8]| pair.split(|b| *b == b'=').next() == Some(field.as_bytes());
+    for pair in form.split(|b| *b == b'&').filter(|pair| !pair.is_empty() && !named(pair)) {
+        if !out.is_empty() {
+            out.push(b'&');
+        }
+        out.extend_from_slice(pair);
+    }
+    if !out.is_empty() {
+        out.push(b'&');
+    }
+    out.extend_from_slice(super::encode::encode_pairs(&[(field.to_owned(), value.to_owned())]).as_bytes());
+    out
 }
 
 /// The decoded value of the form field `field` (a name without characters to encode).
@@ -1297,6 +1339,20 @@ mod tests {
         // A value of the caller's is never made up: keyed only when the body has it.
         assert!(key(&json(br#"{"external_id":"o1"}"#), keep, Some("other")).unwrap().1);
         assert_eq!(key(&json(b"{}"), keep, Some("o2")).unwrap(), ("{}".to_owned(), false));
+        // The rest of a JSON body stays as it was: order, and integers beyond 64 bits.
+        let big = json(br#"{"b":1180591620717411303425,"a":[1]}"#);
+        assert_eq!(
+            key(&big, fill, Some("k7")).unwrap().0,
+            r#"{"idempotency_key":"k7","b":1180591620717411303425,"a":[1]}"#
+        );
+        // An empty key is none: the caller's replaces it, once.
+        let empty = json(br#"{"idempotency_key":"","a":1}"#);
+        assert_eq!(key(&empty, fill, Some("k8")).unwrap().0, r#"{"a":1,"idempotency_key":"k8"}"#);
+        assert_eq!(
+            key(&form(b"idempotency_key=&a=1"), fill, Some("k9")).unwrap().0,
+            "a=1&idempotency_key=k9"
+        );
+        assert!(!key(&json(br#"{"external_id":""}"#), keep, None).unwrap().1);
         // A body the client cannot add a field to.
         let bytes = Body {
             content_type: "multipart/form-data; boundary=x".into(),

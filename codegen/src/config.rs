@@ -34,7 +34,8 @@ pub struct Config {
     /// Environment variable `Client::from_env` reads the API key from.
     pub api_key_env: Option<String>,
     /// Environment variable `Client::from_env` reads a base URL from, when it is set (a test
-    /// server, a proxy).
+    /// server, a proxy). Only with [`api_key_env`](Self::api_key_env), without which there is no
+    /// `from_env`.
     pub base_url_env: Option<String>,
     pub idempotency_header: IdempotencyHeader,
     /// Base URL to use instead of the spec's first server.

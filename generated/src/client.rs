@@ -19,7 +19,7 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::builder().secret_key(api_key).build_infallible()
     }
-    /// Creates a client from the `ATLAS_API_KEY` environment variable, calling the URL in `ATLAS_BASE_URL` instead of the default where that is set.
+    /// Creates a client from the `ATLAS_API_KEY` environment variable, calling the URL in `ATLAS_BASE_URL` instead of the default where that is set (a plain-http URL only on a loopback host: for another, build the client with `Client::builder()` and `allow_http`).
     ///
     /// ```no_run
     /// # fn main() -> Result<(), atlaspay::Error> {

@@ -7854,7 +7854,7 @@ impl crate::runtime::Page for BankAccountList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "bank_mandates")]
@@ -7867,7 +7867,7 @@ impl crate::runtime::Page for BankMandateList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "bank_transfers")]
@@ -7880,7 +7880,7 @@ impl crate::runtime::Page for BankTransferList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "coupons")]
@@ -7893,7 +7893,7 @@ impl crate::runtime::Page for CouponList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "customers")]
@@ -7906,7 +7906,7 @@ impl crate::runtime::Page for CustomerList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "invoices")]
@@ -7919,7 +7919,7 @@ impl crate::runtime::Page for InvoiceList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "prices")]
@@ -7932,7 +7932,7 @@ impl crate::runtime::Page for PriceList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "products")]
@@ -7945,7 +7945,7 @@ impl crate::runtime::Page for ProductList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "subscriptions")]
@@ -7958,7 +7958,7 @@ impl crate::runtime::Page for SubscriptionList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }
 #[cfg(feature = "usage_records")]
@@ -7971,6 +7971,6 @@ impl crate::runtime::Page for UsageRecordList {
         self.has_more
     }
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.total_count).ok()
+        crate::runtime::pagination::count(self.total_count)
     }
 }

@@ -361,6 +361,10 @@ async fn invalid_parameters_fail_before_sending() {
     assert!(err.to_string().contains("request body"), "{err}");
     let bad_path = RequestSpec::new(Method::GET, "no-slash".into(), PUBLIC);
     assert!(client.request(bad_path, decode_json::<Value>).await.is_err());
+    // An empty idempotency key is no key: refused rather than sent.
+    let keyed = client.request(spec(Method::POST, "/x"), decode_json::<Value>).idempotency_key("");
+    let err = keyed.await.unwrap_err();
+    assert!(err.to_string().contains("idempotency key is empty"), "{err}");
     // A token that cannot be a header value: the request says which scheme, never the value.
     let bad_token = client.with_credential(&BEARER, "sk_test_\nSPLIT");
     let err = bad_token.request(spec(Method::GET, "/x"), decode_json::<Value>).await.unwrap_err();

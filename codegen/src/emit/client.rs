@@ -139,7 +139,7 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
     {
         let summary = match &config.base_url_env {
             Some(url_var) => format!(
-                " Creates a client from the `{var}` environment variable, calling the URL in `{url_var}` instead of the default where that is set."
+                " Creates a client from the `{var}` environment variable, calling the URL in `{url_var}` instead of the default where that is set (a plain-http URL only on a loopback host: for another, build the client with `Client::builder()` and `allow_http`)."
             ),
             None => format!(" Creates a client from the `{var}` environment variable."),
         };

@@ -357,9 +357,12 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
                 .to_owned(),
         );
     }
+    let multipart = op.body.as_ref().is_some_and(|body| body.encoding == BodyEncoding::Multipart);
     if let Idempotency::BodyField { json_name: name, required, .. } = &op.idempotency {
         notes.push(if *required {
             format!("The server deduplicates this request by `{name}`, so it is retried like a GET after a timeout or a 5xx.")
+        } else if multipart {
+            format!("Without `{name}` in the body, a generated one is sent (the same on every retry), so a retried request cannot act twice. To choose the key, set `{name}` on the body: a key given to the request is refused, as a multipart body is not rewritten.")
         } else {
             format!("Without `{name}` in the body, the key given to the request (`.idempotency_key(…)`) is sent there, or else a generated one (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.")
         });

@@ -98,12 +98,14 @@ fn page_impls(api: &Api) -> TokenStream {
                     ),
                 };
                 let total = total.as_deref().map(|path| {
+                    // Through the runtime's generic `count`: `u64::try_from` of a `u32` is a
+                    // conversion clippy calls needlessly fallible.
                     let total = if path.iter().any(|f| f.optional) {
                         let value = path_value(path, true);
-                        quote!(#value.and_then(|total| u64::try_from(total).ok()))
+                        quote!(#value.and_then(crate::runtime::pagination::count))
                     } else {
                         let value = path_expr(path, false).0;
-                        quote!(u64::try_from(#value).ok())
+                        quote!(crate::runtime::pagination::count(#value))
                     };
                     quote! {
                         fn total(&self) -> Option<u64> {
@@ -933,7 +935,13 @@ fn shared_accessors(
             _ => continue,
         };
         let method = f.rust_name.trim_start_matches("r#");
-        if method == "tag" || crate::naming::is_reserved_method(method) || f.rust_name.starts_with("r#") {
+        // Names a trait's method or a lint gives a meaning of its own (`len` wants `is_empty`).
+        const TAKEN: &[&str] =
+            &["tag", "len", "is_empty", "iter", "into_iter", "get", "serialize", "deserialize"];
+        if TAKEN.contains(&method)
+            || crate::naming::is_reserved_method(method)
+            || f.rust_name.starts_with("r#")
+        {
             continue;
         }
         let everywhere = rest.iter().all(|s| {

@@ -103,6 +103,24 @@ pub(super) fn without_fastapi_suffix<'a>(id: &'a str, method: &str, path: &str) 
     }
 }
 
+/// The function names FastAPI ids share once [`without_fastapi_suffix`] takes their paths off
+/// (a `list` in each of two routers): those are kept apart by their resource's name.
+pub(super) fn shared_fastapi_names(root: &Value) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut shared = BTreeSet::new();
+    for (path, item) in root.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let Ok((_, item)) = resolve_object(root, "#/paths", item) else { continue };
+        for method in METHODS {
+            let Some(id) = item.get(*method).and_then(|op| str_field(op, "operationId")) else { continue };
+            let name = without_fastapi_suffix(id, method, path);
+            if name.len() != id.len() && !seen.insert(naming::plain_snake(name)) {
+                shared.insert(naming::plain_snake(name));
+            }
+        }
+    }
+    shared
+}
+
 /// Whether an `operationId` only spells out its method and path, as Stripe's
 /// `GetCustomersCustomerBankAccountsId` does for `GET /v1/customers/{customer}/bank_accounts/{id}`
 /// (versions and `api` may be left out): it names nothing the path does not.

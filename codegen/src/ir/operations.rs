@@ -7,8 +7,8 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use super::operation_names::{
-    derived_operation_id, echoes_path, path_operation_names, resource_key, singular_phrase,
-    strip_resource_words, without_fastapi_suffix,
+    derived_operation_id, echoes_path, path_operation_names, resource_key, shared_fastapi_names,
+    singular_phrase, strip_resource_words, without_fastapi_suffix,
 };
 use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
@@ -70,6 +70,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     let ctx = Ctx {
         root,
         path_names: path_operation_names(root),
+        shared_fastapi: shared_fastapi_names(root),
         schemes: &security_schemes,
         idempotency_header: idempotency_header.as_deref(),
     };
@@ -113,12 +114,29 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     for ty in tb.types.iter_mut().filter(|t| matches!(t.kind, TypeKind::Pending)) {
         ty.kind = TypeKind::Alias(Ty::Any);
     }
+    // A body field named like the header is the key where the header is not declared; a header
+    // the config names but no operation declares is taken everywhere else (Stripe's spec
+    // declares it nowhere); one some operations declare is honoured only there.
+    let declared_anywhere = ops.iter().any(|(_, op)| op.idempotency == Idempotency::Header);
     for (index, field, at) in caller_keys {
         let op = &mut ops[index].1;
         let Some(name) = field.as_str() else {
             tb.warn(&at, "`x-idempotency-field` must name a property of the request body; ignored");
             continue;
         };
+        // A header the server honours makes every request safe to retry, with or without the
+        // field.
+        if op.idempotency == Idempotency::Header {
+            continue;
+        }
+        let encoding = op.body.as_ref().map(|body| body.encoding);
+        if !matches!(encoding, Some(BodyEncoding::Json | BodyEncoding::Form)) {
+            tb.warn(
+                &at,
+                format!("`{name}` is not a field of a JSON or form body, the client cannot read it; ignored"),
+            );
+            continue;
+        }
         if body_field(&tb.types, op, name).is_none() {
             tb.warn(
                 &at,
@@ -128,10 +146,6 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         }
         op.idempotency = Idempotency::CallerBodyField { json_name: name.to_owned() };
     }
-    // A body field named like the header is the key where the header is not declared; a header
-    // the config names but no operation declares is taken everywhere else (Stripe's spec
-    // declares it nowhere); one some operations declare is honoured only there.
-    let declared_anywhere = ops.iter().any(|(_, op)| op.idempotency == Idempotency::Header);
     for (_, op) in &mut ops {
         if op.idempotency != Idempotency::None || !matches!(op.method.as_str(), "POST" | "PATCH") {
             continue;
@@ -228,6 +242,8 @@ struct Ctx<'a> {
     root: &'a Value,
     /// Names from the path's shape, by `"<method> <path>"` (see `path_operation_names`).
     path_names: BTreeMap<String, String>,
+    /// Function names several FastAPI ids share (see `shared_fastapi_names`).
+    shared_fastapi: BTreeSet<String>,
     schemes: &'a [SecurityScheme],
     idempotency_header: Option<&'a str>,
 }
@@ -316,7 +332,20 @@ fn build_operation<'a>(
         return Err(Diagnostic::new(op_ptr, "an operation must be an object"));
     };
     let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
-    let name = match spec_id.map(|id| without_fastapi_suffix(id, method, path)) {
+    // FastAPI's id without its path, prefixed with the resource where another id has the same
+    // function name (`users_list`, `items_list`: types `UsersListParams`, `ItemsListParams`).
+    let declared = spec_id.map(|id| {
+        let name = without_fastapi_suffix(id, method, path);
+        match resource_key(op, path) {
+            Some(resource)
+                if name.len() != id.len() && ctx.shared_fastapi.contains(&naming::plain_snake(name)) =>
+            {
+                format!("{resource}_{name}")
+            }
+            _ => name.to_owned(),
+        }
+    });
+    let name = match declared.as_deref() {
         Some(id) if !echoes_path(id, method, path) => id.to_owned(),
         _ => ctx
             .path_names
@@ -1123,6 +1152,53 @@ mod tests {
         assert_eq!(keyed(&[], named()), ["PATCH /a", "PATCH /b", "POST /a", "POST /b", body]);
         assert_eq!(keyed(&[], IdempotencyHeader::Detect), [body]);
         assert!(keyed(&["/a", "/b"], IdempotencyHeader::Disabled).is_empty());
+    }
+
+    #[test]
+    fn an_idempotency_field_keys_json_and_form_bodies_without_undoing_a_declared_header() {
+        use serde_json::json;
+        let schema = json!({ "type": "object", "properties": { "order_ref": { "type": "string" } } });
+        let body = |media: &str| json!({ "content": { media: { "schema": schema.clone() } } });
+        let header = json!([{ "name": "Idempotency-Key", "in": "header", "schema": { "type": "string" } }]);
+        let op = |id: &str, body: Option<serde_json::Value>, declares: bool| {
+            let mut op = json!({ "operationId": id, "x-idempotency-field": "order_ref",
+                "responses": { "204": { "description": "ok" } } });
+            if let Some(body) = body {
+                op["requestBody"] = body;
+            }
+            if declares {
+                op["parameters"] = header.clone();
+            }
+            json!({ "post": op })
+        };
+        let mut refunds = op("createRefund", None, false);
+        refunds["post"].as_object_mut().unwrap().remove("x-idempotency-field");
+        let doc = json!({ "openapi": "3.0.3", "info": { "title": "t", "version": "1" }, "paths": {
+            // The only operation that declares the header: the API still declares it somewhere,
+            // so `/refunds` does not take it.
+            "/orders": op("createOrder", Some(body("application/json")), true),
+            "/refunds": refunds,
+            "/sessions": op("createSession", Some(body("application/x-www-form-urlencoded")), false),
+            "/uploads": op("createUpload", Some(body("multipart/form-data")), false),
+            "/notes": op("createNote", None, false),
+        } });
+        let spec = crate::load::load(&doc.to_string()).expect("loads");
+        let mut config = Config::new("t");
+        config.idempotency_header = IdempotencyHeader::Named("Idempotency-Key".into());
+        let api = build(&spec, &config).expect("builds");
+        let keyed: BTreeMap<&str, &Idempotency> =
+            api.operations().map(|op| (op.path.as_str(), &op.idempotency)).collect();
+        let caller = Idempotency::CallerBodyField { json_name: "order_ref".into() };
+        assert_eq!(keyed["/orders"], &Idempotency::Header);
+        assert_eq!(keyed["/refunds"], &Idempotency::None);
+        assert_eq!(keyed["/sessions"], &caller);
+        assert_eq!(keyed["/uploads"], &Idempotency::None);
+        assert_eq!(keyed["/notes"], &Idempotency::None);
+        let warned: Vec<&str> = api.warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(
+            warned,
+            ["#/paths/~1notes/post/x-idempotency-field", "#/paths/~1uploads/post/x-idempotency-field"]
+        );
     }
 
     #[test]

@@ -666,14 +666,21 @@ impl DecodeError {
         // before any key was read): report that as the root.
         let path = if path == "?" { ".".to_owned() } else { path };
         let excerpt = body_excerpt(body, offset);
-        let (path, mut message) = super::decode::variant_path(path, err.to_string());
-        // A value that did not decode is quoted in the message: not when it is a secret's.
-        let field = path.rsplit(['.', '[']).next().unwrap_or_default().trim_end_matches(']');
-        if is_secret_name(field.as_bytes()) {
-            message = redact_quoted_value(&message);
-        }
+        let (path, message) = failure_at(path, &err);
         Self { path, message, status, request_id, excerpt, body: body.clone() }
     }
+}
+
+/// The path and message of a failure to decode a document, the path inside a union joined on
+/// ([`variant_path`](super::decode::variant_path)); a value that did not decode is quoted in
+/// the message, but not when its field is named like a secret's.
+pub(super) fn failure_at(path: String, err: &serde_json::Error) -> (String, String) {
+    let (path, mut message) = super::decode::variant_path(path, err.to_string());
+    let field = path.rsplit(['.', '[']).next().unwrap_or_default().trim_end_matches(']');
+    if is_secret_name(field.as_bytes()) {
+        message = redact_quoted_value(&message);
+    }
+    (path, message)
 }
 
 impl fmt::Display for DecodeError {

@@ -176,7 +176,7 @@ pub fn sign(payload: &[u8], secret: &str, timestamp: i64) -> String {
 /// Decodes a (verified) payload into an event type, naming the failing field.
 pub fn decode_event<E: DeserializeOwned>(payload: &[u8]) -> Result<E, WebhookError> {
     super::decode::parse_json(payload).map_err(|(path, err)| {
-        let (path, message) = super::decode::variant_path(path, err.to_string());
+        let (path, message) = super::error::failure_at(path, &err);
         WebhookError::InvalidPayload(PayloadError { path, message })
     })
 }
@@ -297,6 +297,14 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(err.to_string().contains("`data.amount`"), "{err}");
+        // A mistyped value is quoted, but not a secret's.
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Keyed {
+            api_key: i64,
+        }
+        let err = decode_event::<Keyed>(br#"{"api_key":"sk_live_123"}"#).unwrap_err().to_string();
+        assert!(err.contains("`api_key`") && !err.contains("sk_live_123"), "{err}");
     }
 
     #[test]

@@ -33,6 +33,11 @@ impl Client {
     pub fn gadgets(&self) -> crate::resources::Gadgets<'_> {
         crate::resources::Gadgets::new(self)
     }
+    /// The `items` operations.
+    #[cfg(feature = "items")]
+    pub fn items(&self) -> crate::resources::Items<'_> {
+        crate::resources::Items::new(self)
+    }
     /// The `misc` operations.
     #[cfg(feature = "misc")]
     pub fn misc(&self) -> crate::resources::Misc<'_> {
@@ -57,5 +62,10 @@ impl Client {
     #[cfg(feature = "things")]
     pub fn things(&self) -> crate::resources::Things<'_> {
         crate::resources::Things::new(self)
+    }
+    /// The `users` operations.
+    #[cfg(feature = "users")]
+    pub fn users(&self) -> crate::resources::Users<'_> {
+        crate::resources::Users::new(self)
     }
 }

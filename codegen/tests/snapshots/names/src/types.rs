@@ -161,6 +161,16 @@ pub struct IssueAssigneesItem {
 crate::runtime::object::json_object!(
     IssueAssigneesItem, extra; login = "login" optional
 );
+#[cfg(feature = "items")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemsListResponse {
+    pub count: Option<i64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "items")]
+crate::runtime::object::json_object!(ItemsListResponse, extra; count = "count" optional);
 #[cfg(feature = "clusters")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListClustersResponse {
@@ -335,5 +345,15 @@ pub struct UpdateFolderResponseBody {
 crate::runtime::object::json_object!(
     UpdateFolderResponseBody, extra; id = "id" optional
 );
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UsersListResponse {
+    pub count: Option<i64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "users")]
+crate::runtime::object::json_object!(UsersListResponse, extra; count = "count" optional);
 #[cfg(feature = "extra_types")]
 pub type VecType = Vec<OptionType>;

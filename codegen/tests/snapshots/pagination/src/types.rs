@@ -970,7 +970,7 @@ crate::runtime::object::json_object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTicketsResponseResultType {
     pub rows: Vec<Thing>,
-    pub total: i64,
+    pub total: u32,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1310,7 +1310,7 @@ impl crate::runtime::Page for SearchIssuesResponse {
     }
     const HAS_MORE_IS_GUESSED: bool = true;
     fn total(&self) -> Option<u64> {
-        self.total.and_then(|total| u64::try_from(total).ok())
+        self.total.and_then(crate::runtime::pagination::count)
     }
 }
 #[cfg(feature = "jobs")]
@@ -1337,7 +1337,7 @@ impl crate::runtime::Page for ListListingsResponse {
     }
     const HAS_MORE_IS_GUESSED: bool = true;
     fn total(&self) -> Option<u64> {
-        self.total.and_then(|total| u64::try_from(total).ok())
+        self.total.and_then(crate::runtime::pagination::count)
     }
 }
 #[cfg(feature = "notes")]
@@ -1418,7 +1418,7 @@ impl crate::runtime::Page for ListTicketsResponse {
     }
     const HAS_MORE_IS_GUESSED: bool = true;
     fn total(&self) -> Option<u64> {
-        u64::try_from(self.result.total).ok()
+        crate::runtime::pagination::count(self.result.total)
     }
 }
 #[cfg(feature = "customers")]

@@ -52,6 +52,7 @@ crate::runtime::object::json_object!(
 pub struct Cat {
     pub age: i64,
     pub chipped: bool,
+    pub len: i64,
     pub lives: Option<i64>,
     pub name: String,
     pub pet_type: CatPetType,
@@ -60,8 +61,8 @@ pub struct Cat {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    Cat, extra; age = "age" required, chipped = "chipped" required, lives = "lives"
-    optional, name = "name" required, pet_type = "pet_type" required
+    Cat, extra; age = "age" required, chipped = "chipped" required, len = "len" required,
+    lives = "lives" optional, name = "name" required, pet_type = "pet_type" required
 );
 /// A Cat has pet_type, which a Note does not declare; anything else is a Note.
 ///
@@ -156,6 +157,7 @@ pub struct Dog {
     pub age: Option<i64>,
     pub bark: Option<String>,
     pub chipped: bool,
+    pub len: i64,
     pub name: String,
     pub pet_type: DogPetType,
     /// Properties the API description does not declare, kept so that a value read
@@ -164,7 +166,8 @@ pub struct Dog {
 }
 crate::runtime::object::json_object!(
     Dog, extra; age = "age" optional, bark = "bark" optional, chipped = "chipped"
-    required, name = "name" required, pet_type = "pet_type" required
+    required, len = "len" required, name = "name" required, pet_type = "pet_type"
+    required
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -502,6 +505,7 @@ pub struct PetWithOwner {
     pub age: Option<i64>,
     pub bark: Option<String>,
     pub chipped: bool,
+    pub len: i64,
     pub lives: Option<i64>,
     pub name: String,
     pub owner: Option<String>,
@@ -512,8 +516,8 @@ pub struct PetWithOwner {
 }
 crate::runtime::object::json_object!(
     PetWithOwner, extra; age = "age" optional, bark = "bark" optional, chipped =
-    "chipped" required, lives = "lives" optional, name = "name" required, owner = "owner"
-    optional, pet_type = "pet_type" required
+    "chipped" required, len = "len" required, lives = "lives" optional, name = "name"
+    required, owner = "owner" optional, pet_type = "pet_type" required
 );
 /// Which variant a value is depends on its `kind` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]

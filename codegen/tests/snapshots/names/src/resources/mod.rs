@@ -20,6 +20,10 @@ pub use folders::Folders;
 pub mod gadgets;
 #[cfg(feature = "gadgets")]
 pub use gadgets::Gadgets;
+#[cfg(feature = "items")]
+pub mod items;
+#[cfg(feature = "items")]
+pub use items::Items;
 #[cfg(feature = "misc")]
 pub mod misc;
 #[cfg(feature = "misc")]
@@ -41,3 +45,7 @@ pub use rustls::Rustls;
 pub mod things;
 #[cfg(feature = "things")]
 pub use things::Things;
+#[cfg(feature = "users")]
+pub mod users;
+#[cfg(feature = "users")]
+pub use users::Users;
