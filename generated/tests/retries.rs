@@ -529,3 +529,29 @@ async fn a_bank_transfers_request_key_goes_into_its_body() {
     assert!(err.to_string().contains("two idempotency keys"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3, "the refused request was not sent");
 }
+
+/// `total_timeout` bounds a request's attempts and waits together: a server that keeps failing
+/// slowly gets at most as many attempts as fit, not every retry allowed.
+#[tokio::test]
+async fn total_timeout_bounds_the_attempts_and_waits_together() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/customers/cus_1"))
+        .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(150)))
+        .mount(&server)
+        .await;
+    let atlas = atlas(&server);
+    let started = Instant::now();
+    let err = atlas
+        .customers()
+        .retrieve("cus_1")
+        .max_retries(5)
+        .total_timeout(Duration::from_millis(400))
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    let sent = server.received_requests().await.unwrap().len();
+    // Six attempts of 150 ms would not fit in 400 ms; the last that starts is cut short.
+    assert!((1..=3).contains(&sent), "{sent} attempts: {err}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert!(err.is_timeout() || err.status().is_some_and(|s| s.as_u16() == 503), "{err}");
+}

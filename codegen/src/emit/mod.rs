@@ -514,8 +514,9 @@ fn usage_doc(api: &Api, config: &Config) -> String {
          minute: connection failures, timeouts, 408, 429 and 5xx. A request that may have reached \
          the server is retried only where sending it twice cannot act twice: `GET`, `PUT`, \
          `DELETE` and the operations a key makes safe (their docs say so). Per call: \
-         `.timeout(…)`, `.max_retries(…)`, `.header(…)`, and `.send_with_response()` for the \
-         status, headers and request id beside the body.\n\n"
+         `.timeout(…)`, `.total_timeout(…)` (attempts and waits together), `.max_retries(…)`, \
+         `.header(…)`, and `.send_with_response()` for the status, headers and request id \
+         beside the body.\n\n"
     );
     let keyed = api.operations().any(|o| o.idempotency != ir::Idempotency::None);
     if keyed {

@@ -150,6 +150,13 @@ impl<T: Page> ListRequest<T> {
         self
     }
 
+    /// Bounds the time each page request may take in all, its retries included (see
+    /// [`Request::total_timeout`](super::Request::total_timeout)).
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.options.total_timeout = Some(total);
+        self
+    }
+
     /// Overrides the number of retries for every page request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);

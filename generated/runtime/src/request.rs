@@ -372,6 +372,8 @@ impl fmt::Debug for RequestSpec {
 pub(super) struct RequestOptions {
     pub(super) idempotency_key: Option<String>,
     pub(super) timeout: Option<Duration>,
+    /// The time the request may take in all: its attempts and the waits between them.
+    pub(super) total_timeout: Option<Duration>,
     pub(super) max_retries: Option<u32>,
     pub(super) headers: Vec<(&'static str, String)>,
 }
@@ -421,6 +423,14 @@ impl<T: Send + 'static> Request<T> {
     /// Overrides the per-attempt timeout for this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds the time this request may take in all, its retries and the waits before them
+    /// included: no attempt starts or runs past it, and a retry that could not finish in time
+    /// is not made. Without it, the bound is every attempt's timeout plus the longest waits.
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.options.total_timeout = Some(total);
         self
     }
 
@@ -1099,12 +1109,16 @@ async fn run(
     // idempotency key) rather than every call paying for a copy it rarely needs.
     let mut first_request = Some(request);
     let span = tracing::Span::current();
-    let deadline = Instant::now().checked_add(policy.total_budget(timeout));
+    let budget = policy.total_budget(timeout);
+    let budget = options.total_timeout.map_or(budget, |total| budget.min(total));
+    let deadline = Instant::now().checked_add(budget);
     let mut attempt: u32 = 0;
     loop {
         span.record("attempt", attempt);
         let per_attempt = match deadline {
-            Some(deadline) if attempt > 0 => timeout.min(deadline.saturating_duration_since(Instant::now())),
+            Some(deadline) if attempt > 0 || options.total_timeout.is_some() => {
+                timeout.min(deadline.saturating_duration_since(Instant::now()))
+            }
             _ => timeout,
         };
         if per_attempt.is_zero() {
