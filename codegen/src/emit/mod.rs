@@ -498,8 +498,8 @@ fn usage_doc(api: &Api, config: &Config) -> String {
          Every call returns `Result<T, {krate}::Error>`:\n\n\
          - `Error::Api`: the server answered with a status other than 2xx. `status`, `headers` and \
          `request_id` are fields; `code()`, `message()` and `error_type()` read a Stripe-style \
-         error body, `decode_body::<T>()` the error schema an operation declares (its docs name \
-         it), `is_rate_limited()`, `retry_after()` and `rate_limit()` what a 429 says.\n\
+         error body, `body_field(\"name\")` any other of its fields, `decode_body::<T>()` the error \
+         schema an operation declares (its docs name it), `is_rate_limited()`, `retry_after()` and `rate_limit()` what a 429 says.\n\
          - `Error::Decode`: a 2xx body that did not match its type; `path` names the field \
          (`data[3].customer.email`) and `body` keeps the whole response.\n\
          - `Error::Timeout` and `Error::Transport`: no answer, after the retries below; \

@@ -267,6 +267,13 @@ impl ApiError {
         self.status == StatusCode::TOO_MANY_REQUESTS
     }
 
+    /// A field of the error body beyond the ones read above (Atlas's `existing_customer_id`),
+    /// from its error object (`{"error": {…}}`) or else its top level.
+    pub fn body_field(&self, name: &str) -> Option<Value> {
+        let body: Value = serde_json::from_slice(&self.raw).ok()?;
+        body.get("error").and_then(|error| error.get(name)).or_else(|| body.get(name)).cloned()
+    }
+
     /// How long the server asked to wait before trying again: its `Retry-After`, or on a 429
     /// without one the time until `X-RateLimit-Reset` (plus up to a second of jitter), at most
     /// [`MAX_RETRY_AFTER`](super::retry::MAX_RETRY_AFTER). The client's own retries already
@@ -954,6 +961,19 @@ mod tests {
         assert!(!unavailable.is_rate_limited());
         assert_eq!(unavailable.retry_after(), None);
         assert!(!Error::invalid_request("x").is_rate_limited());
+    }
+
+    #[test]
+    fn body_fields_beyond_the_typed_ones_are_read_from_the_error_object_or_the_top() {
+        let error =
+            |raw: &'static str| ApiError::new(StatusCode::BAD_REQUEST, HeaderMap::new(), Bytes::from(raw));
+        let nested = error(r#"{"error":{"code":"customer_exists","existing_customer_id":"cus_1"}}"#);
+        assert_eq!(nested.body_field("existing_customer_id"), Some(Value::from("cus_1")));
+        assert_eq!(nested.code(), Some("customer_exists"));
+        let flat = error(r#"{"detail":"bad","fields":["email"]}"#);
+        assert_eq!(flat.body_field("fields"), Some(serde_json::json!(["email"])));
+        assert_eq!(flat.body_field("missing"), None);
+        assert_eq!(error("not json").body_field("detail"), None);
     }
 
     #[test]
