@@ -734,6 +734,9 @@ fn prepare(
         insert_header(&mut headers, "content-type", &body.content_type)?;
     }
 
+    if options.idempotency_key.as_deref() == Some("") {
+        return Err(Error::invalid_request("the idempotency key is empty"));
+    }
     // The body, with the key the server deduplicates it by if it takes one there, and whether
     // it carries that key.
     let (body, body_keyed) = match (&spec.body, spec.key_in_body) {
@@ -743,9 +746,6 @@ fn prepare(
         }
         (body, _) => (body.as_ref().map(|body| body.bytes.clone()), false),
     };
-    if options.idempotency_key.as_deref() == Some("") {
-        return Err(Error::invalid_request("the idempotency key is empty"));
-    }
     // Idempotency: safe methods need no key; POST and PATCH get one where the server honours it.
     let retry_safe = if is_idempotent_method(method) && options.idempotency_key.is_none() {
         true
@@ -764,15 +764,7 @@ fn prepare(
             && (*method == Method::POST || *method == Method::PATCH)
             && !headers.contains_key(&idempotency_header)
         {
-            let value = match generated_key {
-                Some(value) => value.clone(),
-                None => {
-                    let value = HeaderValue::from_str(&new_idempotency_key())
-                        .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
-                    generated_key.insert(value).clone()
-                }
-            };
-            headers.insert(idempotency_header.clone(), value);
+            headers.insert(idempotency_header.clone(), generated(generated_key)?);
         }
         // A key in the header makes a retry safe only where the server honours it there: a
         // caller's key on another operation is sent, but does not make the request safe to send
@@ -858,6 +850,17 @@ fn prepare(
     Ok(Prepared { request, retry_safe, policy, timeout })
 }
 
+/// The idempotency key generated for this request, made on its first attempt and the same on
+/// every retry, in the header or in the body.
+fn generated(generated_key: &mut Option<HeaderValue>) -> Result<HeaderValue, Error> {
+    if let Some(value) = generated_key {
+        return Ok(value.clone());
+    }
+    let value = HeaderValue::from_str(&new_idempotency_key())
+        .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
+    Ok(generated_key.insert(value).clone())
+}
+
 /// The body with the key the server deduplicates it by in `key.field`, and whether it has one:
 /// the body's own, or else (where the client fills it) the caller's, or else the one generated
 /// for this request's first attempt. An empty value is none. Only JSON objects and forms can
@@ -906,16 +909,7 @@ fn body_with_key(
             return Ok((body.bytes.clone(), true));
         }
         (None, Some(caller)) => caller.to_owned(),
-        (None, None) => match generated_key {
-            Some(value) => value.to_str().unwrap_or_default().to_owned(),
-            None => {
-                let generated = new_idempotency_key();
-                let value = HeaderValue::from_str(&generated)
-                    .map_err(|_| Error::invalid_request("generated idempotency key is invalid"))?;
-                *generated_key = Some(value);
-                generated
-            }
-        },
+        (None, None) => generated(generated_key)?.to_str().unwrap_or_default().to_owned(),
     };
     let bytes = match &json {
         Some(object) => with_json_field(&body.bytes, object.contains_key(field), field, &value)?,
@@ -952,8 +946,9 @@ fn with_json_field(object: &[u8], has_field: bool, field: &str, value: &str) -> 
 /// A form's bytes with `field=value` last, instead of any (empty) pair of that name.
 fn with_form_field(form: &[u8], field: &str, value: &str) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::with_capacity(form.len() + field.len() + value.len() + 2);
-    let named = |pair: &[u8]| pair.split(|b| *b == b'=').next() == Some(field.as_bytes());
-    for pair in form.split(|b| *b == b'&').filter(|pair| !pair.is_empty() && !named(pair)) {
+    for pair in
+        form.split(|b| *b == b'&').filter(|pair| !pair.is_empty() && form_pair(pair).0 != field.as_bytes())
+    {
         if !out.is_empty() {
             out.push(b'&');
         }
@@ -969,13 +964,21 @@ fn with_form_field(form: &[u8], field: &str, value: &str) -> Vec<u8> {
 /// The decoded value of the form field `field` (a name without characters to encode).
 fn form_value(form: &[u8], field: &str) -> Option<String> {
     form.split(|b| *b == b'&').find_map(|pair| {
-        let (name, value) = pair.split_at(pair.iter().position(|b| *b == b'=').unwrap_or(pair.len()));
+        let (name, value) = form_pair(pair);
         if name != field.as_bytes() {
             return None;
         }
-        let value: Vec<u8> = value.iter().skip(1).map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+        let value: Vec<u8> = value.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
         Some(percent_encoding::percent_decode(&value).decode_utf8_lossy().into_owned())
     })
+}
+
+/// A form pair's encoded name and value (`a=1` → `a`, `1`; `a` → `a`, empty).
+fn form_pair(pair: &[u8]) -> (&[u8], &[u8]) {
+    match pair.iter().position(|b| *b == b'=') {
+        Some(at) => (&pair[..at], &pair[at + 1..]),
+        None => (pair, &[]),
+    }
 }
 
 /// The plain-text credentials this request sends, to scrub echoes of them out of error bodies.
