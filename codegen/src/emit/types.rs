@@ -72,13 +72,9 @@ fn page_impls(api: &Api) -> TokenStream {
         let items_expr = path_into(items_path);
         let (items_ref, items_optional) = path_ref(items_path);
         // A `has_more` flag, false where it or a field on the way is absent.
-        let flag = |path: &[EnvelopeField]| {
-            if path.iter().any(|f| f.optional) {
-                let value = path_value(path, true);
-                quote!(#value.unwrap_or(false))
-            } else {
-                path_expr(path, false).0
-            }
+        let flag = |path: &[EnvelopeField]| match path_copy(path) {
+            (value, true) => quote!(#value.unwrap_or(false)),
+            (value, false) => value,
         };
         // Without a flag, a page with items may have more after it; an empty one is the last.
         let guessed_more = if items_optional {
@@ -100,12 +96,9 @@ fn page_impls(api: &Api) -> TokenStream {
                 let total = total.as_deref().map(|path| {
                     // Through the runtime's generic `count`: `u64::try_from` of a `u32` is a
                     // conversion clippy calls needlessly fallible.
-                    let total = if path.iter().any(|f| f.optional) {
-                        let value = path_value(path, true);
-                        quote!(#value.and_then(crate::runtime::pagination::count))
-                    } else {
-                        let value = path_expr(path, false).0;
-                        quote!(crate::runtime::pagination::count(#value))
+                    let total = match path_copy(path) {
+                        (value, true) => quote!(#value.and_then(crate::runtime::pagination::count)),
+                        (value, false) => quote!(crate::runtime::pagination::count(#value)),
                     };
                     quote! {
                         fn total(&self) -> Option<u64> {
@@ -201,6 +194,16 @@ fn path_expr(path: &[EnvelopeField], borrow: bool) -> (TokenStream, bool) {
         optional |= field.optional;
     }
     (value, optional)
+}
+
+/// A copy of the `Copy` value at the end of `path`, and whether it is in an `Option` (some field
+/// on the way is optional): `self.has_more`, or `self.data.as_ref().and_then(|v| v.has_more)`.
+fn path_copy(path: &[EnvelopeField]) -> (TokenStream, bool) {
+    if path.iter().any(|f| f.optional) {
+        (path_value(path, true), true)
+    } else {
+        (path_expr(path, false).0, false)
+    }
 }
 
 /// An `Option<T>` expression reading the value at the end of `path` from `self`, cloned (or
@@ -734,12 +737,9 @@ fn builder_source(
         let field = ident(&f.rust_name);
         // Intra-doc links cannot name raw identifiers (`Self::r#type`), so those stay plain text.
         let bare = f.rust_name.trim_start_matches("r#");
-        let doc = if bare == f.rust_name {
-            format!(" Sets [`{bare}`](Self::{bare}).")
-        } else {
-            format!(" Sets `{bare}`.")
-        };
-        out.docs(4, Doc::Outer, &[doc]);
+        let link =
+            if bare == f.rust_name { format!("[`{bare}`](Self::{bare})") } else { format!("`{bare}`") };
+        out.docs(4, Doc::Outer, &[format!(" Sets {link}.")]);
         let (value_ty, value) = match &p.pairs {
             Some((value_ty, collect)) => (value_ty.as_str(), *collect),
             None => (p.value.as_str(), if p.into_string { "value.into()" } else { "value" }),
@@ -752,12 +752,7 @@ fn builder_source(
         // another method has that name.
         let clear = format!("clear_{}", f.setter.trim_start_matches("r#"));
         if p.tri_state && !s.fields.iter().any(|g| g.setter == clear || g.rust_name == clear) {
-            let doc = if bare == f.rust_name {
-                format!(" Sets [`{bare}`](Self::{bare}) to `null`, which clears it.")
-            } else {
-                format!(" Sets `{bare}` to `null`, which clears it.")
-            };
-            out.docs(4, Doc::Outer, &[doc]);
+            out.docs(4, Doc::Outer, &[format!(" Sets {link} to `null`, which clears it.")]);
             out.fn_head(&clear, &["mut self".to_owned()]);
             out.line(8, &format!("self.{field} = Some(crate::runtime::Nullable::Null);"));
             out.fixed(8, "self");
@@ -898,17 +893,8 @@ fn shared_accessors(
     fallback: &proc_macro2::Ident,
     cfg: &TokenStream,
 ) -> TokenStream {
-    let structs: Option<Vec<&Struct>> = u
-        .variants
-        .iter()
-        .map(|v| match resolved(&v.ty, &api.types) {
-            Ty::Named(id) => match &api.types[*id].kind {
-                TypeKind::Struct(s) => Some(s),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
+    let structs: Option<Vec<&Struct>> =
+        u.variants.iter().map(|v| crate::ir::resolved_struct(&v.ty, &api.types).map(|(_, s)| s)).collect();
     let Some(structs) = structs else { return quote!() };
     let mut methods = Vec::new();
     if u.variants.iter().all(|v| v.tags.len() == 1) {
@@ -1122,16 +1108,7 @@ fn presence_union_def(
 
 /// The struct a multipart body's type stands for (through aliases), if it is one.
 pub fn multipart_struct(api: &Api, body: &Ty) -> Option<TypeId> {
-    let mut current = body;
-    for _ in 0..=api.types.len() {
-        let Ty::Named(id) = current else { return None };
-        match &api.types[*id].kind {
-            TypeKind::Struct(_) => return Some(*id),
-            TypeKind::Alias(inner) => current = inner,
-            _ => return None,
-        }
-    }
-    None
+    crate::ir::resolved_struct(body, &api.types).map(|(id, _)| id)
 }
 
 #[cfg(test)]

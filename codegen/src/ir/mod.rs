@@ -547,6 +547,15 @@ pub fn resolved<'a>(t: &'a Ty, types: &'a [TypeDef]) -> &'a Ty {
     current
 }
 
+/// The struct a type stands for (through aliases), with its id, if it is one.
+pub fn resolved_struct<'t>(t: &Ty, types: &'t [TypeDef]) -> Option<(TypeId, &'t Struct)> {
+    let &Ty::Named(id) = resolved(t, types) else { return None };
+    match &types[id].kind {
+        TypeKind::Struct(s) => Some((id, s)),
+        _ => None,
+    }
+}
+
 /// Builds the model; warnings land in `Api::warnings`, errors stop generation.
 pub fn lower(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     build(spec, config)

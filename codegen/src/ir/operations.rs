@@ -571,8 +571,7 @@ fn body_idempotency_field<'t>(types: &'t [super::TypeDef], op: &Operation, name:
 
 /// The field of an operation's body struct called `name`, if it holds a string or a number.
 fn body_field<'t>(types: &'t [super::TypeDef], op: &Operation, name: &str) -> Option<&'t Field> {
-    let Ty::Named(id) = super::resolved(&op.body.as_ref()?.ty, types) else { return None };
-    let TypeKind::Struct(s) = &types[*id].kind else { return None };
+    let (_, s) = super::resolved_struct(&op.body.as_ref()?.ty, types)?;
     s.fields.iter().find(|f| {
         f.json_name == name
             && matches!(super::resolved(&f.ty, types), Ty::String | Ty::Int(_) | Ty::F64 | Ty::Uuid)

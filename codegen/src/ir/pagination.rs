@@ -152,9 +152,6 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
     let Ty::Named(envelope) = response else { return None };
     let TypeKind::Struct(_) = &types[*envelope].kind else { return None };
     let typed = |t: &Ty| super::resolved(t, types).clone();
-    let named = |name: &str, ty: Ty| {
-        plain_fields(types, *envelope).find(|f| f.json_name == name && typed(&f.ty) == ty)
-    };
     // The item array, of the envelope or else of an object it wraps them in (HAL's
     // `_embedded.items`), and that object.
     let (items, wrapper): (Vec<&super::Field>, _) = match item_array(types, *envelope) {
@@ -176,11 +173,7 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
             Some(std::iter::once(EnvelopeField::of(wrapper)).chain(path).collect())
         })
     };
-    let has_more = named("has_more", Ty::Bool).map(|f| vec![EnvelopeField::of(f)]).or_else(|| {
-        let (wrapper, inner) = wrapper?;
-        let f = plain_fields(types, inner).find(|f| f.json_name == "has_more" && typed(&f.ty) == Ty::Bool)?;
-        Some(vec![EnvelopeField::of(wrapper), EnvelopeField::of(f)])
-    });
+    let has_more = search(&|ty| *ty == Ty::Bool, &|names| names == ["has_more"]);
     // The count of all items across pages, for offset walks.
     let total = || {
         search(&|ty| matches!(ty, Ty::Int(k) if *k != IntKind::U64), &|names| {
