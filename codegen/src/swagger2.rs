@@ -186,10 +186,12 @@ fn convert_operation(op: &Map<String, Value>, shared: &[Value], ctx: &OpContext<
             has_file || ctx.consumes.as_ref().is_some_and(|c| c.iter().any(|t| t.contains("multipart")));
         let media = if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
         let mut schema = json!({ "type": "object", "properties": form_fields });
-        if !form_required.is_empty() {
+        // A form with a required field cannot be left out.
+        let required = !form_required.is_empty();
+        if required {
             schema["required"] = Value::Array(form_required);
         }
-        out.insert("requestBody".into(), json!({ "content": { media: { "schema": schema } } }));
+        out.insert("requestBody".into(), json!({ "content": { media: { "schema": schema } }, "required": required }));
     }
     if !new_params.is_empty() {
         out.insert("parameters".into(), Value::Array(new_params));
@@ -448,5 +450,6 @@ mod tests {
         let form = &put["requestBody"]["content"]["multipart/form-data"]["schema"];
         assert_eq!(form["properties"]["file"]["format"], "binary");
         assert_eq!(form["required"][0], "file");
+        assert_eq!(put["requestBody"]["required"], true, "a form with a required field is a required body");
     }
 }

@@ -472,3 +472,52 @@ fn a_clear_setter_sends_null_and_an_unset_field_sends_nothing() {
     assert_eq!(serde_json::to_value(&set).unwrap(), json!({"billing_address": {"city": "Springfield"}}));
     assert_eq!(serde_json::to_value(UpdateCustomer::new()).unwrap(), json!({}));
 }
+
+/// A body the spec does not require is an `Option`: `None` sends none (no `Content-Type`
+/// either), a value is sent as it would be were it required.
+#[tokio::test]
+async fn an_optional_body_left_out_sends_no_body() {
+    use atlaspay::types::RefundPayment;
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ok()).expect(2).mount(&server).await;
+    let atlas = atlas_client(&server);
+    let _ = atlas.payments().capture("pay_1", None).send_with_response().await;
+    let _ = atlas.payments().refund("pay_1", RefundPayment::new().amount(1000)).send_with_response().await;
+    let requests = server.received_requests().await.unwrap();
+    let (capture, refund) = (&requests[0], &requests[1]);
+    assert_eq!(capture.url.path(), "/v1/capture-payment/pay_1");
+    assert!(capture.body.is_empty(), "{:?}", String::from_utf8_lossy(&capture.body));
+    assert_eq!(capture.headers.get("content-type"), None);
+    assert_eq!(refund.url.path(), "/v1/refund-payment/pay_1");
+    assert_eq!(refund.body, br#"{"amount":1000}"#);
+    assert_eq!(refund.headers.get("content-type").unwrap(), "application/json");
+}
+
+/// An operation that takes its idempotency key in the body still gets one when its optional
+/// body is left out: `{}` (or an empty form) with the key in it, the caller's or a generated one.
+#[tokio::test]
+async fn an_optional_body_left_out_still_carries_a_body_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ok()).expect(3).mount(&server).await;
+    let api = client(&server);
+    let mut json = spec(Method::POST, "/transfers");
+    json.idempotency_key_in_body("idempotency_key");
+    json.optional_json_body::<Value>(None);
+    let _: Value = api.request(json, decode_json).idempotency_key("order-7").await.unwrap();
+    let mut form = spec(Method::POST, "/transfers");
+    form.idempotency_key_in_body("idempotency_key");
+    form.optional_form_body::<Value>(None);
+    let _: Value = api.request(form, decode_json).idempotency_key("order-8").await.unwrap();
+    let mut generated = spec(Method::POST, "/transfers");
+    generated.idempotency_key_in_body("idempotency_key");
+    generated.optional_json_body::<Value>(None);
+    let _: Value = api.request(generated, decode_json).await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].body, br#"{"idempotency_key":"order-7"}"#);
+    assert_eq!(requests[0].headers.get("idempotency-key"), None, "the key goes in the body alone");
+    assert_eq!(requests[1].body, b"idempotency_key=order-8");
+    assert_eq!(requests[1].headers.get("content-type").unwrap(), "application/x-www-form-urlencoded");
+    let body: Value = serde_json::from_slice(&requests[2].body).unwrap();
+    assert_eq!(body["idempotency_key"].as_str().map(str::len), Some(36), "a generated UUID: {body}");
+}

@@ -205,7 +205,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             }
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
                 let body_ty = ty(&body.ty, &api.types, Scope::Crate);
-                args.push(quote!(#body_arg: #body_ty));
+                let optional = optional_body(api, op);
+                args.push(if optional {
+                    quote!(#body_arg: impl Into<Option<#body_ty>>)
+                } else {
+                    quote!(#body_arg: #body_ty)
+                });
                 if let Idempotency::BodyField { rust_name, json_name, required } = &op.idempotency {
                     // The runtime puts the key into a JSON or form body that leaves it out; a
                     // multipart one gets it here.
@@ -222,6 +227,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                     statements.push(quote!(spec.deduplicated_by_body_field(#json_name);));
                 }
                 statements.push(match body.encoding {
+                    BodyEncoding::Json if optional => quote!(spec.optional_json_body(#body_arg.into().as_ref());),
+                    BodyEncoding::Form if optional => quote!(spec.optional_form_body(#body_arg.into().as_ref());),
                     BodyEncoding::Json => quote!(spec.json_body(&#body_arg);),
                     BodyEncoding::Multipart => quote!(spec.multipart_body(&#body_arg);),
                     _ => quote!(spec.form_body(&#body_arg);),
@@ -328,6 +335,16 @@ fn security_expr(api: &Api, security: &[Vec<usize>]) -> TokenStream {
     quote!(&[#(#alternatives),*])
 }
 
+/// Whether the caller may leave the body out (`None`): a JSON or form body the description
+/// does not require. Not one that may itself be `null`, where `None` would say two things.
+fn optional_body(api: &Api, op: &Operation) -> bool {
+    op.body.as_ref().is_some_and(|body| {
+        !body.required
+            && matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form)
+            && !matches!(resolved(&body.ty, &api.types), Ty::Nullable(_))
+    })
+}
+
 /// Whether the operation takes a multipart body that declares no fields, which the caller
 /// builds as a runtime `Multipart`.
 fn free_multipart(api: &Api, op: &Operation) -> bool {
@@ -356,6 +373,9 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
             "The form declares no fields: build `body` with [`Multipart`](crate::runtime::Multipart)'s `field` and `file`."
                 .to_owned(),
         );
+    }
+    if optional_body(api, op) {
+        notes.push("The body is optional: pass `None` to send none.".to_owned());
     }
     let multipart = op.body.as_ref().is_some_and(|body| body.encoding == BodyEncoding::Multipart);
     if let Idempotency::BodyField { json_name: name, required, .. } = &op.idempotency {

@@ -420,6 +420,8 @@ pub struct Body {
     pub encoding: BodyEncoding,
     /// The media type sent as `Content-Type`.
     pub content_type: String,
+    /// `requestBody.required`: without it (OpenAPI's default), the request may go without one.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

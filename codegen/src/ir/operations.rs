@@ -726,7 +726,8 @@ fn request_body<'a>(
     }
     let content_type =
         if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
-    Ok(Some(Body { ty, encoding, content_type }))
+    let required = body.get("required").and_then(Value::as_bool) == Some(true);
+    Ok(Some(Body { ty, encoding, content_type, required }))
 }
 
 /// What an operation answers: its success response, its declared errors, and whether a success

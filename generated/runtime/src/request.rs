@@ -225,6 +225,31 @@ impl RequestSpec {
         self.set_body("application/x-www-form-urlencoded", encoded);
     }
 
+    /// Sets a JSON body where the caller gave one (the operation's body is optional). Without
+    /// one, nothing is sent, unless the operation takes its idempotency key in the body: then
+    /// `{}` is sent, with the key in it.
+    pub fn optional_json_body<V: Serialize>(&mut self, body: Option<&V>) {
+        match body {
+            Some(body) => self.json_body(body),
+            None if self.fills_body_key() => self.json_body(&serde_json::Map::new()),
+            None => {}
+        }
+    }
+
+    /// [`optional_json_body`](Self::optional_json_body) for an
+    /// `application/x-www-form-urlencoded` body.
+    pub fn optional_form_body<V: Serialize>(&mut self, body: Option<&V>) {
+        match body {
+            Some(body) => self.form_body(body),
+            None if self.fills_body_key() => self.form_body(&serde_json::Map::new()),
+            None => {}
+        }
+    }
+
+    fn fills_body_key(&self) -> bool {
+        self.key_in_body.is_some_and(|key| key.fill)
+    }
+
     /// Sets a raw body with the given content type.
     pub fn bytes_body(&mut self, content_type: &'static str, body: Bytes) {
         self.body = Some(Body { content_type: content_type.into(), bytes: body });

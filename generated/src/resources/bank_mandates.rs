@@ -99,13 +99,15 @@ impl<'a> BankMandates<'a> {
     ///
     /// - `bank_mandate_id`: Identifier of the mandate.
     ///
+    /// The body is optional: pass `None` to send none.
+    ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn revoke(
         &self,
         bank_mandate_id: &str,
-        body: crate::types::RevokeBankMandate,
+        body: impl Into<Option<crate::types::RevokeBankMandate>>,
     ) -> crate::runtime::Request<crate::types::BankMandate> {
         let bank_mandate_id_segment = crate::runtime::encode_path_segment(
             bank_mandate_id,
@@ -117,7 +119,7 @@ impl<'a> BankMandates<'a> {
         );
         spec.require_path_params(&[("bank_mandate_id", &bank_mandate_id_segment)]);
         spec.accepts_idempotency_key();
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

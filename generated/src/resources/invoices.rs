@@ -147,13 +147,15 @@ impl<'a> Invoices<'a> {
     ///
     /// - `invoice_id`: Identifier of the invoice.
     ///
+    /// The body is optional: pass `None` to send none.
+    ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn pay(
         &self,
         invoice_id: &str,
-        body: crate::types::PayInvoice,
+        body: impl Into<Option<crate::types::PayInvoice>>,
     ) -> crate::runtime::Request<crate::types::Invoice> {
         let invoice_id_segment = crate::runtime::encode_path_segment(invoice_id);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -163,7 +165,7 @@ impl<'a> Invoices<'a> {
         );
         spec.require_path_params(&[("invoice_id", &invoice_id_segment)]);
         spec.accepts_idempotency_key();
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Void an invoice

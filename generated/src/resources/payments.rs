@@ -21,13 +21,15 @@ impl<'a> Payments<'a> {
     ///
     /// - `payment_id`: Identifier of the payment, a UUID.
     ///
+    /// The body is optional: pass `None` to send none.
+    ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn capture(
         &self,
         payment_id: &str,
-        body: crate::types::CapturePayment,
+        body: impl Into<Option<crate::types::CapturePayment>>,
     ) -> crate::runtime::Request<crate::types::Payment> {
         let payment_id_segment = crate::runtime::encode_path_segment(payment_id);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -37,7 +39,7 @@ impl<'a> Payments<'a> {
         );
         spec.require_path_params(&[("payment_id", &payment_id_segment)]);
         spec.accepts_idempotency_key();
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Confirm a payment
@@ -75,13 +77,15 @@ impl<'a> Payments<'a> {
     ///
     /// - `payment_id`: Identifier of the payment, a UUID.
     ///
+    /// The body is optional: pass `None` to send none.
+    ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn refund(
         &self,
         payment_id: &str,
-        body: crate::types::RefundPayment,
+        body: impl Into<Option<crate::types::RefundPayment>>,
     ) -> crate::runtime::Request<crate::types::Refund> {
         let payment_id_segment = crate::runtime::encode_path_segment(payment_id);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -91,7 +95,7 @@ impl<'a> Payments<'a> {
         );
         spec.require_path_params(&[("payment_id", &payment_id_segment)]);
         spec.accepts_idempotency_key();
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -113,13 +113,15 @@ impl<'a> Sessions<'a> {
     ///
     /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
+    /// The body is optional: pass `None` to send none.
+    ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn cancel(
         &self,
         session_id: &str,
-        body: crate::types::CancelSession,
+        body: impl Into<Option<crate::types::CancelSession>>,
     ) -> crate::runtime::Request<crate::types::PaymentSessionFull> {
         let session_id_segment = crate::runtime::encode_path_segment(session_id);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -129,7 +131,7 @@ impl<'a> Sessions<'a> {
         );
         spec.require_path_params(&[("session_id", &session_id_segment)]);
         spec.accepts_idempotency_key();
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -10,13 +10,18 @@ impl<'a> Either<'a> {
         Self { client }
     }
     /// `POST /either` (`postEither`)
-    pub fn post(&self, body: crate::types::Charge) -> crate::runtime::Request<()> {
+    ///
+    /// The body is optional: pass `None` to send none.
+    pub fn post(
+        &self,
+        body: impl Into<Option<crate::types::Charge>>,
+    ) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             String::from("/either"),
             &[],
         );
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }

@@ -10,16 +10,18 @@ impl<'a> Clusters<'a> {
         Self { client }
     }
     /// `POST /clusters` (`createCluster`)
+    ///
+    /// The body is optional: pass `None` to send none.
     pub fn create(
         &self,
-        body: crate::types::ClustersItem,
+        body: impl Into<Option<crate::types::ClustersItem>>,
     ) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             String::from("/clusters"),
             &[],
         );
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `GET /clusters/all` (`listClusters`)

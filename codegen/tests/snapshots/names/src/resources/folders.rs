@@ -10,10 +10,12 @@ impl<'a> Folders<'a> {
         Self { client }
     }
     /// `PATCH /folders/{id}` (`UpdateFolder`)
+    ///
+    /// The body is optional: pass `None` to send none.
     pub fn update(
         &self,
         id: &str,
-        body: crate::types::UpdateFolderRequestBody,
+        body: impl Into<Option<crate::types::UpdateFolderRequestBody>>,
     ) -> crate::runtime::Request<crate::types::UpdateFolderResponseBody> {
         let id_segment = crate::runtime::encode_path_segment(id);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -22,7 +24,7 @@ impl<'a> Folders<'a> {
             &[],
         );
         spec.require_path_params(&[("id", &id_segment)]);
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

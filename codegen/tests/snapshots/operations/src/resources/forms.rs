@@ -11,11 +11,13 @@ impl<'a> Forms<'a> {
     }
     /// `POST /forms/{kind}` (`submitForm`)
     ///
+    /// The body is optional: pass `None` to send none.
+    ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     pub fn submit(
         &self,
         kind: &crate::types::Kind,
-        body: crate::types::SubmitFormRequest,
+        body: impl Into<Option<crate::types::SubmitFormRequest>>,
     ) -> crate::runtime::Request<serde_json::Value> {
         let kind_segment = crate::runtime::encode_path_segment(kind.as_str());
         let mut spec = crate::runtime::RequestSpec::new(
@@ -24,7 +26,7 @@ impl<'a> Forms<'a> {
             &[&[&crate::auth::BEARER]],
         );
         spec.require_path_params(&[("kind", &kind_segment)]);
-        spec.form_body(&body);
+        spec.optional_form_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

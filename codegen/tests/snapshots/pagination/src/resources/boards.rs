@@ -24,13 +24,18 @@ impl<'a> Boards<'a> {
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// `PUT /boards` (`replaceBoards`)
-    pub fn replace(&self, body: crate::types::BoardPage) -> crate::runtime::Request<()> {
+    ///
+    /// The body is optional: pass `None` to send none.
+    pub fn replace(
+        &self,
+        body: impl Into<Option<crate::types::BoardPage>>,
+    ) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PUT,
             String::from("/boards"),
             &[],
         );
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }

@@ -33,13 +33,18 @@ impl<'a> Shelves<'a> {
             )
     }
     /// `PUT /shelves` (`replaceShelves`)
-    pub fn replace(&self, body: crate::types::ShelfPage) -> crate::runtime::Request<()> {
+    ///
+    /// The body is optional: pass `None` to send none.
+    pub fn replace(
+        &self,
+        body: impl Into<Option<crate::types::ShelfPage>>,
+    ) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PUT,
             String::from("/shelves"),
             &[],
         );
-        spec.json_body(&body);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }
