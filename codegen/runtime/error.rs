@@ -147,6 +147,12 @@ impl Error {
         }
     }
 
+    /// The machine-readable code of an API error (`card_declined`, `not_found`, …), if any:
+    /// [`ApiError::code`].
+    pub fn code(&self) -> Option<&str> {
+        self.api_error()?.code()
+    }
+
     /// The API error, when the server answered with a non-success status.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
@@ -217,6 +223,17 @@ pub struct ApiError {
     pub body: Option<ApiErrorBody>,
     /// The raw response body (with the client's own credentials scrubbed).
     pub raw: Bytes,
+    /// The request's method.
+    pub method: Method,
+    /// The request's path (without the query string); empty for an error not made by a request.
+    pub path: String,
+    /// How many attempts the request took; this response answered the last.
+    pub attempts: u32,
+    /// Whether an earlier attempt may have been carried out by the server: it timed out, broke
+    /// off, or was answered with a 5xx or a 409 saying it was still running. An answer such as
+    /// "already canceled" or "invalid state" may then mean that attempt did what was asked, so
+    /// look the object up before acting again.
+    pub earlier_attempt_may_have_applied: bool,
 }
 
 impl ApiError {
@@ -226,7 +243,23 @@ impl ApiError {
         let request_id = super::decode::header_request_id(&headers)
             .map(str::to_owned)
             .or_else(|| body.as_ref().and_then(|b| b.request_id.clone()));
-        Self { status, headers, request_id, body, raw }
+        Self {
+            status,
+            headers,
+            request_id,
+            body,
+            raw,
+            method: Method::GET,
+            path: String::new(),
+            attempts: 1,
+            earlier_attempt_may_have_applied: false,
+        }
+    }
+
+    /// The same error, said to answer attempt `attempts` of a `method` request to `path`.
+    pub fn for_request(mut self, method: Method, path: impl Into<String>, attempts: u32) -> Self {
+        (self.method, self.path, self.attempts) = (method, path.into(), attempts);
+        self
     }
 
     /// The human-readable message from the body, if any.
@@ -274,9 +307,9 @@ impl ApiError {
     }
 
     /// How long the server asked to wait before trying again: its `Retry-After`, or on a 429
-    /// without one the time until `X-RateLimit-Reset` (plus up to a second of jitter), at most
-    /// [`MAX_RETRY_AFTER`](super::retry::MAX_RETRY_AFTER). The client's own retries already
-    /// wait this long; this is for a caller that retries later by itself.
+    /// without one the time until `X-RateLimit-Reset` (plus up to a second of jitter). The
+    /// client's own retries wait up to [`MAX_RETRY_AFTER`](super::retry::MAX_RETRY_AFTER); a
+    /// longer wait ends the request at once with this error, for the caller to try again later.
     pub fn retry_after(&self) -> Option<Duration> {
         super::retry::server_wait(self.status, &self.headers, std::time::SystemTime::now())
     }
@@ -313,6 +346,9 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "{} {}: ", self.method, self.path)?;
+        }
         write!(f, "HTTP {}", self.status)?;
         if let Some(body) = &self.body {
             match (&body.r#type, &body.code) {
@@ -334,6 +370,15 @@ impl fmt::Display for ApiError {
         if let Some(request_id) = &self.request_id {
             write!(f, " [request_id: {}]", one_line(request_id, 100))?;
         }
+        if self.earlier_attempt_may_have_applied {
+            write!(
+                f,
+                " (attempt {}: an earlier attempt may have been carried out; check before sending it again)",
+                self.attempts
+            )?;
+        } else if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
         Ok(())
     }
 }
@@ -348,6 +393,10 @@ impl fmt::Debug for ApiError {
             .field("request_id", &self.request_id.as_deref().map(Cut))
             .field("body", &self.body)
             .field("raw", &RawExcerpt(&self.raw))
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("attempts", &self.attempts)
+            .field("earlier_attempt_may_have_applied", &self.earlier_attempt_may_have_applied)
             .finish()
     }
 }

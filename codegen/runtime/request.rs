@@ -1140,6 +1140,8 @@ async fn run(
     let budget = options.total_timeout.map_or(budget, |total| budget.min(total));
     let deadline = Instant::now().checked_add(budget);
     let mut attempt: u32 = 0;
+    // Whether a failed attempt may have been carried out, for an API error answering a later one.
+    let mut may_have_applied = false;
     loop {
         span.record("attempt", attempt);
         let per_attempt = match deadline {
@@ -1185,7 +1187,12 @@ async fn run(
                     let (status, headers, body) = raw.into_parts();
                     let body = redact_secrets(body, &sent_secrets(inner, spec));
                     let server_wait = retry::server_wait(status, &headers, SystemTime::now());
-                    let api = ApiError::new(status, headers, body);
+                    let mut api = ApiError::new(status, headers, body).for_request(
+                        spec.method.clone(),
+                        &*spec.path,
+                        attempt + 1,
+                    );
+                    api.earlier_attempt_may_have_applied = may_have_applied;
                     let failure = Failure::Status {
                         status,
                         transient_conflict: api.is_transient_conflict(),
@@ -1248,6 +1255,14 @@ async fn run(
             }
             return Err(error);
         }
+        if server_wait.is_some_and(|wait| wait > retry::MAX_RETRY_AFTER) {
+            // Its `retry_after()` tells the caller when to come back.
+            tracing::warn!(attempts = attempt + 1, error = %error, "the server asks for a longer wait than the client's");
+            return Err(error);
+        }
+        // Repeating a GET changes nothing, whatever the first attempt did.
+        may_have_applied |= !matches!(spec.method, Method::GET | Method::HEAD | Method::OPTIONS)
+            && failure.may_have_applied();
         let wait = server_wait.unwrap_or_else(|| policy.backoff(attempt));
         let fits = match deadline {
             Some(deadline) => Instant::now().checked_add(wait).is_some_and(|resume| resume < deadline),

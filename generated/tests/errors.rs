@@ -50,7 +50,7 @@ async fn atlas_payment_error_shape_parses_with_request_id() {
     assert_eq!(api.message(), Some("Your card was declined"));
     assert_eq!(
         err.to_string(),
-        "HTTP 402 Payment Required: card_error/card_declined: Your card was declined (decline_code: insufficient_funds) [request_id: req_1700000000_abc123]"
+        "POST /payments/pay_1/capture: HTTP 402 Payment Required: card_error/card_declined: Your card was declined (decline_code: insufficient_funds) [request_id: req_1700000000_abc123]"
     );
 }
 
@@ -74,7 +74,7 @@ async fn atlas_billing_error_shape_parses_and_decodes_into_declared_schema() {
     assert_eq!(api.code(), Some("not_found"));
     assert_eq!(api.message(), Some("Customer not found"));
     assert_eq!(api.request_id.as_deref(), Some("req_2"));
-    assert_eq!(err.to_string(), "HTTP 404 Not Found: not_found: Customer not found [request_id: req_2]");
+    assert_eq!(err.to_string(), "GET /customers/cus_404: HTTP 404 Not Found: not_found: Customer not found [request_id: req_2]");
 
     #[derive(Deserialize, Debug)]
     struct BillingError {
@@ -106,7 +106,7 @@ async fn legacy_message_only_error_body_decodes_into_the_declared_error_response
         ErrorResponse::LegacyError(legacy) => assert_eq!(legacy.error, "Payment not found"),
         other => panic!("decoded as {other:?}"),
     }
-    assert_eq!(err.to_string(), "HTTP 404 Not Found: Payment not found");
+    assert_eq!(err.to_string(), "POST /refund-payment/7f3e2a1b-5c4d-4e6f-8a9b-0c1d2e3f4a5b: HTTP 404 Not Found: Payment not found");
 }
 
 #[tokio::test]
@@ -120,7 +120,7 @@ async fn unparseable_error_bodies_keep_the_raw_bytes() {
     let api = err.api_error().unwrap();
     assert!(api.body.is_none());
     assert_eq!(&api.raw[..], b"<html>teapot</html>");
-    assert_eq!(err.to_string(), "HTTP 418 I'm a teapot");
+    assert_eq!(err.to_string(), "GET /x: HTTP 418 I'm a teapot");
 }
 
 #[derive(Deserialize, Debug)]

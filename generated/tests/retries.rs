@@ -555,3 +555,55 @@ async fn total_timeout_bounds_the_attempts_and_waits_together() {
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     assert!(err.is_timeout() || err.status().is_some_and(|s| s.as_u16() == 503), "{err}");
 }
+
+/// A DELETE whose first attempt got a 500 after the server had acted is answered "already
+/// canceled" on the retry: the error says an earlier attempt may have done it. A GET's never
+/// does (repeating it changes nothing), nor does one whose earlier attempt was turned away (429).
+#[tokio::test]
+async fn an_error_after_an_attempt_that_may_have_applied_says_so() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let canceled =
+        json!({"error": {"code": "already_canceled", "message": "Subscription is already canceled"}});
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(canceled))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .request(spec(Method::DELETE, "/subscriptions/sub_9"), decode_json::<Value>)
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!((api.attempts, api.earlier_attempt_may_have_applied), (2, true));
+    assert_eq!(err.code(), Some("already_canceled"));
+    assert_eq!(
+        err.to_string(),
+        "DELETE /subscriptions/sub_9: HTTP 400 Bad Request: already_canceled: Subscription is already canceled \
+         (attempt 2: an earlier attempt may have been carried out; check before sending it again)"
+    );
+
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let err = client(&server)
+        .request(spec(Method::GET, "/customers/cus_1"), decode_json::<Value>)
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!((api.attempts, api.earlier_attempt_may_have_applied), (2, false));
+    assert_eq!(err.to_string(), "GET /customers/cus_1: HTTP 404 Not Found (after 2 attempts)");
+
+    server.reset().await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "0");
+    Mock::given(method("DELETE")).respond_with(limited).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let err = client(&server)
+        .request(spec(Method::DELETE, "/customers/cus_1"), decode_json::<Value>)
+        .await
+        .unwrap_err();
+    assert!(!err.api_error().unwrap().earlier_attempt_may_have_applied, "a 429 was not carried out");
+}

@@ -497,7 +497,8 @@ fn usage_doc(api: &Api, config: &Config) -> String {
         "## Errors\n\n\
          Every call returns `Result<T, {krate}::Error>`:\n\n\
          - `Error::Api`: the server answered with a status other than 2xx. `status`, `headers` and \
-         `request_id` are fields; `code()`, `message()` and `error_type()` read a Stripe-style \
+         `request_id` are fields, as are the request's `method`, `path` and `attempts`; \
+         `code()` (also on `Error`), `message()` and `error_type()` read a Stripe-style \
          error body, `body_field(\"name\")` any other of its fields, `decode_body::<T>()` the error \
          schema an operation declares (its docs name it), `is_rate_limited()`, `retry_after()` and `rate_limit()` what a 429 says.\n\
          - `Error::Decode`: a 2xx body that did not match its type; `path` names the field \
@@ -510,10 +511,16 @@ fn usage_doc(api: &Api, config: &Config) -> String {
          ## Retries and timeouts\n\n\
          Each attempt may take 60 s (`ClientBuilder::timeout`; connecting, 10 s). Failed attempts \
          are retried twice (`ClientBuilder::max_retries`) with exponential backoff and jitter, \
-         waiting as long as a `Retry-After` (or, on a 429, `X-RateLimit-Reset`) asks, up to a \
-         minute: connection failures, timeouts, 408, 429 and 5xx. A request that may have reached \
+         waiting as long as a `Retry-After` (or, on a 429, `X-RateLimit-Reset`) asks: \
+         connection failures, timeouts, 408, 429, 5xx, and a 409 whose conflicting request is \
+         still running (`idempotency_key_in_use`, `session_already_processing`, `lock_timeout`). \
+         Where the server asks for more than a minute, the error comes back at once, its \
+         `retry_after()` saying how long. A request that may have reached \
          the server is retried only where sending it twice cannot act twice: `GET`, `PUT`, \
-         `DELETE` and the operations a key makes safe (their docs say so). Per call: \
+         `DELETE` and the operations a key makes safe (their docs say so). An error answering a \
+         retry of a request that is not a `GET` says so where an earlier attempt may have been \
+         carried out (`ApiError::earlier_attempt_may_have_applied`): a `DELETE` whose first \
+         attempt timed out may come back \"already canceled\". Per call: \
          `.timeout(…)`, `.total_timeout(…)` (attempts and waits together), `.max_retries(…)`, \
          `.header(…)`, and `.send_with_response()` for the status, headers and request id \
          beside the body.\n\n"

@@ -14,8 +14,10 @@
 //! * Waits use exponential backoff with full jitter: attempt `n` (0-based)
 //!   waits a uniform random time in `[0, min(max_delay, initial * 2^n)]`. A
 //!   `Retry-After` header (delta-seconds or HTTP-date) replaces the backoff, as
-//!   does, on a 429 without one, the time until `X-RateLimit-Reset`; both are
-//!   capped at [`MAX_RETRY_AFTER`].
+//!   does, on a 429 without one, the time until `X-RateLimit-Reset`. Where the
+//!   server asks for more than [`MAX_RETRY_AFTER`], the error is returned at once
+//!   (its `retry_after()` says how long): waiting a minute only to be refused
+//!   again helps no caller, and retrying sooner than asked would hammer.
 //! * Everything is bounded: at most [`MAX_RETRIES_CAP`] retries, and a total
 //!   deadline from [`RetryPolicy::total_budget`].
 
@@ -24,7 +26,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-/// The longest `Retry-After` the client will honour.
+/// The longest wait the server may ask for (`Retry-After`, a rate limit's reset) that the
+/// client waits out before retrying; a longer one ends the request with its error.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Hard upper bound on retries, whatever is configured.
@@ -112,16 +115,15 @@ fn parse_http_date(value: &str) -> Option<SystemTime> {
     }
 }
 
-/// The response's `Retry-After`, capped at [`MAX_RETRY_AFTER`].
+/// The response's `Retry-After`.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    parse_retry_after(value, now).map(|wait| wait.min(MAX_RETRY_AFTER))
+    parse_retry_after(value, now)
 }
 
 /// How long the server asked the client to wait before the next attempt: its `Retry-After`, or,
 /// on a 429 without one, the time until `X-RateLimit-Reset` plus up to a second of jitter (so
-/// the clients that hit one limit do not all come back at the same instant). Capped at
-/// [`MAX_RETRY_AFTER`].
+/// the clients that hit one limit do not all come back at the same instant).
 pub fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(wait) = retry_after(headers, now) {
         return Some(wait);
@@ -131,7 +133,7 @@ pub fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> 
     }
     let reset = super::request::RateLimit::from_headers(headers).reset?;
     let until_reset = until_rate_limit_reset(reset, now)?;
-    Some(until_reset.saturating_add(full_jitter(Duration::from_secs(1))).min(MAX_RETRY_AFTER))
+    Some(until_reset.saturating_add(full_jitter(Duration::from_secs(1))))
 }
 
 /// The time until an `X-RateLimit-Reset` of `reset`: a Unix time in seconds (as Atlas, GitHub
@@ -237,6 +239,21 @@ pub enum Failure {
     },
 }
 
+impl Failure {
+    /// Whether the server may have carried out the attempt that failed this way: it timed out,
+    /// broke off, or got a 5xx (a 503 says it was turned away) or a 409 saying it is still
+    /// running.
+    pub fn may_have_applied(self) -> bool {
+        match self {
+            Self::Connect => false,
+            Self::Timeout | Self::Transport { .. } => true,
+            Self::Status { status, transient_conflict, .. } => {
+                transient_conflict || (status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE)
+            }
+        }
+    }
+}
+
 /// Decides whether to retry. `retry_safe` is true for methods that are
 /// idempotent by definition and for requests that carry an idempotency key.
 pub fn should_retry(failure: Failure, retry_safe: bool) -> bool {
@@ -318,7 +335,7 @@ mod tests {
 
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "3600".parse().unwrap());
-        assert_eq!(retry_after(&headers, now), Some(MAX_RETRY_AFTER));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(3600)));
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 
@@ -345,9 +362,9 @@ mod tests {
         within(server_wait(too_many, &headers(&[("x-ratelimit-reset", "20")]), now), 20);
         // A reset already past: only the jitter.
         within(server_wait(too_many, &headers(&[("x-ratelimit-reset", "1699999990")]), now), 0);
-        // Capped, like Retry-After.
+        // As far ahead as the reset is (a day's limit), for the caller to give up on.
         let far = headers(&[("x-ratelimit-reset", "1700086400")]);
-        assert_eq!(server_wait(too_many, &far, now), Some(MAX_RETRY_AFTER));
+        within(server_wait(too_many, &far, now), 86_400);
         // Retry-After wins; other statuses and unreadable values give no wait.
         let both = headers(&[("retry-after", "3"), ("x-ratelimit-reset", "1700000020")]);
         assert_eq!(server_wait(too_many, &both, now), Some(Duration::from_secs(3)));
