@@ -21,7 +21,9 @@
 //! Send an `Idempotency-Key` header on POST requests that create objects or move money. Replaying the same
 //! key returns the original result instead of acting twice; keys are remembered for 24 hours. A key that is
 //! still being processed, or reused with a different request, yields `409` with an `idempotency_error`.
-//! Operations that list the header honour it. Bank transfers take their key in the body
+//! Operations that list the header honour it. State changes (cancel, pause, resume, void, finalize,
+//! verify, revoke) take none: after a timeout, retrieve the object to see whether the change was made.
+//! Bank transfers take their key in the body
 //! (`idempotency_key`), and creating a payment session matches the key against the session's `external_id`.
 //!
 //! ## Pagination

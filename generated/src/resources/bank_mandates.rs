@@ -101,7 +101,7 @@ impl<'a> BankMandates<'a> {
     ///
     /// The body is optional: pass `None` to send none.
     ///
-    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn revoke(
@@ -118,7 +118,6 @@ impl<'a> BankMandates<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("bank_mandate_id", &bank_mandate_id_segment)]);
-        spec.accepts_idempotency_key();
         spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }

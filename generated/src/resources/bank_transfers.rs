@@ -99,7 +99,7 @@ impl<'a> BankTransfers<'a> {
     ///
     /// - `bank_transfer_id`: Identifier of the transfer.
     ///
-    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn cancel(
@@ -115,7 +115,6 @@ impl<'a> BankTransfers<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("bank_transfer_id", &bank_transfer_id_segment)]);
-        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

@@ -150,7 +150,7 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `subscription_id`: Identifier of the subscription.
     ///
-    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn pause(
@@ -166,7 +166,6 @@ impl<'a> Subscriptions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
-        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Resume a subscription
@@ -177,7 +176,7 @@ impl<'a> Subscriptions<'a> {
     ///
     /// - `subscription_id`: Identifier of the subscription.
     ///
-    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn resume(
@@ -193,7 +192,6 @@ impl<'a> Subscriptions<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("subscription_id", &subscription_id_segment)]);
-        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
 }

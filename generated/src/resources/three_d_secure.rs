@@ -43,7 +43,7 @@ impl<'a> ThreeDSecure<'a> {
     ///
     /// - `session_id`: Identifier of the 3-D Secure session (the `id` returned when authentication was started).
     ///
-    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn complete_challenge(
@@ -62,7 +62,6 @@ impl<'a> ThreeDSecure<'a> {
             &[&[&crate::auth::CLIENT_SECRET]],
         );
         spec.require_path_params(&[("session_id", &session_id_segment)]);
-        spec.accepts_idempotency_key();
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Retrieve a 3-D Secure result

@@ -19,7 +19,7 @@ impl<'a> Transactions<'a> {
     ///
     /// `POST /transactions/sync` (`syncTransactions`)
     ///
-    /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn sync(
@@ -31,7 +31,6 @@ impl<'a> Transactions<'a> {
             String::from("/transactions/sync"),
             &[&[&crate::auth::CLIENT_SECRET]],
         );
-        spec.accepts_idempotency_key();
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
