@@ -631,14 +631,17 @@ fn select_credentials(
     {
         return Ok(alternative);
     }
-    let (mut schemes, mut setters) = (Vec::new(), Vec::new());
+    let (mut schemes, mut setters, mut token_setters) = (Vec::new(), Vec::new(), Vec::new());
     for scheme in security.iter().flat_map(|alternative| alternative.iter()) {
         if inner.credential(scheme).is_none() && !schemes.contains(&scheme.name) {
             schemes.push(scheme.name);
             setters.push(scheme.setter);
+            if scheme.kind != SchemeKind::Basic {
+                token_setters.push(scheme.setter);
+            }
         }
     }
-    Err(Error::MissingCredentials { schemes, setters })
+    Err(Error::MissingCredentials { schemes, setters, token_setters })
 }
 
 fn is_sensitive(name: &HeaderName) -> bool {

@@ -74,7 +74,10 @@ async fn atlas_billing_error_shape_parses_and_decodes_into_declared_schema() {
     assert_eq!(api.code(), Some("not_found"));
     assert_eq!(api.message(), Some("Customer not found"));
     assert_eq!(api.request_id.as_deref(), Some("req_2"));
-    assert_eq!(err.to_string(), "GET /customers/cus_404: HTTP 404 Not Found: not_found: Customer not found [request_id: req_2]");
+    assert_eq!(
+        err.to_string(),
+        "GET /customers/cus_404: HTTP 404 Not Found: not_found: Customer not found [request_id: req_2]"
+    );
 
     #[derive(Deserialize, Debug)]
     struct BillingError {
@@ -106,7 +109,10 @@ async fn legacy_message_only_error_body_decodes_into_the_declared_error_response
         ErrorResponse::LegacyError(legacy) => assert_eq!(legacy.error, "Payment not found"),
         other => panic!("decoded as {other:?}"),
     }
-    assert_eq!(err.to_string(), "POST /refund-payment/7f3e2a1b-5c4d-4e6f-8a9b-0c1d2e3f4a5b: HTTP 404 Not Found: Payment not found");
+    assert_eq!(
+        err.to_string(),
+        "POST /refund-payment/7f3e2a1b-5c4d-4e6f-8a9b-0c1d2e3f4a5b: HTTP 404 Not Found: Payment not found"
+    );
 }
 
 #[tokio::test]
@@ -180,13 +186,22 @@ async fn missing_credentials_send_nothing() {
         .await
         .unwrap_err();
     match &err {
-        Error::MissingCredentials { schemes, setters } => {
+        Error::MissingCredentials { schemes, setters, token_setters } => {
             assert_eq!(schemes, &["bearerAuth", "clientSecret"]);
             assert_eq!(setters, &["bearer_auth", "client_secret"]);
+            assert_eq!(
+                token_setters,
+                &["bearer_auth", "client_secret"],
+                "neither is a username and password"
+            );
         }
         other => panic!("{other:?}"),
     }
     assert!(err.to_string().contains("`bearerAuth` or `clientSecret`"), "{err}");
+    assert!(
+        err.to_string().ends_with("or on a built client with `with_bearer_auth` or `with_client_secret`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -552,8 +552,12 @@ fn usage_doc(api: &Api, config: &Config) -> String {
              signature header (`{krate}::webhooks::SIGNATURE_HEADER`) and decodes it. Pass the \
              body exactly as received (bytes, not re-serialized JSON). Every `WebhookError` but \
              `InvalidPayload` means the delivery is not shown to be genuine (a bad or old \
-             signature: answer 400 and drop it); `InvalidPayload` means it is genuine but does \
-             not match this crate's types (its `path` names the field).\n\n"
+             signature: refuse it with a 4xx, such as 401, and drop it). `InvalidPayload` means it \
+             is genuine but does not match this crate's types (its `path` names the field): read \
+             the body as JSON instead (`serde_json::from_slice::<serde_json::Value>`), log it, and \
+             answer 2xx, since the sender would only deliver the same body again. An \
+             event type this crate does not know decodes as its union's `Unknown` variant, the \
+             JSON whole.\n\n"
         ));
     }
     out

@@ -90,16 +90,20 @@ pub enum Error {
     },
     /// The operation needs credentials the client was not given; nothing was sent.
     #[error(
-        "missing credentials: this operation needs {}: set {} with the client builder's {}",
-        join_schemes(schemes),
+        "missing credentials: this operation needs {}: set {} with the client builder's {}{}",
+        join_names(schemes),
         if schemes.len() > 1 { "one" } else { "it" },
-        join_schemes(setters)
+        join_names(setters),
+        on_a_client(setters, token_setters)
     )]
     MissingCredentials {
         /// Names of the security schemes that would satisfy the operation.
         schemes: Vec<&'static str>,
         /// The client builder's methods that set their credentials, in the same order.
         setters: Vec<&'static str>,
+        /// Those of `setters` whose credential a built client also takes, through its
+        /// `with_{setter}` (a per-session token, say): all but username-and-password ones.
+        token_setters: Vec<&'static str>,
     },
     /// The client could not be built from the given settings, or the build lacks what a request
     /// needs (a TLS backend for https); nothing was sent.
@@ -110,8 +114,24 @@ pub enum Error {
     },
 }
 
-fn join_schemes(schemes: &[&'static str]) -> String {
-    match schemes {
+/// ", or on a built client with `with_client_secret`" where a client method sets one.
+fn on_a_client(setters: &[&'static str], token_setters: &[&'static str]) -> String {
+    let methods: Vec<String> = setters
+        .iter()
+        .filter(|setter| token_setters.contains(setter))
+        .map(|setter| format!("with_{}", setter.trim_start_matches("r#")))
+        .collect();
+    let methods: Vec<&str> = methods.iter().map(String::as_str).collect();
+    if methods.is_empty() {
+        String::new()
+    } else {
+        format!(", or on a built client with {}", join_names(&methods))
+    }
+}
+
+/// "`a`", "`a` or `b`".
+fn join_names(names: &[&str]) -> String {
+    match names {
         [] => "credentials".to_owned(),
         [one] => format!("`{one}`"),
         many => many.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" or "),
@@ -1241,10 +1261,20 @@ mod tests {
         let err = Error::MissingCredentials {
             schemes: vec!["bearerAuth", "clientSecret"],
             setters: vec!["bearer_auth", "client_secret"],
+            token_setters: vec!["client_secret"],
         };
         assert_eq!(
             err.to_string(),
-            "missing credentials: this operation needs `bearerAuth` or `clientSecret`: set one with the client builder's `bearer_auth` or `client_secret`"
+            "missing credentials: this operation needs `bearerAuth` or `clientSecret`: set one with the client builder's `bearer_auth` or `client_secret`, or on a built client with `with_client_secret`"
+        );
+        let basic = Error::MissingCredentials {
+            schemes: vec!["basic"],
+            setters: vec!["basic"],
+            token_setters: vec![],
+        };
+        assert_eq!(
+            basic.to_string(),
+            "missing credentials: this operation needs `basic`: set it with the client builder's `basic`"
         );
     }
 }
