@@ -191,7 +191,10 @@ fn convert_operation(op: &Map<String, Value>, shared: &[Value], ctx: &OpContext<
         if required {
             schema["required"] = Value::Array(form_required);
         }
-        out.insert("requestBody".into(), json!({ "content": { media: { "schema": schema } }, "required": required }));
+        out.insert(
+            "requestBody".into(),
+            json!({ "content": { media: { "schema": schema } }, "required": required }),
+        );
     }
     if !new_params.is_empty() {
         out.insert("parameters".into(), Value::Array(new_params));

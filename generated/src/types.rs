@@ -2249,6 +2249,8 @@ pub struct CreatePrice {
     /// For tiered prices: `graduated` charges each unit at the rate of the tier it falls in; `volume` charges all units at the rate of the tier the total quantity reaches.
     pub tiers_mode: Option<TiersMode>,
     /// Whether a price is charged once or on a recurring schedule.
+    ///
+    /// Defaults to `"one_time"`.
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit (2999 is $29.99). Used with `per_unit` billing.
     pub unit_amount: Option<i64>,
@@ -2428,6 +2430,8 @@ pub struct CreateSession {
     /// Where to send the shopper after they cancel.
     pub cancel_url: Option<String>,
     /// When funds are captured: `automatic` captures as soon as the payment is authorised; `manual` only authorises and waits for a capture call.
+    ///
+    /// Defaults to `"automatic"`.
     pub capture_method: Option<CaptureMethod>,
     /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
     pub currency: Currency,
@@ -2753,6 +2757,8 @@ impl CreateSubscriptionItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateUsageRecord {
     /// `increment` adds the quantity to usage already reported; `set` replaces it.
+    ///
+    /// Defaults to `"increment"`.
     pub action: Option<UsageRecordAction>,
     /// Quantity used.
     pub quantity: i64,
@@ -5091,6 +5097,8 @@ pub struct PaymentSession {
     /// Amount in the smallest currency unit.
     pub amount: Option<i64>,
     /// When funds are captured: `automatic` captures as soon as the payment is authorised; `manual` only authorises and waits for a capture call.
+    ///
+    /// Defaults to `"automatic"`.
     pub capture_method: Option<CaptureMethod>,
     /// Secret (`cs_` followed by 48 characters) that the browser uses to act on this session. Do not log or store it beyond the checkout.
     pub client_secret: Option<String>,
@@ -5137,6 +5145,8 @@ pub struct PaymentSessionFull {
     /// Why a payment session was canceled; `null` on sessions that were not canceled.
     pub cancellation_reason: Option<CancellationReason>,
     /// When funds are captured: `automatic` captures as soon as the payment is authorised; `manual` only authorises and waits for a capture call.
+    ///
+    /// Defaults to `"automatic"`.
     pub capture_method: Option<CaptureMethod>,
     /// Client secret of the session.
     pub client_secret: Option<String>,
@@ -5577,6 +5587,8 @@ pub struct Price {
     /// For tiered prices: `graduated` charges each unit at the rate of the tier it falls in; `volume` charges all units at the rate of the tier the total quantity reaches.
     pub tiers_mode: Option<TiersMode>,
     /// Whether a price is charged once or on a recurring schedule.
+    ///
+    /// Defaults to `"one_time"`.
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit; `null` for tiered prices.
     pub unit_amount: Option<i64>,
@@ -6803,6 +6815,8 @@ pub struct SubscriptionItemPrice {
     /// Billing schedule, or `null` for a one-time price.
     pub recurring: Option<SubscriptionItemPriceRecurring>,
     /// Whether a price is charged once or on a recurring schedule.
+    ///
+    /// Defaults to `"one_time"`.
     pub r#type: Option<PriceType>,
     /// Amount per unit in the smallest currency unit.
     pub unit_amount: Option<i64>,
@@ -7587,6 +7601,8 @@ impl UpdateSubscriptionItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UsageRecord {
     /// `increment` adds the quantity to usage already reported; `set` replaces it.
+    ///
+    /// Defaults to `"increment"`.
     pub action: Option<UsageRecordAction>,
     /// Unique identifier of the usage record.
     pub id: String,

@@ -227,8 +227,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                     statements.push(quote!(spec.deduplicated_by_body_field(#json_name);));
                 }
                 statements.push(match body.encoding {
-                    BodyEncoding::Json if optional => quote!(spec.optional_json_body(#body_arg.into().as_ref());),
-                    BodyEncoding::Form if optional => quote!(spec.optional_form_body(#body_arg.into().as_ref());),
+                    BodyEncoding::Json if optional => {
+                        quote!(spec.optional_json_body(#body_arg.into().as_ref());)
+                    }
+                    BodyEncoding::Form if optional => {
+                        quote!(spec.optional_form_body(#body_arg.into().as_ref());)
+                    }
                     BodyEncoding::Json => quote!(spec.json_body(&#body_arg);),
                     BodyEncoding::Multipart => quote!(spec.multipart_body(&#body_arg);),
                     _ => quote!(spec.form_body(&#body_arg);),

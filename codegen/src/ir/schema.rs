@@ -492,9 +492,12 @@ impl<'a> TypeBuilder<'a> {
                 nullable: u.nullable,
                 read_only: flag("readOnly"),
                 write_only: flag("writeOnly"),
-                doc: prop_obj.and_then(doc_of).or_else(|| referenced_doc(self.root, prop)),
+                doc: prop_obj.and_then(doc_of).or_else(|| referenced(self.root, prop, doc_of)),
                 deprecated: flag("deprecated"),
-                default: prop_obj.and_then(|o| o.get("default")).map(|d| d.to_string()),
+                default: prop_obj
+                    .and_then(|o| o.get("default"))
+                    .or_else(|| referenced(self.root, prop, |o| o.get("default")))
+                    .map(|d| d.to_string()),
                 minimum: prop_obj.and_then(integer_minimum),
                 boxed: false,
                 location: ParamLocation::Body,
@@ -985,18 +988,23 @@ pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
-/// The description of the schema a property refers to (its `$ref`, or the one `$ref` among its
-/// `allOf`/`anyOf`/`oneOf`, as a nullable reference is written), for a property without one:
-/// OpenAPI 3.0 ignores a description beside `$ref`, so specs describe the referenced schema.
-fn referenced_doc(root: &Value, prop: &Value) -> Option<String> {
+/// The first of `pick` over the schemas a property refers to (its `$ref`, or the one `$ref`
+/// among its `allOf`/`anyOf`/`oneOf`, as a nullable reference is written), for what a property
+/// does not say itself: OpenAPI 3.0 ignores siblings of `$ref`, so specs put a description or a
+/// default on the referenced schema.
+fn referenced<'a, T>(
+    root: &'a Value,
+    prop: &'a Value,
+    pick: impl Fn(&'a Map<String, Value>) -> Option<T>,
+) -> Option<T> {
     let mut current = prop;
     // Bounded: a chain of references can be circular.
     for _ in 0..8 {
         let obj = current.as_object()?;
         if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
             current = pointer::get(root, &pointer::canonical(reference)?)?;
-            if let Some(doc) = current.as_object().and_then(doc_of) {
-                return Some(doc);
+            if let Some(found) = current.as_object().and_then(&pick) {
+                return Some(found);
             }
             continue;
         }
