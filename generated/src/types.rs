@@ -6754,10 +6754,10 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "subscriptions")]
 /// A price and quantity to subscribe to.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionItemInput {
     /// Identifier of a recurring price.
-    pub price: Option<String>,
+    pub price: String,
     /// Quantity to bill.
     pub quantity: Option<i64>,
     /// Properties the API description does not declare, kept so that a value read
@@ -6766,19 +6766,19 @@ pub struct SubscriptionItemInput {
 }
 #[cfg(feature = "subscriptions")]
 crate::runtime::object::json_object!(
-    SubscriptionItemInput, extra; price = "price" optional, quantity = "quantity"
+    SubscriptionItemInput, extra; price = "price" required, quantity = "quantity"
     optional
 );
 #[cfg(feature = "subscriptions")]
 impl SubscriptionItemInput {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets [`price`](Self::price).
-    pub fn price(mut self, value: impl Into<String>) -> Self {
-        self.price = Some(value.into());
-        self
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(price: impl Into<String>) -> Self {
+        Self {
+            price: price.into(),
+            quantity: None,
+            extra: Default::default(),
+        }
     }
     /// Sets [`quantity`](Self::quantity).
     pub fn quantity(mut self, value: i64) -> Self {

@@ -400,7 +400,7 @@ fn billing() -> Vec<Case> {
         }),
         // Subscriptions.
         case("createSubscription", |c| async move {
-            let items = vec![SubscriptionItemInput::new().price(PRICE_ID).quantity(2)];
+            let items = vec![SubscriptionItemInput::new(PRICE_ID).quantity(2)];
             let automatic = CreateSubscription::new(CUSTOMER_ID, items.clone())
                 .trial_period_days(14)
                 .cancel_at_period_end(false)
@@ -432,7 +432,7 @@ fn billing() -> Vec<Case> {
                 .default_payment_method(PAYMENT_METHOD_ID)
                 .metadata(metadata())
                 .proration_behavior(ProrationBehavior::CreateProrations)
-                .items(vec![SubscriptionItemInput::new().price(PRICE_ID).quantity(3)]);
+                .items(vec![SubscriptionItemInput::new(PRICE_ID).quantity(3)]);
             check(c.subscriptions().update(SUBSCRIPTION_ID, body).send_with_response().await)
         }),
         case("cancelSubscription", |c| async move {
