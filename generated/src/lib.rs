@@ -57,7 +57,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), atlaspay::Error> {
 //! let client = atlaspay::Client::new("my-api-key");
-//! let page = client.bank_accounts().list(Default::default()).await?;
+//! let page = client.bank_accounts().list(None).await?;
 //! println!("{page:?}");
 //! # Ok(())
 //! # }

@@ -521,3 +521,22 @@ async fn an_optional_body_left_out_still_carries_a_body_key() {
     let body: Value = serde_json::from_slice(&requests[2].body).unwrap();
     assert_eq!(body["idempotency_key"].as_str().map(str::len), Some(36), "a generated UUID: {body}");
 }
+
+/// Parameters that are all optional are an `Option` too: `None` sends none of them.
+#[tokio::test]
+async fn optional_parameters_left_out_send_no_query() {
+    use atlaspay::types::ListCustomersParams;
+    let server = MockServer::start().await;
+    let page = json!({"object": "list", "data": [], "has_more": false, "total_count": 0});
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let atlas = atlas_client(&server);
+    atlas.customers().list(None).await.unwrap();
+    atlas.customers().list(ListCustomersParams::new().limit(5)).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.query(), None);
+    assert_eq!(requests[1].url.query(), Some("limit=5"));
+}

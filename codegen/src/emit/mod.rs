@@ -402,12 +402,9 @@ fn toml_str(s: &str) -> String {
 fn example_call(api: &Api) -> Option<String> {
     for r in &api.resources {
         for op in &r.operations {
-            let all_default = op.params.is_none_or(|id| match &api.types[id].kind {
-                TypeKind::Params(s) => s.fields.iter().all(|f| !f.required),
-                _ => false,
-            });
+            let all_default = op.params.is_none() || resources::optional_params(api, op);
             if op.pagination.is_some() && op.path_params.is_empty() && op.body.is_none() && all_default {
-                let args = if op.params.is_some() { "Default::default()" } else { "" };
+                let args = if op.params.is_some() { "None" } else { "" };
                 return Some(format!(
                     "let page = client.{}().{}({args}).await?;\nprintln!(\"{{page:?}}\");",
                     r.name, op.fn_name

@@ -174,7 +174,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(params_id) = op.params {
         let params_ty = ty(&Ty::Named(params_id), &api.types, Scope::Crate);
-        args.push(quote!(#params_arg: #params_ty));
+        if optional_params(api, op) {
+            args.push(quote!(#params_arg: impl Into<Option<#params_ty>>));
+            statements.push(quote!(let #params_arg = #params_arg.into().unwrap_or_default();));
+        } else {
+            args.push(quote!(#params_arg: #params_ty));
+        }
         if let TypeKind::Params(s) = &api.types[params_id].kind {
             for f in &s.fields {
                 let field = ident(&f.rust_name);
@@ -339,6 +344,15 @@ fn security_expr(api: &Api, security: &[Vec<usize>]) -> TokenStream {
     quote!(&[#(#alternatives),*])
 }
 
+/// Whether the operation's parameters are all optional, so that the caller may pass `None` for
+/// their defaults (`customers().list(None)`).
+pub(super) fn optional_params(api: &Api, op: &Operation) -> bool {
+    op.params.is_some_and(|id| match &api.types[id].kind {
+        TypeKind::Params(s) => s.fields.iter().all(|f| !f.required),
+        _ => false,
+    })
+}
+
 /// Whether the caller may leave the body out (`None`): a JSON or form body the description
 /// does not require. Not one that may itself be `null`, where `None` would say two things.
 fn optional_body(api: &Api, op: &Operation) -> bool {
@@ -378,8 +392,14 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
                 .to_owned(),
         );
     }
-    if optional_body(api, op) {
-        notes.push("The body is optional: pass `None` to send none.".to_owned());
+    match (optional_params(api, op), optional_body(api, op)) {
+        (true, true) => notes.push(
+            "Every parameter is optional, and so is the body: pass `None` for either to leave it out."
+                .to_owned(),
+        ),
+        (true, false) => notes.push("Every parameter is optional: pass `None` to send none.".to_owned()),
+        (false, true) => notes.push("The body is optional: pass `None` to send none.".to_owned()),
+        (false, false) => {}
     }
     let multipart = op.body.as_ref().is_some_and(|body| body.encoding == BodyEncoding::Multipart);
     if let Idempotency::BodyField { json_name: name, required, .. } = &op.idempotency {

@@ -19,18 +19,21 @@ impl<'a> Prices<'a> {
     ///
     /// `GET /prices` (`listPrices`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn list(
         &self,
-        params: crate::types::ListPricesParams,
+        params: impl Into<Option<crate::types::ListPricesParams>>,
     ) -> crate::runtime::ListRequest<crate::types::PriceList> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/prices"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("limit", &params.limit);
         spec.query("offset", &params.offset);
         spec.query("product", &params.product);

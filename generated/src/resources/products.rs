@@ -19,18 +19,21 @@ impl<'a> Products<'a> {
     ///
     /// `GET /products` (`listProducts`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn list(
         &self,
-        params: crate::types::ListProductsParams,
+        params: impl Into<Option<crate::types::ListProductsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ProductList> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/products"),
             &[&[&crate::auth::SECRET_KEY]],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("limit", &params.limit);
         spec.query("offset", &params.offset);
         spec.query("active", &params.active);
@@ -74,11 +77,13 @@ impl<'a> Products<'a> {
     ///
     /// - `product_id`: Identifier of the product.
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn retrieve(
         &self,
         product_id: &str,
-        params: crate::types::RetrieveProductParams,
+        params: impl Into<Option<crate::types::RetrieveProductParams>>,
     ) -> crate::runtime::Request<crate::types::Product> {
         let product_id_segment = crate::runtime::encode_path_segment(product_id);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -87,6 +92,7 @@ impl<'a> Products<'a> {
             &[&[&crate::auth::SECRET_KEY]],
         );
         spec.require_path_params(&[("product_id", &product_id_segment)]);
+        let params = params.into().unwrap_or_default();
         spec.query("expand", &params.expand);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -8,7 +8,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_operations::Error> {
 //! let client = snapshot_operations::Client::new("my-api-key");
-//! let page = client.items().list(Default::default()).await?;
+//! let page = client.items().list(None).await?;
 //! println!("{page:?}");
 //! # Ok(())
 //! # }

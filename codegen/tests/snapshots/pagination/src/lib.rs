@@ -8,7 +8,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_pagination::Error> {
 //! let client = snapshot_pagination::Client::new("my-api-key");
-//! let page = client.accounts().list(Default::default()).await?;
+//! let page = client.accounts().list(None).await?;
 //! println!("{page:?}");
 //! # Ok(())
 //! # }

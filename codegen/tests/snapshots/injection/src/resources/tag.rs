@@ -13,10 +13,12 @@ impl<'a> Tag<'a> {
     ///  newline
     ///
     /// `GET /items/{id}"; evil()` (`get"); panic!("boom`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn get_panic_boom(
         &self,
         id: &str,
-        params: crate::types::GetPanicBoomParams,
+        params: impl Into<Option<crate::types::GetPanicBoomParams>>,
     ) -> crate::runtime::Request<crate::types::EvilName> {
         let id_segment = crate::runtime::encode_path_segment(id);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -25,6 +27,7 @@ impl<'a> Tag<'a> {
             &[],
         );
         spec.require_path_params(&[("id", &id_segment)]);
+        let params = params.into().unwrap_or_default();
         spec.query("q\"#", &params.q);
         self.client.request(spec, crate::runtime::decode_json)
     }

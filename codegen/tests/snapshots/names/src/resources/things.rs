@@ -28,10 +28,12 @@ impl<'a> Things<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `GET /things/{type}` (`retrieve_thing`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn retrieve(
         &self,
         r#type: &str,
-        params: crate::types::RetrieveThingParams,
+        params: impl Into<Option<crate::types::RetrieveThingParams>>,
     ) -> crate::runtime::Request<crate::types::ResultType2> {
         let type_segment = crate::runtime::encode_path_segment(r#type);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -40,6 +42,7 @@ impl<'a> Things<'a> {
             &[],
         );
         spec.require_path_params(&[("type", &type_segment)]);
+        let params = params.into().unwrap_or_default();
         spec.query("self", &params.self_);
         spec.query("fooBar", &params.foo_bar);
         spec.query("foo_bar", &params.foo_bar_2);

@@ -13,18 +13,21 @@ impl<'a> Items<'a> {
     ///
     /// `GET /items` (`listItems`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `404`, `default` ([`Problem`](crate::types::Problem)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn list(
         &self,
-        params: crate::types::ListItemsParams,
+        params: impl Into<Option<crate::types::ListItemsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ItemList> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/items"),
             &[&[&crate::auth::BEARER]],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("limit", &params.limit);
         spec.query("offset", &params.offset);
         spec.query("tags", &params.tags);

@@ -11,16 +11,19 @@ impl<'a> Accounts<'a> {
     }
     /// `GET /accounts` (`listAccounts`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListAccountsParams,
+        params: impl Into<Option<crate::types::ListAccountsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListAccountsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/accounts"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("page", &params.page);
         spec.query("page_size", &params.page_size);
         self.client

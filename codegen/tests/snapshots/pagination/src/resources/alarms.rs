@@ -10,15 +10,18 @@ impl<'a> Alarms<'a> {
         Self { client }
     }
     /// `GET /alarms` (`searchAlarms`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn search(
         &self,
-        params: crate::types::SearchAlarmsParams,
+        params: impl Into<Option<crate::types::SearchAlarmsParams>>,
     ) -> crate::runtime::Request<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/alarms"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("start", &params.start);
         spec.query("end", &params.end);
         spec.query("limit", &params.limit);

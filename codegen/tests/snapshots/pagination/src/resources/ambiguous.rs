@@ -10,15 +10,18 @@ impl<'a> Ambiguous<'a> {
         Self { client }
     }
     /// `GET /ambiguous` (`listAmbiguous`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn list(
         &self,
-        params: crate::types::ListAmbiguousParams,
+        params: impl Into<Option<crate::types::ListAmbiguousParams>>,
     ) -> crate::runtime::Request<crate::types::ListAmbiguousResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/ambiguous"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("cursor", &params.cursor);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -10,15 +10,18 @@ impl<'a> Boards<'a> {
         Self { client }
     }
     /// `GET /boards` (`listBoards`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn list(
         &self,
-        params: crate::types::ListBoardsParams,
+        params: impl Into<Option<crate::types::ListBoardsParams>>,
     ) -> crate::runtime::Request<crate::types::BoardPage> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/boards"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("offset", &params.offset);
         spec.query("limit", &params.limit);
         self.client.request(spec, crate::runtime::decode_json)

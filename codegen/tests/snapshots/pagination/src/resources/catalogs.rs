@@ -11,16 +11,19 @@ impl<'a> Catalogs<'a> {
     }
     /// `GET /catalogs` (`listCatalogs`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListCatalogsParams,
+        params: impl Into<Option<crate::types::ListCatalogsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListCatalogsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/catalogs"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("page", &params.page);
         spec.query("limit", &params.limit);
         self.client

@@ -11,16 +11,19 @@ impl<'a> Commits<'a> {
     }
     /// `GET /commits` (`listCommits`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListCommitsParams,
+        params: impl Into<Option<crate::types::ListCommitsParams>>,
     ) -> crate::runtime::ListRequest<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/commits"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("page", &params.page);
         self.client
             .list(

@@ -11,16 +11,19 @@ impl<'a> Conversations<'a> {
     }
     /// `GET /conversations` (`listConversations`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListConversationsParams,
+        params: impl Into<Option<crate::types::ListConversationsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListConversationsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/conversations"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("cursor", &params.cursor);
         spec.query("limit", &params.limit);
         self.client

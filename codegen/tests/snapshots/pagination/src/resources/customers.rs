@@ -11,16 +11,19 @@ impl<'a> Customers<'a> {
     }
     /// `GET /v1/customers` (`GetCustomers`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListCustomersParams,
+        params: impl Into<Option<crate::types::ListCustomersParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListCustomersResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/v1/customers"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("limit", &params.limit);
         spec.query("starting_after", &params.starting_after);
         spec.query("ending_before", &params.ending_before);

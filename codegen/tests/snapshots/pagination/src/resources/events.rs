@@ -11,16 +11,19 @@ impl<'a> Events<'a> {
     }
     /// `GET /events` (`listEvents`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListEventsParams,
+        params: impl Into<Option<crate::types::ListEventsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListEventsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/events"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("pageNumber", &params.page_number);
         self.client
             .list(

@@ -11,16 +11,19 @@ impl<'a> Feed<'a> {
     }
     /// `GET /feed` (`listFeed`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListFeedParams,
+        params: impl Into<Option<crate::types::ListFeedParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListFeedResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/feed"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("cursor", &params.cursor);
         self.client
             .list(

@@ -11,16 +11,19 @@ impl<'a> Files<'a> {
     }
     /// `GET /files` (`listFiles`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListFilesParams,
+        params: impl Into<Option<crate::types::ListFilesParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListFilesResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/files"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("pageToken", &params.page_token);
         spec.query("maxResults", &params.max_results);
         self.client

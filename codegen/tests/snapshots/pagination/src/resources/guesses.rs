@@ -10,15 +10,18 @@ impl<'a> Guesses<'a> {
         Self { client }
     }
     /// `GET /guesses` (`listGuesses`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn list(
         &self,
-        params: crate::types::ListGuessesParams,
+        params: impl Into<Option<crate::types::ListGuessesParams>>,
     ) -> crate::runtime::Request<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/guesses"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("page", &params.page);
         self.client.request(spec, crate::runtime::decode_json)
     }

@@ -11,16 +11,19 @@ impl<'a> Issues<'a> {
     }
     /// `GET /issues` (`searchIssues`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn search(
         &self,
-        params: crate::types::SearchIssuesParams,
+        params: impl Into<Option<crate::types::SearchIssuesParams>>,
     ) -> crate::runtime::ListRequest<crate::types::SearchIssuesResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/issues"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("startAt", &params.start_at);
         spec.query("maxResults", &params.max_results);
         self.client

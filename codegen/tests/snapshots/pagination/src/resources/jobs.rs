@@ -11,16 +11,19 @@ impl<'a> Jobs<'a> {
     }
     /// `GET /jobs` (`listJobs`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListJobsParams,
+        params: impl Into<Option<crate::types::ListJobsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListJobsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/jobs"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("nextToken", &params.next_token);
         self.client
             .list(

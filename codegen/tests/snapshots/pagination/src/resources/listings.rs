@@ -11,16 +11,19 @@ impl<'a> Listings<'a> {
     }
     /// `GET /listings` (`listListings`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListListingsParams,
+        params: impl Into<Option<crate::types::ListListingsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListListingsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/listings"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("offset", &params.offset);
         spec.query("limit", &params.limit);
         self.client

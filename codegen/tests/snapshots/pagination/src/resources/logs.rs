@@ -11,16 +11,19 @@ impl<'a> Logs<'a> {
     }
     /// `GET /logs` (`listLogs`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListLogsParams,
+        params: impl Into<Option<crate::types::ListLogsParams>>,
     ) -> crate::runtime::ListRequest<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/logs"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("offset", &params.offset);
         spec.query("limit", &params.limit);
         self.client

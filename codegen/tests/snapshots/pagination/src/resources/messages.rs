@@ -10,15 +10,18 @@ impl<'a> Messages<'a> {
         Self { client }
     }
     /// `GET /messages` (`listMessages`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn list(
         &self,
-        params: crate::types::ListMessagesParams,
+        params: impl Into<Option<crate::types::ListMessagesParams>>,
     ) -> crate::runtime::Request<crate::types::ListMessagesResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/messages"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("next", &params.next);
         self.client.request(spec, crate::runtime::decode_json)
     }

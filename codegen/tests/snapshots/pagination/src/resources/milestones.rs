@@ -11,16 +11,19 @@ impl<'a> Milestones<'a> {
     }
     /// `GET /milestones` (`listMilestones`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListMilestonesParams,
+        params: impl Into<Option<crate::types::ListMilestonesParams>>,
     ) -> crate::runtime::ListRequest<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/milestones"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("page", &params.page);
         self.client
             .list(

@@ -11,16 +11,19 @@ impl<'a> Notes<'a> {
     }
     /// `GET /notes` (`listNotes`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListNotesParams,
+        params: impl Into<Option<crate::types::ListNotesParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListNotesResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/notes"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("cursor", &params.cursor);
         self.client
             .list(

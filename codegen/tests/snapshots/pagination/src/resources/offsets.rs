@@ -11,16 +11,19 @@ impl<'a> Offsets<'a> {
     }
     /// `GET /offsets` (`listOffsets`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListOffsetsParams,
+        params: impl Into<Option<crate::types::ListOffsetsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListOffsetsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/offsets"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("limit", &params.limit);
         spec.query("offset", &params.offset);
         self.client

@@ -11,16 +11,19 @@ impl<'a> Orders<'a> {
     }
     /// `GET /orders` (`listOrders`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListOrdersParams,
+        params: impl Into<Option<crate::types::ListOrdersParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListOrdersResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/orders"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("page", &params.page);
         self.client
             .list(

@@ -11,16 +11,19 @@ impl<'a> People<'a> {
     }
     /// `GET /people` (`listPeople`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListPeopleParams,
+        params: impl Into<Option<crate::types::ListPeopleParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListPeopleResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/people"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("skip", &params.skip);
         spec.query("take", &params.take);
         self.client

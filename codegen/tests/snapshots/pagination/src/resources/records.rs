@@ -10,15 +10,18 @@ impl<'a> Records<'a> {
         Self { client }
     }
     /// `GET /records` (`searchRecords`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn search(
         &self,
-        params: crate::types::SearchRecordsParams,
+        params: impl Into<Option<crate::types::SearchRecordsParams>>,
     ) -> crate::runtime::Request<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/records"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("start", &params.start);
         spec.query("rows", &params.rows);
         self.client.request(spec, crate::runtime::decode_json)

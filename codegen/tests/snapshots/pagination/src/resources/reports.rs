@@ -10,15 +10,18 @@ impl<'a> Reports<'a> {
         Self { client }
     }
     /// `GET /reports` (`listReports`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn list(
         &self,
-        params: crate::types::ListReportsParams,
+        params: impl Into<Option<crate::types::ListReportsParams>>,
     ) -> crate::runtime::Request<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/reports"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("start", &params.start);
         spec.query("limit", &params.limit);
         self.client.request(spec, crate::runtime::decode_json)

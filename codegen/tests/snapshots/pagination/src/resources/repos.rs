@@ -11,16 +11,19 @@ impl<'a> Repos<'a> {
     }
     /// `GET /repos` (`listRepos`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListReposParams,
+        params: impl Into<Option<crate::types::ListReposParams>>,
     ) -> crate::runtime::ListRequest<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/repos"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("per_page", &params.per_page);
         spec.query("page", &params.page);
         self.client

@@ -11,16 +11,19 @@ impl<'a> Runs<'a> {
     }
     /// `GET /runs` (`listRuns`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListRunsParams,
+        params: impl Into<Option<crate::types::ListRunsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListRunsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/runs"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("per_page", &params.per_page);
         spec.query("page", &params.page);
         self.client

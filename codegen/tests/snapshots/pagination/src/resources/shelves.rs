@@ -11,16 +11,19 @@ impl<'a> Shelves<'a> {
     }
     /// `GET /shelves` (`listShelves`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListShelvesParams,
+        params: impl Into<Option<crate::types::ListShelvesParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ShelfPage> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/shelves"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("offset", &params.offset);
         spec.query("limit", &params.limit);
         self.client

@@ -11,16 +11,19 @@ impl<'a> Tickets<'a> {
     }
     /// `GET /tickets` (`listTickets`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListTicketsParams,
+        params: impl Into<Option<crate::types::ListTicketsParams>>,
     ) -> crate::runtime::ListRequest<crate::types::ListTicketsResponse> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/tickets"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("offset", &params.offset);
         spec.query("limit", &params.limit);
         self.client

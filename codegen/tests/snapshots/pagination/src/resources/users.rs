@@ -11,16 +11,19 @@ impl<'a> Users<'a> {
     }
     /// `GET /users` (`listUsers`)
     ///
+    /// Every parameter is optional: pass `None` to send none.
+    ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
         &self,
-        params: crate::types::ListUsersParams,
+        params: impl Into<Option<crate::types::ListUsersParams>>,
     ) -> crate::runtime::ListRequest<Vec<crate::types::Thing>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/users"),
             &[],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("since", &params.since);
         spec.query("per_page", &params.per_page);
         self.client

@@ -36,13 +36,15 @@ impl<'a> Reports<'a> {
     /// - `window`: Label - `.day`.
     /// - `tags`: Matrix, exploded - `;tags=a;tags=b`.
     /// - `coords`: Simple, exploded object - `lat=1,lng=2`.
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn get(
         &self,
         ids: &[i64],
         window: &str,
         tags: &[impl AsRef<str>],
         coords: &crate::types::Coords,
-        params: crate::types::GetReportsParams,
+        params: impl Into<Option<crate::types::GetReportsParams>>,
     ) -> crate::runtime::Request<()> {
         let ids_segment = crate::runtime::encode_path_value(ids);
         let window_segment = crate::runtime::encode_path_styled(
@@ -86,6 +88,7 @@ impl<'a> Reports<'a> {
                 ("coords", &coords_segment),
             ],
         );
+        let params = params.into().unwrap_or_default();
         spec.query_styled(
             "select",
             &params.select,

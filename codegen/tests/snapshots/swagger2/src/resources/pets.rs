@@ -10,15 +10,18 @@ impl<'a> Pets<'a> {
         Self { client }
     }
     /// `GET /pets` (`listPets`)
+    ///
+    /// Every parameter is optional: pass `None` to send none.
     pub fn list(
         &self,
-        params: crate::types::ListPetsParams,
+        params: impl Into<Option<crate::types::ListPetsParams>>,
     ) -> crate::runtime::Request<Vec<crate::types::Pet>> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/pets"),
             &[&[&crate::auth::API_KEY]],
         );
+        let params = params.into().unwrap_or_default();
         spec.query("tags", &params.tags);
         self.client.request(spec, crate::runtime::decode_json)
     }
