@@ -57,6 +57,9 @@ pub struct Config {
     /// Each value is a version requirement or a table, written as given: a `path` in it is
     /// relative to the generated crate's directory, as cargo reads it.
     pub dev_dependencies: Vec<(String, String)>,
+    /// A Rust program to show as the README's example instead of one made from the spec (a
+    /// hand-written quickstart that is compiled beside the crate), as `(path as written, text)`.
+    pub readme_example: Option<(String, String)>,
 }
 
 impl Config {
@@ -77,7 +80,26 @@ impl Config {
             strict: false,
             runtime_crate: false,
             dev_dependencies: Vec::new(),
+            readme_example: None,
         }
+    }
+
+    /// Reads the `codegen.toml` at `path`, and the files it names relative to its directory
+    /// (`package.readme_example`).
+    pub fn from_toml_file(path: &std::path::Path) -> Result<Self, String> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| format!("codegen.toml: {e}"))?;
+        let example = file.package.readme_example.clone();
+        let mut config = Self::from_file(file)?;
+        if let Some(example) = example {
+            let at = path.parent().unwrap_or(std::path::Path::new(".")).join(&example);
+            let text = std::fs::read_to_string(&at).map_err(|e| {
+                format!("codegen.toml: package.readme_example: cannot read {}: {e}", at.display())
+            })?;
+            config.readme_example = Some((example, text));
+        }
+        Ok(config)
     }
 
     /// The crate's name as Rust code spells it (`my-api` → `my_api`), for paths in doc examples.
@@ -97,8 +119,17 @@ impl Config {
     }
 
     /// Parses `codegen.toml`.
+    /// Reads a `codegen.toml`'s text; a `package.readme_example` is refused, having no directory
+    /// to be read from ([`from_toml_file`](Self::from_toml_file) reads it).
     pub fn from_toml(text: &str) -> Result<Self, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| format!("codegen.toml: {e}"))?;
+        if file.package.readme_example.is_some() {
+            return Err("codegen.toml: package.readme_example is read relative to the file: read it with Config::from_toml_file".to_owned());
+        }
+        Self::from_file(file)
+    }
+
+    fn from_file(file: ConfigFile) -> Result<Self, String> {
         let mut config = Config::new(file.package.name);
         config.crate_version = file.package.version;
         config.description = file.package.description;
@@ -184,6 +215,8 @@ struct PackageSection {
     description: Option<String>,
     license: Option<String>,
     runtime_crate: Option<bool>,
+    /// A file, relative to this one, whose program is the README's example.
+    readme_example: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -233,6 +266,28 @@ mod tests {
         assert_eq!(Config::new("my_api").runtime_crate_name(), "my_api_runtime");
         assert!(!Config::new("my_api").runtime_crate);
         assert!(config.dev_dependencies.is_empty());
+    }
+
+    #[test]
+    fn a_readme_example_is_read_relative_to_the_file() {
+        let dir = std::env::temp_dir().join(format!("codegen-config-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("examples")).unwrap();
+        let program = "fn main() {}\n";
+        std::fs::write(dir.join("examples/quickstart.rs"), program).unwrap();
+        let toml = "[package]\nname = 'a'\nversion = '1.0.0'\nreadme_example = 'examples/quickstart.rs'\n";
+        std::fs::write(dir.join("codegen.toml"), toml).unwrap();
+        let config = Config::from_toml_file(&dir.join("codegen.toml")).unwrap();
+        assert_eq!(config.readme_example, Some(("examples/quickstart.rs".to_owned(), program.to_owned())));
+        // Named but missing: an error naming the setting and the path.
+        std::fs::write(dir.join("codegen.toml"), toml.replace("quickstart", "gone")).unwrap();
+        let err = Config::from_toml_file(&dir.join("codegen.toml")).unwrap_err();
+        assert!(
+            err.contains("package.readme_example: cannot read") && err.contains("examples/gone.rs"),
+            "{err}"
+        );
+        // Text alone has no directory to read it from.
+        assert!(Config::from_toml(toml).unwrap_err().contains("from_toml_file"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

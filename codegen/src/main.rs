@@ -73,11 +73,7 @@ fn run() -> Result<(), String> {
         }
     };
     let mut config = match &args.config {
-        Some(path) => {
-            let toml =
-                std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Config::from_toml(&toml)?
-        }
+        Some(path) => Config::from_toml_file(path)?,
         None => Config::new(default_crate_name(&args.spec)),
     };
     if let Some(name) = args.crate_name {

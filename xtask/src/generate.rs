@@ -16,8 +16,7 @@ const OUT: &str = "generated";
 pub fn atlas_files() -> Result<BTreeMap<String, String>, String> {
     let root = root();
     let spec = fs::read_to_string(root.join(SPEC)).map_err(|e| format!("cannot read {SPEC}: {e}"))?;
-    let config = fs::read_to_string(root.join(CONFIG)).map_err(|e| format!("cannot read {CONFIG}: {e}"))?;
-    let mut config = Config::from_toml(&config)?;
+    let mut config = Config::from_toml_file(&root.join(CONFIG))?;
     config.generated_by = "cargo xtask gen".to_owned();
     let krate = codegen::generate(&spec, SPEC, &config)
         .map_err(|d| format!("generating from {SPEC} failed:\n{d}"))?;

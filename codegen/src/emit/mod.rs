@@ -713,11 +713,14 @@ fn readme(api: &Api, config: &Config, by: &str) -> String {
         "```toml\n[dependencies]\n{} = \"{}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n",
         config.crate_name, config.crate_version
     ));
-    out.push_str(&format!(
-        "```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{\n    let client = {krate}::{};\n    {}\n    Ok(())\n}}\n```\n\n",
-        client_new_call(api),
-        example_call(api).unwrap_or_default().replace('\n', "\n    ")
-    ));
+    match &config.readme_example {
+        Some((_, program)) => out.push_str(&format!("```rust,no_run\n{}\n```\n\n", program.trim_end())),
+        None => out.push_str(&format!(
+            "```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{\n    let client = {krate}::{};\n    {}\n    Ok(())\n}}\n```\n\n",
+            client_new_call(api),
+            example_call(api).unwrap_or_default().replace('\n', "\n    ")
+        )),
+    }
     out.push_str(&usage_doc(api, config));
     out.push_str(&features_doc(api, config));
     out.push_str("\n\n## Operations\n\n| Call | HTTP | Summary |\n|---|---|---|\n");
