@@ -288,8 +288,8 @@ mod tests {
                 }
             }
         }
-        let atlas = std::fs::read_to_string(root.join("openapi/codegen.toml")).unwrap();
-        specs.push((root.join("openapi/atlas.yaml"), Config::from_toml(&atlas).unwrap()));
+        let atlas = Config::from_toml_file(&root.join("openapi/codegen.toml")).unwrap();
+        specs.push((root.join("openapi/atlas.yaml"), atlas));
         specs.sort_by(|a, b| a.0.cmp(&b.0));
         assert!(specs.len() > 25, "{} specs", specs.len());
         specs
