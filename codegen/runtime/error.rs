@@ -157,7 +157,10 @@ impl Error {
     }
 
     /// Whether retrying the same request later may succeed (timeouts, connection
-    /// failures, 408, a 409 that [`ApiError::is_transient_conflict`], 429, 5xx).
+    /// failures, 408, a 409 that [`ApiError::is_transient_conflict`], 429, 5xx). It says
+    /// nothing of whether sending it again is safe: a POST the server does not deduplicate may
+    /// have been carried out before it timed out or got its 5xx, which is why the client did not
+    /// retry it (the operation's docs say which are retried).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(err) => super::retry::status_is_retryable(err.status, err.is_transient_conflict()),
