@@ -3723,6 +3723,38 @@ impl Event {
             Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
         }
     }
+    /// The `created` every variant has (`None` for an unknown one without it).
+    pub fn created(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            Self::PaymentAuthorized(v) => Some(v.created),
+            Self::PaymentCaptured(v) => Some(v.created),
+            Self::PaymentFailed(v) => Some(v.created),
+            Self::PaymentRefunded(v) => Some(v.created),
+            Self::PaymentCanceled(v) => Some(v.created),
+            Self::PaymentRequiresAction(v) => Some(v.created),
+            Self::SessionExpired(v) => Some(v.created),
+            Self::SessionCanceled(v) => Some(v.created),
+            Self::RefundSucceeded(v) => Some(v.created),
+            Self::RefundFailed(v) => Some(v.created),
+            Self::RefundPending(v) => Some(v.created),
+            Self::BankTransferInitiated(v) => Some(v.created),
+            Self::BankTransferPending(v) => Some(v.created),
+            Self::BankTransferSucceeded(v) => Some(v.created),
+            Self::BankTransferFailed(v) => Some(v.created),
+            Self::BankTransferReturned(v) => Some(v.created),
+            Self::DisputeCreated(v) => Some(v.created),
+            Self::DisputeUpdated(v) => Some(v.created),
+            Self::DisputeResolved(v) => Some(v.created),
+            Self::DisputeLost(v) => Some(v.created),
+            Self::PayoutPaid(v) => Some(v.created),
+            Self::PayoutFailed(v) => Some(v.created),
+            Self::Unknown(value) => {
+                value
+                    .get("created")
+                    .and_then(|v| serde::Deserialize::deserialize(v).ok())
+            }
+        }
+    }
     /// The `id` every variant has (`None` for an unknown one without it).
     pub fn id(&self) -> Option<&str> {
         match self {

@@ -221,6 +221,13 @@ fn every_event_has_an_id_and_a_type() {
     let unknown: Event = decode_event(br#"{"id":"evt_2","type":"charge.new_kind","data":{}}"#).unwrap();
     assert!(matches!(unknown, Event::Unknown(_)));
     assert_eq!((unknown.id(), unknown.tag()), (Some("evt_2"), Some("charge.new_kind")));
+    // `created` as well, typed the same for an unknown type (read from its JSON) as for a known.
+    let created = known.created().unwrap();
+    assert_eq!(created.to_rfc3339(), "2024-01-15T10:30:00+00:00");
+    assert_eq!(unknown.created(), None, "it has none");
+    let dated: Event =
+        decode_event(br#"{"id":"evt_3","type":"charge.new_kind","created":"2024-01-15T10:30:00Z"}"#).unwrap();
+    assert_eq!(dated.created(), Some(created));
     let payload: WebhookPayload = decode_event(PAYLOAD).unwrap();
     match payload {
         WebhookPayload::Event(event) => assert_eq!(event.id(), Some("evt_1234567890")),

@@ -882,8 +882,8 @@ fn union_def(
 
 /// Accessors of a tagged union for what every variant has, so that code handling any of them
 /// (a webhook handler recording an event's `id`) needs no match of its own: the tag, when each
-/// variant has one value of it, and the required string, boolean and `i64` properties every
-/// variant object declares alike. An unknown variant answers from its JSON.
+/// variant has one value of it, and the required strings and `Copy` scalars (booleans, numbers,
+/// times) every variant object declares alike. An unknown variant answers from its JSON.
 fn shared_accessors(
     api: &Api,
     u: &Union,
@@ -915,9 +915,17 @@ fn shared_accessors(
     for f in first.fields.iter().filter(|f| plain(f) && f.json_name != tag) {
         let kind = resolved(&f.ty, &api.types);
         let (ret, read, unknown) = match kind {
-            Ty::String => (quote!(Option<&str>), quote!(.as_str()), quote!(as_str)),
-            Ty::Bool => (quote!(Option<bool>), quote!(), quote!(as_bool)),
-            Ty::Int(crate::ir::IntKind::I64) => (quote!(Option<i64>), quote!(), quote!(as_i64)),
+            Ty::String => (quote!(Option<&str>), quote!(.as_str()), quote!(serde_json::Value::as_str)),
+            Ty::Bool => (quote!(Option<bool>), quote!(), quote!(serde_json::Value::as_bool)),
+            Ty::Int(crate::ir::IntKind::I64) => {
+                (quote!(Option<i64>), quote!(), quote!(serde_json::Value::as_i64))
+            }
+            // Other values that are `Copy` (an event's `created`): an unknown variant's is read
+            // as the known ones' would be.
+            Ty::Int(_) | Ty::F64 | Ty::DateTime | Ty::Date | Ty::Uuid | Ty::UnixTime => {
+                let t = ty(&f.ty, &api.types, Scope::Crate);
+                (quote!(Option<#t>), quote!(), quote!(|v| serde::Deserialize::deserialize(v).ok()))
+            }
             _ => continue,
         };
         let method = f.rust_name.trim_start_matches("r#");
@@ -949,7 +957,7 @@ fn shared_accessors(
             pub fn #field(&self) -> #ret {
                 match self {
                     #( Self::#variant_names(v) => Some(v.#field #read), )*
-                    Self::#fallback(value) => value.get(#json).and_then(serde_json::Value::#unknown),
+                    Self::#fallback(value) => value.get(#json).and_then(#unknown),
                 }
             }
         });
