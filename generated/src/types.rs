@@ -1763,8 +1763,8 @@ impl CreateCheckoutSession {
         self
     }
     /// Sets [`expires_at`](Self::expires_at).
-    pub fn expires_at(mut self, value: crate::runtime::UnixTime) -> Self {
-        self.expires_at = Some(value);
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::UnixTime>) -> Self {
+        self.expires_at = Some(value.into());
         self
     }
     /// Sets [`metadata`](Self::metadata).
@@ -1939,13 +1939,13 @@ impl CreateCoupon {
         self
     }
     /// Sets [`percent_off`](Self::percent_off).
-    pub fn percent_off(mut self, value: f64) -> Self {
-        self.percent_off = Some(value);
+    pub fn percent_off(mut self, value: impl Into<f64>) -> Self {
+        self.percent_off = Some(value.into());
         self
     }
     /// Sets [`redeem_by`](Self::redeem_by).
-    pub fn redeem_by(mut self, value: crate::runtime::UnixTime) -> Self {
-        self.redeem_by = Some(value);
+    pub fn redeem_by(mut self, value: impl Into<crate::runtime::UnixTime>) -> Self {
+        self.redeem_by = Some(value.into());
         self
     }
 }
@@ -2665,8 +2665,11 @@ impl CreateSubscription {
         }
     }
     /// Sets [`billing_cycle_anchor`](Self::billing_cycle_anchor).
-    pub fn billing_cycle_anchor(mut self, value: crate::runtime::UnixTime) -> Self {
-        self.billing_cycle_anchor = Some(value);
+    pub fn billing_cycle_anchor(
+        mut self,
+        value: impl Into<crate::runtime::UnixTime>,
+    ) -> Self {
+        self.billing_cycle_anchor = Some(value.into());
         self
     }
     /// Sets [`cancel_at_period_end`](Self::cancel_at_period_end).
@@ -2700,8 +2703,8 @@ impl CreateSubscription {
         self
     }
     /// Sets [`trial_end`](Self::trial_end).
-    pub fn trial_end(mut self, value: crate::runtime::UnixTime) -> Self {
-        self.trial_end = Some(value);
+    pub fn trial_end(mut self, value: impl Into<crate::runtime::UnixTime>) -> Self {
+        self.trial_end = Some(value.into());
         self
     }
     /// Sets [`trial_period_days`](Self::trial_period_days).
@@ -2790,8 +2793,8 @@ impl CreateUsageRecord {
         self
     }
     /// Sets [`timestamp`](Self::timestamp).
-    pub fn timestamp(mut self, value: crate::runtime::UnixTime) -> Self {
-        self.timestamp = Some(value);
+    pub fn timestamp(mut self, value: impl Into<crate::runtime::UnixTime>) -> Self {
+        self.timestamp = Some(value.into());
         self
     }
 }

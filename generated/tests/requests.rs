@@ -461,6 +461,19 @@ fn map_setters_take_pairs_of_anything_string_like() {
     assert_eq!(json, serde_json::to_value(&from_map).unwrap());
 }
 
+/// A number setter takes an integer too (`percent_off(50)`), and a Unix-time setter a
+/// `chrono::DateTime<Utc>` or seconds.
+#[test]
+fn number_and_time_setters_take_what_converts() {
+    use atlaspay::types::{CouponDuration, CreateCoupon};
+    let whole = CreateCoupon::new(CouponDuration::Once).percent_off(50).redeem_by(1_700_000_000_i64);
+    let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    let typed = CreateCoupon::new(CouponDuration::Once).percent_off(50.0).redeem_by(at);
+    let json = serde_json::to_value(&whole).unwrap();
+    assert_eq!((json["percent_off"].as_f64(), json["redeem_by"].as_i64()), (Some(50.0), Some(1_700_000_000)));
+    assert_eq!(json, serde_json::to_value(&typed).unwrap());
+}
+
 /// A field where `null` clears the value has a setter that sends it; left alone, the field is
 /// not sent at all.
 #[test]

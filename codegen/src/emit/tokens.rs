@@ -104,6 +104,10 @@ pub fn into_param(t: &Ty, types: &[TypeDef]) -> Option<&'static str> {
     match resolved(t, types) {
         Ty::String => Some("impl Into<String>"),
         Ty::Binary => Some("impl Into<crate::runtime::Binary>"),
+        // `percent_off(50)` as well as `50.0`.
+        Ty::F64 => Some("impl Into<f64>"),
+        // A `chrono::DateTime<Utc>` or Unix seconds (`i64`) as well.
+        Ty::UnixTime => Some("impl Into<crate::runtime::UnixTime>"),
         _ => None,
     }
 }

@@ -14,10 +14,10 @@ crate::runtime::object::json_object!(
 impl Coords {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
-    pub fn new(lat: f64, lng: f64) -> Self {
+    pub fn new(lat: impl Into<f64>, lng: impl Into<f64>) -> Self {
         Self {
-            lat,
-            lng,
+            lat: lat.into(),
+            lng: lng.into(),
             extra: Default::default(),
         }
     }
