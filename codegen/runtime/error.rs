@@ -19,6 +19,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::secret_names::is_secret_name;
+
 /// Everything that can go wrong when calling the API.
 ///
 /// ```no_run
@@ -833,25 +835,6 @@ pub fn body_excerpt(body: &[u8], around: Option<usize>) -> String {
         out.push('…');
     }
     out
-}
-
-/// Whether a JSON field of this name holds a credential.
-fn is_secret_name(name: &[u8]) -> bool {
-    let name = name.to_ascii_lowercase();
-    const PARTS: [&[u8]; 6] = [b"secret", b"password", b"passwd", b"api_key", b"apikey", b"private_key"];
-    const NAMES: [&[u8]; 8] = [
-        b"token",
-        b"authorization",
-        b"cryptogram",
-        b"account_number",
-        b"card_number",
-        b"cvc",
-        b"cvv",
-        b"ssn",
-    ];
-    PARTS.iter().any(|part| name.windows(part.len()).any(|w| w == *part))
-        || NAMES.contains(&name.as_slice())
-        || name.ends_with(b"_token")
 }
 
 /// `body` with the value of every field [`is_secret_name`] replaced by `[redacted]` (a string's

@@ -46,6 +46,7 @@ pub mod retry;
 #[cfg(test)]
 pub mod round_trip;
 pub mod secret;
+mod secret_names;
 pub mod str_enum;
 pub mod timestamp;
 pub mod webhooks;

@@ -17,6 +17,10 @@ pub mod load;
 mod naming;
 pub mod output;
 mod pointer;
+/// The runtime's rule for names that hold credentials, compiled here too to pick the fields
+/// whose `Debug` is redacted.
+#[path = "../runtime/secret_names.rs"]
+mod secret_names;
 mod source;
 mod swagger2;
 

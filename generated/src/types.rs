@@ -1065,7 +1065,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "payments")]
 /// Payment details used to confirm a session. Card and bank details arrive as vault tokens; wallets send their encrypted payment data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ConfirmPayment {
     /// Apple Pay payment token, as a JSON-encoded string.
     pub apple_pay_token: Option<String>,
@@ -1093,6 +1093,12 @@ crate::runtime::object::json_object!(
     payment_method_type = "payment_method_type" required, psp = "psp" optional,
     routing_profile_id = "routing_profile_id" optional, token_id = "token_id" optional,
     token_provider = "token_provider" required, vgs_data = "vgs_data" optional
+);
+#[cfg(feature = "payments")]
+crate::runtime::object::redacted_debug!(
+    ConfirmPayment; apple_pay_token optional_secret, bank_account shown, google_pay_token
+    optional_secret, payment_method_type shown, psp shown, routing_profile_id shown,
+    token_id shown, token_provider shown, vgs_data shown
 );
 #[cfg(feature = "payments")]
 impl ConfirmPayment {
@@ -1186,7 +1192,7 @@ impl ConfirmPaymentBankAccount {
 }
 #[cfg(feature = "payments")]
 /// Aliased card fields, when VGS collected the card.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConfirmPaymentVgsData {
     /// VGS alias of the security code.
     pub card_cvc: Option<String>,
@@ -1202,6 +1208,11 @@ pub struct ConfirmPaymentVgsData {
 crate::runtime::object::json_object!(
     ConfirmPaymentVgsData, extra; card_cvc = "card_cvc" optional, card_expiry =
     "card_expiry" optional, card_number = "card_number" optional
+);
+#[cfg(feature = "payments")]
+crate::runtime::object::redacted_debug!(
+    ConfirmPaymentVgsData; card_cvc optional_secret, card_expiry shown, card_number
+    optional_secret, extra shown
 );
 #[cfg(feature = "payments")]
 impl ConfirmPaymentVgsData {
@@ -1352,7 +1363,7 @@ pub enum CouponObject {
 crate::runtime::str_enum::open_str_enum!(CouponObject, Unknown, Coupon = "coupon");
 #[cfg(feature = "bank_accounts")]
 /// Parameters for adding a bank account. The implementation requires `customer_id` and `holder_name`; the docs guide's `account_holder_name` and `account_holder_type` are accepted as documentation aliases but the implementation reads `holder_name`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreateBankAccount {
     /// Docs-guide name for the account holder; send `holder_name` as well.
     pub account_holder_name: Option<String>,
@@ -1383,6 +1394,12 @@ crate::runtime::object::json_object!(
     "country" optional, currency = "currency" optional, customer_id = "customer_id"
     required, holder_name = "holder_name" required, metadata = "metadata" optional,
     routing_number = "routing_number" required
+);
+#[cfg(feature = "bank_accounts")]
+crate::runtime::object::redacted_debug!(
+    CreateBankAccount; account_holder_name shown, account_holder_type shown,
+    account_number secret, account_type shown, country shown, currency shown, customer_id
+    shown, holder_name shown, metadata shown, routing_number shown
 );
 #[cfg(feature = "bank_accounts")]
 impl CreateBankAccount {
@@ -2800,7 +2817,7 @@ impl CreateUsageRecord {
 }
 #[cfg(feature = "network_tokens")]
 /// A single-use cryptogram that authorises one payment with a network token. It expires about 10 minutes after creation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Cryptogram {
     /// The cryptogram value.
     pub cryptogram: String,
@@ -2816,6 +2833,10 @@ pub struct Cryptogram {
 crate::runtime::object::json_object!(
     Cryptogram, extra; cryptogram = "cryptogram" required, cryptogram_type =
     "cryptogramType" optional, expires_at = "expiresAt" optional
+);
+#[cfg(feature = "network_tokens")]
+crate::runtime::object::redacted_debug!(
+    Cryptogram; cryptogram secret, cryptogram_type shown, expires_at shown, extra shown
 );
 /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
 pub type Currency = String;
@@ -4676,7 +4697,7 @@ crate::runtime::object::json_object!(
 );
 #[cfg(feature = "network_tokens")]
 /// A card-network token that replaces the card number for payments.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct NetworkToken {
     /// Cryptogram generated together with the token, if one was requested.
     pub cryptogram: Option<String>,
@@ -4702,6 +4723,12 @@ crate::runtime::object::json_object!(
     "cryptogramType" optional, network = "network" optional, network_token_id =
     "networkTokenId" required, status = "status" optional, token_expiry_month =
     "tokenExpiryMonth" optional, token_expiry_year = "tokenExpiryYear" optional
+);
+#[cfg(feature = "network_tokens")]
+crate::runtime::object::redacted_debug!(
+    NetworkToken; cryptogram optional_secret, cryptogram_type shown, network shown,
+    network_token_id shown, status shown, token_expiry_month shown, token_expiry_year
+    shown, extra shown
 );
 #[cfg(feature = "network_tokens")]
 /// Result of deleting (suspending) a network token.
@@ -5127,7 +5154,7 @@ crate::runtime::object::json_object!(
 );
 #[cfg(feature = "sessions")]
 /// A payment session as returned when it is created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentSession {
     /// Amount in the smallest currency unit.
     pub amount: Option<i64>,
@@ -5168,8 +5195,14 @@ crate::runtime::object::json_object!(
     optional, object = "object" required, payment_method_types = "payment_method_types"
     optional, status = "status" optional
 );
+#[cfg(feature = "sessions")]
+crate::runtime::object::redacted_debug!(
+    PaymentSession; amount shown, capture_method shown, client_secret optional_secret,
+    created_at shown, currency shown, external_id shown, fallback_url shown, id shown,
+    livemode shown, object shown, payment_method_types shown, status shown, extra shown
+);
 /// A payment session with all its details.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentSessionFull {
     /// Amount in the smallest currency unit.
     pub amount: Option<i64>,
@@ -5231,6 +5264,14 @@ crate::runtime::object::json_object!(
     object = "object" required, payment_method_types = "payment_method_types" optional,
     shipping_address = "shipping_address" optional, status = "status" optional,
     updated_at = "updated_at" optional
+);
+crate::runtime::object::redacted_debug!(
+    PaymentSessionFull; amount shown, billing_address shown, canceled_at shown,
+    cancellation_reason shown, capture_method shown, client_secret optional_secret,
+    created_at shown, currency shown, customer_email shown, customer_name shown,
+    description shown, id shown, latest_attempt shown, livemode shown, metadata shown,
+    next_action shown, object shown, payment_method_types shown, shipping_address shown,
+    status shown, updated_at shown, extra shown
 );
 /// The most recent payment attempt on this session, or `null` if there has been none.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6369,7 +6410,7 @@ crate::runtime::str_enum::open_str_enum!(
 );
 #[cfg(feature = "sessions")]
 /// Configuration the front-end SDK needs to render the payment form for a session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SessionConfig {
     /// Amount in the smallest currency unit.
     pub amount: Option<i64>,
@@ -6410,6 +6451,13 @@ crate::runtime::object::json_object!(
     optional, fallback_url = "fallback_url" optional, google_pay = "google_pay" optional,
     payment_methods = "payment_methods" optional, session_id = "session_id" required,
     tokenize_url = "tokenize_url" optional
+);
+#[cfg(feature = "sessions")]
+crate::runtime::object::redacted_debug!(
+    SessionConfig; amount shown, apple_pay shown, bank_account shown, basis_theory_key
+    shown, capture_provider shown, client_secret optional_secret, currency shown,
+    environment shown, fallback_url shown, google_pay shown, payment_methods shown,
+    session_id shown, tokenize_url shown, extra shown
 );
 #[cfg(feature = "sessions")]
 /// Apple Pay settings, or `null` when Apple Pay is not offered.

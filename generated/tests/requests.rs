@@ -553,3 +553,28 @@ async fn optional_parameters_left_out_send_no_query() {
     assert_eq!(requests[0].url.query(), None);
     assert_eq!(requests[1].url.query(), Some("limit=5"));
 }
+
+/// `Debug` of a type with fields named like credentials (a session's `client_secret`, a
+/// cryptogram, a card's number and CVC) shows whether each is set, never its value; the other
+/// fields print as `#[derive(Debug)]` prints them.
+#[test]
+fn debug_output_hides_credentials() {
+    use atlaspay::types::{ConfirmPaymentVgsData, PaymentSession};
+    let session: PaymentSession = serde_json::from_value(json!({
+        "id": "sess_1", "object": "payment_session", "client_secret": "cs_live_SECRET", "amount": 4990
+    }))
+    .unwrap();
+    let shown = format!("{session:?}");
+    assert!(!shown.contains("cs_live_SECRET"), "{shown}");
+    assert!(shown.starts_with("PaymentSession { amount: Some(4990), "), "{shown}");
+    assert!(
+        shown.contains("client_secret: Some([redacted])") && shown.contains(r#"id: "sess_1""#),
+        "{shown}"
+    );
+    assert_eq!(session.client_secret.as_deref(), Some("cs_live_SECRET"), "the value itself is untouched");
+
+    let card = ConfirmPaymentVgsData::new().card_number("4242424242424242").card_cvc("123");
+    let shown = format!("{card:?}");
+    assert!(!shown.contains("4242") && !shown.contains("123"), "{shown}");
+    assert!(shown.contains("card_cvc: Some([redacted])") && shown.contains("card_expiry: None"), "{shown}");
+}

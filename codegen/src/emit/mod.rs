@@ -37,6 +37,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("round_trip.rs", include_str!("../../runtime/round_trip.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),
+    ("secret_names.rs", include_str!("../../runtime/secret_names.rs")),
     ("str_enum.rs", include_str!("../../runtime/str_enum.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
     ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),

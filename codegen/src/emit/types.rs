@@ -578,15 +578,19 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str]
     let name = ident(&t.name);
     let plans: Vec<FieldPlan> = s.fields.iter().map(|f| plan_field(api, t, f, serde)).collect();
     let all_optional = plans.iter().all(|p| p.optional);
+    // Fields named like credentials are printed `[redacted]` by a `Debug` of the runtime's.
+    let secret = |f: &Field| crate::secret_names::is_secret_name(f.json_name.as_bytes());
+    let redacted = s.fields.iter().any(secret);
     let mut def = Source::new();
     write_gate(&mut def, features);
     def.docs(0, Doc::Outer, &docs::lines(t.doc.as_deref().unwrap_or("")));
     def.fixed(
         0,
-        if all_optional {
-            "#[derive(Debug, Clone, PartialEq, Default)]"
-        } else {
-            "#[derive(Debug, Clone, PartialEq)]"
+        match (redacted, all_optional) {
+            (false, true) => "#[derive(Debug, Clone, PartialEq, Default)]",
+            (false, false) => "#[derive(Debug, Clone, PartialEq)]",
+            (true, true) => "#[derive(Clone, PartialEq, Default)]",
+            (true, false) => "#[derive(Clone, PartialEq)]",
         },
     );
     let extra = match &s.additional {
@@ -625,6 +629,24 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str]
         let cfg = gate_tokens(features);
         let impls = object_impls(s, &plans, &name);
         parts.rust(quote!(#cfg #impls));
+    }
+    if redacted {
+        let cfg = gate_tokens(features);
+        let fields = s.fields.iter().zip(&plans).map(|(f, p)| {
+            let field = ident(&f.rust_name);
+            let kind = match (secret(f), p.optional) {
+                (false, _) => quote!(shown),
+                (true, false) => quote!(secret),
+                (true, true) => quote!(optional_secret),
+            };
+            quote!(#field #kind)
+        });
+        let extra = s.additional.field().map(|f| {
+            let f = ident(f);
+            quote!(#f shown)
+        });
+        let fields = fields.chain(extra);
+        parts.rust(quote!(#cfg crate::runtime::object::redacted_debug!(#name; #(#fields),*);));
     }
     if t.in_request || !serde {
         parts.source(builder_source(t, s, &plans, all_optional, features));

@@ -47,6 +47,7 @@ pub mod retry;
 #[doc(hidden)]
 pub mod round_trip;
 pub mod secret;
+mod secret_names;
 pub mod str_enum;
 pub mod timestamp;
 pub mod webhooks;

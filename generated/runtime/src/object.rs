@@ -301,6 +301,67 @@ macro_rules! __json_object {
 #[doc(hidden)]
 pub use crate::__json_object as json_object;
 
+/// `Debug` for a struct with fields named like credentials (`client_secret`, `cryptogram`,
+/// `password`…): `redacted_debug!(Name; field kind, …)`, where `kind` is `shown`, `secret`
+/// (printed `[redacted]`) or `optional_secret` (an `Option`: `None`, or `Some([redacted])`).
+/// Printed as `#[derive(Debug)]` prints, so that logging a response never logs its secrets.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __redacted_debug {
+    ($name:ident; $($field:ident $kind:ident),* $(,)?) => {
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(::std::stringify!($name))
+                    $(.field(
+                        $crate::object::debug::name(::std::stringify!($field)),
+                        $crate::object::debug::$kind(&self.$field),
+                    ))*
+                    .finish()
+            }
+        }
+    };
+}
+#[doc(hidden)]
+pub use crate::__redacted_debug as redacted_debug;
+
+/// The field printers of [`redacted_debug!`](crate::object::redacted_debug).
+pub mod debug {
+    use std::fmt;
+
+    /// A field's name as `#[derive(Debug)]` prints it (`type`, not `r#type`).
+    pub fn name(field: &'static str) -> &'static str {
+        field.strip_prefix("r#").unwrap_or(field)
+    }
+
+    /// A field printed as it is.
+    pub fn shown<T: fmt::Debug>(value: &T) -> &dyn fmt::Debug {
+        value
+    }
+
+    /// A credential, whatever its value.
+    pub fn secret<T>(_: &T) -> &'static dyn fmt::Debug {
+        &Redacted
+    }
+
+    /// An optional credential: whether it is there, not what it is.
+    pub fn optional_secret<T>(value: &Option<T>) -> &'static dyn fmt::Debug {
+        match value {
+            Some(_) => &SOME_REDACTED,
+            None => &None::<()>,
+        }
+    }
+
+    struct Redacted;
+
+    impl fmt::Debug for Redacted {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("[redacted]")
+        }
+    }
+
+    const SOME_REDACTED: Option<Redacted> = Some(Redacted);
+}
+
 #[cfg(test)]
 mod tests {
     use crate::Nullable;

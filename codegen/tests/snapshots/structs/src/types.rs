@@ -84,7 +84,7 @@ crate::runtime::object::json_object!(Strict; only = "only" optional);
 /// ```
 ///
 ///    indented text that must not become a doctest
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Widget {
     /// Defaults to `3`.
     pub count: Option<i32>,
@@ -108,6 +108,10 @@ crate::runtime::object::json_object!(
     nullable, metadata = "metadata" optional, name = "name" required, parts = "parts"
     optional, scores = "scores" optional, secret = "secret" optional, settings =
     "settings" optional
+);
+crate::runtime::object::redacted_debug!(
+    Widget; count shown, id shown, label shown, metadata shown, name shown, parts shown,
+    scores shown, secret optional_secret, settings shown, extra shown
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetPart {

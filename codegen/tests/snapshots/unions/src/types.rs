@@ -278,7 +278,7 @@ impl From<LoginOrTokenLogin> for LoginOrToken {
     }
 }
 /// Login
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LoginOrTokenLogin {
     pub password: String,
     /// Properties the API description does not declare, kept so that a value read
@@ -288,8 +288,9 @@ pub struct LoginOrTokenLogin {
 crate::runtime::object::json_object!(
     LoginOrTokenLogin, extra; password = "password" required
 );
+crate::runtime::object::redacted_debug!(LoginOrTokenLogin; password secret, extra shown);
 /// Token
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LoginOrTokenToken {
     pub token: String,
     /// Properties the API description does not declare, kept so that a value read
@@ -297,6 +298,7 @@ pub struct LoginOrTokenToken {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(LoginOrTokenToken, extra; token = "token" required);
+crate::runtime::object::redacted_debug!(LoginOrTokenToken; token secret, extra shown);
 pub type MaybeCat = Cat;
 /// A union beside properties; value, declared differently and not only as strings, is a JSON value.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -406,7 +408,7 @@ crate::runtime::object::json_object!(
     PaymentSourceBankAccount, extra; holder = "holder" optional, iban = "iban" required
 );
 /// Card
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentSourceCard {
     pub card_number: String,
     pub holder: Option<String>,
@@ -417,6 +419,9 @@ pub struct PaymentSourceCard {
 crate::runtime::object::json_object!(
     PaymentSourceCard, extra; card_number = "card_number" required, holder = "holder"
     optional
+);
+crate::runtime::object::redacted_debug!(
+    PaymentSourceCard; card_number secret, holder shown, extra shown
 );
 /// Which variant a value is depends on its `pet_type` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
