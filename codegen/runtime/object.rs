@@ -302,8 +302,9 @@ pub use crate::__json_object as json_object;
 
 /// `Debug` for a struct with fields named like credentials (`client_secret`, `cryptogram`,
 /// `password`…): `redacted_debug!(Name; field kind, …)`, where `kind` is `shown`, `secret`
-/// (printed `[redacted]`) or `optional_secret` (an `Option`: `None`, or `Some([redacted])`).
-/// Printed as `#[derive(Debug)]` prints, so that logging a response never logs its secrets.
+/// (printed `[redacted]`), `optional_secret` (an `Option`: `None`, or `Some([redacted])`) or
+/// `extra` (the map of undeclared properties, those named like credentials redacted). Printed
+/// as `#[derive(Debug)]` prints, so that logging a response never logs its secrets.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __redacted_debug {
@@ -313,7 +314,7 @@ macro_rules! __redacted_debug {
                 f.debug_struct(::std::stringify!($name))
                     $(.field(
                         $crate::runtime::object::debug::name(::std::stringify!($field)),
-                        $crate::runtime::object::debug::$kind(&self.$field),
+                        &$crate::runtime::object::debug::$kind(&self.$field),
                     ))*
                     .finish()
             }
@@ -327,30 +328,35 @@ pub use crate::__redacted_debug as redacted_debug;
 pub mod debug {
     use std::fmt;
 
+    use crate::runtime::secret_names::is_secret_name;
+
     /// A field's name as `#[derive(Debug)]` prints it (`type`, not `r#type`).
     pub fn name(field: &'static str) -> &'static str {
         field.strip_prefix("r#").unwrap_or(field)
     }
 
     /// A field printed as it is.
-    pub fn shown<T: fmt::Debug>(value: &T) -> &dyn fmt::Debug {
+    pub fn shown<T: fmt::Debug>(value: &T) -> &T {
         value
     }
 
     /// A credential, whatever its value.
-    pub fn secret<T>(_: &T) -> &'static dyn fmt::Debug {
-        &Redacted
+    pub fn secret<T>(_: &T) -> Redacted {
+        Redacted
     }
 
     /// An optional credential: whether it is there, not what it is.
-    pub fn optional_secret<T>(value: &Option<T>) -> &'static dyn fmt::Debug {
-        match value {
-            Some(_) => &SOME_REDACTED,
-            None => &None::<()>,
-        }
+    pub fn optional_secret<T>(value: &Option<T>) -> Option<Redacted> {
+        value.as_ref().map(|_| Redacted)
     }
 
-    struct Redacted;
+    /// The undeclared properties, those named like credentials redacted.
+    pub fn extra<M>(map: &M) -> Extra<'_, M> {
+        Extra(map)
+    }
+
+    /// Prints `[redacted]`.
+    pub struct Redacted;
 
     impl fmt::Debug for Redacted {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -358,7 +364,27 @@ pub mod debug {
         }
     }
 
-    const SOME_REDACTED: Option<Redacted> = Some(Redacted);
+    /// A map printed as `#[derive(Debug)]` prints it, values under credential names redacted.
+    pub struct Extra<'a, M>(&'a M);
+
+    impl<'a, M, K, V> fmt::Debug for Extra<'a, M>
+    where
+        &'a M: IntoIterator<Item = (&'a K, &'a V)>,
+        K: AsRef<str> + fmt::Debug + 'a,
+        V: fmt::Debug + 'a,
+    {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut map = f.debug_map();
+            for (key, value) in self.0 {
+                if is_secret_name(key.as_ref().as_bytes()) {
+                    map.entry(key, &Redacted);
+                } else {
+                    map.entry(key, value);
+                }
+            }
+            map.finish()
+        }
+    }
 }
 
 #[cfg(test)]

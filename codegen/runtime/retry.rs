@@ -132,7 +132,12 @@ pub fn server_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> 
     }
     let reset = super::request::RateLimit::from_headers(headers).reset?;
     let until_reset = until_rate_limit_reset(reset, now)?;
-    Some(until_reset.saturating_add(full_jitter(Duration::from_secs(1))))
+    if until_reset > MAX_RETRY_AFTER {
+        // Too long to wait out whatever the jitter: the same answer on every call.
+        return Some(until_reset);
+    }
+    // The jitter never takes a wait the client waits out beyond the longest it does.
+    Some(until_reset.saturating_add(full_jitter(Duration::from_secs(1))).min(MAX_RETRY_AFTER))
 }
 
 /// The time until an `X-RateLimit-Reset` of `reset`: a Unix time in seconds (as Atlas, GitHub
@@ -371,6 +376,41 @@ mod tests {
         assert_eq!(server_wait(StatusCode::SERVICE_UNAVAILABLE, &reset_only, now), None);
         assert_eq!(server_wait(too_many, &headers(&[("x-ratelimit-reset", "soon")]), now), None);
         assert_eq!(server_wait(too_many, &HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn what_may_have_been_carried_out() {
+        let status = |code: u16, transient_conflict: bool| Failure::Status {
+            status: StatusCode::from_u16(code).unwrap(),
+            transient_conflict,
+            has_server_wait: false,
+        };
+        for failure in
+            [Failure::Timeout, Failure::Transport { retryable: true }, status(500, false), status(502, false)]
+        {
+            assert!(failure.may_have_applied(), "{failure:?}");
+        }
+        // Still running elsewhere: it may yet be carried out.
+        assert!(status(409, true).may_have_applied());
+        // Never reached the server, or turned away by it.
+        for failure in
+            [Failure::Connect, status(503, false), status(429, false), status(408, false), status(409, false)]
+        {
+            assert!(!failure.may_have_applied(), "{failure:?}");
+        }
+    }
+
+    #[test]
+    fn a_reset_beyond_the_longest_wait_is_not_jittered_below_or_above_it() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-reset", "1700000059".parse().unwrap());
+        for _ in 0..50 {
+            let wait = server_wait(StatusCode::TOO_MANY_REQUESTS, &headers, now).unwrap();
+            assert!(wait >= Duration::from_secs(59) && wait <= MAX_RETRY_AFTER, "{wait:?}");
+        }
+        headers.insert("x-ratelimit-reset", "1700000061".parse().unwrap());
+        assert_eq!(server_wait(StatusCode::TOO_MANY_REQUESTS, &headers, now), Some(Duration::from_secs(61)));
     }
 
     #[test]

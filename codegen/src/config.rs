@@ -58,8 +58,8 @@ pub struct Config {
     /// relative to the generated crate's directory, as cargo reads it.
     pub dev_dependencies: Vec<(String, String)>,
     /// A Rust program to show as the README's example instead of one made from the spec (a
-    /// hand-written quickstart that is compiled beside the crate), as `(path as written, text)`.
-    pub readme_example: Option<(String, String)>,
+    /// hand-written quickstart that is compiled beside the crate), with `\n` line ends.
+    pub readme_example: Option<String>,
 }
 
 impl Config {
@@ -97,7 +97,8 @@ impl Config {
             let text = std::fs::read_to_string(&at).map_err(|e| {
                 format!("codegen.toml: package.readme_example: cannot read {}: {e}", at.display())
             })?;
-            config.readme_example = Some((example, text));
+            // The same bytes on every checkout, whatever its line ends.
+            config.readme_example = Some(text.replace("\r\n", "\n"));
         }
         Ok(config)
     }
@@ -119,8 +120,8 @@ impl Config {
     }
 
     /// Parses `codegen.toml`.
-    /// Reads a `codegen.toml`'s text; a `package.readme_example` is refused, having no directory
-    /// to be read from ([`from_toml_file`](Self::from_toml_file) reads it).
+    /// Reads a `codegen.toml`'s text, refusing a `package.readme_example`, which is read relative
+    /// to the file ([`from_toml_file`](Self::from_toml_file) does that).
     pub fn from_toml(text: &str) -> Result<Self, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| format!("codegen.toml: {e}"))?;
         if file.package.readme_example.is_some() {
@@ -277,7 +278,10 @@ mod tests {
         let toml = "[package]\nname = 'a'\nversion = '1.0.0'\nreadme_example = 'examples/quickstart.rs'\n";
         std::fs::write(dir.join("codegen.toml"), toml).unwrap();
         let config = Config::from_toml_file(&dir.join("codegen.toml")).unwrap();
-        assert_eq!(config.readme_example, Some(("examples/quickstart.rs".to_owned(), program.to_owned())));
+        assert_eq!(config.readme_example.as_deref(), Some(program));
+        std::fs::write(dir.join("examples/quickstart.rs"), program.replace('\n', "\r\n")).unwrap();
+        let crlf = Config::from_toml_file(&dir.join("codegen.toml")).unwrap();
+        assert_eq!(crlf.readme_example.as_deref(), Some(program), "line ends are read as \\n");
         // Named but missing: an error naming the setting and the path.
         std::fs::write(dir.join("codegen.toml"), toml.replace("quickstart", "gone")).unwrap();
         let err = Config::from_toml_file(&dir.join("codegen.toml")).unwrap_err();

@@ -1212,7 +1212,7 @@ crate::runtime::object::json_object!(
 #[cfg(feature = "payments")]
 crate::runtime::object::redacted_debug!(
     ConfirmPaymentVgsData; card_cvc optional_secret, card_expiry shown, card_number
-    optional_secret, extra shown
+    optional_secret, extra extra
 );
 #[cfg(feature = "payments")]
 impl ConfirmPaymentVgsData {
@@ -2836,7 +2836,7 @@ crate::runtime::object::json_object!(
 );
 #[cfg(feature = "network_tokens")]
 crate::runtime::object::redacted_debug!(
-    Cryptogram; cryptogram secret, cryptogram_type shown, expires_at shown, extra shown
+    Cryptogram; cryptogram secret, cryptogram_type shown, expires_at shown, extra extra
 );
 /// Three-letter ISO 4217 currency code. Payment sessions and payments use upper case (`USD`); prices, coupons and other billing objects use lower case (`usd`).
 pub type Currency = String;
@@ -4728,7 +4728,7 @@ crate::runtime::object::json_object!(
 crate::runtime::object::redacted_debug!(
     NetworkToken; cryptogram optional_secret, cryptogram_type shown, network shown,
     network_token_id shown, status shown, token_expiry_month shown, token_expiry_year
-    shown, extra shown
+    shown, extra extra
 );
 #[cfg(feature = "network_tokens")]
 /// Result of deleting (suspending) a network token.
@@ -5199,7 +5199,7 @@ crate::runtime::object::json_object!(
 crate::runtime::object::redacted_debug!(
     PaymentSession; amount shown, capture_method shown, client_secret optional_secret,
     created_at shown, currency shown, external_id shown, fallback_url shown, id shown,
-    livemode shown, object shown, payment_method_types shown, status shown, extra shown
+    livemode shown, object shown, payment_method_types shown, status shown, extra extra
 );
 /// A payment session with all its details.
 #[derive(Clone, PartialEq)]
@@ -5271,7 +5271,7 @@ crate::runtime::object::redacted_debug!(
     created_at shown, currency shown, customer_email shown, customer_name shown,
     description shown, id shown, latest_attempt shown, livemode shown, metadata shown,
     next_action shown, object shown, payment_method_types shown, shipping_address shown,
-    status shown, updated_at shown, extra shown
+    status shown, updated_at shown, extra extra
 );
 /// The most recent payment attempt on this session, or `null` if there has been none.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6457,7 +6457,7 @@ crate::runtime::object::redacted_debug!(
     SessionConfig; amount shown, apple_pay shown, bank_account shown, basis_theory_key
     shown, capture_provider shown, client_secret optional_secret, currency shown,
     environment shown, fallback_url shown, google_pay shown, payment_methods shown,
-    session_id shown, tokenize_url shown, extra shown
+    session_id shown, tokenize_url shown, extra extra
 );
 #[cfg(feature = "sessions")]
 /// Apple Pay settings, or `null` when Apple Pay is not offered.
@@ -7091,7 +7091,7 @@ impl TaxId {
 }
 #[cfg(feature = "three_d_secure")]
 /// Outcome of a 3-D Secure authentication.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ThreeDSecureResult {
     /// Cryptographic authentication value (CAVV/AAV).
     pub authentication_value: Option<String>,
@@ -7114,8 +7114,13 @@ crate::runtime::object::json_object!(
     liability_shift = "liability_shift" optional, status = "status" optional
 );
 #[cfg(feature = "three_d_secure")]
+crate::runtime::object::redacted_debug!(
+    ThreeDSecureResult; authentication_value optional_secret, ds_transaction_id shown,
+    eci shown, liability_shift shown, status shown, extra extra
+);
+#[cfg(feature = "three_d_secure")]
 /// A 3-D Secure authentication. When `challenge_required` is true, show `challenge_url` to the cardholder (in an iframe) and then call challenge-complete.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ThreeDSecureSession {
     /// Cryptographic authentication value (CAVV/AAV) once authenticated.
     pub authentication_value: Option<String>,
@@ -7144,6 +7149,12 @@ crate::runtime::object::json_object!(
     optional, ds_transaction_id = "ds_transaction_id" optional, eci = "eci" optional, id
     = "id" required, liability_shift = "liability_shift" optional, status = "status"
     optional
+);
+#[cfg(feature = "three_d_secure")]
+crate::runtime::object::redacted_debug!(
+    ThreeDSecureSession; authentication_value optional_secret, challenge_required shown,
+    challenge_url shown, ds_transaction_id shown, eci shown, id shown, liability_shift
+    shown, status shown, extra extra
 );
 #[cfg(any(feature = "prices", feature = "products"))]
 /// For tiered prices: `graduated` charges each unit at the rate of the tier it falls in; `volume` charges all units at the rate of the tier the total quantity reaches.

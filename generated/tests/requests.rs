@@ -501,6 +501,7 @@ async fn an_optional_body_left_out_sends_no_body() {
     assert_eq!(capture.url.path(), "/v1/capture-payment/pay_1");
     assert!(capture.body.is_empty(), "{:?}", String::from_utf8_lossy(&capture.body));
     assert_eq!(capture.headers.get("content-type"), None);
+    assert!(capture.headers.get("idempotency-key").is_some(), "a capture is keyed, body or not");
     assert_eq!(refund.url.path(), "/v1/refund-payment/pay_1");
     assert_eq!(refund.body, br#"{"amount":1000}"#);
     assert_eq!(refund.headers.get("content-type").unwrap(), "application/json");
@@ -561,7 +562,8 @@ async fn optional_parameters_left_out_send_no_query() {
 fn debug_output_hides_credentials() {
     use atlaspay::types::{ConfirmPaymentVgsData, PaymentSession};
     let session: PaymentSession = serde_json::from_value(json!({
-        "id": "sess_1", "object": "payment_session", "client_secret": "cs_live_SECRET", "amount": 4990
+        "id": "sess_1", "object": "payment_session", "client_secret": "cs_live_SECRET", "amount": 4990,
+        "webhookToken": "wh_SECRET", "note": "kept"
     }))
     .unwrap();
     let shown = format!("{session:?}");
@@ -572,6 +574,9 @@ fn debug_output_hides_credentials() {
         "{shown}"
     );
     assert_eq!(session.client_secret.as_deref(), Some("cs_live_SECRET"), "the value itself is untouched");
+    // Undeclared properties too, by the same rule (any case, `_` or none).
+    assert!(!shown.contains("wh_SECRET") && shown.contains(r#""webhookToken": [redacted]"#), "{shown}");
+    assert!(shown.contains(r#""note": String("kept")"#), "{shown}");
 
     let card = ConfirmPaymentVgsData::new().card_number("4242424242424242").card_cvc("123");
     let shown = format!("{card:?}");

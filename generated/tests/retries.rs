@@ -607,3 +607,21 @@ async fn an_error_after_an_attempt_that_may_have_applied_says_so() {
         .unwrap_err();
     assert!(!err.api_error().unwrap().earlier_attempt_may_have_applied, "a 429 was not carried out");
 }
+
+/// A 429 whose rate limit resets an hour from now ends the call at once, with one request
+/// sent: waiting a minute would only be refused again.
+#[tokio::test]
+async fn a_rate_limit_reset_far_off_ends_the_call_at_once() {
+    let server = MockServer::start().await;
+    let reset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3600;
+    let limited = ResponseTemplate::new(429).insert_header("X-RateLimit-Reset", reset.to_string().as_str());
+    Mock::given(method("GET")).respond_with(limited).mount(&server).await;
+    let started = Instant::now();
+    let err =
+        client(&server).request(spec(Method::GET, "/customers"), decode_json::<Value>).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(err.is_rate_limited());
+    let wait = err.retry_after().unwrap();
+    assert!(wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3601), "{wait:?}");
+}

@@ -715,7 +715,7 @@ fn readme(api: &Api, config: &Config, by: &str) -> String {
         config.crate_name, config.crate_version
     ));
     match &config.readme_example {
-        Some((_, program)) => out.push_str(&format!("```rust,no_run\n{}\n```\n\n", program.trim_end())),
+        Some(program) => out.push_str(&format!("```rust,no_run\n{}\n```\n\n", program.trim_end())),
         None => out.push_str(&format!(
             "```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{\n    let client = {krate}::{};\n    {}\n    Ok(())\n}}\n```\n\n",
             client_new_call(api),

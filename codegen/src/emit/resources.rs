@@ -394,11 +394,10 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
     }
     match (optional_params(api, op), optional_body(api, op)) {
         (true, true) => notes.push(
-            "Every parameter is optional, and so is the body: pass `None` for either to leave it out."
-                .to_owned(),
+            "The parameters (all optional) and the body may each be `None`, to leave them out.".to_owned(),
         ),
-        (true, false) => notes.push("Every parameter is optional: pass `None` to send none.".to_owned()),
-        (false, true) => notes.push("The body is optional: pass `None` to send none.".to_owned()),
+        (true, false) => notes.push("The parameters may be `None`: all of them are optional.".to_owned()),
+        (false, true) => notes.push("The body may be `None`, to leave it out.".to_owned()),
         (false, false) => {}
     }
     let multipart = op.body.as_ref().is_some_and(|body| body.encoding == BodyEncoding::Multipart);

@@ -643,13 +643,15 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str]
         });
         let extra = s.additional.field().map(|f| {
             let f = ident(f);
-            quote!(#f shown)
+            quote!(#f extra)
         });
         let fields = fields.chain(extra);
         parts.rust(quote!(#cfg crate::runtime::object::redacted_debug!(#name; #(#fields),*);));
     }
     if t.in_request || !serde {
-        parts.source(builder_source(t, s, &plans, all_optional, features));
+        // A required field that may be `null` is still an argument of `new`, as an `Option`.
+        let constructed = plans.iter().any(|p| p.in_constructor);
+        parts.source(builder_source(t, s, &plans, !constructed, features));
     }
 }
 
@@ -686,13 +688,13 @@ fn builder_source(
     t: &TypeDef,
     s: &Struct,
     plans: &[FieldPlan],
-    all_optional: bool,
+    no_arguments: bool,
     features: &[&str],
 ) -> Source {
     let mut out = Source::new();
     write_gate(&mut out, features);
     out.line(0, &format!("impl {} {{", ident(&t.name)));
-    if all_optional {
+    if no_arguments {
         out.docs(4, Doc::Outer, &[" Creates a value with every field unset."]);
         out.fixed(4, "pub fn new() -> Self {");
         out.fixed(8, "Self::default()");
@@ -712,8 +714,14 @@ fn builder_source(
             .filter(|&&i| plans[i].in_constructor)
             .map(|&i| {
                 let (f, p) = (&s.fields[i], &plans[i]);
-                // A required nullable field takes an `Option`.
-                let value = if p.optional { format!("Option<{}>", p.value) } else { p.value.clone() };
+                // A required nullable field takes an `Option` of its own type: `None` could not
+                // name an `impl Into<…>` inside one.
+                let value = match (p.optional, p.into_string) {
+                    // `Option<T>`: a field taking `impl Into` is never boxed.
+                    (true, true) => p.full.clone(),
+                    (true, false) => format!("Option<{}>", p.value),
+                    (false, _) => p.value.clone(),
+                };
                 format!("{}: {value}", ident(&f.rust_name))
             })
             .collect();
@@ -729,11 +737,10 @@ fn builder_source(
                 }
                 let conv = match (p.optional, p.boxed, p.into_string) {
                     (true, true, _) => format!("{field}.map(Box::new)"),
-                    (true, false, true) => format!("{field}.map(Into::into)"),
                     (false, true, true) => format!("Box::new({field}.into())"),
                     (false, true, false) => format!("Box::new({field})"),
                     (false, false, true) => format!("{field}.into()"),
-                    (true, false, false) | (false, false, false) => return field,
+                    (true, false, _) | (false, false, false) => return field,
                 };
                 format!("{field}: {conv}")
             })

@@ -19,7 +19,7 @@ impl<'a> BankMandates<'a> {
     ///
     /// `GET /bank-mandates` (`listBankMandates`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
@@ -102,7 +102,7 @@ impl<'a> BankMandates<'a> {
     ///
     /// - `bank_mandate_id`: Identifier of the mandate.
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///

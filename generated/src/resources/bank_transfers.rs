@@ -19,7 +19,7 @@ impl<'a> BankTransfers<'a> {
     ///
     /// `GET /bank-transfers` (`listBankTransfers`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///

@@ -19,7 +19,7 @@ impl<'a> Invoices<'a> {
     ///
     /// `GET /invoices` (`listInvoices`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
@@ -148,7 +148,7 @@ impl<'a> Invoices<'a> {
     ///
     /// - `invoice_id`: Identifier of the invoice.
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///

@@ -21,7 +21,7 @@ impl<'a> Payments<'a> {
     ///
     /// - `payment_id`: Identifier of the payment, a UUID.
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
@@ -77,7 +77,7 @@ impl<'a> Payments<'a> {
     ///
     /// - `payment_id`: Identifier of the payment, a UUID.
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///

@@ -19,7 +19,7 @@ impl<'a> Products<'a> {
     ///
     /// `GET /products` (`listProducts`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
@@ -77,7 +77,7 @@ impl<'a> Products<'a> {
     ///
     /// - `product_id`: Identifier of the product.
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn retrieve(

@@ -113,7 +113,7 @@ impl<'a> Sessions<'a> {
     ///
     /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///

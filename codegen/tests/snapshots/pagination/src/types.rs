@@ -429,11 +429,15 @@ crate::runtime::object::json_object!(
 );
 #[cfg(feature = "files")]
 /// The parameters of [`Files::list`](crate::resources::Files::list): `GET /files`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListFilesParams {
     pub page_token: Option<String>,
     pub max_results: Option<i64>,
 }
+#[cfg(feature = "files")]
+crate::runtime::object::redacted_debug!(
+    ListFilesParams; page_token optional_secret, max_results shown
+);
 #[cfg(feature = "files")]
 impl ListFilesParams {
     /// Creates a value with every field unset.
@@ -452,7 +456,7 @@ impl ListFilesParams {
     }
 }
 #[cfg(feature = "files")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListFilesResponse {
     pub files: Option<Vec<Thing>>,
     pub kind: Option<String>,
@@ -465,6 +469,11 @@ pub struct ListFilesResponse {
 crate::runtime::object::json_object!(
     ListFilesResponse, extra; files = "files" optional, kind = "kind" optional,
     next_page_token = "nextPageToken" optional
+);
+#[cfg(feature = "files")]
+crate::runtime::object::redacted_debug!(
+    ListFilesResponse; files shown, kind shown, next_page_token optional_secret, extra
+    extra
 );
 #[cfg(feature = "guesses")]
 /// The parameters of [`Guesses::list`](crate::resources::Guesses::list): `GET /guesses`.
@@ -486,10 +495,12 @@ impl ListGuessesParams {
 }
 #[cfg(feature = "jobs")]
 /// The parameters of [`Jobs::list`](crate::resources::Jobs::list): `GET /jobs`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListJobsParams {
     pub next_token: Option<String>,
 }
+#[cfg(feature = "jobs")]
+crate::runtime::object::redacted_debug!(ListJobsParams; next_token optional_secret);
 #[cfg(feature = "jobs")]
 impl ListJobsParams {
     /// Creates a value with every field unset.
@@ -503,7 +514,7 @@ impl ListJobsParams {
     }
 }
 #[cfg(feature = "jobs")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListJobsResponse {
     pub jobs: JobList,
     pub next_token: Token,
@@ -514,6 +525,10 @@ pub struct ListJobsResponse {
 #[cfg(feature = "jobs")]
 crate::runtime::object::json_object!(
     ListJobsResponse, extra; jobs = "jobs" required, next_token = "nextToken" required
+);
+#[cfg(feature = "jobs")]
+crate::runtime::object::redacted_debug!(
+    ListJobsResponse; jobs shown, next_token secret, extra extra
 );
 #[cfg(feature = "listings")]
 /// The parameters of [`Listings::list`](crate::resources::Listings::list): `GET /listings`.

@@ -72,6 +72,43 @@ pub struct Labels {
     pub extra: indexmap::IndexMap<String, i64>,
 }
 crate::runtime::object::json_object!(Labels, extra; primary = "primary" optional);
+/// Required but nullable fields whose setters take `impl Into`, so that `new` takes them as plain `Option`s and `None` needs no annotation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadingCreate {
+    pub at: Option<crate::runtime::UnixTime>,
+    pub note: Option<String>,
+    pub scale: Option<f64>,
+    pub value: Option<f64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    ReadingCreate, extra; at = "at" nullable, note = "note" nullable, scale = "scale"
+    optional, value = "value" nullable
+);
+impl ReadingCreate {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(
+        note: Option<String>,
+        value: Option<f64>,
+        at: Option<crate::runtime::UnixTime>,
+    ) -> Self {
+        Self {
+            at,
+            note,
+            scale: None,
+            value,
+            extra: Default::default(),
+        }
+    }
+    /// Sets [`scale`](Self::scale).
+    pub fn scale(mut self, value: impl Into<f64>) -> Self {
+        self.scale = Some(value.into());
+        self
+    }
+}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Strict {
     pub only: Option<bool>,
@@ -111,7 +148,7 @@ crate::runtime::object::json_object!(
 );
 crate::runtime::object::redacted_debug!(
     Widget; count shown, id shown, label shown, metadata shown, name shown, parts shown,
-    scores shown, secret optional_secret, settings shown, extra shown
+    scores shown, secret optional_secret, settings shown, extra extra
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetPart {

@@ -288,7 +288,7 @@ pub struct LoginOrTokenLogin {
 crate::runtime::object::json_object!(
     LoginOrTokenLogin, extra; password = "password" required
 );
-crate::runtime::object::redacted_debug!(LoginOrTokenLogin; password secret, extra shown);
+crate::runtime::object::redacted_debug!(LoginOrTokenLogin; password secret, extra extra);
 /// Token
 #[derive(Clone, PartialEq)]
 pub struct LoginOrTokenToken {
@@ -298,7 +298,7 @@ pub struct LoginOrTokenToken {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(LoginOrTokenToken, extra; token = "token" required);
-crate::runtime::object::redacted_debug!(LoginOrTokenToken; token secret, extra shown);
+crate::runtime::object::redacted_debug!(LoginOrTokenToken; token secret, extra extra);
 pub type MaybeCat = Cat;
 /// A union beside properties; value, declared differently and not only as strings, is a JSON value.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -421,7 +421,7 @@ crate::runtime::object::json_object!(
     optional
 );
 crate::runtime::object::redacted_debug!(
-    PaymentSourceCard; card_number secret, holder shown, extra shown
+    PaymentSourceCard; card_number secret, holder shown, extra extra
 );
 /// Which variant a value is depends on its `pet_type` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@ impl<'a> Either<'a> {
     }
     /// `POST /either` (`postEither`)
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     pub fn post(
         &self,
         body: impl Into<Option<crate::types::Charge>>,

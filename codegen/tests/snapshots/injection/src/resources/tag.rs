@@ -14,7 +14,7 @@ impl<'a> Tag<'a> {
     ///
     /// `GET /items/{id}"; evil()` (`get"); panic!("boom`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     pub fn get_panic_boom(
         &self,
         id: &str,

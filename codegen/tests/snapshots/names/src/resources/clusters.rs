@@ -11,7 +11,7 @@ impl<'a> Clusters<'a> {
     }
     /// `POST /clusters` (`createCluster`)
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     pub fn create(
         &self,
         body: impl Into<Option<crate::types::ClustersItem>>,

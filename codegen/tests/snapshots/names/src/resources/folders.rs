@@ -11,7 +11,7 @@ impl<'a> Folders<'a> {
     }
     /// `PATCH /folders/{id}` (`UpdateFolder`)
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     pub fn update(
         &self,
         id: &str,

@@ -29,7 +29,7 @@ impl<'a> Things<'a> {
     }
     /// `GET /things/{type}` (`retrieve_thing`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     pub fn retrieve(
         &self,
         r#type: &str,

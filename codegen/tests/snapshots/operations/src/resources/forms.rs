@@ -11,7 +11,7 @@ impl<'a> Forms<'a> {
     }
     /// `POST /forms/{kind}` (`submitForm`)
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     pub fn submit(

@@ -11,7 +11,7 @@ impl<'a> Alarms<'a> {
     }
     /// `GET /alarms` (`searchAlarms`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     pub fn search(
         &self,
         params: impl Into<Option<crate::types::SearchAlarmsParams>>,

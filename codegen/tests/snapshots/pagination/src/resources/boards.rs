@@ -11,7 +11,7 @@ impl<'a> Boards<'a> {
     }
     /// `GET /boards` (`listBoards`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListBoardsParams>>,
@@ -28,7 +28,7 @@ impl<'a> Boards<'a> {
     }
     /// `PUT /boards` (`replaceBoards`)
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     pub fn replace(
         &self,
         body: impl Into<Option<crate::types::BoardPage>>,

@@ -11,7 +11,7 @@ impl<'a> Guesses<'a> {
     }
     /// `GET /guesses` (`listGuesses`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListGuessesParams>>,

@@ -11,7 +11,7 @@ impl<'a> Orders<'a> {
     }
     /// `GET /orders` (`listOrders`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(

@@ -11,7 +11,7 @@ impl<'a> Shelves<'a> {
     }
     /// `GET /shelves` (`listShelves`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     pub fn list(
@@ -37,7 +37,7 @@ impl<'a> Shelves<'a> {
     }
     /// `PUT /shelves` (`replaceShelves`)
     ///
-    /// The body is optional: pass `None` to send none.
+    /// The body may be `None`, to leave it out.
     pub fn replace(
         &self,
         body: impl Into<Option<crate::types::ShelfPage>>,

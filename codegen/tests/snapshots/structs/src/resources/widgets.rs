@@ -22,6 +22,19 @@ impl<'a> Widgets<'a> {
         spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_empty)
     }
+    /// `POST /readings` (`createReading`)
+    pub fn create_reading(
+        &self,
+        body: crate::types::ReadingCreate,
+    ) -> crate::runtime::Request<()> {
+        let mut spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::POST,
+            String::from("/readings"),
+            &[],
+        );
+        spec.json_body(&body);
+        self.client.request(spec, crate::runtime::decode_empty)
+    }
     /// `POST /widgets` (`createWidget`)
     pub fn create(
         &self,

@@ -37,7 +37,7 @@ impl<'a> Reports<'a> {
     /// - `tags`: Matrix, exploded - `;tags=a;tags=b`.
     /// - `coords`: Simple, exploded object - `lat=1,lng=2`.
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     pub fn get(
         &self,
         ids: &[i64],

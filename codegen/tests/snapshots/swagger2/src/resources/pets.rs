@@ -11,7 +11,7 @@ impl<'a> Pets<'a> {
     }
     /// `GET /pets` (`listPets`)
     ///
-    /// Every parameter is optional: pass `None` to send none.
+    /// The parameters may be `None`: all of them are optional.
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListPetsParams>>,
