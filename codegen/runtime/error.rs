@@ -1183,7 +1183,7 @@ mod tests {
         let more = br#"{"client_secret":{"value":"cs_1"},"api_keys":["sk_1"],"account_number":123456789,"cvc":"123","authorization":"Bearer t","token":"tok_1","cryptogram":"AgAAAA","pin":null,"next_page_token":"n1","last4":"4242"}"#;
         assert_eq!(
             body_excerpt(more, None),
-            r#"{"client_secret":"[redacted]","api_keys":"[redacted]","account_number":"[redacted]","cvc":"[redacted]","authorization":"[redacted]","token":"[redacted]","cryptogram":"[redacted]","pin":null,"next_page_token":"[redacted]","last4":"4242"}"#
+            r#"{"client_secret":"[redacted]","api_keys":"[redacted]","account_number":"[redacted]","cvc":"[redacted]","authorization":"[redacted]","token":"[redacted]","cryptogram":"[redacted]","pin":null,"next_page_token":"n1","last4":"4242"}"#
         );
         // A body cut inside a secret's value still hides what there is of it.
         assert_eq!(body_excerpt(br#"{"password":"hunt"#, None), r#"{"password":"[redacted]"#);

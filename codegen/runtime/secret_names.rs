@@ -5,7 +5,8 @@
 /// Whether a field (or header) of this name holds a credential. The name is read without case,
 /// `_` and `-` (`client_secret`, `clientSecret` and `X-Client-Secret` alike): a part such as
 /// `secret`, `password` or `apikey` anywhere in it, a name such as `token`, `cvc`,
-/// `accountnumber` or `cavv`, or one ending in `token`, `cvc` or `cvv`.
+/// `accountnumber` or `cavv`, or one ending in `token`, `cvc` or `cvv` (but a list's
+/// `page_token` or `nextToken`).
 pub fn is_secret_name(name: &[u8]) -> bool {
     const PARTS: [&[u8]; 5] = [b"secret", b"password", b"passwd", b"apikey", b"privatekey"];
     const NAMES: [&[u8]; 8] = [
@@ -21,9 +22,13 @@ pub fn is_secret_name(name: &[u8]) -> bool {
     const ENDINGS: [&[u8]; 3] = [b"token", b"cvc", b"cvv"];
     let name: Vec<u8> =
         name.iter().filter(|b| !matches!(b, b'_' | b'-')).map(u8::to_ascii_lowercase).collect();
+    // A token that says where a list goes on (`page_token`, `nextToken`, `continuationToken`)
+    // opens nothing.
+    const PAGING: [&[u8]; 5] = [b"page", b"next", b"cursor", b"continuation", b"sync"];
+    let paging = || PAGING.iter().any(|part| name.windows(part.len()).any(|w| w == *part));
     PARTS.iter().any(|part| name.windows(part.len()).any(|w| w == *part))
         || NAMES.contains(&name.as_slice())
-        || ENDINGS.iter().any(|ending| name.ends_with(ending))
+        || (ENDINGS.iter().any(|ending| name.ends_with(ending)) && !paging())
 }
 
 #[cfg(test)]
@@ -53,9 +58,19 @@ mod tests {
         ] {
             assert!(is_secret_name(name.as_bytes()), "{name}");
         }
-        for name in
-            ["id", "last4", "token_id", "card_expiry", "account_holder_name", "description", "api_version"]
-        {
+        for name in [
+            "id",
+            "last4",
+            "token_id",
+            "card_expiry",
+            "account_holder_name",
+            "description",
+            "api_version",
+            "page_token",
+            "nextPageToken",
+            "NextToken",
+            "continuation_token",
+        ] {
             assert!(!is_secret_name(name.as_bytes()), "{name}");
         }
     }

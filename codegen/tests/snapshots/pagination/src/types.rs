@@ -429,15 +429,11 @@ crate::runtime::object::json_object!(
 );
 #[cfg(feature = "files")]
 /// The parameters of [`Files::list`](crate::resources::Files::list): `GET /files`.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFilesParams {
     pub page_token: Option<String>,
     pub max_results: Option<i64>,
 }
-#[cfg(feature = "files")]
-crate::runtime::object::redacted_debug!(
-    ListFilesParams; page_token optional_secret, max_results shown
-);
 #[cfg(feature = "files")]
 impl ListFilesParams {
     /// Creates a value with every field unset.
@@ -456,7 +452,7 @@ impl ListFilesParams {
     }
 }
 #[cfg(feature = "files")]
-#[derive(Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFilesResponse {
     pub files: Option<Vec<Thing>>,
     pub kind: Option<String>,
@@ -469,11 +465,6 @@ pub struct ListFilesResponse {
 crate::runtime::object::json_object!(
     ListFilesResponse, extra; files = "files" optional, kind = "kind" optional,
     next_page_token = "nextPageToken" optional
-);
-#[cfg(feature = "files")]
-crate::runtime::object::redacted_debug!(
-    ListFilesResponse; files shown, kind shown, next_page_token optional_secret, extra
-    extra
 );
 #[cfg(feature = "guesses")]
 /// The parameters of [`Guesses::list`](crate::resources::Guesses::list): `GET /guesses`.
@@ -495,12 +486,10 @@ impl ListGuessesParams {
 }
 #[cfg(feature = "jobs")]
 /// The parameters of [`Jobs::list`](crate::resources::Jobs::list): `GET /jobs`.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListJobsParams {
     pub next_token: Option<String>,
 }
-#[cfg(feature = "jobs")]
-crate::runtime::object::redacted_debug!(ListJobsParams; next_token optional_secret);
 #[cfg(feature = "jobs")]
 impl ListJobsParams {
     /// Creates a value with every field unset.
@@ -514,7 +503,7 @@ impl ListJobsParams {
     }
 }
 #[cfg(feature = "jobs")]
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListJobsResponse {
     pub jobs: JobList,
     pub next_token: Token,
@@ -525,10 +514,6 @@ pub struct ListJobsResponse {
 #[cfg(feature = "jobs")]
 crate::runtime::object::json_object!(
     ListJobsResponse, extra; jobs = "jobs" required, next_token = "nextToken" required
-);
-#[cfg(feature = "jobs")]
-crate::runtime::object::redacted_debug!(
-    ListJobsResponse; jobs shown, next_token secret, extra extra
 );
 #[cfg(feature = "listings")]
 /// The parameters of [`Listings::list`](crate::resources::Listings::list): `GET /listings`.
