@@ -122,7 +122,6 @@ fn on_a_client(setters: &[&'static str], token_setters: &[&'static str]) -> Stri
         .filter(|setter| token_setters.contains(setter))
         .map(|setter| format!("with_{}", setter.trim_start_matches("r#")))
         .collect();
-    let methods: Vec<&str> = methods.iter().map(String::as_str).collect();
     if methods.is_empty() {
         String::new()
     } else {
@@ -131,11 +130,11 @@ fn on_a_client(setters: &[&'static str], token_setters: &[&'static str]) -> Stri
 }
 
 /// "`a`", "`a` or `b`".
-fn join_names(names: &[&str]) -> String {
+fn join_names<S: AsRef<str>>(names: &[S]) -> String {
     match names {
         [] => "credentials".to_owned(),
-        [one] => format!("`{one}`"),
-        many => many.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" or "),
+        [one] => format!("`{}`", one.as_ref()),
+        many => many.iter().map(|name| format!("`{}`", name.as_ref())).collect::<Vec<_>>().join(" or "),
     }
 }
 

@@ -245,6 +245,7 @@ impl RequestSpec {
         }
     }
 
+    /// Whether the operation takes its idempotency key in the body, filled in where left out.
     fn fills_body_key(&self) -> bool {
         self.key_in_body.is_some_and(|key| key.fill)
     }
@@ -782,8 +783,7 @@ fn prepare(
         let idempotency_name = inner.idempotency_header.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
         let idempotency_header = HeaderName::from_bytes(idempotency_name.as_bytes())
             .map_err(|_| Error::config(format!("`{idempotency_name}` is not a valid header name")))?;
-        let key_goes_in_body = spec.key_in_body.is_some_and(|key| key.fill);
-        if let Some(key) = options.idempotency_key.as_ref().filter(|_| !key_goes_in_body) {
+        if let Some(key) = options.idempotency_key.as_ref().filter(|_| !spec.fills_body_key()) {
             let value = HeaderValue::from_str(key)
                 .map_err(|_| Error::invalid_request("the idempotency key is not a valid header value"))?;
             headers.insert(idempotency_header.clone(), value);
