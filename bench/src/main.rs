@@ -14,6 +14,8 @@
 //! bench-gen interleaved [--scale X] [--seconds S]   runtime comparisons, variants interleaved
 //! bench-gen paginate <client|reqwest> [--walks N]  N 10-page walks of one side only, for
 //!                                          instruction counts (`valgrind --tool=callgrind`)
+//! bench-gen layout <SPEC>...               checks that every Rust file we generate (the
+//!                                          runtime copy aside) is what prettyplease prints
 //! ```
 #![forbid(unsafe_code)]
 
@@ -27,7 +29,7 @@ use serde_json::{Value, json};
 
 const USAGE: &str = "usage: bench-gen version | time <SPEC> [--runs N] | gen-ours <SPEC> [--out DIR] | \
 gen-ours-runtime-crate <SPEC> [--out DIR] | gen-progenitor <SPEC> [--out DIR] | stages <SPEC> | synth <SRC> <OUT> [--min-bytes N] [--max-copies N] | \
-interleaved [--scale X] [--seconds S] | paginate <client|reqwest> [--walks N]";
+interleaved [--scale X] [--seconds S] | paginate <client|reqwest> [--walks N] | layout <SPEC>...";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Some("synth") => synthesize(&args[1..]),
         Some("interleaved") => interleaved(&args[1..]),
         Some("paginate") => paginate(&args[1..]),
+        Some("layout") => layout(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -92,6 +95,46 @@ impl Args {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         Ok((path, text, file, generators::crate_name(&stem)))
     }
+}
+
+/// Generates each spec and formats every Rust file of the crate (after its `// @generated`
+/// line, which `syn` drops) with `syn` + `prettyplease`: the text written in prettyplease's
+/// layout without formatting must be what formatting gives. The runtime copy is hand-written
+/// (rustfmt's layout), so it is left out. Specs we refuse are counted, not checked.
+fn layout(args: &[String]) -> Result<Value, String> {
+    let (mut specs, mut refused, mut files) = (0, 0, 0);
+    let mut differ = Vec::new();
+    for path in args {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let text = String::from_utf8_lossy(&bytes);
+        specs += 1;
+        let Ok(generated) = generators::ours(&text, path, "layout", false) else {
+            refused += 1;
+            continue;
+        };
+        for (file, text) in
+            generated.iter().filter(|(f, _)| f.ends_with(".rs") && !f.starts_with("src/runtime/"))
+        {
+            files += 1;
+            let body =
+                text.split_once('\n').filter(|_| text.starts_with("// ")).map_or(text.as_str(), |(_, b)| b);
+            let formatted = syn::parse_file(body).map(|f| prettyplease::unparse(&f));
+            let first = match &formatted {
+                Err(e) => Some(format!("does not parse: {e}")),
+                Ok(f) => {
+                    body.lines().zip(f.lines()).find(|(a, b)| a != b).map(|(a, b)| format!("{a:?} vs {b:?}"))
+                }
+            };
+            match (first, formatted) {
+                (Some(first), _) => differ.push(json!({"spec": path, "file": file, "first": first})),
+                (None, Ok(f)) if f.len() != body.len() => {
+                    differ.push(json!({"spec": path, "file": file, "first": "differs in length"}))
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(json!({"specs": specs, "refused": refused, "files": files, "differ": differ}))
 }
 
 fn median(values: &[f64]) -> f64 {

@@ -86,6 +86,7 @@ fn formatted_parts(path: &str, parts: Vec<Part>, docs: DocComments) -> Result<St
         let text = match part {
             Part::Rust(tokens) => rust_file(path, tokens)?,
             Part::Source(source) => source_piece(path, source, docs)?,
+            Part::Impl { head, items } => impl_block(path, &head, items, docs)?,
         };
         if out.is_empty() { out = text } else { out.push_str(&text) }
     }
@@ -99,6 +100,33 @@ fn source_piece(path: &str, source: Source, docs: DocComments) -> Result<String,
         return Ok(source.text);
     }
     pretty_printed(path, syn::parse_file(&source.text))
+}
+
+/// An impl block written as text: its items as they are, or, where one's layout is uncertain
+/// (always in `Plain` mode), that item formatted alone inside a stand-in impl. prettyplease
+/// prints an impl's items one after the other, each by itself, so this is the whole block
+/// formatted; a head it would break (past the margin) has the whole block formatted.
+fn impl_block(path: &str, head: &str, items: Vec<Source>, docs: DocComments) -> Result<String, Diagnostic> {
+    if head.len() > crate::source::MARGIN {
+        let mut text = format!("{head}\n");
+        items.iter().for_each(|item| text.push_str(&item.text));
+        text.push_str("}\n");
+        return pretty_printed(path, syn::parse_file(&text));
+    }
+    const STAND_IN: &str = "impl X {\n";
+    let mut out = format!("{head}\n");
+    for item in items {
+        if item.certain && docs != DocComments::Plain {
+            out.push_str(&item.text);
+            continue;
+        }
+        let formatted = pretty_printed(path, syn::parse_file(&format!("{STAND_IN}{}}}\n", item.text)))?;
+        let inner = formatted.strip_prefix(STAND_IN).and_then(|rest| rest.strip_suffix("}\n"));
+        let message = || format!("internal error: an item of an impl in {path} is not printed inside it");
+        out.push_str(inner.ok_or_else(|| Diagnostic::new("#", message()))?);
+    }
+    out.push_str("}\n");
+    Ok(out)
 }
 
 /// Cores available to this process, asked once (the answer reads cgroup files).
@@ -143,6 +171,12 @@ impl<'a> Piece<'a> {
 pub enum Part {
     Rust(TokenStream),
     Source(Source),
+    /// An impl block: its first line (`impl Name {`) and its items, each written at an indent
+    /// of 4 and formatted alone where its layout is uncertain.
+    Impl {
+        head: String,
+        items: Vec<Source>,
+    },
 }
 
 /// The parts of a piece, in order. Adjacent tokens are joined, so that each run of them is
@@ -168,12 +202,17 @@ impl Parts {
     pub fn sources(self) -> impl Iterator<Item = Source> {
         self.0.into_iter().filter_map(|p| match p {
             Part::Source(source) => Some(source),
-            Part::Rust(_) => None,
+            Part::Rust(_) | Part::Impl { .. } => None,
         })
     }
 
     pub fn source(&mut self, source: Source) {
         self.0.push(Part::Source(source));
+    }
+
+    /// An impl block written as text; see [`Part::Impl`].
+    pub fn impl_block(&mut self, head: String, items: Vec<Source>) {
+        self.0.push(Part::Impl { head, items });
     }
 }
 

@@ -66,20 +66,61 @@ impl Source {
         }
     }
 
-    /// `pub fn name(params) -> Self {` in an impl, with the parameters one per line when they
-    /// do not fit on one, as prettyplease breaks them.
+    /// `pub fn name(params) -> Self {` in an impl; see [`Source::signature`].
     pub fn fn_head<S: AsRef<str>>(&mut self, name: &str, params: &[S]) {
+        self.signature(4, &format!("pub fn {name}"), params, "-> Self");
+    }
+
+    /// A function's first line, `head(params) ret {`, with the parameters one per line when it
+    /// does not fit, as prettyplease breaks them. `ret` is `-> T`, or empty.
+    pub fn signature<S: AsRef<str>>(&mut self, indent: usize, head: &str, params: &[S], ret: &str) {
+        let ret = if ret.is_empty() { String::new() } else { format!(" {ret}") };
         let params: Vec<&str> = params.iter().map(AsRef::as_ref).collect();
-        let one_line = format!("pub fn {name}({}) -> Self {{", params.join(", "));
-        if 4 + one_line.len() <= MARGIN || params.is_empty() {
-            self.line(4, &one_line);
+        let one_line = format!("{head}({}){ret} {{", params.join(", "));
+        if indent + one_line.len() <= MARGIN || params.is_empty() {
+            self.line(indent, &one_line);
             return;
         }
-        self.fixed(4, &format!("pub fn {name}("));
-        for param in params {
-            self.line(8, &format!("{param},"));
+        self.fixed(indent, &format!("{head}("));
+        self.items(indent + 4, &params);
+        self.line(indent, &format!("){ret} {{"));
+    }
+
+    /// A call `head(args)` followed by `tail` (`;`, `,` or nothing), on one line when it fits,
+    /// else with one argument per line, one level deeper, as prettyplease breaks a call. Not for
+    /// a lone argument that is an array, tuple or struct literal, which prettyplease keeps on
+    /// the call's line.
+    pub fn call<S: AsRef<str>>(&mut self, indent: usize, head: &str, args: &[S], tail: &str) {
+        let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+        let one_line = format!("{head}({}){tail}", args.join(", "));
+        if indent + one_line.len() <= MARGIN || args.is_empty() {
+            self.line(indent, &one_line);
+            return;
         }
-        self.fixed(4, ") -> Self {");
+        self.fixed(indent, &format!("{head}("));
+        self.items(indent + 4, &args);
+        self.fixed(indent, &format!("){tail}"));
+    }
+
+    /// The items of a broken list (arguments, parameters, elements, fields), one per line with
+    /// a comma. The last one's comma is printed only because the list is broken, so it does not
+    /// count towards the margin.
+    pub fn items<S: AsRef<str>>(&mut self, indent: usize, items: &[S]) {
+        for (i, item) in items.iter().enumerate() {
+            let item = item.as_ref();
+            if i + 1 == items.len() {
+                self.certain &= indent + item.len() <= MARGIN;
+                self.fixed(indent, &format!("{item},"));
+            } else {
+                self.line(indent, &format!("{item},"));
+            }
+        }
+    }
+
+    /// Another piece's text after this one's; the whole is certain if both are.
+    pub fn append(&mut self, other: Source) {
+        self.text.push_str(&other.text);
+        self.certain &= other.certain;
     }
 }
 

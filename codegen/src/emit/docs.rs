@@ -26,15 +26,6 @@ pub fn trusted_lines(text: &str) -> Vec<String> {
     text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
 }
 
-/// Inner doc attributes (`//!`).
-pub fn inner(text: &str) -> TokenStream {
-    let lines = lines(text);
-    match placeholder(lines) {
-        Ok(marker) => quote! { #![doc = #marker] },
-        Err(lines) => quote! { #( #![doc = #lines] )* },
-    }
-}
-
 fn outer_lines(lines: Vec<String>) -> TokenStream {
     match placeholder(lines) {
         Ok(marker) => quote! { #[doc = #marker] },

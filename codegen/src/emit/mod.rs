@@ -2,7 +2,7 @@
 
 mod client;
 mod docs;
-mod resources;
+pub(crate) mod resources;
 pub(crate) mod tokens;
 pub(crate) mod types;
 
@@ -75,7 +75,7 @@ pub fn crate_files(
     ];
     for r in &api.resources {
         let path = format!("src/resources/{}.rs", r.name.trim_start_matches("r#"));
-        plan.push(FilePlan::new(path, h, vec![Piece::rust(move || resources::resource_file(api, r))]));
+        plan.push(FilePlan::new(path, h, vec![Piece::parts(move || resources::resource_file(api, r))]));
     }
     if let Some(event) = api.webhook_event {
         plan.push(FilePlan::new(

@@ -1,16 +1,14 @@
 //! Operations → one struct per resource with a method per operation (`src/resources/*.rs`).
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
-
 use super::docs;
-use super::tokens::{Scope, ident, resolved, ty};
+use super::tokens::{Scope, resolved, ty_text};
+use crate::format::Parts;
 use crate::ir::{
     Api, BodyEncoding, Idempotency, Operation, PageKind, ParamLocation, ParamStyle, PathParam, PathSegment,
     Resource, Response, StyleKind, Ty, TypeKind,
 };
 use crate::naming::Namespace;
-use crate::source::{self, Source};
+use crate::source::{self, Doc, Source};
 
 /// `src/resources/mod.rs`.
 pub fn mod_file(api: &Api) -> Source {
@@ -30,76 +28,72 @@ pub fn mod_file(api: &Api) -> Source {
     s
 }
 
-/// `src/resources/<name>.rs`.
-pub fn resource_file(api: &Api, r: &Resource) -> TokenStream {
-    let name = ident(&r.type_name);
-    let module_doc = docs::inner(&docs::paragraphs([
-        Some(format!("The `{}` resource.", r.name).as_str()),
-        r.doc.as_deref(),
-    ]));
-    let struct_doc = docs::outer(Some(&docs::paragraphs([
-        Some(
-            format!(
-                "Operations on the `{}` resource; get one with [`Client::{}`](crate::Client::{}).",
-                r.name,
-                r.name.trim_start_matches("r#"),
-                r.name
-            )
-            .as_str(),
-        ),
-        r.doc.as_deref(),
-    ])));
-    let methods = r.operations.iter().map(|op| operation(api, op));
-    quote! {
-        #module_doc
-        #struct_doc
-        #[derive(Debug, Clone, Copy)]
-        pub struct #name<'a> {
-            client: &'a crate::Client,
-        }
-        impl<'a> #name<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
-            }
-            #(#methods)*
-        }
-    }
+/// `src/resources/<name>.rs`: the resource's handle and an impl with a method per operation,
+/// all written as text in prettyplease's layout (a method whose layout is uncertain is
+/// formatted alone; see `format::impl_block`).
+pub fn resource_file(api: &Api, r: &Resource) -> Parts {
+    let name = source::name(&r.type_name);
+    let mut head = Source::new();
+    let module_doc =
+        docs::paragraphs([Some(format!("The `{}` resource.", r.name).as_str()), r.doc.as_deref()]);
+    head.docs(0, Doc::Inner, &docs::lines(&module_doc));
+    let accessor = format!(
+        "Operations on the `{}` resource; get one with [`Client::{}`](crate::Client::{}).",
+        r.name,
+        r.name.trim_start_matches("r#"),
+        r.name
+    );
+    head.docs(0, Doc::Outer, &docs::lines(&docs::paragraphs([Some(accessor.as_str()), r.doc.as_deref()])));
+    head.fixed(0, "#[derive(Debug, Clone, Copy)]");
+    head.line(0, &format!("pub struct {name}<'a> {{"));
+    head.fixed(4, "client: &'a crate::Client,");
+    head.fixed(0, "}");
+    let mut new = Source::new();
+    new.fixed(4, "pub(crate) fn new(client: &'a crate::Client) -> Self {");
+    new.fixed(8, "Self { client }");
+    new.fixed(4, "}");
+    let items = std::iter::once(new).chain(r.operations.iter().map(|op| operation(api, op))).collect();
+    let mut parts = Parts::default();
+    parts.source(head);
+    parts.impl_block(format!("impl<'a> {name}<'a> {{"), items);
+    parts
 }
 
-/// A path parameter's argument type and the expression that writes its segment. Strings take
-/// `&str` and lists `&[…]`; simple-style scalars skip serialization.
-fn path_argument(api: &Api, p: &PathParam, arg: &Ident) -> (TokenStream, TokenStream) {
+/// Each operation's method as written, by name, before any is formatted.
+#[cfg(test)]
+pub fn written_methods(api: &Api, r: &Resource) -> Vec<(String, Source)> {
+    r.operations.iter().map(|op| (op.fn_name.clone(), operation(api, op))).collect()
+}
+
+/// A path parameter's argument type and the call that encodes its segment (function and
+/// argument). Strings take `&str` and lists `&[…]`; simple-style scalars skip serialization.
+fn path_argument(api: &Api, p: &PathParam, arg: &str) -> (String, &'static str, Vec<String>) {
+    let crate_ty = |t: &Ty| ty_text(t, &api.types, Scope::Crate);
     let (arg_ty, value) = match resolved(&p.ty, &api.types) {
-        Ty::String => (quote!(&str), quote!(#arg)),
+        Ty::String => ("&str".to_owned(), arg.to_owned()),
         Ty::Named(id)
             if p.style == ParamStyle::SIMPLE && matches!(api.types[*id].kind, TypeKind::Enum(_)) =>
         {
-            let t = ty(&p.ty, &api.types, Scope::Crate);
-            return (quote!(&#t), quote!(crate::runtime::encode_path_segment(#arg.as_str())));
+            return (format!("&{}", crate_ty(&p.ty)), "encode_path_segment", vec![format!("{arg}.as_str()")]);
         }
         // Enums, unions, newtypes: whatever they serialize to.
-        Ty::Named(_) => {
-            let t = ty(&p.ty, &api.types, Scope::Crate);
-            (quote!(&#t), quote!(#arg))
-        }
-        Ty::Vec(item) if matches!(resolved(item, &api.types), Ty::String) => {
-            (quote!(&[impl AsRef<str>]), quote!(&#arg.iter().map(AsRef::as_ref).collect::<Vec<&str>>()))
-        }
-        Ty::Vec(item) => {
-            let t = ty(item, &api.types, Scope::Crate);
-            (quote!(&[#t]), quote!(#arg))
-        }
-        _ => (ty(&p.ty, &api.types, Scope::Crate), quote!(&#arg)),
+        Ty::Named(_) => (format!("&{}", crate_ty(&p.ty)), arg.to_owned()),
+        Ty::Vec(item) if matches!(resolved(item, &api.types), Ty::String) => (
+            "&[impl AsRef<str>]".to_owned(),
+            format!("&{arg}.iter().map(AsRef::as_ref).collect::<Vec<&str>>()"),
+        ),
+        Ty::Vec(item) => (format!("&[{}]", crate_ty(item)), arg.to_owned()),
+        _ => (crate_ty(&p.ty), format!("&{arg}")),
     };
-    let segment = match resolved(&p.ty, &api.types) {
-        Ty::String if p.style == ParamStyle::SIMPLE => quote!(crate::runtime::encode_path_segment(#value)),
-        _ if p.style == ParamStyle::SIMPLE => quote!(crate::runtime::encode_path_value(#value)),
+    let (function, args) = match resolved(&p.ty, &api.types) {
+        Ty::String if p.style == ParamStyle::SIMPLE => ("encode_path_segment", vec![value]),
+        _ if p.style == ParamStyle::SIMPLE => ("encode_path_value", vec![value]),
         _ => {
-            let (name, style, explode) = (&p.json_name, style_tokens(p.style), p.style.explode);
-            quote!(crate::runtime::encode_path_styled(#name, #value, #style, #explode))
+            let (name, style) = (source::lit(&p.json_name), style_text(p.style));
+            ("encode_path_styled", vec![name, value, style, p.style.explode.to_string()])
         }
     };
-    (arg_ty, segment)
+    (arg_ty, function, args)
 }
 
 /// Whether `RequestSpec::query`'s rules (`name=a&name=b`, `name[key]=v`) write a query
@@ -120,228 +114,315 @@ fn written_as_default(api: &Api, t: &Ty, style: ParamStyle) -> bool {
 }
 
 /// `crate::runtime::ParamStyle::…` for a style.
-fn style_tokens(style: ParamStyle) -> TokenStream {
-    let variant = ident(style.kind.variant());
-    quote!(crate::runtime::ParamStyle::#variant)
+fn style_text(style: ParamStyle) -> String {
+    format!("crate::runtime::ParamStyle::{}", style.kind.variant())
 }
 
-fn operation(api: &Api, op: &Operation) -> TokenStream {
-    let fname = ident(&op.fn_name);
-    let mut args = Vec::new();
+/// One method, at an indent of 4: its docs, signature and body.
+fn operation(api: &Api, op: &Operation) -> Source {
+    let crate_ty = |t: &Ty| ty_text(t, &api.types, Scope::Crate);
+    let lit = |text: &str| source::lit(text);
+    let mut args = vec!["&self".to_owned()];
     let mut locals = Namespace::new();
     for p in &op.path_params {
         locals.reserve(&p.rust_name);
     }
-    let params_arg = ident(&locals.claim("params"));
-    let body_arg = ident(&locals.claim("body"));
+    let params_arg = source::name(&locals.claim("params"));
+    let body_arg = source::name(&locals.claim("body"));
 
     // Each path parameter is encoded once, into a local, and refused if empty: `/customers/`
     // for `/customers/{id}` would be another endpoint.
+    let mut encode_segments = Source::new();
     let mut path_parts = Vec::new();
-    let mut segment_locals: Vec<Option<Ident>> = vec![None; op.path_params.len()];
-    let (mut encode_segments, mut required_segments) = (Vec::new(), Vec::new());
+    let mut segment_locals: Vec<Option<String>> = vec![None; op.path_params.len()];
+    let mut required_segments = Vec::new();
     for seg in &op.segments {
         match seg {
-            PathSegment::Literal(text) => path_parts.push(quote!(#text)),
+            PathSegment::Literal(text) => path_parts.push(lit(text)),
             PathSegment::Param(i) => {
                 // A parameter used twice in the path (`/{id}/x/{id}`) is one argument.
                 let local = segment_locals[*i].get_or_insert_with(|| {
                     let p = &op.path_params[*i];
-                    let arg = ident(&p.rust_name);
-                    let (arg_ty, segment) = path_argument(api, p, &arg);
-                    args.push(quote!(#arg: #arg_ty));
-                    let local =
-                        ident(&locals.claim(&format!("{}_segment", p.rust_name.trim_start_matches("r#"))));
-                    encode_segments.push(quote!(let #local = #segment;));
-                    let name = &p.json_name;
-                    required_segments.push(quote!((#name, &#local)));
+                    let arg = source::name(&p.rust_name);
+                    let (arg_ty, function, encode_args) = path_argument(api, p, &arg);
+                    args.push(format!("{arg}: {arg_ty}"));
+                    let local = source::name(
+                        &locals.claim(&format!("{}_segment", p.rust_name.trim_start_matches("r#"))),
+                    );
+                    let head = format!("let {local} = crate::runtime::{function}");
+                    encode_segments.call(8, &head, &encode_args, ";");
+                    required_segments.push(format!("({}, &{local})", lit(&p.json_name)));
                     local
                 });
-                path_parts.push(quote!(&#local));
+                path_parts.push(format!("&{local}"));
             }
         }
     }
-    let path_expr = if op.path_params.is_empty() {
-        let path = &op.path;
-        quote!(String::from(#path))
-    } else {
-        quote!([#(#path_parts),*].concat())
-    };
 
-    let mut statements = Vec::new();
+    let mut statements = Source::new();
     if !required_segments.is_empty() {
-        statements.push(quote!(spec.require_path_params(&[#(#required_segments),*]);));
+        require_path_params(&mut statements, &required_segments);
     }
     if let Some(params_id) = op.params {
-        let params_ty = ty(&Ty::Named(params_id), &api.types, Scope::Crate);
+        let params_ty = crate_ty(&Ty::Named(params_id));
         if optional_params(api, op) {
-            args.push(quote!(#params_arg: impl Into<Option<#params_ty>>));
-            statements.push(quote!(let #params_arg = #params_arg.into().unwrap_or_default();));
+            args.push(format!("{params_arg}: impl Into<Option<{params_ty}>>"));
+            statements.line(8, &format!("let {params_arg} = {params_arg}.into().unwrap_or_default();"));
         } else {
-            args.push(quote!(#params_arg: #params_ty));
+            args.push(format!("{params_arg}: {params_ty}"));
         }
         if let TypeKind::Params(s) = &api.types[params_id].kind {
             for f in &s.fields {
-                let field = ident(&f.rust_name);
-                let name = &f.json_name;
-                statements.push(match f.location {
-                    ParamLocation::Header => quote!(spec.header(#name, &#params_arg.#field);),
-                    ParamLocation::Cookie => quote!(spec.cookie(#name, &#params_arg.#field);),
+                let (name, value) =
+                    (lit(&f.json_name), format!("&{params_arg}.{}", source::name(&f.rust_name)));
+                match f.location {
+                    ParamLocation::Header => statements.call(8, "spec.header", &[name, value], ";"),
+                    ParamLocation::Cookie => statements.call(8, "spec.cookie", &[name, value], ";"),
                     ParamLocation::Query(style) if !written_as_default(api, &f.ty, style) => {
-                        let (style, explode) = (style_tokens(style), style.explode);
-                        quote!(spec.query_styled(#name, &#params_arg.#field, #style, #explode);)
+                        let args = [name, value, style_text(style), style.explode.to_string()];
+                        statements.call(8, "spec.query_styled", &args, ";");
                     }
                     ParamLocation::Query(_) | ParamLocation::Body => {
-                        quote!(spec.query(#name, &#params_arg.#field);)
+                        statements.call(8, "spec.query", &[name, value], ";")
                     }
-                });
+                }
             }
         }
     }
+    let no_args: [&str; 0] = [];
     if op.idempotency == Idempotency::Header && matches!(op.method.as_str(), "POST" | "PATCH") {
-        statements.push(quote!(spec.accepts_idempotency_key();));
+        statements.call(8, "spec.accepts_idempotency_key", &no_args, ";");
     }
     if let Some(body) = &op.body {
-        let content_type = &body.content_type;
+        let content_type = lit(&body.content_type);
         match body.encoding {
             _ if free_multipart(api, op) => {
-                args.push(quote!(#body_arg: crate::runtime::Multipart));
-                statements.push(quote!(spec.multipart_body(&#body_arg);));
+                args.push(format!("{body_arg}: crate::runtime::Multipart"));
+                statements.call(8, "spec.multipart_body", &[format!("&{body_arg}")], ";");
             }
             BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
-                let body_ty = ty(&body.ty, &api.types, Scope::Crate);
+                let body_ty = crate_ty(&body.ty);
                 let optional = optional_body(api, op);
                 args.push(if optional {
-                    quote!(#body_arg: impl Into<Option<#body_ty>>)
+                    format!("{body_arg}: impl Into<Option<{body_ty}>>")
                 } else {
-                    quote!(#body_arg: #body_ty)
+                    format!("{body_arg}: {body_ty}")
                 });
                 if let Idempotency::BodyField { rust_name, json_name, required } = &op.idempotency {
                     // The runtime puts the key into a JSON or form body that leaves it out; a
                     // multipart one gets it here.
                     if !required && body.encoding == BodyEncoding::Multipart {
-                        let field = ident(rust_name);
-                        statements.push(quote! {
-                            let mut #body_arg = #body_arg;
-                            #body_arg.#field.get_or_insert_with(crate::runtime::new_idempotency_key);
-                        });
+                        let field = source::name(rust_name);
+                        statements.line(8, &format!("let mut {body_arg} = {body_arg};"));
+                        statements.line(
+                            8,
+                            &format!(
+                                "{body_arg}.{field}.get_or_insert_with(crate::runtime::new_idempotency_key);"
+                            ),
+                        );
                     }
-                    statements.push(quote!(spec.idempotency_key_in_body(#json_name);));
+                    statements.call(8, "spec.idempotency_key_in_body", &[lit(json_name)], ";");
                 }
                 if let Idempotency::CallerBodyField { json_name } = &op.idempotency {
-                    statements.push(quote!(spec.deduplicated_by_body_field(#json_name);));
+                    statements.call(8, "spec.deduplicated_by_body_field", &[lit(json_name)], ";");
                 }
-                statements.push(match body.encoding {
+                let (function, value) = match body.encoding {
                     BodyEncoding::Json if optional => {
-                        quote!(spec.optional_json_body(#body_arg.into().as_ref());)
+                        ("optional_json_body", format!("{body_arg}.into().as_ref()"))
                     }
                     BodyEncoding::Form if optional => {
-                        quote!(spec.optional_form_body(#body_arg.into().as_ref());)
+                        ("optional_form_body", format!("{body_arg}.into().as_ref()"))
                     }
-                    BodyEncoding::Json => quote!(spec.json_body(&#body_arg);),
-                    BodyEncoding::Multipart => quote!(spec.multipart_body(&#body_arg);),
-                    _ => quote!(spec.form_body(&#body_arg);),
-                });
+                    BodyEncoding::Json => ("json_body", format!("&{body_arg}")),
+                    BodyEncoding::Multipart => ("multipart_body", format!("&{body_arg}")),
+                    _ => ("form_body", format!("&{body_arg}")),
+                };
+                statements.call(8, &format!("spec.{function}"), &[value], ";");
             }
             BodyEncoding::Bytes => {
-                args.push(quote!(#body_arg: impl Into<bytes::Bytes>));
-                statements.push(quote!(spec.bytes_body(#content_type, #body_arg.into());));
+                args.push(format!("{body_arg}: impl Into<bytes::Bytes>"));
+                statements.call(8, "spec.bytes_body", &[content_type, format!("{body_arg}.into()")], ";");
             }
             BodyEncoding::Text => {
-                args.push(quote!(#body_arg: impl Into<String>));
-                statements.push(quote!(spec.text_body(#content_type, #body_arg.into());));
+                args.push(format!("{body_arg}: impl Into<String>"));
+                statements.call(8, "spec.text_body", &[content_type, format!("{body_arg}.into()")], ";");
             }
         }
     }
 
-    let method = ident(&op.method);
-    let security = security_expr(api, &op.security);
-    let spec_binding = if statements.is_empty() { quote!(let spec) } else { quote!(let mut spec) };
-    let (ret, call) = match (&op.pagination, &op.response) {
+    let mut s = Source::new();
+    s.docs(4, Doc::Outer, &docs::lines(&operation_doc(api, op)));
+    if op.deprecated {
+        s.fixed(4, "#[deprecated]");
+    }
+    let ret = match (&op.pagination, &op.response) {
         (Some(p), _) => {
             let page = match &p.envelope {
-                Some((id, _)) => ty(&Ty::Named(*id), &api.types, Scope::Crate),
+                Some((id, _)) => crate_ty(&Ty::Named(*id)),
                 // A bare array: the runtime's `Page` for `Vec`.
-                None => ty(&Ty::Vec(Box::new(p.item.clone())), &api.types, Scope::Crate),
+                None => crate_ty(&Ty::Vec(Box::new(p.item.clone()))),
             };
-            let name_or_none = |param: &Option<String>| match param {
-                Some(name) => quote!(Some(#name)),
-                None => quote!(None),
+            format!("crate::runtime::ListRequest<{page}>")
+        }
+        (None, Response::Json(t)) => format!("crate::runtime::Request<{}>", crate_ty(t)),
+        (None, Response::Empty) => "crate::runtime::Request<()>".to_owned(),
+        (None, Response::Text) => "crate::runtime::Request<String>".to_owned(),
+        (None, Response::ByStatus(id)) => format!("crate::runtime::Request<{}>", crate_ty(&Ty::Named(*id))),
+        (None, Response::Bytes) => "crate::runtime::Request<bytes::Bytes>".to_owned(),
+    };
+    s.signature(4, &format!("pub fn {}", source::name(&op.fn_name)), &args, &format!("-> {ret}"));
+    s.append(encode_segments);
+    let binding = if statements.text.is_empty() { "let spec" } else { "let mut spec" };
+    let method = format!("reqwest::Method::{}", source::name(&op.method));
+    let security = security_text(api, &op.security);
+    let path = if op.path_params.is_empty() {
+        PathExpr::Literal(lit(&op.path))
+    } else {
+        PathExpr::Concat(path_parts)
+    };
+    let one_line =
+        format!("{binding} = crate::runtime::RequestSpec::new({method}, {}, {security});", path.one_line());
+    if 8 + one_line.len() <= source::MARGIN {
+        s.fixed(8, &one_line);
+    } else {
+        s.fixed(8, &format!("{binding} = crate::runtime::RequestSpec::new("));
+        s.fixed(12, &format!("{method},"));
+        path.write_argument(&mut s, 12);
+        s.items(12, &[security]);
+        s.fixed(8, ");");
+    }
+    s.append(statements);
+    match (&op.pagination, &op.response) {
+        (Some(p), _) => {
+            let some_or_none = |param: &Option<String>| match param {
+                Some(name) => format!("Some({})", lit(name)),
+                None => "None".to_owned(),
             };
-            let pagination = match &p.kind {
+            let (variant, fields) = match &p.kind {
                 PageKind::Offset { limit_param, offset_param, .. } => {
-                    quote!(crate::runtime::Pagination::Offset { limit: #limit_param, offset: #offset_param })
+                    ("Offset", vec![("limit", lit(limit_param)), ("offset", lit(offset_param))])
                 }
                 PageKind::AfterLastId { limit_param, cursor_param, .. }
                 | PageKind::Token { limit_param, cursor_param, .. } => {
-                    let limit = name_or_none(limit_param);
-                    quote!(crate::runtime::Pagination::Cursor { limit: #limit, cursor: #cursor_param })
+                    ("Cursor", vec![("limit", some_or_none(limit_param)), ("cursor", lit(cursor_param))])
                 }
-                PageKind::NextLink { limit_param, cursor_param, .. } => {
-                    let (limit, cursor) = (name_or_none(limit_param), name_or_none(cursor_param));
-                    quote!(crate::runtime::Pagination::NextLink { limit: #limit, cursor: #cursor })
-                }
+                PageKind::NextLink { limit_param, cursor_param, .. } => (
+                    "NextLink",
+                    vec![("limit", some_or_none(limit_param)), ("cursor", some_or_none(cursor_param))],
+                ),
                 PageKind::LinkHeader { limit_param } => {
-                    let limit = name_or_none(limit_param);
-                    quote!(crate::runtime::Pagination::LinkHeader { limit: #limit })
+                    ("LinkHeader", vec![("limit", some_or_none(limit_param))])
                 }
-                PageKind::PageNumber { limit_param, page_param, first, .. } => {
-                    let limit = name_or_none(limit_param);
-                    let first = proc_macro2::Literal::u64_unsuffixed(*first);
-                    quote!(crate::runtime::Pagination::PageNumber { limit: #limit, page: #page_param, first: #first })
-                }
+                PageKind::PageNumber { limit_param, page_param, first, .. } => (
+                    "PageNumber",
+                    vec![
+                        ("limit", some_or_none(limit_param)),
+                        ("page", lit(page_param)),
+                        ("first", first.to_string()),
+                    ],
+                ),
             };
-            (quote!(crate::runtime::ListRequest<#page>), quote!(self.client.list(spec, #pagination)))
+            // A struct literal wider than prettyplease's limit for one (34) is always broken,
+            // and so is the call around it.
+            s.fixed(8, "self.client");
+            s.fixed(12, ".list(");
+            s.fixed(16, "spec,");
+            s.fixed(16, &format!("crate::runtime::Pagination::{variant} {{"));
+            let fields: Vec<String> =
+                fields.into_iter().map(|(field, value)| format!("{field}: {value}")).collect();
+            s.items(20, &fields);
+            s.fixed(16, "},");
+            s.fixed(12, ")");
         }
-        (None, Response::Json(t)) => {
-            let t = ty(t, &api.types, Scope::Crate);
-            (
-                quote!(crate::runtime::Request<#t>),
-                // `decode_json`'s type parameter is inferred from the return type.
-                quote!(self.client.request(spec, crate::runtime::decode_json)),
-            )
+        (None, response) => {
+            let decoder = match response {
+                Response::Json(_) => "crate::runtime::decode_json".to_owned(),
+                Response::Empty => "crate::runtime::decode_empty".to_owned(),
+                Response::Text => "crate::runtime::decode_text".to_owned(),
+                Response::Bytes => "crate::runtime::decode_bytes".to_owned(),
+                Response::ByStatus(id) => format!("{}::decode", crate_ty(&Ty::Named(*id))),
+            };
+            let one_line = format!("self.client.request(spec, {decoder})");
+            if 8 + one_line.len() <= source::MARGIN {
+                s.fixed(8, &one_line);
+            } else {
+                // `self.client` stays together; the method call goes to the next line.
+                s.fixed(8, "self.client");
+                s.call(12, ".request", &["spec".to_owned(), decoder], "");
+            }
         }
-        (None, Response::Empty) => (
-            quote!(crate::runtime::Request<()>),
-            quote!(self.client.request(spec, crate::runtime::decode_empty)),
-        ),
-        (None, Response::Text) => (
-            quote!(crate::runtime::Request<String>),
-            quote!(self.client.request(spec, crate::runtime::decode_text)),
-        ),
-        (None, Response::ByStatus(id)) => {
-            let t = ty(&Ty::Named(*id), &api.types, Scope::Crate);
-            (quote!(crate::runtime::Request<#t>), quote!(self.client.request(spec, #t::decode)))
+    }
+    s.fixed(4, "}");
+    s
+}
+
+/// `spec.require_path_params(&[("id", &id_segment), …]);`, broken as prettyplease breaks it:
+/// first the call, then the array.
+fn require_path_params(s: &mut Source, segments: &[String]) {
+    let array = format!("&[{}]", segments.join(", "));
+    if 8 + "spec.require_path_params(".len() + array.len() + ");".len() <= source::MARGIN
+        || 12 + array.len() <= source::MARGIN
+    {
+        s.call(8, "spec.require_path_params", &[array], ";");
+        return;
+    }
+    s.fixed(8, "spec.require_path_params(");
+    s.fixed(12, "&[");
+    s.items(16, segments);
+    s.fixed(12, "],");
+    s.fixed(8, ");");
+}
+
+/// A request's path: a literal, or its pieces joined (`["/a/", &id_segment].concat()`).
+enum PathExpr {
+    Literal(String),
+    Concat(Vec<String>),
+}
+
+impl PathExpr {
+    fn one_line(&self) -> String {
+        match self {
+            PathExpr::Literal(path) => format!("String::from({path})"),
+            PathExpr::Concat(parts) => format!("[{}].concat()", parts.join(", ")),
         }
-        (None, Response::Bytes) => (
-            quote!(crate::runtime::Request<bytes::Bytes>),
-            quote!(self.client.request(spec, crate::runtime::decode_bytes)),
-        ),
-    };
-    let doc = docs::outer(Some(&operation_doc(api, op)));
-    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
-    quote! {
-        #doc
-        #deprecated
-        pub fn #fname(&self, #(#args),*) -> #ret {
-            #(#encode_segments)*
-            #spec_binding = crate::runtime::RequestSpec::new(reqwest::Method::#method, #path_expr, #security);
-            #(#statements)*
-            #call
+    }
+
+    /// As an argument of a broken call, at `indent`: prettyplease breaks the method call before
+    /// `.concat()` first, then the array.
+    fn write_argument(&self, s: &mut Source, indent: usize) {
+        let parts = match self {
+            PathExpr::Literal(path) => return s.call(indent, "String::from", &[path], ","),
+            PathExpr::Concat(parts) => parts,
+        };
+        let array = format!("[{}]", parts.join(", "));
+        if indent + array.len() + ".concat(),".len() <= source::MARGIN {
+            s.fixed(indent, &format!("{array}.concat(),"));
+            return;
         }
+        if indent + array.len() <= source::MARGIN {
+            s.fixed(indent, &array);
+        } else {
+            s.fixed(indent, "[");
+            s.items(indent + 4, parts);
+            s.fixed(indent, "]");
+        }
+        s.fixed(indent + 4, ".concat(),");
     }
 }
 
 /// `&[&[&SCHEME_A], &[]]`: the alternatives of credentials an operation accepts.
-fn security_expr(api: &Api, security: &[Vec<usize>]) -> TokenStream {
-    let alternatives = security.iter().map(|set| {
-        let schemes = set.iter().map(|&i| {
-            let c = ident(&api.security_schemes[i].const_name);
-            quote!(&crate::auth::#c)
-        });
-        quote!(&[#(#schemes),*])
-    });
-    quote!(&[#(#alternatives),*])
+fn security_text(api: &Api, security: &[Vec<usize>]) -> String {
+    let alternatives: Vec<String> = security
+        .iter()
+        .map(|set| {
+            let schemes: Vec<String> = set
+                .iter()
+                .map(|&i| format!("&crate::auth::{}", source::name(&api.security_schemes[i].const_name)))
+                .collect();
+            format!("&[{}]", schemes.join(", "))
+        })
+        .collect();
+    format!("&[{}]", alternatives.join(", "))
 }
 
 /// Whether the operation's parameters are all optional, so that the caller may pass `None` for
@@ -487,7 +568,7 @@ mod tests {
             examples: Vec::new(),
             warnings: Vec::new(),
         };
-        assert_eq!(security_expr(&api, &[]).to_string(), "& []");
-        assert_eq!(security_expr(&api, &[vec![]]).to_string(), "& [& []]");
+        assert_eq!(security_text(&api, &[]), "&[]");
+        assert_eq!(security_text(&api, &[vec![]]), "&[&[]]");
     }
 }
