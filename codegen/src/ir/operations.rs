@@ -520,8 +520,16 @@ fn build_operation<'a>(
             write_only: false,
             doc: p.doc.clone(),
             deprecated: p.deprecated,
-            default: p.schema.as_ref().and_then(|(_, s)| s.get("default")).map(|d| d.to_string()),
-            minimum: p.schema.as_ref().and_then(|(_, s)| s.as_object()).and_then(schema::integer_minimum),
+            // What the parameter's schema says, or else the schema it refers to (`$ref: Page`).
+            default: p
+                .schema
+                .as_ref()
+                .and_then(|(_, s)| schema::own_or_referenced(ctx.root, s, |o| o.get("default")))
+                .map(|d| d.to_string()),
+            minimum: p
+                .schema
+                .as_ref()
+                .and_then(|(_, s)| schema::own_or_referenced(ctx.root, s, schema::integer_minimum)),
             boxed: false,
             location,
         });

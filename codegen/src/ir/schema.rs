@@ -494,11 +494,8 @@ impl<'a> TypeBuilder<'a> {
                 write_only: flag("writeOnly"),
                 doc: prop_obj.and_then(doc_of).or_else(|| referenced(self.root, prop, doc_of)),
                 deprecated: flag("deprecated"),
-                default: prop_obj
-                    .and_then(|o| o.get("default"))
-                    .or_else(|| referenced(self.root, prop, |o| o.get("default")))
-                    .map(|d| d.to_string()),
-                minimum: prop_obj.and_then(integer_minimum),
+                default: own_or_referenced(self.root, prop, |o| o.get("default")).map(|d| d.to_string()),
+                minimum: own_or_referenced(self.root, prop, integer_minimum),
                 boxed: false,
                 location: ParamLocation::Body,
             });
@@ -986,6 +983,15 @@ pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
         .or_else(|| obj.get("title").and_then(Value::as_str))?;
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// `pick` of a schema itself, or else of the schemas it refers to (see `referenced`).
+pub(super) fn own_or_referenced<'a, T>(
+    root: &'a Value,
+    schema: &'a Value,
+    pick: impl Fn(&'a Map<String, Value>) -> Option<T>,
+) -> Option<T> {
+    schema.as_object().and_then(&pick).or_else(|| referenced(root, schema, pick))
 }
 
 /// The first of `pick` over the schemas a property refers to (its `$ref`, or the one `$ref`

@@ -10,8 +10,8 @@ use snapshot_pagination::Client;
 use snapshot_pagination::types::{
     ListAccountsParams, ListCatalogsParams, ListConversationsParams, ListCustomersParams, ListEventsParams,
     ListFeedParams, ListFilesParams, ListJobsParams, ListListingsParams, ListLogsParams, ListNotesParams,
-    ListOffsetsParams, ListOrdersParams, ListPeopleParams, ListReposParams, ListRunsParams,
-    ListTicketsParams, ListUsersParams, SearchIssuesParams, SubscriptionsListParams,
+    ListOffsetsParams, ListOrdersParams, ListPeopleParams, ListReleasesParams, ListReposParams,
+    ListRunsParams, ListTicketsParams, ListUsersParams, SearchIssuesParams, SubscriptionsListParams,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Match, Mock, MockServer, ResponseTemplate};
@@ -181,6 +181,19 @@ async fn a_bare_array_walk_counts_pages_from_the_declared_default_until_an_empty
     }
     assert_eq!(seen, ["a", "b", "c"]);
     assert_eq!(queries(&server).await, ["per_page=2", "per_page=2&page=2", "per_page=2&page=3"]);
+}
+
+#[tokio::test]
+async fn a_first_page_declared_on_the_schema_a_parameter_refers_to_is_where_the_walk_counts_from() {
+    let server = MockServer::start().await;
+    page_at(&server, "/releases", query_param_is_missing("page"), ok(things(&["a"]))).await;
+    page_at(&server, "/releases", query_param("page", "2"), ok(things(&["b"]))).await;
+    page_at(&server, "/releases", query_param("page", "3"), ok(json!([]))).await;
+
+    let client = client(&server);
+    let items = client.releases().list(ListReleasesParams::new().per_page(1)).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b"]);
+    assert_eq!(queries(&server).await, ["per_page=1", "per_page=1&page=2", "per_page=1&page=3"]);
 }
 
 #[tokio::test]

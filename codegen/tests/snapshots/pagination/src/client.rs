@@ -138,6 +138,11 @@ impl Client {
     pub fn records(&self) -> crate::resources::Records<'_> {
         crate::resources::Records::new(self)
     }
+    /// The `releases` operations.
+    #[cfg(feature = "releases")]
+    pub fn releases(&self) -> crate::resources::Releases<'_> {
+        crate::resources::Releases::new(self)
+    }
     /// The `reports` operations.
     #[cfg(feature = "reports")]
     pub fn reports(&self) -> crate::resources::Reports<'_> {

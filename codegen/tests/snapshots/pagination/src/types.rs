@@ -798,6 +798,32 @@ pub struct ListPeopleResponse {
 crate::runtime::object::json_object!(
     ListPeopleResponse, extra; count = "count" optional, results = "results" optional
 );
+#[cfg(feature = "releases")]
+/// The parameters of [`Releases::list`](crate::resources::Releases::list): `GET /releases`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListReleasesParams {
+    /// Defaults to `30`.
+    pub per_page: Option<PerPage>,
+    /// Defaults to `1`.
+    pub page: Option<PageNumber>,
+}
+#[cfg(feature = "releases")]
+impl ListReleasesParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`per_page`](Self::per_page).
+    pub fn per_page(mut self, value: PerPage) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: PageNumber) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
 #[cfg(feature = "reports")]
 /// The parameters of [`Reports::list`](crate::resources::Reports::list): `GET /reports`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1005,6 +1031,11 @@ impl ListUsersParams {
         self
     }
 }
+#[cfg(feature = "releases")]
+/// A page of results.
+pub type PageNumber = i64;
+#[cfg(feature = "releases")]
+pub type PerPage = i64;
 #[cfg(feature = "alarms")]
 /// The parameters of [`Alarms::search`](crate::resources::Alarms::search): `GET /alarms`.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -92,6 +92,10 @@ pub use people::People;
 pub mod records;
 #[cfg(feature = "records")]
 pub use records::Records;
+#[cfg(feature = "releases")]
+pub mod releases;
+#[cfg(feature = "releases")]
+pub use releases::Releases;
 #[cfg(feature = "reports")]
 pub mod reports;
 #[cfg(feature = "reports")]
