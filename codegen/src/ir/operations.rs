@@ -395,6 +395,10 @@ fn build_operation<'a>(
                     })
                 }),
             };
+            // Spotify describes its parameters in their schemas.
+            let doc = p.as_object().and_then(schema::doc_of).or_else(|| {
+                schema.as_ref().and_then(|(_, s)| schema::own_or_referenced(ctx.root, s, schema::doc_of))
+            });
             params.retain(|q| !(q.name == name && q.location == location));
             params.push(RawParam {
                 value: p,
@@ -404,7 +408,7 @@ fn build_operation<'a>(
                 required: p.get("required").and_then(Value::as_bool) == Some(true) || location == "path",
                 location,
                 schema,
-                doc: p.as_object().and_then(schema::doc_of),
+                doc,
                 deprecated: p.get("deprecated").and_then(Value::as_bool) == Some(true),
             });
         }

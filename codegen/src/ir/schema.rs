@@ -488,7 +488,10 @@ impl<'a> TypeBuilder<'a> {
                 rust_name,
                 setter,
                 ty: u.ty,
-                required: parts.required.contains(json_name),
+                // A deprecated property is the first a server stops sending (Spotify's album
+                // `label`), so it is optional even where the schema requires it: its absence must
+                // not fail the whole response.
+                required: parts.required.contains(json_name) && !flag("deprecated"),
                 nullable: u.nullable,
                 read_only: flag("readOnly"),
                 write_only: flag("writeOnly"),
@@ -954,12 +957,27 @@ fn item_name(tb: &TypeBuilder<'_>, hint: &str) -> String {
     if single == hint { format!("{hint}Item") } else { tb.name_or(single, format!("{hint}Item")) }
 }
 
-/// The discriminator values a variant declares itself (`type: {enum: [card]}`).
+/// The discriminator values a variant declares (`type: {enum: [card]}`): in its own
+/// properties, or else in those of the schemas it is made of (`allOf: [$ref: EpisodeBase, …]`,
+/// as Spotify's `EpisodeObject`), the property's values possibly behind a `$ref` too.
 fn tag_values_of(root: &Value, target: &str, tag: &str) -> Option<Vec<String>> {
-    let schema = pointer::get(root, target)?;
-    let prop = schema.get("properties")?.get(tag)?;
-    let values = string_enum_values(prop.as_object()?)?;
-    (!values.is_empty()).then_some(values)
+    tag_values_in(root, pointer::get(root, target)?, tag, 0)
+}
+
+fn tag_values_in(root: &Value, schema: &Value, tag: &str, depth: usize) -> Option<Vec<String>> {
+    // Bounded: `allOf` chains and references can be circular.
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let target = pointer::get(root, &pointer::canonical(reference)?)?;
+        return tag_values_in(root, target, tag, depth + 1);
+    }
+    if let Some(prop) = schema.get("properties").and_then(|p| p.get(tag)) {
+        let values = own_or_referenced(root, prop, string_enum_values)?;
+        return (!values.is_empty()).then_some(values);
+    }
+    schema.get("allOf")?.as_array()?.iter().find_map(|part| tag_values_in(root, part, tag, depth + 1))
 }
 
 /// Appends the allowed values of a non-string enum (which maps to a plain primitive) to a doc.

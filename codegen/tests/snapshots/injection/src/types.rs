@@ -38,6 +38,8 @@ crate::runtime::str_enum::open_str_enum!(
 /// The parameters of [`Tag::get_panic_boom`](crate::resources::Tag::get_panic_boom): `GET /items/{id}"; evil()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPanicBoomParams {
+    /// */ #[cfg(any())] mod x {
+    ///
     /// Defaults to `"\"#; panic!()"`.
     pub q: Option<String>,
 }

@@ -132,6 +132,10 @@ pub struct Widget {
     /// Ends a comment */ and has "quotes" and #[attrs]
     pub name: String,
     pub parts: Option<Vec<WidgetPart>>,
+    /// Required, but deprecated, so a server may stop sending it - optional.
+    ///
+    /// Deprecated.
+    pub popularity: Option<i64>,
     pub scores: Option<Vec<Option<f64>>>,
     pub secret: Option<String>,
     /// Free-form.
@@ -143,12 +147,12 @@ pub struct Widget {
 crate::runtime::object::json_object!(
     Widget, extra; count = "count" optional, id = "id" required, label = "label"
     nullable, metadata = "metadata" optional, name = "name" required, parts = "parts"
-    optional, scores = "scores" optional, secret = "secret" optional, settings =
-    "settings" optional
+    optional, popularity = "popularity" optional, scores = "scores" optional, secret =
+    "secret" optional, settings = "settings" optional
 );
 crate::runtime::object::redacted_debug!(
     Widget; count shown, id shown, label shown, metadata shown, name shown, parts shown,
-    scores shown, secret optional_secret, settings shown, extra extra
+    popularity shown, scores shown, secret optional_secret, settings shown, extra extra
 );
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetPart {

@@ -178,6 +178,39 @@ pub enum DogPetType {
     Unknown(String),
 }
 crate::runtime::str_enum::open_str_enum!(DogPetType, Unknown, Dog = "dog");
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Episode {
+    pub description: Option<String>,
+    pub show: Option<String>,
+    pub r#type: Option<EpisodeType>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    Episode, extra; description = "description" optional, show = "show" optional, r#type
+    = "type" optional
+);
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpisodeBase {
+    pub description: Option<String>,
+    pub r#type: Option<EpisodeType>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    EpisodeBase, extra; description = "description" optional, r#type = "type" optional
+);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EpisodeType {
+    /// `episode`
+    Episode,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(EpisodeType, Unknown, Episode = "episode");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fish {
     pub fins: Option<i64>,
@@ -524,6 +557,67 @@ crate::runtime::object::json_object!(
     "chipped" required, len = "len" required, lives = "lives" optional, name = "name"
     required, owner = "owner" optional, pet_type = "pet_type" required
 );
+/// Which variant a value is depends on its `type` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlaylistItem {
+    /// A value whose `type` is `track`.
+    ///
+    /// The [`Track`] form.
+    Track(Track),
+    /// A value whose `type` is `episode`.
+    ///
+    /// The [`Episode`] form.
+    Episode(Episode),
+    /// A value whose tag this version of the client does not know.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for PlaylistItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Track(value) => serde::Serialize::serialize(value, serializer),
+            Self::Episode(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PlaylistItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("track") => crate::runtime::decode_variant(&value).map(Self::Track),
+            Some("episode") => crate::runtime::decode_variant(&value).map(Self::Episode),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl From<Track> for PlaylistItem {
+    fn from(value: Track) -> Self {
+        Self::Track(value)
+    }
+}
+impl From<Episode> for PlaylistItem {
+    fn from(value: Episode) -> Self {
+        Self::Episode(value)
+    }
+}
+impl PlaylistItem {
+    /// The `type` property, which chose the variant.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Track(_) => Some("track"),
+            Self::Episode(_) => Some("episode"),
+            Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
+        }
+    }
+}
 /// Which variant a value is depends on its `kind` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
@@ -596,6 +690,26 @@ pub struct Square {
 crate::runtime::object::json_object!(
     Square, extra; kind = "kind" required, side = "side" required
 );
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Track {
+    pub duration_ms: Option<i64>,
+    pub r#type: Option<TrackType>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    Track, extra; duration_ms = "duration_ms" optional, r#type = "type" optional
+);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TrackType {
+    /// `track`
+    Track,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(TrackType, Unknown, Track = "track");
 /// oneOf inside allOf (PeerTube's VideoCreateImport); each source becomes an optional field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VideoImport {
