@@ -99,6 +99,17 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
             .find(|f| matches!(f.location, ParamLocation::Query(_)) && names.contains(&f.json_name.as_str()))
             .map(|f| f.json_name.clone())
     };
+    // The page size, by any case of its name (Twilio's `PageSize`).
+    let limit = || {
+        params
+            .fields
+            .iter()
+            .find(|f| {
+                matches!(f.location, ParamLocation::Query(_))
+                    && LIMITS.iter().any(|name| name.eq_ignore_ascii_case(&f.json_name))
+            })
+            .map(|f| f.json_name.clone())
+    };
     // The integer query parameter with one of these names.
     let int = |names: &[&str]| {
         params.fields.iter().find(|f| {
@@ -132,7 +143,7 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
     // A `Link` header pages a list that takes a paging parameter (GitHub's `per_page`, `page`,
     // `since`); one declared beside nothing of the kind is for something else (`describedby`).
     let link_header = op.link_header
-        && (find(LIMITS).is_some()
+        && (limit().is_some()
             || find(TOKEN_PARAMS).is_some()
             || find(OFFSETS).is_some()
             || find(PAGES).is_some()
@@ -140,12 +151,12 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
     let Response::Json(response) = &op.response else { return None };
     if let Ty::Vec(item) = super::resolved(response, types) {
         let kind = if link_header {
-            PageKind::LinkHeader { limit_param: find(LIMITS) }
+            PageKind::LinkHeader { limit_param: limit() }
         } else if let Some((limit_param, offset_param)) = offset() {
             PageKind::Offset { limit_param, offset_param, has_more: None, total: None }
         } else {
             let (page_param, first) = page_number()?;
-            PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more: None }
+            PageKind::PageNumber { limit_param: limit(), page_param, first, has_more: None }
         };
         return Some(Pagination { envelope: None, item: (**item).clone(), kind });
     }
@@ -187,7 +198,7 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
     } else if let (Some(cursor_param), Some(has_more), Some(id)) =
         (find(&["starting_after"]), has_more.clone(), item_id(types, &item))
     {
-        PageKind::AfterLastId { limit_param: find(LIMITS), cursor_param, has_more, id }
+        PageKind::AfterLastId { limit_param: limit(), cursor_param, has_more, id }
     } else if let Some((cursor_param, token)) = find(TOKEN_PARAMS).and_then(|cursor_param| {
         let token = search(&|ty| *ty == Ty::String, &|names| {
             let last = names[names.len() - 1];
@@ -195,7 +206,7 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
         })?;
         Some((cursor_param, token))
     }) {
-        PageKind::Token { limit_param: find(LIMITS), cursor_param, token }
+        PageKind::Token { limit_param: limit(), cursor_param, token }
     } else if let Some(link) = search(&|ty| *ty == Ty::String, &|names| {
         let last = names[names.len() - 1];
         // A field named like a query parameter (`next` for `?next=`) holds that parameter's value.
@@ -204,14 +215,14 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
             || (last == "href" && names.len() > 1 && names[names.len() - 2] == "next");
         link && !is_param
     }) {
-        PageKind::NextLink { limit_param: find(LIMITS), cursor_param: find(TOKEN_PARAMS), link }
+        PageKind::NextLink { limit_param: limit(), cursor_param: find(TOKEN_PARAMS), link }
     } else if link_header {
-        PageKind::LinkHeader { limit_param: find(LIMITS) }
+        PageKind::LinkHeader { limit_param: limit() }
     } else if let Some((limit_param, offset_param)) = offset() {
         PageKind::Offset { limit_param, offset_param, has_more, total: total() }
     } else {
         let (page_param, first) = page_number()?;
-        PageKind::PageNumber { limit_param: find(LIMITS), page_param, first, has_more }
+        PageKind::PageNumber { limit_param: limit(), page_param, first, has_more }
     };
     let items = items.into_iter().map(EnvelopeField::of).collect();
     Some(Pagination { envelope: Some((*envelope, items)), item: (*item).clone(), kind })

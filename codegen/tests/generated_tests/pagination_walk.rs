@@ -291,6 +291,21 @@ async fn an_absolute_next_link_is_requested_as_given_with_the_query_it_carries()
 }
 
 #[tokio::test]
+async fn a_page_size_named_in_another_case_is_set_by_page_size_and_the_next_url_in_meta_followed() {
+    let server = MockServer::start().await;
+    let next = format!("{}/Services?PageSize=2&Page=1&PageToken=PA2", server.uri());
+    let first = json!({"services": things(&["a", "b"]), "meta": {"page_size": 2, "next_page_url": next}});
+    page_at(&server, "/Services", query_param_is_missing("PageToken"), ok(first)).await;
+    let last = json!({"services": things(&["c"]), "meta": {"page_size": 2, "next_page_url": null}});
+    page_at(&server, "/Services", query_param("PageToken", "PA2"), ok(last)).await;
+
+    let client = client(&server);
+    let items = client.services().list(None).page_size(2).max_pages(10).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["PageSize=2", "PageSize=2&Page=1&PageToken=PA2"]);
+}
+
+#[tokio::test]
 async fn a_query_api_key_the_next_link_repeats_is_sent_once() {
     let server = MockServer::start().await;
     let next = format!("{}/subscriptions?code=key%2F1&api-version=1&%24skiptoken=2", server.uri());

@@ -158,6 +158,11 @@ impl Client {
     pub fn runs(&self) -> crate::resources::Runs<'_> {
         crate::resources::Runs::new(self)
     }
+    /// The `services` operations.
+    #[cfg(feature = "services")]
+    pub fn services(&self) -> crate::resources::Services<'_> {
+        crate::resources::Services::new(self)
+    }
     /// The `shelves` operations.
     #[cfg(feature = "shelves")]
     pub fn shelves(&self) -> crate::resources::Shelves<'_> {

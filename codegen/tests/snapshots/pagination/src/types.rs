@@ -804,6 +804,8 @@ crate::runtime::object::json_object!(
 pub struct ListReleasesParams {
     /// Defaults to `30`.
     pub per_page: Option<PerPage>,
+    /// A page of results.
+    ///
     /// Defaults to `1`.
     pub page: Option<PageNumber>,
 }
@@ -912,6 +914,63 @@ pub struct ListRunsResponse {
 #[cfg(feature = "runs")]
 crate::runtime::object::json_object!(
     ListRunsResponse, extra; runs = "runs" optional, total_count = "total_count" optional
+);
+#[cfg(feature = "services")]
+/// The parameters of [`Services::list`](crate::resources::Services::list): `GET /Services`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListServiceParams {
+    pub page_size: Option<i64>,
+    pub page: Option<i64>,
+    pub page_token: Option<String>,
+}
+#[cfg(feature = "services")]
+impl ListServiceParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page_size`](Self::page_size).
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets [`page_token`](Self::page_token).
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "services")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListServiceResponse {
+    pub meta: Option<ListServiceResponseMeta>,
+    pub services: Option<Vec<Thing>>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "services")]
+crate::runtime::object::json_object!(
+    ListServiceResponse, extra; meta = "meta" optional, services = "services" optional
+);
+#[cfg(feature = "services")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListServiceResponseMeta {
+    pub next_page_url: Option<String>,
+    pub page_size: Option<i64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "services")]
+crate::runtime::object::json_object!(
+    ListServiceResponseMeta, extra; next_page_url = "next_page_url" optional, page_size =
+    "page_size" optional
 );
 #[cfg(feature = "shelves")]
 /// The parameters of [`Shelves::list`](crate::resources::Shelves::list): `GET /shelves`.
@@ -1243,6 +1302,22 @@ impl crate::runtime::Page for ShelfPage {
         self.data.as_ref().map(|v| &v.items).is_some_and(|items| !items.is_empty())
     }
     const HAS_MORE_IS_GUESSED: bool = true;
+}
+#[cfg(feature = "services")]
+impl crate::runtime::Page for ListServiceResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.services.unwrap_or_default()
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.meta
+            .as_ref()
+            .and_then(|v| v.next_page_url.clone())
+            .filter(|token| !token.is_empty())
+    }
 }
 #[cfg(feature = "accounts")]
 impl crate::runtime::Page for ListAccountsResponse {

@@ -108,6 +108,10 @@ pub use repos::Repos;
 pub mod runs;
 #[cfg(feature = "runs")]
 pub use runs::Runs;
+#[cfg(feature = "services")]
+pub mod services;
+#[cfg(feature = "services")]
+pub use services::Services;
 #[cfg(feature = "shelves")]
 pub mod shelves;
 #[cfg(feature = "shelves")]
