@@ -204,6 +204,11 @@ impl Error {
         self.api_error().is_some_and(ApiError::is_rate_limited)
     }
 
+    /// Whether the server answered that what the request names does not exist (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        self.api_error().is_some_and(ApiError::is_not_found)
+    }
+
     /// How long the server asked to wait before trying again, for an API error that says
     /// ([`ApiError::retry_after`]).
     pub fn retry_after(&self) -> Option<Duration> {
@@ -321,6 +326,11 @@ impl ApiError {
     /// Whether the server refused the request for its rate limit (HTTP 429).
     pub fn is_rate_limited(&self) -> bool {
         self.status == StatusCode::TOO_MANY_REQUESTS
+    }
+
+    /// Whether the server answered that what the request names does not exist (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        self.status == StatusCode::NOT_FOUND
     }
 
     /// A field of the error body beyond the ones read above (Atlas's `existing_customer_id`),
@@ -586,7 +596,8 @@ impl ApiErrorBody {
                     body.request_id = text(top.get("request_id"));
                 }
                 if body.doc_url.is_none() {
-                    body.doc_url = text(top.get("doc_url"));
+                    // Twilio's is `more_info`.
+                    body.doc_url = first_text(top, &["doc_url", "more_info"]);
                 }
             }
             Value::String(message) => body.message = Some(message.clone()),
@@ -1017,6 +1028,16 @@ mod tests {
     }
 
     #[test]
+    fn a_404_is_not_found_and_nothing_else_is() {
+        let error = |status| Error::Api(Box::new(ApiError::new(status, HeaderMap::new(), Bytes::new())));
+        assert!(error(StatusCode::NOT_FOUND).is_not_found());
+        assert!(error(StatusCode::NOT_FOUND).api_error().unwrap().is_not_found());
+        assert!(!error(StatusCode::GONE).is_not_found());
+        assert!(!error(StatusCode::TOO_MANY_REQUESTS).is_not_found());
+        assert!(!Error::invalid_request("x").is_not_found());
+    }
+
+    #[test]
     fn body_fields_beyond_the_typed_ones_are_read_from_the_error_object_or_the_top() {
         let error =
             |raw: &'static str| ApiError::new(StatusCode::BAD_REQUEST, HeaderMap::new(), Bytes::from(raw));
@@ -1050,6 +1071,13 @@ mod tests {
         assert_eq!(billing.r#type, None);
         assert_eq!(billing.code.as_deref(), Some("not_found"));
         assert_eq!(billing.message.as_deref(), Some("No such customer"));
+
+        let twilio = parse(
+            r#"{"code":20404,"message":"The requested resource was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}"#,
+        )
+        .unwrap();
+        assert_eq!(twilio.code.as_deref(), Some("20404"));
+        assert_eq!(twilio.doc_url.as_deref(), Some("https://www.twilio.com/docs/errors/20404"));
 
         let plain = parse(r#"{"error":"Session not found"}"#).unwrap();
         assert_eq!(plain.message.as_deref(), Some("Session not found"));

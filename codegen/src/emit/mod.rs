@@ -498,7 +498,7 @@ fn usage_doc(api: &Api, config: &Config) -> String {
          `request_id` are fields, as are the request's `method`, `path` and `attempts`; \
          `code()` (also on `Error`), `message()` and `error_type()` read a Stripe-style \
          error body, `body_field(\"name\")` any other of its fields, `decode_body::<T>()` the error \
-         schema an operation declares (its docs name it), `is_rate_limited()`, `retry_after()` and `rate_limit()` what a 429 says.\n\
+         schema an operation declares (its docs name it), `is_not_found()` whether it is a 404, `is_rate_limited()`, `retry_after()` and `rate_limit()` what a 429 says.\n\
          - `Error::Decode`: a 2xx body that did not match its type; `path` names the field \
          (`data[3].customer.email`) and `body` keeps the whole response.\n\
          - `Error::Timeout` and `Error::Transport`: no answer, after the retries below; \

@@ -5,7 +5,7 @@ use super::tokens::{Scope, resolved, ty_text};
 use crate::format::Parts;
 use crate::ir::{
     Api, BodyEncoding, Idempotency, Operation, PageKind, ParamLocation, ParamStyle, PathParam, PathSegment,
-    Resource, Response, StyleKind, Ty, TypeKind,
+    Resource, Response, StyleKind, Ty, TypeKind, resolved_struct,
 };
 use crate::naming::Namespace;
 use crate::source::{self, Doc, Source};
@@ -435,12 +435,16 @@ pub(super) fn optional_params(api: &Api, op: &Operation) -> bool {
 }
 
 /// Whether the caller may leave the body out (`None`): a JSON or form body the description
-/// does not require. Not one that may itself be `null`, where `None` would say two things.
+/// does not require. Not one that may itself be `null`, where `None` would say two things, nor
+/// one with required fields: a description that leaves `requestBody.required` unset but requires
+/// fields of the body (Twilio's, for every create) means the body, not that it is optional.
 fn optional_body(api: &Api, op: &Operation) -> bool {
     op.body.as_ref().is_some_and(|body| {
         !body.required
             && matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form)
             && !matches!(resolved(&body.ty, &api.types), Ty::Nullable(_))
+            && !resolved_struct(&body.ty, &api.types)
+                .is_some_and(|(_, s)| s.fields.iter().any(|f| f.required))
     })
 }
 

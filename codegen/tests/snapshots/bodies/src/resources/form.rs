@@ -10,18 +10,13 @@ impl<'a> Form<'a> {
         Self { client }
     }
     /// `POST /form` (`postForm`)
-    ///
-    /// The body may be `None`, to leave it out.
-    pub fn post(
-        &self,
-        body: impl Into<Option<crate::types::Charge>>,
-    ) -> crate::runtime::Request<()> {
+    pub fn post(&self, body: crate::types::Charge) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             String::from("/form"),
             &[],
         );
-        spec.optional_form_body(body.into().as_ref());
+        spec.form_body(&body);
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }
