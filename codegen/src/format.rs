@@ -86,7 +86,7 @@ fn formatted_parts(path: &str, parts: Vec<Part>, docs: DocComments) -> Result<St
         let text = match part {
             Part::Rust(tokens) => rust_file(path, tokens)?,
             Part::Source(source) => source_piece(path, source, docs)?,
-            Part::Impl { head, items } => impl_block(path, &head, items, docs)?,
+            Part::Impl { head, items } => impl_piece(path, &head, items, docs)?,
         };
         if out.is_empty() { out = text } else { out.push_str(&text) }
     }
@@ -102,12 +102,13 @@ fn source_piece(path: &str, source: Source, docs: DocComments) -> Result<String,
     pretty_printed(path, syn::parse_file(&source.text))
 }
 
-/// An impl block written as text: its items as they are, or, where one's layout is uncertain
-/// (always in `Plain` mode), that item formatted alone inside a stand-in impl. prettyplease
-/// prints an impl's items one after the other, each by itself, so this is the whole block
-/// formatted; a head it would break (past the margin) has the whole block formatted.
-fn impl_block(path: &str, head: &str, items: Vec<Source>, docs: DocComments) -> Result<String, Diagnostic> {
-    if head.len() > crate::source::MARGIN {
+/// An impl block written as text: its items as they are, or, where one's layout is uncertain,
+/// that item formatted alone inside a stand-in impl. prettyplease prints an impl's items one
+/// after the other, each by itself, so this is the whole block formatted. A head it would
+/// break (past the margin) has the whole block formatted, as does `Plain` mode, so that tests
+/// compare the written block with prettyplease's print of all of it.
+fn impl_piece(path: &str, head: &str, items: Vec<Source>, docs: DocComments) -> Result<String, Diagnostic> {
+    if docs == DocComments::Plain || head.len() > crate::source::MARGIN {
         let mut text = format!("{head}\n");
         items.iter().for_each(|item| text.push_str(&item.text));
         text.push_str("}\n");
@@ -116,7 +117,7 @@ fn impl_block(path: &str, head: &str, items: Vec<Source>, docs: DocComments) -> 
     const STAND_IN: &str = "impl X {\n";
     let mut out = format!("{head}\n");
     for item in items {
-        if item.certain && docs != DocComments::Plain {
+        if item.certain {
             out.push_str(&item.text);
             continue;
         }

@@ -60,6 +60,7 @@ fn generate_with(
 mod tests {
     use std::path::Path;
 
+    use heck::ToSnakeCase;
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -205,6 +206,9 @@ mod tests {
             schemes in prop::collection::vec(1usize..30, 0..3),
             response in 1usize..70,
             body in prop::option::of(1usize..70),
+            literal in 1usize..90,
+            tag in 1usize..80,
+            by_status in any::<bool>(),
         ) {
             let mut path = String::new();
             let mut parameters = Vec::new();
@@ -214,7 +218,7 @@ mod tests {
                 parameters.push(json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }));
             }
             if path.is_empty() {
-                path.push_str("/things");
+                path = format!("/{}", "t".repeat(literal));
             }
             for (i, (name, kind)) in params.iter().enumerate() {
                 let name = format!("{}{i}", "q".repeat(*name));
@@ -232,9 +236,10 @@ mod tests {
                 security_schemes.insert(name.clone(), json!({ "type": "http", "scheme": "bearer" }));
             }
             let response_name = format!("R{}", "r".repeat(response));
+            let tag = format!("things{}", "s".repeat(tag));
             let mut operation = json!({
                 "operationId": format!("{}Op", "o".repeat(op)),
-                "tags": ["things"],
+                "tags": [tag.as_str()],
                 "parameters": parameters,
                 "security": [scheme_names.iter().map(|n| (n.clone(), json!([]))).collect::<serde_json::Map<_, _>>()],
                 "responses": { "200": { "description": "ok", "content": { "application/json": {
@@ -242,6 +247,11 @@ mod tests {
             });
             let mut schemas = serde_json::Map::new();
             let object = json!({ "type": "object", "properties": { "id": { "type": "string" } } });
+            if by_status {
+                // Two success bodies: decoded by status through `{Op}Response::decode`.
+                operation["responses"]["202"] = json!({ "description": "accepted", "content": {
+                    "application/json": { "schema": { "type": "object", "properties": { "job": { "type": "string" } } } } } });
+            }
             schemas.insert(response_name, object.clone());
             if let Some(body) = body {
                 let body_name = format!("B{}", "b".repeat(body));
@@ -258,8 +268,9 @@ mod tests {
             });
             let (plain, written) = plain_and_spliced(&spec.to_string(), &Config::new("methods"), false);
             let (plain, written) = (plain.unwrap(), written.unwrap());
-            let file = &written.files["src/resources/things.rs"];
-            prop_assert_eq!(&plain.files["src/resources/things.rs"], file);
+            let module = format!("src/resources/{}.rs", tag.to_snake_case());
+            let file = &written.files[&module];
+            prop_assert_eq!(&plain.files[&module], file);
             let (body, formatted) = reformatted(file);
             prop_assert_eq!(body, formatted.as_str());
         }

@@ -118,10 +118,11 @@ fn style_text(style: ParamStyle) -> String {
     format!("crate::runtime::ParamStyle::{}", style.kind.variant())
 }
 
-/// One method, at an indent of 4: its docs, signature and body.
+/// One method, at an indent of 4: its docs, signature and body. The layouts of `spec.x(…)`
+/// calls hold because the local is named `spec`: prettyplease keeps a call on a receiver of
+/// at most 4 characters on its line (`is_short_ident`) and breaks before `.x` on a longer one.
 fn operation(api: &Api, op: &Operation) -> Source {
     let crate_ty = |t: &Ty| ty_text(t, &api.types, Scope::Crate);
-    let lit = |text: &str| source::lit(text);
     let mut args = vec!["&self".to_owned()];
     let mut locals = Namespace::new();
     for p in &op.path_params {
@@ -138,7 +139,7 @@ fn operation(api: &Api, op: &Operation) -> Source {
     let mut required_segments = Vec::new();
     for seg in &op.segments {
         match seg {
-            PathSegment::Literal(text) => path_parts.push(lit(text)),
+            PathSegment::Literal(text) => path_parts.push(source::lit(text)),
             PathSegment::Param(i) => {
                 // A parameter used twice in the path (`/{id}/x/{id}`) is one argument.
                 let local = segment_locals[*i].get_or_insert_with(|| {
@@ -151,7 +152,7 @@ fn operation(api: &Api, op: &Operation) -> Source {
                     );
                     let head = format!("let {local} = crate::runtime::{function}");
                     encode_segments.call(8, &head, &encode_args, ";");
-                    required_segments.push(format!("({}, &{local})", lit(&p.json_name)));
+                    required_segments.push(format!("({}, &{local})", source::lit(&p.json_name)));
                     local
                 });
                 path_parts.push(format!("&{local}"));
@@ -174,10 +175,12 @@ fn operation(api: &Api, op: &Operation) -> Source {
         if let TypeKind::Params(s) = &api.types[params_id].kind {
             for f in &s.fields {
                 let (name, value) =
-                    (lit(&f.json_name), format!("&{params_arg}.{}", source::name(&f.rust_name)));
+                    (source::lit(&f.json_name), format!("&{params_arg}.{}", source::name(&f.rust_name)));
                 match f.location {
-                    ParamLocation::Header => statements.call(8, "spec.header", &[name, value], ";"),
-                    ParamLocation::Cookie => statements.call(8, "spec.cookie", &[name, value], ";"),
+                    ParamLocation::Header | ParamLocation::Cookie => {
+                        let function = if f.location == ParamLocation::Header { "header" } else { "cookie" };
+                        statements.call(8, &format!("spec.{function}"), &[name, value], ";")
+                    }
                     ParamLocation::Query(style) if !written_as_default(api, &f.ty, style) => {
                         let args = [name, value, style_text(style), style.explode.to_string()];
                         statements.call(8, "spec.query_styled", &args, ";");
@@ -189,12 +192,11 @@ fn operation(api: &Api, op: &Operation) -> Source {
             }
         }
     }
-    let no_args: [&str; 0] = [];
     if op.idempotency == Idempotency::Header && matches!(op.method.as_str(), "POST" | "PATCH") {
-        statements.call(8, "spec.accepts_idempotency_key", &no_args, ";");
+        statements.fixed(8, "spec.accepts_idempotency_key();");
     }
     if let Some(body) = &op.body {
-        let content_type = lit(&body.content_type);
+        let content_type = source::lit(&body.content_type);
         match body.encoding {
             _ if free_multipart(api, op) => {
                 args.push(format!("{body_arg}: crate::runtime::Multipart"));
@@ -221,10 +223,10 @@ fn operation(api: &Api, op: &Operation) -> Source {
                             ),
                         );
                     }
-                    statements.call(8, "spec.idempotency_key_in_body", &[lit(json_name)], ";");
+                    statements.call(8, "spec.idempotency_key_in_body", &[source::lit(json_name)], ";");
                 }
                 if let Idempotency::CallerBodyField { json_name } = &op.idempotency {
-                    statements.call(8, "spec.deduplicated_by_body_field", &[lit(json_name)], ";");
+                    statements.call(8, "spec.deduplicated_by_body_field", &[source::lit(json_name)], ";");
                 }
                 let (function, value) = match body.encoding {
                     BodyEncoding::Json if optional => {
@@ -276,7 +278,7 @@ fn operation(api: &Api, op: &Operation) -> Source {
     let method = format!("reqwest::Method::{}", source::name(&op.method));
     let security = security_text(api, &op.security);
     let path = if op.path_params.is_empty() {
-        PathExpr::Literal(lit(&op.path))
+        PathExpr::Literal(source::lit(&op.path))
     } else {
         PathExpr::Concat(path_parts)
     };
@@ -295,17 +297,19 @@ fn operation(api: &Api, op: &Operation) -> Source {
     match (&op.pagination, &op.response) {
         (Some(p), _) => {
             let some_or_none = |param: &Option<String>| match param {
-                Some(name) => format!("Some({})", lit(name)),
+                Some(name) => format!("Some({})", source::lit(name)),
                 None => "None".to_owned(),
             };
             let (variant, fields) = match &p.kind {
-                PageKind::Offset { limit_param, offset_param, .. } => {
-                    ("Offset", vec![("limit", lit(limit_param)), ("offset", lit(offset_param))])
-                }
+                PageKind::Offset { limit_param, offset_param, .. } => (
+                    "Offset",
+                    vec![("limit", source::lit(limit_param)), ("offset", source::lit(offset_param))],
+                ),
                 PageKind::AfterLastId { limit_param, cursor_param, .. }
-                | PageKind::Token { limit_param, cursor_param, .. } => {
-                    ("Cursor", vec![("limit", some_or_none(limit_param)), ("cursor", lit(cursor_param))])
-                }
+                | PageKind::Token { limit_param, cursor_param, .. } => (
+                    "Cursor",
+                    vec![("limit", some_or_none(limit_param)), ("cursor", source::lit(cursor_param))],
+                ),
                 PageKind::NextLink { limit_param, cursor_param, .. } => (
                     "NextLink",
                     vec![("limit", some_or_none(limit_param)), ("cursor", some_or_none(cursor_param))],
@@ -317,7 +321,7 @@ fn operation(api: &Api, op: &Operation) -> Source {
                     "PageNumber",
                     vec![
                         ("limit", some_or_none(limit_param)),
-                        ("page", lit(page_param)),
+                        ("page", source::lit(page_param)),
                         ("first", first.to_string()),
                     ],
                 ),
@@ -360,9 +364,9 @@ fn operation(api: &Api, op: &Operation) -> Source {
 /// first the call, then the array.
 fn require_path_params(s: &mut Source, segments: &[String]) {
     let array = format!("&[{}]", segments.join(", "));
-    if 8 + "spec.require_path_params(".len() + array.len() + ");".len() <= source::MARGIN
-        || 12 + array.len() <= source::MARGIN
-    {
+    // The array alone fits on the broken call's line (its comma is not counted), so `call`
+    // writes it on one line or that one.
+    if 12 + array.len() <= source::MARGIN {
         s.call(8, "spec.require_path_params", &[array], ";");
         return;
     }
