@@ -377,7 +377,9 @@ impl<T: Page> ItemStream<T> {
                         "the next page's link `{link}` is not a URL (absolute, or a path starting with `/`)"
                     )),
                     (true, _) => match self.client.inner.base.as_ref() {
-                        Some(base) => self.spec.follow_link(base, &link),
+                        Some(base) => {
+                            self.spec.follow_link(base, self.client.inner.documented_base.as_ref(), &link)
+                        }
                         None => Err("the client has no base URL".to_owned()),
                     },
                 };

@@ -320,8 +320,15 @@ impl RequestSpec {
     /// or relative to this request's URL under `base`. The link's path and query replace the
     /// request's, since it carries every parameter the server wants for that page. A link to
     /// another host, or outside `base`'s path, is refused: the request's credentials would go
-    /// with it. An `http` link to the `https` API's host is followed over https.
-    pub(super) fn follow_link(&mut self, base: &reqwest::Url, link: &str) -> Result<(), String> {
+    /// with it. An `http` link to the `https` API's host is followed over https. A link under
+    /// `documented` (the API description's server, where the client was pointed elsewhere: a
+    /// proxy, a mock) is the same page under `base`, where the request goes.
+    pub(super) fn follow_link(
+        &mut self,
+        base: &reqwest::Url,
+        documented: Option<&reqwest::Url>,
+        link: &str,
+    ) -> Result<(), String> {
         let base_path = base.path().trim_end_matches('/');
         let mut current = base.clone();
         current.set_path(&format!("{base_path}{}", self.path));
@@ -330,15 +337,7 @@ impl RequestSpec {
         let target = current
             .join(link.trim())
             .map_err(|err| format!("the next page's link `{link}` is not a URL: {err}"))?;
-        let same_origin = (target.scheme() == base.scheme()
-            || (target.scheme() == "http" && base.scheme() == "https"))
-            && target.host() == base.host()
-            && target.port() == base.port()
-            && target.username().is_empty()
-            && target.password().is_none();
-        let rest =
-            target.path().strip_prefix(base_path).filter(|rest| rest.is_empty() || rest.starts_with('/'));
-        let Some(rest) = rest.filter(|_| same_origin) else {
+        let Some(rest) = path_under(base, &target).or_else(|| path_under(documented?, &target)) else {
             return Err(format!(
                 "the next page's link `{link}` points outside the API ({}); not followed, so that credentials stay with the API",
                 base.as_str().trim_end_matches('/')
@@ -369,6 +368,22 @@ impl RequestSpec {
             }
         })
     }
+}
+
+/// `target`'s path below `base`'s (empty for `base` itself), if `target` is on `base`'s origin
+/// (an `http` link to an `https` base's host counts) with no user info, and under its path.
+fn path_under<'a>(base: &reqwest::Url, target: &'a reqwest::Url) -> Option<&'a str> {
+    let same_origin = (target.scheme() == base.scheme()
+        || (target.scheme() == "http" && base.scheme() == "https"))
+        && target.host() == base.host()
+        && target.port() == base.port()
+        && target.username().is_empty()
+        && target.password().is_none();
+    let base_path = base.path().trim_end_matches('/');
+    target
+        .path()
+        .strip_prefix(base_path)
+        .filter(|rest| same_origin && (rest.is_empty() || rest.starts_with('/')))
 }
 
 /// A fresh idempotency key (UUID v4 text), for a body field that carries one.
@@ -1304,7 +1319,7 @@ mod tests {
         let base = reqwest::Url::parse(base).unwrap();
         let mut spec = RequestSpec::new(Method::GET, "/items".into(), &[]);
         spec.set_query_param("limit", "2".into());
-        spec.follow_link(&base, link)?;
+        spec.follow_link(&base, None, link)?;
         Ok((spec.path, join_encoded(&spec.query)))
     }
 
@@ -1334,6 +1349,32 @@ mod tests {
         }
         // The API's own scheme is never downgraded.
         assert!(followed("http://127.0.0.1:8080", "https://127.0.0.1:8080/items").is_err());
+    }
+
+    #[test]
+    fn a_link_on_the_documented_server_is_followed_under_the_base_the_client_was_given() {
+        let base = reqwest::Url::parse("http://127.0.0.1:8080/proxy").unwrap();
+        let documented = reqwest::Url::parse("https://api.example.com/v2").unwrap();
+        let follow = |link: &str| {
+            let mut spec = RequestSpec::new(Method::GET, "/items".into(), &[]);
+            spec.follow_link(&base, Some(&documented), link).map(|()| (spec.path, join_encoded(&spec.query)))
+        };
+        assert_eq!(
+            follow("https://api.example.com/v2/items?page=2"),
+            Ok(("/items".to_owned(), "page=2".to_owned()))
+        );
+        assert_eq!(
+            follow("http://127.0.0.1:8080/proxy/items?page=3"),
+            Ok(("/items".to_owned(), "page=3".to_owned()))
+        );
+        for foreign in [
+            "https://api.example.com/v1/items",
+            "https://evil.example/v2/items",
+            "https://api.example.com:444/v2/x",
+        ] {
+            let err = follow(foreign).unwrap_err();
+            assert!(err.contains("outside the API (http://127.0.0.1:8080/proxy)"), "{err}");
+        }
     }
 
     #[test]

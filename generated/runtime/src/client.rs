@@ -321,11 +321,15 @@ impl ClientBuilder {
                 .map_err(|err| http_client_error(&err))?,
         };
 
+        let documented_base = Url::parse(self.defaults.base_url).ok().filter(|documented| {
+            documented.as_str().trim_end_matches('/') != base.as_str().trim_end_matches('/')
+        });
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http: Some(http),
                 startup_error: None,
                 base: Some(base),
+                documented_base,
                 base_url,
                 user_agent,
                 idempotency_header: self.defaults.idempotency_header,
@@ -370,6 +374,7 @@ impl ClientBuilder {
                     startup_error: Some(error.to_string()),
                     base_url: defaults.base_url.trim_end_matches('/').to_owned(),
                     base: None,
+                    documented_base: None,
                     user_agent: HeaderValue::from_static("invalid-client"),
                     idempotency_header: defaults.idempotency_header,
                     timeout,
@@ -489,6 +494,9 @@ pub(super) struct ClientInner {
     pub(super) base_url: String,
     /// `base_url` parsed once, so a request only appends its path and query.
     pub(super) base: Option<Url>,
+    /// The API description's server, when the client was pointed elsewhere (a proxy, a mock, a
+    /// regional host): next-page links the API writes with it are followed under `base`.
+    pub(super) documented_base: Option<Url>,
     pub(super) user_agent: HeaderValue,
     pub(super) idempotency_header: Option<&'static str>,
     pub(super) timeout: Duration,
@@ -562,6 +570,7 @@ impl Client {
                 startup_error: self.inner.startup_error.clone(),
                 base_url: self.inner.base_url.clone(),
                 base: self.inner.base.clone(),
+                documented_base: self.inner.documented_base.clone(),
                 user_agent: self.inner.user_agent.clone(),
                 idempotency_header: self.inner.idempotency_header,
                 timeout: self.inner.timeout,

@@ -2,7 +2,7 @@
 //! Credentials the API accepts and the client's defaults.
 /// Base URL, user agent and other defaults of [`Client`](crate::Client).
 pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefaults {
-    base_url: "",
+    base_url: "https://api.example.com/v1",
     user_agent: "snapshot_pagination/0.1.0 (rust)",
     idempotency_header: None,
     api_key_env: None,
