@@ -164,11 +164,13 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
     let TypeKind::Struct(_) = &types[*envelope].kind else { return None };
     let typed = |t: &Ty| super::resolved(t, types).clone();
     // The item array, of the envelope or else of an object it wraps them in (HAL's
-    // `_embedded.items`), and that object.
+    // `_embedded.items`, or the envelope's only field: Spotify's `{"albums": {"items": …}}`),
+    // and that object.
+    let sole_field = plain_fields(types, *envelope).count() == 1;
     let (items, wrapper): (Vec<&super::Field>, _) = match item_array(types, *envelope) {
         Some(items) => (vec![items], None),
         None => plain_fields(types, *envelope)
-            .filter(|f| WRAPPERS.contains(&f.json_name.as_str()))
+            .filter(|f| sole_field || WRAPPERS.contains(&f.json_name.as_str()))
             .find_map(|wrapper| {
                 let Ty::Named(inner) = typed(&wrapper.ty) else { return None };
                 Some((vec![wrapper, item_array(types, inner)?], Some((wrapper, inner))))

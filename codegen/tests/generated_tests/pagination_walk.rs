@@ -308,6 +308,22 @@ async fn a_page_size_named_in_another_case_works_and_a_next_url_on_the_documente
 }
 
 #[tokio::test]
+async fn a_page_that_is_the_only_field_of_its_envelope_is_walked_by_its_next_link() {
+    let server = MockServer::start().await;
+    let next = format!("{}/browse/new-releases?offset=2&limit=2", server.uri());
+    let first = json!({"albums": {"items": things(&["a", "b"]), "next": next, "total": 3}});
+    page_at(&server, "/browse/new-releases", query_param_is_missing("offset"), ok(first)).await;
+    let last = json!({"albums": {"items": things(&["c"]), "next": null, "total": 3}});
+    page_at(&server, "/browse/new-releases", query_param("offset", "2"), ok(last)).await;
+
+    let client = client(&server);
+    let items =
+        client.albums().get_new_releases(None).page_size(2).max_pages(10).collect_all().await.unwrap();
+    assert_eq!(ids(&items), ["a", "b", "c"]);
+    assert_eq!(queries(&server).await, ["limit=2", "offset=2&limit=2"]);
+}
+
+#[tokio::test]
 async fn a_query_api_key_the_next_link_repeats_is_sent_once() {
     let server = MockServer::start().await;
     let next = format!("{}/subscriptions?code=key%2F1&api-version=1&%24skiptoken=2", server.uri());

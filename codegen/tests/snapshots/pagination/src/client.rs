@@ -33,6 +33,11 @@ impl Client {
     pub fn alarms(&self) -> crate::resources::Alarms<'_> {
         crate::resources::Alarms::new(self)
     }
+    /// The `albums` operations.
+    #[cfg(feature = "albums")]
+    pub fn albums(&self) -> crate::resources::Albums<'_> {
+        crate::resources::Albums::new(self)
+    }
     /// The `ambiguous` operations.
     #[cfg(feature = "ambiguous")]
     pub fn ambiguous(&self) -> crate::resources::Ambiguous<'_> {

@@ -49,6 +49,59 @@ impl BoardPageData {
         self
     }
 }
+#[cfg(feature = "albums")]
+/// The parameters of [`Albums::get_new_releases`](crate::resources::Albums::get_new_releases): `GET /browse/new-releases`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetNewReleasesParams {
+    /// Defaults to `20`.
+    pub limit: Option<i64>,
+    /// Defaults to `0`.
+    pub offset: Option<i64>,
+}
+#[cfg(feature = "albums")]
+impl GetNewReleasesParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+}
+#[cfg(feature = "albums")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetNewReleasesResponse {
+    pub albums: GetNewReleasesResponseAlbums,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "albums")]
+crate::runtime::object::json_object!(
+    GetNewReleasesResponse, extra; albums = "albums" required
+);
+#[cfg(feature = "albums")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetNewReleasesResponseAlbums {
+    pub items: Vec<Thing>,
+    pub next: Option<String>,
+    pub total: i64,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "albums")]
+crate::runtime::object::json_object!(
+    GetNewReleasesResponseAlbums, extra; items = "items" required, next = "next"
+    nullable, total = "total" required
+);
 #[cfg(feature = "jobs")]
 pub type JobList = Vec<Thing>;
 #[cfg(any(feature = "catalogs", feature = "feed"))]
@@ -1330,6 +1383,19 @@ impl crate::runtime::Page for ListAccountsResponse {
     }
     fn next_cursor(&self) -> Option<String> {
         self.next.clone().filter(|token| !token.is_empty())
+    }
+}
+#[cfg(feature = "albums")]
+impl crate::runtime::Page for GetNewReleasesResponse {
+    type Item = Thing;
+    fn into_items(self) -> Vec<Thing> {
+        self.albums.items
+    }
+    fn has_more(&self) -> bool {
+        self.next_cursor().is_some()
+    }
+    fn next_cursor(&self) -> Option<String> {
+        self.albums.next.clone().filter(|token| !token.is_empty())
     }
 }
 #[cfg(feature = "catalogs")]

@@ -8,6 +8,10 @@ pub use accounts::Accounts;
 pub mod alarms;
 #[cfg(feature = "alarms")]
 pub use alarms::Alarms;
+#[cfg(feature = "albums")]
+pub mod albums;
+#[cfg(feature = "albums")]
+pub use albums::Albums;
 #[cfg(feature = "ambiguous")]
 pub mod ambiguous;
 #[cfg(feature = "ambiguous")]
