@@ -787,7 +787,14 @@ fn responses<'a>(
         }
         let r_ptr = pointer::push(&responses_ptr, code);
         let (r_ptr, r) = resolve_object(root, &r_ptr, r)?;
-        let hint = if by_status && answers(code) {
+        // A response the components declare (`$ref: '#/components/responses/Unauthorized'`)
+        // is one type wherever it is used, so it is named after itself, not after the first
+        // operation that happens to use it.
+        let component = r_ptr.strip_prefix("#/components/responses/").filter(|name| !name.contains('/'));
+        let hint = if component.is_some() {
+            let name = naming::type_name(&pointer::last_token(&r_ptr));
+            tb.name_or(format!("{name}Response"), format!("{name}ResponseBody"))
+        } else if by_status && answers(code) {
             format!("{type_base}{}Response", status_variant_name(code))
         } else if answers(code) {
             tb.name_or(format!("{type_base}Response"), format!("{type_base}ResponseBody"))

@@ -270,16 +270,14 @@ impl RetrieveThingParams {
 }
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ShareThingResponse {
+pub struct SharedResponse {
     pub shared: Option<bool>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "misc")]
-crate::runtime::object::json_object!(
-    ShareThingResponse, extra; shared = "shared" optional
-);
+crate::runtime::object::json_object!(SharedResponse, extra; shared = "shared" optional);
 #[cfg(feature = "extra_types")]
 pub type SomeThing = i64;
 #[cfg(feature = "extra_types")]

@@ -23,9 +23,7 @@ impl<'a> Misc<'a> {
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// `POST /shared` (`shareThing`)
-    pub fn share_thing(
-        &self,
-    ) -> crate::runtime::Request<crate::types::ShareThingResponse> {
+    pub fn share_thing(&self) -> crate::runtime::Request<crate::types::SharedResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
             String::from("/shared"),
