@@ -346,6 +346,11 @@ pub(super) fn strip_resource_words(fn_name: &str, resource: &[&str]) -> (String,
         words[start..start + n - 1] == resource[..n - 1] && naming::singular(words[start + n - 1]) == last
     };
     match (0..=(words.len() - n).min(1)).find(|&s| matches(s)) {
+        // The resource right after the verb, and after it only whose it is (`save_albums_user`
+        // saves the user's albums): without it, `save_user` would act on a user.
+        Some(1) if words.len() == n + 2 && ["user", "me", "self"].contains(&words[n + 1]) => {
+            (fn_name.to_owned(), true)
+        }
         Some(start) => {
             let removed = words[start + n - 1];
             let exact = removed == resource[n - 1] || removed == last;
@@ -374,6 +379,9 @@ mod tests {
         assert_eq!(strip_words("customers_search", &["customers"]), "search");
         assert_eq!(strip_words("list_account_external_accounts", &["accounts"]), "list_external_accounts");
         assert_eq!(strip_words("delete_client_role", &["roles"]), "delete_client_role");
+        assert_eq!(strip_words("save_albums_user", &["albums"]), "save_albums_user");
+        assert_eq!(strip_words("get_dashboards_paginated", &["dashboards"]), "get_paginated");
+        assert_eq!(strip_words("list_albums", &["albums"]), "list");
         assert_eq!(
             strip_words("proxy_card_collection", &["card", "collection", "proxy"]),
             "proxy_card_collection"
