@@ -518,6 +518,10 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
             "Await it for one page, or call `into_stream()` to walk every item across pages.".to_owned(),
         );
     }
+    if !op.scopes.is_empty() {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{}`", s.replace('`', "'"))).collect();
+        notes.push(format!("Scopes the API description lists for it: {}.", scopes.join(", ")));
+    }
     // Statuses grouped by body type: "`400`, `404` ([`Error`])".
     let mut groups: Vec<(Option<&Ty>, Vec<String>)> = Vec::new();
     for (status, t) in &op.errors {

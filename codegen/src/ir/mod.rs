@@ -391,6 +391,8 @@ pub struct Operation {
     /// Alternatives of scheme sets (indices into `Api::security_schemes`); an empty set means
     /// no credentials are needed.
     pub security: Vec<Vec<usize>>,
+    /// The OAuth scopes (or other roles) its security requirements list, each once, in order.
+    pub scopes: Vec<String>,
     /// Whether a success response declares a `Link` header (RFC 8288: GitHub's next page).
     pub link_header: bool,
     /// How the server deduplicates this operation, if it does.

@@ -12,7 +12,7 @@ use super::operation_names::{
 };
 use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
-use super::security::{operation_security, primary_scheme, security_schemes};
+use super::security::{operation_scopes, operation_security, primary_scheme, security_schemes};
 use super::{
     Api, Body, BodyEncoding, Field, Idempotency, Operation, ParamLocation, ParamStyle, PathParam,
     PathSegment, Resource, Response, SecurityScheme, StyleKind, Ty, TypeKind, str_field,
@@ -568,6 +568,7 @@ fn build_operation<'a>(
             response,
             errors,
             security,
+            scopes: operation_scopes(ctx.root, op_obj),
             link_header,
             idempotency: if declares_idempotency_header { Idempotency::Header } else { Idempotency::None },
             pagination: None,

@@ -111,6 +111,22 @@ pub(super) fn operation_security(
     out
 }
 
+/// The scopes an operation's security requirements list (`{oauth: [playlist-modify-public]}`),
+/// each once, in order: the operation's own requirements, or else the document's.
+pub(super) fn operation_scopes(root: &Value, op: &Map<String, Value>) -> Vec<String> {
+    let list = op.get("security").or_else(|| root.get("security"));
+    let mut scopes: Vec<String> = Vec::new();
+    let requirements = list.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object);
+    for scope in requirements.flat_map(|r| r.values()).filter_map(Value::as_array).flatten() {
+        if let Some(scope) = scope.as_str().map(str::trim).filter(|s| !s.is_empty())
+            && !scopes.iter().any(|s| s == scope)
+        {
+            scopes.push(scope.to_owned());
+        }
+    }
+    scopes
+}
+
 pub(super) fn primary_scheme(
     root: &Value,
     schemes: &[SecurityScheme],

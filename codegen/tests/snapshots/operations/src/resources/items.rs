@@ -59,6 +59,8 @@ impl<'a> Items<'a> {
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// `PUT /items/{item_id}` (`replaceItemText`)
+    ///
+    /// Scopes the API description lists for it: `items:write`, `items:read`.
     pub fn replace_text(
         &self,
         item_id: i64,
@@ -71,6 +73,7 @@ impl<'a> Items<'a> {
             &[
                 &[&crate::auth::BASIC],
                 &[&crate::auth::API_KEY_HEADER, &crate::auth::API_KEY_QUERY],
+                &[&crate::auth::BEARER],
             ],
         );
         spec.require_path_params(&[("item_id", &item_id_segment)]);
