@@ -200,6 +200,13 @@ pub fn plain_snake(raw: &str) -> String {
     }
 }
 
+/// A `snake_case` name without the articles that operation ids written as sentences carry
+/// (`get_an_album`, `close_an_account`, `get_the_users_playlists`), unless nothing else is left.
+pub fn without_articles(snake: &str) -> String {
+    let words: Vec<&str> = snake.split('_').filter(|w| !matches!(*w, "a" | "an" | "the")).collect();
+    if words.iter().all(|w| w.is_empty()) { snake.to_owned() } else { words.join("_") }
+}
+
 /// The words of a name in `snake_case`, with no keyword handling (for building longer names).
 pub fn words_snake(raw: &str) -> String {
     words(raw).to_snake_case()
@@ -267,6 +274,18 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_names_lose_their_articles_unless_nothing_else_is_left() {
+        assert_eq!(without_articles("get_an_album"), "get_album");
+        assert_eq!(
+            without_articles("get_a_list_of_current_users_playlists"),
+            "get_list_of_current_users_playlists"
+        );
+        assert_eq!(without_articles("change_status_of_the_origin"), "change_status_of_origin");
+        assert_eq!(without_articles("the"), "the");
+        assert_eq!(without_articles("get_areas"), "get_areas");
+    }
 
     #[test]
     fn type_names() {

@@ -355,7 +355,7 @@ fn build_operation<'a>(
             .unwrap_or_else(|| derived_operation_id(method, path)),
     };
     let raw_id = spec_id.map_or_else(|| name.clone(), str::to_owned);
-    let fn_base = naming::plain_snake(&name);
+    let fn_base = naming::without_articles(&naming::plain_snake(&name));
     // Type names are unique across the API; method names only within a resource (see
     // `group_resources`), so `GET /v1/account` and `GET /v1/accounts/{account}` both read
     // `retrieve` on their resources though both are `retrieve_account` here.
