@@ -2,7 +2,7 @@
 
 use super::docs;
 use crate::config::Config;
-use crate::ir::{Api, ParamLocation, SchemeKind};
+use crate::ir::{Api, ParamLocation, SchemeKind, SecurityScheme};
 use crate::source::{Doc, MARGIN, Source, lit, name};
 
 /// `src/auth.rs`: the security schemes and the client defaults.
@@ -60,6 +60,24 @@ pub fn auth_file(api: &Api, config: &Config) -> Source {
     s
 }
 
+/// How examples and `Client::new` name a scheme's credential: an access token for OAuth, an
+/// API key for the rest.
+pub(super) struct CredentialWords {
+    pub argument: &'static str,
+    pub example: &'static str,
+    pub noun: &'static str,
+}
+
+impl CredentialWords {
+    pub(super) fn of(scheme: &SecurityScheme) -> Self {
+        if scheme.oauth {
+            CredentialWords { argument: "access_token", example: "my-access-token", noun: "token" }
+        } else {
+            CredentialWords { argument: "api_key", example: "my-api-key", noun: "key" }
+        }
+    }
+}
+
 /// `src/client.rs`: constructors, credential setters and resource accessors.
 pub fn client_file(api: &Api, config: &Config) -> Source {
     let krate = config.crate_ident();
@@ -73,7 +91,7 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
         let setter = scheme.method_name.trim_start_matches("r#");
         let line = match scheme.kind {
             SchemeKind::Basic => format!("    .{setter}(\"user\", \"password\")"),
-            _ => format!("    .{setter}(\"my-api-key\")"),
+            _ => format!("    .{setter}(\"{}\")", CredentialWords::of(scheme).example),
         };
         format!(", {}", lit(&line))
     });
@@ -114,15 +132,19 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
             );
             s.fixed(4, "/// to handle it up front).");
             s.fixed(4, "///");
+            let CredentialWords { argument, example, noun } = CredentialWords::of(scheme);
             s.docs(
                 4,
                 Doc::Outer,
                 &docs::trusted_lines(&format!(
-                    "```\nlet client = {krate}::Client::new(\"my-api-key\");\n// The key never shows in debug output or errors.\nassert!(!format!(\"{{client:?}}\").contains(\"my-api-key\"));\n```"
+                    "```\nlet client = {krate}::Client::new(\"{example}\");\n// The {noun} never shows in debug output or errors.\nassert!(!format!(\"{{client:?}}\").contains(\"{example}\"));\n```"
                 )),
             );
-            s.line(4, "pub fn new(api_key: impl Into<String>) -> Self {");
-            s.line(8, &format!("Self::builder().{}(api_key).build_infallible()", name(&scheme.method_name)));
+            s.line(4, &format!("pub fn new({argument}: impl Into<String>) -> Self {{"));
+            s.line(
+                8,
+                &format!("Self::builder().{}({argument}).build_infallible()", name(&scheme.method_name)),
+            );
             s.line(4, "}");
         }
         // No `Default` impl to go with it: see the runtime's `api_client!`.

@@ -417,9 +417,11 @@ fn example_call(api: &Api) -> Option<String> {
 }
 
 fn client_new_call(api: &Api) -> String {
-    match api.primary_scheme.map(|i| &api.security_schemes[i].kind) {
-        Some(crate::ir::SchemeKind::Basic) => "Client::new(\"username\", \"password\")".to_owned(),
-        Some(_) => "Client::new(\"my-api-key\")".to_owned(),
+    match api.primary_scheme.map(|i| &api.security_schemes[i]) {
+        Some(scheme) if scheme.kind == crate::ir::SchemeKind::Basic => {
+            "Client::new(\"username\", \"password\")".to_owned()
+        }
+        Some(scheme) => format!("Client::new(\"{}\")", client::CredentialWords::of(scheme).example),
         None => "Client::new()".to_owned(),
     }
 }

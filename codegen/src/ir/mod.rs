@@ -519,6 +519,9 @@ pub struct SecurityScheme {
     /// Builder method name (`secret_key`).
     pub method_name: String,
     pub kind: SchemeKind,
+    /// An OAuth 2 or OpenID Connect scheme (sent as a bearer token): its credential is an access
+    /// token, not an API key.
+    pub oauth: bool,
     pub doc: Option<String>,
 }
 

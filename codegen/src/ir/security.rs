@@ -22,6 +22,10 @@ pub(super) fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<Se
         methods.reserve(m);
     }
     let mut consts = Namespace::new();
+    let is_oauth =
+        |s: &Value| matches!(s.get("type").and_then(Value::as_str), Some("oauth2" | "openIdConnect"));
+    let oauth_schemes =
+        schemes.values().filter(|s| is_oauth(resolve_object(root, "#", s).map_or(s, |(_, r)| r))).count();
     for (name, s) in schemes {
         let ptr = pointer::push(&base, name);
         let Ok((_, s)) = resolve_object(root, &ptr, s) else {
@@ -64,11 +68,17 @@ pub(super) fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<Se
             }
         };
         let snake = naming::plain_snake(name);
+        let oauth = is_oauth(s);
+        // The one OAuth scheme, named for the protocol (`oauth_2_0`, `OAuth2`), is set with
+        // `access_token(…)`: what its credential is.
+        let generic = matches!(snake.replace('_', "").as_str(), "oauth" | "oauth2" | "oauth20");
+        let method = if oauth && oauth_schemes == 1 && generic { "access_token" } else { snake.as_str() };
         out.push(SecurityScheme {
             name: name.clone(),
             const_name: consts.claim(&snake.to_shouty_snake_case()),
-            method_name: methods.claim(&snake),
+            method_name: methods.claim(method),
             kind,
+            oauth,
             doc: s.as_object().and_then(schema::doc_of),
         });
     }

@@ -37,6 +37,12 @@ pub const BEARER: crate::runtime::SecurityScheme = crate::runtime::SecuritySchem
     setter: "bearer",
     kind: crate::runtime::SchemeKind::Bearer,
 };
+/// The `oauth_2_0` security scheme.
+pub const OAUTH_2_0: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+    name: "oauth_2_0",
+    setter: "access_token",
+    kind: crate::runtime::SchemeKind::Bearer,
+};
 /// The `signature` security scheme.
 pub const SIGNATURE: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
     name: "signature",

@@ -27,9 +27,13 @@ impl Client {
     pub fn with_api_key_query(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::API_KEY_QUERY, token)
     }
-    /// A copy of this client that also authenticates with `bearer`, which `forms().submit()`, `items().list()`, `items().create()`, `items().replace_text()`, `items().upload_blob()`, `transfers().create()`, `transfers().hold()`, `transfers().add_note()` and 4 more take.
+    /// A copy of this client that also authenticates with `bearer`, which `forms().submit()`, `items().list()`, `items().create()`, `items().upload_blob()`, `transfers().create()`, `transfers().hold()`, `transfers().add_note()`, `transfers().create_payout()` and 3 more take.
     pub fn with_bearer(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::BEARER, token)
+    }
+    /// A copy of this client that also authenticates with `oauth_2_0`, which `items().replace_text()` takes.
+    pub fn with_access_token(&self, token: impl Into<String>) -> Self {
+        self.with_credential(&crate::auth::OAUTH_2_0, token)
     }
     /// A copy of this client that also authenticates with `signature`.
     pub fn with_signature(&self, token: impl Into<String>) -> Self {
@@ -81,6 +85,10 @@ impl ClientBuilder {
     /// Sets the credential for the `bearer` security scheme.
     pub fn bearer(self, token: impl Into<String>) -> Self {
         self.credential(&crate::auth::BEARER, token)
+    }
+    /// Sets the credential for the `oauth_2_0` security scheme.
+    pub fn access_token(self, token: impl Into<String>) -> Self {
+        self.credential(&crate::auth::OAUTH_2_0, token)
     }
     /// Sets the credential for the `signature` security scheme.
     ///

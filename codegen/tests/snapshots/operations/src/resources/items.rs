@@ -73,7 +73,7 @@ impl<'a> Items<'a> {
             &[
                 &[&crate::auth::BASIC],
                 &[&crate::auth::API_KEY_HEADER, &crate::auth::API_KEY_QUERY],
-                &[&crate::auth::BEARER],
+                &[&crate::auth::OAUTH_2_0],
             ],
         );
         spec.require_path_params(&[("item_id", &item_id_segment)]);
