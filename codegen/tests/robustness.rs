@@ -323,6 +323,32 @@ fn shared_composition_parts_are_collected_once_not_once_per_path() {
     }
 }
 
+/// A discriminated union whose variants extend themselves and each other through `allOf`,
+/// several times over: looking for a variant's tag values follows each reference once, so
+/// generation finishes (on a thread, so that a regression fails here instead of hanging).
+#[test]
+fn tag_values_behind_circular_all_of_are_looked_for_once() {
+    let cat = json!({ "$ref": "#/components/schemas/Cat" });
+    let dog = json!({ "$ref": "#/components/schemas/Dog" });
+    let text = json!({
+        "openapi": "3.0.3", "info": { "title": "t", "version": "1" }, "paths": {},
+        "components": { "schemas": {
+            "Pet": { "oneOf": [cat, dog], "discriminator": { "propertyName": "kind" } },
+            "Cat": { "allOf": [cat, dog, cat, dog, { "properties": { "lives": { "type": "integer" } } }] },
+            "Dog": { "allOf": [dog, cat, dog, cat, { "properties": { "kind": { "type": "string", "enum": ["dog"] } } }] }
+        } }
+    })
+    .to_string();
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || send.send(generate_checked(&text)));
+    let files = receive
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_else(|_| panic!("generation did not finish in 60 s"))
+        .unwrap();
+    // Dog's tag is its enum; Cat reaches Dog's through its `allOf`.
+    assert!(files["src/types.rs"].contains(r#"Some("dog") =>"#), "{}", files["src/types.rs"]);
+}
+
 #[test]
 fn ten_thousand_properties() {
     let props: Map<String, Value> =

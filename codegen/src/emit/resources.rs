@@ -439,16 +439,21 @@ pub(super) fn optional_params(api: &Api, op: &Operation) -> bool {
 }
 
 /// Whether the caller may leave the body out (`None`): a JSON or form body the description
-/// does not require. Not one that may itself be `null`, where `None` would say two things, nor
-/// one with required fields: a description that leaves `requestBody.required` unset but requires
-/// fields of the body (Twilio's, for every create) means the body, not that it is optional.
+/// does not require. Not one that may itself be `null`, where `None` would say two things, nor,
+/// where `requestBody.required` is left unset, one with required fields: such a description
+/// (Twilio's, for every create) means the body, not that it is optional.
 fn optional_body(api: &Api, op: &Operation) -> bool {
     op.body.as_ref().is_some_and(|body| {
-        !body.required
+        let fields_required = || {
+            resolved_struct(&body.ty, &api.types).is_some_and(|(_, s)| s.fields.iter().any(|f| f.required))
+        };
+        let may_be_left_out = match body.required {
+            Some(required) => !required,
+            None => !fields_required(),
+        };
+        may_be_left_out
             && matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form)
             && !matches!(resolved(&body.ty, &api.types), Ty::Nullable(_))
-            && !resolved_struct(&body.ty, &api.types)
-                .is_some_and(|(_, s)| s.fields.iter().any(|f| f.required))
     })
 }
 

@@ -422,8 +422,9 @@ pub struct Body {
     pub encoding: BodyEncoding,
     /// The media type sent as `Content-Type`.
     pub content_type: String,
-    /// `requestBody.required`: without it (OpenAPI's default), the request may go without one.
-    pub required: bool,
+    /// `requestBody.required` as declared: unless `true` (OpenAPI's default is `false`), the
+    /// request may go without one.
+    pub required: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -103,22 +103,30 @@ pub(super) fn without_fastapi_suffix<'a>(id: &'a str, method: &str, path: &str) 
     }
 }
 
-/// The function names FastAPI ids share once [`without_fastapi_suffix`] takes their paths off
-/// (a `list` in each of two routers): those are kept apart by their resource's name.
-pub(super) fn shared_fastapi_names(root: &Value) -> BTreeSet<String> {
+/// What the document's `operationId`s are called, read in one walk of its paths.
+pub(super) struct DeclaredIds {
+    /// Every id in `snake_case`: a name without its articles must not become another's.
+    pub snake: BTreeSet<String>,
+    /// The function names FastAPI ids share once [`without_fastapi_suffix`] takes their paths
+    /// off (a `list` in each of two routers): those are kept apart by their resource's name.
+    pub shared_fastapi: BTreeSet<String>,
+}
+
+pub(super) fn declared_ids(root: &Value) -> DeclaredIds {
     let mut seen = BTreeSet::new();
-    let mut shared = BTreeSet::new();
+    let mut ids = DeclaredIds { snake: BTreeSet::new(), shared_fastapi: BTreeSet::new() };
     for (path, item) in root.get("paths").and_then(Value::as_object).into_iter().flatten() {
         let Ok((_, item)) = resolve_object(root, "#/paths", item) else { continue };
         for method in METHODS {
             let Some(id) = item.get(*method).and_then(|op| str_field(op, "operationId")) else { continue };
+            ids.snake.insert(naming::plain_snake(id));
             let name = without_fastapi_suffix(id, method, path);
             if name.len() != id.len() && !seen.insert(naming::plain_snake(name)) {
-                shared.insert(naming::plain_snake(name));
+                ids.shared_fastapi.insert(naming::plain_snake(name));
             }
         }
     }
-    shared
+    ids
 }
 
 /// Whether an `operationId` only spells out its method and path, as Stripe's

@@ -7,7 +7,7 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use super::operation_names::{
-    derived_operation_id, echoes_path, path_operation_names, resource_key, shared_fastapi_names,
+    DeclaredIds, declared_ids, derived_operation_id, echoes_path, path_operation_names, resource_key,
     singular_phrase, strip_resource_words, without_fastapi_suffix,
 };
 use super::pagination::detect_pagination;
@@ -70,7 +70,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     let ctx = Ctx {
         root,
         path_names: path_operation_names(root),
-        shared_fastapi: shared_fastapi_names(root),
+        ids: declared_ids(root),
         schemes: &security_schemes,
         idempotency_header: idempotency_header.as_deref(),
     };
@@ -242,8 +242,7 @@ struct Ctx<'a> {
     root: &'a Value,
     /// Names from the path's shape, by `"<method> <path>"` (see `path_operation_names`).
     path_names: BTreeMap<String, String>,
-    /// Function names several FastAPI ids share (see `shared_fastapi_names`).
-    shared_fastapi: BTreeSet<String>,
+    ids: DeclaredIds,
     schemes: &'a [SecurityScheme],
     idempotency_header: Option<&'a str>,
 }
@@ -338,7 +337,7 @@ fn build_operation<'a>(
         let name = without_fastapi_suffix(id, method, path);
         match resource_key(op, path) {
             Some(resource)
-                if name.len() != id.len() && ctx.shared_fastapi.contains(&naming::plain_snake(name)) =>
+                if name.len() != id.len() && ctx.ids.shared_fastapi.contains(&naming::plain_snake(name)) =>
             {
                 format!("{resource}_{name}")
             }
@@ -355,7 +354,12 @@ fn build_operation<'a>(
             .unwrap_or_else(|| derived_operation_id(method, path)),
     };
     let raw_id = spec_id.map_or_else(|| name.clone(), str::to_owned);
-    let fn_base = naming::without_articles(&naming::plain_snake(&name));
+    // Without its articles (`get_an_album` → `get_album`), unless another id is that.
+    let snake = naming::plain_snake(&name);
+    let fn_base = match naming::without_articles(&snake) {
+        shorter if shorter != snake && ctx.ids.snake.contains(&shorter) => snake,
+        shorter => shorter,
+    };
     // Type names are unique across the API; method names only within a resource (see
     // `group_resources`), so `GET /v1/account` and `GET /v1/accounts/{account}` both read
     // `retrieve` on their resources though both are `retrieve_account` here.
@@ -739,7 +743,7 @@ fn request_body<'a>(
     }
     let content_type =
         if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
-    let required = body.get("required").and_then(Value::as_bool) == Some(true);
+    let required = body.get("required").and_then(Value::as_bool);
     Ok(Some(Body { ty, encoding, content_type, required }))
 }
 
@@ -794,6 +798,7 @@ fn responses<'a>(
         let component = r_ptr.strip_prefix("#/components/responses/").filter(|name| !name.contains('/'));
         let hint = if component.is_some() {
             let name = naming::type_name(&pointer::last_token(&r_ptr));
+            let name = name.strip_suffix("Response").filter(|stem| !stem.is_empty()).unwrap_or(&name);
             tb.name_or(format!("{name}Response"), format!("{name}ResponseBody"))
         } else if by_status && answers(code) {
             format!("{type_base}{}Response", status_variant_name(code))
@@ -993,7 +998,11 @@ fn relax_directional_fields(types: &mut [super::TypeDef]) {
         let (in_request, in_response) = (t.in_request, t.in_response);
         if let TypeKind::Struct(s) = &mut t.kind {
             for f in &mut s.fields {
-                if (f.read_only && in_request) || (f.write_only && in_response) {
+                // A deprecated property is the first a server stops sending (Spotify's album
+                // `label`), so in a response it is optional even where the schema requires it:
+                // its absence must not fail the whole response. A request still sends it.
+                let stopped = f.deprecated && in_response && !in_request;
+                if (f.read_only && in_request) || (f.write_only && in_response) || stopped {
                     f.required = false;
                 }
             }

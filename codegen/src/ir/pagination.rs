@@ -173,7 +173,12 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
             .filter(|f| sole_field || WRAPPERS.contains(&f.json_name.as_str()))
             .find_map(|wrapper| {
                 let Ty::Named(inner) = typed(&wrapper.ty) else { return None };
-                Some((vec![wrapper, item_array(types, inner)?], Some((wrapper, inner))))
+                let items = item_array(types, inner)?;
+                // A sole field of another name is a page only if its array is named like items
+                // (not an order's `line_items`).
+                let named = ITEM_ARRAYS.contains(&items.json_name.as_str());
+                (named || WRAPPERS.contains(&wrapper.json_name.as_str()))
+                    .then(|| (vec![wrapper, items], Some((wrapper, inner))))
             })?,
     };
     let Ty::Vec(item) = typed(&items.last()?.ty) else { return None };
@@ -283,13 +288,16 @@ const CONTAINERS: &[&str] = &[
     "next",
 ];
 
+/// What a list envelope's item array is called, most often.
+const ITEM_ARRAYS: &[&str] = &["data", "items", "results"];
+
 /// The field of a list envelope that holds its items: the array called `data`, `items` or
 /// `results`, or else the only array.
 fn item_array(types: &[super::TypeDef], envelope: super::TypeId) -> Option<&super::Field> {
     let arrays: Vec<&super::Field> = plain_fields(types, envelope)
         .filter(|f| matches!(super::resolved(&f.ty, types), Ty::Vec(_)))
         .collect();
-    let named = arrays.iter().find(|f| ["data", "items", "results"].contains(&f.json_name.as_str()));
+    let named = arrays.iter().find(|f| ITEM_ARRAYS.contains(&f.json_name.as_str()));
     named.or_else(|| if arrays.len() == 1 { arrays.first() } else { None }).copied()
 }
 

@@ -488,10 +488,7 @@ impl<'a> TypeBuilder<'a> {
                 rust_name,
                 setter,
                 ty: u.ty,
-                // A deprecated property is the first a server stops sending (Spotify's album
-                // `label`), so it is optional even where the schema requires it: its absence must
-                // not fail the whole response.
-                required: parts.required.contains(json_name) && !flag("deprecated"),
+                required: parts.required.contains(json_name),
                 nullable: u.nullable,
                 read_only: flag("readOnly"),
                 write_only: flag("writeOnly"),
@@ -961,23 +958,30 @@ fn item_name(tb: &TypeBuilder<'_>, hint: &str) -> String {
 /// properties, or else in those of the schemas it is made of (`allOf: [$ref: EpisodeBase, …]`,
 /// as Spotify's `EpisodeObject`), the property's values possibly behind a `$ref` too.
 fn tag_values_of(root: &Value, target: &str, tag: &str) -> Option<Vec<String>> {
-    tag_values_in(root, pointer::get(root, target)?, tag, 0)
+    tag_values_in(root, pointer::get(root, target)?, tag, &mut Vec::new())
 }
 
-fn tag_values_in(root: &Value, schema: &Value, tag: &str, depth: usize) -> Option<Vec<String>> {
-    // Bounded: `allOf` chains and references can be circular.
-    if depth > MAX_DEPTH {
-        return None;
-    }
+/// `seen`: the references followed so far, each followed once (a schema may extend itself, and
+/// two branches of one `allOf` may lead to the same one).
+fn tag_values_in<'a>(
+    root: &'a Value,
+    schema: &'a Value,
+    tag: &str,
+    seen: &mut Vec<&'a str>,
+) -> Option<Vec<String>> {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        if seen.contains(&reference) || seen.len() > MAX_DEPTH {
+            return None;
+        }
+        seen.push(reference);
         let target = pointer::get(root, &pointer::canonical(reference)?)?;
-        return tag_values_in(root, target, tag, depth + 1);
+        return tag_values_in(root, target, tag, seen);
     }
-    if let Some(prop) = schema.get("properties").and_then(|p| p.get(tag)) {
-        let values = own_or_referenced(root, prop, string_enum_values)?;
+    let own = schema.get("properties").and_then(|p| p.get(tag));
+    if let Some(values) = own.and_then(|prop| own_or_referenced(root, prop, string_enum_values)) {
         return (!values.is_empty()).then_some(values);
     }
-    schema.get("allOf")?.as_array()?.iter().find_map(|part| tag_values_in(root, part, tag, depth + 1))
+    schema.get("allOf")?.as_array()?.iter().find_map(|part| tag_values_in(root, part, tag, seen))
 }
 
 /// Appends the allowed values of a non-string enum (which maps to a plain primitive) to a doc.

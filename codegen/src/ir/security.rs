@@ -71,7 +71,9 @@ pub(super) fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<Se
         let oauth = is_oauth(s);
         // The one OAuth scheme, named for the protocol (`oauth_2_0`, `OAuth2`), is set with
         // `access_token(…)`: what its credential is.
-        let generic = matches!(snake.replace('_', "").as_str(), "oauth" | "oauth2" | "oauth20");
+        // Not where another scheme is called that.
+        let generic = matches!(snake.replace('_', "").as_str(), "oauth" | "oauth2" | "oauth20")
+            && !schemes.keys().any(|other| naming::plain_snake(other) == "access_token");
         let method = if oauth && oauth_schemes == 1 && generic { "access_token" } else { snake.as_str() };
         out.push(SecurityScheme {
             name: name.clone(),

@@ -321,9 +321,10 @@ impl ClientBuilder {
                 .map_err(|err| http_client_error(&err))?,
         };
 
-        let documented_base = Url::parse(self.defaults.base_url).ok().filter(|documented| {
-            documented.as_str().trim_end_matches('/') != base.as_str().trim_end_matches('/')
-        });
+        // Only another origin: on the same one, a link outside the base path is refused, not
+        // moved under it.
+        let documented_base =
+            Url::parse(self.defaults.base_url).ok().filter(|documented| documented.origin() != base.origin());
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http: Some(http),
@@ -608,6 +609,30 @@ impl fmt::Debug for Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_on_the_documented_server_are_mapped_only_from_another_origin() {
+        static DEFAULTS: ClientDefaults = ClientDefaults {
+            base_url: "https://api.example.com/v1",
+            user_agent: "test",
+            idempotency_header: None,
+            api_key_env: None,
+        };
+        let documented = |base: Option<&str>| {
+            let builder = ClientBuilder::new(&DEFAULTS).allow_http();
+            let builder = match base {
+                Some(base) => builder.base_url(base),
+                None => builder,
+            };
+            builder.build().unwrap().inner.documented_base.as_ref().map(Url::to_string)
+        };
+        assert_eq!(documented(None), None);
+        assert_eq!(documented(Some("https://api.example.com/v2")), None);
+        assert_eq!(
+            documented(Some("http://127.0.0.1:9/proxy")).as_deref(),
+            Some("https://api.example.com/v1")
+        );
+    }
 
     #[test]
     fn base_url_rules() {

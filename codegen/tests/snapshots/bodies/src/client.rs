@@ -28,6 +28,11 @@ impl Client {
     pub fn raw(&self) -> crate::resources::Raw<'_> {
         crate::resources::Raw::new(self)
     }
+    /// The `refund` operations.
+    #[cfg(feature = "refund")]
+    pub fn refund(&self) -> crate::resources::Refund<'_> {
+        crate::resources::Refund::new(self)
+    }
     /// The `upload` operations.
     #[cfg(feature = "upload")]
     pub fn upload(&self) -> crate::resources::Upload<'_> {

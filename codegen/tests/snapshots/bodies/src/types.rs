@@ -65,6 +65,29 @@ impl ChargeItem {
         self
     }
 }
+#[cfg(feature = "refund")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostRefundRequest {
+    pub reason: String,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "refund")]
+crate::runtime::object::json_object!(
+    PostRefundRequest, extra; reason = "reason" required
+);
+#[cfg(feature = "refund")]
+impl PostRefundRequest {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            extra: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "upload")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadRequest {

@@ -7,3 +7,18 @@ pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefa
     idempotency_header: None,
     api_key_env: None,
 };
+/// The `access_token` security scheme.
+pub const ACCESS_TOKEN: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+    name: "access_token",
+    setter: "access_token",
+    kind: crate::runtime::SchemeKind::ApiKey {
+        location: crate::runtime::ApiKeyLocation::Query,
+        name: "access_token",
+    },
+};
+/// The `oauth2` security scheme.
+pub const OAUTH2: crate::runtime::SecurityScheme = crate::runtime::SecurityScheme {
+    name: "oauth2",
+    setter: "oauth2",
+    kind: crate::runtime::SchemeKind::Bearer,
+};

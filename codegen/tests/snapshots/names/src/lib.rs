@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_names::Error> {
-//! let client = snapshot_names::Client::new();
+//! let client = snapshot_names::Client::new("my-api-key");
 //!
 //! # Ok(())
 //! # }

@@ -126,6 +126,16 @@ impl CreateWidgetResponseByStatus {
         }
     }
 }
+#[cfg(feature = "records")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ErrorResponse {
+    pub message: Option<String>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "records")]
+crate::runtime::object::json_object!(ErrorResponse, extra; message = "message" optional);
 #[cfg(feature = "extra_types")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Issue {

@@ -48,6 +48,11 @@ impl Client {
     pub fn boards(&self) -> crate::resources::Boards<'_> {
         crate::resources::Boards::new(self)
     }
+    /// The `carts` operations.
+    #[cfg(feature = "carts")]
+    pub fn carts(&self) -> crate::resources::Carts<'_> {
+        crate::resources::Carts::new(self)
+    }
     /// The `catalogs` operations.
     #[cfg(feature = "catalogs")]
     pub fn catalogs(&self) -> crate::resources::Catalogs<'_> {

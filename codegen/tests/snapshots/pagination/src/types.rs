@@ -49,6 +49,48 @@ impl BoardPageData {
         self
     }
 }
+#[cfg(feature = "carts")]
+/// The parameters of [`Carts::get`](crate::resources::Carts::get): `GET /carts/{id}`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCartParams {
+    /// Defaults to `1`.
+    pub page: Option<i64>,
+}
+#[cfg(feature = "carts")]
+impl GetCartParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}
+#[cfg(feature = "carts")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCartResponse {
+    pub cart: Option<GetCartResponseCart>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "carts")]
+crate::runtime::object::json_object!(GetCartResponse, extra; cart = "cart" optional);
+#[cfg(feature = "carts")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCartResponseCart {
+    pub id: Option<String>,
+    pub line_items: Option<Vec<String>>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "carts")]
+crate::runtime::object::json_object!(
+    GetCartResponseCart, extra; id = "id" optional, line_items = "line_items" optional
+);
 #[cfg(feature = "albums")]
 /// The parameters of [`Albums::get_new_releases`](crate::resources::Albums::get_new_releases): `GET /browse/new-releases`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1316,6 +1358,44 @@ crate::runtime::object::json_object!(
     SubscriptionsListResponse, extra; next_link = "nextLink" optional, value = "value"
     optional
 );
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "alarms",
+        feature = "albums",
+        feature = "ambiguous",
+        feature = "boards",
+        feature = "catalogs",
+        feature = "commits",
+        feature = "conversations",
+        feature = "customers",
+        feature = "events",
+        feature = "feed",
+        feature = "files",
+        feature = "guesses",
+        feature = "issues",
+        feature = "jobs",
+        feature = "listings",
+        feature = "logs",
+        feature = "messages",
+        feature = "milestones",
+        feature = "notes",
+        feature = "offsets",
+        feature = "orders",
+        feature = "people",
+        feature = "records",
+        feature = "releases",
+        feature = "reports",
+        feature = "repos",
+        feature = "runs",
+        feature = "services",
+        feature = "shelves",
+        feature = "subscriptions",
+        feature = "tags",
+        feature = "tickets",
+        feature = "users"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     pub id: String,
@@ -1324,9 +1404,85 @@ pub struct Thing {
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "alarms",
+        feature = "albums",
+        feature = "ambiguous",
+        feature = "boards",
+        feature = "catalogs",
+        feature = "commits",
+        feature = "conversations",
+        feature = "customers",
+        feature = "events",
+        feature = "feed",
+        feature = "files",
+        feature = "guesses",
+        feature = "issues",
+        feature = "jobs",
+        feature = "listings",
+        feature = "logs",
+        feature = "messages",
+        feature = "milestones",
+        feature = "notes",
+        feature = "offsets",
+        feature = "orders",
+        feature = "people",
+        feature = "records",
+        feature = "releases",
+        feature = "reports",
+        feature = "repos",
+        feature = "runs",
+        feature = "services",
+        feature = "shelves",
+        feature = "subscriptions",
+        feature = "tags",
+        feature = "tickets",
+        feature = "users"
+    )
+)]
 crate::runtime::object::json_object!(
     Thing, extra; id = "id" required, name = "name" optional
 );
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "alarms",
+        feature = "albums",
+        feature = "ambiguous",
+        feature = "boards",
+        feature = "catalogs",
+        feature = "commits",
+        feature = "conversations",
+        feature = "customers",
+        feature = "events",
+        feature = "feed",
+        feature = "files",
+        feature = "guesses",
+        feature = "issues",
+        feature = "jobs",
+        feature = "listings",
+        feature = "logs",
+        feature = "messages",
+        feature = "milestones",
+        feature = "notes",
+        feature = "offsets",
+        feature = "orders",
+        feature = "people",
+        feature = "records",
+        feature = "releases",
+        feature = "reports",
+        feature = "repos",
+        feature = "runs",
+        feature = "services",
+        feature = "shelves",
+        feature = "subscriptions",
+        feature = "tags",
+        feature = "tickets",
+        feature = "users"
+    )
+)]
 impl Thing {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.

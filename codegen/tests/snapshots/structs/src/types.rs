@@ -3,6 +3,7 @@
 /// Eight required fields, so `new` takes eight arguments (clippy's `too_many_arguments`, allowed on the generated modules from `lib.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GadgetCreate {
+    /// Deprecated.
     pub a: String,
     pub b: String,
     pub c: String,

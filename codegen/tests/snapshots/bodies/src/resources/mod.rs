@@ -16,6 +16,10 @@ pub use free_multipart::FreeMultipart;
 pub mod raw;
 #[cfg(feature = "raw")]
 pub use raw::Raw;
+#[cfg(feature = "refund")]
+pub mod refund;
+#[cfg(feature = "refund")]
+pub use refund::Refund;
 #[cfg(feature = "upload")]
 pub mod upload;
 #[cfg(feature = "upload")]

@@ -32,6 +32,10 @@ pub use misc::Misc;
 pub mod part;
 #[cfg(feature = "part")]
 pub use part::Part;
+#[cfg(feature = "records")]
+pub mod records;
+#[cfg(feature = "records")]
+pub use records::Records;
 #[cfg(feature = "resources")]
 #[allow(clippy::module_inception)]
 pub mod resources;

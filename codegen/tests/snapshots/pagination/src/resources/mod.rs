@@ -20,6 +20,10 @@ pub use ambiguous::Ambiguous;
 pub mod boards;
 #[cfg(feature = "boards")]
 pub use boards::Boards;
+#[cfg(feature = "carts")]
+pub mod carts;
+#[cfg(feature = "carts")]
+pub use carts::Carts;
 #[cfg(feature = "catalogs")]
 pub mod catalogs;
 #[cfg(feature = "catalogs")]
