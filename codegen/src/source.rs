@@ -74,22 +74,14 @@ impl Source {
     /// A function's first line, `head(params) ret {`, with the parameters one per line when it
     /// does not fit, as prettyplease breaks them. `ret` is `-> T`, or empty.
     pub fn signature<S: AsRef<str>>(&mut self, indent: usize, head: &str, params: &[S], ret: &str) {
-        let ret = if ret.is_empty() { String::new() } else { format!(" {ret}") };
-        let params: Vec<&str> = params.iter().map(AsRef::as_ref).collect();
-        let one_line = format!("{head}({}){ret} {{", params.join(", "));
-        if indent + one_line.len() <= MARGIN || params.is_empty() {
-            self.line(indent, &one_line);
-            return;
-        }
-        self.fixed(indent, &format!("{head}("));
-        self.items(indent + 4, &params);
-        self.line(indent, &format!("){ret} {{"));
+        let tail = if ret.is_empty() { " {".to_owned() } else { format!(" {ret} {{") };
+        self.call(indent, head, params, &tail);
     }
 
-    /// A call `head(args)` followed by `tail` (`;`, `,` or nothing), on one line when it fits,
-    /// else with one argument per line, one level deeper, as prettyplease breaks a call. Not for
-    /// a lone argument that is an array, tuple or struct literal, which prettyplease keeps on
-    /// the call's line.
+    /// A call `head(args)` followed by `tail` (`;`, `,`, nothing, or a signature's ` -> T {`),
+    /// on one line when it fits, else with one argument per line, one level deeper, as
+    /// prettyplease breaks a call and a signature. Not for a lone argument that is an array,
+    /// tuple or struct literal, which prettyplease keeps on the call's line.
     pub fn call<S: AsRef<str>>(&mut self, indent: usize, head: &str, args: &[S], tail: &str) {
         let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
         let one_line = format!("{head}({}){tail}", args.join(", "));
@@ -99,7 +91,7 @@ impl Source {
         }
         self.fixed(indent, &format!("{head}("));
         self.items(indent + 4, &args);
-        self.fixed(indent, &format!("){tail}"));
+        self.line(indent, &format!("){tail}"));
     }
 
     /// The items of a broken list (arguments, parameters, elements, fields), one per line with

@@ -12,7 +12,7 @@ use super::operation_names::{
 };
 use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
-use super::security::{operation_scopes, operation_security, primary_scheme, security_schemes};
+use super::security::{operation_security, primary_scheme, security_schemes};
 use super::{
     Api, Body, BodyEncoding, Field, Idempotency, Operation, ParamLocation, ParamStyle, PathParam,
     PathSegment, Resource, Response, SecurityScheme, StyleKind, Ty, TypeKind, str_field,
@@ -553,7 +553,7 @@ fn build_operation<'a>(
         None => None,
     };
     let Responses { response, errors, link_header } = responses(tb, ctx.root, op_ptr, op_obj, &type_base)?;
-    let security = operation_security(tb, ctx.root, ctx.schemes, op_ptr, op_obj);
+    let requirements = operation_security(tb, ctx.root, ctx.schemes, op_ptr, op_obj);
     let resource_key = resource_key(op, path);
     Ok((
         resource_key,
@@ -571,8 +571,8 @@ fn build_operation<'a>(
             body,
             response,
             errors,
-            security,
-            scopes: operation_scopes(ctx.root, op_obj),
+            security: requirements.alternatives,
+            scopes: requirements.scopes,
             link_header,
             idempotency: if declares_idempotency_header { Idempotency::Header } else { Idempotency::None },
             pagination: None,

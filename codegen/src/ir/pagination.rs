@@ -92,24 +92,17 @@ pub(super) fn detect_pagination(types: &[super::TypeDef], op: &Operation) -> Opt
         return None;
     }
     let TypeKind::Params(params) = &types[op.params?].kind else { return None };
-    let find = |names: &[&str]| {
+    // The first query parameter whose name `named` takes.
+    let query_param = |named: &dyn Fn(&str) -> bool| {
         params
             .fields
             .iter()
-            .find(|f| matches!(f.location, ParamLocation::Query(_)) && names.contains(&f.json_name.as_str()))
+            .find(|f| matches!(f.location, ParamLocation::Query(_)) && named(&f.json_name))
             .map(|f| f.json_name.clone())
     };
+    let find = |names: &[&str]| query_param(&|name| names.contains(&name));
     // The page size, by any case of its name (Twilio's `PageSize`).
-    let limit = || {
-        params
-            .fields
-            .iter()
-            .find(|f| {
-                matches!(f.location, ParamLocation::Query(_))
-                    && LIMITS.iter().any(|name| name.eq_ignore_ascii_case(&f.json_name))
-            })
-            .map(|f| f.json_name.clone())
-    };
+    let limit = || query_param(&|name| LIMITS.iter().any(|limit| limit.eq_ignore_ascii_case(name)));
     // The integer query parameter with one of these names.
     let int = |names: &[&str]| {
         params.fields.iter().find(|f| {

@@ -26,6 +26,7 @@ pub(super) fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<Se
         |s: &Value| matches!(s.get("type").and_then(Value::as_str), Some("oauth2" | "openIdConnect"));
     let oauth_schemes =
         schemes.values().filter(|s| is_oauth(resolve_object(root, "#", s).map_or(s, |(_, r)| r))).count();
+    let access_token_taken = schemes.keys().any(|name| naming::plain_snake(name) == "access_token");
     for (name, s) in schemes {
         let ptr = pointer::push(&base, name);
         let Ok((_, s)) = resolve_object(root, &ptr, s) else {
@@ -70,10 +71,9 @@ pub(super) fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<Se
         let snake = naming::plain_snake(name);
         let oauth = is_oauth(s);
         // The one OAuth scheme, named for the protocol (`oauth_2_0`, `OAuth2`), is set with
-        // `access_token(…)`: what its credential is.
-        // Not where another scheme is called that.
-        let generic = matches!(snake.replace('_', "").as_str(), "oauth" | "oauth2" | "oauth20")
-            && !schemes.keys().any(|other| naming::plain_snake(other) == "access_token");
+        // `access_token(…)`, what its credential is, unless another scheme is called that.
+        let generic =
+            matches!(snake.replace('_', "").as_str(), "oauth" | "oauth2" | "oauth20") && !access_token_taken;
         let method = if oauth && oauth_schemes == 1 && generic { "access_token" } else { snake.as_str() };
         out.push(SecurityScheme {
             name: name.clone(),
@@ -87,24 +87,40 @@ pub(super) fn security_schemes(root: &Value, tb: &mut TypeBuilder<'_>) -> Vec<Se
     out
 }
 
+/// What an operation's security requirements (its own, or else the document's) say.
+pub(super) struct Requirements {
+    /// Alternatives of scheme sets (indices into the schemes).
+    pub alternatives: Vec<Vec<usize>>,
+    /// The scopes they list (`{oauth: [playlist-modify-public]}`), each once, in order.
+    pub scopes: Vec<String>,
+}
+
 pub(super) fn operation_security(
     tb: &mut TypeBuilder<'_>,
     root: &Value,
     schemes: &[SecurityScheme],
     op_ptr: &str,
     op: &Map<String, Value>,
-) -> Vec<Vec<usize>> {
+) -> Requirements {
+    let mut out = Requirements { alternatives: Vec::new(), scopes: Vec::new() };
     let (list, ptr) = match op.get("security") {
         Some(s) => (s, pointer::push(op_ptr, "security")),
         None => match root.get("security") {
             Some(s) => (s, pointer::push("#", "security")),
-            None => return Vec::new(),
+            None => return out,
         },
     };
-    let mut out = Vec::new();
     'alternatives: for (i, req) in list.as_array().into_iter().flatten().enumerate() {
+        let req = req.as_object().into_iter().flatten();
+        for scope in req.clone().filter_map(|(_, scopes)| scopes.as_array()).flatten() {
+            if let Some(scope) = scope.as_str().map(str::trim).filter(|s| !s.is_empty())
+                && !out.scopes.iter().any(|s| s == scope)
+            {
+                out.scopes.push(scope.to_owned());
+            }
+        }
         let mut set = Vec::new();
-        for name in req.as_object().into_iter().flatten().map(|(k, _)| k) {
+        for name in req.map(|(k, _)| k) {
             match schemes.iter().position(|s| &s.name == name) {
                 Some(idx) => set.push(idx),
                 None => {
@@ -116,27 +132,11 @@ pub(super) fn operation_security(
                 }
             }
         }
-        if !out.contains(&set) {
-            out.push(set);
+        if !out.alternatives.contains(&set) {
+            out.alternatives.push(set);
         }
     }
     out
-}
-
-/// The scopes an operation's security requirements list (`{oauth: [playlist-modify-public]}`),
-/// each once, in order: the operation's own requirements, or else the document's.
-pub(super) fn operation_scopes(root: &Value, op: &Map<String, Value>) -> Vec<String> {
-    let list = op.get("security").or_else(|| root.get("security"));
-    let mut scopes: Vec<String> = Vec::new();
-    let requirements = list.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object);
-    for scope in requirements.flat_map(|r| r.values()).filter_map(Value::as_array).flatten() {
-        if let Some(scope) = scope.as_str().map(str::trim).filter(|s| !s.is_empty())
-            && !scopes.iter().any(|s| s == scope)
-        {
-            scopes.push(scope.to_owned());
-        }
-    }
-    scopes
 }
 
 pub(super) fn primary_scheme(
