@@ -267,10 +267,58 @@ pub(super) fn singular_phrase(words: &str) -> String {
     }
 }
 
-/// What an operation is grouped by: its first tag, or its path's first word.
+/// The resource of the operations that have neither a tag nor a path word of their own (AWS's
+/// `/#Action=AssumeRole`).
+pub(super) const UNGROUPED: &str = "operations";
+
+/// What an operation is grouped by: its first tag, or its path's first word unless that word is
+/// only the operation's own name (`/createDestination` of `CreateDestination`, `/search` of
+/// `search`: a resource of one method named like it says nothing). `None` groups it with the
+/// other operations of no resource.
 pub(super) fn resource_key(op: &Value, path: &str) -> Option<String> {
     let tag = op.get("tags").and_then(Value::as_array).and_then(|t| t.first()).and_then(Value::as_str);
-    tag.map(str::to_owned).or_else(|| first_path_word(path))
+    if let Some(tag) = tag {
+        return Some(tag.to_owned());
+    }
+    let word = first_path_word(path)?;
+    let own_name =
+        str_field(op, "operationId").is_some_and(|id| naming::plain_snake(id) == naming::plain_snake(&word));
+    (!own_name).then_some(word)
+}
+
+/// How many leading words of the resources' names (snake case) only say where the API lives:
+/// the words every name starts with, up to and including the last version among them
+/// (`messaging_v1` of Twilio's `MessagingV1Service` and `MessagingV1PhoneNumber` tags, which
+/// would otherwise read `messaging_v1_service().list_service()` for `service().list()`). None
+/// when fewer than two resources or no shared version.
+pub(super) fn location_prefix_len<'a>(names: impl IntoIterator<Item = &'a str>) -> usize {
+    let names: BTreeSet<&str> = names.into_iter().collect();
+    let names: Vec<Vec<&str>> = names.into_iter().map(|n| n.split('_').collect()).collect();
+    let Some((first, rest)) = names.split_first() else { return 0 };
+    if rest.is_empty() {
+        return 0;
+    }
+    // Every name keeps at least one word.
+    let shared = (0..first.len() - 1)
+        .take_while(|&i| rest.iter().all(|n| n.len() > i + 1 && n[i] == first[i]))
+        .count();
+    (0..shared).rev().find(|&i| is_version_word(first[i])).map_or(0, |i| i + 1)
+}
+
+/// A word of a name that is a version: `v1`, `v2beta`, `20100401`, `api20100401`.
+fn is_version_word(word: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let after_v = word.strip_prefix('v').map(|rest| rest.trim_end_matches(|c: char| c.is_ascii_lowercase()));
+    digits(word) || after_v.is_some_and(digits) || word.strip_prefix("api").is_some_and(digits)
+}
+
+/// A resource's name without the first `prefix` words (see [`location_prefix_len`]), unless
+/// what is left is a keyword or a method the client has (Twilio's `Api20100401Credential`).
+pub(super) fn without_location(snake: &str, prefix: usize) -> String {
+    let left = snake.split('_').skip(prefix).collect::<Vec<_>>().join("_");
+    let clear =
+        !super::operations::CLIENT_METHODS.contains(&left.as_str()) && naming::field_name(&left) == left;
+    if prefix > 0 && clear { left } else { snake.to_owned() }
 }
 
 /// Names for the operations the spec does not name (see `rest_operation_id`), by
@@ -283,31 +331,40 @@ pub(super) fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
     // Per resource and method name: the operations named from their paths, and whether one the
     // spec names has it too.
     let mut by_method: BTreeMap<(String, String), (Vec<String>, bool)> = BTreeMap::new();
+    let mut operations = Vec::new();
     for (path, item) in root.get("paths").and_then(Value::as_object).into_iter().flatten() {
         let Ok((_, item)) = resolve_object(root, "#/paths", item) else { continue };
         let Some(item) = item.as_object() else { continue };
-        for method in METHODS {
-            let Some(op) = item.get(*method) else { continue };
-            let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
-            let explicit = spec_id
-                .map(|id| without_fastapi_suffix(id, method, path))
-                .filter(|id| !echoes_path(id, method, path));
-            let Some(name) =
-                explicit.map(str::to_owned).or_else(|| rest_operation_id(method, path, item, &collections))
-            else {
-                continue;
-            };
-            let resource = naming::plain_snake(&resource_key(op, path).unwrap_or_default());
-            let words: Vec<&str> = resource.split('_').collect();
-            let method_name = strip_words(&naming::plain_snake(&name), &words);
-            let entry = by_method.entry((resource, method_name)).or_default();
-            if explicit.is_some() {
-                entry.1 = true;
-            } else {
-                let key = format!("{method} {path}");
-                entry.0.push(key.clone());
-                named.insert(key, name);
-            }
+        operations
+            .extend(METHODS.iter().filter_map(|method| Some((path, item, *method, item.get(*method)?))));
+    }
+    let resources: Vec<String> = operations
+        .iter()
+        .map(|(path, _, _, op)| {
+            naming::plain_snake(&resource_key(op, path).unwrap_or_else(|| UNGROUPED.to_owned()))
+        })
+        .collect();
+    let prefix = location_prefix_len(resources.iter().map(String::as_str));
+    for ((path, item, method, op), resource) in operations.into_iter().zip(&resources) {
+        let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
+        let explicit = spec_id
+            .map(|id| without_fastapi_suffix(id, method, path))
+            .filter(|id| !echoes_path(id, method, path));
+        let Some(name) =
+            explicit.map(str::to_owned).or_else(|| rest_operation_id(method, path, item, &collections))
+        else {
+            continue;
+        };
+        let resource = without_location(resource, prefix);
+        let words: Vec<&str> = resource.split('_').collect();
+        let method_name = strip_words(&naming::plain_snake(&name), &words);
+        let entry = by_method.entry((resource, method_name)).or_default();
+        if explicit.is_some() {
+            entry.1 = true;
+        } else {
+            let key = format!("{method} {path}");
+            entry.0.push(key.clone());
+            named.insert(key, name);
         }
     }
     for (keys, named_by_spec) in by_method.into_values() {
@@ -320,8 +377,11 @@ pub(super) fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
     named
 }
 
-/// The first path segment that names something (`/v1/customers/{id}` → `customers`).
+/// The first path segment that names something (`/v1/customers/{id}` → `customers`). What
+/// follows a `#` or `?` in a path key is not a path (AWS's `/#X-Amz-Target=Service.Operation`
+/// and `/?Action=Operation` tell operations of one endpoint apart).
 fn first_path_word(path: &str) -> Option<String> {
+    let path = path.split(['#', '?']).next().unwrap_or_default();
     path.split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{'))
         .find(|s| !is_location_segment(s))
@@ -402,6 +462,41 @@ mod tests {
         assert_eq!(first_path_word("/v1/customers/{id}").as_deref(), Some("customers"));
         assert_eq!(first_path_word("/api/v2.1/x").as_deref(), Some("x"));
         assert_eq!(first_path_word("/{id}"), None);
+        // AWS's operations of one endpoint, told apart after a `#` or `?`.
+        assert_eq!(first_path_word("/#X-Amz-Target=CertificateManager.AddTagsToCertificate"), None);
+        assert_eq!(first_path_word("/?Action=AssumeRole&Version=2011-06-15"), None);
+        assert_eq!(first_path_word("/queues/#Action=SendMessage").as_deref(), Some("queues"));
+    }
+
+    #[test]
+    fn a_path_word_that_only_names_its_operation_is_no_resource() {
+        let op = |id: &str| serde_json::json!({ "operationId": id });
+        assert_eq!(resource_key(&op("CreateDestination"), "/createDestination"), None);
+        assert_eq!(resource_key(&op("search"), "/search"), None);
+        assert_eq!(resource_key(&op("listPets"), "/pets").as_deref(), Some("pets"));
+        let tagged = serde_json::json!({ "operationId": "search", "tags": ["Search"] });
+        assert_eq!(resource_key(&tagged, "/search").as_deref(), Some("Search"));
+    }
+
+    #[test]
+    fn a_version_every_resource_name_starts_with_is_left_out() {
+        let twilio = ["messaging_v1_service", "messaging_v1_phone_number", "messaging_v1_brand_vetting"];
+        assert_eq!(location_prefix_len(twilio), 2);
+        assert_eq!(without_location("messaging_v1_phone_number", 2), "phone_number");
+        assert_eq!(location_prefix_len(["api20100401_account", "api20100401_call", "api20100401_call"]), 1);
+        assert_eq!(location_prefix_len(["1_0_artist", "1_0_setlist"]), 2);
+        assert_eq!(location_prefix_len(["v2beta_users", "v2beta_groups"]), 1);
+        // Shared words that are not a version stay (`play_by_play` and `play_by_play_delta`).
+        assert_eq!(location_prefix_len(["play_by_play", "play_by_play_delta"]), 0);
+        assert_eq!(location_prefix_len(["admin_v1_users", "admin_v2_users"]), 0);
+        // The whole name is never taken, nor the name of a sole resource.
+        assert_eq!(location_prefix_len(["v1", "v1_users"]), 0);
+        assert_eq!(location_prefix_len(["chat_v1_service"]), 0);
+        assert_eq!(location_prefix_len(["chat_v1_service", "chat_v1_service"]), 0);
+        // A name left a keyword or a method of the client keeps its words.
+        assert_eq!(without_location("api20100401_credential", 1), "api20100401_credential");
+        assert_eq!(without_location("api20100401_type", 1), "api20100401_type");
+        assert_eq!(without_location("api20100401_call", 0), "api20100401_call");
     }
 
     #[test]

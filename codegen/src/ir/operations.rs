@@ -7,8 +7,9 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use super::operation_names::{
-    DeclaredIds, declared_ids, derived_operation_id, echoes_path, path_operation_names, resource_key,
-    singular_phrase, strip_resource_words, without_fastapi_suffix,
+    DeclaredIds, UNGROUPED, declared_ids, derived_operation_id, echoes_path, location_prefix_len,
+    path_operation_names, resource_key, singular_phrase, strip_resource_words, without_fastapi_suffix,
+    without_location,
 };
 use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
@@ -1022,12 +1023,15 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
             Some((str_field(t, "name")?.to_owned(), str_field(t, "description")?.trim().to_owned()))
         })
         .collect();
-    let mut groups: BTreeMap<String, (String, Vec<Operation>)> = BTreeMap::new();
+    // By name: the tag (`None` while only operations of no resource have the name), operations.
+    let mut groups: BTreeMap<String, (Option<String>, Vec<Operation>)> = BTreeMap::new();
     for (key, op) in ops {
-        let key = key.unwrap_or_else(|| "default".to_owned());
-        let snake = naming::plain_snake(&key);
-        groups.entry(snake).or_insert_with(|| (key.clone(), Vec::new())).1.push(op);
+        let snake = naming::plain_snake(key.as_deref().unwrap_or(UNGROUPED));
+        let group = groups.entry(snake).or_default();
+        group.0 = group.0.take().or(key);
+        group.1.push(op);
     }
+    let prefix = location_prefix_len(groups.keys().map(String::as_str));
     let mut accessor_names = Namespace::new();
     for m in CLIENT_METHODS {
         accessor_names.reserve(m);
@@ -1035,6 +1039,7 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
     let mut type_names = Namespace::new();
     let mut resources = Vec::new();
     for (snake, (tag, mut operations)) in groups {
+        let snake = without_location(&snake, prefix);
         let words: Vec<&str> = snake.split('_').collect();
         let mut method_names = Namespace::new();
         method_names.reserve("new");
@@ -1073,7 +1078,10 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
             feature,
             name,
             type_name: type_names.claim(&naming::type_name(&snake)),
-            doc: tag_docs.get(&tag).cloned(),
+            doc: match tag {
+                Some(tag) => tag_docs.get(&tag).cloned(),
+                None => Some("The operations that no tag or path word of their own groups.".to_owned()),
+            },
             operations,
         });
     }

@@ -23,6 +23,13 @@ impl Client {
     pub fn free_multipart(&self) -> crate::resources::FreeMultipart<'_> {
         crate::resources::FreeMultipart::new(self)
     }
+    /// The `operations` operations.
+    ///
+    /// The operations that no tag or path word of their own groups.
+    #[cfg(feature = "operations")]
+    pub fn operations(&self) -> crate::resources::Operations<'_> {
+        crate::resources::Operations::new(self)
+    }
     /// The `raw` operations.
     #[cfg(feature = "raw")]
     pub fn raw(&self) -> crate::resources::Raw<'_> {
@@ -32,10 +39,5 @@ impl Client {
     #[cfg(feature = "refund")]
     pub fn refund(&self) -> crate::resources::Refund<'_> {
         crate::resources::Refund::new(self)
-    }
-    /// The `upload` operations.
-    #[cfg(feature = "upload")]
-    pub fn upload(&self) -> crate::resources::Upload<'_> {
-        crate::resources::Upload::new(self)
     }
 }

@@ -88,7 +88,7 @@ impl PostRefundRequest {
         }
     }
 }
-#[cfg(feature = "upload")]
+#[cfg(feature = "operations")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadRequest {
     pub attributes: Option<UploadRequestAttributes>,
@@ -100,12 +100,12 @@ pub struct UploadRequest {
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "upload")]
+#[cfg(feature = "operations")]
 crate::runtime::object::json_object!(
     UploadRequest, extra; attributes = "attributes" optional, count = "count" optional,
     file = "file" required, note = "note" optional, thumbnails = "thumbnails" optional
 );
-#[cfg(feature = "upload")]
+#[cfg(feature = "operations")]
 impl UploadRequest {
     /// Creates a value from its required fields; optional ones are set with the chained
     /// setters.
@@ -140,7 +140,7 @@ impl UploadRequest {
         self
     }
 }
-#[cfg(feature = "upload")]
+#[cfg(feature = "operations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadRequestAttributes {
     pub name: Option<String>,
@@ -148,11 +148,11 @@ pub struct UploadRequestAttributes {
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "upload")]
+#[cfg(feature = "operations")]
 crate::runtime::object::json_object!(
     UploadRequestAttributes, extra; name = "name" optional
 );
-#[cfg(feature = "upload")]
+#[cfg(feature = "operations")]
 impl UploadRequestAttributes {
     /// Creates a value with every field unset.
     pub fn new() -> Self {
@@ -164,7 +164,7 @@ impl UploadRequestAttributes {
         self
     }
 }
-#[cfg(feature = "upload")]
+#[cfg(feature = "operations")]
 impl crate::runtime::ToMultipart for UploadRequest {
     fn to_multipart(&self) -> crate::runtime::Multipart {
         let mut form = crate::runtime::Multipart::new();

@@ -12,6 +12,10 @@ pub use form::Form;
 pub mod free_multipart;
 #[cfg(feature = "free_multipart")]
 pub use free_multipart::FreeMultipart;
+#[cfg(feature = "operations")]
+pub mod operations;
+#[cfg(feature = "operations")]
+pub use operations::Operations;
 #[cfg(feature = "raw")]
 pub mod raw;
 #[cfg(feature = "raw")]
@@ -20,7 +24,3 @@ pub use raw::Raw;
 pub mod refund;
 #[cfg(feature = "refund")]
 pub use refund::Refund;
-#[cfg(feature = "upload")]
-pub mod upload;
-#[cfg(feature = "upload")]
-pub use upload::Upload;
