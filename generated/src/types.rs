@@ -1465,21 +1465,7 @@ impl CreateBankAccount {
 }
 #[cfg(feature = "bank_accounts")]
 /// Whether the holder is a person or a company (docs guide).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateBankAccountAccountHolderType {
-    /// `individual`
-    Individual,
-    /// `company`
-    Company,
-    /// A value this version of the client does not know.
-    Unknown(String),
-}
-#[cfg(feature = "bank_accounts")]
-crate::runtime::str_enum::open_str_enum!(
-    CreateBankAccountAccountHolderType, Unknown, Individual = "individual", Company =
-    "company"
-);
+pub type CreateBankAccountAccountHolderType = BankAccountAccountHolderType;
 #[cfg(feature = "bank_mandates")]
 /// Parameters for recording a mandate. The bank account must be verified for debit mandates.
 #[derive(Debug, Clone, PartialEq)]

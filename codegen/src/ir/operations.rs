@@ -182,6 +182,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     };
 
     let mut resources = group_resources(root, ops);
+    tb.merge_identical_enums();
     let mut types = std::mem::take(&mut tb.types);
     for resource in &resources {
         for op in &resource.operations {

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::LazyLock;
 
+use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use super::{
@@ -194,6 +195,56 @@ impl<'a> TypeBuilder<'a> {
         let id = self.add_type(pointer, base_name, kind);
         self.types[id].in_request = true;
         id
+    }
+
+    /// Inline string enums of the same values, in the same order, are one type (Twilio's six
+    /// `…Method` enums of `GET` and `POST`), so that a value read in one response can be sent in
+    /// another request as it is. Each keeps its name as an alias of the shared type, which is
+    /// named by the words that end all of their names (`Method`) where that name is free, else
+    /// is the first of them. Enums the description names (components) stay their own types, as
+    /// do those of one value.
+    pub fn merge_identical_enums(&mut self) {
+        let mut groups: Vec<Vec<TypeId>> = Vec::new();
+        let mut by_values: HashMap<(Vec<(&str, &str)>, &str), usize> = HashMap::new();
+        for (id, t) in self.types.iter().enumerate() {
+            // One value is a constant (`"object": "list"`): nothing to send back as it came.
+            let TypeKind::Enum(e) = &t.kind else { continue };
+            if is_component(&t.pointer) || e.variants.len() < 2 {
+                continue;
+            }
+            let values = e.variants.iter().map(|v| (v.name.as_str(), v.value.as_str())).collect();
+            let group = *by_values.entry((values, e.fallback.as_str())).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[group].push(id);
+        }
+        for group in groups.into_iter().filter(|g| g.len() > 1) {
+            let names: Vec<String> = group.iter().map(|&id| self.types[id].name.to_snake_case()).collect();
+            let shared = common_last_words(&names);
+            let name = (!shared.is_empty())
+                .then(|| naming::type_name(&shared))
+                .filter(|name| !self.names.contains(name) && name.to_snake_case() == shared);
+            let (target, aliases) = match name {
+                Some(name) => {
+                    let first = &self.types[group[0]];
+                    let (pointer, kind) = (first.pointer.clone(), first.kind.clone());
+                    let mut listed: Vec<String> =
+                        group.iter().map(|&id| format!("`{}`", self.types[id].name)).collect();
+                    let last = listed.pop().unwrap_or_default();
+                    let id = self.add_type(pointer, &name, kind);
+                    self.types[id].doc = Some(format!(
+                        "One type for {} and {last}: enums of the same values.",
+                        listed.join(", ")
+                    ));
+                    (id, &group[..])
+                }
+                None => (group[0], &group[1..]),
+            };
+            for &id in aliases {
+                self.types[id].kind = TypeKind::Alias(Ty::Named(target));
+            }
+        }
     }
 
     /// Records a warning once: a schema collected on several paths reports a problem once.
@@ -1194,6 +1245,22 @@ pub fn each_named(ty: &Ty, f: &mut impl FnMut(TypeId)) {
     }
 }
 
+/// The whole words (of `snake_case` names) that end every name: `method` of
+/// `create_request_fallback_method` and `service_inbound_method`.
+fn common_last_words(names: &[String]) -> String {
+    let split: Vec<Vec<&str>> = names.iter().map(|n| n.split('_').rev().collect()).collect();
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    let len = (0..shortest).take_while(|&i| split.iter().all(|w| w[i] == split[0][i])).count();
+    let mut words: Vec<&str> = split[0][..len].to_vec();
+    words.reverse();
+    words.join("_")
+}
+
+/// `#/components/schemas/Name`: a schema the description names, not one inside another.
+fn is_component(ptr: &str) -> bool {
+    ptr.strip_prefix("#/components/schemas/").is_some_and(|name| !name.contains('/'))
+}
+
 /// Post-processing once every type is built: aliases that would expand forever become
 /// newtypes, and fields/variants on a cycle of by-value containment get boxed.
 pub fn break_cycles(types: &mut [TypeDef]) {
@@ -1363,6 +1430,22 @@ pub fn mark_reachable(types: &mut [TypeDef], roots: &[Ty], request: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_last_words_are_whole_words() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            common_last_words(&names(&["create_fallback_method", "service_inbound_method"])),
+            "method"
+        );
+        assert_eq!(
+            common_last_words(&names(&["bank_account_holder_type", "create_bank_account_holder_type"])),
+            "bank_account_holder_type"
+        );
+        // `method` and `ethod` are not words of `create_method` in common.
+        assert_eq!(common_last_words(&names(&["create_method", "update_ethod"])), "");
+        assert_eq!(common_last_words(&names(&["holder_inline_mode", "hook_kind"])), "");
+    }
 
     #[test]
     fn integer_minimums_read_both_exclusive_forms() {

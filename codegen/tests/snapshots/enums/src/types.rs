@@ -4,12 +4,14 @@
 pub struct Holder {
     pub inline_mode: Option<HolderInlineMode>,
     pub status: Option<Status>,
+    pub version: Option<HolderVersion>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    Holder, extra; inline_mode = "inline_mode" optional, status = "status" optional
+    Holder, extra; inline_mode = "inline_mode" optional, status = "status" optional,
+    version = "version" optional
 );
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -24,8 +26,85 @@ pub enum HolderInlineMode {
 crate::runtime::str_enum::open_str_enum!(
     HolderInlineMode, Unknown, Fast = "fast", Slow = "slow"
 );
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HolderVersion {
+    /// `v1`
+    V1,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(HolderVersion, Unknown, V1 = "v1");
+/// Inline enums of the same values are one type, named by the words their names end with.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Hook {
+    pub fallback_method: Option<HookFallbackMethod>,
+    pub http_method: Option<HookHttpMethod>,
+    pub inbound_method: Option<HookInboundMethod>,
+    pub kind: Option<HookKind>,
+    pub version: Option<HookVersion>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    Hook, extra; fallback_method = "fallback_method" optional, http_method =
+    "http_method" optional, inbound_method = "inbound_method" optional, kind = "kind"
+    optional, version = "version" optional
+);
+pub type HookFallbackMethod = Method;
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HookHttpMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(
+    HookHttpMethod, Unknown, Post = "POST", Get = "GET"
+);
+pub type HookInboundMethod = Method;
+pub type HookKind = HolderInlineMode;
+/// A component of the same values stays its own type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HookMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(
+    HookMethod, Unknown, Get = "GET", Post = "POST"
+);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HookVersion {
+    /// `v1`
+    V1,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(HookVersion, Unknown, V1 = "v1");
 /// Allowed values: `1`, `2`, `3`.
 pub type Level = i64;
+/// One type for `HookFallbackMethod` and `HookInboundMethod`: enums of the same values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(Method, Unknown, Get = "GET", Post = "POST");
 /// Allowed values: `"a"`, `1`, `true`.
 pub type Mixed = serde_json::Value;
 pub type Nothing = String;
