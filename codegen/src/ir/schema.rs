@@ -205,7 +205,9 @@ impl<'a> TypeBuilder<'a> {
     /// do those of one value.
     pub fn merge_identical_enums(&mut self) {
         let mut groups: Vec<Vec<TypeId>> = Vec::new();
-        let mut by_values: HashMap<(Vec<(&str, &str)>, &str), usize> = HashMap::new();
+        // An enum's variants (name and value) and fallback name: what its declaration is made of.
+        type Declared<'t> = (Vec<(&'t str, &'t str)>, &'t str);
+        let mut by_values: HashMap<Declared, usize> = HashMap::new();
         for (id, t) in self.types.iter().enumerate() {
             // One value is a constant (`"object": "list"`): nothing to send back as it came.
             let TypeKind::Enum(e) = &t.kind else { continue };
