@@ -153,12 +153,12 @@ fn a_runtime_crate_holds_the_same_runtime() {
                 }
                 assert!(
                     text.contains(
-                        "\ndefault = [\"forms\", \"items\", \"transfers\", \"twice\", \"undeclared\", \"rustls\"]\n"
+                        "\ndefault = [\"forms\", \"items\", \"operations\", \"transfers\", \"twice\", \"undeclared\", \"rustls\"]\n"
                     )
                 );
                 assert!(
                     other.contains(
-                        "\ndefault = [\"forms\", \"items\", \"transfers\", \"twice\", \"undeclared\", \"rustls\"]\n"
+                        "\ndefault = [\"forms\", \"items\", \"operations\", \"transfers\", \"twice\", \"undeclared\", \"rustls\"]\n"
                     )
                 );
             }

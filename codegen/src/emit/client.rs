@@ -198,7 +198,7 @@ pub fn client_file(api: &Api, config: &Config) -> Source {
         s.line(8, &format!("self.with_credential(&crate::auth::{}, token)", name(&scheme.const_name)));
         s.line(4, "}");
     }
-    for r in &api.resources {
+    for r in api.resources.iter().filter(|r| !r.flat) {
         let doc = docs::paragraphs([
             Some(format!("The `{}` operations.", r.name.trim_start_matches("r#")).as_str()),
             r.doc.as_deref(),
@@ -252,9 +252,7 @@ fn scheme_copy_doc(api: &Api, index: usize) -> String {
         .iter()
         .flat_map(|r| r.operations.iter().map(move |op| (r, op)))
         .filter(|(_, op)| op.security.iter().any(|alternative| alternative.contains(&index)))
-        .map(|(r, op)| {
-            format!("`{}().{}()`", r.name.trim_start_matches("r#"), op.fn_name.trim_start_matches("r#"))
-        })
+        .map(|(r, op)| format!("`{}()`", r.call(op.fn_name.trim_start_matches("r#")).replace("r#", "")))
         .collect();
     let name = &api.security_schemes[index].name;
     let which = match calls.as_slice() {

@@ -407,8 +407,8 @@ fn example_call(api: &Api) -> Option<String> {
             if op.pagination.is_some() && op.path_params.is_empty() && op.body.is_none() && all_default {
                 let args = if op.params.is_some() { "None" } else { "" };
                 return Some(format!(
-                    "let page = client.{}().{}({args}).await?;\nprintln!(\"{{page:?}}\");",
-                    r.name, op.fn_name
+                    "let page = client.{}({args}).await?;\nprintln!(\"{{page:?}}\");",
+                    r.call(&op.fn_name)
                 ));
             }
         }
@@ -731,9 +731,8 @@ fn readme(api: &Api, config: &Config, by: &str) -> String {
         for op in &r.operations {
             let summary = op.summary.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ");
             out.push_str(&format!(
-                "| `client.{}().{}()` | `{} {}` | {} |\n",
-                r.name.trim_start_matches("r#"),
-                op.fn_name.trim_start_matches("r#"),
+                "| `client.{}()` | `{} {}` | {} |\n",
+                r.call(&op.fn_name).replace("r#", ""),
                 op.method,
                 op.path.replace('|', "\\|"),
                 summary

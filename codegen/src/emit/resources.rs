@@ -17,6 +17,11 @@ pub fn mod_file(api: &Api) -> Source {
     for r in &api.resources {
         let (m, cfg) = (source::name(&r.name), format!("#[cfg(feature = {})]", source::lit(&r.feature)));
         s.line(0, &cfg);
+        if r.flat {
+            // Only an impl of the client: nothing to name from outside.
+            s.line(0, &format!("mod {m};"));
+            continue;
+        }
         if r.name == "resources" {
             // `crate::resources::resources`: the API's own resource of that name.
             s.line(0, "#[allow(clippy::module_inception)]");
@@ -32,6 +37,9 @@ pub fn mod_file(api: &Api) -> Source {
 /// all written as text in prettyplease's layout (a method whose layout is uncertain is
 /// formatted alone; see `format::impl_block`).
 pub fn resource_file(api: &Api, r: &Resource) -> Parts {
+    if r.flat {
+        return flat_resource_file(api, r);
+    }
     let name = source::name(&r.type_name);
     let mut head = Source::new();
     let module_doc =
@@ -52,17 +60,43 @@ pub fn resource_file(api: &Api, r: &Resource) -> Parts {
     new.fixed(4, "pub(crate) fn new(client: &'a crate::Client) -> Self {");
     new.fixed(8, "Self { client }");
     new.fixed(4, "}");
-    let items = std::iter::once(new).chain(r.operations.iter().map(|op| operation(api, op))).collect();
+    let items =
+        std::iter::once(new).chain(r.operations.iter().map(|op| operation(api, op, "self.client"))).collect();
     let mut parts = Parts::default();
     parts.source(head);
     parts.impl_block(format!("impl<'a> {name}<'a> {{"), items);
     parts
 }
 
+/// The file of a flat resource: its operations as methods of the client. Their layout is left to
+/// prettyplease (`self` breaks differently from `self.client`, and few APIs have such methods).
+fn flat_resource_file(api: &Api, r: &Resource) -> Parts {
+    let mut head = Source::new();
+    let doc = docs::paragraphs([
+        Some("Operations that are methods of [`Client`](crate::Client)."),
+        r.doc.as_deref(),
+    ]);
+    head.docs(0, Doc::Inner, &docs::lines(&doc));
+    let items = r
+        .operations
+        .iter()
+        .map(|op| {
+            let mut method = operation(api, op, "self");
+            method.certain = false;
+            method
+        })
+        .collect();
+    let mut parts = Parts::default();
+    parts.source(head);
+    parts.impl_block("impl crate::Client {".to_owned(), items);
+    parts
+}
+
 /// Each operation's method as written, by name, before any is formatted.
 #[cfg(test)]
 pub fn written_methods(api: &Api, r: &Resource) -> Vec<(String, Source)> {
-    r.operations.iter().map(|op| (op.fn_name.clone(), operation(api, op))).collect()
+    let receiver = if r.flat { "self" } else { "self.client" };
+    r.operations.iter().map(|op| (op.fn_name.clone(), operation(api, op, receiver))).collect()
 }
 
 /// A path parameter's argument type and the call that encodes its segment (function and
@@ -121,7 +155,7 @@ fn style_text(style: ParamStyle) -> String {
 /// One method, at an indent of 4: its docs, signature and body. The layouts of `spec.x(…)`
 /// calls hold because the local is named `spec`: prettyplease keeps a call on a receiver of
 /// at most 4 characters on its line (`is_short_ident`) and breaks before `.x` on a longer one.
-fn operation(api: &Api, op: &Operation) -> Source {
+fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
     let crate_ty = |t: &Ty| ty_text(t, &api.types, Scope::Crate);
     let mut args = vec!["&self".to_owned()];
     let mut locals = Namespace::new();
@@ -328,7 +362,7 @@ fn operation(api: &Api, op: &Operation) -> Source {
             };
             // A struct literal wider than prettyplease's limit for one (34) is always broken,
             // and so is the call around it.
-            s.fixed(8, "self.client");
+            s.fixed(8, receiver);
             s.fixed(12, ".list(");
             s.fixed(16, "spec,");
             s.fixed(16, &format!("crate::runtime::Pagination::{variant} {{"));
@@ -346,12 +380,12 @@ fn operation(api: &Api, op: &Operation) -> Source {
                 Response::Bytes => "crate::runtime::decode_bytes".to_owned(),
                 Response::ByStatus(id) => format!("{}::decode", crate_ty(&Ty::Named(*id))),
             };
-            let one_line = format!("self.client.request(spec, {decoder})");
+            let one_line = format!("{receiver}.request(spec, {decoder})");
             if 8 + one_line.len() <= source::MARGIN {
                 s.fixed(8, &one_line);
             } else {
                 // `self.client` stays together; the method call goes to the next line.
-                s.fixed(8, "self.client");
+                s.fixed(8, receiver);
                 s.call(12, ".request", &["spec".to_owned(), decoder], "");
             }
         }

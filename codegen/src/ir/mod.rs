@@ -346,6 +346,18 @@ pub struct Resource {
     pub feature: String,
     pub doc: Option<String>,
     pub operations: Vec<Operation>,
+    /// The operations with no resource of their own (no tag or path word): their methods are the
+    /// client's (`client.assume_role()`), with no accessor.
+    pub flat: bool,
+}
+
+impl Resource {
+    /// How a call of one of its methods reads after `client.`: `customers().create`, or
+    /// `assume_role` for a flat resource's. `method` as the caller wants it written (with or
+    /// without `r#`).
+    pub fn call(&self, method: &str) -> String {
+        if self.flat { method.to_owned() } else { format!("{}().{method}", self.name) }
+    }
 }
 
 /// How the server recognises a repeated request of an operation, which makes it safe to retry.

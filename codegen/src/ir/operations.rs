@@ -181,18 +181,26 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         None => None,
     };
 
-    let mut resources = group_resources(root, ops);
+    // The client's methods besides its accessors: its own, and a copy with each credential.
+    let mut client_methods: Vec<String> = CLIENT_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    client_methods
+        .extend(security_schemes.iter().map(|s| format!("with_{}", s.method_name.trim_start_matches("r#"))));
+    let mut resources = group_resources(root, ops, &client_methods);
     tb.merge_identical_enums();
     let mut types = std::mem::take(&mut tb.types);
     for resource in &resources {
         for op in &resource.operations {
             let Some(params) = op.params else { continue };
-            let method = format!("{}::{}", resource.type_name, op.fn_name.trim_start_matches("r#"));
+            let fn_name = op.fn_name.trim_start_matches("r#");
+            let (method, link) = if resource.flat {
+                (format!("Client::{fn_name}"), format!("crate::Client::{fn_name}"))
+            } else {
+                let method = format!("{}::{fn_name}", resource.type_name);
+                let link = format!("crate::resources::{method}");
+                (method, link)
+            };
             types[params].doc.get_or_insert_with(|| {
-                format!(
-                    "The parameters of [`{method}`](crate::resources::{method}): `{} {}`.",
-                    op.method, op.path
-                )
+                format!("The parameters of [`{method}`]({link}): `{} {}`.", op.method, op.path)
             });
         }
     }
@@ -1014,7 +1022,14 @@ fn relax_directional_fields(types: &mut [super::TypeDef]) {
 
 /// Groups operations by tag (or first path word), in order of first appearance, and gives each
 /// operation a method name without the resource's own words (`create_customer` → `create`).
-fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<Resource> {
+///
+/// The operations with no resource of their own are the client's methods (see
+/// [`Resource::flat`]): those keep clear of `client_methods` and the accessors.
+fn group_resources(
+    root: &Value,
+    ops: Vec<(Option<String>, Operation)>,
+    client_methods: &[String],
+) -> Vec<Resource> {
     let tag_docs: BTreeMap<String, String> = root
         .get("tags")
         .and_then(Value::as_array)
@@ -1037,14 +1052,28 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
     for m in CLIENT_METHODS {
         accessor_names.reserve(m);
     }
+    let accessors: BTreeMap<String, String> = groups
+        .iter()
+        .filter(|(_, (tag, _))| tag.is_some())
+        .map(|(snake, _)| (snake.clone(), accessor_names.claim(&without_location(snake, prefix))))
+        .collect();
     let mut type_names = Namespace::new();
     let mut resources = Vec::new();
-    for (snake, (tag, mut operations)) in groups {
-        let snake = without_location(&snake, prefix);
-        let words: Vec<&str> = snake.split('_').collect();
+    for (key, (tag, mut operations)) in groups {
+        let flat = tag.is_none();
+        let snake = if flat { UNGROUPED.to_owned() } else { without_location(&key, prefix) };
+        // A flat resource's words are none of its methods' (`operations` names nothing).
+        let words: Vec<&str> = if flat { Vec::new() } else { snake.split('_').collect() };
         let mut method_names = Namespace::new();
         method_names.reserve("new");
         method_names.reserve("client");
+        // A flat resource's methods are the client's: clear of its others and its accessors.
+        let taken: BTreeSet<&str> = if flat {
+            client_methods.iter().chain(accessors.values()).map(|m| m.trim_start_matches("r#")).collect()
+        } else {
+            BTreeSet::new()
+        };
+        taken.iter().for_each(|m| method_names.reserve(m));
         let stripped: Vec<(String, bool)> =
             operations.iter().map(|op| strip_resource_words(&op.fn_name, &words)).collect();
         for (i, op) in operations.iter_mut().enumerate() {
@@ -1061,15 +1090,18 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
             // A name a std trait method, the constructor or the client accessor has (`clone`,
             // `new`) keeps the resource's word (`clone_game`) rather than turning setter-like
             // (`set_clone`) or numbered.
-            let free =
-                |name: &&str| !naming::is_reserved_method(&naming::field_name(name)) && *name != "client";
+            let free = |name: &&str| {
+                !naming::is_reserved_method(&naming::field_name(name))
+                    && *name != "client"
+                    && !taken.contains(naming::method_name(name).trim_start_matches("r#"))
+            };
             let name = [stripped.as_str(), op.fn_name.as_str()]
                 .into_iter()
                 .find(free)
                 .map_or_else(|| format!("{}_{}", op.fn_name, singular_phrase(&snake)), str::to_owned);
             op.fn_name = method_names.claim(&naming::method_name(&name));
         }
-        let name = accessor_names.claim(&snake);
+        let name = accessors.get(&key).cloned().unwrap_or_else(|| snake.clone());
         let bare = name.trim_start_matches("r#");
         // A tag named like a TLS backend (`native-tls` is hyphenated, so only `rustls` can be;
         // cargo's `default` is a reserved accessor).
@@ -1084,6 +1116,7 @@ fn group_resources(root: &Value, ops: Vec<(Option<String>, Operation)>) -> Vec<R
                 None => Some("The operations that no tag or path word of their own groups.".to_owned()),
             },
             operations,
+            flat,
         });
     }
     resources

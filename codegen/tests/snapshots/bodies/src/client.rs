@@ -23,13 +23,6 @@ impl Client {
     pub fn free_multipart(&self) -> crate::resources::FreeMultipart<'_> {
         crate::resources::FreeMultipart::new(self)
     }
-    /// The `operations` operations.
-    ///
-    /// The operations that no tag or path word of their own groups.
-    #[cfg(feature = "operations")]
-    pub fn operations(&self) -> crate::resources::Operations<'_> {
-        crate::resources::Operations::new(self)
-    }
     /// The `raw` operations.
     #[cfg(feature = "raw")]
     pub fn raw(&self) -> crate::resources::Raw<'_> {

@@ -13,9 +13,7 @@ pub mod free_multipart;
 #[cfg(feature = "free_multipart")]
 pub use free_multipart::FreeMultipart;
 #[cfg(feature = "operations")]
-pub mod operations;
-#[cfg(feature = "operations")]
-pub use operations::Operations;
+mod operations;
 #[cfg(feature = "raw")]
 pub mod raw;
 #[cfg(feature = "raw")]

@@ -8,6 +8,8 @@ pub use forms::Forms;
 pub mod items;
 #[cfg(feature = "items")]
 pub use items::Items;
+#[cfg(feature = "operations")]
+mod operations;
 #[cfg(feature = "transfers")]
 pub mod transfers;
 #[cfg(feature = "transfers")]
