@@ -371,7 +371,11 @@ impl ClientBuilder {
             Err(error) => Client {
                 inner: Arc::new(ClientInner {
                     http: None,
-                    startup_error: Some(error.to_string()),
+                    // Its message alone: each request's error is a `Config` again.
+                    startup_error: Some(match error {
+                        Error::Config { message } => message,
+                        other => other.to_string(),
+                    }),
                     base_url: defaults.base_url.trim_end_matches('/').to_owned(),
                     base: None,
                     documented_base: None,
@@ -631,6 +635,24 @@ mod tests {
             documented(Some("http://127.0.0.1:9/proxy")).as_deref(),
             Some("https://api.example.com/v1")
         );
+    }
+
+    #[test]
+    fn a_client_that_could_not_be_built_says_why_once_per_request() {
+        static PLAIN_HTTP: ClientDefaults = ClientDefaults {
+            base_url: "http://api.example.com",
+            user_agent: "test",
+            idempotency_header: None,
+            api_key_env: None,
+        };
+        let client = ClientBuilder::new(&PLAIN_HTTP).build_infallible();
+        let spec = RequestSpec::new(reqwest::Method::GET, "/x".to_owned(), &[]);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let err = runtime.block_on(client.request(spec, crate::decode::decode_empty).send()).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert_eq!(text.matches("invalid client configuration").count(), 1, "{text}");
+        assert!(text.contains("must use https"), "{text}");
     }
 
     #[test]

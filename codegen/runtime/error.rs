@@ -474,7 +474,8 @@ fn one_line(text: &str, max_chars: usize) -> String {
 /// Recognised: `{"error":{"type","code","message","param","decline_code",
 /// "request_id","doc_url"}}` (Stripe style), `{"error":{"code","message"}}`,
 /// `{"error":"text"}`, `{"error":"code","error_description":"text"}` (OAuth),
-/// and top-level `message`, `detail`, `error_description` or `title`.
+/// and top-level `message`, `detail`, `error_description` or `title`, with `code` and `type`;
+/// also Adyen's `errorCode`/`errorType` and AWS's `__type`/`Message`.
 ///
 /// Each text field keeps at most [`MAX_ERROR_FIELD_BYTES`] (cut on a character boundary and
 /// marked with `…`); the whole body stays in [`ApiError::raw`]. `Debug` shows 200 characters
@@ -577,13 +578,21 @@ impl ApiErrorBody {
                     _ => {}
                 }
                 if body.message.is_none() {
-                    body.message = first_text(top, &["message", "detail", "error_description", "title"]);
+                    body.message = first_text(
+                        top,
+                        &["message", "detail", "error_description", "title", "Message", "errorMessage"],
+                    );
                 }
                 if body.code.is_none() {
-                    body.code = text(top.get("code"));
+                    // Adyen's is `errorCode`; AWS's is the exception's name, after a `#` in
+                    // `__type` (`com.amazonaws.acm#ResourceNotFoundException`).
+                    body.code = first_text(top, &["code", "errorCode", "error_code", "Code"]).or_else(|| {
+                        text(top.get("__type"))
+                            .map(|kind| kind.rsplit('#').next().unwrap_or_default().to_owned())
+                    });
                 }
                 if body.r#type.is_none()
-                    && let Some(kind) = text(top.get("type"))
+                    && let Some(kind) = first_text(top, &["type", "errorType"])
                 {
                     // RFC 7807 `type` is a URI, not a category.
                     if kind.contains(':') || kind.contains('/') {
@@ -1099,6 +1108,22 @@ mod tests {
         let problem = parse(r#"{"title":"m4","type":"https://example.com/probs/x"}"#).unwrap();
         assert_eq!(problem.r#type, None);
         assert_eq!(problem.doc_url.as_deref(), Some("https://example.com/probs/x"));
+
+        let adyen = parse(
+            r#"{"status":422,"errorCode":"14_030","message":"Return URL is missing.","errorType":"validation","pspReference":"X"}"#,
+        )
+        .unwrap();
+        assert_eq!(adyen.code.as_deref(), Some("14_030"));
+        assert_eq!(adyen.r#type, Some(ErrorType::from("validation".to_owned())));
+        assert_eq!(adyen.message.as_deref(), Some("Return URL is missing."));
+
+        let aws =
+            parse(r#"{"__type":"com.amazonaws.acm#ResourceNotFoundException","Message":"No cert"}"#).unwrap();
+        assert_eq!(aws.code.as_deref(), Some("ResourceNotFoundException"));
+        assert_eq!(aws.message.as_deref(), Some("No cert"));
+        let bare = parse(r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#).unwrap();
+        assert_eq!(bare.code.as_deref(), Some("ThrottlingException"));
+        assert_eq!(bare.message.as_deref(), Some("Rate exceeded"));
     }
 
     #[test]

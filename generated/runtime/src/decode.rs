@@ -57,9 +57,10 @@ impl RawResponse {
     }
 }
 
-/// The request id header: `X-Request-Id`, falling back to `Request-Id`.
+/// The request id header: `X-Request-Id`, falling back to `Request-Id` and the names AWS
+/// (`X-Amzn-RequestId`, `X-Amz-Request-Id`) and Azure (`X-Ms-Request-Id`) use.
 pub(super) fn header_request_id(headers: &HeaderMap) -> Option<&str> {
-    ["x-request-id", "request-id"]
+    ["x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-ms-request-id"]
         .iter()
         .filter_map(|name| headers.get(*name))
         .find_map(|value| value.to_str().ok())
@@ -313,5 +314,13 @@ mod tests {
         headers.insert("x-request-id", "a".parse().unwrap());
         assert_eq!(header_request_id(&headers), Some("a"));
         assert_eq!(header_request_id(&HeaderMap::new()), None);
+        for name in ["X-Amzn-RequestId", "x-amz-request-id", "x-ms-request-id"] {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                "c".parse().unwrap(),
+            );
+            assert_eq!(header_request_id(&headers), Some("c"), "{name}");
+        }
     }
 }
