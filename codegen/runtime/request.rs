@@ -25,8 +25,8 @@ use tracing::Instrument;
 use super::client::{ApiKeyLocation, Client, ClientInner, Credential, SchemeKind, SecurityScheme};
 use super::decode::{RawResponse, header_request_id};
 use super::encode::{
-    ParamStyle, encode_component, encode_pairs, encoded_query_pairs, form_pairs, header_text, join_encoded,
-    query_styled_pairs, to_json_value,
+    FormArrays, ParamStyle, encode_component, encode_pairs, encoded_query_pairs, form_pairs, header_text,
+    join_encoded, query_styled_pairs, to_json_value,
 };
 use super::error::{ApiError, Error, redact_secrets};
 use super::retry::{self, Failure, RetryPolicy};
@@ -211,16 +211,18 @@ impl RequestSpec {
         self.set_body("application/json", result.map(|()| out));
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body with Stripe-style nesting
-    /// (`a[b]=1`, `items[0][price]=p`); nulls are skipped.
+    /// Sets an `application/x-www-form-urlencoded` body: objects nested with brackets (`a[b]=1`,
+    /// `items[0][price]=p`), lists of values under their name (`tag=a&tag=b`); nulls are skipped.
     pub fn form_body<V: Serialize + ?Sized>(&mut self, body: &V) {
-        let value = to_json_value(body);
-        self.push_form(value);
+        self.form_body_with(body, FormArrays::default());
     }
 
-    fn push_form(&mut self, value: Result<serde_json::Value, String>) {
-        let encoded =
-            value.and_then(|value| form_pairs(&value)).map(|pairs| encode_pairs(&pairs).into_bytes());
+    /// [`form_body`](Self::form_body) with the lists of values of some properties written with
+    /// indices or joined, as their `encoding` says.
+    pub fn form_body_with<V: Serialize + ?Sized>(&mut self, body: &V, arrays: FormArrays) {
+        let encoded = to_json_value(body)
+            .and_then(|value| form_pairs(&value, arrays))
+            .map(|pairs| encode_pairs(&pairs).into_bytes());
         self.set_body("application/x-www-form-urlencoded", encoded);
     }
 
@@ -238,9 +240,15 @@ impl RequestSpec {
     /// [`optional_json_body`](Self::optional_json_body) for an
     /// `application/x-www-form-urlencoded` body.
     pub fn optional_form_body<V: Serialize>(&mut self, body: Option<&V>) {
+        self.optional_form_body_with(body, FormArrays::default());
+    }
+
+    /// [`optional_form_body`](Self::optional_form_body) with [`form_body_with`](Self::form_body_with)'s
+    /// lists.
+    pub fn optional_form_body_with<V: Serialize>(&mut self, body: Option<&V>, arrays: FormArrays) {
         match body {
-            Some(body) => self.form_body(body),
-            None if self.fills_body_key() => self.form_body(&serde_json::Map::new()),
+            Some(body) => self.form_body_with(body, arrays),
+            None if self.fills_body_key() => self.form_body_with(&serde_json::Map::new(), arrays),
             None => {}
         }
     }

@@ -14,6 +14,7 @@ mod emit;
 mod format;
 mod ir;
 pub mod load;
+mod markdown;
 mod naming;
 pub mod output;
 mod pointer;

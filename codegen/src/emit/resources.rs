@@ -198,6 +198,9 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
     if !required_segments.is_empty() {
         require_path_params(&mut statements, &required_segments);
     }
+    for (name, value) in &op.fixed_query {
+        statements.call(8, "spec.query", &[source::lit(name), source::lit(value)], ";");
+    }
     if let Some(params_id) = op.params {
         let params_ty = crate_ty(&Ty::Named(params_id));
         if optional_params(api, op) {
@@ -262,18 +265,35 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                 if let Idempotency::CallerBodyField { json_name } = &op.idempotency {
                     statements.call(8, "spec.deduplicated_by_body_field", &[source::lit(json_name)], ";");
                 }
-                let (function, value) = match body.encoding {
-                    BodyEncoding::Json if optional => {
-                        ("optional_json_body", format!("{body_arg}.into().as_ref()"))
-                    }
-                    BodyEncoding::Form if optional => {
-                        ("optional_form_body", format!("{body_arg}.into().as_ref()"))
-                    }
-                    BodyEncoding::Json => ("json_body", format!("&{body_arg}")),
-                    BodyEncoding::Multipart => ("multipart_body", format!("&{body_arg}")),
-                    _ => ("form_body", format!("&{body_arg}")),
+                let value = if optional && body.encoding != BodyEncoding::Multipart {
+                    format!("{body_arg}.into().as_ref()")
+                } else {
+                    format!("&{body_arg}")
                 };
-                statements.call(8, &format!("spec.{function}"), &[value], ";");
+                let styled = !(body.form_indexed.is_empty() && body.form_joined.is_empty());
+                let function = match (body.encoding, optional) {
+                    (BodyEncoding::Json, true) => "optional_json_body",
+                    (BodyEncoding::Json, false) => "json_body",
+                    (BodyEncoding::Multipart, _) => "multipart_body",
+                    (_, true) if styled => "optional_form_body_with",
+                    (_, true) => "optional_form_body",
+                    (_, false) if styled => "form_body_with",
+                    (_, false) => "form_body",
+                };
+                let mut call_args = vec![value];
+                if styled {
+                    let list = |names: &[String]| {
+                        format!("&[{}]", names.iter().map(|n| source::lit(n)).collect::<Vec<_>>().join(", "))
+                    };
+                    call_args.push(format!(
+                        "crate::runtime::FormArrays {{ indexed: {}, joined: {} }}",
+                        list(&body.form_indexed),
+                        list(&body.form_joined)
+                    ));
+                    // A struct literal past prettyplease's width for one is laid out by it.
+                    statements.certain = false;
+                }
+                statements.call(8, &format!("spec.{function}"), &call_args, ";");
             }
             BodyEncoding::Bytes => {
                 args.push(format!("{body_arg}: impl Into<bytes::Bytes>"));
@@ -312,7 +332,15 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
     let method = format!("reqwest::Method::{}", source::name(&op.method));
     let security = security_text(api, &op.security);
     let path = if op.path_params.is_empty() {
-        PathExpr::Literal(source::lit(&op.path))
+        let literal: String = op
+            .segments
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Literal(text) => text.as_str(),
+                PathSegment::Param(_) => "",
+            })
+            .collect();
+        PathExpr::Literal(source::lit(&literal))
     } else {
         PathExpr::Concat(path_parts)
     };

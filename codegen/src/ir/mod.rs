@@ -393,7 +393,11 @@ pub struct Operation {
     pub doc: Option<String>,
     pub deprecated: bool,
     pub path_params: Vec<PathParam>,
+    /// The path a request goes to: the template without what follows a `?` or `#` in it.
     pub segments: Vec<PathSegment>,
+    /// Query pairs the path template itself carries (`/rest?method=flickr.photos.search`),
+    /// sent with every request; pairs of a `{parameter}` are left to its declaration.
+    pub fixed_query: Vec<(String, String)>,
     /// The generated parameters struct (query, header and cookie parameters).
     pub params: Option<TypeId>,
     pub body: Option<Body>,
@@ -437,6 +441,11 @@ pub struct Body {
     /// `requestBody.required` as declared: unless `true` (OpenAPI's default is `false`), the
     /// request may go without one.
     pub required: Option<bool>,
+    /// A form body's properties whose lists of values are written with indices (`deepObject`)
+    /// and joined by commas (`form` without `explode`), by their `encoding`; others repeat
+    /// their name, OpenAPI's default.
+    pub form_indexed: Vec<String>,
+    pub form_joined: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -234,7 +234,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     warnings.dedup();
     Ok(Api {
         title: info.and_then(|i| str_field(i, "title")).unwrap_or("API").to_owned(),
-        description: info.and_then(|i| str_field(i, "description")).map(str::to_owned),
+        description: info.and_then(|i| str_field(i, "description")).map(crate::markdown::rustdoc_text),
         version: info.and_then(|i| i.get("version")).map(value_text).unwrap_or_default(),
         base_url,
         types,
@@ -439,7 +439,10 @@ fn build_operation<'a>(
     arg_names.reserve("self");
     let mut path_params: Vec<PathParam> = Vec::new();
     let mut segments = Vec::new();
-    for piece in split_template(path) {
+    let (request_path, mut fixed_query) = request_target(path);
+    // A pair the operation also declares as a parameter is sent from the declaration alone.
+    fixed_query.retain(|(name, _)| !params.iter().any(|p| p.location == "query" && p.name == *name));
+    for piece in split_template(request_path) {
         match piece {
             TemplatePiece::Literal(text) => segments.push(PathSegment::Literal(text)),
             TemplatePiece::Param(name) => {
@@ -572,11 +575,12 @@ fn build_operation<'a>(
             path: path.to_owned(),
             fn_name: fn_base,
             operation_id: raw_id,
-            summary: str_field(op, "summary").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-            doc: str_field(op, "description").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            summary: spec_text(str_field(op, "summary")),
+            doc: spec_text(str_field(op, "description")),
             deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
             path_params,
             segments,
+            fixed_query,
             params: params_type,
             body,
             response,
@@ -630,6 +634,23 @@ fn path_param_ty(tb: &mut TypeBuilder<'_>, ty: Ty, style: ParamStyle, at: &str) 
 enum TemplatePiece {
     Literal(String),
     Param(String),
+}
+
+/// The path a request goes to, and the literal query pairs of the path template: what follows a
+/// `#` is not sent (AWS's `/#Action=AssumeRole` tells operations of one endpoint apart), and
+/// `?a=b&c={c}` pairs are query parameters, those of a `{parameter}` sent from its declaration.
+fn request_target(path: &str) -> (&str, Vec<(String, String)>) {
+    let path = path.split('#').next().unwrap_or_default();
+    let Some((path, query)) = path.split_once('?') else { return (path, Vec::new()) };
+    let pairs = query
+        .split('&')
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let literal = !name.is_empty() && !name.contains(['{', '}']) && !value.contains(['{', '}']);
+            literal.then(|| (name.to_owned(), value.to_owned()))
+        })
+        .collect();
+    (path, pairs)
 }
 
 fn split_template(path: &str) -> Vec<TemplatePiece> {
@@ -754,7 +775,19 @@ fn request_body<'a>(
     let content_type =
         if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
     let required = body.get("required").and_then(Value::as_bool);
-    Ok(Some(Body { ty, encoding, content_type, required }))
+    let (mut form_indexed, mut form_joined) = (Vec::new(), Vec::new());
+    if encoding == BodyEncoding::Form {
+        for (name, property) in media_obj.get("encoding").and_then(Value::as_object).into_iter().flatten() {
+            let style = property.get("style").and_then(Value::as_str).unwrap_or("form");
+            let explode = property.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+            match style {
+                "deepObject" => form_indexed.push(name.clone()),
+                "form" if !explode => form_joined.push(name.clone()),
+                _ => {}
+            }
+        }
+    }
+    Ok(Some(Body { ty, encoding, content_type, required, form_indexed, form_joined }))
 }
 
 /// What an operation answers: its success response, its declared errors, and whether a success
@@ -1035,9 +1068,7 @@ fn group_resources(
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|t| {
-            Some((str_field(t, "name")?.to_owned(), str_field(t, "description")?.trim().to_owned()))
-        })
+        .filter_map(|t| Some((str_field(t, "name")?.to_owned(), spec_text(str_field(t, "description"))?)))
         .collect();
     // By name: the tag (`None` while only operations of no resource have the name), operations.
     let mut groups: BTreeMap<String, (Option<String>, Vec<Operation>)> = BTreeMap::new();
@@ -1122,10 +1153,23 @@ fn group_resources(
     resources
 }
 
+/// A description's text, trimmed, as rustdoc takes it; `None` when empty.
+fn spec_text(text: Option<&str>) -> Option<String> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(crate::markdown::rustdoc_text)
+}
+
+/// The client's default base URL: the first `https` server, else the first server (a plain
+/// `http` one is refused by the client unless allowed: AWS's descriptions list
+/// `http://acm.{region}.amazonaws.com` before its `https` twin).
 fn server_url(root: &Value) -> String {
-    let Some(server) = root.get("servers").and_then(Value::as_array).and_then(|s| s.first()) else {
-        return String::new();
-    };
+    let servers = root.get("servers").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let urls: Vec<String> = servers.iter().map(expanded_server_url).collect();
+    let https = urls.iter().find(|url| url.to_ascii_lowercase().starts_with("https://"));
+    https.or(urls.first()).cloned().unwrap_or_default()
+}
+
+/// A server's URL with its variables at their defaults.
+fn expanded_server_url(server: &Value) -> String {
     let mut url = str_field(server, "url").unwrap_or("").to_owned();
     if let Some(vars) = server.get("variables").and_then(Value::as_object) {
         for (name, var) in vars {
@@ -1146,6 +1190,40 @@ fn value_text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_base_url_is_the_first_https_server() {
+        let doc = |servers: serde_json::Value| serde_json::json!({ "servers": servers });
+        let aws = doc(serde_json::json!([
+            { "url": "http://acm.{region}.amazonaws.com", "variables": { "region": { "default": "us-east-1" } } },
+            { "url": "https://acm.{region}.amazonaws.com", "variables": { "region": { "default": "us-east-1" } } }
+        ]));
+        assert_eq!(server_url(&aws), "https://acm.us-east-1.amazonaws.com");
+        assert_eq!(
+            server_url(&doc(serde_json::json!([{ "url": "http://localhost:8080" }]))),
+            "http://localhost:8080"
+        );
+        assert_eq!(
+            server_url(&doc(serde_json::json!([{ "url": "/v1" }, { "url": "HTTPS://x.io" }]))),
+            "HTTPS://x.io"
+        );
+        assert_eq!(server_url(&serde_json::json!({})), "");
+    }
+
+    #[test]
+    fn a_request_goes_to_the_path_before_a_fragment_or_query() {
+        assert_eq!(request_target("/#Action=AssumeRole"), ("/", vec![]));
+        assert_eq!(request_target("/#X-Amz-Target=Acm.ListCertificates"), ("/", vec![]));
+        let pairs =
+            |p: &[(&str, &str)]| p.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            request_target("/rest?method=flickr.favorites.getList&format=json"),
+            ("/rest", pairs(&[("method", "flickr.favorites.getList"), ("format", "json")]))
+        );
+        // Pairs of a parameter are sent from its declaration; a bare name is a pair too.
+        assert_eq!(request_target("/alerts?lat={lat}&lon={lon}&v"), ("/alerts", pairs(&[("v", "")])));
+        assert_eq!(request_target("/items/{id}"), ("/items/{id}", vec![]));
+    }
 
     /// Method names per resource, as `resource.method METHOD path`.
     fn method_names(doc: serde_json::Value) -> Vec<String> {

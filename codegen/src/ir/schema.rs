@@ -1057,7 +1057,7 @@ pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
         .and_then(Value::as_str)
         .or_else(|| obj.get("title").and_then(Value::as_str))?;
     let text = text.trim();
-    (!text.is_empty()).then(|| text.to_owned())
+    (!text.is_empty()).then(|| crate::markdown::rustdoc_text(text))
 }
 
 /// `pick` of a schema itself, or else of the schemas it refers to (see `referenced`).

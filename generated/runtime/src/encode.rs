@@ -375,15 +375,39 @@ fn form_flatten(name: String, value: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Flattens a form body (which must be an object, or null for an empty body)
-/// into Stripe-style `(name, value)` pairs.
-pub fn form_pairs(value: &Value) -> Result<Vec<(String, String)>, String> {
+/// How a form body writes a top-level property that is a list of values, by the property's
+/// `encoding` in the API description. Unnamed ones are written as OpenAPI's default `form`
+/// style does, each value under the property's name (`tag=a&tag=b`, which Twilio reads).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FormArrays {
+    /// Written with indices (`expand[0]=a`, `deepObject`: Stripe's).
+    pub indexed: &'static [&'static str],
+    /// Written joined by commas (`tag=a,b`: `form` without `explode`).
+    pub joined: &'static [&'static str],
+}
+
+/// Flattens a form body (which must be an object, or null for an empty body) into `(name,
+/// value)` pairs: objects with brackets (`metadata[order]=1`, `items[0][price]=p`), a list of
+/// values as `arrays` says.
+pub fn form_pairs(value: &Value, arrays: FormArrays) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     match value {
         Value::Null => {}
         Value::Object(map) => {
             for (key, item) in map {
-                form_flatten(key.clone(), item, &mut out);
+                let values = match item {
+                    Value::Array(items) if !arrays.indexed.contains(&key.as_str()) => {
+                        items.iter().map(scalar_text).collect::<Option<Vec<String>>>()
+                    }
+                    _ => None,
+                };
+                match values {
+                    Some(values) if arrays.joined.contains(&key.as_str()) => {
+                        out.push((key.clone(), values.join(",")));
+                    }
+                    Some(values) => out.extend(values.into_iter().map(|value| (key.clone(), value))),
+                    None => form_flatten(key.clone(), item, &mut out),
+                }
             }
         }
         other => {
@@ -603,7 +627,8 @@ mod tests {
             "expand": ["customer"],
             "capture": false
         });
-        let out = form_pairs(&body).unwrap();
+        let stripe = FormArrays { indexed: &["expand"], joined: &[] };
+        let out = form_pairs(&body, stripe).unwrap();
         assert_eq!(
             out,
             pairs(&[
@@ -621,8 +646,37 @@ mod tests {
             encode_pairs(&out[4..6]),
             "line_items%5B0%5D%5Bprice%5D=price_1&line_items%5B0%5D%5Bquantity%5D=2"
         );
-        assert!(form_pairs(&json!(null)).unwrap().is_empty());
-        assert!(form_pairs(&json!([1])).unwrap_err().contains("an array"));
+        assert!(form_pairs(&json!(null), stripe).unwrap().is_empty());
+        assert!(form_pairs(&json!([1]), stripe).unwrap_err().contains("an array"));
+    }
+
+    #[test]
+    fn form_lists_of_values_are_written_as_their_encoding_says() {
+        let body = json!({"tag": ["a b", 2, true], "ids": ["x", "y"], "empty": [], "objects": [{"k": "v"}]});
+        let default = form_pairs(&body, FormArrays::default()).unwrap();
+        assert_eq!(
+            default,
+            pairs(&[
+                ("ids", "x"),
+                ("ids", "y"),
+                ("objects[0][k]", "v"),
+                ("tag", "a b"),
+                ("tag", "2"),
+                ("tag", "true")
+            ])
+        );
+        assert_eq!(encode_pairs(&default[..2]), "ids=x&ids=y");
+        let styled = form_pairs(&body, FormArrays { indexed: &["tag"], joined: &["ids"] }).unwrap();
+        assert_eq!(
+            styled,
+            pairs(&[
+                ("ids", "x,y"),
+                ("objects[0][k]", "v"),
+                ("tag[0]", "a b"),
+                ("tag[1]", "2"),
+                ("tag[2]", "true")
+            ])
+        );
     }
 
     #[test]

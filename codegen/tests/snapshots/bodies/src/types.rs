@@ -4,16 +4,20 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Charge {
     pub amount: i64,
+    pub expand: Option<Vec<String>>,
     pub items: Option<Vec<ChargeItem>>,
     pub metadata: Option<indexmap::IndexMap<String, String>>,
+    pub notify: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "either", feature = "form"))]
 crate::runtime::object::json_object!(
-    Charge, extra; amount = "amount" required, items = "items" optional, metadata =
-    "metadata" optional
+    Charge, extra; amount = "amount" required, expand = "expand" optional, items =
+    "items" optional, metadata = "metadata" optional, notify = "notify" optional, tags =
+    "tags" optional
 );
 #[cfg(any(feature = "either", feature = "form"))]
 impl Charge {
@@ -22,10 +26,18 @@ impl Charge {
     pub fn new(amount: i64) -> Self {
         Self {
             amount,
+            expand: None,
             items: None,
             metadata: None,
+            notify: None,
+            tags: None,
             extra: Default::default(),
         }
+    }
+    /// Sets [`expand`](Self::expand).
+    pub fn expand(mut self, value: Vec<String>) -> Self {
+        self.expand = Some(value);
+        self
     }
     /// Sets [`items`](Self::items).
     pub fn items(mut self, value: Vec<ChargeItem>) -> Self {
@@ -40,6 +52,16 @@ impl Charge {
         self.metadata = Some(
             value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
         );
+        self
+    }
+    /// Sets [`notify`](Self::notify).
+    pub fn notify(mut self, value: Vec<String>) -> Self {
+        self.notify = Some(value);
+        self
+    }
+    /// Sets [`tags`](Self::tags).
+    pub fn tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
         self
     }
 }

@@ -5,7 +5,7 @@
 ///  "quoted" r#"raw"#
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvilName {
-    /// #![forbid(everything)]
+    /// #!\[forbid(everything)\]
     pub field: Option<String>,
     pub kind: Option<EvilNameKind>,
     /// Properties the API description does not declare, kept so that a value read
@@ -38,7 +38,7 @@ crate::runtime::str_enum::open_str_enum!(
 /// The parameters of [`Tag::get_panic_boom`](crate::resources::Tag::get_panic_boom): `GET /items/{id}"; evil()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPanicBoomParams {
-    /// */ #[cfg(any())] mod x {
+    /// */ #\[cfg(any())\] mod x {
     ///
     /// Defaults to `"\"#; panic!()"`.
     pub q: Option<String>,

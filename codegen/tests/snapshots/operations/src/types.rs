@@ -235,6 +235,24 @@ impl ReverseTransferRequest {
         }
     }
 }
+#[cfg(feature = "items")]
+/// The parameters of [`Items::search_full`](crate::resources::Items::search_full): `GET /search?mode=full&lang={lang}`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchFullParams {
+    pub lang: Option<String>,
+}
+#[cfg(feature = "items")]
+impl SearchFullParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`lang`](Self::lang).
+    pub fn lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFormRequest {

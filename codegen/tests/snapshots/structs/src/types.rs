@@ -130,7 +130,7 @@ pub struct Widget {
     /// Required but may be null.
     pub label: Option<String>,
     pub metadata: Option<indexmap::IndexMap<String, String>>,
-    /// Ends a comment */ and has "quotes" and #[attrs]
+    /// Ends a comment */ and has "quotes" and #\[attrs\]
     pub name: String,
     pub parts: Option<Vec<WidgetPart>>,
     /// Required, but deprecated, so a server may stop sending it - optional.

@@ -16,7 +16,13 @@ impl<'a> Form<'a> {
             String::from("/form"),
             &[],
         );
-        spec.form_body(&body);
+        spec.form_body_with(
+            &body,
+            crate::runtime::FormArrays {
+                indexed: &["expand"],
+                joined: &["tags"],
+            },
+        );
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }

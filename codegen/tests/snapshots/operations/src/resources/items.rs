@@ -109,4 +109,23 @@ impl<'a> Items<'a> {
         spec.bytes_body("application/octet-stream", body.into());
         self.client.request(spec, crate::runtime::decode_bytes)
     }
+    /// The template's query pairs are sent - `mode=full`, and `lang` from its parameter.
+    ///
+    /// `GET /search?mode=full&lang={lang}` (`searchFull`)
+    ///
+    /// The parameters may be `None`: all of them are optional.
+    pub fn search_full(
+        &self,
+        params: impl Into<Option<crate::types::SearchFullParams>>,
+    ) -> crate::runtime::Request<()> {
+        let mut spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::GET,
+            String::from("/search"),
+            &[&[&crate::auth::BEARER]],
+        );
+        spec.query("mode", "full");
+        let params = params.into().unwrap_or_default();
+        spec.query("lang", &params.lang);
+        self.client.request(spec, crate::runtime::decode_empty)
+    }
 }

@@ -11,7 +11,7 @@ impl crate::Client {
     pub fn describe(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
-            String::from("/#Action=Describe"),
+            String::from("/"),
             &[&[&crate::auth::BEARER]],
         );
         self.request(spec, crate::runtime::decode_empty)

@@ -1,0 +1,165 @@
+//! Text from an API description made into Markdown that rustdoc takes without a warning.
+//!
+//! Descriptions are Markdown (or HTML) written for a docs site. Two things in them make
+//! `cargo doc` warn: a bracketed word that is not a link (`[OBSOLETE]`, `**[2,3,5]**`) reads as
+//! an intra-doc link that does not resolve, and a bare URL is not a hyperlink in rustdoc. The
+//! first is escaped (`\[OBSOLETE\]`, which renders as written), the second wrapped in `<…>`.
+//! Code (fenced blocks, inline spans) and real links stay as they are.
+
+/// `text` with its stray brackets escaped and its bare URLs made links.
+pub fn rustdoc_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut fence: Option<&str> = None;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let marker = ["```", "~~~"].into_iter().find(|m| line.trim_start().starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                out.push_str(line);
+            }
+            (Some(open), Some(m)) if m == open => {
+                fence = None;
+                out.push_str(line);
+            }
+            (Some(_), _) => out.push_str(line),
+            (None, None) => prose_line(line, &mut out),
+        }
+    }
+    out
+}
+
+/// One line outside code blocks.
+fn prose_line(line: &str, out: &mut String) {
+    // A link reference definition (`[g]: https://…`) is a link already.
+    let definition = line.trim_start().strip_prefix('[').and_then(|rest| rest.split_once("]:"));
+    if definition.is_some_and(|(label, _)| !label.is_empty() && !label.contains(['[', ']'])) {
+        out.push_str(line);
+        return;
+    }
+    let chars: Vec<char> = line.chars().collect();
+    // `]`s to escape, found with their `[`.
+    let mut closing = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let previous = i.checked_sub(1).map(|p| chars[p]);
+        match c {
+            '\\' => {
+                // An escape keeps the next character as it is.
+                out.push(c);
+                if let Some(&next) = chars.get(i + 1) {
+                    out.push(next);
+                }
+                i += 2;
+                continue;
+            }
+            '`' => {
+                // An inline code span: the same run of backticks closes it.
+                let run = chars[i..].iter().take_while(|&&b| b == '`').count();
+                let close = (i + run..chars.len()).find(|&j| {
+                    chars[j..].iter().take_while(|&&b| b == '`').count() == run
+                        && chars.get(j.wrapping_sub(1)) != Some(&'`')
+                });
+                let end = close.map_or(i + run, |j| j + run);
+                out.extend(&chars[i..end]);
+                i = end;
+                continue;
+            }
+            '[' => {
+                let close = chars[i + 1..].iter().position(|&b| b == ']' || b == '[').map(|p| p + i + 1);
+                // The label of a reference link (`[text][label]`) follows the text's `]`.
+                match close {
+                    Some(j)
+                        if chars[j] == ']'
+                            && previous != Some(']')
+                            && !matches!(chars.get(j + 1), Some('(' | '[' | ':')) =>
+                    {
+                        out.push_str("\\[");
+                        closing.push(j);
+                    }
+                    _ => out.push(c),
+                }
+            }
+            ']' if closing.contains(&i) => out.push_str("\\]"),
+            'h' if previous.is_none_or(|p| {
+                !matches!(p, '(' | '<' | '"' | '\'' | '=' | '[' | '/') && !p.is_alphanumeric()
+            }) =>
+            {
+                if let Some(end) = bare_url_end(&chars, i) {
+                    out.push('<');
+                    out.extend(&chars[i..end]);
+                    out.push('>');
+                    i = end;
+                    continue;
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+}
+
+/// Where a URL starting at `start` ends, if one does: at a space, quote or angle bracket, less
+/// the punctuation that ends a sentence after it.
+fn bare_url_end(chars: &[char], start: usize) -> Option<usize> {
+    let rest: String = chars[start..chars.len().min(start + 8)].iter().collect();
+    if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+        return None;
+    }
+    let mut end = (start..chars.len())
+        .find(|&j| chars[j].is_whitespace() || matches!(chars[j], '<' | '>' | '"' | '\'' | '`'))
+        .unwrap_or(chars.len());
+    loop {
+        let opened = chars[start..end].iter().filter(|&&c| c == '(').count();
+        let closed = chars[start..end].iter().filter(|&&c| c == ')').count();
+        match chars[end - 1] {
+            '.' | ',' | ';' | ':' | '!' | '?' | '*' | '_' => end -= 1,
+            ')' if closed > opened => end -= 1,
+            _ => break,
+        }
+    }
+    // A scheme and nothing after it is no link.
+    (end > start + "https://".len()).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rustdoc_text;
+
+    #[test]
+    fn stray_brackets_are_escaped_and_links_kept() {
+        assert_eq!(rustdoc_text("[OBSOLETE] Use the other one."), "\\[OBSOLETE\\] Use the other one.");
+        assert_eq!(rustdoc_text("Days **[2,3,5]** only"), "Days **\\[2,3,5\\]** only");
+        assert_eq!(rustdoc_text("See [the guide](https://x.io/g)."), "See [the guide](https://x.io/g).");
+        assert_eq!(
+            rustdoc_text("See [the guide][g].\n\n[g]: https://x.io/g"),
+            "See [the guide][g].\n\n[g]: https://x.io/g"
+        );
+        assert_eq!(rustdoc_text("`filter[status]` and \\[x\\]"), "`filter[status]` and \\[x\\]");
+        assert_eq!(rustdoc_text("```\nlet a = b[0];\n```\n[x]"), "```\nlet a = b[0];\n```\n\\[x\\]");
+        assert_eq!(rustdoc_text("a [b c"), "a [b c");
+        assert_eq!(rustdoc_text("[[nested]]"), "[\\[nested\\]]");
+    }
+
+    #[test]
+    fn bare_urls_become_links() {
+        assert_eq!(rustdoc_text("Docs: https://x.io/a?b=1."), "Docs: <https://x.io/a?b=1>.");
+        assert_eq!(rustdoc_text("(see https://x.io/a_(b))"), "(see <https://x.io/a_(b)>)");
+        assert_eq!(rustdoc_text("at http://x.io, then"), "at <http://x.io>, then");
+        // Already links, HTML attributes and code stay.
+        for kept in [
+            "<https://x.io>",
+            "[https://x.io](https://x.io)",
+            "<a href=\"https://x.io\">x</a>",
+            "`https://x.io`",
+            "https://",
+            "xhttps://x.io",
+        ] {
+            assert_eq!(rustdoc_text(kept), kept);
+        }
+    }
+}
