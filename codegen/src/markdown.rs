@@ -8,6 +8,10 @@
 
 /// `text` with its stray brackets escaped and its bare URLs made links.
 pub fn rustdoc_text(text: &str) -> String {
+    // Most descriptions have neither.
+    if !text.contains('[') && !text.contains("http") {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut fence: Option<&str> = None;
     for (i, line) in text.split('\n').enumerate() {
