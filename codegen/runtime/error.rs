@@ -474,8 +474,9 @@ fn one_line(text: &str, max_chars: usize) -> String {
 /// Recognised: `{"error":{"type","code","message","param","decline_code",
 /// "request_id","doc_url"}}` (Stripe style), `{"error":{"code","message"}}`,
 /// `{"error":"text"}`, `{"error":"code","error_description":"text"}` (OAuth),
-/// and top-level `message`, `detail`, `error_description` or `title`, with `code` and `type`;
-/// also Adyen's `errorCode`/`errorType` and AWS's `__type`/`Message`.
+/// and top-level `message`, `detail`, `error_description`, `title`, `Message` or `errorMessage`,
+/// with `code`, `errorCode`, `error_code` or `Code`, and `type` or `errorType` (Adyen's are
+/// `errorCode`/`errorType`); AWS's code is the name in its `__type`.
 ///
 /// Each text field keeps at most [`MAX_ERROR_FIELD_BYTES`] (cut on a character boundary and
 /// marked with `…`); the whole body stays in [`ApiError::raw`]. `Debug` shows 200 characters
@@ -587,8 +588,11 @@ impl ApiErrorBody {
                     // Adyen's is `errorCode`; AWS's is the exception's name, after a `#` in
                     // `__type` (`com.amazonaws.acm#ResourceNotFoundException`).
                     body.code = first_text(top, &["code", "errorCode", "error_code", "Code"]).or_else(|| {
-                        text(top.get("__type"))
-                            .map(|kind| kind.rsplit('#').next().unwrap_or_default().to_owned())
+                        // Smithy's protocols cut a `:` and what follows (`…#Name:http://…`).
+                        text(top.get("__type")).map(|kind| {
+                            let name = kind.rsplit('#').next().unwrap_or_default();
+                            name.split(':').next().unwrap_or_default().to_owned()
+                        })
                     });
                 }
                 if body.r#type.is_none()
@@ -1121,6 +1125,8 @@ mod tests {
             parse(r#"{"__type":"com.amazonaws.acm#ResourceNotFoundException","Message":"No cert"}"#).unwrap();
         assert_eq!(aws.code.as_deref(), Some("ResourceNotFoundException"));
         assert_eq!(aws.message.as_deref(), Some("No cert"));
+        let suffixed = parse(r#"{"__type":"aws.x#FooError:http://internal.amazon.com/x"}"#).unwrap();
+        assert_eq!(suffixed.code.as_deref(), Some("FooError"));
         let bare = parse(r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#).unwrap();
         assert_eq!(bare.code.as_deref(), Some("ThrottlingException"));
         assert_eq!(bare.message.as_deref(), Some("Rate exceeded"));

@@ -12,6 +12,9 @@ pub fn rustdoc_text(text: &str) -> String {
     if !text.contains('[') && !text.contains("http") {
         return text.to_owned();
     }
+    // Labels of link reference definitions: `[label]` alone is a link to one.
+    let labels: Vec<String> =
+        text.lines().filter_map(definition_label).map(|label| label.to_lowercase()).collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut fence: Option<&str> = None;
     for (i, line) in text.split('\n').enumerate() {
@@ -29,17 +32,22 @@ pub fn rustdoc_text(text: &str) -> String {
                 out.push_str(line);
             }
             (Some(_), _) => out.push_str(line),
-            (None, None) => prose_line(line, &mut out),
+            (None, None) => prose_line(line, &labels, &mut out),
         }
     }
     out
 }
 
-/// One line outside code blocks.
-fn prose_line(line: &str, out: &mut String) {
-    // A link reference definition (`[g]: https://…`) is a link already.
-    let definition = line.trim_start().strip_prefix('[').and_then(|rest| rest.split_once("]:"));
-    if definition.is_some_and(|(label, _)| !label.is_empty() && !label.contains(['[', ']'])) {
+/// The label of a link reference definition (`[g]: https://…`).
+fn definition_label(line: &str) -> Option<&str> {
+    let (label, _) = line.trim_start().strip_prefix('[')?.split_once("]:")?;
+    (!label.is_empty() && !label.contains(['[', ']'])).then_some(label)
+}
+
+/// One line outside code blocks; `labels` are those of the text's link reference definitions.
+fn prose_line(line: &str, labels: &[String], out: &mut String) {
+    // A definition is a link already.
+    if definition_label(line).is_some() {
         out.push_str(line);
         return;
     }
@@ -74,12 +82,16 @@ fn prose_line(line: &str, out: &mut String) {
             }
             '[' => {
                 let close = chars[i + 1..].iter().position(|&b| b == ']' || b == '[').map(|p| p + i + 1);
-                // The label of a reference link (`[text][label]`) follows the text's `]`.
+                // The label of a reference link (`[text][label]`) follows the text's `]`; a
+                // footnote (`[^1]`) and a defined label (`[the guide]`) are links too.
+                let inner = |j: usize| chars[i + 1..j].iter().collect::<String>();
                 match close {
                     Some(j)
                         if chars[j] == ']'
                             && previous != Some(']')
-                            && !matches!(chars.get(j + 1), Some('(' | '[' | ':')) =>
+                            && chars.get(i + 1) != Some(&'^')
+                            && !matches!(chars.get(j + 1), Some('(' | '[' | ':'))
+                            && !labels.contains(&inner(j).to_lowercase()) =>
                     {
                         out.push_str("\\[");
                         closing.push(j);
@@ -115,7 +127,9 @@ fn bare_url_end(chars: &[char], start: usize) -> Option<usize> {
         return None;
     }
     let mut end = (start..chars.len())
-        .find(|&j| chars[j].is_whitespace() || matches!(chars[j], '<' | '>' | '"' | '\'' | '`'))
+        .find(|&j| {
+            chars[j].is_whitespace() || matches!(chars[j], '<' | '>' | '"' | '\'' | '`' | '[' | ']' | '|')
+        })
         .unwrap_or(chars.len());
     loop {
         let opened = chars[start..end].iter().filter(|&&c| c == '(').count();
@@ -147,6 +161,9 @@ mod tests {
         assert_eq!(rustdoc_text("```\nlet a = b[0];\n```\n[x]"), "```\nlet a = b[0];\n```\n\\[x\\]");
         assert_eq!(rustdoc_text("a [b c"), "a [b c");
         assert_eq!(rustdoc_text("[[nested]]"), "[\\[nested\\]]");
+        // A shortcut reference to a definition and a footnote are links.
+        let defined = "See [the guide] and [^1].\n\n[The Guide]: https://x.io/g\n[^1]: A note.";
+        assert_eq!(rustdoc_text(defined), defined);
     }
 
     #[test]
@@ -154,6 +171,9 @@ mod tests {
         assert_eq!(rustdoc_text("Docs: https://x.io/a?b=1."), "Docs: <https://x.io/a?b=1>.");
         assert_eq!(rustdoc_text("(see https://x.io/a_(b))"), "(see <https://x.io/a_(b)>)");
         assert_eq!(rustdoc_text("at http://x.io, then"), "at <http://x.io>, then");
+        // A URL ends before a bracket or a table's bar.
+        assert_eq!(rustdoc_text("[see https://x.io/a]"), "\\[see <https://x.io/a>\\]");
+        assert_eq!(rustdoc_text("|https://x.io|b|"), "|<https://x.io>|b|");
         // Already links, HTML attributes and code stay.
         for kept in [
             "<https://x.io>",

@@ -107,7 +107,8 @@ fn unescape(token: &str) -> Cow<'_, str> {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes decoded (invalid UTF-8 replaced); other text as it is.
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_owned();
     }

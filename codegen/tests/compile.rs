@@ -1,6 +1,7 @@
 //! The snapshot specs' crates compile without a single warning, runtime included: every crate is
 //! written to a scratch workspace and checked with `cargo clippy -D warnings`; one of them also
-//! with the runtime as its own crate. The doc examples of three of them run.
+//! with the runtime as its own crate. The doc examples of three of them run, and the runtime's
+//! unit tests inside one.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -97,6 +98,11 @@ fn snapshot_crates_pass_clippy_without_warnings() {
         &["--doc", "-p", "snapshot_operations", "-p", "snapshot_operations_basic", "-p", "snapshot_structs"],
     );
     assert_eq!(stdout.matches("test result: ok").count(), 3, "{stdout}");
+
+    // The runtime's own unit tests pass as a module of a generated crate (its paths are written
+    // for that layout, and rewritten for a runtime crate).
+    let stdout = cargo_test("the runtime's unit tests as a module", &["-p", "snapshot_operations", "--lib"]);
+    assert!(stdout.contains("test result: ok."), "{stdout}");
 
     // The generated list methods walk pages against a loopback server.
     let stdout = cargo_test("pagination walks", &["-p", "snapshot_pagination", "--test", "walk"]);

@@ -272,18 +272,36 @@ pub(super) fn singular_phrase(words: &str) -> String {
 pub(super) const UNGROUPED: &str = "operations";
 
 /// What an operation is grouped by: its first tag, or its path's first word unless that word is
-/// only the operation's own name (`/createDestination` of `CreateDestination`, `/search` of
-/// `search`: a resource of one method named like it says nothing). `None` groups it with the
-/// other operations of no resource.
-pub(super) fn resource_key(op: &Value, path: &str) -> Option<String> {
+/// only the operation's own name and no other operation's path starts with it
+/// (`/createDestination` of `CreateDestination`: a resource of one method named like it says
+/// nothing). `None` groups it with the other operations of no resource. `shared`: the
+/// [`shared_path_words`].
+pub(super) fn resource_key(op: &Value, path: &str, shared: &BTreeSet<String>) -> Option<String> {
     let tag = op.get("tags").and_then(Value::as_array).and_then(|t| t.first()).and_then(Value::as_str);
     if let Some(tag) = tag {
         return Some(tag.to_owned());
     }
     let word = first_path_word(path)?;
-    let own_name =
-        str_field(op, "operationId").is_some_and(|id| naming::plain_snake(id) == naming::plain_snake(&word));
+    let own_name = !shared.contains(&word)
+        && str_field(op, "operationId")
+            .is_some_and(|id| naming::plain_snake(id) == naming::plain_snake(&word));
     (!own_name).then_some(word)
+}
+
+/// The first path words that more than one operation's path starts with.
+pub(super) fn shared_path_words(root: &Value) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut shared = BTreeSet::new();
+    for (path, item) in root.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let Ok((_, item)) = resolve_object(root, "#/paths", item) else { continue };
+        let Some(word) = first_path_word(path) else { continue };
+        for _ in METHODS.iter().filter(|method| item.get(**method).is_some()) {
+            if !seen.insert(word.clone()) {
+                shared.insert(word.clone());
+            }
+        }
+    }
+    shared
 }
 
 /// How many leading words of the resources' names (snake case) only say where the API lives:
@@ -305,11 +323,17 @@ pub(super) fn location_prefix_len<'a>(names: impl IntoIterator<Item = &'a str>) 
     (0..shared).rev().find(|&i| is_version_word(first[i])).map_or(0, |i| i + 1)
 }
 
-/// A word of a name that is a version: `v1`, `v2beta`, `20100401`, `api20100401`.
+/// A word of a name that is a version: `v1`, `v2beta`, `v1beta1`, `20100401`, `api20100401`.
 fn is_version_word(word: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    let after_v = word.strip_prefix('v').map(|rest| rest.trim_end_matches(|c: char| c.is_ascii_lowercase()));
-    digits(word) || after_v.is_some_and(digits) || word.strip_prefix("api").is_some_and(digits)
+    // `v`, digits, then perhaps a stage (`beta`, `alpha`) and its number.
+    let after_v = word.strip_prefix('v').is_some_and(|rest| {
+        let number = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let stage = &rest[number..];
+        let letters = stage.find(|c: char| !c.is_ascii_lowercase()).unwrap_or(stage.len());
+        number > 0 && stage[letters..].chars().all(|c| c.is_ascii_digit())
+    });
+    digits(word) || after_v || word.strip_prefix("api").is_some_and(digits)
 }
 
 /// A resource's name without the first `prefix` words (see [`location_prefix_len`]), unless
@@ -338,13 +362,14 @@ pub(super) fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
         operations
             .extend(METHODS.iter().filter_map(|method| Some((path, item, *method, item.get(*method)?))));
     }
-    let resources: Vec<String> = operations
-        .iter()
-        .map(|(path, _, _, op)| {
-            naming::plain_snake(&resource_key(op, path).unwrap_or_else(|| UNGROUPED.to_owned()))
-        })
-        .collect();
-    let prefix = location_prefix_len(resources.iter().map(String::as_str));
+    let shared = shared_path_words(root);
+    let keys: Vec<Option<String>> =
+        operations.iter().map(|(path, _, _, op)| resource_key(op, path, &shared)).collect();
+    // Operations of no resource of their own do not keep the others from losing a prefix.
+    let keyed: Vec<String> = keys.iter().flatten().map(|key| naming::plain_snake(key)).collect();
+    let prefix = location_prefix_len(keyed.iter().map(String::as_str));
+    let resources: Vec<String> =
+        keys.iter().map(|key| naming::plain_snake(key.as_deref().unwrap_or(UNGROUPED))).collect();
     for ((path, item, method, op), resource) in operations.into_iter().zip(&resources) {
         let spec_id = str_field(op, "operationId").filter(|s| !s.trim().is_empty());
         let explicit = spec_id
@@ -471,11 +496,21 @@ mod tests {
     #[test]
     fn a_path_word_that_only_names_its_operation_is_no_resource() {
         let op = |id: &str| serde_json::json!({ "operationId": id });
-        assert_eq!(resource_key(&op("CreateDestination"), "/createDestination"), None);
-        assert_eq!(resource_key(&op("search"), "/search"), None);
-        assert_eq!(resource_key(&op("listPets"), "/pets").as_deref(), Some("pets"));
+        let none = BTreeSet::new();
+        assert_eq!(resource_key(&op("CreateDestination"), "/createDestination", &none), None);
+        assert_eq!(resource_key(&op("search"), "/search", &none), None);
+        assert_eq!(resource_key(&op("listPets"), "/pets", &none).as_deref(), Some("pets"));
         let tagged = serde_json::json!({ "operationId": "search", "tags": ["Search"] });
-        assert_eq!(resource_key(&tagged, "/search").as_deref(), Some("Search"));
+        assert_eq!(resource_key(&tagged, "/search", &none).as_deref(), Some("Search"));
+        // Another operation under `/search` makes it a resource after all.
+        let root = serde_json::json!({ "paths": {
+            "/search": { "get": op("search"), "post": op("searchAdvanced") },
+            "/users": { "get": op("users") }
+        } });
+        let shared = shared_path_words(&root);
+        assert_eq!(shared, BTreeSet::from(["search".to_owned()]));
+        assert_eq!(resource_key(&op("search"), "/search", &shared).as_deref(), Some("search"));
+        assert_eq!(resource_key(&op("users"), "/users", &shared), None);
     }
 
     #[test]
@@ -486,6 +521,8 @@ mod tests {
         assert_eq!(location_prefix_len(["api20100401_account", "api20100401_call", "api20100401_call"]), 1);
         assert_eq!(location_prefix_len(["1_0_artist", "1_0_setlist"]), 2);
         assert_eq!(location_prefix_len(["v2beta_users", "v2beta_groups"]), 1);
+        assert_eq!(location_prefix_len(["k8s_v1beta1_pods", "k8s_v1beta1_nodes"]), 2);
+        assert_eq!(location_prefix_len(["vision_users", "vision_groups"]), 0);
         // Shared words that are not a version stay (`play_by_play` and `play_by_play_delta`).
         assert_eq!(location_prefix_len(["play_by_play", "play_by_play_delta"]), 0);
         assert_eq!(location_prefix_len(["admin_v1_users", "admin_v2_users"]), 0);

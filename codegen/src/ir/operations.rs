@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::operation_names::{
     DeclaredIds, UNGROUPED, declared_ids, derived_operation_id, echoes_path, location_prefix_len,
-    path_operation_names, resource_key, singular_phrase, strip_resource_words, without_fastapi_suffix,
-    without_location,
+    path_operation_names, resource_key, shared_path_words, singular_phrase, strip_resource_words,
+    without_fastapi_suffix, without_location,
 };
 use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
@@ -74,6 +74,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         ids: declared_ids(root),
         schemes: &security_schemes,
         idempotency_header: idempotency_header.as_deref(),
+        shared_words: shared_path_words(root),
     };
 
     let mut ops: Vec<(Option<String>, Operation)> = Vec::new();
@@ -255,6 +256,8 @@ struct Ctx<'a> {
     ids: DeclaredIds,
     schemes: &'a [SecurityScheme],
     idempotency_header: Option<&'a str>,
+    /// Path words more than one operation starts with (see `resource_key`).
+    shared_words: BTreeSet<String>,
 }
 
 struct RawParam<'a> {
@@ -345,7 +348,7 @@ fn build_operation<'a>(
     // function name (`users_list`, `items_list`: types `UsersListParams`, `ItemsListParams`).
     let declared = spec_id.map(|id| {
         let name = without_fastapi_suffix(id, method, path);
-        match resource_key(op, path) {
+        match resource_key(op, path, &ctx.shared_words) {
             Some(resource)
                 if name.len() != id.len() && ctx.ids.shared_fastapi.contains(&naming::plain_snake(name)) =>
             {
@@ -567,7 +570,7 @@ fn build_operation<'a>(
     };
     let Responses { response, errors, link_header } = responses(tb, ctx.root, op_ptr, op_obj, &type_base)?;
     let requirements = operation_security(tb, ctx.root, ctx.schemes, op_ptr, op_obj);
-    let resource_key = resource_key(op, path);
+    let resource_key = resource_key(op, path, &ctx.shared_words);
     Ok((
         resource_key,
         Operation {
@@ -639,15 +642,31 @@ enum TemplatePiece {
 /// The path a request goes to, and the literal query pairs of the path template: what follows a
 /// `#` is not sent (AWS's `/#Action=AssumeRole` tells operations of one endpoint apart), and
 /// `?a=b&c={c}` pairs are query parameters, those of a `{parameter}` sent from its declaration.
+/// A `#` or `?` inside a `{parameter}` is part of its name. The pairs are decoded (`%20` and `+`
+/// are spaces), as the request encodes them again.
 fn request_target(path: &str) -> (&str, Vec<(String, String)>) {
-    let path = path.split('#').next().unwrap_or_default();
-    let Some((path, query)) = path.split_once('?') else { return (path, Vec::new()) };
+    let mut depth = 0usize;
+    let cut = path.char_indices().find(|&(_, c)| {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && matches!(c, '#' | '?')
+    });
+    let Some((at, mark)) = cut else { return (path, Vec::new()) };
+    let (path, rest) = (&path[..at], &path[at + 1..]);
+    if mark == '#' {
+        return (path, Vec::new());
+    }
+    let query = rest.split('#').next().unwrap_or_default();
+    let decode = |text: &str| crate::pointer::percent_decode(&text.replace('+', " "));
     let pairs = query
         .split('&')
         .filter_map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let literal = !name.is_empty() && !name.contains(['{', '}']) && !value.contains(['{', '}']);
-            literal.then(|| (name.to_owned(), value.to_owned()))
+            literal.then(|| (decode(name), decode(value)))
         })
         .collect();
     (path, pairs)
@@ -1070,29 +1089,41 @@ fn group_resources(
         .flatten()
         .filter_map(|t| Some((str_field(t, "name")?.to_owned(), spec_text(str_field(t, "description"))?)))
         .collect();
-    // By name: the tag (`None` while only operations of no resource have the name), operations.
-    let mut groups: BTreeMap<String, (Option<String>, Vec<Operation>)> = BTreeMap::new();
+    // By name: the first tag (or path word) of that name, and the operations.
+    let mut groups: BTreeMap<String, (String, Vec<Operation>)> = BTreeMap::new();
+    let mut ungrouped = Vec::new();
     for (key, op) in ops {
-        let snake = naming::plain_snake(key.as_deref().unwrap_or(UNGROUPED));
-        let group = groups.entry(snake).or_default();
-        group.0 = group.0.take().or(key);
-        group.1.push(op);
+        match key {
+            Some(key) => {
+                groups.entry(naming::plain_snake(&key)).or_insert_with(|| (key, Vec::new())).1.push(op)
+            }
+            None => ungrouped.push(op),
+        }
     }
     let prefix = location_prefix_len(groups.keys().map(String::as_str));
     let mut accessor_names = Namespace::new();
     for m in CLIENT_METHODS {
         accessor_names.reserve(m);
     }
-    let accessors: BTreeMap<String, String> = groups
-        .iter()
-        .filter(|(_, (tag, _))| tag.is_some())
-        .map(|(snake, _)| (snake.clone(), accessor_names.claim(&without_location(snake, prefix))))
+    // Each group's accessor (and module) name, the name it was claimed for, its tag and its
+    // operations; then the operations of no resource under a name of their own (`operations`, or
+    // `operations_2` beside a tag of that name).
+    let mut named: Vec<(String, String, Option<String>, Vec<Operation>)> = groups
+        .into_iter()
+        .map(|(snake, (tag, ops))| {
+            let snake = without_location(&snake, prefix);
+            (accessor_names.claim(&snake), snake, Some(tag), ops)
+        })
         .collect();
+    let accessors: Vec<String> = named.iter().map(|(name, ..)| name.clone()).collect();
+    if !ungrouped.is_empty() {
+        named.push((accessor_names.claim(UNGROUPED), UNGROUPED.to_owned(), None, ungrouped));
+    }
+    named.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     let mut type_names = Namespace::new();
     let mut resources = Vec::new();
-    for (key, (tag, mut operations)) in groups {
+    for (name, snake, tag, mut operations) in named {
         let flat = tag.is_none();
-        let snake = if flat { UNGROUPED.to_owned() } else { without_location(&key, prefix) };
         // A flat resource's words are none of its methods' (`operations` names nothing).
         let words: Vec<&str> = if flat { Vec::new() } else { snake.split('_').collect() };
         let mut method_names = Namespace::new();
@@ -1100,7 +1131,7 @@ fn group_resources(
         method_names.reserve("client");
         // A flat resource's methods are the client's: clear of its others and its accessors.
         let taken: BTreeSet<&str> = if flat {
-            client_methods.iter().chain(accessors.values()).map(|m| m.trim_start_matches("r#")).collect()
+            client_methods.iter().chain(&accessors).map(|m| m.trim_start_matches("r#")).collect()
         } else {
             BTreeSet::new()
         };
@@ -1132,7 +1163,6 @@ fn group_resources(
                 .map_or_else(|| format!("{}_{}", op.fn_name, singular_phrase(&snake)), str::to_owned);
             op.fn_name = method_names.claim(&naming::method_name(&name));
         }
-        let name = accessors.get(&key).cloned().unwrap_or_else(|| snake.clone());
         let bare = name.trim_start_matches("r#");
         // A tag named like a TLS backend (`native-tls` is hyphenated, so only `rustls` can be;
         // cargo's `default` is a reserved accessor).
@@ -1192,6 +1222,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn operations_of_no_resource_are_the_clients_and_leave_the_others_their_names() {
+        let op = |id: &str, tag: Option<&str>| {
+            let mut op =
+                serde_json::json!({ "operationId": id, "responses": { "204": { "description": "ok" } } });
+            if let Some(tag) = tag {
+                op["tags"] = serde_json::json!([tag]);
+            }
+            op
+        };
+        let doc = serde_json::json!({
+            "openapi": "3.0.0", "info": { "title": "t", "version": "1" },
+            "paths": {
+                "/v1/Services": { "get": op("ListService", Some("ChatV1Service")) },
+                "/v1/Roles": { "get": op("ListRole", Some("ChatV1Role")) },
+                "/v1/Operations": { "get": op("ListOperations", Some("ChatV1Operations")) },
+                "/#Action=Ping": { "post": op("Ping", None) }
+            }
+        });
+        let spec = crate::load::load(&doc.to_string()).expect("loads");
+        let api = build(&spec, &Config::new("t")).expect("builds");
+        let resources: Vec<String> = api
+            .resources
+            .iter()
+            .map(|r| format!("{}{} {}", r.name, if r.flat { " (flat)" } else { "" }, r.operations[0].fn_name))
+            .collect();
+        // The ungrouped `Ping` neither keeps `chat_v1` on the others nor joins `operations`.
+        assert_eq!(resources, ["operations list", "operations_2 (flat) ping", "role list", "service list"]);
+    }
+
+    #[test]
     fn the_default_base_url_is_the_first_https_server() {
         let doc = |servers: serde_json::Value| serde_json::json!({ "servers": servers });
         let aws = doc(serde_json::json!([
@@ -1223,6 +1283,8 @@ mod tests {
         // Pairs of a parameter are sent from its declaration; a bare name is a pair too.
         assert_eq!(request_target("/alerts?lat={lat}&lon={lon}&v"), ("/alerts", pairs(&[("v", "")])));
         assert_eq!(request_target("/items/{id}"), ("/items/{id}", vec![]));
+        assert_eq!(request_target("/files/{name#x}/{q?}#frag"), ("/files/{name#x}/{q?}", vec![]));
+        assert_eq!(request_target("/rest?q=a%20b+c&x#frag"), ("/rest", pairs(&[("q", "a b c"), ("x", "")])));
     }
 
     /// Method names per resource, as `resource.method METHOD path`.

@@ -647,13 +647,11 @@ mod tests {
             api_key_env: None,
         };
         let client = ClientBuilder::new(&PLAIN_HTTP).build_infallible();
-        let spec = RequestSpec::new(reqwest::Method::GET, "/x".to_owned(), &[]);
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let err = runtime.block_on(client.request(spec, crate::decode::decode_empty).send()).unwrap_err();
-        let text = err.to_string();
-        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        // Each request fails with `Error::Config` of this message, which adds the prefix once.
+        let message = client.inner.startup_error.clone().unwrap();
+        assert!(message.contains("must use https"), "{message}");
+        let text = Error::config(message).to_string();
         assert_eq!(text.matches("invalid client configuration").count(), 1, "{text}");
-        assert!(text.contains("must use https"), "{text}");
     }
 
     #[test]

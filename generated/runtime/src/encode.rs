@@ -395,13 +395,17 @@ pub fn form_pairs(value: &Value, arrays: FormArrays) -> Result<Vec<(String, Stri
         Value::Null => {}
         Value::Object(map) => {
             for (key, item) in map {
+                // A list of values (nulls left out, as everywhere in a form).
                 let values = match item {
-                    Value::Array(items) if !arrays.indexed.contains(&key.as_str()) => {
-                        items.iter().map(scalar_text).collect::<Option<Vec<String>>>()
-                    }
+                    Value::Array(items) if !arrays.indexed.contains(&key.as_str()) => items
+                        .iter()
+                        .filter(|item| !item.is_null())
+                        .map(scalar_text)
+                        .collect::<Option<Vec<String>>>(),
                     _ => None,
                 };
                 match values {
+                    Some(values) if values.is_empty() => {}
                     Some(values) if arrays.joined.contains(&key.as_str()) => {
                         out.push((key.clone(), values.join(",")));
                     }
@@ -652,7 +656,8 @@ mod tests {
 
     #[test]
     fn form_lists_of_values_are_written_as_their_encoding_says() {
-        let body = json!({"tag": ["a b", 2, true], "ids": ["x", "y"], "empty": [], "objects": [{"k": "v"}]});
+        let body =
+            json!({"tag": ["a b", 2, null, true], "ids": ["x", "y"], "empty": [], "objects": [{"k": "v"}]});
         let default = form_pairs(&body, FormArrays::default()).unwrap();
         assert_eq!(
             default,
@@ -666,7 +671,7 @@ mod tests {
             ])
         );
         assert_eq!(encode_pairs(&default[..2]), "ids=x&ids=y");
-        let styled = form_pairs(&body, FormArrays { indexed: &["tag"], joined: &["ids"] }).unwrap();
+        let styled = form_pairs(&body, FormArrays { indexed: &["tag"], joined: &["ids", "empty"] }).unwrap();
         assert_eq!(
             styled,
             pairs(&[
@@ -674,7 +679,7 @@ mod tests {
                 ("objects[0][k]", "v"),
                 ("tag[0]", "a b"),
                 ("tag[1]", "2"),
-                ("tag[2]", "true")
+                ("tag[3]", "true")
             ])
         );
     }

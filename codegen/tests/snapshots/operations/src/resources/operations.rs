@@ -16,6 +16,17 @@ impl crate::Client {
         );
         self.request(spec, crate::runtime::decode_empty)
     }
+    /// Named like the `transfers` accessor - `transfers_operation`.
+    ///
+    /// `GET /#Action=Transfers` (`transfers`)
+    pub fn transfers_operation(&self) -> crate::runtime::Request<()> {
+        let spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::GET,
+            String::from("/"),
+            &[&[&crate::auth::BEARER]],
+        );
+        self.request(spec, crate::runtime::decode_empty)
+    }
     /// Its path only names it; `list` is a method of every client - `list_operation`.
     ///
     /// `GET /list` (`list`)
@@ -23,17 +34,6 @@ impl crate::Client {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/list"),
-            &[&[&crate::auth::BEARER]],
-        );
-        self.request(spec, crate::runtime::decode_empty)
-    }
-    /// Named like the `transfers` accessor - `transfers_operation`.
-    ///
-    /// `GET /transfers/count` (`transfers`)
-    pub fn transfers_operation(&self) -> crate::runtime::Request<()> {
-        let spec = crate::runtime::RequestSpec::new(
-            reqwest::Method::GET,
-            String::from("/transfers/count"),
             &[&[&crate::auth::BEARER]],
         );
         self.request(spec, crate::runtime::decode_empty)
