@@ -6,6 +6,48 @@
 //! first is escaped (`\[OBSOLETE\]`, which renders as written), the second wrapped in `<…>`.
 //! Code (fenced blocks, inline spans) and real links stay as they are.
 
+/// Where a line of Markdown stands with respect to fenced code blocks (```` ``` ```` or `~~~`).
+pub enum FenceLine {
+    /// Opens a block with this marker.
+    Open(&'static str),
+    /// Closes the open block (its marker).
+    Close(&'static str),
+    /// Inside a block.
+    Inside,
+    /// Outside every block.
+    Outside,
+}
+
+/// Follows the fenced code blocks of Markdown read line by line.
+#[derive(Default)]
+pub struct Fences {
+    open: Option<&'static str>,
+}
+
+impl Fences {
+    /// Where `line` stands, the lines before it read.
+    pub fn line(&mut self, line: &str) -> FenceLine {
+        let marker = ["```", "~~~"].into_iter().find(|m| line.trim_start().starts_with(m));
+        match (self.open, marker) {
+            (None, Some(m)) => {
+                self.open = Some(m);
+                FenceLine::Open(m)
+            }
+            (Some(open), Some(m)) if m == open => {
+                self.open = None;
+                FenceLine::Close(m)
+            }
+            (Some(_), _) => FenceLine::Inside,
+            (None, None) => FenceLine::Outside,
+        }
+    }
+
+    /// The marker of a block the text left open.
+    pub fn unclosed(&self) -> Option<&'static str> {
+        self.open
+    }
+}
+
 /// `text` with its stray brackets escaped and its bare URLs made links.
 pub fn rustdoc_text(text: &str) -> String {
     // Most descriptions have neither.
@@ -16,23 +58,14 @@ pub fn rustdoc_text(text: &str) -> String {
     let labels: Vec<String> =
         text.lines().filter_map(definition_label).map(|label| label.to_lowercase()).collect();
     let mut out = String::with_capacity(text.len() + 8);
-    let mut fence: Option<&str> = None;
+    let mut fences = Fences::default();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let marker = ["```", "~~~"].into_iter().find(|m| line.trim_start().starts_with(m));
-        match (fence, marker) {
-            (None, Some(m)) => {
-                fence = Some(m);
-                out.push_str(line);
-            }
-            (Some(open), Some(m)) if m == open => {
-                fence = None;
-                out.push_str(line);
-            }
-            (Some(_), _) => out.push_str(line),
-            (None, None) => prose_line(line, &labels, &mut out),
+        match fences.line(line) {
+            FenceLine::Outside => prose_line(line, &labels, &mut out),
+            FenceLine::Open(_) | FenceLine::Close(_) | FenceLine::Inside => out.push_str(line),
         }
     }
     out

@@ -69,6 +69,16 @@ pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     })
 }
 
+/// Whether a canonical pointer is a component of `section` itself (`#/components/schemas/Foo`
+/// for `schemas`), not something inside one.
+pub fn is_component(pointer: &str, section: &str) -> bool {
+    pointer
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.strip_prefix(section))
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|name| !name.contains('/'))
+}
+
 /// The last token of a canonical pointer, unescaped (`#/components/schemas/Foo` → `Foo`).
 pub fn last_token(pointer: &str) -> String {
     match pointer.strip_prefix("#/") {
@@ -133,6 +143,16 @@ pub(crate) fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn components_are_told_from_what_is_inside_them() {
+        assert!(is_component("#/components/schemas/Foo", "schemas"));
+        assert!(is_component("#/components/responses/NotFound", "responses"));
+        assert!(!is_component("#/components/schemas/Foo/properties/x", "schemas"));
+        assert!(!is_component("#/components/schemasX/Foo", "schemas"));
+        assert!(!is_component("#/components/responses/NotFound", "schemas"));
+        assert!(!is_component("#/paths/~1a/get", "schemas"));
+    }
 
     #[test]
     fn names_schemas_by_what_holds_them() {

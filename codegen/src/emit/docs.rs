@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::doc_blocks::placeholder;
+use crate::markdown::{FenceLine, Fences};
 
 /// Outer doc attributes (`///`) for an optional text.
 pub fn outer(text: Option<&str>) -> TokenStream {
@@ -42,27 +43,22 @@ pub fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Strin
 pub fn lines(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = Vec::new();
-    let mut fence: Option<String> = None;
+    let mut fences = Fences::default();
     for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
-        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
-        match (&fence, marker) {
-            (None, Some(m)) => {
-                fence = Some(m.to_owned());
+        match fences.line(line) {
+            FenceLine::Open(m) => {
                 let lang = trimmed[m.len()..].trim();
                 // Untagged and Rust blocks would become doc tests; anything else is left alone.
                 let lang = if lang.is_empty() || lang.starts_with("rust") { "text" } else { lang };
                 out.push(format!(" {m}{lang}"));
             }
-            (Some(open), Some(m)) if m == open => {
-                fence = None;
-                out.push(format!(" {m}"));
-            }
-            (Some(_), _) => out.push(format!(" {line}")),
+            FenceLine::Close(m) => out.push(format!(" {m}")),
+            FenceLine::Inside => out.push(format!(" {line}")),
             // Outside code blocks, four spaces of indentation would start an (tested) indented
             // code block; up to three keep list continuations and nesting intact.
-            (None, None) => out.push(if trimmed.is_empty() {
+            FenceLine::Outside => out.push(if trimmed.is_empty() {
                 String::new()
             } else {
                 let indent = (line.len() - trimmed.len()).min(3);
@@ -70,7 +66,7 @@ pub fn lines(text: &str) -> Vec<String> {
             }),
         }
     }
-    if let Some(open) = fence {
+    if let Some(open) = fences.unclosed() {
         out.push(format!(" {open}"));
     }
     while out.last().is_some_and(String::is_empty) {

@@ -349,7 +349,8 @@ pub(super) fn without_location(snake: &str, prefix: usize) -> String {
 /// `"<method> <path>"`. One that would get the same method on its resource as another operation
 /// (`/api/baskets/{name}` beside `/baskets/{name}`, or a named `export` beside
 /// `/users/{id}/export`) keeps the name derived from its full path instead.
-pub(super) fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
+/// `shared`: the [`shared_path_words`].
+pub(super) fn path_operation_names(root: &Value, shared: &BTreeSet<String>) -> BTreeMap<String, String> {
     let collections = collection_prefixes(root);
     let mut named: BTreeMap<String, String> = BTreeMap::new();
     // Per resource and method name: the operations named from their paths, and whether one the
@@ -362,9 +363,8 @@ pub(super) fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
         operations
             .extend(METHODS.iter().filter_map(|method| Some((path, item, *method, item.get(*method)?))));
     }
-    let shared = shared_path_words(root);
     let keys: Vec<Option<String>> =
-        operations.iter().map(|(path, _, _, op)| resource_key(op, path, &shared)).collect();
+        operations.iter().map(|(path, _, _, op)| resource_key(op, path, shared)).collect();
     // Operations of no resource of their own do not keep the others from losing a prefix.
     let keyed: Vec<String> = keys.iter().flatten().map(|key| naming::plain_snake(key)).collect();
     let prefix = location_prefix_len(keyed.iter().map(String::as_str));
@@ -402,12 +402,32 @@ pub(super) fn path_operation_names(root: &Value) -> BTreeMap<String, String> {
     named
 }
 
-/// The first path segment that names something (`/v1/customers/{id}` → `customers`). What
-/// follows a `#` or `?` in a path key is not a path (AWS's `/#X-Amz-Target=Service.Operation`
-/// and `/?Action=Operation` tell operations of one endpoint apart).
+/// A path key cut where its path ends, at the first `#` or `?` outside a `{parameter}` (AWS's
+/// `/#X-Amz-Target=Service.Operation` and `/?Action=Operation` tell operations of one endpoint
+/// apart), and the query after a `?`, without a fragment after it.
+pub(super) fn split_path_key(key: &str) -> (&str, Option<&str>) {
+    let mut depth = 0usize;
+    let cut = key.char_indices().find(|&(_, c)| {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && matches!(c, '#' | '?')
+    });
+    match cut {
+        None => (key, None),
+        Some((at, '?')) => (&key[..at], key[at + 1..].split('#').next()),
+        Some((at, _)) => (&key[..at], None),
+    }
+}
+
+/// The first path segment that names something (`/v1/customers/{id}` → `customers`), in the
+/// path part of the key (see [`split_path_key`]).
 fn first_path_word(path: &str) -> Option<String> {
-    let path = path.split(['#', '?']).next().unwrap_or_default();
-    path.split('/')
+    split_path_key(path)
+        .0
+        .split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{'))
         .find(|s| !is_location_segment(s))
         .map(str::to_owned)

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::operation_names::{
     DeclaredIds, UNGROUPED, declared_ids, derived_operation_id, echoes_path, location_prefix_len,
-    path_operation_names, resource_key, shared_path_words, singular_phrase, strip_resource_words,
-    without_fastapi_suffix, without_location,
+    path_operation_names, resource_key, shared_path_words, singular_phrase, split_path_key,
+    strip_resource_words, without_fastapi_suffix, without_location,
 };
 use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
@@ -68,13 +68,14 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         IdempotencyHeader::Disabled => None,
         IdempotencyHeader::Detect => detect_idempotency_header(root),
     };
+    let shared_words = shared_path_words(root);
     let ctx = Ctx {
         root,
-        path_names: path_operation_names(root),
+        path_names: path_operation_names(root, &shared_words),
         ids: declared_ids(root),
         schemes: &security_schemes,
         idempotency_header: idempotency_header.as_deref(),
-        shared_words: shared_path_words(root),
+        shared_words,
     };
 
     let mut ops: Vec<(Option<String>, Operation)> = Vec::new();
@@ -645,21 +646,8 @@ enum TemplatePiece {
 /// A `#` or `?` inside a `{parameter}` is part of its name. The pairs are decoded (`%20` and `+`
 /// are spaces), as the request encodes them again.
 fn request_target(path: &str) -> (&str, Vec<(String, String)>) {
-    let mut depth = 0usize;
-    let cut = path.char_indices().find(|&(_, c)| {
-        match c {
-            '{' => depth += 1,
-            '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        depth == 0 && matches!(c, '#' | '?')
-    });
-    let Some((at, mark)) = cut else { return (path, Vec::new()) };
-    let (path, rest) = (&path[..at], &path[at + 1..]);
-    if mark == '#' {
-        return (path, Vec::new());
-    }
-    let query = rest.split('#').next().unwrap_or_default();
+    let (path, query) = split_path_key(path);
+    let Some(query) = query else { return (path, Vec::new()) };
     let decode = |text: &str| crate::pointer::percent_decode(&text.replace('+', " "));
     let pairs = query
         .split('&')
@@ -857,8 +845,7 @@ fn responses<'a>(
         // A response the components declare (`$ref: '#/components/responses/Unauthorized'`)
         // is one type wherever it is used, so it is named after itself, not after the first
         // operation that happens to use it.
-        let component = r_ptr.strip_prefix("#/components/responses/").filter(|name| !name.contains('/'));
-        let hint = if component.is_some() {
+        let hint = if pointer::is_component(&r_ptr, "responses") {
             let name = naming::type_name(&pointer::last_token(&r_ptr));
             let name = name.strip_suffix("Response").filter(|stem| !stem.is_empty()).unwrap_or(&name);
             tb.name_or(format!("{name}Response"), format!("{name}ResponseBody"))

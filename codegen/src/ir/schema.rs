@@ -211,7 +211,7 @@ impl<'a> TypeBuilder<'a> {
         for (id, t) in self.types.iter().enumerate() {
             // One value is a constant (`"object": "list"`): nothing to send back as it came.
             let TypeKind::Enum(e) = &t.kind else { continue };
-            if is_component(&t.pointer) || e.variants.len() < 2 {
+            if pointer::is_component(&t.pointer, "schemas") || e.variants.len() < 2 {
                 continue;
             }
             let values = e.variants.iter().map(|v| (v.name.as_str(), v.value.as_str())).collect();
@@ -1256,11 +1256,6 @@ fn common_last_words(names: &[String]) -> String {
     let mut words: Vec<&str> = split[0][..len].to_vec();
     words.reverse();
     words.join("_")
-}
-
-/// `#/components/schemas/Name`: a schema the description names, not one inside another.
-fn is_component(ptr: &str) -> bool {
-    ptr.strip_prefix("#/components/schemas/").is_some_and(|name| !name.contains('/'))
 }
 
 /// Post-processing once every type is built: aliases that would expand forever become
