@@ -1,7 +1,7 @@
 //! The snapshot specs' crates compile without a single warning, runtime included: every crate is
 //! written to a scratch workspace and checked with `cargo clippy -D warnings`; one of them also
-//! with the runtime as its own crate. The doc examples of three of them run, and the runtime's
-//! unit tests inside one.
+//! with the runtime as its own crate. The doc examples of three of them run, the runtime's unit
+//! tests inside one, and tests of the requests and page walks two of them make.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,7 +27,10 @@ fn snapshot_crates_pass_clippy_without_warnings() {
         codegen::output::write_crate(&scratch.join(&name), &krate.files).unwrap();
         members.push(format!("{name:?}"));
         if name == "pagination" {
-            add_walk_test(&scratch.join(&name));
+            add_test(&scratch.join(&name), "pagination_walk.rs", "walk");
+        }
+        if name == "operations" {
+            add_test(&scratch.join(&name), "operations_requests.rs", "requests");
         }
         // Once, the same API with the runtime as its own crate (a path dependency in `runtime/`).
         if name == "operations" {
@@ -107,6 +110,9 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     // The generated list methods walk pages against a loopback server.
     let stdout = cargo_test("pagination walks", &["-p", "snapshot_pagination", "--test", "walk"]);
     assert!(stdout.contains("test result: ok. 27 passed"), "{stdout}");
+    // And operations send what they send without an argument.
+    let stdout = cargo_test("operation requests", &["-p", "snapshot_operations", "--test", "requests"]);
+    assert!(stdout.contains("test result: ok. 3 passed"), "{stdout}");
 
     // Every resource is a cargo feature: with all of them off, only the ungated core remains,
     // and that must compile cleanly too.
@@ -115,11 +121,12 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     assert!(!stderr.contains("warning"), "without default features, generated crates warn:\n{stderr}");
 }
 
-/// Gives the generated pagination crate `tests/walk.rs` and the dev-dependencies it needs.
-fn add_walk_test(krate: &Path) {
-    let test = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/generated_tests/pagination_walk.rs");
+/// Gives a generated crate `tests/{name}.rs`, a copy of `tests/generated_tests/{file}`, and the
+/// dev-dependencies it needs.
+fn add_test(krate: &Path, file: &str, name: &str) {
+    let test = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/generated_tests").join(file);
     fs::create_dir_all(krate.join("tests")).unwrap();
-    fs::copy(test, krate.join("tests/walk.rs")).unwrap();
+    fs::copy(test, krate.join(format!("tests/{name}.rs"))).unwrap();
     let manifest = krate.join("Cargo.toml");
     let mut text = fs::read_to_string(&manifest).unwrap();
     assert!(!text.contains("[dev-dependencies]"), "the generated manifest now has dev-dependencies");

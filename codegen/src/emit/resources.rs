@@ -4,8 +4,8 @@ use super::docs;
 use super::tokens::{Scope, resolved, ty_text};
 use crate::format::Parts;
 use crate::ir::{
-    Api, BodyEncoding, Idempotency, Operation, PageKind, ParamLocation, ParamStyle, PathParam, PathSegment,
-    Resource, Response, StyleKind, Ty, TypeKind, resolved_struct,
+    Api, BodyEncoding, FixedLocation, FixedParam, Idempotency, Operation, PageKind, ParamLocation,
+    ParamStyle, PathParam, PathSegment, Resource, Response, StyleKind, Ty, TypeKind, resolved_struct,
 };
 use crate::naming::Namespace;
 use crate::source::{self, Doc, Source};
@@ -198,8 +198,9 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
     if !required_segments.is_empty() {
         require_path_params(&mut statements, &required_segments);
     }
-    for (name, value) in &op.fixed_query {
-        statements.call(8, "spec.query", &[source::lit(name), source::lit(value)], ";");
+    for fixed in &op.fixed {
+        let function = format!("spec.{}", fixed.location.function());
+        statements.call(8, &function, &[source::lit(&fixed.name), source::lit(&fixed.value)], ";");
     }
     if let Some(params_id) = op.params {
         let params_ty = crate_ty(&Ty::Named(params_id));
@@ -211,20 +212,26 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
         }
         if let TypeKind::Params(s) = &api.types[params_id].kind {
             for f in &s.fields {
-                let (name, value) =
-                    (source::lit(&f.json_name), format!("&{params_arg}.{}", source::name(&f.rust_name)));
+                let field = format!("{params_arg}.{}", source::name(&f.rust_name));
+                let (name, value) = (source::lit(&f.json_name), format!("&{field}"));
+                let function = match f.location {
+                    ParamLocation::Header => "header",
+                    ParamLocation::Cookie => "cookie",
+                    ParamLocation::Query(_) | ParamLocation::Body => "query",
+                };
                 match f.location {
-                    ParamLocation::Header | ParamLocation::Cookie => {
-                        let function = if f.location == ParamLocation::Header { "header" } else { "cookie" };
-                        statements.call(8, &format!("spec.{function}"), &[name, value], ";")
-                    }
                     ParamLocation::Query(style) if !written_as_default(api, &f.ty, style) => {
-                        let args = [name, value, style_text(style), style.explode.to_string()];
+                        let args = [name.clone(), value, style_text(style), style.explode.to_string()];
                         statements.call(8, "spec.query_styled", &args, ";");
                     }
-                    ParamLocation::Query(_) | ParamLocation::Body => {
-                        statements.call(8, "spec.query", &[name, value], ";")
-                    }
+                    _ => statements.call(8, &format!("spec.{function}"), &[name.clone(), value], ";"),
+                }
+                // A required parameter's default, when the caller left it unset (a scalar, so
+                // written the same in any style).
+                if let Some(default) = &f.sent_default {
+                    statements.line(8, &format!("if {field}.is_none() {{"));
+                    statements.call(12, &format!("spec.{function}"), &[name, source::lit(default)], ";");
+                    statements.fixed(8, "}");
                 }
             }
         }
@@ -542,6 +549,9 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
         .collect();
     let args = args.join("\n");
     let mut notes = Vec::new();
+    if !op.fixed.is_empty() {
+        notes.push(format!("Sent with every call: {}.", fixed_values(&op.fixed)));
+    }
     if free_multipart(api, op) {
         notes.push(
             "The form declares no fields: build `body` with [`Multipart`](crate::runtime::Multipart)'s `field` and `file`."
@@ -618,6 +628,26 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
         Some(args.as_str()),
         Some(notes.as_str()),
     ])
+}
+
+/// The fixed values of an operation by location: "header `X-Amz-Target: Svc.Op`; query
+/// `Action=DescribeInstances`, `Version=2016-11-15`".
+fn fixed_values(fixed: &[FixedParam]) -> String {
+    let mut groups: Vec<String> = Vec::new();
+    for location in [FixedLocation::Header, FixedLocation::Query, FixedLocation::Cookie] {
+        let values: Vec<String> = fixed
+            .iter()
+            .filter(|f| f.location == location)
+            .map(|f| {
+                let separator = if location == FixedLocation::Header { ": " } else { "=" };
+                format!("`{}{separator}{}`", f.name.replace('`', "'"), f.value.replace('`', "'"))
+            })
+            .collect();
+        if !values.is_empty() {
+            groups.push(format!("{} {}", location.function(), values.join(", ")));
+        }
+    }
+    groups.join("; ")
 }
 
 fn type_label(api: &Api, t: &Ty) -> String {

@@ -541,8 +541,10 @@ fn field_doc(api: &Api, f: &Field) -> String {
         ParamLocation::Query(style) => notes.extend(query_style_note(api, &f.json_name, &f.ty, style)),
         ParamLocation::Body => {}
     }
-    if let Some(default) = &f.default {
-        notes.push(format!("Defaults to `{}`.", default.replace('`', "'")));
+    match (&f.sent_default, &f.default) {
+        (Some(sent), _) => notes.push(format!("When unset, `{}` is sent.", sent.replace('`', "'"))),
+        (None, Some(default)) => notes.push(format!("Defaults to `{}`.", default.replace('`', "'"))),
+        (None, None) => {}
     }
     let notes = notes.join(" ");
     docs::paragraphs([f.doc.as_deref(), Some(notes.as_str())])

@@ -226,6 +226,9 @@ pub struct Field {
     pub deprecated: bool,
     /// The declared default, as JSON text (for docs).
     pub default: Option<String>,
+    /// A required parameter's declared scalar default, as sent: the field is optional, and
+    /// the default goes when it is unset (Azure's `api-version`, a required `page`).
+    pub sent_default: Option<String>,
     /// The smallest integer the schema allows (`minimum`, raised by an exclusive one).
     pub minimum: Option<i64>,
     /// Heap-allocated to break a recursive type.
@@ -393,11 +396,11 @@ pub struct Operation {
     pub doc: Option<String>,
     pub deprecated: bool,
     pub path_params: Vec<PathParam>,
-    /// The path a request goes to: the template without what follows a `?` or `#` in it.
+    /// The path a request goes to: the template without what follows a `?` or `#` in it, a
+    /// parameter that allows one value written in as text.
     pub segments: Vec<PathSegment>,
-    /// Query pairs the path template itself carries (`/rest?method=flickr.photos.search`),
-    /// sent with every request; pairs of a `{parameter}` are left to its declaration.
-    pub fixed_query: Vec<(String, String)>,
+    /// Values sent with every request that the caller does not give (see [`FixedParam`]).
+    pub fixed: Vec<FixedParam>,
     /// The generated parameters struct (query, header and cookie parameters).
     pub params: Option<TypeId>,
     pub body: Option<Body>,
@@ -414,6 +417,36 @@ pub struct Operation {
     /// How the server deduplicates this operation, if it does.
     pub idempotency: Idempotency,
     pub pagination: Option<Pagination>,
+}
+
+/// A value an operation sends with every request, so the caller never gives it: a query pair
+/// of the path template (`/rest?method=flickr.photos.search`; pairs of a `{parameter}` are left
+/// to its declaration), or a required parameter whose schema allows one value (AWS's
+/// `X-Amz-Target` header and `Action` and `Version` queries, a one-value `api-version`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedParam {
+    pub location: FixedLocation,
+    pub name: String,
+    /// As sent: a string as it is, a number or boolean as JSON writes it.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixedLocation {
+    Query,
+    Header,
+    Cookie,
+}
+
+impl FixedLocation {
+    /// The `RequestSpec` method that sends a value there, and the word docs use for it.
+    pub fn function(self) -> &'static str {
+        match self {
+            FixedLocation::Query => "query",
+            FixedLocation::Header => "header",
+            FixedLocation::Cookie => "cookie",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -15,8 +15,9 @@ use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
 use super::security::{operation_security, primary_scheme, security_schemes};
 use super::{
-    Api, Body, BodyEncoding, Field, Idempotency, Operation, ParamLocation, ParamStyle, PathParam,
-    PathSegment, Resource, Response, SecurityScheme, StyleKind, Ty, TypeKind, str_field,
+    Api, Body, BodyEncoding, Field, FixedLocation, FixedParam, Idempotency, Operation, ParamLocation,
+    ParamStyle, PathParam, PathSegment, Resource, Response, SecurityScheme, StyleKind, Ty, TypeKind,
+    str_field,
 };
 use crate::config::{Config, IdempotencyHeader};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -275,6 +276,34 @@ struct RawParam<'a> {
     style: ParamStyle,
 }
 
+impl RawParam<'_> {
+    /// The one value its schema allows, as sent (see [`schema::constant_value`]); `None` where
+    /// Azure's `x-ms-enum` says `modelAsString: true`, its mark of an enum that grows (AutoRest
+    /// makes a required one-value enum a constant only without it).
+    fn constant(&self, root: &Value) -> Option<String> {
+        let extensible =
+            |o: &Value| o.pointer("/x-ms-enum/modelAsString").and_then(Value::as_bool) == Some(true);
+        if extensible(self.value) || self.schema.as_ref().is_some_and(|(_, s)| extensible(s)) {
+            return None;
+        }
+        self.schema.as_ref().and_then(|(_, s)| schema::own_or_referenced(root, s, schema::constant_value))
+    }
+}
+
+/// A path parameter's one value as path text: unreserved characters and those RFC 3986
+/// allows in a segment as they are, others `%XX`-escaped (a `/` too, so it stays one segment).
+fn encode_path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// A parameter's `style` and `explode`, defaulted as OpenAPI says for its location. A style
 /// the location does not define is reported and replaced by the default. A parameter given by
 /// `content` with a JSON media type is sent as JSON text, unless its schema is a scalar: specs
@@ -443,9 +472,15 @@ fn build_operation<'a>(
     arg_names.reserve("self");
     let mut path_params: Vec<PathParam> = Vec::new();
     let mut segments = Vec::new();
-    let (request_path, mut fixed_query) = request_target(path);
+    // Path parameters that allow one value, written into the path.
+    let mut constant_path: Vec<String> = Vec::new();
+    let (request_path, path_query) = request_target(path);
     // A pair the operation also declares as a parameter is sent from the declaration alone.
-    fixed_query.retain(|(name, _)| !params.iter().any(|p| p.location == "query" && p.name == *name));
+    let mut fixed: Vec<FixedParam> = path_query
+        .into_iter()
+        .filter(|(name, _)| !params.iter().any(|p| p.location == "query" && p.name == *name))
+        .map(|(name, value)| FixedParam { location: FixedLocation::Query, name, value })
+        .collect();
     for piece in split_template(request_path) {
         match piece {
             TemplatePiece::Literal(text) => segments.push(PathSegment::Literal(text)),
@@ -455,6 +490,11 @@ fn build_operation<'a>(
                     continue;
                 }
                 let declared = params.iter().find(|p| p.location == "path" && p.name == name);
+                if let Some(value) = declared.and_then(|p| p.constant(ctx.root)) {
+                    segments.push(PathSegment::Literal(encode_path_segment(&value)));
+                    constant_path.push(name);
+                    continue;
+                }
                 let (ty, doc, style) = match declared {
                     Some(p) => {
                         let ty = match &p.schema {
@@ -481,7 +521,7 @@ fn build_operation<'a>(
         }
     }
     for p in params.iter().filter(|p| p.location == "path") {
-        if !path_params.iter().any(|pp| pp.json_name == p.name) {
+        if !path_params.iter().any(|pp| pp.json_name == p.name) && !constant_path.contains(&p.name) {
             tb.warn(
                 &p.ptr,
                 format!("path parameter {:?} does not appear in the path template; ignored", p.name),
@@ -513,6 +553,18 @@ fn build_operation<'a>(
                 continue;
             }
         }
+        // A required parameter that allows one value is sent without the caller giving it.
+        if p.required
+            && let Some(value) = p.constant(ctx.root)
+        {
+            let location = match location {
+                ParamLocation::Header => FixedLocation::Header,
+                ParamLocation::Cookie => FixedLocation::Cookie,
+                ParamLocation::Query(_) | ParamLocation::Body => FixedLocation::Query,
+            };
+            fixed.push(FixedParam { location, name: p.name.clone(), value });
+            continue;
+        }
         let u = match &p.schema {
             Some((sp, s)) => {
                 let hint = format!("{type_base}{}", naming::type_name(&p.name));
@@ -533,24 +585,30 @@ fn build_operation<'a>(
             }
             None => super::TyUse::new(Ty::String),
         };
+        let default =
+            p.schema.as_ref().and_then(|(_, s)| schema::own_or_referenced(ctx.root, s, |o| o.get("default")));
+        // A required parameter with a default need not be given: its default is sent. Not a
+        // credential's (a placeholder key), nor a list's or an object's.
+        let scalar = !matches!(super::resolved(&u.ty, &tb.types), Ty::Vec(_) | Ty::Map(_) | Ty::Object)
+            && super::resolved_struct(&u.ty, &tb.types).is_none();
+        let sent_default = default
+            .and_then(schema::scalar_text)
+            .filter(|_| p.required && scalar && !crate::secret_names::is_secret_name(p.name.as_bytes()));
         let field_name = naming::field_name(&p.name);
         fields.push(Field {
             json_name: p.name.clone(),
             rust_name: field_names.claim(&field_name),
             setter: setter_names.claim(&naming::method_name_of_field(field_name)),
             ty: u.ty,
-            required: p.required,
+            required: p.required && sent_default.is_none(),
             nullable: u.nullable,
             read_only: false,
             write_only: false,
             doc: p.doc.clone(),
             deprecated: p.deprecated,
             // What the parameter's schema says, or else the schema it refers to (`$ref: Page`).
-            default: p
-                .schema
-                .as_ref()
-                .and_then(|(_, s)| schema::own_or_referenced(ctx.root, s, |o| o.get("default")))
-                .map(|d| d.to_string()),
+            default: default.map(|d| d.to_string()),
+            sent_default,
             minimum: p
                 .schema
                 .as_ref()
@@ -584,7 +642,7 @@ fn build_operation<'a>(
             deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
             path_params,
             segments,
-            fixed_query,
+            fixed,
             params: params_type,
             body,
             response,

@@ -549,6 +549,7 @@ impl<'a> TypeBuilder<'a> {
                 deprecated: flag("deprecated"),
                 default: own_or_referenced(self.root, prop, |o| o.get("default")).map(|d| d.to_string()),
                 minimum: own_or_referenced(self.root, prop, integer_minimum),
+                sent_default: None,
                 boxed: false,
                 location: ParamLocation::Body,
             });
@@ -1238,6 +1239,28 @@ fn string_enum_values(obj: &Map<String, Value>) -> Option<Vec<String>> {
     values.iter().map(|v| v.as_str().map(str::to_owned)).collect()
 }
 
+/// The one value a parameter's schema allows, as the parameter sends it ([`scalar_text`]): an
+/// `enum` of one value or 3.1's `const`. `None` for anything else (an `enum` that lists `null`
+/// as well allows two values).
+pub(super) fn constant_value(obj: &Map<String, Value>) -> Option<String> {
+    let value = match (obj.get("enum"), obj.get("const")) {
+        (Some(Value::Array(values)), _) if values.len() == 1 => &values[0],
+        (None, Some(value)) => value,
+        _ => return None,
+    };
+    scalar_text(value)
+}
+
+/// A scalar as a parameter sends it: a string as it is, a number or boolean as JSON writes it;
+/// `None` for null, a list or an object.
+pub(super) fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+        _ => None,
+    }
+}
+
 /// Calls `f` for every named type a type mentions, at any depth.
 pub fn each_named(ty: &Ty, f: &mut impl FnMut(TypeId)) {
     match ty {
@@ -1442,6 +1465,23 @@ mod tests {
         // `method` and `ethod` are not words of `create_method` in common.
         assert_eq!(common_last_words(&names(&["create_method", "update_ethod"])), "");
         assert_eq!(common_last_words(&names(&["holder_inline_mode", "hook_kind"])), "");
+    }
+
+    #[test]
+    fn constant_values_are_one_scalar_value() {
+        let constant = |v: Value| constant_value(v.as_object().unwrap());
+        assert_eq!(
+            constant(serde_json::json!({ "enum": ["DescribeInstances"] })).as_deref(),
+            Some("DescribeInstances")
+        );
+        assert_eq!(constant(serde_json::json!({ "const": "2016-11-15" })).as_deref(), Some("2016-11-15"));
+        assert_eq!(constant(serde_json::json!({ "type": "integer", "enum": [2] })).as_deref(), Some("2"));
+        assert_eq!(constant(serde_json::json!({ "enum": [true] })).as_deref(), Some("true"));
+        assert_eq!(constant(serde_json::json!({ "enum": ["a", "b"] })), None);
+        assert_eq!(constant(serde_json::json!({ "enum": ["a", null] })), None);
+        assert_eq!(constant(serde_json::json!({ "enum": [null] })), None);
+        assert_eq!(constant(serde_json::json!({ "enum": [["a"]] })), None);
+        assert_eq!(constant(serde_json::json!({ "type": "string" })), None);
     }
 
     #[test]

@@ -253,6 +253,83 @@ impl SearchFullParams {
         self
     }
 }
+#[cfg(feature = "items")]
+/// The values of the `mode` query parameter of `POST /exports/{format}#X-Amz-Target=Exports.Start`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartExportMode {
+    /// `fast`
+    Fast,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+#[cfg(feature = "items")]
+crate::runtime::str_enum::open_str_enum!(StartExportMode, Unknown, Fast = "fast");
+#[cfg(feature = "items")]
+/// The parameters of [`Items::start_export`](crate::resources::Items::start_export): `POST /exports/{format}#X-Amz-Target=Exports.Start`.
+#[derive(Clone, PartialEq)]
+pub struct StartExportParams {
+    pub mode: Option<StartExportMode>,
+    pub region: StartExportRegion,
+    pub since: i64,
+    /// When unset, `2024-05-01` is sent.
+    pub api_version: Option<String>,
+    /// Sent as the `X-Attempts` header. When unset, `3` is sent.
+    pub x_attempts: Option<i64>,
+    /// Sent as the `X-Partner-Token` header. Defaults to `"changeme"`.
+    pub x_partner_token: String,
+}
+#[cfg(feature = "items")]
+crate::runtime::object::redacted_debug!(
+    StartExportParams; mode shown, region shown, since shown, api_version shown,
+    x_attempts shown, x_partner_token secret
+);
+#[cfg(feature = "items")]
+impl StartExportParams {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(
+        region: StartExportRegion,
+        since: i64,
+        x_partner_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            mode: None,
+            region,
+            since,
+            api_version: None,
+            x_attempts: None,
+            x_partner_token: x_partner_token.into(),
+        }
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, value: StartExportMode) -> Self {
+        self.mode = Some(value);
+        self
+    }
+    /// Sets [`api_version`](Self::api_version).
+    pub fn api_version(mut self, value: impl Into<String>) -> Self {
+        self.api_version = Some(value.into());
+        self
+    }
+    /// Sets [`x_attempts`](Self::x_attempts).
+    pub fn x_attempts(mut self, value: i64) -> Self {
+        self.x_attempts = Some(value);
+        self
+    }
+}
+#[cfg(feature = "items")]
+/// The values of the `region` query parameter of `POST /exports/{format}#X-Amz-Target=Exports.Start`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartExportRegion {
+    /// `eu`
+    Eu,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+#[cfg(feature = "items")]
+crate::runtime::str_enum::open_str_enum!(StartExportRegion, Unknown, Eu = "eu");
 #[cfg(feature = "forms")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitFormRequest {

@@ -9,6 +9,39 @@ impl<'a> Items<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+    /// Required parameters that allow one value are sent without an argument - the path segment `json%20lines`, the header, `Version` (a component) and `dry_run`; only `since`, `region` (an Azure enum that grows) and the optional `mode` are the caller's. Required `api-version` and `X-Attempts` send their defaults when unset; a token's default is a placeholder, so `X-Partner-Token` stays required.
+    ///
+    /// `POST /exports/{format}#X-Amz-Target=Exports.Start` (`startExport`)
+    ///
+    /// Sent with every call: header `X-Amz-Target: Exports.Start`; query `Version=2016-11-15`, `dry_run=false`.
+    ///
+    /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    pub fn start_export(
+        &self,
+        params: crate::types::StartExportParams,
+    ) -> crate::runtime::Request<()> {
+        let mut spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::POST,
+            String::from("/exports/json%20lines"),
+            &[&[&crate::auth::BEARER]],
+        );
+        spec.header("X-Amz-Target", "Exports.Start");
+        spec.query("Version", "2016-11-15");
+        spec.query("dry_run", "false");
+        spec.query("mode", &params.mode);
+        spec.query("region", &params.region);
+        spec.query("since", &params.since);
+        spec.query("api-version", &params.api_version);
+        if params.api_version.is_none() {
+            spec.query("api-version", "2024-05-01");
+        }
+        spec.header("X-Attempts", &params.x_attempts);
+        if params.x_attempts.is_none() {
+            spec.header("X-Attempts", "3");
+        }
+        spec.header("X-Partner-Token", &params.x_partner_token);
+        self.client.request(spec, crate::runtime::decode_empty)
+    }
     /// List items
     ///
     /// `GET /items` (`listItems`)
@@ -112,6 +145,8 @@ impl<'a> Items<'a> {
     /// The template's query pairs are sent - `mode=full`, and `lang` from its parameter.
     ///
     /// `GET /search?mode=full&lang={lang}` (`searchFull`)
+    ///
+    /// Sent with every call: query `mode=full`.
     ///
     /// The parameters may be `None`: all of them are optional.
     pub fn search_full(
