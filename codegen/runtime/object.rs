@@ -34,6 +34,8 @@ use std::marker::PhantomData;
 use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeStruct};
 
+use crate::runtime::timestamp::{Lenient, ReadLeniently};
+
 /// A type read from the entries of a JSON object.
 pub trait FromObject: Sized {
     /// Reads the value from the object's entries, consuming all of them.
@@ -128,6 +130,20 @@ pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
         return Err(A::Error::duplicate_field(name));
     }
     *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// [`field`] for a field read through [`Lenient`] (`date-time` and `date` values and lists of
+/// them: the `lenient` of `json_object!`).
+pub fn lenient_field<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<ReadLeniently<T>>()?.0);
     Ok(())
 }
 
@@ -230,7 +246,8 @@ pub mod tri_state {
 /// `Serialize`, `Deserialize` and [`FromObject`] for a struct read and written as a JSON
 /// object: `json_object!(Name, extra; field = "json name" kind, …)`, where `kind` is one of
 /// [`required`], [`optional`], [`nullable`] and [`tri_state`], and the map field `extra`
-/// keeps undeclared properties (without `, extra` they are skipped when read).
+/// keeps undeclared properties (without `, extra` they are skipped when read). A `lenient`
+/// after the kind reads the field through [`Lenient`] (see [`lenient_field`]).
 ///
 /// One invocation instead of three impls per struct keeps the generated source small, which is
 /// most of what generation (parsing and formatting) costs.
@@ -238,7 +255,7 @@ pub mod tri_state {
 #[macro_export]
 macro_rules! __json_object {
     // Keeps undeclared properties in the map field `$extra`: written as a map.
-    ($name:ident, $extra:ident; $($field:ident = $json:literal $kind:ident),* $(,)?) => {
+    ($name:ident, $extra:ident; $($field:ident = $json:literal $kind:ident $($how:ident)?),* $(,)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
@@ -250,10 +267,10 @@ macro_rules! __json_object {
                 map.end()
             }
         }
-        $crate::__json_object!(@read $name, ::std::option::Option::None, [$extra]; $($field = $json $kind),*);
+        $crate::__json_object!(@read $name, ::std::option::Option::None, [$extra]; $($field = $json $kind $($how)?),*);
     };
     // Drops undeclared properties: written as a struct, as serde's derive does.
-    ($name:ident; $($field:ident = $json:literal $kind:ident),* $(,)?) => {
+    ($name:ident; $($field:ident = $json:literal $kind:ident $($how:ident)?),* $(,)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeStruct as _;
@@ -264,9 +281,9 @@ macro_rules! __json_object {
                 state.end()
             }
         }
-        $crate::__json_object!(@read $name, ::std::option::Option::Some(&[$($json),*]), []; $($field = $json $kind),*);
+        $crate::__json_object!(@read $name, ::std::option::Option::Some(&[$($json),*]), []; $($field = $json $kind $($how)?),*);
     };
-    (@read $name:ident, $fields:expr, [$($extra:ident)?]; $($field:ident = $json:literal $kind:ident),*) => {
+    (@read $name:ident, $fields:expr, [$($extra:ident)?]; $($field:ident = $json:literal $kind:ident $($how:ident)?),*) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 $crate::runtime::object::deserialize(deserializer, ::std::stringify!($name), $fields)
@@ -278,7 +295,7 @@ macro_rules! __json_object {
                 $(let mut $extra = $crate::runtime::object::empty_like(|object: &Self| &object.$extra);)?
                 while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::object::Key<'de>>()? {
                     match key.as_str() {
-                        $($json => $crate::runtime::object::field(&mut map, &mut $field, $json)?,)*
+                        $($json => $crate::__json_object!(@field map $field $json $($how)?),)*
                         _ => $crate::__json_object!(@unknown map key $($extra)?),
                     }
                 }
@@ -288,6 +305,12 @@ macro_rules! __json_object {
                 })
             }
         }
+    };
+    (@field $map:ident $slot:ident $json:literal) => {
+        $crate::runtime::object::field(&mut $map, &mut $slot, $json)?
+    };
+    (@field $map:ident $slot:ident $json:literal lenient) => {
+        $crate::runtime::object::lenient_field(&mut $map, &mut $slot, $json)?
     };
     (@unknown $map:ident $key:ident) => {{
         let _ = $key;
@@ -415,6 +438,34 @@ mod tests {
     #[derive(Debug, PartialEq)]
     struct Nothing {}
     crate::runtime::object::json_object!(Nothing;);
+
+    /// Times read through `Lenient`, as the generated structs declare them.
+    #[derive(Debug, PartialEq)]
+    struct Event {
+        at: chrono::DateTime<chrono::Utc>,
+        days: Option<Vec<chrono::NaiveDate>>,
+    }
+    crate::runtime::object::json_object!(Event; at = "at" required lenient, days = "days" optional lenient);
+
+    #[test]
+    fn lenient_fields_read_times_in_other_forms_and_name_the_field_when_they_fail() {
+        let event: Event =
+            serde_json::from_str(r#"{"at":"2024-01-15 10:30:00","days":["2024-01-15T09:00:00Z"]}"#).unwrap();
+        assert_eq!(event.at.to_rfc3339(), "2024-01-15T10:30:00+00:00");
+        assert_eq!(event.days, Some(vec![chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap()]));
+        // Written as RFC 3339 and dates, as always.
+        assert_eq!(
+            serde_json::to_string(&event).unwrap(),
+            r#"{"at":"2024-01-15T10:30:00Z","days":["2024-01-15"]}"#
+        );
+        let text = r#"{"at":"soon"}"#;
+        let err = serde_path_to_error::deserialize::<_, Event>(&mut serde_json::Deserializer::from_str(text))
+            .unwrap_err();
+        assert_eq!(err.path().to_string(), "at");
+        assert!(err.inner().to_string().contains("expected an RFC 3339 date-time"), "{err}");
+        let twice = serde_json::from_str::<Event>(r#"{"at":0,"at":1}"#).unwrap_err();
+        assert!(twice.to_string().starts_with("duplicate field `at`"), "{twice}");
+    }
 
     fn patch(json: &str) -> Result<Patch, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())

@@ -1,13 +1,21 @@
-//! Integer Unix timestamps that stay integers on the wire.
+//! Times on the wire.
 //!
 //! Many APIs send times as whole seconds since the Unix epoch. [`UnixTime`]
 //! keeps that exact representation (so a value round-trips unchanged) and
 //! offers a conversion to a real date-time when one is wanted.
+//!
+//! Fields an API describes as `date-time` or `date` are chrono's types, read through
+//! [`Lenient`]: servers write times in more forms than their descriptions say (no offset, a
+//! date where a date-time was declared, or the reverse, Unix seconds), and one such value would
+//! otherwise fail the whole response.
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::de::{Deserializer, Error, Unexpected, Visitor};
 use serde::{Deserialize, Serialize};
+
+use crate::runtime::Nullable;
 
 /// Seconds since the Unix epoch (1970-01-01T00:00:00Z), serialized as a plain integer.
 ///
@@ -77,9 +85,221 @@ impl fmt::Display for UnixTime {
     }
 }
 
+/// A field's type read more leniently than its `Deserialize` reads it: `date-time` and `date`
+/// values in the forms servers write besides RFC 3339, and lists and optional values of them.
+/// The generated structs read such fields through it (`json_object!`'s `lenient`); written,
+/// a value is RFC 3339 as always.
+///
+/// ```
+/// use atlaspay::runtime::timestamp::ReadLeniently;
+///
+/// let read = |json: &str| serde_json::from_str::<ReadLeniently<chrono::DateTime<chrono::Utc>>>(json).map(|t| t.0.to_rfc3339());
+/// assert_eq!(read(r#""2024-01-15T10:30:00""#).unwrap(), "2024-01-15T10:30:00+00:00");
+/// assert_eq!(read("1705314600").unwrap(), "2024-01-15T10:30:00+00:00");
+/// assert!(read(r#""next tuesday""#).is_err());
+/// ```
+pub trait Lenient: Sized {
+    /// Reads a value.
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// A `T` read through [`Lenient`], for where a `Deserialize` type is needed.
+pub struct ReadLeniently<T>(pub T);
+
+impl<'de, T: Lenient> Deserialize<'de> for ReadLeniently<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::read(deserializer).map(ReadLeniently)
+    }
+}
+
+/// RFC 3339 (chrono also takes a space for the `T` and an offset without its colon); without
+/// an offset, or only a date (midnight), as UTC; an hour-only offset (`+02`); RFC 2822 (`Mon,
+/// 15 Jan 2024 10:30:00 GMT`); a number as Unix seconds, or milliseconds where seconds would
+/// be past the year 5000.
+impl Lenient for DateTime<Utc> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TimeVisitor)
+    }
+}
+
+/// A date (`2024-01-15`), or the date of a date-time as written (`2024-01-15T23:30:00-05:00`
+/// is the 15th).
+impl Lenient for NaiveDate {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(DateVisitor)
+    }
+}
+
+impl<T: Lenient> Lenient for Option<T> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Option::<ReadLeniently<T>>::deserialize(deserializer)?.map(|value| value.0))
+    }
+}
+
+impl<T: Lenient> Lenient for Nullable<T> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Nullable::<ReadLeniently<T>>::deserialize(deserializer)?.map(|value| value.0))
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Vec::<ReadLeniently<T>>::deserialize(deserializer)?.into_iter().map(|value| value.0).collect())
+    }
+}
+
+struct TimeVisitor;
+
+impl Visitor<'_> for TimeVisitor {
+    type Value = DateTime<Utc>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an RFC 3339 date-time")
+    }
+
+    fn visit_str<E: Error>(self, text: &str) -> Result<Self::Value, E> {
+        parse_datetime(text).ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
+    }
+
+    fn visit_i64<E: Error>(self, number: i64) -> Result<Self::Value, E> {
+        // Unix seconds past the year 5000 are milliseconds.
+        let time = if number.unsigned_abs() < 95_617_584_000 {
+            DateTime::from_timestamp(number, 0)
+        } else {
+            DateTime::from_timestamp_millis(number)
+        };
+        time.ok_or_else(|| E::invalid_value(Unexpected::Signed(number), &self))
+    }
+
+    fn visit_u64<E: Error>(self, number: u64) -> Result<Self::Value, E> {
+        let signed =
+            i64::try_from(number).map_err(|_| E::invalid_value(Unexpected::Unsigned(number), &self))?;
+        self.visit_i64(signed)
+    }
+
+    fn visit_f64<E: Error>(self, number: f64) -> Result<Self::Value, E> {
+        let seconds = if number.abs() < 95_617_584_000.0 { number } else { number / 1000.0 };
+        let nanos = (seconds.fract() * 1e9).round() as i64;
+        let time = (number.is_finite() && seconds.abs() < 9e15)
+            .then(|| DateTime::from_timestamp(seconds.trunc() as i64, 0))
+            .flatten()
+            .and_then(|whole| whole.checked_add_signed(chrono::TimeDelta::nanoseconds(nanos)));
+        time.ok_or_else(|| E::invalid_value(Unexpected::Float(number), &self))
+    }
+}
+
+struct DateVisitor;
+
+impl Visitor<'_> for DateVisitor {
+    type Value = NaiveDate;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date (YYYY-MM-DD)")
+    }
+
+    fn visit_str<E: Error>(self, text: &str) -> Result<Self::Value, E> {
+        let date = text.parse::<NaiveDate>().ok().or_else(|| {
+            // A date-time: its date as written, once the whole is known to be a time.
+            let head = text.get(..10)?;
+            let date = head.parse::<NaiveDate>().ok()?;
+            parse_datetime(text).map(|_| date)
+        });
+        date.ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
+    }
+}
+
+/// A date-time in any of the forms [`Lenient`] for `DateTime<Utc>` names.
+fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(time) = text.parse::<DateTime<Utc>>() {
+        return Some(time);
+    }
+    // No offset: UTC.
+    let naive = text.replacen(' ', "T", 1);
+    if let Ok(time) = naive.parse::<NaiveDateTime>() {
+        return Some(time.and_utc());
+    }
+    if let Ok(date) = text.parse::<NaiveDate>() {
+        return date.and_hms_opt(0, 0, 0).map(|time| time.and_utc());
+    }
+    // An offset of hours only (`+02`).
+    let bytes = text.as_bytes();
+    let hours_only = bytes.len() > 3 && matches!(bytes[bytes.len() - 3], b'+' | b'-');
+    if hours_only && let Ok(time) = format!("{text}:00").parse::<DateTime<Utc>>() {
+        return Some(time);
+    }
+    DateTime::parse_from_rfc2822(text).ok().map(|time| time.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::UnixTime;
+    use chrono::{DateTime, NaiveDate, Utc};
+
+    use super::{ReadLeniently, UnixTime};
+    use crate::runtime::Nullable;
+
+    fn time(json: &str) -> Result<String, String> {
+        serde_json::from_str::<ReadLeniently<DateTime<Utc>>>(json)
+            .map(|t| t.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            .map_err(|e| e.to_string())
+    }
+
+    fn date(json: &str) -> Result<String, String> {
+        serde_json::from_str::<ReadLeniently<NaiveDate>>(json)
+            .map(|d| d.0.to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn date_times_are_read_in_the_forms_servers_write() {
+        let cases = [
+            (r#""2024-01-15T10:30:00Z""#, "2024-01-15T10:30:00Z"),
+            (r#""2024-01-15T12:30:00+02:00""#, "2024-01-15T10:30:00Z"),
+            (r#""2024-01-15 10:30:00+0000""#, "2024-01-15T10:30:00Z"),
+            (r#""2024-01-15T10:30:00""#, "2024-01-15T10:30:00Z"),
+            (r#""2024-01-15 10:30:00.250""#, "2024-01-15T10:30:00.250Z"),
+            (r#""2024-01-15""#, "2024-01-15T00:00:00Z"),
+            (r#""2024-01-15T12:30:00+02""#, "2024-01-15T10:30:00Z"),
+            (r#""Mon, 15 Jan 2024 10:30:00 GMT""#, "2024-01-15T10:30:00Z"),
+            ("1705314600", "2024-01-15T10:30:00Z"),
+            ("1705314600250", "2024-01-15T10:30:00.250Z"),
+            ("1705314600.5", "2024-01-15T10:30:00.500Z"),
+            ("-86400", "1969-12-31T00:00:00Z"),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(time(json).as_deref(), Ok(expected), "{json}");
+        }
+        assert_eq!(
+            time(r#""next tuesday""#).unwrap_err(),
+            "invalid value: string \"next tuesday\", expected an RFC 3339 date-time at line 1 column 14"
+        );
+        assert!(time("true").unwrap_err().contains("expected an RFC 3339 date-time"));
+        assert!(time(r#""2024-02-30T00:00:00Z""#).is_err());
+        assert!(time("1e300").is_err());
+    }
+
+    #[test]
+    fn dates_are_read_alone_or_from_a_date_time_as_written() {
+        assert_eq!(date(r#""2024-01-15""#).as_deref(), Ok("2024-01-15"));
+        // Shutterstock's `added_date` is declared a date and written as a date-time.
+        assert_eq!(date(r#""2025-10-15T13:52:12.909Z""#).as_deref(), Ok("2025-10-15"));
+        assert_eq!(date(r#""2024-01-15T23:30:00-05:00""#).as_deref(), Ok("2024-01-15"));
+        assert!(date(r#""2024-01-15Tlunch""#).unwrap_err().contains("expected a date (YYYY-MM-DD)"));
+        assert!(date(r#""2024-13-01""#).is_err());
+        assert!(date("20240115").is_err());
+    }
+
+    #[test]
+    fn options_lists_and_nullables_of_times_are_read_leniently_too() {
+        let read =
+            |json: &str| serde_json::from_str::<ReadLeniently<Vec<Option<NaiveDate>>>>(json).map(|v| v.0);
+        let day = NaiveDate::from_ymd_opt(2024, 1, 15);
+        assert_eq!(read(r#"["2024-01-15T08:00:00Z", null]"#).unwrap(), vec![day, None]);
+        let read =
+            |json: &str| serde_json::from_str::<ReadLeniently<Nullable<DateTime<Utc>>>>(json).map(|v| v.0);
+        assert_eq!(read("null").unwrap(), Nullable::Null);
+        assert_eq!(read("0").unwrap(), Nullable::Value(DateTime::UNIX_EPOCH));
+    }
 
     #[test]
     fn serde_is_a_plain_integer() {

@@ -244,7 +244,7 @@ crate::runtime::object::json_object!(
     BankAccount, extra; account_holder_name = "account_holder_name" optional,
     account_holder_type = "account_holder_type" optional, account_type = "account_type"
     optional, bank_name = "bank_name" optional, country = "country" optional, created =
-    "created" optional, created_at = "created_at" optional, currency = "currency"
+    "created" optional, created_at = "created_at" optional lenient, currency = "currency"
     optional, customer_id = "customer_id" optional, holder_name = "holder_name" optional,
     id = "id" required, is_default = "is_default" optional, last4 = "last4" optional,
     metadata = "metadata" optional, nickname = "nickname" optional, object = "object"
@@ -540,8 +540,9 @@ pub struct BankTransferFailedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    BankTransferFailedEvent, extra; created = "created" required, data = "data" required,
-    id = "id" required, livemode = "livemode" optional, r#type = "type" required
+    BankTransferFailedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -573,8 +574,8 @@ pub struct BankTransferInitiatedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    BankTransferInitiatedEvent, extra; created = "created" required, data = "data"
-    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    BankTransferInitiatedEvent, extra; created = "created" required lenient, data =
+    "data" required, id = "id" required, livemode = "livemode" optional, r#type = "type"
     required
 );
 /// Event type.
@@ -653,7 +654,7 @@ pub struct BankTransferPendingEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    BankTransferPendingEvent, extra; created = "created" required, data = "data"
+    BankTransferPendingEvent, extra; created = "created" required lenient, data = "data"
     required, id = "id" required, livemode = "livemode" optional, r#type = "type"
     required
 );
@@ -687,7 +688,7 @@ pub struct BankTransferReturnedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    BankTransferReturnedEvent, extra; created = "created" required, data = "data"
+    BankTransferReturnedEvent, extra; created = "created" required lenient, data = "data"
     required, id = "id" required, livemode = "livemode" optional, r#type = "type"
     required
 );
@@ -722,8 +723,8 @@ pub struct BankTransferSucceededEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    BankTransferSucceededEvent, extra; created = "created" required, data = "data"
-    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    BankTransferSucceededEvent, extra; created = "created" required lenient, data =
+    "data" required, id = "id" required, livemode = "livemode" optional, r#type = "type"
     required
 );
 /// Event type.
@@ -1502,9 +1503,9 @@ crate::runtime::object::json_object!(
     CreateBankMandate; amount_limit = "amount_limit" optional, authorization_text =
     "authorization_text" required, authorization_type = "authorization_type" optional,
     bank_account_id = "bank_account_id" required, customer_id = "customer_id" optional,
-    daily_limit = "daily_limit" optional, expires_at = "expires_at" optional, frequency =
-    "frequency" optional, ip_address = "ip_address" required, metadata = "metadata"
-    optional, monthly_limit = "monthly_limit" optional, subscription_id =
+    daily_limit = "daily_limit" optional, expires_at = "expires_at" optional lenient,
+    frequency = "frequency" optional, ip_address = "ip_address" required, metadata =
+    "metadata" optional, monthly_limit = "monthly_limit" optional, subscription_id =
     "subscription_id" optional, user_agent = "user_agent" optional
 );
 #[cfg(feature = "bank_mandates")]
@@ -2818,7 +2819,7 @@ pub struct Cryptogram {
 #[cfg(feature = "network_tokens")]
 crate::runtime::object::json_object!(
     Cryptogram, extra; cryptogram = "cryptogram" required, cryptogram_type =
-    "cryptogramType" optional, expires_at = "expiresAt" optional
+    "cryptogramType" optional, expires_at = "expiresAt" optional lenient
 );
 #[cfg(feature = "network_tokens")]
 crate::runtime::object::redacted_debug!(
@@ -3144,8 +3145,9 @@ pub struct DisputeCreatedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    DisputeCreatedEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    DisputeCreatedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3189,8 +3191,9 @@ pub struct DisputeLostEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    DisputeLostEvent, extra; created = "created" required, data = "data" required, id =
-    "id" required, livemode = "livemode" optional, r#type = "type" required
+    DisputeLostEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3222,8 +3225,9 @@ pub struct DisputeResolvedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    DisputeResolvedEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    DisputeResolvedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3255,8 +3259,9 @@ pub struct DisputeUpdatedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    DisputeUpdatedEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    DisputeUpdatedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3870,7 +3875,7 @@ pub struct Health {
 crate::runtime::object::json_object!(
     Health, extra; dependencies = "dependencies" optional, latency = "latency" optional,
     region = "region" optional, status = "status" required, timestamp = "timestamp"
-    optional, uptime = "uptime" optional, version = "version" optional
+    optional lenient, uptime = "uptime" optional, version = "version" optional
 );
 #[cfg(feature = "health")]
 /// Health of the service or of one of its dependencies.
@@ -4677,7 +4682,7 @@ pub struct MicrodepositInitiation {
 }
 #[cfg(feature = "bank_accounts")]
 crate::runtime::object::json_object!(
-    MicrodepositInitiation, extra; expires_at = "expires_at" optional, message =
+    MicrodepositInitiation, extra; expires_at = "expires_at" optional lenient, message =
     "message" optional, method = "method" optional, session_url = "session_url" optional,
     status = "status" required, strength = "strength" optional
 );
@@ -4841,10 +4846,10 @@ pub struct Payment {
 crate::runtime::object::json_object!(
     Payment, extra; amount = "amount" optional, bank_account = "bank_account" optional,
     captured_amount = "captured_amount" optional, card = "card" optional, created_at =
-    "created_at" optional, currency = "currency" optional, id = "id" required, livemode =
-    "livemode" optional, next_action = "next_action" optional, object = "object"
-    optional, payment_method_type = "payment_method_type" optional, psp = "psp" optional,
-    psp_transaction_id = "psp_transaction_id" optional, refunded_amount =
+    "created_at" optional lenient, currency = "currency" optional, id = "id" required,
+    livemode = "livemode" optional, next_action = "next_action" optional, object =
+    "object" optional, payment_method_type = "payment_method_type" optional, psp = "psp"
+    optional, psp_transaction_id = "psp_transaction_id" optional, refunded_amount =
     "refunded_amount" optional, routing = "routing" optional, session_id = "session_id"
     optional, status = "status" optional, three_d_secure = "three_d_secure" optional,
     wallet = "wallet" optional
@@ -4867,8 +4872,9 @@ pub struct PaymentAuthorizedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PaymentAuthorizedEvent, extra; created = "created" required, data = "data" required,
-    id = "id" required, livemode = "livemode" optional, r#type = "type" required
+    PaymentAuthorizedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4917,8 +4923,9 @@ pub struct PaymentCanceledEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PaymentCanceledEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    PaymentCanceledEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4950,8 +4957,9 @@ pub struct PaymentCapturedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PaymentCapturedEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    PaymentCapturedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5014,8 +5022,9 @@ pub struct PaymentFailedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PaymentFailedEvent, extra; created = "created" required, data = "data" required, id =
-    "id" required, livemode = "livemode" optional, r#type = "type" required
+    PaymentFailedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5068,8 +5077,9 @@ pub struct PaymentRefundedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PaymentRefundedEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    PaymentRefundedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5101,8 +5111,8 @@ pub struct PaymentRequiresActionEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PaymentRequiresActionEvent, extra; created = "created" required, data = "data"
-    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    PaymentRequiresActionEvent, extra; created = "created" required lenient, data =
+    "data" required, id = "id" required, livemode = "livemode" optional, r#type = "type"
     required
 );
 /// Event type.
@@ -5176,10 +5186,10 @@ pub struct PaymentSession {
 crate::runtime::object::json_object!(
     PaymentSession, extra; amount = "amount" optional, capture_method = "capture_method"
     optional, client_secret = "client_secret" optional, created_at = "created_at"
-    optional, currency = "currency" optional, external_id = "external_id" optional,
-    fallback_url = "fallback_url" optional, id = "id" required, livemode = "livemode"
-    optional, object = "object" required, payment_method_types = "payment_method_types"
-    optional, status = "status" optional
+    optional lenient, currency = "currency" optional, external_id = "external_id"
+    optional, fallback_url = "fallback_url" optional, id = "id" required, livemode =
+    "livemode" optional, object = "object" required, payment_method_types =
+    "payment_method_types" optional, status = "status" optional
 );
 #[cfg(feature = "sessions")]
 crate::runtime::object::redacted_debug!(
@@ -5240,16 +5250,16 @@ pub struct PaymentSessionFull {
 }
 crate::runtime::object::json_object!(
     PaymentSessionFull, extra; amount = "amount" optional, billing_address =
-    "billing_address" optional, canceled_at = "canceled_at" optional, cancellation_reason
-    = "cancellation_reason" optional, capture_method = "capture_method" optional,
-    client_secret = "client_secret" optional, created_at = "created_at" optional,
-    currency = "currency" optional, customer_email = "customer_email" optional,
-    customer_name = "customer_name" optional, description = "description" optional, id =
-    "id" required, latest_attempt = "latest_attempt" optional, livemode = "livemode"
-    optional, metadata = "metadata" optional, next_action = "next_action" optional,
-    object = "object" required, payment_method_types = "payment_method_types" optional,
-    shipping_address = "shipping_address" optional, status = "status" optional,
-    updated_at = "updated_at" optional
+    "billing_address" optional, canceled_at = "canceled_at" optional lenient,
+    cancellation_reason = "cancellation_reason" optional, capture_method =
+    "capture_method" optional, client_secret = "client_secret" optional, created_at =
+    "created_at" optional lenient, currency = "currency" optional, customer_email =
+    "customer_email" optional, customer_name = "customer_name" optional, description =
+    "description" optional, id = "id" required, latest_attempt = "latest_attempt"
+    optional, livemode = "livemode" optional, metadata = "metadata" optional, next_action
+    = "next_action" optional, object = "object" required, payment_method_types =
+    "payment_method_types" optional, shipping_address = "shipping_address" optional,
+    status = "status" optional, updated_at = "updated_at" optional lenient
 );
 crate::runtime::object::redacted_debug!(
     PaymentSessionFull; amount shown, billing_address shown, canceled_at shown,
@@ -5428,8 +5438,9 @@ pub struct PayoutFailedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PayoutFailedEvent, extra; created = "created" required, data = "data" required, id =
-    "id" required, livemode = "livemode" optional, r#type = "type" required
+    PayoutFailedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5461,8 +5472,8 @@ pub struct PayoutPaidEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    PayoutPaidEvent, extra; created = "created" required, data = "data" required, id =
-    "id" required, livemode = "livemode" optional, r#type = "type" required
+    PayoutPaidEvent, extra; created = "created" required lenient, data = "data" required,
+    id = "id" required, livemode = "livemode" optional, r#type = "type" required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6067,9 +6078,9 @@ pub struct Refund {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    Refund, extra; amount = "amount" optional, created_at = "created_at" optional,
-    currency = "currency" optional, id = "id" required, payment_id = "payment_id"
-    optional, reason = "reason" optional, status = "status" optional
+    Refund, extra; amount = "amount" optional, created_at = "created_at" optional
+    lenient, currency = "currency" optional, id = "id" required, payment_id =
+    "payment_id" optional, reason = "reason" optional, status = "status" optional
 );
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq)]
@@ -6099,8 +6110,9 @@ pub struct RefundFailedEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    RefundFailedEvent, extra; created = "created" required, data = "data" required, id =
-    "id" required, livemode = "livemode" optional, r#type = "type" required
+    RefundFailedEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6162,8 +6174,9 @@ pub struct RefundPendingEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    RefundPendingEvent, extra; created = "created" required, data = "data" required, id =
-    "id" required, livemode = "livemode" optional, r#type = "type" required
+    RefundPendingEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6212,8 +6225,9 @@ pub struct RefundSucceededEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    RefundSucceededEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    RefundSucceededEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6379,8 +6393,9 @@ pub struct SessionCanceledEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    SessionCanceledEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    SessionCanceledEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6625,8 +6640,9 @@ pub struct SessionExpiredEvent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    SessionExpiredEvent, extra; created = "created" required, data = "data" required, id
-    = "id" required, livemode = "livemode" optional, r#type = "type" required
+    SessionExpiredEvent, extra; created = "created" required lenient, data = "data"
+    required, id = "id" required, livemode = "livemode" optional, r#type = "type"
+    required
 );
 /// Event type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7018,7 +7034,7 @@ pub struct SyncTransactions {
 #[cfg(feature = "transactions")]
 crate::runtime::object::json_object!(
     SyncTransactions; data = "data" required, route = "route" required, session_id =
-    "session_id" required, timestamp = "timestamp" optional
+    "session_id" required, timestamp = "timestamp" optional lenient
 );
 #[cfg(feature = "transactions")]
 impl SyncTransactions {

@@ -629,7 +629,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str]
     parts.source(def);
     if serde {
         let cfg = gate_tokens(features);
-        let impls = object_impls(s, &plans, &name);
+        let impls = object_impls(api, s, &plans, &name);
         parts.rust(quote!(#cfg #impls));
     }
     if redacted {
@@ -661,7 +661,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str]
 /// `json_object!`: declared fields by their JSON names, undeclared properties kept in the extra
 /// map. Not derived, because serde's `#[serde(flatten)]` buffers the undeclared entries and its derive was
 /// most of a small crate's check time (see `runtime/object.rs`).
-fn object_impls(s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> TokenStream {
+fn object_impls(api: &Api, s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> TokenStream {
     // One match arm per JSON name: the IR keys an object's properties by name.
     debug_assert!(
         s.fields.iter().enumerate().all(|(i, f)| s.fields[..i].iter().all(|g| g.json_name != f.json_name)),
@@ -676,13 +676,24 @@ fn object_impls(s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> T
             (false, true, true) => quote!(nullable),
             (false, true, false) => quote!(required),
         };
-        quote!(#field = #json #kind)
+        let how = (!f.boxed && read_leniently(api, &f.ty)).then(|| quote!(lenient));
+        quote!(#field = #json #kind #how)
     });
     let extra = s.additional.field().map(|f| {
         let f = ident(f);
         quote!(, #f)
     });
     quote!(crate::runtime::object::json_object!(#name #extra; #(#fields),*);)
+}
+
+/// Whether a field's values are times (`date-time`, `date`, lists of them), which the runtime
+/// reads in more forms than RFC 3339 (`runtime::timestamp::Lenient`).
+fn read_leniently(api: &Api, t: &Ty) -> bool {
+    match resolved(t, &api.types) {
+        Ty::DateTime | Ty::Date => true,
+        Ty::Vec(inner) | Ty::Nullable(inner) => read_leniently(api, inner),
+        _ => false,
+    }
 }
 
 /// `new(required…)` and one chained setter per optional field.

@@ -22,9 +22,10 @@ pub struct Formats {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    Formats, extra; anything = "anything" optional, at = "at" optional, big = "big"
-    optional, blob = "blob" optional, created = "created" optional, day = "day" optional,
-    email = "email" optional, encoded = "encoded" optional, flag = "flag" optional, huge
-    = "huge" optional, id = "id" optional, plain = "plain" optional, ratio = "ratio"
-    optional, small = "small" optional, unsigned = "unsigned" optional
+    Formats, extra; anything = "anything" optional, at = "at" optional lenient, big =
+    "big" optional, blob = "blob" optional, created = "created" optional, day = "day"
+    optional lenient, email = "email" optional, encoded = "encoded" optional, flag =
+    "flag" optional, huge = "huge" optional, id = "id" optional, plain = "plain"
+    optional, ratio = "ratio" optional, small = "small" optional, unsigned = "unsigned"
+    optional
 );
