@@ -474,13 +474,21 @@ fn build_operation<'a>(
     let mut segments = Vec::new();
     // Path parameters that allow one value, written into the path.
     let mut constant_path: Vec<String> = Vec::new();
-    let (request_path, path_query) = request_target(path);
-    // A pair the operation also declares as a parameter is sent from the declaration alone.
-    let mut fixed: Vec<FixedParam> = path_query
-        .into_iter()
-        .filter(|(name, _)| !params.iter().any(|p| p.location == "query" && p.name == *name))
-        .map(|(name, value)| FixedParam { location: FixedLocation::Query, name, value })
-        .collect();
+    let (request_path, mut path_query) = request_target(path);
+    // A pair the operation also declares as a parameter is sent from the declaration, with the
+    // pair's value as its default (`/search?mode=full` beside an optional `mode`).
+    let mut fixed: Vec<FixedParam> = Vec::new();
+    path_query.retain(|(name, value)| {
+        let declared = params.iter().any(|p| p.location == "query" && p.name == *name);
+        if !declared {
+            fixed.push(FixedParam {
+                location: FixedLocation::Query,
+                name: name.clone(),
+                value: value.clone(),
+            });
+        }
+        declared
+    });
     for piece in split_template(request_path) {
         match piece {
             TemplatePiece::Literal(text) => segments.push(PathSegment::Literal(text)),
@@ -588,12 +596,17 @@ fn build_operation<'a>(
         let default =
             p.schema.as_ref().and_then(|(_, s)| schema::own_or_referenced(ctx.root, s, |o| o.get("default")));
         // A required parameter with a default need not be given: its default is sent. Not a
-        // credential's (a placeholder key), nor a list's or an object's.
+        // credential's (a placeholder key), nor a list's or an object's. The path template's
+        // own pair for it is sent the same way, required or not.
         let scalar = !matches!(super::resolved(&u.ty, &tb.types), Ty::Vec(_) | Ty::Map(_) | Ty::Object)
             && super::resolved_struct(&u.ty, &tb.types).is_none();
-        let sent_default = default
+        let in_path = matches!(location, ParamLocation::Query(_))
+            .then(|| path_query.iter().find(|(name, _)| *name == p.name).map(|(_, value)| value.clone()))
+            .flatten();
+        let declared_default = default
             .and_then(schema::scalar_text)
-            .filter(|_| p.required && scalar && !crate::secret_names::is_secret_name(p.name.as_bytes()));
+            .filter(|_| p.required && !crate::secret_names::is_secret_name(p.name.as_bytes()));
+        let sent_default = in_path.or(declared_default).filter(|_| scalar);
         let field_name = naming::field_name(&p.name);
         fields.push(Field {
             json_name: p.name.clone(),

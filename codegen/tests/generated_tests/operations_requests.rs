@@ -89,5 +89,19 @@ async fn the_query_pairs_of_a_path_template_are_sent_with_the_declared_ones() {
         .await;
     let client = client(&server).await;
     client.items().search_full(SearchFullParams::new().lang("en")).await.unwrap();
-    assert_eq!(only_query(&server).await, pairs(&[("mode", "full"), ("lang", "en")]));
+    assert_eq!(only_query(&server).await, pairs(&[("lang", "en"), ("mode", "full")]));
+}
+
+#[tokio::test]
+async fn a_declared_parameter_replaces_the_path_templates_pair_when_set() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server).await;
+    client.items().search_full(SearchFullParams::new().mode("brief")).await.unwrap();
+    assert_eq!(only_query(&server).await, pairs(&[("mode", "brief")]));
 }

@@ -240,6 +240,8 @@ impl ReverseTransferRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchFullParams {
     pub lang: Option<String>,
+    /// When unset, `full` is sent.
+    pub mode: Option<String>,
 }
 #[cfg(feature = "items")]
 impl SearchFullParams {
@@ -250,6 +252,11 @@ impl SearchFullParams {
     /// Sets [`lang`](Self::lang).
     pub fn lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
+        self
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
         self
     }
 }

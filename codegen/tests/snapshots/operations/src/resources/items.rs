@@ -142,11 +142,9 @@ impl<'a> Items<'a> {
         spec.bytes_body("application/octet-stream", body.into());
         self.client.request(spec, crate::runtime::decode_bytes)
     }
-    /// The template's query pairs are sent - `mode=full`, and `lang` from its parameter.
+    /// The template's query pairs are sent - `mode=full` unless the caller sets `mode`, and `lang` from its parameter.
     ///
     /// `GET /search?mode=full&lang={lang}` (`searchFull`)
-    ///
-    /// Sent with every call: query `mode=full`.
     ///
     /// The parameters may be `None`: all of them are optional.
     pub fn search_full(
@@ -158,9 +156,12 @@ impl<'a> Items<'a> {
             String::from("/search"),
             &[&[&crate::auth::BEARER]],
         );
-        spec.query("mode", "full");
         let params = params.into().unwrap_or_default();
         spec.query("lang", &params.lang);
+        spec.query("mode", &params.mode);
+        if params.mode.is_none() {
+            spec.query("mode", "full");
+        }
         self.client.request(spec, crate::runtime::decode_empty)
     }
 }
