@@ -466,8 +466,11 @@ struct FieldPlan {
     /// Absent, `null` and a value are three states (`Option<Nullable<T>>`): a present `null`
     /// is read as `Some(Nullable::Null)`.
     tri_state: bool,
-    /// Part of `new(…)`.
+    /// Required, so set by `new(…)`.
     in_constructor: bool,
+    /// A required field whose type is an enum of one known value: `new` sets that value
+    /// (`AppsType::Apps`) instead of taking it, unless it would be `new`'s only argument.
+    constant: Option<String>,
     boxed: bool,
     into_string: bool,
     /// For a map, the value type its setter takes (any pairs of keys and values, such as an
@@ -517,12 +520,27 @@ fn plan_field(api: &Api, owner: &TypeDef, f: &Field, serde: bool) -> FieldPlan {
         }),
         _ => None,
     };
+    let constant = match resolved(&f.ty, &api.types) {
+        // Body types only: a parameter left to the caller (an enum that grows) stays an argument.
+        Ty::Named(id)
+            if f.required && !f.nullable && !f.boxed && matches!(owner.kind, TypeKind::Struct(_)) =>
+        {
+            match &api.types[*id].kind {
+                TypeKind::Enum(e) if e.variants.len() == 1 => {
+                    Some(format!("{}::{}", api.types[*id].name, e.variants[0].name))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     FieldPlan {
         full,
         value,
         optional,
         tri_state,
         in_constructor: f.required,
+        constant,
         boxed: f.boxed,
         into_string,
         pairs,
@@ -721,10 +739,14 @@ fn builder_source(
             ],
         );
         // Required fields in the order the spec lists them; `in_constructor` marks the same set.
+        // One-value enums are set, not taken, unless nothing else would be (a `new()` without
+        // arguments would want a `Default` impl too).
+        let set_constants = plans.iter().any(|p| p.in_constructor && p.constant.is_none());
+        let taken = |p: &FieldPlan| p.in_constructor && !(set_constants && p.constant.is_some());
         let args: Vec<String> = s
             .constructor
             .iter()
-            .filter(|&&i| plans[i].in_constructor)
+            .filter(|&&i| taken(&plans[i]))
             .map(|&i| {
                 let (f, p) = (&s.fields[i], &plans[i]);
                 // A required nullable field takes an `Option` of its own type: `None` could not
@@ -747,6 +769,9 @@ fn builder_source(
                 let field = ident(&f.rust_name).to_string();
                 if !p.in_constructor {
                     return format!("{field}: None");
+                }
+                if let Some(constant) = p.constant.as_ref().filter(|_| set_constants) {
+                    return format!("{field}: {constant}");
                 }
                 let conv = match (p.optional, p.boxed, p.into_string) {
                     (true, true, _) => format!("{field}.map(Box::new)"),

@@ -73,20 +73,23 @@ pub struct Labels {
     pub extra: indexmap::IndexMap<String, i64>,
 }
 crate::runtime::object::json_object!(Labels, extra; primary = "primary" optional);
-/// Required but nullable fields whose setters take `impl Into`, so that `new` takes them as plain `Option`s and `None` needs no annotation.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Required but nullable fields whose setters take `impl Into`, so that `new` takes them as plain `Option`s and `None` needs no annotation; `kind` allows one value, which `new` sets.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReadingCreate {
     pub at: Option<crate::runtime::UnixTime>,
+    pub kind: ReadingCreateKind,
     pub note: Option<String>,
     pub scale: Option<f64>,
+    /// Its one required field allows one value, yet `new` takes it (a `new()` without arguments would want a `Default` too).
+    pub unit: Option<ReadingCreateUnit>,
     pub value: Option<f64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    ReadingCreate, extra; at = "at" nullable, note = "note" nullable, scale = "scale"
-    optional, value = "value" nullable
+    ReadingCreate, extra; at = "at" nullable, kind = "kind" required, note = "note"
+    nullable, scale = "scale" optional, unit = "unit" optional, value = "value" nullable
 );
 impl ReadingCreate {
     /// Creates a value from its required fields; optional ones are set with the chained
@@ -98,8 +101,10 @@ impl ReadingCreate {
     ) -> Self {
         Self {
             at,
+            kind: ReadingCreateKind::Reading,
             note,
             scale: None,
+            unit: None,
             value,
             extra: Default::default(),
         }
@@ -109,7 +114,62 @@ impl ReadingCreate {
         self.scale = Some(value.into());
         self
     }
+    /// Sets [`unit`](Self::unit).
+    pub fn unit(mut self, value: ReadingCreateUnit) -> Self {
+        self.unit = Some(value);
+        self
+    }
 }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReadingCreateKind {
+    /// `reading`
+    Reading,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(
+    ReadingCreateKind, Unknown, Reading = "reading"
+);
+/// Its one required field allows one value, yet `new` takes it (a `new()` without arguments would want a `Default` too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadingCreateUnit {
+    pub precision: Option<i64>,
+    pub r#type: ReadingCreateUnitType,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    ReadingCreateUnit, extra; precision = "precision" optional, r#type = "type" required
+);
+impl ReadingCreateUnit {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(r#type: ReadingCreateUnitType) -> Self {
+        Self {
+            precision: None,
+            r#type,
+            extra: Default::default(),
+        }
+    }
+    /// Sets [`precision`](Self::precision).
+    pub fn precision(mut self, value: i64) -> Self {
+        self.precision = Some(value);
+        self
+    }
+}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReadingCreateUnitType {
+    /// `celsius`
+    Celsius,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(
+    ReadingCreateUnitType, Unknown, Celsius = "celsius"
+);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Strict {
     pub only: Option<bool>,
