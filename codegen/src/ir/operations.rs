@@ -290,6 +290,36 @@ impl RawParam<'_> {
     }
 }
 
+/// The API description's version for a required `api-version` string parameter that declares
+/// no value of its own: an Azure description's `info.version` is the `api-version` its
+/// operations take (`2021-06-01`, `2021-06-01-preview`, `7.1`, `2018-12-01.8.0`; AutoRest sends
+/// it as a constant). 6,596 operations in 521 APIs.guru specs otherwise take it on every call.
+/// A version of another shape (`1`, `v2`) is no such value.
+fn api_version_default(root: &Value, p: &RawParam<'_>, ty: &Ty) -> Option<String> {
+    if !(p.required && p.name.eq_ignore_ascii_case("api-version") && *ty == Ty::String) {
+        return None;
+    }
+    let version = root.pointer("/info/version")?.as_str()?;
+    is_api_version(version).then(|| version.to_owned())
+}
+
+/// Whether a version reads like an Azure `api-version`: a date (`2021-06-01…`) or a
+/// `major.minor` (`7.1…`), in URL-safe characters.
+fn is_api_version(version: &str) -> bool {
+    let bytes = version.as_bytes();
+    let digits =
+        |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|b| b.iter().all(u8::is_ascii_digit));
+    let date = digits(0..4)
+        && bytes.get(4) == Some(&b'-')
+        && digits(5..7)
+        && bytes.get(7) == Some(&b'-')
+        && digits(8..10);
+    let major = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let major_minor = major > 0 && bytes.get(major) == Some(&b'.') && digits(major + 1..major + 2);
+    let plain = bytes.iter().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(b));
+    (date || major_minor) && plain
+}
+
 /// A path parameter's one value as path text: unreserved characters and those RFC 3986
 /// allows in a segment as they are, others `%XX`-escaped (a `/` too, so it stays one segment).
 fn encode_path_segment(value: &str) -> String {
@@ -606,7 +636,10 @@ fn build_operation<'a>(
         let declared_default = default
             .and_then(schema::scalar_text)
             .filter(|_| p.required && !crate::secret_names::is_secret_name(p.name.as_bytes()));
-        let sent_default = in_path.or(declared_default).filter(|_| scalar);
+        let sent_default = in_path
+            .or(declared_default)
+            .or_else(|| api_version_default(ctx.root, p, &u.ty))
+            .filter(|_| scalar);
         let field_name = naming::field_name(&p.name);
         fields.push(Field {
             json_name: p.name.clone(),
@@ -1468,6 +1501,17 @@ mod tests {
             warned,
             ["#/paths/~1notes/post/x-idempotency-field", "#/paths/~1uploads/post/x-idempotency-field"]
         );
+    }
+
+    #[test]
+    fn api_versions_are_dates_or_major_minor() {
+        for version in ["2021-06-01", "2021-06-01-preview", "7.1", "7.0-preview", "2018-12-01.8.0", "2.0.0"] {
+            assert!(is_api_version(version), "{version}");
+        }
+        for version in ["1", "v2", "", "2021-6-1", "Wed Oct 07 2020 00:00:00 GMT+0000", "1.x", "2021-06-01?x"]
+        {
+            assert!(!is_api_version(version), "{version}");
+        }
     }
 
     #[test]

@@ -105,3 +105,16 @@ async fn a_declared_parameter_replaces_the_path_templates_pair_when_set() {
     client.items().search_full(SearchFullParams::new().mode("brief")).await.unwrap();
     assert_eq!(only_query(&server).await, pairs(&[("mode", "brief")]));
 }
+
+#[tokio::test]
+async fn a_required_api_version_without_a_value_of_its_own_sends_the_descriptions_version() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/withBearer"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).await.with_bearer_operation(None).await.unwrap();
+    assert_eq!(only_query(&server).await, pairs(&[("api-version", "2.0.0")]));
+}

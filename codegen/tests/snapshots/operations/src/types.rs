@@ -389,6 +389,25 @@ impl SubmitFormRequestNested {
         self
     }
 }
+#[cfg(feature = "operations")]
+/// The parameters of [`Client::with_bearer_operation`](crate::Client::with_bearer_operation): `GET /withBearer`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WithBearerParams {
+    /// When unset, `2.0.0` is sent.
+    pub api_version: Option<String>,
+}
+#[cfg(feature = "operations")]
+impl WithBearerParams {
+    /// Creates a value with every field unset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`api_version`](Self::api_version).
+    pub fn api_version(mut self, value: impl Into<String>) -> Self {
+        self.api_version = Some(value.into());
+        self
+    }
+}
 #[cfg(feature = "items")]
 impl crate::runtime::Page for ItemList {
     type Item = Item;

@@ -38,15 +38,25 @@ impl crate::Client {
         );
         self.request(spec, crate::runtime::decode_empty)
     }
-    /// Named like the copy of the client with a bearer token - `with_bearer_operation`.
+    /// Named like the copy of the client with a bearer token - `with_bearer_operation`. Its required `api-version` declares no value: `info.version` is sent when it is unset.
     ///
     /// `GET /withBearer` (`withBearer`)
-    pub fn with_bearer_operation(&self) -> crate::runtime::Request<()> {
-        let spec = crate::runtime::RequestSpec::new(
+    ///
+    /// The parameters may be `None`: all of them are optional.
+    pub fn with_bearer_operation(
+        &self,
+        params: impl Into<Option<crate::types::WithBearerParams>>,
+    ) -> crate::runtime::Request<()> {
+        let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
             String::from("/withBearer"),
             &[&[&crate::auth::BEARER]],
         );
+        let params = params.into().unwrap_or_default();
+        spec.query("api-version", &params.api_version);
+        if params.api_version.is_none() {
+            spec.query("api-version", "2.0.0");
+        }
         self.request(spec, crate::runtime::decode_empty)
     }
 }
