@@ -210,7 +210,7 @@ impl Visitor<'_> for DateVisitor {
 }
 
 /// A date-time in any of the forms [`Lenient`] for `DateTime<Utc>` names.
-fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if let Ok(time) = text.parse::<DateTime<Utc>>() {
         return Some(time);
