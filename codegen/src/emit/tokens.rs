@@ -127,6 +127,7 @@ mod tests {
             doc: None,
             kind: TypeKind::Pending,
             in_request: false,
+            in_untagged: false,
             in_response: false,
             deprecated: false,
             features: Vec::new(),

@@ -647,7 +647,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str]
     parts.source(def);
     if serde {
         let cfg = gate_tokens(features);
-        let impls = object_impls(api, s, &plans, &name);
+        let impls = object_impls(api, t, s, &plans, &name);
         parts.rust(quote!(#cfg #impls));
     }
     if redacted {
@@ -679,7 +679,13 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, serde: bool, features: &[&str]
 /// `json_object!`: declared fields by their JSON names, undeclared properties kept in the extra
 /// map. Not derived, because serde's `#[serde(flatten)]` buffers the undeclared entries and its derive was
 /// most of a small crate's check time (see `runtime/object.rs`).
-fn object_impls(api: &Api, s: &Struct, plans: &[FieldPlan], name: &proc_macro2::Ident) -> TokenStream {
+fn object_impls(
+    api: &Api,
+    owner: &TypeDef,
+    s: &Struct,
+    plans: &[FieldPlan],
+    name: &proc_macro2::Ident,
+) -> TokenStream {
     // One match arm per JSON name: the IR keys an object's properties by name.
     debug_assert!(
         s.fields.iter().enumerate().all(|(i, f)| s.fields[..i].iter().all(|g| g.json_name != f.json_name)),
@@ -694,7 +700,7 @@ fn object_impls(api: &Api, s: &Struct, plans: &[FieldPlan], name: &proc_macro2::
             (false, true, true) => quote!(nullable),
             (false, true, false) => quote!(required),
         };
-        let how = (!f.boxed && read_leniently(api, &f.ty)).then(|| quote!(lenient));
+        let how = (!f.boxed && !owner.in_untagged && read_leniently(api, &f.ty)).then(|| quote!(lenient));
         quote!(#field = #json #kind #how)
     });
     let extra = s.additional.field().map(|f| {

@@ -147,6 +147,10 @@ pub struct TypeDef {
     pub in_request: bool,
     /// Reachable from a success response.
     pub in_response: bool,
+    /// Reachable from a variant of an untagged union (decoded as the first variant that
+    /// reads): its times are read as RFC 3339 only, so that lenient reading does not change
+    /// which variant a value is.
+    pub in_untagged: bool,
     pub deprecated: bool,
     /// Resources (indices into `Api::resources`) whose operations use this type; the type is
     /// compiled only with one of their features. Empty: always compiled.

@@ -220,6 +220,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     }
     schema::mark_reachable(&mut types, &request_roots, true);
     schema::mark_reachable(&mut types, &response_roots, false);
+    schema::mark_untagged_variants(&mut types);
     relax_directional_fields(&mut types);
     // Once every field reads as it will be emitted (`Option` or not, tri-state or not).
     for op in resources.iter_mut().flat_map(|r| &mut r.operations) {
@@ -280,13 +281,23 @@ impl RawParam<'_> {
     /// The one value its schema allows, as sent (see [`schema::constant_value`]); `None` where
     /// Azure's `x-ms-enum` says `modelAsString: true`, its mark of an enum that grows (AutoRest
     /// makes a required one-value enum a constant only without it).
+    ///
+    /// Only where the value is written as it is (not in a path's `label` or `matrix` style, nor
+    /// as JSON text), is not empty in a path (which `require_path_params` refuses), and is not
+    /// a credential's (a placeholder key stays the caller's to give).
     fn constant(&self, root: &Value) -> Option<String> {
-        let extensible =
-            |o: &Value| o.pointer("/x-ms-enum/modelAsString").and_then(Value::as_bool) == Some(true);
-        if extensible(self.value) || self.schema.as_ref().is_some_and(|(_, s)| extensible(s)) {
+        let extensible = |o: &Map<String, Value>| {
+            o.get("x-ms-enum").and_then(|e| e.get("modelAsString")).and_then(Value::as_bool) == Some(true)
+        };
+        let (_, schema) = self.schema.as_ref()?;
+        let grows = self.value.as_object().is_some_and(extensible)
+            || schema::own_or_referenced(root, schema, |o| extensible(o).then_some(())).is_some();
+        let as_written = matches!(self.style.kind, StyleKind::Form | StyleKind::Simple);
+        if grows || !as_written || crate::secret_names::is_secret_name(self.name.as_bytes()) {
             return None;
         }
-        self.schema.as_ref().and_then(|(_, s)| schema::own_or_referenced(root, s, schema::constant_value))
+        schema::own_or_referenced(root, schema, schema::constant_value)
+            .filter(|value| !(value.is_empty() && self.location == "path"))
     }
 }
 
@@ -320,12 +331,13 @@ fn is_api_version(version: &str) -> bool {
     (date || major_minor) && plain
 }
 
-/// A path parameter's one value as path text: unreserved characters and those RFC 3986
-/// allows in a segment as they are, others `%XX`-escaped (a `/` too, so it stays one segment).
+/// A path parameter's one value as path text, as the runtime's `encode_path_segment` writes
+/// a given one: unreserved characters as they are, others `%XX`-escaped (`/` and `;` too, so it
+/// stays one segment and no server reads a matrix parameter into it).
 fn encode_path_segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -476,7 +488,11 @@ fn build_operation<'a>(
             let doc = p.as_object().and_then(schema::doc_of).or_else(|| {
                 schema.as_ref().and_then(|(_, s)| schema::own_or_referenced(ctx.root, s, schema::doc_of))
             });
-            params.retain(|q| !(q.name == name && q.location == location));
+            // Header names are case-insensitive: `X-MS-Version` replaces `x-ms-version`.
+            let same_name = |q: &RawParam<'_>| {
+                q.name == name || (location == "header" && q.name.eq_ignore_ascii_case(name))
+            };
+            params.retain(|q| !(same_name(q) && q.location == location));
             params.push(RawParam {
                 value: p,
                 style: ParamStyle::FORM,
@@ -633,13 +649,13 @@ fn build_operation<'a>(
         let in_path = matches!(location, ParamLocation::Query(_))
             .then(|| path_query.iter().find(|(name, _)| *name == p.name).map(|(_, value)| value.clone()))
             .flatten();
-        let declared_default = default
-            .and_then(schema::scalar_text)
-            .filter(|_| p.required && !crate::secret_names::is_secret_name(p.name.as_bytes()));
+        let declared_default = default.and_then(schema::scalar_text).filter(|_| p.required);
+        // Written as it is: a JSON-text or `deepObject` parameter's value is sent otherwise.
+        let as_written = !matches!(p.style.kind, StyleKind::Json | StyleKind::DeepObject);
         let sent_default = in_path
             .or(declared_default)
             .or_else(|| api_version_default(ctx.root, p, &u.ty))
-            .filter(|_| scalar);
+            .filter(|_| scalar && as_written && !crate::secret_names::is_secret_name(p.name.as_bytes()));
         let field_name = naming::field_name(&p.name);
         fields.push(Field {
             json_name: p.name.clone(),
@@ -1501,6 +1517,12 @@ mod tests {
             warned,
             ["#/paths/~1notes/post/x-idempotency-field", "#/paths/~1uploads/post/x-idempotency-field"]
         );
+    }
+
+    #[test]
+    fn a_constant_path_segment_is_encoded_as_the_runtime_encodes_a_given_one() {
+        assert_eq!(encode_path_segment("json lines"), "json%20lines");
+        assert_eq!(encode_path_segment("x;y/z{1}=é~"), "x%3By%2Fz%7B1%7D%3D%C3%A9~");
     }
 
     #[test]

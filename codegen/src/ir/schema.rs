@@ -182,6 +182,7 @@ impl<'a> TypeBuilder<'a> {
             kind,
             in_request: false,
             in_response: false,
+            in_untagged: false,
             deprecated: false,
             features: Vec::new(),
         });
@@ -1435,6 +1436,24 @@ pub fn reachable(types: &[TypeDef], roots: &[Ty]) -> Vec<bool> {
         }
     }
     seen
+}
+
+/// Marks every type reachable from a variant of an untagged union ([`TypeDef::in_untagged`]).
+pub fn mark_untagged_variants(types: &mut [TypeDef]) {
+    let roots: Vec<Ty> = types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Union(u) if u.tag.is_none() && !u.by_presence() => {
+                Some(u.variants.iter().map(|v| v.ty.clone()))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let reached = reachable(types, &roots);
+    for (t, reached) in types.iter_mut().zip(reached) {
+        t.in_untagged = reached;
+    }
 }
 
 /// Marks every type reachable from `roots` as used in requests (or responses).

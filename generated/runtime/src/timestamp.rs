@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::de::{Deserializer, Error, Unexpected, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -163,11 +163,12 @@ impl Visitor<'_> for TimeVisitor {
     }
 
     fn visit_i64<E: Error>(self, number: i64) -> Result<Self::Value, E> {
-        // Unix seconds past the year 5000 are milliseconds.
-        let time = if number.unsigned_abs() < 95_617_584_000 {
-            DateTime::from_timestamp(number, 0)
-        } else {
-            DateTime::from_timestamp_millis(number)
+        // Unix seconds past the year 5000 are milliseconds; milliseconds past it are refused
+        // (microseconds, say), not read as a time 50,000 years away.
+        let time = match number.unsigned_abs() {
+            0..YEAR_5000_SECONDS => DateTime::from_timestamp(number, 0),
+            YEAR_5000_SECONDS..YEAR_5000_MILLIS => DateTime::from_timestamp_millis(number),
+            _ => None,
         };
         time.ok_or_else(|| E::invalid_value(Unexpected::Signed(number), &self))
     }
@@ -179,15 +180,21 @@ impl Visitor<'_> for TimeVisitor {
     }
 
     fn visit_f64<E: Error>(self, number: f64) -> Result<Self::Value, E> {
-        let seconds = if number.abs() < 95_617_584_000.0 { number } else { number / 1000.0 };
-        let nanos = (seconds.fract() * 1e9).round() as i64;
-        let time = (number.is_finite() && seconds.abs() < 9e15)
+        let seconds = if number.abs() < YEAR_5000_SECONDS as f64 { number } else { number / 1000.0 };
+        // To the microsecond: an f64 of today's seconds holds no finer digits.
+        let micros = (seconds.fract() * 1e6).round() as i64;
+        let time = (seconds.abs() < YEAR_5000_SECONDS as f64)
             .then(|| DateTime::from_timestamp(seconds.trunc() as i64, 0))
             .flatten()
-            .and_then(|whole| whole.checked_add_signed(chrono::TimeDelta::nanoseconds(nanos)));
+            .and_then(|whole| whole.checked_add_signed(chrono::TimeDelta::microseconds(micros)));
         time.ok_or_else(|| E::invalid_value(Unexpected::Float(number), &self))
     }
 }
+
+/// 5000-01-01T00:00:00Z in Unix seconds and milliseconds: the bounds of [`TimeVisitor`]'s
+/// numbers.
+const YEAR_5000_SECONDS: u64 = 95_617_584_000;
+const YEAR_5000_MILLIS: u64 = YEAR_5000_SECONDS * 1000;
 
 struct DateVisitor;
 
@@ -199,37 +206,37 @@ impl Visitor<'_> for DateVisitor {
     }
 
     fn visit_str<E: Error>(self, text: &str) -> Result<Self::Value, E> {
-        let date = text.parse::<NaiveDate>().ok().or_else(|| {
-            // A date-time: its date as written, once the whole is known to be a time.
-            let head = text.get(..10)?;
-            let date = head.parse::<NaiveDate>().ok()?;
-            parse_datetime(text).map(|_| date)
-        });
+        // A date-time: its date as written (`2024-01-15T23:30:00-05:00` is the 15th).
+        let date =
+            text.trim().parse::<NaiveDate>().ok().or_else(|| parse_as_written(text).map(|t| t.date_naive()));
         date.ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
     }
 }
 
 /// A date-time in any of the forms [`Lenient`] for `DateTime<Utc>` names.
 pub(crate) fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
+    parse_as_written(text).map(|time| time.with_timezone(&Utc))
+}
+
+/// A date-time in any of those forms, in the offset it was written with (UTC where none is).
+fn parse_as_written(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
-    if let Ok(time) = text.parse::<DateTime<Utc>>() {
+    if let Ok(time) = text.parse::<DateTime<FixedOffset>>() {
         return Some(time);
     }
-    // No offset: UTC.
-    let naive = text.replacen(' ', "T", 1);
-    if let Ok(time) = naive.parse::<NaiveDateTime>() {
-        return Some(time.and_utc());
+    if let Ok(time) = text.replacen(' ', "T", 1).parse::<NaiveDateTime>() {
+        return Some(time.and_utc().fixed_offset());
     }
     if let Ok(date) = text.parse::<NaiveDate>() {
-        return date.and_hms_opt(0, 0, 0).map(|time| time.and_utc());
+        return date.and_hms_opt(0, 0, 0).map(|time| time.and_utc().fixed_offset());
     }
     // An offset of hours only (`+02`).
     let bytes = text.as_bytes();
     let hours_only = bytes.len() > 3 && matches!(bytes[bytes.len() - 3], b'+' | b'-');
-    if hours_only && let Ok(time) = format!("{text}:00").parse::<DateTime<Utc>>() {
+    if hours_only && let Ok(time) = format!("{text}:00").parse::<DateTime<FixedOffset>>() {
         return Some(time);
     }
-    DateTime::parse_from_rfc2822(text).ok().map(|time| time.with_timezone(&Utc))
+    DateTime::parse_from_rfc2822(text).ok()
 }
 
 #[cfg(test)]
@@ -265,6 +272,8 @@ mod tests {
             ("1705314600", "2024-01-15T10:30:00Z"),
             ("1705314600250", "2024-01-15T10:30:00.250Z"),
             ("1705314600.5", "2024-01-15T10:30:00.500Z"),
+            ("1705314600.123", "2024-01-15T10:30:00.123Z"),
+            ("1705314600.001", "2024-01-15T10:30:00.001Z"),
             ("-86400", "1969-12-31T00:00:00Z"),
         ];
         for (json, expected) in cases {
@@ -277,6 +286,9 @@ mod tests {
         assert!(time("true").unwrap_err().contains("expected an RFC 3339 date-time"));
         assert!(time(r#""2024-02-30T00:00:00Z""#).is_err());
         assert!(time("1e300").is_err());
+        // Microseconds are past what milliseconds reach: refused, not a time 50,000 years away.
+        assert!(time("1705314600250000").is_err());
+        assert!(time("1705314600250000.0").is_err());
     }
 
     #[test]
@@ -288,6 +300,11 @@ mod tests {
         assert!(date(r#""2024-01-15Tlunch""#).unwrap_err().contains("expected a date (YYYY-MM-DD)"));
         assert!(date(r#""2024-13-01""#).is_err());
         assert!(date("20240115").is_err());
+        // Around the text, the date is the one written, never a shifted slice of it.
+        assert_eq!(date(r#"" 2024-01-15T10:00:00Z""#).as_deref(), Ok("2024-01-15"));
+        assert_eq!(date(r#""\n2024-01-31T10:00:00Z""#).as_deref(), Ok("2024-01-31"));
+        // A signed year (ISO 8601's expanded form) is that year.
+        assert_eq!(date(r#""+2024-01-15T10:00:00Z""#).as_deref(), Ok("2024-01-15"));
     }
 
     #[test]

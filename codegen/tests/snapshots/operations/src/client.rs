@@ -27,7 +27,7 @@ impl Client {
     pub fn with_api_key_query(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::API_KEY_QUERY, token)
     }
-    /// A copy of this client that also authenticates with `bearer`, which `forms().submit()`, `items().start_export()`, `items().list()`, `items().create()`, `items().upload_blob()`, `items().search_full()`, `describe()`, `transfers_operation()` and 9 more take.
+    /// A copy of this client that also authenticates with `bearer`, which `forms().submit()`, `items().start_export()`, `items().list()`, `items().create()`, `items().upload_blob()`, `items().get_report()`, `items().search_full()`, `describe()` and 10 more take.
     pub fn with_bearer(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::BEARER, token)
     }

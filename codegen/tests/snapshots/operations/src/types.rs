@@ -100,6 +100,58 @@ impl CreateTransferRequest {
         self
     }
 }
+#[cfg(feature = "items")]
+/// The parameters of [`Items::get_report`](crate::resources::Items::get_report): `GET /reports/{period}`.
+#[derive(Clone, PartialEq)]
+pub struct GetReportParams {
+    /// Sent as the `X-Api-Token` header.
+    pub x_api_token: GetReportXApiToken,
+    /// Sent as the `X-Trace-Id` header.
+    pub x_trace_id: Option<String>,
+}
+#[cfg(feature = "items")]
+crate::runtime::object::redacted_debug!(
+    GetReportParams; x_api_token secret, x_trace_id shown
+);
+#[cfg(feature = "items")]
+impl GetReportParams {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(x_api_token: GetReportXApiToken) -> Self {
+        Self {
+            x_api_token,
+            x_trace_id: None,
+        }
+    }
+    /// Sets [`x_trace_id`](Self::x_trace_id).
+    pub fn x_trace_id(mut self, value: impl Into<String>) -> Self {
+        self.x_trace_id = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "items")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetReportPeriod {
+    /// `month`
+    Month,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+#[cfg(feature = "items")]
+crate::runtime::str_enum::open_str_enum!(GetReportPeriod, Unknown, Month = "month");
+#[cfg(feature = "items")]
+/// The values of the `X-Api-Token` header parameter of `GET /reports/{period}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetReportXApiToken {
+    /// `demo`
+    Demo,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+#[cfg(feature = "items")]
+crate::runtime::str_enum::open_str_enum!(GetReportXApiToken, Unknown, Demo = "demo");
 #[cfg(feature = "transfers")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HoldTransferRequest {

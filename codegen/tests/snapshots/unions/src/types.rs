@@ -138,6 +138,22 @@ pub struct Circle {
 crate::runtime::object::json_object!(
     Circle, extra; kind = "kind" required, radius = "radius" required
 );
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counted {
+    pub at: i64,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(Counted, extra; at = "at" required);
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(Dated, extra; at = "at" required);
 /// allOf with a property that conflicts with the base.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Derived {
@@ -616,6 +632,25 @@ impl PlaylistItem {
             Self::Episode(_) => Some("episode"),
             Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
         }
+    }
+}
+/// An untagged union whose variants differ only by the form of `at`: their times are read strictly (no `lenient`), so `{"at": 5}` is `Counted`, as it was before times were read leniently.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Reading {
+    /// The [`Dated`] form.
+    Dated(Dated),
+    /// The [`Counted`] form.
+    Counted(Counted),
+}
+impl From<Dated> for Reading {
+    fn from(value: Dated) -> Self {
+        Self::Dated(value)
+    }
+}
+impl From<Counted> for Reading {
+    fn from(value: Counted) -> Self {
+        Self::Counted(value)
     }
 }
 /// Which variant a value is depends on its `kind` property; values with a tag this version of the client does not know are kept whole in `Unknown`.

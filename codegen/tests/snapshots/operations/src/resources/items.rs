@@ -142,6 +142,30 @@ impl<'a> Items<'a> {
         spec.bytes_body("application/octet-stream", body.into());
         self.client.request(spec, crate::runtime::decode_bytes)
     }
+    /// One-value parameters that stay the caller's - a `matrix` path parameter (written `;period=month`, not as it is) and a credential's placeholder. Header names are case-insensitive, so the optional `X-Trace-Id` replaces the required `x-trace-id`.
+    ///
+    /// `GET /reports/{period}` (`getReport`)
+    pub fn get_report(
+        &self,
+        period: &crate::types::GetReportPeriod,
+        params: crate::types::GetReportParams,
+    ) -> crate::runtime::Request<()> {
+        let period_segment = crate::runtime::encode_path_styled(
+            "period",
+            period,
+            crate::runtime::ParamStyle::Matrix,
+            false,
+        );
+        let mut spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::GET,
+            ["/reports/", &period_segment].concat(),
+            &[&[&crate::auth::BEARER]],
+        );
+        spec.require_path_params(&[("period", &period_segment)]);
+        spec.header("X-Api-Token", &params.x_api_token);
+        spec.header("X-Trace-Id", &params.x_trace_id);
+        self.client.request(spec, crate::runtime::decode_empty)
+    }
     /// The template's query pairs are sent - `mode=full` unless the caller sets `mode`, and `lang` from its parameter.
     ///
     /// `GET /search?mode=full&lang={lang}` (`searchFull`)
