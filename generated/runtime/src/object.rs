@@ -141,11 +141,10 @@ pub fn lenient_field<'de, A: MapAccess<'de>, T: Lenient>(
     slot: &mut Option<T>,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(A::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value::<ReadLeniently<T>>()?.0);
-    Ok(())
+    let mut read = slot.take().map(ReadLeniently);
+    let result = field(map, &mut read, name);
+    *slot = read.map(|value| value.0);
+    result
 }
 
 /// An empty value of a field's type, which the closure names (`|object: &Self| &object.extra`):
