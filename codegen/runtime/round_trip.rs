@@ -54,7 +54,7 @@ fn compare(expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
 /// the generated types read it (`timestamp::Lenient`: without an offset it is UTC), the
 /// written one as RFC 3339.
 fn same_instant(expected: &str, actual: &str) -> bool {
-    match (crate::runtime::timestamp::parse_datetime(expected), chrono::DateTime::parse_from_rfc3339(actual))
+    match (crate::runtime::timestamp::parse_time_text(expected), chrono::DateTime::parse_from_rfc3339(actual))
     {
         (Some(e), Ok(a)) => e == a,
         _ => false,

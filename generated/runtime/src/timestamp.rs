@@ -159,18 +159,11 @@ impl Visitor<'_> for TimeVisitor {
     }
 
     fn visit_str<E: Error>(self, text: &str) -> Result<Self::Value, E> {
-        parse_datetime(text).ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
+        parse_time_text(text).ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
     }
 
     fn visit_i64<E: Error>(self, number: i64) -> Result<Self::Value, E> {
-        // Unix seconds past the year 5000 are milliseconds; milliseconds past it are refused
-        // (microseconds, say), not read as a time 50,000 years away.
-        let time = match number.unsigned_abs() {
-            0..YEAR_5000_SECONDS => DateTime::from_timestamp(number, 0),
-            YEAR_5000_SECONDS..YEAR_5000_MILLIS => DateTime::from_timestamp_millis(number),
-            _ => None,
-        };
-        time.ok_or_else(|| E::invalid_value(Unexpected::Signed(number), &self))
+        from_epoch(number).ok_or_else(|| E::invalid_value(Unexpected::Signed(number), &self))
     }
 
     fn visit_u64<E: Error>(self, number: u64) -> Result<Self::Value, E> {
@@ -180,15 +173,47 @@ impl Visitor<'_> for TimeVisitor {
     }
 
     fn visit_f64<E: Error>(self, number: f64) -> Result<Self::Value, E> {
-        let seconds = if number.abs() < YEAR_5000_SECONDS as f64 { number } else { number / 1000.0 };
-        // To the microsecond: an f64 of today's seconds holds no finer digits.
-        let micros = (seconds.fract() * 1e6).round() as i64;
-        let time = (seconds.abs() < YEAR_5000_SECONDS as f64)
-            .then(|| DateTime::from_timestamp(seconds.trunc() as i64, 0))
-            .flatten()
-            .and_then(|whole| whole.checked_add_signed(chrono::TimeDelta::microseconds(micros)));
-        time.ok_or_else(|| E::invalid_value(Unexpected::Float(number), &self))
+        from_epoch_f64(number).ok_or_else(|| E::invalid_value(Unexpected::Float(number), &self))
     }
+}
+
+/// Unix seconds, or milliseconds where seconds would be past the year 5000; milliseconds past
+/// it are refused (microseconds, say), not read as a time 50,000 years away.
+fn from_epoch(number: i64) -> Option<DateTime<Utc>> {
+    match number.unsigned_abs() {
+        0..YEAR_5000_SECONDS => DateTime::from_timestamp(number, 0),
+        YEAR_5000_SECONDS..YEAR_5000_MILLIS => DateTime::from_timestamp_millis(number),
+        _ => None,
+    }
+}
+
+/// [`from_epoch`] with a fraction, kept to the microsecond (an f64 of today's seconds holds no
+/// finer digits).
+fn from_epoch_f64(number: f64) -> Option<DateTime<Utc>> {
+    let seconds = if number.abs() < YEAR_5000_SECONDS as f64 { number } else { number / 1000.0 };
+    let micros = (seconds.fract() * 1e6).round() as i64;
+    (seconds.abs() < YEAR_5000_SECONDS as f64)
+        .then(|| DateTime::from_timestamp(seconds.trunc() as i64, 0))
+        .flatten()
+        .and_then(|whole| whole.checked_add_signed(chrono::TimeDelta::microseconds(micros)))
+}
+
+/// A date-time field's text: any form of [`parse_datetime`], or Unix seconds written as text
+/// (`"1472660939.152"`, as AWS's examples do) with at least 9 digits before any point, so that
+/// a compact date (`"20240115"`) is never read as seconds.
+pub(crate) fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
+    parse_datetime(text).or_else(|| {
+        let text = text.trim();
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = whole.strip_prefix('-').unwrap_or(whole);
+        let numeric = digits.len() >= 9
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && fraction.bytes().all(|b| b.is_ascii_digit());
+        if !numeric {
+            return None;
+        }
+        if fraction.is_empty() { from_epoch(text.parse().ok()?) } else { from_epoch_f64(text.parse().ok()?) }
+    })
 }
 
 /// 5000-01-01T00:00:00Z in Unix seconds and milliseconds: the bounds of [`TimeVisitor`]'s
@@ -214,7 +239,7 @@ impl Visitor<'_> for DateVisitor {
 }
 
 /// A date-time in any of the forms [`Lenient`] for `DateTime<Utc>` names.
-pub(crate) fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
+fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
     parse_as_written(text).map(|time| time.with_timezone(&Utc))
 }
 
@@ -289,6 +314,11 @@ mod tests {
         // Microseconds are past what milliseconds reach: refused, not a time 50,000 years away.
         assert!(time("1705314600250000").is_err());
         assert!(time("1705314600250000.0").is_err());
+        // Seconds written as text (AWS's examples); a compact date is not seconds.
+        assert_eq!(time(r#""1472660939.152""#).as_deref(), Ok("2016-08-31T16:28:59.152Z"));
+        assert_eq!(time(r#""1705314600""#).as_deref(), Ok("2024-01-15T10:30:00Z"));
+        assert!(time(r#""20240115""#).is_err());
+        assert!(time(r#""1705314600.x""#).is_err());
     }
 
     #[test]
