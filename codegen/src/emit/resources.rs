@@ -4,8 +4,8 @@ use super::docs;
 use super::tokens::{Scope, resolved, ty_text};
 use crate::format::Parts;
 use crate::ir::{
-    Api, BodyEncoding, FixedLocation, FixedParam, Idempotency, Operation, PageKind, ParamLocation,
-    ParamStyle, PathParam, PathSegment, Resource, Response, StyleKind, Ty, TypeKind, resolved_struct,
+    Api, BodyEncoding, FixedParam, Idempotency, Operation, PageKind, ParamLocation, ParamStyle, PathParam,
+    PathSegment, Resource, Response, StyleKind, Ty, TypeKind, resolved_struct,
 };
 use crate::naming::Namespace;
 use crate::source::{self, Doc, Source};
@@ -214,11 +214,7 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
             for f in &s.fields {
                 let field = format!("{params_arg}.{}", source::name(&f.rust_name));
                 let (name, value) = (source::lit(&f.json_name), format!("&{field}"));
-                let function = match f.location {
-                    ParamLocation::Header => "header",
-                    ParamLocation::Cookie => "cookie",
-                    ParamLocation::Query(_) | ParamLocation::Body => "query",
-                };
+                let function = f.location.function();
                 match f.location {
                     ParamLocation::Query(style) if !written_as_default(api, &f.ty, style) => {
                         let args = [name.clone(), value, style_text(style), style.explode.to_string()];
@@ -634,17 +630,17 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
 /// `Action=DescribeInstances`, `Version=2016-11-15`".
 fn fixed_values(fixed: &[FixedParam]) -> String {
     let mut groups: Vec<String> = Vec::new();
-    for location in [FixedLocation::Header, FixedLocation::Query, FixedLocation::Cookie] {
+    for location in ["header", "query", "cookie"] {
         let values: Vec<String> = fixed
             .iter()
-            .filter(|f| f.location == location)
+            .filter(|f| f.location.function() == location)
             .map(|f| {
-                let separator = if location == FixedLocation::Header { ": " } else { "=" };
+                let separator = if location == "header" { ": " } else { "=" };
                 format!("`{}{separator}{}`", f.name.replace('`', "'"), f.value.replace('`', "'"))
             })
             .collect();
         if !values.is_empty() {
-            groups.push(format!("{} {}", location.function(), values.join(", ")));
+            groups.push(format!("{location} {}", values.join(", ")));
         }
     }
     groups.join("; ")

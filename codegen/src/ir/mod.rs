@@ -250,6 +250,18 @@ pub enum ParamLocation {
     Cookie,
 }
 
+impl ParamLocation {
+    /// The `RequestSpec` method that sends a parameter's value there (`query` for a query one
+    /// in its plain style), and the word docs use for the location.
+    pub fn function(self) -> &'static str {
+        match self {
+            ParamLocation::Query(_) | ParamLocation::Body => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
 /// How a query or path parameter writes arrays and objects: OpenAPI's `style` and `explode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParamStyle {
@@ -429,28 +441,11 @@ pub struct Operation {
 /// `X-Amz-Target` header and `Action` and `Version` queries, a one-value `api-version`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixedParam {
-    pub location: FixedLocation,
+    /// Query, header or cookie.
+    pub location: ParamLocation,
     pub name: String,
     /// As sent: a string as it is, a number or boolean as JSON writes it.
     pub value: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FixedLocation {
-    Query,
-    Header,
-    Cookie,
-}
-
-impl FixedLocation {
-    /// The `RequestSpec` method that sends a value there, and the word docs use for it.
-    pub fn function(self) -> &'static str {
-        match self {
-            FixedLocation::Query => "query",
-            FixedLocation::Header => "header",
-            FixedLocation::Cookie => "cookie",
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

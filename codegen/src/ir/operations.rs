@@ -15,9 +15,8 @@ use super::pagination::detect_pagination;
 use super::schema::{self, TypeBuilder};
 use super::security::{operation_security, primary_scheme, security_schemes};
 use super::{
-    Api, Body, BodyEncoding, Field, FixedLocation, FixedParam, Idempotency, Operation, ParamLocation,
-    ParamStyle, PathParam, PathSegment, Resource, Response, SecurityScheme, StyleKind, Ty, TypeKind,
-    str_field,
+    Api, Body, BodyEncoding, Field, FixedParam, Idempotency, Operation, ParamLocation, ParamStyle, PathParam,
+    PathSegment, Resource, Response, SecurityScheme, StyleKind, Ty, TypeKind, str_field,
 };
 use crate::config::{Config, IdempotencyHeader};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -528,7 +527,7 @@ fn build_operation<'a>(
         let declared = params.iter().any(|p| p.location == "query" && p.name == *name);
         if !declared {
             fixed.push(FixedParam {
-                location: FixedLocation::Query,
+                location: ParamLocation::Query(ParamStyle::FORM),
                 name: name.clone(),
                 value: value.clone(),
             });
@@ -611,11 +610,6 @@ fn build_operation<'a>(
         if p.required
             && let Some(value) = p.constant(ctx.root)
         {
-            let location = match location {
-                ParamLocation::Header => FixedLocation::Header,
-                ParamLocation::Cookie => FixedLocation::Cookie,
-                ParamLocation::Query(_) | ParamLocation::Body => FixedLocation::Query,
-            };
             fixed.push(FixedParam { location, name: p.name.clone(), value });
             continue;
         }
