@@ -217,8 +217,8 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     if let Some(id) = webhook_event {
         response_roots.push(Ty::Named(id));
     }
-    schema::mark_reachable(&mut types, &request_roots, true);
-    schema::mark_reachable(&mut types, &response_roots, false);
+    schema::mark_reachable(&mut types, &request_roots, |t| t.in_request = true);
+    schema::mark_reachable(&mut types, &response_roots, |t| t.in_response = true);
     schema::mark_untagged_variants(&mut types);
     relax_directional_fields(&mut types);
     // Once every field reads as it will be emitted (`Option` or not, tri-state or not).

@@ -1450,18 +1450,15 @@ pub fn mark_untagged_variants(types: &mut [TypeDef]) {
         })
         .flatten()
         .collect();
-    let reached = reachable(types, &roots);
-    for (t, reached) in types.iter_mut().zip(reached) {
-        t.in_untagged = reached;
-    }
+    mark_reachable(types, &roots, |t| t.in_untagged = true);
 }
 
-/// Marks every type reachable from `roots` as used in requests (or responses).
-pub fn mark_reachable(types: &mut [TypeDef], roots: &[Ty], request: bool) {
+/// Marks every type reachable from `roots` (`|t| t.in_request = true`).
+pub fn mark_reachable(types: &mut [TypeDef], roots: &[Ty], mark: impl Fn(&mut TypeDef)) {
     let reached = reachable(types, roots);
     for (t, reached) in types.iter_mut().zip(reached) {
         if reached {
-            if request { t.in_request = true } else { t.in_response = true }
+            mark(t);
         }
     }
 }
