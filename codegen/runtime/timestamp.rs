@@ -197,11 +197,11 @@ fn from_epoch_f64(number: f64) -> Option<DateTime<Utc>> {
         .and_then(|whole| whole.checked_add_signed(chrono::TimeDelta::microseconds(micros)))
 }
 
-/// A date-time field's text: any form of [`parse_datetime`], or Unix seconds written as text
+/// A date-time field's text: any form of [`parse_as_written`], or Unix seconds written as text
 /// (`"1472660939.152"`, as AWS's examples do) with at least 9 digits before any point, so that
 /// a compact date (`"20240115"`) is never read as seconds.
 pub(crate) fn parse_time_text(text: &str) -> Option<DateTime<Utc>> {
-    parse_datetime(text).or_else(|| {
+    parse_as_written(text).map(|time| time.with_timezone(&Utc)).or_else(|| {
         let text = text.trim();
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         let digits = whole.strip_prefix('-').unwrap_or(whole);
@@ -237,12 +237,8 @@ impl Visitor<'_> for DateVisitor {
     }
 }
 
-/// A date-time in any of the forms [`Lenient`] for `DateTime<Utc>` names.
-fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
-    parse_as_written(text).map(|time| time.with_timezone(&Utc))
-}
-
-/// A date-time in any of those forms, in the offset it was written with (UTC where none is).
+/// A date-time in any of the text forms [`Lenient`] for `DateTime<Utc>` names, in the offset
+/// it was written with (UTC where none is).
 fn parse_as_written(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     if let Ok(time) = text.parse::<DateTime<FixedOffset>>() {
