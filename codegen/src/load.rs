@@ -106,6 +106,11 @@ impl<'de> serde::Deserialize<'de> for YamlJson {
 
 struct YamlVisitor;
 
+/// A float as JSON has it; JSON has no NaN or infinity, so those are null.
+fn float(v: f64) -> Value {
+    Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
+}
+
 impl<'de> serde::de::Visitor<'de> for YamlVisitor {
     type Value = Value;
 
@@ -121,8 +126,15 @@ impl<'de> serde::de::Visitor<'de> for YamlVisitor {
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
         Ok(Value::from(v))
     }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        // Beyond 64 bits, as serde_json reads such a JSON number: the nearest float.
+        Ok(i64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map(Value::from).unwrap_or_else(|_| float(v as f64)))
+    }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null))
+        Ok(float(v))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_owned()))
@@ -201,6 +213,16 @@ mod tests {
     fn loads_json_and_detects_31() {
         let spec = load(r#"{"openapi": "3.1.0", "info": {}}"#).unwrap();
         assert_eq!(spec.version, SpecVersion::V31);
+    }
+
+    #[test]
+    fn reads_yaml_integers_beyond_64_bits_as_json_does() {
+        let text = "openapi: 3.0.3\nx-min: -9223372036854776000\nx-max: 18446744073709551616\nx-ok: -5\n";
+        let spec = load(text).unwrap();
+        let json = load("{\"openapi\": \"3.0.3\", \"x-min\": -9223372036854776000, \"x-max\": 18446744073709551616, \"x-ok\": -5}").unwrap();
+        assert_eq!(spec.root, json.root);
+        assert_eq!(spec.root["x-min"].as_f64(), Some(-9.223372036854776e18));
+        assert_eq!(spec.root["x-ok"].as_i64(), Some(-5));
     }
 
     #[test]
