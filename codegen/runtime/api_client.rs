@@ -58,6 +58,18 @@ macro_rules! __api_client {
                 self.0.request(spec, decode)
             }
 
+            /// Prepares a request whose success body is streamed: awaited, it resolves to an
+            /// [`EventStream`]($crate::runtime::EventStream) of items, each decoded by `decode`
+            /// as its frame arrives.
+            pub fn stream<T: Send + 'static>(
+                &self,
+                spec: $crate::runtime::RequestSpec,
+                framing: $crate::runtime::Framing,
+                decode: $crate::runtime::stream::ItemDecoder<T>,
+            ) -> $crate::runtime::Request<$crate::runtime::EventStream<T>> {
+                self.0.stream(spec, framing, decode)
+            }
+
             /// Prepares a paginated list request (each page decoded as JSON `T`).
             pub fn list<T: $crate::runtime::Page>(
                 &self,

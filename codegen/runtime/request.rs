@@ -30,6 +30,7 @@ use super::encode::{
 };
 use super::error::{ApiError, Error, redact_secrets};
 use super::retry::{self, Failure, RetryPolicy};
+use super::stream::Opened;
 
 /// A boxed, `Send` future, as returned by `IntoFuture` implementations here.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -209,6 +210,26 @@ impl RequestSpec {
                 if path == "." { err.inner().to_string() } else { format!("at `{path}`: {}", err.inner()) }
             });
         self.set_body("application/json", result.map(|()| out));
+    }
+
+    /// Sets a JSON body with `flag` set to `true`, whatever the body gave: what asks the server to
+    /// stream its answer (OpenAI's `"stream": true`) on an operation that answers either way.
+    pub fn json_body_flagged<V: Serialize + ?Sized>(&mut self, body: &V, flag: &'static str) {
+        match to_json_value(body) {
+            Ok(serde_json::Value::Object(mut fields)) => {
+                fields.insert(flag.to_owned(), serde_json::Value::Bool(true));
+                self.json_body(&fields);
+            }
+            Ok(other) => self.json_body(&other),
+            Err(err) => self.fail(format!("request body: {err}")),
+        }
+    }
+
+    /// Asks for `media` in the `Accept` header, unless the operation sets that header itself.
+    pub(super) fn accept(&mut self, media: &'static str) {
+        if !self.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("accept")) {
+            self.headers.push(("accept", media.to_owned()));
+        }
     }
 
     /// Sets an `application/x-www-form-urlencoded` body: objects nested with brackets (`a[b]=1`,
@@ -446,7 +467,15 @@ pub struct Request<T> {
     client: Client,
     spec: RequestSpec,
     options: RequestOptions,
-    decode: fn(&RawResponse) -> Result<T, Error>,
+    read: Read<T>,
+}
+
+/// How a success response becomes the request's output.
+enum Read<T> {
+    /// The body is read whole, then decoded.
+    Whole(fn(&RawResponse) -> Result<T, Error>),
+    /// The body is left open and handed over as it arrives (an [`EventStream`]).
+    Open(Box<dyn FnOnce(Opened) -> T + Send + Sync>),
 }
 
 impl<T: Send + 'static> Request<T> {
@@ -455,7 +484,15 @@ impl<T: Send + 'static> Request<T> {
         spec: RequestSpec,
         decode: fn(&RawResponse) -> Result<T, Error>,
     ) -> Self {
-        Self { client, spec, options: RequestOptions::default(), decode }
+        Self { client, spec, options: RequestOptions::default(), read: Read::Whole(decode) }
+    }
+
+    pub(super) fn streamed(
+        client: Client,
+        spec: RequestSpec,
+        open: Box<dyn FnOnce(Opened) -> T + Send + Sync>,
+    ) -> Self {
+        Self { client, spec, options: RequestOptions::default(), read: Read::Open(open) }
     }
 
     /// Uses this idempotency key (instead of a generated one) on every attempt: in the
@@ -502,9 +539,19 @@ impl<T: Send + 'static> Request<T> {
     /// Sends the request and returns the body with status, headers, request id
     /// and rate-limit information.
     pub async fn send_with_response(self) -> Result<Response<T>, Error> {
-        let raw = execute(&self.client, &self.spec, &self.options).await?;
-        let body = (self.decode)(&raw)?;
-        Ok(Response::new(raw, body))
+        match self.read {
+            Read::Whole(decode) => {
+                let raw = execute(&self.client, &self.spec, &self.options).await?;
+                let body = decode(&raw)?;
+                Ok(Response::new(raw, body))
+            }
+            Read::Open(open) => {
+                let mut opened = execute_open(&self.client, &self.spec, &self.options).await?;
+                let (status, headers) =
+                    (opened.response.status(), std::mem::take(opened.response.headers_mut()));
+                Ok(Response::from_parts(status, headers, open(opened)))
+            }
+        }
     }
 }
 
@@ -514,8 +561,10 @@ impl<T: Send + 'static> IntoFuture for Request<T> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let raw = execute(&self.client, &self.spec, &self.options).await?;
-            (self.decode)(&raw)
+            match self.read {
+                Read::Whole(decode) => decode(&execute(&self.client, &self.spec, &self.options).await?),
+                Read::Open(open) => Ok(open(execute_open(&self.client, &self.spec, &self.options).await?)),
+            }
         })
     }
 }
@@ -547,6 +596,10 @@ pub struct Response<T> {
 impl<T> Response<T> {
     pub(super) fn new(raw: RawResponse, body: T) -> Self {
         let (status, headers, _) = raw.into_parts();
+        Self::from_parts(status, headers, body)
+    }
+
+    pub(super) fn from_parts(status: StatusCode, headers: HeaderMap, body: T) -> Self {
         Self {
             status,
             request_id: header_request_id(&headers).map(str::to_owned),
@@ -609,11 +662,11 @@ impl RateLimit {
 
 /// Sends a request with retries and returns the success response, or the
 /// mapped error. One tracing span per call.
-pub(super) fn execute<'a>(
+pub(super) fn execute<'a, S: ReadSuccess>(
     client: &'a Client,
     spec: &'a RequestSpec,
     options: &'a RequestOptions,
-) -> impl Future<Output = Result<RawResponse, Error>> + Send + 'a {
+) -> impl Future<Output = Result<S, Error>> + Send + 'a {
     let span = tracing::info_span!(
         "http_request",
         method = %spec.method,
@@ -623,6 +676,23 @@ pub(super) fn execute<'a>(
         request_id = tracing::field::Empty,
     );
     run(&client.inner, spec, options).instrument(span)
+}
+
+/// Sends a request as [`execute`] does, but leaves a success response's body unread, to be
+/// streamed.
+pub(super) async fn execute_open(
+    client: &Client,
+    spec: &RequestSpec,
+    options: &RequestOptions,
+) -> Result<Opened, Error> {
+    let response = execute(client, spec, options).await?;
+    Ok(Opened {
+        response,
+        method: spec.method.clone(),
+        path: spec.path.clone(),
+        idle_timeout: options.timeout.unwrap_or(client.inner.timeout),
+        max_frame_bytes: client.inner.max_response_bytes,
+    })
 }
 
 /// A built request and how to send it.
@@ -1037,58 +1107,111 @@ fn sent_secrets<'a>(inner: &'a ClientInner, spec: &RequestSpec) -> Vec<&'a str> 
     chosen_credentials(inner, schemes).flat_map(|(_, credential)| credential.secrets()).collect()
 }
 
-enum AttemptError {
+pub(super) enum AttemptError {
     Timeout,
     Transport(reqwest::Error),
     /// The body exceeded the client's size limit.
     TooLarge,
 }
 
-/// One attempt: send, then read the whole body, within `timeout`.
-async fn send_once(
+/// How a request takes a success response: read whole ([`RawResponse`]), or left open for its
+/// body to be streamed (`reqwest::Response`).
+pub(super) trait ReadSuccess: Sized + Send + 'static {
+    fn read(
+        response: reqwest::Response,
+        limit: u64,
+    ) -> impl Future<Output = Result<Self, AttemptError>> + Send;
+    fn status(&self) -> StatusCode;
+    fn headers(&self) -> &HeaderMap;
+}
+
+impl ReadSuccess for RawResponse {
+    fn read(
+        response: reqwest::Response,
+        limit: u64,
+    ) -> impl Future<Output = Result<Self, AttemptError>> + Send {
+        read_whole(response, limit)
+    }
+    fn status(&self) -> StatusCode {
+        self.status()
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.headers()
+    }
+}
+
+impl ReadSuccess for reqwest::Response {
+    async fn read(response: reqwest::Response, _limit: u64) -> Result<Self, AttemptError> {
+        Ok(response)
+    }
+    fn status(&self) -> StatusCode {
+        self.status()
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.headers()
+    }
+}
+
+/// What an attempt got back: a success, taken as the request takes it, or a failure status with
+/// its whole body.
+enum Answer<S> {
+    Success(S),
+    Failure(RawResponse),
+}
+
+/// One attempt: send, then take the body, within `timeout`.
+async fn send_once<S: ReadSuccess>(
     http: &reqwest::Client,
     request: reqwest::Request,
     timeout: Duration,
     limit: u64,
-) -> Result<RawResponse, AttemptError> {
+) -> Result<Answer<S>, AttemptError> {
     let exchange = async {
-        let mut response = http.execute(request).await.map_err(AttemptError::transport)?;
-        let status = response.status();
-        if response.content_length().is_some_and(|len| len > limit) {
-            return Err(AttemptError::TooLarge);
+        let response = http.execute(request).await.map_err(AttemptError::transport)?;
+        if response.status().is_success() {
+            return S::read(response, limit).await.map(Answer::Success);
         }
-        let headers = std::mem::take(response.headers_mut());
-        let expected = response.content_length();
-        // Read chunk by chunk so an endless or huge body stops at the limit. A body that arrives
-        // in one chunk (the usual case for small JSON) is kept as it is, without a copy.
-        let mut first: Option<Bytes> = None;
-        let mut body = bytes::BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(AttemptError::transport)? {
-            let received = first.as_ref().map_or(0, Bytes::len) + body.len();
-            if (received + chunk.len()) as u64 > limit {
-                return Err(AttemptError::TooLarge);
-            }
-            if first.is_none() && body.is_empty() {
-                first = Some(chunk);
-                continue;
-            }
-            if let Some(first) = first.take() {
-                let capacity = expected.map_or(0, |len| usize::try_from(len).unwrap_or(0));
-                body.reserve(capacity.max(first.len() + chunk.len()));
-                body.extend_from_slice(&first);
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let body = match first {
-            Some(only) => only,
-            None => body.freeze(),
-        };
-        Ok(RawResponse::new(status, headers, body))
+        read_whole(response, limit).await.map(Answer::Failure)
     };
     match tokio::time::timeout(timeout, exchange).await {
         Ok(result) => result,
         Err(_) => Err(AttemptError::Timeout),
     }
+}
+
+/// Reads a whole body, up to `limit` bytes.
+async fn read_whole(mut response: reqwest::Response, limit: u64) -> Result<RawResponse, AttemptError> {
+    let status = response.status();
+    if response.content_length().is_some_and(|len| len > limit) {
+        return Err(AttemptError::TooLarge);
+    }
+    let headers = std::mem::take(response.headers_mut());
+    let expected = response.content_length();
+    // Read chunk by chunk so an endless or huge body stops at the limit. A body that arrives
+    // in one chunk (the usual case for small JSON) is kept as it is, without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(AttemptError::transport)? {
+        let received = first.as_ref().map_or(0, Bytes::len) + body.len();
+        if (received + chunk.len()) as u64 > limit {
+            return Err(AttemptError::TooLarge);
+        }
+        if first.is_none() && body.is_empty() {
+            first = Some(chunk);
+            continue;
+        }
+        if let Some(first) = first.take() {
+            let capacity = expected.map_or(0, |len| usize::try_from(len).unwrap_or(0));
+            body.reserve(capacity.max(first.len() + chunk.len()));
+            body.extend_from_slice(&first);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = match first {
+        Some(only) => only,
+        None => body.freeze(),
+    };
+    Ok(RawResponse::new(status, headers, body))
 }
 
 impl AttemptError {
@@ -1148,11 +1271,11 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-async fn run(
+async fn run<S: ReadSuccess>(
     inner: &ClientInner,
     spec: &RequestSpec,
     options: &RequestOptions,
-) -> Result<RawResponse, Error> {
+) -> Result<S, Error> {
     let mut generated_key = None;
     let Prepared { request, retry_safe, policy, timeout } = prepare(inner, spec, options, &mut generated_key)
         .inspect_err(|err| {
@@ -1190,12 +1313,15 @@ async fn run(
             return Err(Error::config("the client has no HTTP stack"));
         };
         let (error, failure, server_wait) =
-            match send_once(http, request, per_attempt, inner.max_response_bytes).await {
-                Ok(raw) => {
-                    let status = raw.status();
+            match send_once::<S>(http, request, per_attempt, inner.max_response_bytes).await {
+                Ok(answer) => {
+                    let (status, headers) = match &answer {
+                        Answer::Success(success) => (success.status(), success.headers()),
+                        Answer::Failure(raw) => (raw.status(), raw.headers()),
+                    };
                     if !span.is_disabled() {
                         span.record("status", status.as_u16());
-                        if let Some(request_id) = raw.request_id() {
+                        if let Some(request_id) = header_request_id(headers) {
                             span.record("request_id", request_id);
                         }
                     }
@@ -1207,9 +1333,10 @@ async fn run(
                             "response received"
                         );
                     }
-                    if status.is_success() {
-                        return Ok(raw);
-                    }
+                    let raw = match answer {
+                        Answer::Success(success) => return Ok(success),
+                        Answer::Failure(raw) => raw,
+                    };
                     let (status, headers, body) = raw.into_parts();
                     let body = redact_secrets(body, &sent_secrets(inner, spec));
                     let server_wait = retry::server_wait(status, &headers, SystemTime::now());

@@ -1,7 +1,7 @@
 //! The snapshot specs' crates compile without a single warning, runtime included: every crate is
 //! written to a scratch workspace and checked with `cargo clippy -D warnings`; one of them also
 //! with the runtime as its own crate. The doc examples of three of them run, the runtime's unit
-//! tests inside one, and tests of the requests and page walks two of them make.
+//! tests inside one, and tests of the requests, page walks and streams three of them make.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,6 +31,9 @@ fn snapshot_crates_pass_clippy_without_warnings() {
         }
         if name == "operations" {
             add_test(&scratch.join(&name), "operations_requests.rs", "requests");
+        }
+        if name == "streams" {
+            add_test(&scratch.join(&name), "streams_requests.rs", "streams");
         }
         // Once, the same API with the runtime as its own crate (a path dependency in `runtime/`).
         if name == "operations" {
@@ -113,6 +116,9 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     // And operations send what they send without an argument.
     let stdout = cargo_test("operation requests", &["-p", "snapshot_operations", "--test", "requests"]);
     assert!(stdout.contains("test result: ok. 5 passed"), "{stdout}");
+    // And streamed responses arrive item by item.
+    let stdout = cargo_test("streamed responses", &["-p", "snapshot_streams", "--test", "streams"]);
+    assert!(stdout.contains("test result: ok. 8 passed"), "{stdout}");
 
     // Every resource is a cargo feature: with all of them off, only the ungated core remains,
     // and that must compile cleanly too.
@@ -133,7 +139,7 @@ fn add_test(krate: &Path, file: &str, name: &str) {
     text.push_str(concat!(
         "\n[dev-dependencies]\n",
         "futures-util = \"0.3\"\n",
-        "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+        "tokio = { version = \"1\", features = [\"io-util\", \"macros\", \"net\", \"rt-multi-thread\", \"sync\"] }\n",
         "wiremock = \"0.6\"\n",
     ));
     fs::write(manifest, text).unwrap();

@@ -39,6 +39,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("secret.rs", include_str!("../../runtime/secret.rs")),
     ("secret_names.rs", include_str!("../../runtime/secret_names.rs")),
     ("str_enum.rs", include_str!("../../runtime/str_enum.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
     ("webhooks.rs", include_str!("../../runtime/webhooks.rs")),
 ];

@@ -5,7 +5,7 @@ use super::tokens::{Scope, resolved, ty_text};
 use crate::format::Parts;
 use crate::ir::{
     Api, BodyEncoding, FixedParam, Idempotency, Operation, PageKind, ParamLocation, ParamStyle, PathParam,
-    PathSegment, Resource, Response, StyleKind, Ty, TypeKind, resolved_struct,
+    PathSegment, Resource, Response, StreamBody, StreamFraming, StyleKind, Ty, TypeKind, resolved_struct,
 };
 use crate::naming::Namespace;
 use crate::source::{self, Doc, Source};
@@ -274,7 +274,13 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                     format!("&{body_arg}")
                 };
                 let styled = !(body.form_indexed.is_empty() && body.form_joined.is_empty());
+                // The body property that asks for a stream, set by a streaming call.
+                let flag = match &op.response {
+                    Response::Stream(StreamBody { flag: Some(flag), .. }) if !optional => Some(flag),
+                    _ => None,
+                };
                 let function = match (body.encoding, optional) {
+                    (BodyEncoding::Json, false) if flag.is_some() => "json_body_flagged",
                     (BodyEncoding::Json, true) => "optional_json_body",
                     (BodyEncoding::Json, false) => "json_body",
                     (BodyEncoding::Multipart, _) => "multipart_body",
@@ -284,6 +290,9 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                     (_, false) => "form_body",
                 };
                 let mut call_args = vec![value];
+                call_args.extend(
+                    flag.filter(|_| body.encoding == BodyEncoding::Json).map(|flag| source::lit(flag)),
+                );
                 if styled {
                     let list = |names: &[String]| {
                         format!("&[{}]", names.iter().map(|n| source::lit(n)).collect::<Vec<_>>().join(", "))
@@ -328,6 +337,13 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
         (None, Response::Text) => "crate::runtime::Request<String>".to_owned(),
         (None, Response::ByStatus(id)) => format!("crate::runtime::Request<{}>", crate_ty(&Ty::Named(*id))),
         (None, Response::Bytes) => "crate::runtime::Request<bytes::Bytes>".to_owned(),
+        (None, Response::Stream(stream)) => {
+            let item = match &stream.item {
+                Some(item) => crate_ty(item),
+                None => "crate::runtime::ServerSentEvent".to_owned(),
+            };
+            format!("crate::runtime::Request<crate::runtime::EventStream<{item}>>")
+        }
     };
     s.signature(4, &format!("pub fn {}", source::name(&op.fn_name)), &args, &format!("-> {ret}"));
     s.append(encode_segments);
@@ -404,20 +420,35 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
             s.fixed(12, ")");
         }
         (None, response) => {
-            let decoder = match response {
-                Response::Json(_) => "crate::runtime::decode_json".to_owned(),
-                Response::Empty => "crate::runtime::decode_empty".to_owned(),
-                Response::Text => "crate::runtime::decode_text".to_owned(),
-                Response::Bytes => "crate::runtime::decode_bytes".to_owned(),
-                Response::ByStatus(id) => format!("{}::decode", crate_ty(&Ty::Named(*id))),
+            let decoder = |name: &str| format!("crate::runtime::{name}");
+            let (method, args) = match response {
+                Response::Json(_) => ("request", vec![decoder("decode_json")]),
+                Response::Empty => ("request", vec![decoder("decode_empty")]),
+                Response::Text => ("request", vec![decoder("decode_text")]),
+                Response::Bytes => ("request", vec![decoder("decode_bytes")]),
+                Response::ByStatus(id) => ("request", vec![format!("{}::decode", crate_ty(&Ty::Named(*id)))]),
+                Response::Stream(stream) => {
+                    let framing = match stream.framing {
+                        StreamFraming::ServerSentEvents => "ServerSentEvents",
+                        StreamFraming::JsonLines => "JsonLines",
+                        StreamFraming::JsonSeq => "JsonSeq",
+                    };
+                    let item = match (&stream.item, stream.whole_event) {
+                        (None, _) => "raw_event",
+                        (Some(_), false) => "decode_event_data",
+                        (Some(_), true) => "decode_whole_event",
+                    };
+                    ("stream", vec![format!("crate::runtime::Framing::{framing}"), decoder(item)])
+                }
             };
-            let one_line = format!("{receiver}.request(spec, {decoder})");
+            let args: Vec<String> = std::iter::once("spec".to_owned()).chain(args).collect();
+            let one_line = format!("{receiver}.{method}({})", args.join(", "));
             if 8 + one_line.len() <= source::MARGIN {
                 s.fixed(8, &one_line);
             } else {
                 // `self.client` stays together; the method call goes to the next line.
                 s.fixed(8, receiver);
-                s.call(12, ".request", &["spec".to_owned(), decoder], "");
+                s.call(12, &format!(".{method}"), &args, "");
             }
         }
     }
@@ -591,6 +622,32 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
             "Await it for one page, or call `into_stream()` to walk every item across pages.".to_owned(),
         );
     }
+    if let Some(twin) = stream_twin(api, op) {
+        notes.push(format!(
+            "To receive the answer as it is made, call [`{twin}`](Self::{twin}), which asks for it as a stream."
+        ));
+    }
+    if let Response::Stream(stream) = &op.response {
+        let (framing, each) = match stream.framing {
+            StreamFraming::ServerSentEvents => ("Server-Sent Events", "event"),
+            StreamFraming::JsonLines => ("JSON Lines", "line"),
+            StreamFraming::JsonSeq => ("a JSON text sequence", "record"),
+        };
+        let item = match &stream.item {
+            Some(item) if stream.whole_event => {
+                format!("{} (each event's name beside its data)", type_label(api, item))
+            }
+            Some(item) => type_label(api, item),
+            None => "[`ServerSentEvent`](crate::runtime::ServerSentEvent) (as sent)".to_owned(),
+        };
+        let mut note = format!(
+            "The answer comes as {framing}. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of {item}, one per {each} as it arrives (`try_next()` reads the next)."
+        );
+        if let Some(flag) = &stream.flag {
+            note.push_str(&format!(" The body's `{flag}` is sent as `true`."));
+        }
+        notes.push(note);
+    }
     if !op.scopes.is_empty() {
         let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{}`", s.replace('`', "'"))).collect();
         notes.push(format!("Scopes the API description lists for it: {}.", scopes.join(", ")));
@@ -624,6 +681,17 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
         Some(args.as_str()),
         Some(notes.as_str()),
     ])
+}
+
+/// The name of the method that asks for `op`'s answer as a stream, if another does.
+fn stream_twin<'a>(api: &'a Api, op: &Operation) -> Option<&'a str> {
+    if !op.has_stream_twin {
+        return None;
+    }
+    let twin = api.resources.iter().flat_map(|r| &r.operations).find(|twin| {
+        matches!(twin.response, Response::Stream(_)) && twin.method == op.method && twin.path == op.path
+    })?;
+    Some(twin.fn_name.trim_start_matches("r#"))
 }
 
 /// The fixed values of an operation by location: "header `X-Amz-Target: Svc.Op`; query

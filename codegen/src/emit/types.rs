@@ -360,7 +360,7 @@ fn responses_def(
             Response::Text => {
                 (quote!(#vname(String)), quote!(crate::runtime::decode_text(raw).map(Self::#vname)))
             }
-            Response::Bytes | Response::ByStatus(_) => {
+            Response::Bytes | Response::ByStatus(_) | Response::Stream(_) => {
                 (quote!(#vname(bytes::Bytes)), quote!(crate::runtime::decode_bytes(raw).map(Self::#vname)))
             }
             Response::Empty => (quote!(#vname), quote!(Ok(Self::#vname))),

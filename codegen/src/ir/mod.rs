@@ -430,6 +430,9 @@ pub struct Operation {
     pub scopes: Vec<String>,
     /// Whether a success response declares a `Link` header (RFC 8288: GitHub's next page).
     pub link_header: bool,
+    /// Whether the success response also comes as a stream, which a twin operation (the same
+    /// method and path, its response a [`Response::Stream`]) asks for.
+    pub has_stream_twin: bool,
     /// How the server deduplicates this operation, if it does.
     pub idempotency: Idempotency,
     pub pagination: Option<Pagination>,
@@ -499,6 +502,55 @@ pub enum Response {
     Bytes,
     /// Different bodies per status: the `Responses` type with that id.
     ByStatus(TypeId),
+    /// Items streamed as they arrive: Server-Sent Events or JSON Lines.
+    Stream(StreamBody),
+}
+
+/// A streamed response: how it is framed, and what each frame holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamBody {
+    pub framing: StreamFraming,
+    /// The type of an item; `None` for events handed over as they are (an event stream whose
+    /// schema is a string, or that has none).
+    pub item: Option<Ty>,
+    /// The item's type describes the whole event, its `event` name beside its `data` (OpenAI's
+    /// assistant stream events), not the data alone.
+    pub whole_event: bool,
+    /// The JSON name of a boolean property of the request body that asks for the stream
+    /// (OpenAI's `stream`): set to `true` with every call.
+    pub flag: Option<String>,
+}
+
+/// How a streamed response is cut into items (the runtime's `Framing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFraming {
+    /// `text/event-stream`.
+    ServerSentEvents,
+    /// `application/x-ndjson`, `application/jsonl` and the like: one JSON document per line.
+    JsonLines,
+    /// `application/json-seq` (RFC 7464).
+    JsonSeq,
+}
+
+impl StreamFraming {
+    /// The framing a media type names, if it is a streamed one.
+    pub fn of_media(media: &str) -> Option<Self> {
+        let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/event-stream" => Some(Self::ServerSentEvents),
+            "application/json-seq" => Some(Self::JsonSeq),
+            "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonl"
+            | "application/jsonlines"
+            | "application/x-jsonlines"
+            | "application/json-lines"
+            | "application/x-json-stream"
+            | "application/stream+json" => Some(Self::JsonLines),
+            _ => None,
+        }
+    }
 }
 
 /// A list operation that pages: it returns an envelope with an item array, and says in its

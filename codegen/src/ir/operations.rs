@@ -16,7 +16,8 @@ use super::schema::{self, TypeBuilder};
 use super::security::{operation_security, primary_scheme, security_schemes};
 use super::{
     Api, Body, BodyEncoding, Field, FixedParam, Idempotency, Operation, ParamLocation, ParamStyle, PathParam,
-    PathSegment, Resource, Response, SecurityScheme, StyleKind, Ty, TypeKind, str_field,
+    PathSegment, Resource, Response, SecurityScheme, StreamBody, StreamFraming, StyleKind, Ty, TypeKind,
+    str_field,
 };
 use crate::config::{Config, IdempotencyHeader};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -33,6 +34,7 @@ pub(super) const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "with_credential",
     "request",
+    "stream",
     "list",
     "clone",
     "fmt",
@@ -98,11 +100,18 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
                 let Some(op) = item_obj.get(*method) else { continue };
                 let op_ptr = pointer::push(&item_ptr, method);
                 match build_operation(&mut tb, &ctx, path, method, item_obj, op, &op_ptr, &mut used_ids) {
-                    Ok(built) => {
-                        if let Some(field) = op.get(IDEMPOTENCY_FIELD) {
-                            caller_keys.push((ops.len(), field, pointer::push(&op_ptr, IDEMPOTENCY_FIELD)));
+                    Ok((key, built, stream)) => {
+                        let twin = stream.map(|stream| streamed_twin(&built, stream));
+                        for built in std::iter::once(built).chain(twin) {
+                            if let Some(field) = op.get(IDEMPOTENCY_FIELD) {
+                                caller_keys.push((
+                                    ops.len(),
+                                    field,
+                                    pointer::push(&op_ptr, IDEMPOTENCY_FIELD),
+                                ));
+                            }
+                            ops.push((key.clone(), built));
                         }
-                        ops.push(built)
                     }
                     Err(d) => tb.warn(&d.pointer, format!("operation skipped: {}", d.message)),
                 }
@@ -117,6 +126,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     for ty in tb.types.iter_mut().filter(|t| matches!(t.kind, TypeKind::Pending)) {
         ty.kind = TypeKind::Alias(Ty::Any);
     }
+    refine_streams(&mut ops, &tb.types);
     // A body field named like the header is the key where the header is not declared; a header
     // the config names but no operation declares is taken everywhere else (Stripe's spec
     // declares it nowhere); one some operations declare is honoured only there.
@@ -410,7 +420,7 @@ fn build_operation<'a>(
     op: &'a Value,
     op_ptr: &str,
     used_ids: &mut Namespace,
-) -> Result<(Option<String>, Operation), Diagnostic> {
+) -> Result<(Option<String>, Operation, Option<StreamBody>), Diagnostic> {
     let Some(op_obj) = op.as_object() else {
         return Err(Diagnostic::new(op_ptr, "an operation must be an object"));
     };
@@ -683,7 +693,8 @@ fn build_operation<'a>(
         Some(b) => request_body(tb, ctx.root, &pointer::push(op_ptr, "requestBody"), b, &type_base)?,
         None => None,
     };
-    let Responses { response, errors, link_header } = responses(tb, ctx.root, op_ptr, op_obj, &type_base)?;
+    let Responses { response, stream, errors, link_header } =
+        responses(tb, ctx.root, op_ptr, op_obj, &type_base)?;
     let requirements = operation_security(tb, ctx.root, ctx.schemes, op_ptr, op_obj);
     let resource_key = resource_key(op, path, &ctx.shared_words);
     Ok((
@@ -706,10 +717,56 @@ fn build_operation<'a>(
             security: requirements.alternatives,
             scopes: requirements.scopes,
             link_header,
+            has_stream_twin: stream.is_some(),
             idempotency: if declares_idempotency_header { Idempotency::Header } else { Idempotency::None },
             pagination: None,
         },
+        stream,
     ))
+}
+
+/// The twin of an operation that answers in JSON or as a stream: the same call, named
+/// `…_stream`, that asks for the stream and returns its items.
+fn streamed_twin(op: &Operation, stream: StreamBody) -> Operation {
+    Operation {
+        fn_name: format!("{}_stream", op.fn_name),
+        response: Response::Stream(stream),
+        has_stream_twin: false,
+        ..op.clone()
+    }
+}
+
+/// What a stream's items are, once the types are built: an event whose schema is a string is
+/// handed over as it is; a type with `event` and `data` properties (or a union of such) is the
+/// whole event; a body's boolean `stream` property asks for the stream.
+fn refine_streams(ops: &mut [(Option<String>, Operation)], types: &[super::TypeDef]) {
+    let has_fields = |ty: &Ty, names: &[&str]| {
+        super::resolved_struct(ty, types)
+            .is_some_and(|(_, s)| names.iter().all(|n| s.fields.iter().any(|f| f.json_name == *n)))
+    };
+    let whole_event = |ty: &Ty| match super::resolved(ty, types) {
+        Ty::Named(id) => match &types[*id].kind {
+            TypeKind::Union(u) => {
+                !u.variants.is_empty() && u.variants.iter().all(|v| has_fields(&v.ty, &["event", "data"]))
+            }
+            _ => has_fields(ty, &["event", "data"]),
+        },
+        _ => false,
+    };
+    for (_, op) in ops {
+        let flag = body_field_of(types, op, "stream", |ty| *ty == Ty::Bool).map(|f| f.json_name.clone());
+        let Response::Stream(stream) = &mut op.response else { continue };
+        stream.flag = flag;
+        if stream.framing != StreamFraming::ServerSentEvents {
+            continue;
+        }
+        let Some(item) = &stream.item else { continue };
+        if matches!(super::resolved(item, types), Ty::String | Ty::Binary) {
+            stream.item = None;
+        } else {
+            stream.whole_event = whole_event(item);
+        }
+    }
 }
 
 /// The string field of an operation's body struct called `name` (`idempotency_key`), if it is
@@ -720,11 +777,19 @@ fn body_idempotency_field<'t>(types: &'t [super::TypeDef], op: &Operation, name:
 
 /// The field of an operation's body struct called `name`, if it holds a string or a number.
 fn body_field<'t>(types: &'t [super::TypeDef], op: &Operation, name: &str) -> Option<&'t Field> {
+    body_field_of(types, op, name, |ty| matches!(ty, Ty::String | Ty::Int(_) | Ty::F64 | Ty::Uuid))
+}
+
+/// The field of an operation's JSON or form body struct called `name`, if its type (resolved)
+/// is one `holds` accepts.
+fn body_field_of<'t>(
+    types: &'t [super::TypeDef],
+    op: &Operation,
+    name: &str,
+    holds: impl Fn(&Ty) -> bool,
+) -> Option<&'t Field> {
     let (_, s) = super::resolved_struct(&op.body.as_ref()?.ty, types)?;
-    s.fields.iter().find(|f| {
-        f.json_name == name
-            && matches!(super::resolved(&f.ty, types), Ty::String | Ty::Int(_) | Ty::F64 | Ty::Uuid)
-    })
+    s.fields.iter().find(|f| f.json_name == name && holds(super::resolved(&f.ty, types)))
 }
 
 /// The operation extension naming the body field whose value (of the caller's) the server
@@ -915,6 +980,9 @@ fn request_body<'a>(
 /// response declares a `Link` header (RFC 8288: a list's next page, GitHub's).
 struct Responses {
     response: Response,
+    /// The stream a success response offers beside JSON (OpenAI's completions): the operation's
+    /// `…_stream` twin returns it.
+    stream: Option<StreamBody>,
     errors: Vec<(String, Option<Ty>)>,
     link_header: bool,
 }
@@ -928,7 +996,12 @@ fn responses<'a>(
 ) -> Result<Responses, Diagnostic> {
     let responses_ptr = pointer::push(op_ptr, "responses");
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-        return Ok(Responses { response: Response::Empty, errors: Vec::new(), link_header: false });
+        return Ok(Responses {
+            response: Response::Empty,
+            stream: None,
+            errors: Vec::new(),
+            link_header: false,
+        });
     };
     let is_success = |code: &str| code.starts_with('2');
     let has_success = responses.keys().any(|c| is_success(c));
@@ -949,6 +1022,7 @@ fn responses<'a>(
     // for its status (`…CreatedResponse`), leaving `…Response` to the enum of them.
     let by_status = answering.iter().map(|(_, ptr, _)| ptr).collect::<BTreeSet<_>>().len() > 1;
     let mut success: Vec<(String, Response)> = Vec::new();
+    let mut stream = None;
     let mut errors = Vec::new();
     for (code, r) in responses {
         if code.starts_with("x-") {
@@ -970,8 +1044,9 @@ fn responses<'a>(
         } else {
             naming::type_name(&format!("{type_base} {code} response"))
         };
-        let parsed = response_body(tb, &r_ptr, r, &hint)?;
+        let (parsed, also_streamed) = response_body(tb, &r_ptr, r, &hint)?;
         if answers(code) {
+            stream = stream.or(also_streamed);
             success.push((code.clone(), parsed));
         } else {
             let ty = match parsed {
@@ -999,7 +1074,8 @@ fn responses<'a>(
                 .map(|(status, body)| super::StatusVariant {
                     name: names.claim(&status_variant_name(&status)),
                     status,
-                    body,
+                    // One status of several cannot be streamed: its body is read whole.
+                    body: if matches!(body, Response::Stream(_)) { Response::Text } else { body },
                 })
                 .collect();
             let name = tb.name_or(format!("{type_base}Response"), format!("{type_base}ResponseByStatus"));
@@ -1007,7 +1083,9 @@ fn responses<'a>(
             Response::ByStatus(id)
         }
     };
-    Ok(Responses { response, errors, link_header })
+    // A stream beside JSON is offered where JSON is the one answer.
+    let stream = stream.filter(|_| matches!(response, Response::Json(_)));
+    Ok(Responses { response, stream, errors, link_header })
 }
 
 /// `200` → `Ok`, `201` → `Created`, `2XX` → `Success`…
@@ -1030,38 +1108,80 @@ fn status_variant_name(status: &str) -> String {
     .to_owned()
 }
 
+/// A response's body; and where it offers both JSON and a stream (OpenAI's completions, which
+/// stream when asked to), the stream too.
 fn response_body<'a>(
     tb: &mut TypeBuilder<'a>,
     r_ptr: &str,
     r: &'a Value,
     hint: &str,
-) -> Result<Response, Diagnostic> {
+) -> Result<(Response, Option<StreamBody>), Diagnostic> {
     let Some(content) = r.get("content").and_then(Value::as_object) else {
-        return Ok(Response::Empty);
+        return Ok((Response::Empty, None));
     };
     let content_ptr = pointer::push(r_ptr, "content");
-    if let Some((media, m)) = content.iter().find(|(media, _)| is_json_media(media)) {
-        return Ok(match m.get("schema") {
-            Some(s) => Response::Json(
-                tb.ty(s, &pointer::push(&pointer::push(&content_ptr, media), "schema"), hint, 0)?.ty,
-            ),
-            None => Response::Json(Ty::Any),
-        });
+    let stream = match content.iter().find_map(|(media, m)| Some((media, m, StreamFraming::of_media(media)?)))
+    {
+        Some((media, m, framing)) => {
+            Some(stream_body(tb, &pointer::push(&content_ptr, media), m, framing, hint)?)
+        }
+        None => None,
+    };
+    let json =
+        content.iter().find(|(media, _)| is_json_media(media) && StreamFraming::of_media(media).is_none());
+    if let Some((media, m)) = json {
+        let ty = match m.get("schema") {
+            Some(s) => tb.ty(s, &pointer::push(&pointer::push(&content_ptr, media), "schema"), hint, 0)?.ty,
+            None => Ty::Any,
+        };
+        return Ok((Response::Json(ty), stream));
+    }
+    if let Some(stream) = stream {
+        return Ok((Response::Stream(stream), None));
     }
     if let Some((media, m)) = content.iter().find(|(media, _)| media.as_str() == "*/*")
         && let Some(s) = m.get("schema").filter(|s| s.get("format").and_then(Value::as_str) != Some("binary"))
     {
-        return Ok(Response::Json(
-            tb.ty(s, &pointer::push(&pointer::push(&content_ptr, media), "schema"), hint, 0)?.ty,
-        ));
+        let ty = tb.ty(s, &pointer::push(&pointer::push(&content_ptr, media), "schema"), hint, 0)?.ty;
+        return Ok((Response::Json(ty), None));
     }
     if content.is_empty() {
-        return Ok(Response::Empty);
+        return Ok((Response::Empty, None));
     }
     if content.keys().all(|m| m.starts_with("text/")) {
-        return Ok(Response::Text);
+        return Ok((Response::Text, None));
     }
-    Ok(Response::Bytes)
+    Ok((Response::Bytes, None))
+}
+
+/// A streamed body: its items' type from OpenAPI 3.2's `itemSchema`, or else from `schema`,
+/// which for JSON Lines may describe the whole stream as an array of them. What an event's
+/// schema says is refined once the types are built ([`refine_streams`]).
+fn stream_body<'a>(
+    tb: &mut TypeBuilder<'a>,
+    media_ptr: &str,
+    m: &'a Value,
+    framing: StreamFraming,
+    hint: &str,
+) -> Result<StreamBody, Diagnostic> {
+    let hint = format!("{}{}", hint.strip_suffix("Response").unwrap_or(hint), "Event");
+    let (ptr, schema) = match (m.get("itemSchema"), m.get("schema")) {
+        (Some(s), _) => (pointer::push(media_ptr, "itemSchema"), Some(s)),
+        (None, Some(s))
+            if framing != StreamFraming::ServerSentEvents
+                && s.get("type").and_then(Value::as_str) == Some("array")
+                && s.get("items").is_some_and(Value::is_object) =>
+        {
+            (pointer::push(&pointer::push(media_ptr, "schema"), "items"), s.get("items"))
+        }
+        (None, s) => (pointer::push(media_ptr, "schema"), s),
+    };
+    let item = match schema {
+        Some(s) => Some(tb.ty(s, &ptr, &hint, 0)?.ty),
+        None if framing == StreamFraming::ServerSentEvents => None,
+        None => Some(Ty::Any),
+    };
+    Ok(StreamBody { framing, item, whole_event: false, flag: None })
 }
 
 fn detect_idempotency_header(root: &Value) -> Option<String> {
@@ -1094,6 +1214,7 @@ fn response_root(op: &Operation) -> Option<Ty> {
     match &op.response {
         Response::Json(ty) => Some(ty.clone()),
         Response::ByStatus(id) => Some(Ty::Named(*id)),
+        Response::Stream(stream) => stream.item.clone(),
         Response::Empty | Response::Text | Response::Bytes => None,
     }
 }

@@ -59,6 +59,18 @@ macro_rules! __api_client {
                 self.0.request(spec, decode)
             }
 
+            /// Prepares a request whose success body is streamed: awaited, it resolves to an
+            /// [`EventStream`]($crate::EventStream) of items, each decoded by `decode`
+            /// as its frame arrives.
+            pub fn stream<T: Send + 'static>(
+                &self,
+                spec: $crate::RequestSpec,
+                framing: $crate::Framing,
+                decode: $crate::stream::ItemDecoder<T>,
+            ) -> $crate::Request<$crate::EventStream<T>> {
+                self.0.stream(spec, framing, decode)
+            }
+
             /// Prepares a paginated list request (each page decoded as JSON `T`).
             pub fn list<T: $crate::Page>(
                 &self,

@@ -20,6 +20,7 @@ use super::pagination::{ListRequest, Page, Pagination};
 use super::request::{Request, RequestOptions, RequestSpec, error_chain, sensitive_value};
 use super::retry::RetryPolicy;
 use super::secret::Secret;
+use super::stream::{EventStream, Framing, ItemDecoder};
 
 /// Per-API defaults, emitted by the generator as a `static`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -556,6 +557,23 @@ impl Client {
         decode: fn(&RawResponse) -> Result<T, Error>,
     ) -> Request<T> {
         Request::new(self.clone(), spec, decode)
+    }
+
+    /// Prepares a request whose success body is streamed: awaited, it resolves (once a success
+    /// status is in) to an [`EventStream`] of items, each decoded by `decode` as its frame
+    /// arrives.
+    pub fn stream<T: Send + 'static>(
+        &self,
+        mut spec: RequestSpec,
+        framing: Framing,
+        decode: ItemDecoder<T>,
+    ) -> Request<EventStream<T>> {
+        spec.accept(framing.media_type());
+        Request::streamed(
+            self.clone(),
+            spec,
+            Box::new(move |opened| EventStream::new(opened, framing, decode)),
+        )
     }
 
     /// Prepares a paginated list request (each page decoded as JSON `T`).
