@@ -930,7 +930,8 @@ fn union_def(
         };
     };
     let fallback = ident(&u.fallback);
-    let arms = u.variants.iter().zip(&variant_names).map(|(v, vname)| {
+    // A variant whose tag values an earlier one took is not read from a tag.
+    let arms = u.variants.iter().zip(&variant_names).filter(|(v, _)| !v.tags.is_empty()).map(|(v, vname)| {
         let tags = &v.tags;
         let decoded = decode_variant(v, vname);
         quote! { #( Some(#tags) )|* => #decoded, }

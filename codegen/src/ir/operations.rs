@@ -220,6 +220,7 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     let mut examples = std::mem::take(&mut tb.examples);
     examples.sort_by(|a, b| a.pointer.cmp(&b.pointer));
     examples.dedup_by(|a, b| a.pointer == b.pointer);
+    schema::drop_self_variants(&mut types, &mut warnings);
     schema::break_cycles(&mut types);
     let operations = || resources.iter().flat_map(|r| &r.operations);
     let request_roots: Vec<Ty> = operations().flat_map(request_roots).collect();

@@ -831,6 +831,26 @@ impl<'a> TypeBuilder<'a> {
                 }
                 variant.tags = tags;
             }
+            // A value names one variant: where several claim it, the first listed takes it, and
+            // one left with no value of its own is not read from a tag (it can still be sent).
+            let mut claimed = BTreeSet::new();
+            for (variant, ..) in &mut variants {
+                let (taken, own): (Vec<String>, Vec<String>) =
+                    variant.tags.drain(..).partition(|t| claimed.contains(t));
+                claimed.extend(own.iter().cloned());
+                variant.tags = own;
+                if !taken.is_empty() {
+                    let taken: Vec<String> = taken.iter().map(|t| format!("`{t}`")).collect();
+                    self.warnings.push(Diagnostic::new(
+                        ptr.to_owned(),
+                        format!(
+                            "`{tag_name}` {} of variant {} selects an earlier variant, which takes it",
+                            taken.join(", "),
+                            variant.name
+                        ),
+                    ));
+                }
+            }
         }
         let fallback = if tagged { names.claim("Unknown") } else { String::new() };
         if !tagged {
@@ -1280,6 +1300,30 @@ fn common_last_words(names: &[String]) -> String {
     let mut words: Vec<&str> = split[0][..len].to_vec();
     words.reverse();
     words.join("_")
+}
+
+/// Drops the variants of a union that are the union itself (`Item: oneOf: [Item, Other]`, or
+/// through an alias): such a variant adds no value the union does not already have, and an
+/// untagged one would make decoding recurse forever. A union left with no variant is any value.
+pub fn drop_self_variants(types: &mut [TypeDef], warnings: &mut Vec<Diagnostic>) {
+    for id in 0..types.len() {
+        let TypeKind::Union(u) = &types[id].kind else { continue };
+        let is_self = |v: &UnionVariant| *super::resolved(&v.ty, types) == Ty::Named(id);
+        if !u.variants.iter().any(is_self) {
+            continue;
+        }
+        let kept: Vec<UnionVariant> = u.variants.iter().filter(|v| !is_self(v)).cloned().collect();
+        warnings.push(Diagnostic::new(
+            types[id].pointer.clone(),
+            "a variant of this union is the union itself; it is dropped",
+        ));
+        types[id].kind = if kept.is_empty() {
+            TypeKind::Alias(Ty::Any)
+        } else {
+            let TypeKind::Union(u) = &types[id].kind else { continue };
+            TypeKind::Union(Union { variants: kept, ..u.clone() })
+        };
+    }
 }
 
 /// Post-processing once every type is built: aliases that would expand forever become

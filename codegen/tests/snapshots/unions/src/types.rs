@@ -129,15 +129,24 @@ pub enum CatPetType {
 crate::runtime::str_enum::open_str_enum!(CatPetType, Unknown, Cat = "cat");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Circle {
-    pub kind: String,
-    pub radius: f64,
+    pub kind: CircleKind,
+    pub radius: Option<f64>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    Circle, extra; kind = "kind" required, radius = "radius" required
+    Circle, extra; kind = "kind" required, radius = "radius" optional
 );
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CircleKind {
+    /// `circle`
+    Circle,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(CircleKind, Unknown, Circle = "circle");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counted {
     pub at: i64,
@@ -361,6 +370,26 @@ pub struct Measurement {
 crate::runtime::object::json_object!(
     Measurement, extra; unit = "unit" optional, value = "value" optional
 );
+/// Lists itself among its variants (datamodel-code-generator's fixtures); that variant adds nothing and is dropped.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Nested {
+    /// The `String` form.
+    String(String),
+    /// The [`Cat`] form.
+    Cat(Cat),
+}
+impl From<String> for Nested {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<Cat> for Nested {
+    fn from(value: Cat) -> Self {
+        Self::Cat(value)
+    }
+}
+pub type NestedAlias = Nested;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NullableRef {
     pub cat: Option<Cat>,
@@ -653,17 +682,43 @@ impl From<Counted> for Reading {
         Self::Counted(value)
     }
 }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ring {
+    pub inner: Option<f64>,
+    pub kind: RingKind,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    Ring, extra; inner = "inner" optional, kind = "kind" required
+);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RingKind {
+    /// `circle`
+    Circle,
+    /// `ring`
+    Ring,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(
+    RingKind, Unknown, Circle = "circle", Ring = "ring"
+);
+/// Two variants claim `kind` value `circle`; the first listed takes it.
+///
 /// Which variant a value is depends on its `kind` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
-    /// A value whose `kind` is `Circle`.
+    /// A value whose `kind` is `circle`.
     ///
     /// The [`Circle`] form.
     Circle(Circle),
-    /// A value whose `kind` is `Square`.
+    /// A value whose `kind` is `ring`.
     ///
-    /// The [`Square`] form.
-    Square(Square),
+    /// The [`Ring`] form.
+    Ring(Ring),
     /// A value whose tag this version of the client does not know.
     Unknown(serde_json::Value),
 }
@@ -671,7 +726,7 @@ impl serde::Serialize for Shape {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Circle(value) => serde::Serialize::serialize(value, serializer),
-            Self::Square(value) => serde::Serialize::serialize(value, serializer),
+            Self::Ring(value) => serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
     }
@@ -688,8 +743,8 @@ impl<'de> serde::Deserialize<'de> for Shape {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("Circle") => crate::runtime::decode_variant(&value).map(Self::Circle),
-            Some("Square") => crate::runtime::decode_variant(&value).map(Self::Square),
+            Some("circle") => crate::runtime::decode_variant(&value).map(Self::Circle),
+            Some("ring") => crate::runtime::decode_variant(&value).map(Self::Ring),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -699,17 +754,17 @@ impl From<Circle> for Shape {
         Self::Circle(value)
     }
 }
-impl From<Square> for Shape {
-    fn from(value: Square) -> Self {
-        Self::Square(value)
+impl From<Ring> for Shape {
+    fn from(value: Ring) -> Self {
+        Self::Ring(value)
     }
 }
 impl Shape {
     /// The `kind` property, which chose the variant.
     pub fn tag(&self) -> Option<&str> {
         match self {
-            Self::Circle(_) => Some("Circle"),
-            Self::Square(_) => Some("Square"),
+            Self::Circle(_) => Some("circle"),
+            Self::Ring(_) => Some("ring"),
             Self::Unknown(value) => value.get("kind").and_then(serde_json::Value::as_str),
         }
     }
