@@ -473,11 +473,24 @@ fn build_operation<'a>(
         for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
             let p_ptr = pointer::push(&list_ptr, &i.to_string());
             let (p_ptr, p) = resolve_object(ctx.root, &p_ptr, p)?;
-            let Some(name) = str_field(p, "name") else {
+            // OpenAPI 3.2's `querystring` is the whole query string, one object written as a
+            // form: its properties are the query's pairs, as an exploded `form` object's are.
+            let querystring = str_field(p, "in") == Some("querystring");
+            if querystring
+                && !p
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .is_some_and(|c| c.keys().any(|m| m.starts_with("application/x-www-form-urlencoded")))
+            {
+                tb.warn(&p_ptr, "a `querystring` parameter is supported as `application/x-www-form-urlencoded` content only; ignored");
+                continue;
+            }
+            let Some(name) = str_field(p, "name").or(querystring.then_some("query")) else {
                 tb.warn(&p_ptr, "parameter without a name ignored");
                 continue;
             };
-            let location = str_field(p, "in").unwrap_or("query").to_owned();
+            let location =
+                if querystring { "query" } else { str_field(p, "in").unwrap_or("query") }.to_owned();
             let schema = match p.get("schema") {
                 Some(s) => Some((pointer::push(&p_ptr, "schema"), s)),
                 None => p.get("content").and_then(Value::as_object).and_then(|c| {

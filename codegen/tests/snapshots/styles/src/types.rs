@@ -179,3 +179,44 @@ pub enum Region {
     Unknown(String),
 }
 crate::runtime::str_enum::open_str_enum!(Region, Unknown, Eu = "eu", Us = "us");
+/// The parameters of [`Reports::search`](crate::resources::Reports::search): `GET /search`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchParams {
+    /// Its entries are sent as query parameters of their own (`key=value`), not under `query`.
+    pub query: SearchQuery,
+}
+impl SearchParams {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(query: SearchQuery) -> Self {
+        Self { query }
+    }
+}
+/// The values of the `query` query parameter of `GET /search`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchQuery {
+    pub page: Option<i64>,
+    pub q: String,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    SearchQuery, extra; page = "page" optional, q = "q" required
+);
+impl SearchQuery {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(q: impl Into<String>) -> Self {
+        Self {
+            page: None,
+            q: q.into(),
+            extra: Default::default(),
+        }
+    }
+    /// Sets [`page`](Self::page).
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+}

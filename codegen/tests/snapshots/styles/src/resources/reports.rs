@@ -133,4 +133,24 @@ impl<'a> Reports<'a> {
         spec.query("mode", &params.mode);
         self.client.request(spec, crate::runtime::decode_empty)
     }
+    /// OpenAPI 3.2's `querystring`, the whole query string as one form-encoded object.
+    ///
+    /// `GET /search` (`search`)
+    pub fn search(
+        &self,
+        params: crate::types::SearchParams,
+    ) -> crate::runtime::Request<()> {
+        let mut spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::GET,
+            String::from("/search"),
+            &[],
+        );
+        spec.query_styled(
+            "query",
+            &params.query,
+            crate::runtime::ParamStyle::Form,
+            true,
+        );
+        self.client.request(spec, crate::runtime::decode_empty)
+    }
 }
