@@ -546,6 +546,30 @@ fn usage_doc(api: &Api, config: &Config) -> String {
              `.collect_all()` gathers them; `.page_size(n)` and `.max_pages(n)` bound the walk.\n\n"
         ));
     }
+    let streamed = api
+        .resources
+        .iter()
+        .flat_map(|r| r.operations.iter().map(move |o| (r, o)))
+        .find(|(_, o)| matches!(o.response, ir::Response::Stream(_)));
+    if let Some((r, o)) = streamed {
+        let name = o.fn_name.trim_start_matches("r#");
+        let call = if r.flat {
+            format!("client.{name}(…)")
+        } else {
+            format!("client.{}().{name}(…)", r.name.trim_start_matches("r#"))
+        };
+        out.push_str(&format!(
+            "## Streaming\n\n\
+             Operations that answer as a stream (Server-Sent Events, JSON Lines) return it item by \
+             item as it arrives: awaiting one (`{call}`, say) gives, once the server has answered \
+             (after retries, as any call), a `{krate}::runtime::EventStream`; read it with \
+             `{krate}::runtime::TryStreamExt` in scope: `while let Some(item) = \
+             stream.try_next().await? {{ … }}`. An item that does not decode is an error naming it, \
+             and the items after it still come; a silence longer than the call's timeout ends the \
+             stream with `Error::Timeout`. Where an operation answers in JSON or as a stream, the \
+             JSON method has a `…_stream` twin.\n\n"
+        ));
+    }
     if api.webhook_event.is_some() {
         out.push_str(&format!(
             "## Webhooks\n\n\
