@@ -23,7 +23,9 @@ while IFS= read -r -d '' f; do
   # directory, which the message names, and the crate is moved aside after each.
   for side in old new; do
     rm -rf "$out/crate"
-    timeout 120 "${!side}" "$f" --out "$out/crate" --crate-name generated >/dev/null 2>"$out/$side.err" || true
+    # The count of files written changes with the runtime's; the excluded files are not compared.
+    timeout 120 "${!side}" "$f" --out "$out/crate" --crate-name generated 2>&1 >/dev/null \
+      | sed -E 's/^wrote [0-9]+ files/wrote N files/' >"$out/$side.err" || true
     if [ -d "$out/crate" ]; then mv "$out/crate" "$out/$side"; else mkdir "$out/$side"; fi
   done
   excluded=()

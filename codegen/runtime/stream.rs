@@ -64,10 +64,10 @@ pub struct ServerSentEvent {
 pub type ItemError = (String, serde_json::Error);
 
 /// How a frame becomes an item: `Ok(None)` ends the stream (OpenAI's `data: [DONE]`).
-pub type ItemDecoder<T> = fn(ServerSentEvent) -> Result<Option<T>, ItemError>;
+pub type ItemDecoder<T> = fn(&ServerSentEvent) -> Result<Option<T>, ItemError>;
 
 /// The item is the frame's data, as JSON; `[DONE]` ends the stream.
-pub fn decode_event_data<T: DeserializeOwned>(event: ServerSentEvent) -> Result<Option<T>, ItemError> {
+pub fn decode_event_data<T: DeserializeOwned>(event: &ServerSentEvent) -> Result<Option<T>, ItemError> {
     if event.data.trim() == "[DONE]" {
         return Ok(None);
     }
@@ -77,16 +77,16 @@ pub fn decode_event_data<T: DeserializeOwned>(event: ServerSentEvent) -> Result<
 /// The item is the whole event, `{"event": …, "data": …, "id": …}`, for a description whose
 /// schema names the event's type beside its data (OpenAI's assistant stream events). The data is
 /// read as JSON where it is JSON, and kept as text where it is not; `[DONE]` ends the stream.
-pub fn decode_whole_event<T: DeserializeOwned>(event: ServerSentEvent) -> Result<Option<T>, ItemError> {
+pub fn decode_whole_event<T: DeserializeOwned>(event: &ServerSentEvent) -> Result<Option<T>, ItemError> {
     if event.data.trim() == "[DONE]" {
         return Ok(None);
     }
-    let data = serde_json::from_str(&event.data).unwrap_or(serde_json::Value::String(event.data));
+    let data = serde_json::from_str(&event.data).unwrap_or_else(|_| event.data.clone().into());
     let mut whole = serde_json::Map::new();
-    whole.insert("event".to_owned(), event.event.unwrap_or_else(|| "message".to_owned()).into());
+    whole.insert("event".to_owned(), event.event.as_deref().unwrap_or("message").into());
     whole.insert("data".to_owned(), data);
-    if let Some(id) = event.id {
-        whole.insert("id".to_owned(), id.into());
+    if let Some(id) = &event.id {
+        whole.insert("id".to_owned(), id.as_str().into());
     }
     if let Some(retry) = event.retry {
         whole.insert("retry".to_owned(), retry.into());
@@ -96,8 +96,8 @@ pub fn decode_whole_event<T: DeserializeOwned>(event: ServerSentEvent) -> Result
 }
 
 /// The item is the event itself, undecoded.
-pub fn raw_event(event: ServerSentEvent) -> Result<Option<ServerSentEvent>, ItemError> {
-    Ok(Some(event))
+pub fn raw_event(event: &ServerSentEvent) -> Result<Option<ServerSentEvent>, ItemError> {
+    Ok(Some(event.clone()))
 }
 
 /// What the request hands over once a success status is in.
@@ -113,7 +113,9 @@ pub(super) struct Opened {
 
 /// The items of a streamed response, each a `Result`: an item that does not decode is an error
 /// that names it, and the items after it still come; a broken connection or a silence longer
-/// than the request's timeout ends the stream with an error.
+/// than the request's timeout ends the stream with an error. (A request's `total_timeout`
+/// bounds the time until the stream opens; the stream itself may run as long as the server
+/// sends.)
 ///
 /// ```no_run
 /// # async fn demo(events: atlaspay::runtime::EventStream<serde_json::Value>) -> Result<(), atlaspay::runtime::Error> {
@@ -183,18 +185,17 @@ impl<T> EventStream<T> {
 
     fn item(&mut self, frame: ServerSentEvent) -> Option<Result<T, Error>> {
         self.received += 1;
-        let data = Bytes::from(frame.data.clone());
-        let event = frame.event.clone();
-        match (self.decode)(frame) {
+        match (self.decode)(&frame) {
             Ok(Some(item)) => Some(Ok(item)),
             Ok(None) => {
                 self.finished = true;
                 None
             }
             Err((path, err)) => {
+                let data = Bytes::from(frame.data);
                 let mut error =
                     DecodeError::from_json(path, err, self.status, self.request_id.clone(), &data);
-                let named = event.map(|event| format!(" (event `{event}`)")).unwrap_or_default();
+                let named = frame.event.map(|event| format!(" (event `{event}`)")).unwrap_or_default();
                 error.message = format!("stream item {}{named}: {}", self.received, error.message);
                 Some(Err(error.into()))
             }
