@@ -61,13 +61,13 @@ macro_rules! __api_client {
             /// Prepares a request whose success body is streamed: awaited, it resolves to an
             /// [`EventStream`]($crate::runtime::EventStream) of items, each decoded by `decode`
             /// as its frame arrives.
-            pub fn stream<T: Send + 'static>(
+            pub fn request_stream<T: Send + 'static>(
                 &self,
                 spec: $crate::runtime::RequestSpec,
                 framing: $crate::runtime::Framing,
                 decode: $crate::runtime::stream::ItemDecoder<T>,
             ) -> $crate::runtime::Request<$crate::runtime::EventStream<T>> {
-                self.0.stream(spec, framing, decode)
+                self.0.request_stream(spec, framing, decode)
             }
 
             /// Prepares a paginated list request (each page decoded as JSON `T`).

@@ -438,7 +438,7 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                         (Some(_), false) => "decode_event_data",
                         (Some(_), true) => "decode_whole_event",
                     };
-                    ("stream", vec![format!("crate::runtime::Framing::{framing}"), decoder(item)])
+                    ("request_stream", vec![format!("crate::runtime::Framing::{framing}"), decoder(item)])
                 }
             };
             let args: Vec<String> = std::iter::once("spec".to_owned()).chain(args).collect();

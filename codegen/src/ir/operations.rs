@@ -34,7 +34,7 @@ pub(super) const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "with_credential",
     "request",
-    "stream",
+    "request_stream",
     "list",
     "clone",
     "fmt",

@@ -62,13 +62,13 @@ macro_rules! __api_client {
             /// Prepares a request whose success body is streamed: awaited, it resolves to an
             /// [`EventStream`]($crate::EventStream) of items, each decoded by `decode`
             /// as its frame arrives.
-            pub fn stream<T: Send + 'static>(
+            pub fn request_stream<T: Send + 'static>(
                 &self,
                 spec: $crate::RequestSpec,
                 framing: $crate::Framing,
                 decode: $crate::stream::ItemDecoder<T>,
             ) -> $crate::Request<$crate::EventStream<T>> {
-                self.0.stream(spec, framing, decode)
+                self.0.request_stream(spec, framing, decode)
             }
 
             /// Prepares a paginated list request (each page decoded as JSON `T`).

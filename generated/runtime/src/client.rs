@@ -562,7 +562,7 @@ impl Client {
     /// Prepares a request whose success body is streamed: awaited, it resolves (once a success
     /// status is in) to an [`EventStream`] of items, each decoded by `decode` as its frame
     /// arrives.
-    pub fn stream<T: Send + 'static>(
+    pub fn request_stream<T: Send + 'static>(
         &self,
         mut spec: RequestSpec,
         framing: Framing,

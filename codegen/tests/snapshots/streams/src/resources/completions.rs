@@ -52,7 +52,7 @@ impl<'a> Completions<'a> {
         );
         spec.json_body_flagged(&body, "stream");
         self.client
-            .stream(
+            .request_stream(
                 spec,
                 crate::runtime::Framing::ServerSentEvents,
                 crate::runtime::decode_event_data,

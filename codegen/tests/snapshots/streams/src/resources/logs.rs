@@ -28,7 +28,7 @@ impl<'a> Logs<'a> {
         let params = params.into().unwrap_or_default();
         spec.query("level", &params.level);
         self.client
-            .stream(
+            .request_stream(
                 spec,
                 crate::runtime::Framing::JsonLines,
                 crate::runtime::decode_event_data,
@@ -48,7 +48,7 @@ impl<'a> Logs<'a> {
             &[&[&crate::auth::BEARER]],
         );
         self.client
-            .stream(
+            .request_stream(
                 spec,
                 crate::runtime::Framing::JsonSeq,
                 crate::runtime::decode_event_data,

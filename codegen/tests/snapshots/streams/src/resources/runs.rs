@@ -25,7 +25,7 @@ impl<'a> Runs<'a> {
         );
         spec.json_body(&body);
         self.client
-            .stream(
+            .request_stream(
                 spec,
                 crate::runtime::Framing::ServerSentEvents,
                 crate::runtime::decode_whole_event,

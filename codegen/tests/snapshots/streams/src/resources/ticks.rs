@@ -25,7 +25,7 @@ impl<'a> Ticks<'a> {
             &[&[&crate::auth::BEARER]],
         );
         self.client
-            .stream(
+            .request_stream(
                 spec,
                 crate::runtime::Framing::ServerSentEvents,
                 crate::runtime::raw_event,
