@@ -202,6 +202,13 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
         let function = format!("spec.{}", fixed.location.function());
         statements.call(8, &function, &[source::lit(&fixed.name), source::lit(&fixed.value)], ";");
     }
+    // A stream is asked for by the media type the description names, where the runtime's
+    // default for its framing is another (JSON Lines go by several names).
+    if let Response::Stream(stream) = &op.response
+        && !matches!(stream.media.as_str(), "text/event-stream" | "application/json-seq")
+    {
+        statements.call(8, "spec.header", &[source::lit("Accept"), source::lit(&stream.media)], ";");
+    }
     if let Some(params_id) = op.params {
         let params_ty = crate_ty(&Ty::Named(params_id));
         if optional_params(api, op) {

@@ -510,6 +510,8 @@ pub enum Response {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamBody {
     pub framing: StreamFraming,
+    /// The media type the description names (`application/x-ndjson`), asked for in `Accept`.
+    pub media: String,
     /// The type of an item; `None` for events handed over as they are (an event stream whose
     /// schema is a string, or that has none).
     pub item: Option<Ty>,

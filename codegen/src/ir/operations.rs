@@ -1136,9 +1136,7 @@ fn response_body<'a>(
     let content_ptr = pointer::push(r_ptr, "content");
     let stream = match content.iter().find_map(|(media, m)| Some((media, m, StreamFraming::of_media(media)?)))
     {
-        Some((media, m, framing)) => {
-            Some(stream_body(tb, &pointer::push(&content_ptr, media), m, framing, hint)?)
-        }
+        Some((media, m, framing)) => Some(stream_body(tb, &content_ptr, media, m, framing, hint)?),
         None => None,
     };
     let json =
@@ -1173,11 +1171,13 @@ fn response_body<'a>(
 /// schema says is refined once the types are built ([`refine_streams`]).
 fn stream_body<'a>(
     tb: &mut TypeBuilder<'a>,
-    media_ptr: &str,
+    content_ptr: &str,
+    media: &str,
     m: &'a Value,
     framing: StreamFraming,
     hint: &str,
 ) -> Result<StreamBody, Diagnostic> {
+    let media_ptr = &pointer::push(content_ptr, media);
     let hint = format!("{}{}", hint.strip_suffix("Response").unwrap_or(hint), "Event");
     let (ptr, schema) = match (m.get("itemSchema"), m.get("schema")) {
         (Some(s), _) => (pointer::push(media_ptr, "itemSchema"), Some(s)),
@@ -1195,7 +1195,7 @@ fn stream_body<'a>(
         None if framing == StreamFraming::ServerSentEvents => None,
         None => Some(Ty::Any),
     };
-    Ok(StreamBody { framing, item, whole_event: false, flag: None })
+    Ok(StreamBody { framing, media: media.to_owned(), item, whole_event: false, flag: None })
 }
 
 fn detect_idempotency_header(root: &Value) -> Option<String> {

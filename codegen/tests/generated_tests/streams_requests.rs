@@ -150,6 +150,7 @@ async fn json_lines_and_sequences_yield_one_item_per_record() {
     Mock::given(method("GET"))
         .and(path("/v1/logs"))
         .and(query_param("level", "warn"))
+        .and(header("accept", "application/x-ndjson"))
         .respond_with(body(
             "application/x-ndjson",
             "{\"level\":\"warn\",\"message\":\"a\"}\n\n{\"level\":\"warn\",\"message\":\"b\"}",
@@ -158,6 +159,7 @@ async fn json_lines_and_sequences_yield_one_item_per_record() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/logs/sequence"))
+        .and(header("accept", "application/json-seq"))
         .respond_with(body("application/json-seq", "\u{1e}{\"level\":\"info\",\"message\":\"c\"}\n"))
         .mount(&server)
         .await;

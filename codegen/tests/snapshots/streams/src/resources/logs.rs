@@ -25,6 +25,7 @@ impl<'a> Logs<'a> {
             String::from("/logs"),
             &[&[&crate::auth::BEARER]],
         );
+        spec.header("Accept", "application/x-ndjson");
         let params = params.into().unwrap_or_default();
         spec.query("level", &params.level);
         self.client
