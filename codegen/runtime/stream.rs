@@ -347,6 +347,14 @@ impl Frames {
             let end = match self.buffer.iter().position(|&b| separator(b)) {
                 Some(end) => end,
                 None if self.ended && !self.buffer.is_empty() => self.buffer.len(),
+                // A JSON text sequence's record ends with a line feed where its JSON is complete:
+                // it is not held back until the next record begins.
+                None if self.framing == Framing::JsonSeq
+                    && self.buffer.ends_with(b"\n")
+                    && serde_json::from_slice::<serde::de::IgnoredAny>(&self.buffer).is_ok() =>
+                {
+                    self.buffer.len()
+                }
                 None => return None,
             };
             let record = self.buffer.split_to(end);
@@ -487,6 +495,16 @@ mod tests {
         assert_eq!(data(&lines), ["{\"a\":1}", "{\"a\":2}", "{\"a\":3}"]);
         let seq = frames(Framing::JsonSeq, &[b"\x1e{\"a\":\n1}\n\x1e", b"[2]\n"]);
         assert_eq!(data(&seq), ["{\"a\":\n1}", "[2]"]);
+    }
+
+    #[test]
+    fn a_json_sequence_record_is_read_once_its_line_ends_complete() {
+        let mut frames = Frames::new(Framing::JsonSeq, 1 << 20);
+        frames.push(b"\x1e{\"a\":\n");
+        assert_eq!(frames.next_frame(), Ok(None), "a line feed inside the JSON does not end it");
+        frames.push(b"1}\n");
+        assert_eq!(frames.next_frame().unwrap().map(|f| f.data), Some("{\"a\":\n1}".to_owned()));
+        assert_eq!(frames.next_frame(), Ok(None));
     }
 
     #[test]
