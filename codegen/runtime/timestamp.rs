@@ -256,7 +256,29 @@ fn parse_as_written(text: &str) -> Option<DateTime<FixedOffset>> {
     if hours_only && let Ok(time) = format!("{text}:00").parse::<DateTime<FixedOffset>>() {
         return Some(time);
     }
-    DateTime::parse_from_rfc2822(text).ok()
+    DateTime::parse_from_rfc2822(text).ok().or_else(|| parse_basic(text))
+}
+
+/// ISO 8601's basic format, without separators (`20170228T1215Z`, `20150830T123600Z`, as AWS
+/// writes times in its documentation and signatures), to the minute or second, with an offset
+/// or without one (UTC).
+fn parse_basic(text: &str) -> Option<DateTime<FixedOffset>> {
+    let (date, _) = text.split_once('T')?;
+    if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let zoned = match text.strip_suffix('Z') {
+        Some(rest) => format!("{rest}+0000"),
+        None => text.to_owned(),
+    };
+    const WITH_OFFSET: [&str; 2] = ["%Y%m%dT%H%M%S%.f%z", "%Y%m%dT%H%M%z"];
+    const WITHOUT: [&str; 2] = ["%Y%m%dT%H%M%S%.f", "%Y%m%dT%H%M"];
+    WITH_OFFSET.iter().find_map(|format| DateTime::parse_from_str(&zoned, format).ok()).or_else(|| {
+        WITHOUT
+            .iter()
+            .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+            .map(|time| time.and_utc().fixed_offset())
+    })
 }
 
 #[cfg(test)]
@@ -289,6 +311,9 @@ mod tests {
             (r#""2024-01-15""#, "2024-01-15T00:00:00Z"),
             (r#""2024-01-15T12:30:00+02""#, "2024-01-15T10:30:00Z"),
             (r#""Mon, 15 Jan 2024 10:30:00 GMT""#, "2024-01-15T10:30:00Z"),
+            (r#""20240115T1030Z""#, "2024-01-15T10:30:00Z"),
+            (r#""20240115T123000.5+0200""#, "2024-01-15T10:30:00.500Z"),
+            (r#""20240115T103000""#, "2024-01-15T10:30:00Z"),
             ("1705314600", "2024-01-15T10:30:00Z"),
             ("1705314600250", "2024-01-15T10:30:00.250Z"),
             ("1705314600.5", "2024-01-15T10:30:00.500Z"),
