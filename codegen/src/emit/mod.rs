@@ -565,8 +565,10 @@ fn usage_doc(api: &Api, config: &Config) -> String {
              (after retries, as any call), a `{krate}::runtime::EventStream`; read it with \
              `{krate}::runtime::TryStreamExt` in scope: `while let Some(item) = \
              stream.try_next().await? {{ … }}`. An item that does not decode is an error naming it, \
-             and the items after it still come; a silence longer than the call's timeout ends the \
-             stream with `Error::Timeout`. Where an operation answers in JSON or as a stream, the \
+             and the items after it still come; an error the server reports in the stream (an \
+             `error` event, or `{{\"error\": …}}` where an item was expected) is `Error::Stream`, \
+             with its code and message; a silence longer than the call's timeout ends the stream \
+             with `Error::Timeout`. Where an operation answers in JSON or as a stream, the \
              JSON method has a `…_stream` twin.\n\n"
         ));
     }

@@ -84,6 +84,21 @@ pub enum Error {
     /// A success response whose body did not match the expected type.
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// The server reported an error inside a streamed response, after its success status: an
+    /// `error` event, or an error object (`{"error": {…}}`) where an item was expected.
+    #[error("{method} {path}: the server reported an error in the stream: {}", stream_error_text(body.as_deref(), data))]
+    Stream {
+        /// HTTP method of the request.
+        method: Method,
+        /// Request path (without query string).
+        path: String,
+        /// The event's name, if it had one (`error`).
+        event: Option<String>,
+        /// The error's fields, read as an error response's are.
+        body: Option<Box<ApiErrorBody>>,
+        /// The event's data, as sent.
+        data: String,
+    },
     /// A parameter or body could not be encoded, or the request was otherwise invalid.
     #[error("invalid request: {message}")]
     InvalidRequest {
@@ -114,6 +129,14 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+}
+
+/// A stream error's message, or else the start of its data.
+fn stream_error_text(body: Option<&ApiErrorBody>, data: &str) -> String {
+    match body.and_then(|body| body.message.as_deref()) {
+        Some(message) => message.to_owned(),
+        None => data.chars().take(200).collect(),
+    }
 }
 
 /// ", or on a built client with `with_client_secret`" where a client method sets one.
@@ -175,7 +198,10 @@ impl Error {
     /// The machine-readable code of an API error (`card_declined`, `not_found`, …), if any:
     /// [`ApiError::code`].
     pub fn code(&self) -> Option<&str> {
-        self.api_error()?.code()
+        match self {
+            Self::Stream { body, .. } => body.as_ref()?.code.as_deref(),
+            _ => self.api_error()?.code(),
+        }
     }
 
     /// The API error, when the server answered with a non-success status.

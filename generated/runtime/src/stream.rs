@@ -22,7 +22,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::decode::parse_json;
-use super::error::{DecodeError, Error};
+use super::error::{ApiErrorBody, DecodeError, Error};
 
 /// How a streamed body is cut into frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,6 +192,13 @@ impl<T> EventStream<T> {
                 self.finished = true;
                 None
             }
+            Err(_) if is_error_event(&frame) => Some(Err(Error::Stream {
+                method: self.method.clone(),
+                path: self.path.clone(),
+                body: ApiErrorBody::parse(frame.data.as_bytes()).map(Box::new),
+                event: frame.event,
+                data: frame.data,
+            })),
             Err((path, err)) => {
                 let data = Bytes::from(frame.data);
                 let mut error =
@@ -289,6 +296,14 @@ impl<T> fmt::Debug for EventStream<T> {
             .field("received", &self.received)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a frame that is not an item reports an error: an `error` event (Anthropic's), or an
+/// object with an `error` member (OpenAI's).
+fn is_error_event(frame: &ServerSentEvent) -> bool {
+    frame.event.as_deref() == Some("error")
+        || serde_json::from_str::<serde_json::Value>(&frame.data)
+            .is_ok_and(|value| value.get("error").is_some_and(|error| !error.is_null()))
 }
 
 /// Cuts a byte stream into frames, however its chunks happen to split lines.
@@ -538,6 +553,22 @@ mod tests {
         assert!(decode.message.starts_with("stream item 2 (event `delta`): "), "{}", decode.message);
         assert_eq!(&decode.body[..], b"{\"text\":5}");
         assert_eq!(items[2].as_ref().unwrap(), &Delta { text: "b".into() });
+    }
+
+    #[test]
+    fn an_error_the_server_sends_in_the_stream_is_an_error_with_its_fields() {
+        let body = Bytes::from_static(
+            b"data: {\"text\":\"a\"}\n\nevent: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\ndata: {\"error\":{\"message\":\"boom\",\"code\":\"server_error\"}}\n\n",
+        );
+        let items =
+            collect(EventStream::from_bytes(body, Framing::ServerSentEvents, decode_event_data::<Delta>));
+        assert_eq!(items.len(), 3, "{items:?}");
+        let err = items[1].as_ref().unwrap_err();
+        assert!(matches!(err, Error::Stream { event: Some(event), .. } if event == "error"), "{err:?}");
+        assert!(err.to_string().ends_with("the server reported an error in the stream: Overloaded"), "{err}");
+        let err = items[2].as_ref().unwrap_err();
+        assert_eq!(err.code(), Some("server_error"));
+        assert!(err.to_string().ends_with(": boom"), "{err}");
     }
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
