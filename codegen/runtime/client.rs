@@ -567,7 +567,7 @@ impl Client {
         framing: Framing,
         decode: ItemDecoder<T>,
     ) -> Request<EventStream<T>> {
-        spec.accept(framing.media_type());
+        spec.accept(framing.accept());
         Request::streamed(
             self.clone(),
             spec,

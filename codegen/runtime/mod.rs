@@ -62,7 +62,10 @@ pub use pagination::{ListRequest, Page, Pagination};
 pub use request::{RateLimit, Request, RequestSpec, Response, new_idempotency_key};
 pub use secret::Secret;
 pub use str_enum::deserialize_str_enum;
-pub use stream::{EventStream, Framing, ServerSentEvent, decode_event_data, decode_whole_event, raw_event};
+pub use stream::{
+    EventStream, Framing, ItemDecoder, ServerSentEvent, decode_event_data, decode_whole_event,
+    decode_whole_event_text, raw_event,
+};
 pub use timestamp::UnixTime;
 
 /// Stream combinators for [`ListRequest::into_stream`] (`try_next`, `try_collect`), so that an

@@ -212,16 +212,31 @@ impl RequestSpec {
         self.set_body("application/json", result.map(|()| out));
     }
 
-    /// Sets a JSON body with `flag` set to `true`, whatever the body gave: what asks the server to
-    /// stream its answer (OpenAI's `"stream": true`) on an operation that answers either way.
-    pub fn json_body_flagged<V: Serialize + ?Sized>(&mut self, body: &V, flag: &'static str) {
+    /// Sets a JSON body with its boolean property `flag` set to `value`, whatever the body gave:
+    /// what asks the server to stream its answer, or not (OpenAI's `"stream"`), on an operation
+    /// that answers either way, so that each method gets the answer it decodes.
+    pub fn json_body_flagged<V: Serialize + ?Sized>(&mut self, body: &V, flag: &'static str, value: bool) {
         match to_json_value(body) {
             Ok(serde_json::Value::Object(mut fields)) => {
-                fields.insert(flag.to_owned(), serde_json::Value::Bool(true));
+                fields.insert(flag.to_owned(), serde_json::Value::Bool(value));
                 self.json_body(&fields);
             }
             Ok(other) => self.json_body(&other),
             Err(err) => self.fail(format!("request body: {err}")),
+        }
+    }
+
+    /// [`json_body_flagged`](Self::json_body_flagged) for an optional body: without one,
+    /// `{flag: value}` is sent.
+    pub fn optional_json_body_flagged<V: Serialize>(
+        &mut self,
+        body: Option<&V>,
+        flag: &'static str,
+        value: bool,
+    ) {
+        match body {
+            Some(body) => self.json_body_flagged(body, flag, value),
+            None => self.json_body_flagged(&serde_json::Map::new(), flag, value),
         }
     }
 
@@ -546,9 +561,9 @@ impl<T: Send + 'static> Request<T> {
                 Ok(Response::new(raw, body))
             }
             Read::Open(open) => {
-                let mut opened = execute_open(&self.client, &self.spec, &self.options).await?;
-                let (status, headers) =
-                    (opened.response.status(), std::mem::take(opened.response.headers_mut()));
+                let opened = execute_open(&self.client, &self.spec, &self.options).await?;
+                // Cloned, not taken: the stream reads its request id from them.
+                let (status, headers) = (opened.response.status(), opened.response.headers().clone());
                 Ok(Response::from_parts(status, headers, open(opened)))
             }
         }

@@ -25,6 +25,7 @@ use super::error::{ApiErrorBody, DecodeError, Error};
 
 /// How a streamed body is cut into frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Framing {
     /// `text/event-stream`: WHATWG Server-Sent Events.
     ServerSentEvents,
@@ -35,8 +36,8 @@ pub enum Framing {
 }
 
 impl Framing {
-    /// The media type asked for in the `Accept` header.
-    pub fn media_type(self) -> &'static str {
+    /// The `Accept` header's value that asks for it.
+    pub fn accept(self) -> &'static str {
         match self {
             Framing::ServerSentEvents => "text/event-stream",
             Framing::JsonLines => "application/x-ndjson, application/jsonl, application/json",
@@ -48,6 +49,7 @@ impl Framing {
 /// One Server-Sent Event as it was received. With JSON Lines or JSON sequences, one record, in
 /// `data`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerSentEvent {
     /// The `event:` field, the event's type; `None` when the event did not name one (the
     /// default type, `message`).
@@ -78,10 +80,26 @@ pub fn decode_event_data<T: DeserializeOwned>(event: &ServerSentEvent) -> Result
 /// schema names the event's type beside its data (OpenAI's assistant stream events). The data is
 /// read as JSON where it is JSON, and kept as text where it is not; `[DONE]` ends the stream.
 pub fn decode_whole_event<T: DeserializeOwned>(event: &ServerSentEvent) -> Result<Option<T>, ItemError> {
+    whole_event(event, true)
+}
+
+/// [`decode_whole_event`] for a schema whose `data` is a string (OpenAPI 3.2's event
+/// `itemSchema`): the data is kept as text, JSON or not.
+pub fn decode_whole_event_text<T: DeserializeOwned>(event: &ServerSentEvent) -> Result<Option<T>, ItemError> {
+    whole_event(event, false)
+}
+
+fn whole_event<T: DeserializeOwned>(
+    event: &ServerSentEvent,
+    data_as_json: bool,
+) -> Result<Option<T>, ItemError> {
     if event.data.trim() == "[DONE]" {
         return Ok(None);
     }
-    let data = serde_json::from_str(&event.data).unwrap_or_else(|_| event.data.clone().into());
+    let data = match serde_json::from_str(&event.data) {
+        Ok(json) if data_as_json => json,
+        _ => serde_json::Value::String(event.data.clone()),
+    };
     let mut whole = serde_json::Map::new();
     whole.insert("event".to_owned(), event.event.as_deref().unwrap_or("message").into());
     whole.insert("data".to_owned(), data);
@@ -132,10 +150,9 @@ pub struct EventStream<T> {
     body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
     frames: Frames,
     decode: ItemDecoder<T>,
-    /// The longest silence allowed; `None` for a body already in hand.
-    idle_timeout: Option<Duration>,
-    /// Armed the first time the body makes us wait, and re-armed by every chunk.
-    idle: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The longest silence allowed, and the timer that enforces it, re-armed by every chunk
+    /// (made when the stream opens, inside the runtime); `None` for a body already in hand.
+    idle: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
     method: Method,
     path: String,
     status: StatusCode,
@@ -150,12 +167,15 @@ impl<T> EventStream<T> {
         let Opened { response, method, path, idle_timeout, max_frame_bytes } = opened;
         let status = response.status();
         let request_id = super::decode::header_request_id(response.headers()).map(str::to_owned);
+        let mut frames = Frames::new(framing, usize::try_from(max_frame_bytes).unwrap_or(usize::MAX));
+        // A server that answers in JSON where an event stream was asked for (it ignored the
+        // request's flag, or reports an error with a success status) sent one item, or an error.
+        frames.whole_body = framing != Framing::JsonLines && answers_json(response.headers());
         Self {
             body: Box::pin(response.bytes_stream()),
-            frames: Frames::new(framing, usize::try_from(max_frame_bytes).unwrap_or(usize::MAX)),
+            frames,
             decode,
-            idle_timeout: Some(idle_timeout),
-            idle: None,
+            idle: Some((idle_timeout, Box::pin(tokio::time::sleep(idle_timeout)))),
             method,
             path,
             status,
@@ -172,7 +192,6 @@ impl<T> EventStream<T> {
             body: Box::pin(chunks),
             frames: Frames::new(framing, usize::MAX),
             decode,
-            idle_timeout: None,
             idle: None,
             method: Method::GET,
             path: String::new(),
@@ -247,8 +266,8 @@ impl<T> Stream for EventStream<T> {
             match this.body.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => {
                     this.frames.push(&chunk);
-                    if let (Some(idle), Some(timeout)) = (&mut this.idle, this.idle_timeout)
-                        && let Some(deadline) = tokio::time::Instant::now().checked_add(timeout)
+                    if let Some((timeout, idle)) = &mut this.idle
+                        && let Some(deadline) = tokio::time::Instant::now().checked_add(*timeout)
                     {
                         idle.as_mut().reset(deadline);
                     }
@@ -266,16 +285,14 @@ impl<T> Stream for EventStream<T> {
                 }
                 Poll::Ready(None) => this.frames.ended = true,
                 Poll::Pending => {
-                    let Some(timeout) = this.idle_timeout else {
-                        return Poll::Pending;
-                    };
-                    let idle = this.idle.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-                    if idle.as_mut().poll(cx).is_ready() {
+                    if let Some((timeout, idle)) = &mut this.idle
+                        && idle.as_mut().poll(cx).is_ready()
+                    {
                         let error = Error::Timeout {
                             method: this.method.clone(),
                             path: this.path.clone(),
                             attempts: 1,
-                            timeout,
+                            timeout: *timeout,
                         };
                         return this.fail(error);
                     }
@@ -297,6 +314,15 @@ impl<T> fmt::Debug for EventStream<T> {
     }
 }
 
+/// Whether a response's content type is JSON itself (not a JSON stream's).
+fn answers_json(headers: &reqwest::header::HeaderMap) -> bool {
+    let Some(content_type) = headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.ends_with("+json") && essence != "application/stream+json")
+}
+
 /// Whether a frame that is not an item reports an error: an `error` event (Anthropic's), or an
 /// object with an `error` member (OpenAI's).
 fn is_error_event(frame: &ServerSentEvent) -> bool {
@@ -308,24 +334,35 @@ fn is_error_event(frame: &ServerSentEvent) -> bool {
 /// Cuts a byte stream into frames, however its chunks happen to split lines.
 struct Frames {
     framing: Framing,
+    /// The whole body is one frame: a JSON answer where a stream was asked for.
+    whole_body: bool,
     buffer: BytesMut,
+    /// How much of `buffer` is known to hold no frame end, so that each chunk is scanned once.
+    scanned: usize,
     /// No more bytes will come: what is left is the last frame, if it is one.
     ended: bool,
     /// A byte-order mark may open the stream, and is not part of the first line.
     at_start: bool,
+    /// The last line ended with a CR: a LF that follows (maybe in the next chunk) is part of it.
+    after_cr: bool,
     /// The Server-Sent Event being read: its fields so far, and whether it had a `data` line.
     event: ServerSentEvent,
     has_data: bool,
     limit: usize,
 }
 
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
 impl Frames {
     fn new(framing: Framing, limit: usize) -> Self {
         Self {
             framing,
+            whole_body: false,
             buffer: BytesMut::new(),
+            scanned: 0,
             ended: false,
             at_start: true,
+            after_cr: false,
             event: ServerSentEvent::default(),
             has_data: false,
             limit,
@@ -334,37 +371,68 @@ impl Frames {
 
     fn push(&mut self, chunk: &[u8]) {
         self.buffer.extend_from_slice(chunk);
-        if self.at_start && self.buffer.len() >= 3 {
-            if self.buffer.starts_with(b"\xEF\xBB\xBF") {
-                self.buffer.advance(3);
-            }
-            self.at_start = false;
-        }
     }
 
     /// The next complete frame; `Err` with the limit when one outgrows it.
     fn next_frame(&mut self) -> Result<Option<ServerSentEvent>, usize> {
+        if self.at_start {
+            // Wait for enough bytes to tell a byte-order mark from text.
+            if self.buffer.len() < BYTE_ORDER_MARK.len()
+                && BYTE_ORDER_MARK.starts_with(&self.buffer)
+                && !self.ended
+            {
+                return Ok(None);
+            }
+            if self.buffer.starts_with(BYTE_ORDER_MARK) {
+                self.buffer.advance(BYTE_ORDER_MARK.len());
+            }
+            self.at_start = false;
+        }
         let frame = match self.framing {
+            _ if self.whole_body => self.next_record(|_| false),
             Framing::ServerSentEvents => self.next_event(),
             Framing::JsonLines => self.next_record(|byte| byte == b'\n'),
             Framing::JsonSeq => self.next_record(|byte| byte == 0x1E),
         };
-        if frame.is_none() && (self.buffer.len() > self.limit || self.event.data.len() > self.limit) {
+        let pending = self.buffer.len().max(self.event.data.len());
+        if frame.as_ref().is_some_and(|f| f.data.len() > self.limit)
+            || (frame.is_none() && pending > self.limit)
+        {
             return Err(self.limit);
         }
         Ok(frame)
+    }
+
+    /// The position of the first byte `is_end` accepts, scanning only what was not scanned.
+    fn find(&mut self, is_end: impl Fn(u8) -> bool) -> Option<usize> {
+        match self.buffer[self.scanned..].iter().position(|&b| is_end(b)) {
+            Some(offset) => Some(self.scanned + offset),
+            None => {
+                self.scanned = self.buffer.len();
+                None
+            }
+        }
+    }
+
+    /// Takes the first `end` bytes of the buffer and `skip` more after them.
+    fn take(&mut self, end: usize, skip: usize) -> BytesMut {
+        let taken = self.buffer.split_to(end);
+        self.buffer.advance(skip.min(self.buffer.len()));
+        self.scanned = 0;
+        taken
     }
 
     /// A record of JSON Lines or of a JSON sequence: the text up to the next separator (or the
     /// end), blank ones skipped.
     fn next_record(&mut self, separator: impl Fn(u8) -> bool) -> Option<ServerSentEvent> {
         loop {
-            let end = match self.buffer.iter().position(|&b| separator(b)) {
+            let end = match self.find(&separator) {
                 Some(end) => end,
                 None if self.ended && !self.buffer.is_empty() => self.buffer.len(),
                 // A JSON text sequence's record ends with a line feed where its JSON is complete:
                 // it is not held back until the next record begins.
                 None if self.framing == Framing::JsonSeq
+                    && !self.whole_body
                     && self.buffer.ends_with(b"\n")
                     && serde_json::from_slice::<serde::de::IgnoredAny>(&self.buffer).is_ok() =>
                 {
@@ -372,10 +440,7 @@ impl Frames {
                 }
                 None => return None,
             };
-            let record = self.buffer.split_to(end);
-            if !self.buffer.is_empty() {
-                self.buffer.advance(1);
-            }
+            let record = self.take(end, 1);
             let text = String::from_utf8_lossy(&record);
             let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{1e}');
             if !text.is_empty() {
@@ -386,14 +451,20 @@ impl Frames {
 
     /// The next line, without its end (CRLF, LF or CR); `None` until one is complete.
     fn next_line(&mut self) -> Option<String> {
-        let end = self.buffer.iter().position(|&b| b == b'\n' || b == b'\r')?;
-        // A CR at the end of what has arrived may be the first half of a CRLF.
-        if self.buffer[end] == b'\r' && end + 1 == self.buffer.len() && !self.ended {
-            return None;
+        // The LF of a CRLF whose CR ended the last line, arrived since.
+        if self.after_cr && !self.buffer.is_empty() {
+            self.after_cr = false;
+            if self.buffer[0] == b'\n' {
+                self.take(0, 1);
+            }
         }
-        let line = self.buffer.split_to(end);
-        let crlf = self.buffer.starts_with(b"\r\n");
-        self.buffer.advance(if crlf { 2 } else { 1 });
+        let end = self.find(|b| b == b'\n' || b == b'\r')?;
+        let cr = self.buffer[end] == b'\r';
+        let crlf = cr && self.buffer.get(end + 1) == Some(&b'\n');
+        let line = self.take(end, if crlf { 2 } else { 1 });
+        // A CR ends its line at once; when it is the last byte in hand, a LF starting the next
+        // chunk belongs to the same line end.
+        self.after_cr = cr && !crlf && self.buffer.is_empty();
         Some(String::from_utf8_lossy(&line).into_owned())
     }
 
@@ -416,7 +487,8 @@ impl Frames {
                 None => (line.as_str(), ""),
             };
             match field {
-                "event" => self.event.event = Some(value.to_owned()),
+                // An empty type is the default one, `message`.
+                "event" => self.event.event = (!value.is_empty()).then(|| value.to_owned()),
                 "data" => {
                     if self.has_data {
                         self.event.data.push('\n');
@@ -426,7 +498,10 @@ impl Frames {
                 }
                 "id" if !value.contains('\0') => self.event.id = Some(value.to_owned()),
                 "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
-                    self.event.retry = value.parse().ok();
+                    // Digits past u64 are ignored, as any value that is not a number.
+                    if let Ok(retry) = value.parse() {
+                        self.event.retry = Some(retry);
+                    }
                 }
                 _ => {}
             }
@@ -513,6 +588,49 @@ mod tests {
     }
 
     #[test]
+    fn a_cr_ends_its_line_at_once_and_a_lf_in_the_next_chunk_is_part_of_it() {
+        let mut frames = Frames::new(Framing::ServerSentEvents, 1 << 20);
+        frames.push(b"data: x\r\r");
+        let first = frames.next_frame().unwrap().map(|f| f.data);
+        assert_eq!(first, Some("x".to_owned()), "no wait for a LF that may never come");
+        frames.push(b"\ndata: y\r");
+        assert_eq!(frames.next_frame(), Ok(None));
+        frames.push(b"\n\n");
+        assert_eq!(frames.next_frame().unwrap().map(|f| f.data), Some("y".to_owned()));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_only_at_the_start_however_it_is_split() {
+        let events = frames(Framing::ServerSentEvents, &[b"\xEF", b"\xBB", b"\xBFdata: a\n\n"]);
+        assert_eq!(data(&events), ["a"]);
+        // Past the start it is text: `\u{feff}data` is a field of another name.
+        let events = frames(Framing::ServerSentEvents, &[b"\n", b"\xEF\xBB\xBFdata: a\n\ndata: b\n\n"]);
+        assert_eq!(data(&events), ["b"]);
+    }
+
+    #[test]
+    fn an_empty_event_type_is_the_default_and_an_overlong_retry_keeps_the_last() {
+        let events = frames(
+            Framing::ServerSentEvents,
+            &[b"event:\nretry: 5\nretry: 99999999999999999999999\ndata: a\n\n"],
+        );
+        assert_eq!((events[0].event.as_deref(), events[0].retry), (None, Some(5)));
+    }
+
+    #[test]
+    fn a_json_answer_where_a_stream_was_asked_for_is_one_frame() {
+        let mut frames = Frames::new(Framing::ServerSentEvents, 1 << 20);
+        frames.whole_body = true;
+        frames.push(b"{\n  \"error\": {\"message\": \"no\"}\n}\n");
+        assert_eq!(frames.next_frame(), Ok(None));
+        frames.ended = true;
+        assert_eq!(
+            frames.next_frame().unwrap().map(|f| f.data),
+            Some("{\n  \"error\": {\"message\": \"no\"}\n}".to_owned())
+        );
+    }
+
+    #[test]
     fn a_json_sequence_record_is_read_once_its_line_ends_complete() {
         let mut frames = Frames::new(Framing::JsonSeq, 1 << 20);
         frames.push(b"\x1e{\"a\":\n");
@@ -530,6 +648,10 @@ mod tests {
         let mut events = Frames::new(Framing::ServerSentEvents, 8);
         events.push(b"data: 01234\ndata: 56789\n");
         assert_eq!(events.next_frame(), Err(8));
+        // A frame that arrives whole is held to the limit too.
+        let mut lines = Frames::new(Framing::JsonLines, 8);
+        lines.push(b"[1,2,3,4,5,6,7,8,9]\n");
+        assert_eq!(lines.next_frame(), Err(8));
     }
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
@@ -586,6 +708,24 @@ mod tests {
         let stream = EventStream::from_bytes(body, Framing::ServerSentEvents, decode_whole_event::<RunEvent>);
         let items: Vec<_> = collect(stream).into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [RunEvent::Created { id: "r1".into() }, RunEvent::Done("fin".into())]);
+    }
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct TextEvent {
+        event: Option<String>,
+        data: String,
+        id: Option<String>,
+    }
+
+    #[test]
+    fn whole_events_keep_their_data_as_text_where_the_schema_says_so() {
+        let body = Bytes::from_static(b"event: msg\nid: 3\ndata: {\"text\":\"hi\"}\n\n");
+        let stream =
+            EventStream::from_bytes(body, Framing::ServerSentEvents, decode_whole_event_text::<TextEvent>);
+        let items: Vec<_> = collect(stream).into_iter().map(Result::unwrap).collect();
+        let expected =
+            TextEvent { event: Some("msg".into()), data: "{\"text\":\"hi\"}".into(), id: Some("3".into()) };
+        assert_eq!(items, [expected]);
     }
 
     #[test]

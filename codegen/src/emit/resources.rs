@@ -5,7 +5,7 @@ use super::tokens::{Scope, resolved, ty_text};
 use crate::format::Parts;
 use crate::ir::{
     Api, BodyEncoding, FixedParam, Idempotency, Operation, PageKind, ParamLocation, ParamStyle, PathParam,
-    PathSegment, Resource, Response, StreamBody, StreamFraming, StyleKind, Ty, TypeKind, resolved_struct,
+    PathSegment, Resource, Response, StreamFraming, StyleKind, Ty, TypeKind, resolved_struct,
 };
 use crate::naming::Namespace;
 use crate::source::{self, Doc, Source};
@@ -281,13 +281,12 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                     format!("&{body_arg}")
                 };
                 let styled = !(body.form_indexed.is_empty() && body.form_joined.is_empty());
-                // The body property that asks for a stream, set by a streaming call.
-                let flag = match &op.response {
-                    Response::Stream(StreamBody { flag: Some(flag), .. }) if !optional => Some(flag),
-                    _ => None,
-                };
+                // The body property that asks for a stream: set by a streaming call, and cleared
+                // by its JSON twin, so that each gets the answer it decodes.
+                let flag = stream_flag(api, op);
                 let function = match (body.encoding, optional) {
                     (BodyEncoding::Json, false) if flag.is_some() => "json_body_flagged",
+                    (BodyEncoding::Json, true) if flag.is_some() => "optional_json_body_flagged",
                     (BodyEncoding::Json, true) => "optional_json_body",
                     (BodyEncoding::Json, false) => "json_body",
                     (BodyEncoding::Multipart, _) => "multipart_body",
@@ -297,9 +296,9 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                     (_, false) => "form_body",
                 };
                 let mut call_args = vec![value];
-                call_args.extend(
-                    flag.filter(|_| body.encoding == BodyEncoding::Json).map(|flag| source::lit(flag)),
-                );
+                if let Some((flag, on)) = flag.filter(|_| body.encoding == BodyEncoding::Json) {
+                    call_args.extend([source::lit(flag), on.to_string()]);
+                }
                 if styled {
                     let list = |names: &[String]| {
                         format!("&[{}]", names.iter().map(|n| source::lit(n)).collect::<Vec<_>>().join(", "))
@@ -440,10 +439,11 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                         StreamFraming::JsonLines => "JsonLines",
                         StreamFraming::JsonSeq => "JsonSeq",
                     };
-                    let item = match (&stream.item, stream.whole_event) {
-                        (None, _) => "raw_event",
-                        (Some(_), false) => "decode_event_data",
-                        (Some(_), true) => "decode_whole_event",
+                    let item = match (&stream.item, stream.whole_event, stream.text_data) {
+                        (None, ..) => "raw_event",
+                        (Some(_), false, _) => "decode_event_data",
+                        (Some(_), true, false) => "decode_whole_event",
+                        (Some(_), true, true) => "decode_whole_event_text",
                     };
                     ("request_stream", vec![format!("crate::runtime::Framing::{framing}"), decoder(item)])
                 }
@@ -629,7 +629,7 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
             "Await it for one page, or call `into_stream()` to walk every item across pages.".to_owned(),
         );
     }
-    if let Some(twin) = stream_twin(api, op) {
+    if let Some(twin) = stream_twin(api, op).map(|twin| twin.fn_name.trim_start_matches("r#")) {
         notes.push(format!(
             "To receive the answer as it is made, call [`{twin}`](Self::{twin}), which asks for it as a stream."
         ));
@@ -647,13 +647,19 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
             Some(item) => type_label(api, item),
             None => "[`ServerSentEvent`](crate::runtime::ServerSentEvent) (as sent)".to_owned(),
         };
-        let mut note = format!(
+        let note = format!(
             "The answer comes as {framing}. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of {item}, one per {each} as it arrives (`try_next()` reads the next)."
         );
-        if let Some(flag) = &stream.flag {
-            note.push_str(&format!(" The body's `{flag}` is sent as `true`."));
-        }
         notes.push(note);
+    }
+    match stream_flag(api, op) {
+        Some((flag, true)) => {
+            notes.push(format!("The body's `{flag}` is sent as `true`, which asks for the stream."))
+        }
+        Some((flag, false)) => {
+            notes.push(format!("The body's `{flag}` is sent as `false`, which asks for one answer in JSON."))
+        }
+        None => {}
     }
     if !op.scopes.is_empty() {
         let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{}`", s.replace('`', "'"))).collect();
@@ -690,15 +696,27 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
     ])
 }
 
-/// The name of the method that asks for `op`'s answer as a stream, if another does.
-fn stream_twin<'a>(api: &'a Api, op: &Operation) -> Option<&'a str> {
+/// The method that asks for `op`'s answer as a stream, if another does.
+fn stream_twin<'a>(api: &'a Api, op: &Operation) -> Option<&'a Operation> {
     if !op.has_stream_twin {
         return None;
     }
-    let twin = api.resources.iter().flat_map(|r| &r.operations).find(|twin| {
+    api.resources.iter().flat_map(|r| &r.operations).find(|twin| {
         matches!(twin.response, Response::Stream(_)) && twin.method == op.method && twin.path == op.path
-    })?;
-    Some(twin.fn_name.trim_start_matches("r#"))
+    })
+}
+
+/// The JSON body property that asks for a stream, and the value `op` sends in it: `true` for a
+/// streaming operation, `false` for the JSON one beside it.
+fn stream_flag<'a>(api: &'a Api, op: &'a Operation) -> Option<(&'a str, bool)> {
+    let (stream, on) = match &op.response {
+        Response::Stream(stream) => (stream, true),
+        _ => match &stream_twin(api, op)?.response {
+            Response::Stream(stream) => (stream, false),
+            _ => return None,
+        },
+    };
+    Some((stream.flag.as_deref()?, on))
 }
 
 /// The fixed values of an operation by location: "header `X-Amz-Target: Svc.Op`; query

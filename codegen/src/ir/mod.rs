@@ -518,6 +518,9 @@ pub struct StreamBody {
     /// The item's type describes the whole event, its `event` name beside its `data` (OpenAI's
     /// assistant stream events), not the data alone.
     pub whole_event: bool,
+    /// With `whole_event`: the event's `data` is a string in the item's type, so it is kept as
+    /// text rather than read as JSON (OpenAPI 3.2's `itemSchema` with `contentMediaType`).
+    pub text_data: bool,
     /// The JSON name of a boolean property of the request body that asks for the stream
     /// (OpenAI's `stream`): set to `true` with every call.
     pub flag: Option<String>,

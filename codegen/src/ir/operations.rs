@@ -81,6 +81,8 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     };
 
     let mut ops: Vec<(Option<String>, Operation)> = Vec::new();
+    // Beside each operation, the stream its answer also comes as, if it does (its twin's).
+    let mut also_streamed: Vec<Option<StreamBody>> = Vec::new();
     // Operations whose `x-idempotency-field` names a body field: index, value, pointer.
     let mut caller_keys: Vec<(usize, &Value, String)> = Vec::new();
     let mut used_ids = Namespace::new();
@@ -101,17 +103,11 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
                 let op_ptr = pointer::push(&item_ptr, method);
                 match build_operation(&mut tb, &ctx, path, method, item_obj, op, &op_ptr, &mut used_ids) {
                     Ok((key, built, stream)) => {
-                        let twin = stream.map(|stream| streamed_twin(&built, stream));
-                        for built in std::iter::once(built).chain(twin) {
-                            if let Some(field) = op.get(IDEMPOTENCY_FIELD) {
-                                caller_keys.push((
-                                    ops.len(),
-                                    field,
-                                    pointer::push(&op_ptr, IDEMPOTENCY_FIELD),
-                                ));
-                            }
-                            ops.push((key.clone(), built));
+                        if let Some(field) = op.get(IDEMPOTENCY_FIELD) {
+                            caller_keys.push((ops.len(), field, pointer::push(&op_ptr, IDEMPOTENCY_FIELD)));
                         }
+                        ops.push((key, built));
+                        also_streamed.push(stream);
                     }
                     Err(d) => tb.warn(&d.pointer, format!("operation skipped: {}", d.message)),
                 }
@@ -126,7 +122,16 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     for ty in tb.types.iter_mut().filter(|t| matches!(t.kind, TypeKind::Pending)) {
         ty.kind = TypeKind::Alias(Ty::Any);
     }
-    refine_streams(&mut ops, &tb.types);
+    for ((_, op), also) in ops.iter_mut().zip(&mut also_streamed) {
+        if let Some(stream) = also {
+            refine_stream(stream, op, &tb.types);
+        }
+        if let Response::Stream(stream) = &mut op.response {
+            let mut refined = stream.clone();
+            refine_stream(&mut refined, op, &tb.types);
+            op.response = Response::Stream(refined);
+        }
+    }
     // A body field named like the header is the key where the header is not declared; a header
     // the config names but no operation declares is taken everywhere else (Stripe's spec
     // declares it nowhere); one some operations declare is honoured only there.
@@ -197,7 +202,12 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     let mut client_methods: Vec<String> = CLIENT_METHODS.iter().map(|m| (*m).to_owned()).collect();
     client_methods
         .extend(security_schemes.iter().map(|s| format!("with_{}", s.method_name.trim_start_matches("r#"))));
-    let mut resources = group_resources(root, ops, &client_methods);
+    let twins: BTreeMap<(String, String), StreamBody> = ops
+        .iter()
+        .zip(also_streamed)
+        .filter_map(|((_, op), stream)| Some(((op.method.clone(), op.path.clone()), stream?)))
+        .collect();
+    let mut resources = group_resources(root, ops, &client_methods, &twins);
     tb.merge_identical_enums();
     let mut types = std::mem::take(&mut tb.types);
     for resource in &resources {
@@ -739,47 +749,56 @@ fn build_operation<'a>(
     ))
 }
 
-/// The twin of an operation that answers in JSON or as a stream: the same call, named
-/// `…_stream`, that asks for the stream and returns its items.
-fn streamed_twin(op: &Operation, stream: StreamBody) -> Operation {
-    Operation {
-        fn_name: format!("{}_stream", op.fn_name),
-        response: Response::Stream(stream),
-        has_stream_twin: false,
-        ..op.clone()
-    }
+/// The twin of an operation that answers in JSON or as a stream: the same call, named `name`
+/// (`…_stream`), that asks for the stream and returns its items.
+fn streamed_twin(op: &Operation, stream: StreamBody, name: String) -> Operation {
+    Operation { fn_name: name, response: Response::Stream(stream), has_stream_twin: false, ..op.clone() }
 }
 
-/// What a stream's items are, once the types are built: an event whose schema is a string is
-/// handed over as it is; a type with `event` and `data` properties (or a union of such) is the
-/// whole event; a body's boolean `stream` property asks for the stream.
-fn refine_streams(ops: &mut [(Option<String>, Operation)], types: &[super::TypeDef]) {
-    let has_fields = |ty: &Ty, names: &[&str]| {
-        super::resolved_struct(ty, types)
-            .is_some_and(|(_, s)| names.iter().all(|n| s.fields.iter().any(|f| f.json_name == *n)))
+/// The fields of an event stream's own frames (WHATGW's `event`, `data`, `id`, `retry`).
+const EVENT_FIELDS: [&str; 4] = ["event", "data", "id", "retry"];
+
+/// What a stream's items are, once the types are built:
+/// - an event whose schema is a string is handed over as it is;
+/// - a type that describes the whole event is decoded from it: one with `event` and `data`
+///   properties (OpenAI's assistant events), or a union of such, or one whose properties are
+///   all an event's fields, `data` among them (OpenAPI 3.2's `itemSchema`); where its `data`
+///   is a string, the data is kept as text;
+/// - a boolean `stream` property of a JSON body asks for the stream.
+fn refine_stream(stream: &mut StreamBody, op: &Operation, types: &[super::TypeDef]) {
+    let json_body = op.body.as_ref().is_some_and(|body| body.encoding == BodyEncoding::Json);
+    stream.flag = body_field_of(types, op, "stream", |ty| *ty == Ty::Bool)
+        .filter(|_| json_body)
+        .map(|f| f.json_name.clone());
+    if stream.framing != StreamFraming::ServerSentEvents {
+        return;
+    }
+    let Some(item) = &stream.item else { return };
+    if matches!(super::resolved(item, types), Ty::String | Ty::Binary) {
+        stream.item = None;
+        return;
+    }
+    // The `data` field's type of each form the item takes, where every form is a whole event.
+    let event_data = |ty: &Ty| {
+        let (_, s) = super::resolved_struct(ty, types)?;
+        let has = |name: &str| s.fields.iter().any(|f| f.json_name == name);
+        let only_event_fields = s.fields.iter().all(|f| EVENT_FIELDS.contains(&f.json_name.as_str()));
+        let data = s.fields.iter().find(|f| f.json_name == "data")?;
+        (has("event") || only_event_fields).then(|| super::resolved(&data.ty, types).clone())
     };
-    let whole_event = |ty: &Ty| match super::resolved(ty, types) {
+    let forms: Option<Vec<Ty>> = match super::resolved(item, types) {
         Ty::Named(id) => match &types[*id].kind {
-            TypeKind::Union(u) => {
-                !u.variants.is_empty() && u.variants.iter().all(|v| has_fields(&v.ty, &["event", "data"]))
+            TypeKind::Union(u) if !u.variants.is_empty() => {
+                u.variants.iter().map(|v| event_data(&v.ty)).collect()
             }
-            _ => has_fields(ty, &["event", "data"]),
+            TypeKind::Union(_) => None,
+            _ => event_data(item).map(|data| vec![data]),
         },
-        _ => false,
+        _ => None,
     };
-    for (_, op) in ops {
-        let flag = body_field_of(types, op, "stream", |ty| *ty == Ty::Bool).map(|f| f.json_name.clone());
-        let Response::Stream(stream) = &mut op.response else { continue };
-        stream.flag = flag;
-        if stream.framing != StreamFraming::ServerSentEvents {
-            continue;
-        }
-        let Some(item) = &stream.item else { continue };
-        if matches!(super::resolved(item, types), Ty::String | Ty::Binary) {
-            stream.item = None;
-        } else {
-            stream.whole_event = whole_event(item);
-        }
+    if let Some(data) = forms {
+        stream.whole_event = true;
+        stream.text_data = data.iter().all(|ty| *ty == Ty::String);
     }
 }
 
@@ -1168,7 +1187,7 @@ fn response_body<'a>(
 
 /// A streamed body: its items' type from OpenAPI 3.2's `itemSchema`, or else from `schema`,
 /// which for JSON Lines may describe the whole stream as an array of them. What an event's
-/// schema says is refined once the types are built ([`refine_streams`]).
+/// schema says is refined once the types are built ([`refine_stream`]).
 fn stream_body<'a>(
     tb: &mut TypeBuilder<'a>,
     content_ptr: &str,
@@ -1195,7 +1214,14 @@ fn stream_body<'a>(
         None if framing == StreamFraming::ServerSentEvents => None,
         None => Some(Ty::Any),
     };
-    Ok(StreamBody { framing, media: media.to_owned(), item, whole_event: false, flag: None })
+    Ok(StreamBody {
+        framing,
+        media: media.to_owned(),
+        item,
+        whole_event: false,
+        text_data: false,
+        flag: None,
+    })
 }
 
 fn detect_idempotency_header(root: &Value) -> Option<String> {
@@ -1317,6 +1343,7 @@ fn group_resources(
     root: &Value,
     ops: Vec<(Option<String>, Operation)>,
     client_methods: &[String],
+    twins: &BTreeMap<(String, String), StreamBody>,
 ) -> Vec<Resource> {
     let tag_docs: BTreeMap<String, String> = root
         .get("tags")
@@ -1399,6 +1426,18 @@ fn group_resources(
                 .map_or_else(|| format!("{}_{}", op.fn_name, singular_phrase(&snake)), str::to_owned);
             op.fn_name = method_names.claim(&naming::method_name(&name));
         }
+        // An operation that can also stream gets its twin beside it, named after it once every
+        // operation of the description has its name, so that a twin never takes one of theirs.
+        let mut operations_and_twins = Vec::with_capacity(operations.len());
+        for op in operations {
+            let twin = twins.get(&(op.method.clone(), op.path.clone())).map(|stream| {
+                let name = format!("{}_stream", op.fn_name.trim_start_matches("r#"));
+                streamed_twin(&op, stream.clone(), method_names.claim(&naming::method_name(&name)))
+            });
+            operations_and_twins.push(op);
+            operations_and_twins.extend(twin);
+        }
+        let operations = operations_and_twins;
         let bare = name.trim_start_matches("r#");
         // A tag named like a TLS backend (`native-tls` is hyphenated, so only `rustls` can be;
         // cargo's `default` is a reserved accessor).

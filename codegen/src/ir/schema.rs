@@ -399,8 +399,15 @@ impl<'a> TypeBuilder<'a> {
                 "date" => Ty::Date,
                 "uuid" => Ty::Uuid,
                 "binary" => Ty::Binary,
-                // Raw bytes declared the 3.1 way; base64 (`byte`, `contentEncoding`) stays text.
-                _ if obj.contains_key("contentMediaType") && !obj.contains_key("contentEncoding") => {
+                // Raw bytes declared the 3.1 way; base64 (`byte`, `contentEncoding`) stays text,
+                // and so does text of a textual media type (JSON in a string: `data` of an
+                // OpenAPI 3.2 event).
+                _ if obj
+                    .get("contentMediaType")
+                    .and_then(Value::as_str)
+                    .is_some_and(|m| !is_text_media(m))
+                    && !obj.contains_key("contentEncoding") =>
+                {
                     Ty::Binary
                 }
                 _ => Ty::String,
@@ -834,7 +841,7 @@ impl<'a> TypeBuilder<'a> {
             // A value names one variant: where several claim it, the first listed takes it, and
             // one left with no value of its own is not read from a tag (it can still be sent).
             let mut claimed = BTreeSet::new();
-            for (variant, ..) in &mut variants {
+            for (variant, ..) in variants.iter_mut().filter(|_| tagged) {
                 let (taken, own): (Vec<String>, Vec<String>) =
                     variant.tags.drain(..).partition(|t| claimed.contains(t));
                 claimed.extend(own.iter().cloned());
@@ -1324,6 +1331,16 @@ pub fn drop_self_variants(types: &mut [TypeDef], warnings: &mut Vec<Diagnostic>)
             TypeKind::Union(Union { variants: kept, ..u.clone() })
         };
     }
+}
+
+/// Whether a media type is text: `text/*`, JSON, XML and their `+json`/`+xml` kin.
+fn is_text_media(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence.starts_with("text/")
+        || ["application/json", "application/xml", "application/x-www-form-urlencoded"]
+            .contains(&essence.as_str())
+        || essence.ends_with("+json")
+        || essence.ends_with("+xml")
 }
 
 /// Post-processing once every type is built: aliases that would expand forever become

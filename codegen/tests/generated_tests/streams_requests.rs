@@ -54,7 +54,7 @@ async fn a_streaming_call_asks_for_the_stream_and_yields_each_event_until_done()
 }
 
 #[tokio::test]
-async fn the_json_call_beside_it_is_unchanged() {
+async fn the_json_call_beside_it_asks_for_json() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/completions"))
@@ -66,10 +66,12 @@ async fn the_json_call_beside_it_is_unchanged() {
         .mount(&server)
         .await;
     let client = client(&format!("{}/v1", server.uri()));
-    let completion = client.completions().create(CompletionRequest::new("Say hello")).await.unwrap();
+    // The caller's `stream: true` is overridden: this method decodes one JSON answer.
+    let request = CompletionRequest::new("Say hello").stream(true);
+    let completion = client.completions().create(request).await.unwrap();
     assert_eq!(completion.text, "Hello");
     let sent: serde_json::Value = server.received_requests().await.unwrap()[0].body_json().unwrap();
-    assert_eq!(sent, serde_json::json!({"prompt": "Say hello"}));
+    assert_eq!(sent, serde_json::json!({"prompt": "Say hello", "stream": false}));
 }
 
 #[tokio::test]
@@ -228,4 +230,53 @@ async fn a_silence_longer_than_the_timeout_ends_the_stream_with_a_timeout() {
     let err = bounded(stream.try_next()).await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(bounded(stream.try_next()).await.unwrap().is_none(), "the stream ends after its error");
+}
+
+#[tokio::test]
+async fn an_optional_body_left_out_still_asks_for_the_stream() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chats"))
+        .respond_with(body("text/event-stream", "data: {\"id\":\"c\",\"delta\":\"x\"}\n\n"))
+        .mount(&server)
+        .await;
+    let client = client(&format!("{}/v1", server.uri()));
+    // `create_stream` is the description's own operation: the twin took the next name.
+    let stream = client.chats().create_stream_2(None).await.unwrap();
+    assert_eq!(bounded(stream.try_collect::<Vec<_>>()).await.unwrap().len(), 1);
+    let sent: serde_json::Value = server.received_requests().await.unwrap()[0].body_json().unwrap();
+    assert_eq!(sent, serde_json::json!({"stream": true}));
+}
+
+#[tokio::test]
+async fn a_json_answer_where_a_stream_was_asked_for_is_an_item_or_an_error_not_an_empty_stream() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/completions"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"error": {"message": "nope"}})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&format!("{}/v1", server.uri()));
+    let stream = client.completions().create_stream(CompletionRequest::new("x")).await.unwrap();
+    let err = bounded(stream.try_collect::<Vec<_>>()).await.unwrap_err();
+    assert!(matches!(err, Error::Stream { .. }), "{err:?}");
+    assert!(err.to_string().ends_with("nope"), "{err}");
+}
+
+#[tokio::test]
+async fn events_described_field_by_field_keep_their_data_as_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/notifications"))
+        .respond_with(body("text/event-stream", "event: note\nid: 7\ndata: {\"text\":\"hi\"}\n\n"))
+        .mount(&server)
+        .await;
+    let client = client(&format!("{}/v1", server.uri()));
+    let stream = client.notifications().list().await.unwrap();
+    let events = bounded(stream.try_collect::<Vec<_>>()).await.unwrap();
+    assert_eq!(events[0].event.as_deref(), Some("note"));
+    assert_eq!(events[0].id.as_deref(), Some("7"));
+    assert_eq!(events[0].data, "{\"text\":\"hi\"}");
 }

@@ -568,7 +568,7 @@ impl Client {
         framing: Framing,
         decode: ItemDecoder<T>,
     ) -> Request<EventStream<T>> {
-        spec.accept(framing.media_type());
+        spec.accept(framing.accept());
         Request::streamed(
             self.clone(),
             spec,

@@ -19,9 +19,14 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::builder().bearer(api_key).build_infallible()
     }
-    /// A copy of this client that also authenticates with `bearer`, which `completions().create()`, `completions().create_stream()`, `logs().tail()`, `logs().sequence()`, `runs().create()` and `ticks().list()` take.
+    /// A copy of this client that also authenticates with `bearer`, which `chats().create()`, `chats().create_stream_2()`, `chats().create_stream()`, `completions().create()`, `completions().create_stream()`, `logs().tail()`, `logs().sequence()`, `notifications().list()` and 2 more take.
     pub fn with_bearer(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::BEARER, token)
+    }
+    /// The `chats` operations.
+    #[cfg(feature = "chats")]
+    pub fn chats(&self) -> crate::resources::Chats<'_> {
+        crate::resources::Chats::new(self)
     }
     /// The `completions` operations.
     #[cfg(feature = "completions")]
@@ -32,6 +37,11 @@ impl Client {
     #[cfg(feature = "logs")]
     pub fn logs(&self) -> crate::resources::Logs<'_> {
         crate::resources::Logs::new(self)
+    }
+    /// The `notifications` operations.
+    #[cfg(feature = "notifications")]
+    pub fn notifications(&self) -> crate::resources::Notifications<'_> {
+        crate::resources::Notifications::new(self)
     }
     /// The `runs` operations.
     #[cfg(feature = "runs")]

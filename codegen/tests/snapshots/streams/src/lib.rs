@@ -17,7 +17,7 @@
 //!
 //! ## Cargo features
 //!
-//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["completions", "rustls"]`.
+//! Each resource is a feature, all on by default; an application that needs only some compiles only their operations and types: `default-features = false, features = ["chats", "rustls"]`.
 //!
 //! HTTPS needs one TLS backend, chosen by feature (reqwest's):
 //!

@@ -17,6 +17,8 @@ impl<'a> Completions<'a> {
     ///
     /// To receive the answer as it is made, call [`create_stream`](Self::create_stream), which asks for it as a stream.
     ///
+    /// The body's `stream` is sent as `false`, which asks for one answer in JSON.
+    ///
     /// Declared error responses: `400` ([`Error`](crate::types::Error)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create(
         &self,
@@ -27,7 +29,7 @@ impl<'a> Completions<'a> {
             String::from("/completions"),
             &[&[&crate::auth::BEARER]],
         );
-        spec.json_body(&body);
+        spec.json_body_flagged(&body, "stream", false);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Create a completion
@@ -36,7 +38,9 @@ impl<'a> Completions<'a> {
     ///
     /// `POST /completions` (`createCompletion`)
     ///
-    /// The answer comes as Server-Sent Events. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`CompletionChunk`](crate::types::CompletionChunk), one per event as it arrives (`try_next()` reads the next). The body's `stream` is sent as `true`.
+    /// The answer comes as Server-Sent Events. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`CompletionChunk`](crate::types::CompletionChunk), one per event as it arrives (`try_next()` reads the next).
+    ///
+    /// The body's `stream` is sent as `true`, which asks for the stream.
     ///
     /// Declared error responses: `400` ([`Error`](crate::types::Error)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     pub fn create_stream(
@@ -50,7 +54,7 @@ impl<'a> Completions<'a> {
             String::from("/completions"),
             &[&[&crate::auth::BEARER]],
         );
-        spec.json_body_flagged(&body, "stream");
+        spec.json_body_flagged(&body, "stream", true);
         self.client
             .request_stream(
                 spec,
