@@ -4,7 +4,9 @@
 //! or into a runtime crate beside it; generated operations describe each call
 //! with a [`RequestSpec`] and hand it to a [`Client`], which owns transport,
 //! credentials, retries, idempotency keys, error mapping and pagination.
-//! Nothing here is specific to one API.
+//! Nothing here is specific to one API. An item after a comment line that reads `@streams`
+//! is compiled out (`#[cfg(any())]`) of a crate none of whose operations streams, which then has
+//! no `stream.rs`.
 //!
 //! ```no_run
 //! use atlaspay::runtime::{
@@ -48,6 +50,7 @@ pub mod round_trip;
 pub mod secret;
 mod secret_names;
 pub mod str_enum;
+// @streams
 pub mod stream;
 pub mod timestamp;
 pub mod webhooks;
@@ -62,6 +65,7 @@ pub use pagination::{ListRequest, Page, Pagination};
 pub use request::{RateLimit, Request, RequestSpec, Response, new_idempotency_key};
 pub use secret::Secret;
 pub use str_enum::deserialize_str_enum;
+// @streams
 pub use stream::{
     EventStream, Framing, ItemDecoder, ServerSentEvent, decode_event_data, decode_whole_event,
     decode_whole_event_text, raw_event,

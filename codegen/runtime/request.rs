@@ -30,6 +30,7 @@ use super::encode::{
 };
 use super::error::{ApiError, Error, redact_secrets};
 use super::retry::{self, Failure, RetryPolicy};
+// @streams
 use super::stream::Opened;
 
 /// A boxed, `Send` future, as returned by `IntoFuture` implementations here.
@@ -241,6 +242,7 @@ impl RequestSpec {
     }
 
     /// Asks for `media` in the `Accept` header, unless the operation sets that header itself.
+    // @streams
     pub(super) fn accept(&mut self, media: &'static str) {
         if !self.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("accept")) {
             self.headers.push(("accept", media.to_owned()));
@@ -490,6 +492,7 @@ enum Read<T> {
     /// The body is read whole, then decoded.
     Whole(fn(&RawResponse) -> Result<T, Error>),
     /// The body is left open and handed over as it arrives (an [`EventStream`]).
+    // @streams
     Open(Box<dyn FnOnce(Opened) -> T + Send + Sync>),
 }
 
@@ -502,6 +505,7 @@ impl<T: Send + 'static> Request<T> {
         Self { client, spec, options: RequestOptions::default(), read: Read::Whole(decode) }
     }
 
+    // @streams
     pub(super) fn streamed(
         client: Client,
         spec: RequestSpec,
@@ -560,6 +564,7 @@ impl<T: Send + 'static> Request<T> {
                 let body = decode(&raw)?;
                 Ok(Response::new(raw, body))
             }
+            // @streams
             Read::Open(open) => {
                 let opened = execute_open(&self.client, &self.spec, &self.options).await?;
                 // Cloned, not taken: the stream reads its request id from them.
@@ -578,6 +583,7 @@ impl<T: Send + 'static> IntoFuture for Request<T> {
         Box::pin(async move {
             match self.read {
                 Read::Whole(decode) => decode(&execute(&self.client, &self.spec, &self.options).await?),
+                // @streams
                 Read::Open(open) => Ok(open(execute_open(&self.client, &self.spec, &self.options).await?)),
             }
         })
@@ -695,6 +701,7 @@ pub(super) fn execute<'a, S: ReadSuccess>(
 
 /// Sends a request as [`execute`] does, but leaves a success response's body unread, to be
 /// streamed.
+// @streams
 pub(super) async fn execute_open(
     client: &Client,
     spec: &RequestSpec,
@@ -1155,6 +1162,7 @@ impl ReadSuccess for RawResponse {
     }
 }
 
+// @streams
 impl ReadSuccess for reqwest::Response {
     async fn read(response: reqwest::Response, _limit: u64) -> Result<Self, AttemptError> {
         Ok(response)

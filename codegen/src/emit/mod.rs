@@ -91,8 +91,12 @@ pub fn crate_files(
     // The runtime copy and the manifests are most of a small crate's bytes; as pieces of the
     // same plan they are written while the other worker is still formatting.
     let webhooks = api.webhook_event.is_some();
+    // A crate none of whose operations streams leaves the runtime's streaming out, so that its
+    // build has less to check (a runtime crate, versioned on its own, keeps all of it).
+    let streams = config.runtime_crate
+        || api.operations().any(|op| matches!(op.response, crate::ir::Response::Stream(_)));
     for (name, source) in RUNTIME {
-        if *name == "webhooks.rs" && !webhooks {
+        if (*name == "webhooks.rs" && !webhooks) || (*name == "stream.rs" && !streams) {
             continue;
         }
         let path = match (config.runtime_crate, *name) {
@@ -109,6 +113,7 @@ pub fn crate_files(
             } else {
                 Cow::Borrowed(source)
             };
+            let source = if streams { source } else { Cow::Owned(without_streams(&source)) };
             runtime_copy(&header, &source, paths)
         }));
     }
@@ -146,6 +151,15 @@ fn runtime_root(source: &str, webhooks: bool, runtime_crate: bool) -> Cow<'_, st
     }
     Cow::Owned(out)
 }
+
+/// The runtime's source with what only streamed responses need compiled out: each item after
+/// a `// @streams` line.
+fn without_streams(source: &str) -> String {
+    source.replace(STREAMS_MARK, &format!("#[cfg(any())] {STREAMS_MARK}"))
+}
+
+/// The line that marks, in the runtime's sources, an item only streamed responses need.
+const STREAMS_MARK: &str = "// @streams";
 
 /// How runtime sources name things, in the Atlas workspace and in the generated crate.
 struct RuntimePaths {

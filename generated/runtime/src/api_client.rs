@@ -62,6 +62,7 @@ macro_rules! __api_client {
             /// Prepares a request whose success body is streamed: awaited, it resolves to an
             /// [`EventStream`]($crate::EventStream) of items, each decoded by `decode`
             /// as its frame arrives.
+            // @streams
             pub fn request_stream<T: Send + 'static>(
                 &self,
                 spec: $crate::RequestSpec,

@@ -20,6 +20,7 @@ use super::pagination::{ListRequest, Page, Pagination};
 use super::request::{Request, RequestOptions, RequestSpec, error_chain, sensitive_value};
 use super::retry::RetryPolicy;
 use super::secret::Secret;
+// @streams
 use super::stream::{EventStream, Framing, ItemDecoder};
 
 /// Per-API defaults, emitted by the generator as a `static`.
@@ -562,6 +563,7 @@ impl Client {
     /// Prepares a request whose success body is streamed: awaited, it resolves (once a success
     /// status is in) to an [`EventStream`] of items, each decoded by `decode` as its frame
     /// arrives.
+    // @streams
     pub fn request_stream<T: Send + 'static>(
         &self,
         mut spec: RequestSpec,
