@@ -574,6 +574,55 @@ mod tests {
     }
 
     #[test]
+    fn random_streams_read_the_same_however_they_are_cut() {
+        // xorshift64: a fixed sequence, so a failure repeats.
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for _ in 0..300 {
+            let mut text = String::new();
+            let mut expected = Vec::new();
+            for _ in 0..=next(4) {
+                let end = ["\n", "\r\n", "\r"][next(3) as usize];
+                let mut event = ServerSentEvent::default();
+                if next(2) == 0 {
+                    let name = format!("e{}", next(100));
+                    text.push_str(&format!("event: {name}{end}"));
+                    event.event = Some(name);
+                }
+                let data: Vec<String> = (0..=next(2)).map(|_| format!("{{\"n\":{}}}", next(1000))).collect();
+                for line in &data {
+                    let space = if next(2) == 0 { " " } else { "" };
+                    text.push_str(&format!("data:{space}{line}{end}"));
+                    if next(4) == 0 {
+                        text.push_str(&format!(": comment{end}"));
+                    }
+                }
+                event.data = data.join("\n");
+                if next(2) == 0 {
+                    let id = next(50).to_string();
+                    text.push_str(&format!("id: {id}{end}"));
+                    event.id = Some(id);
+                }
+                text.push_str(end);
+                expected.push(event);
+            }
+            let mut chunks = Vec::new();
+            let mut rest = text.as_bytes();
+            while !rest.is_empty() {
+                let (chunk, tail) = rest.split_at((next(7) as usize + 1).min(rest.len()));
+                chunks.push(chunk);
+                rest = tail;
+            }
+            assert_eq!(frames(Framing::ServerSentEvents, &chunks), expected, "{text:?} cut as {chunks:?}");
+        }
+    }
+
+    #[test]
     fn skips_events_without_data_and_drops_one_cut_off_at_the_end() {
         let events =
             frames(Framing::ServerSentEvents, &[b"event: ping\n\nretry: x\nid: a\0b\ndata: 1\n\ndata: 2"]);
