@@ -283,10 +283,10 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                 let styled = !(body.form_indexed.is_empty() && body.form_joined.is_empty());
                 // The body property that asks for a stream: set by a streaming call, and cleared
                 // by its JSON twin, so that each gets the answer it decodes.
-                let flag = stream_flag(api, op);
+                if let Some((flag, on)) = stream_flag(api, op) {
+                    statements.call(8, "spec.body_flag", &[source::lit(flag), on.to_string()], ";");
+                }
                 let function = match (body.encoding, optional) {
-                    (BodyEncoding::Json, false) if flag.is_some() => "json_body_flagged",
-                    (BodyEncoding::Json, true) if flag.is_some() => "optional_json_body_flagged",
                     (BodyEncoding::Json, true) => "optional_json_body",
                     (BodyEncoding::Json, false) => "json_body",
                     (BodyEncoding::Multipart, _) => "multipart_body",
@@ -296,9 +296,6 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
                     (_, false) => "form_body",
                 };
                 let mut call_args = vec![value];
-                if let Some((flag, on)) = flag.filter(|_| body.encoding == BodyEncoding::Json) {
-                    call_args.extend([source::lit(flag), on.to_string()]);
-                }
                 if styled {
                     let list = |names: &[String]| {
                         format!("&[{}]", names.iter().map(|n| source::lit(n)).collect::<Vec<_>>().join(", "))

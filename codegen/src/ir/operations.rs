@@ -764,12 +764,9 @@ const EVENT_FIELDS: [&str; 4] = ["event", "data", "id", "retry"];
 ///   properties (OpenAI's assistant events), or a union of such, or one whose properties are
 ///   all an event's fields, `data` among them (OpenAPI 3.2's `itemSchema`); where its `data`
 ///   is a string, the data is kept as text;
-/// - a boolean `stream` property of a JSON body asks for the stream.
+/// - a boolean `stream` property of the body (JSON, form or multipart) asks for the stream.
 fn refine_stream(stream: &mut StreamBody, op: &Operation, types: &[super::TypeDef]) {
-    let json_body = op.body.as_ref().is_some_and(|body| body.encoding == BodyEncoding::Json);
-    stream.flag = body_field_of(types, op, "stream", |ty| *ty == Ty::Bool)
-        .filter(|_| json_body)
-        .map(|f| f.json_name.clone());
+    stream.flag = body_field_of(types, op, "stream", |ty| *ty == Ty::Bool).map(|f| f.json_name.clone());
     if stream.framing != StreamFraming::ServerSentEvents {
         return;
     }
@@ -813,7 +810,7 @@ fn body_field<'t>(types: &'t [super::TypeDef], op: &Operation, name: &str) -> Op
     body_field_of(types, op, name, |ty| matches!(ty, Ty::String | Ty::Int(_) | Ty::F64 | Ty::Uuid))
 }
 
-/// The field of an operation's JSON or form body struct called `name`, if its type (resolved)
+/// The field of an operation's body struct (JSON, form or multipart) called `name`, if its type (resolved)
 /// is one `holds` accepts.
 fn body_field_of<'t>(
     types: &'t [super::TypeDef],

@@ -5,8 +5,10 @@
 use std::time::Duration;
 
 use snapshot_streams::Client;
-use snapshot_streams::runtime::{Error, TryStreamExt};
-use snapshot_streams::types::{CompletionRequest, CreateRunRequest, RunEvent, TailLogsParams};
+use snapshot_streams::runtime::{Binary, Error, TryStreamExt};
+use snapshot_streams::types::{
+    CompletionRequest, CreateRunRequest, CreateTranscriptionRequest, RunEvent, TailLogsParams,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -279,4 +281,22 @@ async fn events_described_field_by_field_keep_their_data_as_text() {
     assert_eq!(events[0].event.as_deref(), Some("note"));
     assert_eq!(events[0].id.as_deref(), Some("7"));
     assert_eq!(events[0].data, "{\"text\":\"hi\"}");
+}
+
+#[tokio::test]
+async fn a_multipart_body_asks_for_the_stream_in_its_own_part() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/transcriptions"))
+        .respond_with(body("text/event-stream", "data: {\"id\":\"t\",\"delta\":\"hel\"}\n\n"))
+        .mount(&server)
+        .await;
+    let client = client(&format!("{}/v1", server.uri()));
+    let request = CreateTranscriptionRequest::new(Binary::new("audio")).stream(false);
+    let stream = client.transcriptions().create_stream(request).await.unwrap();
+    assert_eq!(bounded(stream.try_collect::<Vec<_>>()).await.unwrap()[0].delta, "hel");
+    let sent = server.received_requests().await.unwrap()[0].body.clone();
+    let text = String::from_utf8_lossy(&sent);
+    assert_eq!(text.matches("name=\"stream\"").count(), 1, "{text}");
+    assert!(text.contains("name=\"stream\"\r\n\r\ntrue\r\n"), "{text}");
 }

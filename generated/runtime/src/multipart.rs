@@ -173,6 +173,12 @@ impl Multipart {
         });
     }
 
+    /// Sets the text part `name` to `value`, in place of any part of that name.
+    pub(super) fn replace_field<V: Serialize + ?Sized>(&mut self, name: &str, value: &V) {
+        self.parts.retain(|part| part.name != name);
+        self.field(name, value);
+    }
+
     /// Adds a file part.
     pub fn file(&mut self, name: &str, file: &Binary) {
         self.parts.push(Part {

@@ -88,6 +88,8 @@ pub struct RequestSpec {
     accepts_idempotency_key: bool,
     /// The body field whose value the server deduplicates this request by.
     key_in_body: Option<BodyKey>,
+    /// A boolean property the body is sent with, whatever it gives ([`Self::body_flag`]).
+    body_flag: Option<(&'static str, bool)>,
 }
 
 impl RequestSpec {
@@ -112,6 +114,7 @@ impl RequestSpec {
             error: None,
             accepts_idempotency_key: false,
             key_in_body: None,
+            body_flag: None,
         }
     }
 
@@ -203,8 +206,27 @@ impl RequestSpec {
         }
     }
 
+    /// Sends the body with its boolean property `name` set to `value`, whatever the body gives,
+    /// and with only that property where the body is left out: what asks the server to stream its
+    /// answer, or not (OpenAI's `stream`), on an operation that answers either way, so that each
+    /// method gets the answer it decodes. Call it before the body is set.
+    pub fn body_flag(&mut self, name: &'static str, value: bool) {
+        self.body_flag = Some((name, value));
+    }
+
     /// Sets a JSON body (`application/json`).
     pub fn json_body<V: Serialize + ?Sized>(&mut self, body: &V) {
+        if let Some(flag) = self.body_flag {
+            match flagged(body, flag) {
+                Ok(value) => self.json_text_body(&value),
+                Err(err) => self.fail(format!("request body: {err}")),
+            }
+            return;
+        }
+        self.json_text_body(body);
+    }
+
+    fn json_text_body<V: Serialize + ?Sized>(&mut self, body: &V) {
         let mut out = Vec::with_capacity(128);
         let result = serde_path_to_error::serialize(body, &mut serde_json::Serializer::new(&mut out))
             .map_err(|err| {
@@ -212,34 +234,6 @@ impl RequestSpec {
                 if path == "." { err.inner().to_string() } else { format!("at `{path}`: {}", err.inner()) }
             });
         self.set_body("application/json", result.map(|()| out));
-    }
-
-    /// Sets a JSON body with its boolean property `flag` set to `value`, whatever the body gave:
-    /// what asks the server to stream its answer, or not (OpenAI's `"stream"`), on an operation
-    /// that answers either way, so that each method gets the answer it decodes.
-    pub fn json_body_flagged<V: Serialize + ?Sized>(&mut self, body: &V, flag: &'static str, value: bool) {
-        match to_json_value(body) {
-            Ok(serde_json::Value::Object(mut fields)) => {
-                fields.insert(flag.to_owned(), serde_json::Value::Bool(value));
-                self.json_body(&fields);
-            }
-            Ok(other) => self.json_body(&other),
-            Err(err) => self.fail(format!("request body: {err}")),
-        }
-    }
-
-    /// [`json_body_flagged`](Self::json_body_flagged) for an optional body: without one,
-    /// `{flag: value}` is sent.
-    pub fn optional_json_body_flagged<V: Serialize>(
-        &mut self,
-        body: Option<&V>,
-        flag: &'static str,
-        value: bool,
-    ) {
-        match body {
-            Some(body) => self.json_body_flagged(body, flag, value),
-            None => self.json_body_flagged(&serde_json::Map::new(), flag, value),
-        }
     }
 
     /// Asks for `media` in the `Accept` header, unless the operation sets that header itself.
@@ -259,9 +253,12 @@ impl RequestSpec {
     /// [`form_body`](Self::form_body) with the lists of values of some properties written with
     /// indices or joined, as their `encoding` says.
     pub fn form_body_with<V: Serialize + ?Sized>(&mut self, body: &V, arrays: FormArrays) {
-        let encoded = to_json_value(body)
-            .and_then(|value| form_pairs(&value, arrays))
-            .map(|pairs| encode_pairs(&pairs).into_bytes());
+        let value = match self.body_flag {
+            Some(flag) => flagged(body, flag),
+            None => to_json_value(body),
+        };
+        let encoded =
+            value.and_then(|value| form_pairs(&value, arrays)).map(|pairs| encode_pairs(&pairs).into_bytes());
         self.set_body("application/x-www-form-urlencoded", encoded);
     }
 
@@ -271,7 +268,9 @@ impl RequestSpec {
     pub fn optional_json_body<V: Serialize>(&mut self, body: Option<&V>) {
         match body {
             Some(body) => self.json_body(body),
-            None if self.fills_body_key() => self.json_body(&serde_json::Map::new()),
+            None if self.fills_body_key() || self.body_flag.is_some() => {
+                self.json_body(&serde_json::Map::new())
+            }
             None => {}
         }
     }
@@ -287,7 +286,9 @@ impl RequestSpec {
     pub fn optional_form_body_with<V: Serialize>(&mut self, body: Option<&V>, arrays: FormArrays) {
         match body {
             Some(body) => self.form_body_with(body, arrays),
-            None if self.fills_body_key() => self.form_body_with(&serde_json::Map::new(), arrays),
+            None if self.fills_body_key() || self.body_flag.is_some() => {
+                self.form_body_with(&serde_json::Map::new(), arrays)
+            }
             None => {}
         }
     }
@@ -304,7 +305,10 @@ impl RequestSpec {
 
     /// Sets a `multipart/form-data` body. It is encoded to bytes here, so retries can resend it.
     pub fn multipart_body<V: super::multipart::ToMultipart + ?Sized>(&mut self, body: &V) {
-        let form = body.to_multipart();
+        let mut form = body.to_multipart();
+        if let Some((name, value)) = self.body_flag {
+            form.replace_field(name, &value);
+        }
         if let Some(message) = form.error() {
             self.fail(format!("multipart body: {message}"));
             return;
@@ -1461,6 +1465,19 @@ async fn run<S: ReadSuccess>(
     }
 }
 
+/// The body as a JSON value with its boolean property `name` set to `value` (an object's; any
+/// other value is sent as it is).
+fn flagged<V: Serialize + ?Sized>(
+    body: &V,
+    (name, value): (&'static str, bool),
+) -> Result<serde_json::Value, String> {
+    let mut json = to_json_value(body)?;
+    if let serde_json::Value::Object(fields) = &mut json {
+        fields.insert(name.to_owned(), serde_json::Value::Bool(value));
+    }
+    Ok(json)
+}
+
 /// Cookie values may not contain separators, quotes or control characters; anything else is
 /// percent-encoded.
 fn encode_cookie_value(value: &str) -> String {
@@ -1657,6 +1674,38 @@ mod tests {
         assert!(body.content_type.starts_with("multipart/form-data; boundary="), "{}", body.content_type);
         let text = String::from_utf8_lossy(&body.bytes);
         assert!(text.contains("name=\"purpose\"\r\n\r\nevidence\r\n"), "{text}");
+    }
+
+    #[test]
+    fn a_body_flag_is_set_whatever_the_body_gives_in_every_encoding() {
+        let body = |spec: &RequestSpec| {
+            String::from_utf8_lossy(&spec.body.as_ref().expect("a body").bytes).into_owned()
+        };
+        let flagged = |value| {
+            let mut spec = RequestSpec::new(Method::POST, "/c".into(), &[]);
+            spec.body_flag("stream", value);
+            spec
+        };
+        let mut spec = flagged(true);
+        spec.json_body(&serde_json::json!({"prompt": "x", "stream": false}));
+        assert_eq!(body(&spec), r#"{"prompt":"x","stream":true}"#);
+        let mut spec = flagged(false);
+        spec.optional_json_body::<serde_json::Value>(None);
+        assert_eq!(body(&spec), r#"{"stream":false}"#);
+        let mut spec = flagged(true);
+        spec.form_body(&serde_json::json!({"prompt": "x"}));
+        assert_eq!(body(&spec), "prompt=x&stream=true");
+        let mut form = super::super::multipart::Multipart::new();
+        form.field("stream", &false);
+        form.field("model", "m");
+        let mut spec = flagged(true);
+        spec.multipart_body(&form);
+        let text = body(&spec);
+        assert_eq!(text.matches("name=\"stream\"").count(), 1, "{text}");
+        assert!(
+            text.contains("name=\"stream\"\r\n\r\ntrue\r\n") && text.contains("name=\"model\""),
+            "{text}"
+        );
     }
 
     #[test]

@@ -27,7 +27,8 @@ impl<'a> Chats<'a> {
             String::from("/chats"),
             &[&[&crate::auth::BEARER]],
         );
-        spec.optional_json_body_flagged(body.into().as_ref(), "stream", false);
+        spec.body_flag("stream", false);
+        spec.optional_json_body(body.into().as_ref());
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Chat, with an optional body
@@ -50,7 +51,8 @@ impl<'a> Chats<'a> {
             String::from("/chats"),
             &[&[&crate::auth::BEARER]],
         );
-        spec.optional_json_body_flagged(body.into().as_ref(), "stream", true);
+        spec.body_flag("stream", true);
+        spec.optional_json_body(body.into().as_ref());
         self.client
             .request_stream(
                 spec,

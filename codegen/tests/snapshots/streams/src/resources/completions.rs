@@ -29,7 +29,8 @@ impl<'a> Completions<'a> {
             String::from("/completions"),
             &[&[&crate::auth::BEARER]],
         );
-        spec.json_body_flagged(&body, "stream", false);
+        spec.body_flag("stream", false);
+        spec.json_body(&body);
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// Create a completion
@@ -54,7 +55,8 @@ impl<'a> Completions<'a> {
             String::from("/completions"),
             &[&[&crate::auth::BEARER]],
         );
-        spec.json_body_flagged(&body, "stream", true);
+        spec.body_flag("stream", true);
+        spec.json_body(&body);
         self.client
             .request_stream(
                 spec,

@@ -24,3 +24,7 @@ pub use runs::Runs;
 pub mod ticks;
 #[cfg(feature = "ticks")]
 pub use ticks::Ticks;
+#[cfg(feature = "transcriptions")]
+pub mod transcriptions;
+#[cfg(feature = "transcriptions")]
+pub use transcriptions::Transcriptions;
