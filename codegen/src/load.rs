@@ -24,13 +24,15 @@ pub enum SpecVersion {
 pub struct Spec {
     pub root: Value,
     pub version: SpecVersion,
+    /// What reading the text forgave (JSON that only YAML accepts).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Parses YAML or JSON text (an optional UTF-8 byte-order mark is ignored) and checks the
 /// version field.
 pub fn load(text: &str) -> Result<Spec, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root = parse(text)?;
+    let (root, warnings) = parse(text)?;
     let Value::Object(map) = &root else {
         return Err(Diagnostic::new("#", "the document is not a mapping of OpenAPI fields"));
     };
@@ -55,12 +57,12 @@ pub fn load(text: &str) -> Result<Spec, Diagnostic> {
                 format!("unsupported OpenAPI version {version:?}; 3.0.x and 3.1.x are supported"),
             ));
         };
-        return Ok(Spec { root, version });
+        return Ok(Spec { root, version, warnings });
     }
     if let Some(version) = map.get("swagger") {
         if version.as_str() == Some("2.0") || version.as_f64() == Some(2.0) {
             let root = crate::swagger2::convert(root)?;
-            return Ok(Spec { root, version: SpecVersion::V30 });
+            return Ok(Spec { root, version: SpecVersion::V30, warnings });
         }
         return Err(Diagnostic::new(
             "#/swagger",
@@ -73,12 +75,28 @@ pub fn load(text: &str) -> Result<Spec, Diagnostic> {
     ))
 }
 
-fn parse(text: &str) -> Result<Value, Diagnostic> {
+fn parse(text: &str) -> Result<(Value, Vec<Diagnostic>), Diagnostic> {
     if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| {
-            Diagnostic::new("#", format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))
-        });
+        return match serde_json::from_str(text) {
+            Ok(value) => Ok((value, Vec::new())),
+            // JSON is YAML, and YAML forgives what hand-edited JSON often has (a trailing comma):
+            // read as YAML, with a warning, it loses nothing; otherwise JSON's error stands.
+            Err(e) => {
+                let json_error = format!("invalid JSON at line {} column {}: {e}", e.line(), e.column());
+                match parse_yaml(text) {
+                    Ok(value) => Ok((
+                        value,
+                        vec![Diagnostic::new("#", format!("{json_error}; read as YAML, which allows it"))],
+                    )),
+                    Err(_) => Err(Diagnostic::new("#", json_error)),
+                }
+            }
+        };
     }
+    parse_yaml(text).map(|value| (value, Vec::new()))
+}
+
+fn parse_yaml(text: &str) -> Result<Value, Diagnostic> {
     let value = <YamlJson as serde::Deserialize>::deserialize(serde_yaml::Deserializer::from_str(text))
         .map_err(|e| {
             let at = e
@@ -223,6 +241,19 @@ mod tests {
         assert_eq!(spec.root, json.root);
         assert_eq!(spec.root["x-min"].as_f64(), Some(-9.223372036854776e18));
         assert_eq!(spec.root["x-ok"].as_i64(), Some(-5));
+    }
+
+    #[test]
+    fn reads_json_with_a_trailing_comma_as_yaml_with_a_warning() {
+        let spec = load("{\"openapi\": \"3.0.3\", \"paths\": {\"/a\": {},},\n}").unwrap();
+        assert!(spec.root["paths"]["/a"].is_object());
+        assert_eq!(spec.warnings.len(), 1);
+        assert!(
+            spec.warnings[0].message.starts_with("invalid JSON at line 1 column"),
+            "{}",
+            spec.warnings[0]
+        );
+        assert!(spec.warnings[0].message.ends_with("read as YAML, which allows it"), "{}", spec.warnings[0]);
     }
 
     #[test]

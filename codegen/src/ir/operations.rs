@@ -63,6 +63,7 @@ pub(super) const CLIENT_METHODS: &[&str] = &[
 pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
     let root = &spec.root;
     let mut tb = TypeBuilder::new(root, true);
+    tb.warnings.extend(spec.warnings.iter().cloned());
     tb.register_components();
     let security_schemes = security_schemes(root, &mut tb);
     let idempotency_header = match &config.idempotency_header {
