@@ -6,6 +6,8 @@
 //! `serde_json`'s map is a `BTreeMap`, so every walk over the tree is in sorted key order and the
 //! output cannot depend on the order in which the input happened to list its keys.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Number, Value};
 
 use crate::diagnostics::Diagnostic;
@@ -32,7 +34,12 @@ pub struct Spec {
 /// version field.
 pub fn load(text: &str) -> Result<Spec, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (root, warnings) = parse(text)?;
+    let (mut root, warnings) = parse(text)?;
+    // JSON Schema 2020-12's plain-name references (`$ref: '#tag'` to a schema with
+    // `$anchor: tag`), which OpenAPI 3.1 allows, are rewritten as the pointers they stand for.
+    if text.contains("$anchor") {
+        resolve_anchors(&mut root);
+    }
     let Value::Object(map) = &root else {
         return Err(Diagnostic::new("#", "the document is not a mapping of OpenAPI fields"));
     };
@@ -73,6 +80,46 @@ pub fn load(text: &str) -> Result<Spec, Diagnostic> {
         "#",
         "not an OpenAPI document: it has neither an `openapi` nor a `swagger` version field",
     ))
+}
+
+/// Rewrites each `$ref` that names an anchor (`#tag`) declared once in the document as the
+/// pointer of the schema that declares it. An anchor declared twice (under different `$id`s) is
+/// left alone, and later reported as a reference that cannot be followed.
+fn resolve_anchors(root: &mut Value) {
+    let mut anchors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut stack = vec![("#".to_owned(), &*root)];
+    while let Some((at, value)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(anchor)) = map.get("$anchor") {
+                    anchors.entry(anchor.clone()).or_default().push(at.clone());
+                }
+                stack.extend(map.iter().map(|(key, v)| (crate::pointer::push(&at, key), v)));
+            }
+            Value::Array(items) => {
+                stack.extend(
+                    items.iter().enumerate().map(|(i, v)| (crate::pointer::push(&at, &i.to_string()), v)),
+                );
+            }
+            _ => {}
+        }
+    }
+    let mut stack = vec![root];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get_mut("$ref")
+                    && let Some(name) = reference.strip_prefix('#')
+                    && let Some([pointer]) = anchors.get(name).map(Vec::as_slice)
+                {
+                    *reference = pointer.clone();
+                }
+                stack.extend(map.values_mut());
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
 }
 
 fn parse(text: &str) -> Result<(Value, Vec<Diagnostic>), Diagnostic> {
@@ -254,6 +301,23 @@ mod tests {
             spec.warnings[0]
         );
         assert!(spec.warnings[0].message.ends_with("read as YAML, which allows it"), "{}", spec.warnings[0]);
+    }
+
+    #[test]
+    fn plain_name_references_are_the_pointers_of_their_anchors() {
+        let text = "openapi: 3.1.0\ncomponents:\n  schemas:\n    Tag:\n      $anchor: tag\n      type: string\n    \
+                    Other:\n      properties:\n        label:\n          $ref: '#tag'\n        size:\n          $ref: '#size'\n      \
+                    $defs:\n        size:\n          $anchor: size\n          type: integer\n    \
+                    Twice:\n      $defs:\n        a:\n          $anchor: dup\n        b:\n          $anchor: dup\n      \
+                    properties:\n        x:\n          $ref: '#dup'\n";
+        let spec = load(text).unwrap();
+        let other = &spec.root["components"]["schemas"]["Other"];
+        assert_eq!(other["properties"]["label"]["$ref"], "#/components/schemas/Tag");
+        assert_eq!(other["properties"]["size"]["$ref"], "#/components/schemas/Other/$defs/size");
+        assert_eq!(
+            spec.root["components"]["schemas"]["Twice"]["properties"]["x"]["$ref"], "#dup",
+            "ambiguous"
+        );
     }
 
     #[test]
