@@ -703,7 +703,7 @@ fn stream_twin<'a>(api: &'a Api, op: &Operation) -> Option<&'a Operation> {
     })
 }
 
-/// The JSON body property that asks for a stream, and the value `op` sends in it: `true` for a
+/// The body property that asks for a stream, and the value `op` sends in it: `true` for a
 /// streaming operation, `false` for the JSON one beside it.
 fn stream_flag<'a>(api: &'a Api, op: &'a Operation) -> Option<(&'a str, bool)> {
     let (stream, on) = match &op.response {

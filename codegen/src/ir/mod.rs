@@ -522,7 +522,7 @@ pub struct StreamBody {
     /// text rather than read as JSON (OpenAPI 3.2's `itemSchema` with `contentMediaType`).
     pub text_data: bool,
     /// The JSON name of a boolean property of the request body that asks for the stream
-    /// (OpenAI's `stream`): set to `true` with every call.
+    /// (OpenAI's `stream`): `true` with every call, and `false` from the JSON twin's.
     pub flag: Option<String>,
 }
 
@@ -537,11 +537,16 @@ pub enum StreamFraming {
     JsonSeq,
 }
 
+/// A media type without its parameters, in lower case (`application/json; charset=utf-8` is
+/// `application/json`).
+pub(crate) fn media_essence(media: &str) -> String {
+    media.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
 impl StreamFraming {
     /// The framing a media type names, if it is a streamed one.
     pub fn of_media(media: &str) -> Option<Self> {
-        let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        match essence.as_str() {
+        match media_essence(media).as_str() {
             "text/event-stream" => Some(Self::ServerSentEvents),
             "application/json-seq" => Some(Self::JsonSeq),
             "application/x-ndjson"

@@ -124,13 +124,13 @@ pub fn build(spec: &Spec, config: &Config) -> Result<Api, Diagnostics> {
         ty.kind = TypeKind::Alias(Ty::Any);
     }
     for ((_, op), also) in ops.iter_mut().zip(&mut also_streamed) {
-        if let Some(stream) = also {
-            refine_stream(stream, op, &tb.types);
-        }
-        if let Response::Stream(stream) = &mut op.response {
-            let mut refined = stream.clone();
-            refine_stream(&mut refined, op, &tb.types);
-            op.response = Response::Stream(refined);
+        let body = op.body.as_ref();
+        let own = match &mut op.response {
+            Response::Stream(stream) => Some(stream),
+            _ => None,
+        };
+        for stream in own.into_iter().chain(also.as_mut()) {
+            refine_stream(stream, body, &tb.types);
         }
     }
     // A body field named like the header is the key where the header is not declared; a header
@@ -756,7 +756,7 @@ fn streamed_twin(op: &Operation, stream: StreamBody, name: String) -> Operation 
     Operation { fn_name: name, response: Response::Stream(stream), has_stream_twin: false, ..op.clone() }
 }
 
-/// The fields of an event stream's own frames (WHATGW's `event`, `data`, `id`, `retry`).
+/// The fields of an event stream's own frames (WHATWG's `event`, `data`, `id`, `retry`).
 const EVENT_FIELDS: [&str; 4] = ["event", "data", "id", "retry"];
 
 /// What a stream's items are, once the types are built:
@@ -766,8 +766,8 @@ const EVENT_FIELDS: [&str; 4] = ["event", "data", "id", "retry"];
 ///   all an event's fields, `data` among them (OpenAPI 3.2's `itemSchema`); where its `data`
 ///   is a string, the data is kept as text;
 /// - a boolean `stream` property of the body (JSON, form or multipart) asks for the stream.
-fn refine_stream(stream: &mut StreamBody, op: &Operation, types: &[super::TypeDef]) {
-    stream.flag = body_field_of(types, op, "stream", |ty| *ty == Ty::Bool).map(|f| f.json_name.clone());
+fn refine_stream(stream: &mut StreamBody, body: Option<&Body>, types: &[super::TypeDef]) {
+    stream.flag = body_field_of(types, body, "stream", |ty| *ty == Ty::Bool).map(|f| f.json_name.clone());
     if stream.framing != StreamFraming::ServerSentEvents {
         return;
     }
@@ -808,18 +808,20 @@ fn body_idempotency_field<'t>(types: &'t [super::TypeDef], op: &Operation, name:
 
 /// The field of an operation's body struct called `name`, if it holds a string or a number.
 fn body_field<'t>(types: &'t [super::TypeDef], op: &Operation, name: &str) -> Option<&'t Field> {
-    body_field_of(types, op, name, |ty| matches!(ty, Ty::String | Ty::Int(_) | Ty::F64 | Ty::Uuid))
+    body_field_of(types, op.body.as_ref(), name, |ty| {
+        matches!(ty, Ty::String | Ty::Int(_) | Ty::F64 | Ty::Uuid)
+    })
 }
 
-/// The field of an operation's body struct (JSON, form or multipart) called `name`, if its type (resolved)
-/// is one `holds` accepts.
+/// The field of a request body's struct (JSON, form or multipart) called `name`, if its type
+/// (resolved) is one `holds` accepts.
 fn body_field_of<'t>(
     types: &'t [super::TypeDef],
-    op: &Operation,
+    body: Option<&Body>,
     name: &str,
     holds: impl Fn(&Ty) -> bool,
 ) -> Option<&'t Field> {
-    let (_, s) = super::resolved_struct(&op.body.as_ref()?.ty, types)?;
+    let (_, s) = super::resolved_struct(&body?.ty, types)?;
     s.fields.iter().find(|f| f.json_name == name && holds(super::resolved(&f.ty, types)))
 }
 
@@ -934,7 +936,7 @@ fn is_scalar_schema(root: &Value, ptr: &str, schema: &Value, depth: usize) -> bo
 }
 
 fn is_json_media(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = super::media_essence(media);
     essence == "application/json"
         || essence == "text/json"
         || essence.ends_with("+json")
@@ -1195,7 +1197,7 @@ fn stream_body<'a>(
     hint: &str,
 ) -> Result<StreamBody, Diagnostic> {
     let media_ptr = &pointer::push(content_ptr, media);
-    let hint = format!("{}{}", hint.strip_suffix("Response").unwrap_or(hint), "Event");
+    let hint = format!("{}Event", hint.strip_suffix("Response").unwrap_or(hint));
     let (ptr, schema) = match (m.get("itemSchema"), m.get("schema")) {
         (Some(s), _) => (pointer::push(media_ptr, "itemSchema"), Some(s)),
         (None, Some(s))

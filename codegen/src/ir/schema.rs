@@ -1335,7 +1335,7 @@ pub fn drop_self_variants(types: &mut [TypeDef], warnings: &mut Vec<Diagnostic>)
 
 /// Whether a media type is text: `text/*`, JSON, XML and their `+json`/`+xml` kin.
 fn is_text_media(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = super::media_essence(media);
     essence.starts_with("text/")
         || ["application/json", "application/xml", "application/x-www-form-urlencoded"]
             .contains(&essence.as_str())
