@@ -154,7 +154,9 @@ impl Config {
         // A `BTreeMap`, so the manifest lists them sorted whatever the order in the file.
         for (name, value) in file.dev_dependencies.unwrap_or_default() {
             if !is_valid_crate_name(&name) {
-                return Err(format!("codegen.toml: dev-dependencies: {name:?} is not a valid crate name"));
+                return Err(format!(
+                    "codegen.toml: dev-dependencies: {name:?} is not a valid crate name ({CRATE_NAME_RULE})"
+                ));
             }
             if !matches!(value, toml::Value::String(_) | toml::Value::Table(_)) {
                 return Err(format!(
@@ -166,7 +168,7 @@ impl Config {
         }
         if !is_valid_crate_name(&config.crate_name) {
             return Err(format!(
-                "codegen.toml: package.name {:?} is not a valid crate name",
+                "codegen.toml: package.name {:?} is not a valid crate name ({CRATE_NAME_RULE})",
                 config.crate_name
             ));
         }
@@ -183,17 +185,28 @@ pub fn crate_name_from(text: &str) -> String {
         .map(str::to_ascii_lowercase)
         .collect();
     let name = words.join("_");
-    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("api_{name}").trim_end_matches('_').to_owned()
+    } else if is_valid_crate_name(&name) {
         name
     } else {
-        format!("api_{name}").trim_end_matches('_').to_owned()
+        // `box.json`: a keyword or a standard crate's name could not be named in code.
+        format!("{name}_api")
     }
 }
 
-/// Cargo's rule: ASCII alphanumerics, `-` and `_`, starting with a letter.
+/// What [`is_valid_crate_name`] asks, for error messages.
+pub const CRATE_NAME_RULE: &str = "ASCII letters, digits, `-` and `_`, starting with a letter; \
+     not a Rust keyword, `std`, `core`, `alloc`, `proc_macro` or `test`";
+
+/// Cargo's rule (ASCII alphanumerics, `-` and `_`, starting with a letter), and a name code can
+/// use: not a Rust keyword (`box`), nor a crate of the standard library's (`core`), nor `test`.
 pub fn is_valid_crate_name(name: &str) -> bool {
+    let ident = name.replace('-', "_");
     name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !crate::naming::is_keyword(&ident)
+        && !matches!(ident.as_str(), "std" | "core" | "alloc" | "proc_macro" | "test")
 }
 
 #[derive(Deserialize)]
@@ -334,6 +347,13 @@ mod tests {
         assert_eq!(crate_name_from("Ünïcode spec"), "n_code_spec");
         assert_eq!(crate_name_from("..."), "api");
         assert!(is_valid_crate_name(&crate_name_from("")));
+        // Names code could not spell: `box::Client` does not parse.
+        assert_eq!(crate_name_from("box"), "box_api");
+        assert_eq!(crate_name_from("Core"), "core_api");
+        assert!(
+            !is_valid_crate_name("box") && !is_valid_crate_name("test") && !is_valid_crate_name("proc-macro")
+        );
+        assert!(is_valid_crate_name("box-sdk"));
     }
 
     #[test]

@@ -27,7 +27,7 @@ mod swagger2;
 
 use std::collections::BTreeMap;
 
-pub use config::{Config, IdempotencyHeader, crate_name_from, is_valid_crate_name};
+pub use config::{CRATE_NAME_RULE, Config, IdempotencyHeader, crate_name_from, is_valid_crate_name};
 pub use diagnostics::{Diagnostic, Diagnostics};
 
 /// The files of a generated crate, keyed by path relative to the crate root.

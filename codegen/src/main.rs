@@ -78,7 +78,7 @@ fn run() -> Result<(), String> {
     };
     if let Some(name) = args.crate_name {
         if !is_valid_crate_name(&name) {
-            return Err(format!("{name:?} is not a valid crate name"));
+            return Err(format!("{name:?} is not a valid crate name ({})", codegen::CRATE_NAME_RULE));
         }
         config.crate_name = name;
     }

@@ -17,6 +17,11 @@ const KEYWORDS: &[&str] = &[
     "unsized", "virtual", "yield", "try", "gen",
 ];
 
+/// Whether a name is a Rust keyword (strict, reserved, or of some edition).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// Keywords that cannot be used even as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
