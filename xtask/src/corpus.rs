@@ -1,4 +1,4 @@
-//! `cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples] [--clippy]`
+//! `cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples] [--clippy] [--doc]`
 //!
 //! Generates a crate for every spec in DIR, `cargo check`s it (`cargo clippy` with `--clippy`,
 //! so that clippy's default lints count as warnings too) and prints one row per spec:
@@ -33,6 +33,8 @@ pub enum Status {
     Unsupported,
     /// Compiles, but an example of the spec does not survive decoding and encoding.
     Examples,
+    /// Compiles, but a usage example in its docs does not.
+    DocTests,
 }
 
 impl Status {
@@ -45,6 +47,7 @@ impl Status {
             Status::Panic => "panic",
             Status::Unsupported => "unsupported",
             Status::Examples => "examples",
+            Status::DocTests => "doc-tests",
         }
     }
 }
@@ -78,6 +81,8 @@ pub struct Checks {
     pub examples: bool,
     /// `cargo clippy` instead of `cargo check`: clippy's default lints count as warnings.
     pub clippy: bool,
+    /// Compile the usage examples in the crate's docs (`cargo test --doc`) after a clean check.
+    pub doc: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -98,12 +103,13 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--expect-ok" => opts.expect_ok = true,
             "--examples" => opts.checks.examples = true,
             "--clippy" => opts.checks.clippy = true,
+            "--doc" => opts.checks.doc = true,
             other if other.starts_with("--") => return Err(format!("unknown option {other}")),
             other => dir = Some(PathBuf::from(other)),
         }
     }
     opts.dir = dir.ok_or(
-        "usage: cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples] [--clippy]",
+        "usage: cargo xtask corpus <DIR> [--jobs N] [--json OUT] [--expect-ok] [--examples] [--clippy] [--doc]",
     )?;
     Ok(opts)
 }
@@ -201,6 +207,13 @@ pub fn one(spec: &Path, scratch: &Path, target: &Path, checks: Checks) -> Row {
         && let Err(e) = examples_test(&scratch.join(&row.crate_name), target)
     {
         row.status = Status::Examples;
+        row.detail = e;
+    }
+    if checks.doc
+        && row.status == Status::Ok
+        && let Err(e) = doc_test(&scratch.join(&row.crate_name), target)
+    {
+        row.status = Status::DocTests;
         row.detail = e;
     }
     row
@@ -373,6 +386,21 @@ fn examples_test(dir: &Path, target: &Path) -> Result<(), String> {
         .find(|l| l.starts_with("#/"))
         .unwrap_or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(""));
     Err(format!("{} {}", summary.trim(), first.trim()))
+}
+
+/// Compiles the crate's doc tests (its usage examples, `no_run`); the error is the first one.
+fn doc_test(dir: &Path, target: &Path) -> Result<(), String> {
+    let (success, stdout, stderr) = run_cargo(dir, target, &["test", "--quiet", "--doc"])?;
+    if success {
+        return Ok(());
+    }
+    let text = format!("{stdout}\n{stderr}");
+    let first = text
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .unwrap_or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(""));
+    let place = text.lines().find(|l| l.starts_with("---- ")).unwrap_or("");
+    Err(format!("{} {}", first.trim(), place.trim()))
 }
 
 fn to_json(rows: &[Row]) -> String {
