@@ -286,7 +286,7 @@ mod tests {
         let (mut methods, mut formatted) = (0, Vec::new());
         for (file_name, config, api) in lowered_test_specs() {
             for r in &api.resources {
-                for (name, item) in emit::resources::written_methods(&api, r) {
+                for (name, item) in emit::resources::written_methods(&api, r, "krate") {
                     methods += 1;
                     if !item.certain {
                         formatted.push(format!("{file_name} {name}"));

@@ -1,7 +1,8 @@
 //! The snapshot specs' crates compile without a single warning, runtime included: every crate is
 //! written to a scratch workspace and checked with `cargo clippy -D warnings`; one of them also
-//! with the runtime as its own crate. The doc examples of three of them run, the runtime's unit
-//! tests inside one, and tests of the requests, page walks and streams three of them make.
+//! with the runtime as its own crate. Their doc examples (a usage example per method) compile,
+//! the runtime's unit tests run inside one, and so do tests of the requests, page walks and
+//! streams three of them make.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -98,12 +99,13 @@ fn snapshot_crates_pass_clippy_without_warnings() {
         stdout
     };
 
-    // The doc examples run, for each kind of primary credential: bearer, basic, none.
-    let stdout = cargo_test(
-        "doc examples",
-        &["--doc", "-p", "snapshot_operations", "-p", "snapshot_operations_basic", "-p", "snapshot_structs"],
-    );
-    assert_eq!(stdout.matches("test result: ok").count(), 3, "{stdout}");
+    // The doc examples compile (and run where they are not `no_run`), in every crate: each
+    // method's usage example among them, and the crate's, for each kind of primary credential
+    // (bearer, basic, none).
+    let stdout = cargo_test("doc examples", &["--doc", "--workspace"]);
+    // One result per member, and one for the split crate's runtime (a path dependency inside the
+    // workspace, so a member too).
+    assert_eq!(stdout.matches("test result: ok").count(), members.len() + 1, "{stdout}");
 
     // The runtime's own unit tests pass as a module of a generated crate (its paths are written
     // for that layout, and rewritten for a runtime crate).

@@ -36,9 +36,9 @@ pub fn mod_file(api: &Api) -> Source {
 /// `src/resources/<name>.rs`: the resource's handle and an impl with a method per operation,
 /// all written as text in prettyplease's layout (a method whose layout is uncertain is
 /// formatted alone; see `format::impl_block`).
-pub fn resource_file(api: &Api, r: &Resource) -> Parts {
+pub fn resource_file(api: &Api, r: &Resource, krate: &str) -> Parts {
     if r.flat {
-        return flat_resource_file(api, r);
+        return flat_resource_file(api, r, krate);
     }
     let name = source::name(&r.type_name);
     let mut head = Source::new();
@@ -60,8 +60,9 @@ pub fn resource_file(api: &Api, r: &Resource) -> Parts {
     new.fixed(4, "pub(crate) fn new(client: &'a crate::Client) -> Self {");
     new.fixed(8, "Self { client }");
     new.fixed(4, "}");
-    let items =
-        std::iter::once(new).chain(r.operations.iter().map(|op| operation(api, op, "self.client"))).collect();
+    let items = std::iter::once(new)
+        .chain(r.operations.iter().map(|op| operation(api, r, op, "self.client", krate)))
+        .collect();
     let mut parts = Parts::default();
     parts.source(head);
     parts.impl_block(format!("impl<'a> {name}<'a> {{"), items);
@@ -70,7 +71,7 @@ pub fn resource_file(api: &Api, r: &Resource) -> Parts {
 
 /// The file of a flat resource: its operations as methods of the client. Their layout is left to
 /// prettyplease (`self` breaks differently from `self.client`, and few APIs have such methods).
-fn flat_resource_file(api: &Api, r: &Resource) -> Parts {
+fn flat_resource_file(api: &Api, r: &Resource, krate: &str) -> Parts {
     let mut head = Source::new();
     let doc = docs::paragraphs([
         Some("Operations that are methods of [`Client`](crate::Client)."),
@@ -81,7 +82,7 @@ fn flat_resource_file(api: &Api, r: &Resource) -> Parts {
         .operations
         .iter()
         .map(|op| {
-            let mut method = operation(api, op, "self");
+            let mut method = operation(api, r, op, "self", krate);
             method.certain = false;
             method
         })
@@ -94,9 +95,9 @@ fn flat_resource_file(api: &Api, r: &Resource) -> Parts {
 
 /// Each operation's method as written, by name, before any is formatted.
 #[cfg(test)]
-pub fn written_methods(api: &Api, r: &Resource) -> Vec<(String, Source)> {
+pub fn written_methods(api: &Api, r: &Resource, krate: &str) -> Vec<(String, Source)> {
     let receiver = if r.flat { "self" } else { "self.client" };
-    r.operations.iter().map(|op| (op.fn_name.clone(), operation(api, op, receiver))).collect()
+    r.operations.iter().map(|op| (op.fn_name.clone(), operation(api, r, op, receiver, krate))).collect()
 }
 
 /// A path parameter's argument type and the call that encodes its segment (function and
@@ -155,7 +156,7 @@ fn style_text(style: ParamStyle) -> String {
 /// One method, at an indent of 4: its docs, signature and body. The layouts of `spec.x(…)`
 /// calls hold because the local is named `spec`: prettyplease keeps a call on a receiver of
 /// at most 4 characters on its line (`is_short_ident`) and breaks before `.x` on a longer one.
-fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
+fn operation(api: &Api, r: &Resource, op: &Operation, receiver: &str, krate: &str) -> Source {
     let crate_ty = |t: &Ty| ty_text(t, &api.types, Scope::Crate);
     let mut args = vec!["&self".to_owned()];
     let mut locals = Namespace::new();
@@ -322,7 +323,14 @@ fn operation(api: &Api, op: &Operation, receiver: &str) -> Source {
     }
 
     let mut s = Source::new();
-    s.docs(4, Doc::Outer, &docs::lines(&operation_doc(api, op)));
+    let mut doc = docs::lines(&operation_doc(api, op));
+    if let Some(example) = super::usage::method_example(api, r, op, krate) {
+        if !doc.is_empty() {
+            doc.push(String::new());
+        }
+        doc.extend(docs::trusted_lines(&example));
+    }
+    s.docs(4, Doc::Outer, &doc);
     if op.deprecated {
         s.fixed(4, "#[deprecated]");
     }
@@ -542,7 +550,7 @@ pub(super) fn optional_params(api: &Api, op: &Operation) -> bool {
 /// does not require. Not one that may itself be `null`, where `None` would say two things, nor,
 /// where `requestBody.required` is left unset, one with required fields: such a description
 /// (Twilio's, for every create) means the body, not that it is optional.
-fn optional_body(api: &Api, op: &Operation) -> bool {
+pub(super) fn optional_body(api: &Api, op: &Operation) -> bool {
     op.body.as_ref().is_some_and(|body| {
         let fields_required = || {
             resolved_struct(&body.ty, &api.types).is_some_and(|(_, s)| s.fields.iter().any(|f| f.required))
@@ -559,7 +567,7 @@ fn optional_body(api: &Api, op: &Operation) -> bool {
 
 /// Whether the operation takes a multipart body that declares no fields, which the caller
 /// builds as a runtime `Multipart`.
-fn free_multipart(api: &Api, op: &Operation) -> bool {
+pub(super) fn free_multipart(api: &Api, op: &Operation) -> bool {
     op.body.as_ref().is_some_and(|body| {
         body.encoding == BodyEncoding::Multipart && super::types::multipart_struct(api, &body.ty).is_none()
     })

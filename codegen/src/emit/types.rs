@@ -720,6 +720,33 @@ fn read_leniently(api: &Api, t: &Ty) -> bool {
     }
 }
 
+/// Whether `new(…)` sets its one-value enums itself: unless nothing else would be taken (a
+/// `new()` without arguments would want a `Default` impl too).
+fn sets_constants(plans: &[FieldPlan]) -> bool {
+    plans.iter().any(|p| p.in_constructor && p.constant.is_none())
+}
+
+/// The indices of the fields `new(…)` takes, in its order: the required ones in the order the
+/// spec lists them (`in_constructor` marks the same set), but not the one-value enums it sets.
+fn taken_fields(s: &Struct, plans: &[FieldPlan]) -> Vec<usize> {
+    let set_constants = sets_constants(plans);
+    let taken = |p: &FieldPlan| p.in_constructor && !(set_constants && p.constant.is_some());
+    s.constructor.iter().copied().filter(|&i| taken(&plans[i])).collect()
+}
+
+/// The fields a struct's `new(…)` takes, in its order, each with whether it is taken as an
+/// `Option` (a required field that may be `null`): for usage examples, which call it. `None`
+/// for a struct without a builder (one only ever read).
+pub(super) fn constructor_args<'a>(api: &Api, t: &TypeDef, s: &'a Struct) -> Option<Vec<(&'a Field, bool)>> {
+    let serde = match t.kind {
+        TypeKind::Struct(_) if t.in_request => true,
+        TypeKind::Params(_) => false,
+        _ => return None,
+    };
+    let plans: Vec<FieldPlan> = s.fields.iter().map(|f| plan_field(api, t, f, serde)).collect();
+    Some(taken_fields(s, &plans).into_iter().map(|i| (&s.fields[i], plans[i].optional)).collect())
+}
+
 /// `new(required…)` and one chained setter per optional field.
 fn builder_source(
     t: &TypeDef,
@@ -744,16 +771,10 @@ fn builder_source(
                 " setters.",
             ],
         );
-        // Required fields in the order the spec lists them; `in_constructor` marks the same set.
-        // One-value enums are set, not taken, unless nothing else would be (a `new()` without
-        // arguments would want a `Default` impl too).
-        let set_constants = plans.iter().any(|p| p.in_constructor && p.constant.is_none());
-        let taken = |p: &FieldPlan| p.in_constructor && !(set_constants && p.constant.is_some());
-        let args: Vec<String> = s
-            .constructor
-            .iter()
-            .filter(|&&i| taken(&plans[i]))
-            .map(|&i| {
+        let set_constants = sets_constants(plans);
+        let args: Vec<String> = taken_fields(s, plans)
+            .into_iter()
+            .map(|i| {
                 let (f, p) = (&s.fields[i], &plans[i]);
                 // A required nullable field takes an `Option` of its own type: `None` could not
                 // name an `impl Into<…>` inside one.

@@ -299,6 +299,22 @@ struct RawParam<'a> {
 }
 
 impl RawParam<'_> {
+    /// A string example: the parameter's own (`example`, or the first of `examples`), or its
+    /// schema's.
+    fn example(&self, root: &Value) -> Option<String> {
+        let own = self.value.get("example").or_else(|| {
+            let examples = self.value.get("examples")?.as_object()?;
+            examples.values().next()?.get("value")
+        });
+        match own {
+            Some(example) => example.as_str().map(str::to_owned),
+            None => self
+                .schema
+                .as_ref()
+                .and_then(|(_, s)| schema::own_or_referenced(root, s, schema::string_example)),
+        }
+    }
+
     /// The one value its schema allows, as sent (see [`schema::constant_value`]); `None` where
     /// Azure's `x-ms-enum` says `modelAsString: true`, its mark of an enum that grows (AutoRest
     /// makes a required one-value enum a constant only without it).
@@ -583,6 +599,7 @@ fn build_operation<'a>(
                     constant_path.push(name);
                     continue;
                 }
+                let example = declared.and_then(|p| p.example(ctx.root));
                 let (ty, doc, style) = match declared {
                     Some(p) => {
                         let ty = match &p.schema {
@@ -604,7 +621,7 @@ fn build_operation<'a>(
                 };
                 let rust_name = arg_names.claim(&naming::field_name(&name));
                 segments.push(PathSegment::Param(path_params.len()));
-                path_params.push(PathParam { json_name: name, rust_name, ty, doc, style });
+                path_params.push(PathParam { json_name: name, rust_name, ty, doc, style, example });
             }
         }
     }
@@ -704,6 +721,7 @@ fn build_operation<'a>(
                 .schema
                 .as_ref()
                 .and_then(|(_, s)| schema::own_or_referenced(ctx.root, s, schema::integer_minimum)),
+            example: p.example(ctx.root),
             boxed: false,
             location,
         });

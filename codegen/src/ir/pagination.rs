@@ -372,6 +372,7 @@ mod tests {
                 deprecated: false,
                 default: default.map(str::to_owned),
                 minimum,
+                example: None,
                 sent_default: None,
                 boxed: false,
                 location: ParamLocation::Query(ParamStyle::FORM),

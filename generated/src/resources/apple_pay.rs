@@ -22,6 +22,22 @@ impl<'a> ApplePay<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::ValidateApplePayMerchant;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let apple_pay_merchant_session = client
+    ///     .apple_pay()
+    ///     .validate_merchant(
+    ///         ValidateApplePayMerchant::new("validation_url", "domain", "session_id"),
+    ///     )
+    ///     .await?;
+    /// println!("{apple_pay_merchant_session:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_merchant(
         &self,
         body: crate::types::ValidateApplePayMerchant,

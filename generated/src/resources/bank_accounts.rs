@@ -24,6 +24,19 @@ impl<'a> BankAccounts<'a> {
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::runtime::TryStreamExt;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let mut items = client.bank_accounts().list(None).into_stream();
+    /// while let Some(bank_account) = items.try_next().await? {
+    ///     println!("{bank_account:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListBankAccountsParams>>,
@@ -56,6 +69,27 @@ impl<'a> BankAccounts<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::CreateBankAccount;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_account = client
+    ///     .bank_accounts()
+    ///     .create(
+    ///         CreateBankAccount::new(
+    ///             "customer_id",
+    ///             "holder_name",
+    ///             "account_number",
+    ///             "routing_number",
+    ///         ),
+    ///     )
+    ///     .await?;
+    /// println!("{bank_account:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateBankAccount,
@@ -78,6 +112,16 @@ impl<'a> BankAccounts<'a> {
     /// - `bank_account_id`: Identifier of the bank account.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_account = client.bank_accounts().retrieve("ba_abc123").await?;
+    /// println!("{bank_account:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         bank_account_id: &str,
@@ -102,6 +146,16 @@ impl<'a> BankAccounts<'a> {
     /// - `bank_account_id`: Identifier of the bank account.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let deleted_bank_account = client.bank_accounts().delete("ba_abc123").await?;
+    /// println!("{deleted_bank_account:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         bank_account_id: &str,
@@ -128,6 +182,20 @@ impl<'a> BankAccounts<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::UpdateBankAccount;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_account = client
+    ///     .bank_accounts()
+    ///     .update("ba_abc123", UpdateBankAccount::new())
+    ///     .await?;
+    /// println!("{bank_account:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         bank_account_id: &str,
@@ -156,6 +224,19 @@ impl<'a> BankAccounts<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let microdeposit_initiation = client
+    ///     .bank_accounts()
+    ///     .initiate_microdeposits("ba_abc123")
+    ///     .await?;
+    /// println!("{microdeposit_initiation:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn initiate_microdeposits(
         &self,
         bank_account_id: &str,
@@ -184,6 +265,20 @@ impl<'a> BankAccounts<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::VerifyBankAccount;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_account_verification = client
+    ///     .bank_accounts()
+    ///     .verify("ba_abc123", VerifyBankAccount::new(vec![1]))
+    ///     .await?;
+    /// println!("{bank_account_verification:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify(
         &self,
         bank_account_id: &str,

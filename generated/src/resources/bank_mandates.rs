@@ -24,6 +24,19 @@ impl<'a> BankMandates<'a> {
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::runtime::TryStreamExt;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let mut items = client.bank_mandates().list(None).into_stream();
+    /// while let Some(bank_mandate) = items.try_next().await? {
+    ///     println!("{bank_mandate:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListBankMandatesParams>>,
@@ -57,6 +70,22 @@ impl<'a> BankMandates<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::CreateBankMandate;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_mandate = client
+    ///     .bank_mandates()
+    ///     .create(
+    ///         CreateBankMandate::new("bank_account_id", "authorization_text", "ip_address"),
+    ///     )
+    ///     .await?;
+    /// println!("{bank_mandate:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateBankMandate,
@@ -79,6 +108,19 @@ impl<'a> BankMandates<'a> {
     /// - `bank_mandate_id`: Identifier of the mandate.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_mandate = client
+    ///     .bank_mandates()
+    ///     .retrieve("6f1d2c3b-4a5e-4f60-9b8a-7c6d5e4f3a2b")
+    ///     .await?;
+    /// println!("{bank_mandate:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         bank_mandate_id: &str,
@@ -107,6 +149,19 @@ impl<'a> BankMandates<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_mandate = client
+    ///     .bank_mandates()
+    ///     .revoke("6f1d2c3b-4a5e-4f60-9b8a-7c6d5e4f3a2b", None)
+    ///     .await?;
+    /// println!("{bank_mandate:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke(
         &self,
         bank_mandate_id: &str,

@@ -24,6 +24,19 @@ impl<'a> BankTransfers<'a> {
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::runtime::TryStreamExt;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let mut items = client.bank_transfers().list(None).into_stream();
+    /// while let Some(bank_transfer) = items.try_next().await? {
+    ///     println!("{bank_transfer:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListBankTransfersParams>>,
@@ -57,6 +70,20 @@ impl<'a> BankTransfers<'a> {
     /// Without `idempotency_key` in the body, the key given to the request (`.idempotency_key(…)`) is sent there, or else a generated one (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::{CreateBankTransfer, TransferDirection};
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_transfer = client
+    ///     .bank_transfers()
+    ///     .create(CreateBankTransfer::new("bank_account_id", 1, TransferDirection::Debit))
+    ///     .await?;
+    /// println!("{bank_transfer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateBankTransfer,
@@ -79,6 +106,19 @@ impl<'a> BankTransfers<'a> {
     /// - `bank_transfer_id`: Identifier of the transfer.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_transfer = client
+    ///     .bank_transfers()
+    ///     .retrieve("8c7b6a59-4d3e-4f21-8a0b-1c2d3e4f5a6b")
+    ///     .await?;
+    /// println!("{bank_transfer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         bank_transfer_id: &str,
@@ -105,6 +145,19 @@ impl<'a> BankTransfers<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let bank_transfer = client
+    ///     .bank_transfers()
+    ///     .cancel("8c7b6a59-4d3e-4f21-8a0b-1c2d3e4f5a6b")
+    ///     .await?;
+    /// println!("{bank_transfer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel(
         &self,
         bank_transfer_id: &str,

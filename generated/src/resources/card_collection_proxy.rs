@@ -22,6 +22,23 @@ impl<'a> CardCollectionProxy<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::ProxyCardCollectionParams;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let card_collection_proxy_response = client
+    ///     .card_collection_proxy()
+    ///     .proxy_card_collection(
+    ///         ProxyCardCollectionParams::new("proxy_key_4f8a2c"),
+    ///         Default::default(),
+    ///     )
+    ///     .await?;
+    /// println!("{card_collection_proxy_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn proxy_card_collection(
         &self,
         params: crate::types::ProxyCardCollectionParams,

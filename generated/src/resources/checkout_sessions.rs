@@ -22,6 +22,27 @@ impl<'a> CheckoutSessions<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::{CheckoutLineItemInput, CheckoutMode, CreateCheckoutSession};
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let checkout_session = client
+    ///     .checkout_sessions()
+    ///     .create(
+    ///         CreateCheckoutSession::new(
+    ///             CheckoutMode::Payment,
+    ///             vec![CheckoutLineItemInput::new()],
+    ///             "success_url",
+    ///             "cancel_url",
+    ///         ),
+    ///     )
+    ///     .await?;
+    /// println!("{checkout_session:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateCheckoutSession,
@@ -44,6 +65,19 @@ impl<'a> CheckoutSessions<'a> {
     /// - `checkout_session_id`: Identifier of the checkout session.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let checkout_session = client
+    ///     .checkout_sessions()
+    ///     .retrieve("cs_live_a1B2c3D4e5F6")
+    ///     .await?;
+    /// println!("{checkout_session:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         checkout_session_id: &str,

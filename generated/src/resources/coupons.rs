@@ -24,6 +24,19 @@ impl<'a> Coupons<'a> {
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::runtime::TryStreamExt;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let mut items = client.coupons().list(None).into_stream();
+    /// while let Some(coupon) = items.try_next().await? {
+    ///     println!("{coupon:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListCouponsParams>>,
@@ -54,6 +67,17 @@ impl<'a> Coupons<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::{CouponDuration, CreateCoupon};
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let coupon = client.coupons().create(CreateCoupon::new(CouponDuration::Once)).await?;
+    /// println!("{coupon:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateCoupon,
@@ -76,6 +100,16 @@ impl<'a> Coupons<'a> {
     /// - `coupon_id`: Identifier (code) of the coupon.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let coupon = client.coupons().retrieve("SUMMER50").await?;
+    /// println!("{coupon:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         coupon_id: &str,
@@ -98,6 +132,16 @@ impl<'a> Coupons<'a> {
     /// - `coupon_id`: Identifier (code) of the coupon.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let deleted_coupon = client.coupons().delete("SUMMER50").await?;
+    /// println!("{deleted_coupon:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         coupon_id: &str,
@@ -122,6 +166,17 @@ impl<'a> Coupons<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::UpdateCoupon;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let coupon = client.coupons().update("SUMMER50", UpdateCoupon::new()).await?;
+    /// println!("{coupon:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         coupon_id: &str,

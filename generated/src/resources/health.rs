@@ -20,6 +20,16 @@ impl<'a> Health<'a> {
     /// `GET /health` (`getHealth`)
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)), `503` ([`Health`](crate::types::Health)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let health = client.health().retrieve().await?;
+    /// println!("{health:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(&self) -> crate::runtime::Request<crate::types::Health> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

@@ -24,6 +24,19 @@ impl<'a> Invoices<'a> {
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::runtime::TryStreamExt;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let mut items = client.invoices().list(None).into_stream();
+    /// while let Some(invoice) = items.try_next().await? {
+    ///     println!("{invoice:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListInvoicesParams>>,
@@ -57,6 +70,17 @@ impl<'a> Invoices<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::CreateInvoice;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let invoice = client.invoices().create(CreateInvoice::new("customer")).await?;
+    /// println!("{invoice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateInvoice,
@@ -79,6 +103,16 @@ impl<'a> Invoices<'a> {
     /// - `invoice_id`: Identifier of the invoice.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let invoice = client.invoices().retrieve("in_1OaBcD2eZvKYlo2C").await?;
+    /// println!("{invoice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         invoice_id: &str,
@@ -103,6 +137,16 @@ impl<'a> Invoices<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let invoice = client.invoices().finalize("in_1OaBcD2eZvKYlo2C").await?;
+    /// println!("{invoice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn finalize(
         &self,
         invoice_id: &str,
@@ -127,6 +171,16 @@ impl<'a> Invoices<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let invoice = client.invoices().mark_uncollectible("in_1OaBcD2eZvKYlo2C").await?;
+    /// println!("{invoice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn mark_uncollectible(
         &self,
         invoice_id: &str,
@@ -153,6 +207,16 @@ impl<'a> Invoices<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let invoice = client.invoices().pay("in_1OaBcD2eZvKYlo2C", None).await?;
+    /// println!("{invoice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pay(
         &self,
         invoice_id: &str,
@@ -180,6 +244,16 @@ impl<'a> Invoices<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let invoice = client.invoices().void("in_1OaBcD2eZvKYlo2C").await?;
+    /// println!("{invoice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn void(
         &self,
         invoice_id: &str,

@@ -22,6 +22,20 @@ impl<'a> NetworkTokens<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::CreateNetworkToken;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let network_token = client
+    ///     .network_tokens()
+    ///     .create(CreateNetworkToken::new("session_id", "token_id"))
+    ///     .await?;
+    /// println!("{network_token:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateNetworkToken,
@@ -44,6 +58,23 @@ impl<'a> NetworkTokens<'a> {
     /// - `network_token_id`: Identifier of the network token.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::RetrieveNetworkTokenParams;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let network_token = client
+    ///     .network_tokens()
+    ///     .retrieve(
+    ///         "nt_abc123",
+    ///         RetrieveNetworkTokenParams::new("3c90c3cc-0d44-4b50-8888-8dd25736052a"),
+    ///     )
+    ///     .await?;
+    /// println!("{network_token:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         network_token_id: &str,
@@ -70,6 +101,23 @@ impl<'a> NetworkTokens<'a> {
     /// - `network_token_id`: Identifier of the network token.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::DeleteNetworkTokenParams;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let network_token_delete_result = client
+    ///     .network_tokens()
+    ///     .delete(
+    ///         "nt_abc123",
+    ///         DeleteNetworkTokenParams::new("3c90c3cc-0d44-4b50-8888-8dd25736052a"),
+    ///     )
+    ///     .await?;
+    /// println!("{network_token_delete_result:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         network_token_id: &str,
@@ -98,6 +146,23 @@ impl<'a> NetworkTokens<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::GenerateNetworkTokenCryptogram;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let cryptogram = client
+    ///     .network_tokens()
+    ///     .generate_cryptogram(
+    ///         "nt_abc123",
+    ///         GenerateNetworkTokenCryptogram::new("session_id"),
+    ///     )
+    ///     .await?;
+    /// println!("{cryptogram:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_cryptogram(
         &self,
         network_token_id: &str,

@@ -26,6 +26,19 @@ impl<'a> Payments<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let payment = client
+    ///     .payments()
+    ///     .capture("7f3e2a1b-5c4d-4e6f-8a9b-0c1d2e3f4a5b", None)
+    ///     .await?;
+    /// println!("{payment:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn capture(
         &self,
         payment_id: &str,
@@ -53,6 +66,23 @@ impl<'a> Payments<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `402`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::{ConfirmPayment, PaymentMethodType, TokenProvider};
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let payment = client
+    ///     .payments()
+    ///     .confirm(
+    ///         "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    ///         ConfirmPayment::new(PaymentMethodType::Card, TokenProvider::BasisTheory),
+    ///     )
+    ///     .await?;
+    /// println!("{payment:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn confirm(
         &self,
         session_id: &str,
@@ -82,6 +112,19 @@ impl<'a> Payments<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let refund = client
+    ///     .payments()
+    ///     .refund("7f3e2a1b-5c4d-4e6f-8a9b-0c1d2e3f4a5b", None)
+    ///     .await?;
+    /// println!("{refund:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn refund(
         &self,
         payment_id: &str,

@@ -22,6 +22,20 @@ impl<'a> PortalSessions<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::CreatePortalSession;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let portal_session = client
+    ///     .portal_sessions()
+    ///     .create(CreatePortalSession::new("customer", "return_url"))
+    ///     .await?;
+    /// println!("{portal_session:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreatePortalSession,
@@ -44,6 +58,19 @@ impl<'a> PortalSessions<'a> {
     /// - `portal_session_id`: Identifier of the portal session.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let portal_session = client
+    ///     .portal_sessions()
+    ///     .retrieve("bps_1OaBcD2eZvKYlo2C")
+    ///     .await?;
+    /// println!("{portal_session:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         portal_session_id: &str,

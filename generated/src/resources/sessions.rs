@@ -22,6 +22,20 @@ impl<'a> Sessions<'a> {
     /// A request whose `external_id` the server has seen is answered with what the first one made, so one that sets `external_id` is retried after a timeout or a 5xx like a GET; one without is retried only when it certainly did not reach the server.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::CreateSession;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let payment_session = client
+    ///     .sessions()
+    ///     .create(CreateSession::new(1, "USD".to_owned()))
+    ///     .await?;
+    /// println!("{payment_session:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateSession,
@@ -44,6 +58,19 @@ impl<'a> Sessions<'a> {
     /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let session_config = client
+    ///     .sessions()
+    ///     .get_config("3c90c3cc-0d44-4b50-8888-8dd25736052a")
+    ///     .await?;
+    /// println!("{session_config:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_config(
         &self,
         session_id: &str,
@@ -66,6 +93,19 @@ impl<'a> Sessions<'a> {
     /// - `session_id`: Identifier of the payment session, a UUID (`ps_…` ids are accepted too).
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let payment_session_full = client
+    ///     .sessions()
+    ///     .retrieve("3c90c3cc-0d44-4b50-8888-8dd25736052a")
+    ///     .await?;
+    /// println!("{payment_session_full:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         session_id: &str,
@@ -90,6 +130,20 @@ impl<'a> Sessions<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::UpdateSession;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let payment_session_full = client
+    ///     .sessions()
+    ///     .update("3c90c3cc-0d44-4b50-8888-8dd25736052a", UpdateSession::new())
+    ///     .await?;
+    /// println!("{payment_session_full:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         session_id: &str,
@@ -118,6 +172,19 @@ impl<'a> Sessions<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let payment_session_full = client
+    ///     .sessions()
+    ///     .cancel("3c90c3cc-0d44-4b50-8888-8dd25736052a", None)
+    ///     .await?;
+    /// println!("{payment_session_full:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel(
         &self,
         session_id: &str,

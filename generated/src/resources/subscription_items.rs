@@ -22,6 +22,20 @@ impl<'a> SubscriptionItems<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::CreateSubscriptionItem;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription_item = client
+    ///     .subscription_items()
+    ///     .create(CreateSubscriptionItem::new("subscription", "price"))
+    ///     .await?;
+    /// println!("{subscription_item:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateSubscriptionItem,
@@ -44,6 +58,19 @@ impl<'a> SubscriptionItems<'a> {
     /// - `subscription_item_id`: Identifier of the subscription item.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription_item = client
+    ///     .subscription_items()
+    ///     .retrieve("si_OaBcD2eZvKYl")
+    ///     .await?;
+    /// println!("{subscription_item:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         subscription_item_id: &str,
@@ -70,6 +97,19 @@ impl<'a> SubscriptionItems<'a> {
     /// - `subscription_item_id`: Identifier of the subscription item.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let deleted_subscription_item = client
+    ///     .subscription_items()
+    ///     .delete("si_OaBcD2eZvKYl")
+    ///     .await?;
+    /// println!("{deleted_subscription_item:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         subscription_item_id: &str,
@@ -98,6 +138,20 @@ impl<'a> SubscriptionItems<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::UpdateSubscriptionItem;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription_item = client
+    ///     .subscription_items()
+    ///     .update("si_OaBcD2eZvKYl", UpdateSubscriptionItem::new())
+    ///     .await?;
+    /// println!("{subscription_item:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         subscription_item_id: &str,

@@ -24,6 +24,19 @@ impl<'a> Subscriptions<'a> {
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::runtime::TryStreamExt;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let mut items = client.subscriptions().list(None).into_stream();
+    /// while let Some(subscription) = items.try_next().await? {
+    ///     println!("{subscription:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListSubscriptionsParams>>,
@@ -56,6 +69,25 @@ impl<'a> Subscriptions<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::{CreateSubscription, SubscriptionItemInput};
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription = client
+    ///     .subscriptions()
+    ///     .create(
+    ///         CreateSubscription::new(
+    ///             "customer",
+    ///             vec![SubscriptionItemInput::new("price")],
+    ///         ),
+    ///     )
+    ///     .await?;
+    /// println!("{subscription:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateSubscription,
@@ -78,6 +110,16 @@ impl<'a> Subscriptions<'a> {
     /// - `subscription_id`: Identifier of the subscription.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription = client.subscriptions().retrieve("sub_1OaBcD2eZvKYlo2C").await?;
+    /// println!("{subscription:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         subscription_id: &str,
@@ -102,6 +144,16 @@ impl<'a> Subscriptions<'a> {
     /// - `subscription_id`: Identifier of the subscription.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription = client.subscriptions().cancel("sub_1OaBcD2eZvKYlo2C").await?;
+    /// println!("{subscription:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel(
         &self,
         subscription_id: &str,
@@ -128,6 +180,20 @@ impl<'a> Subscriptions<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::UpdateSubscription;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription = client
+    ///     .subscriptions()
+    ///     .update("sub_1OaBcD2eZvKYlo2C", UpdateSubscription::new())
+    ///     .await?;
+    /// println!("{subscription:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         subscription_id: &str,
@@ -156,6 +222,16 @@ impl<'a> Subscriptions<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription = client.subscriptions().pause("sub_1OaBcD2eZvKYlo2C").await?;
+    /// println!("{subscription:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pause(
         &self,
         subscription_id: &str,
@@ -182,6 +258,16 @@ impl<'a> Subscriptions<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let subscription = client.subscriptions().resume("sub_1OaBcD2eZvKYlo2C").await?;
+    /// println!("{subscription:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume(
         &self,
         subscription_id: &str,

@@ -22,6 +22,22 @@ impl<'a> ThreeDSecure<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::AuthenticateThreeDSecure;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let three_d_secure_session = client
+    ///     .three_d_secure()
+    ///     .authenticate(
+    ///         AuthenticateThreeDSecure::new("session_id", "token_id", 1, "USD".to_owned()),
+    ///     )
+    ///     .await?;
+    /// println!("{three_d_secure_session:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn authenticate(
         &self,
         body: crate::types::AuthenticateThreeDSecure,
@@ -46,6 +62,19 @@ impl<'a> ThreeDSecure<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let three_d_secure_result = client
+    ///     .three_d_secure()
+    ///     .complete_challenge("0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b")
+    ///     .await?;
+    /// println!("{three_d_secure_result:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn complete_challenge(
         &self,
         session_id: &str,
@@ -73,6 +102,19 @@ impl<'a> ThreeDSecure<'a> {
     /// - `session_id`: Identifier of the 3-D Secure session (the `id` returned when authentication was started).
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let three_d_secure_result = client
+    ///     .three_d_secure()
+    ///     .retrieve_result("0e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b")
+    ///     .await?;
+    /// println!("{three_d_secure_result:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve_result(
         &self,
         session_id: &str,

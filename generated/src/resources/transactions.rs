@@ -22,6 +22,20 @@ impl<'a> Transactions<'a> {
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::SyncTransactions;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let transaction_sync_result = client
+    ///     .transactions()
+    ///     .sync(SyncTransactions::new("session_id", "route", Default::default()))
+    ///     .await?;
+    /// println!("{transaction_sync_result:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sync(
         &self,
         body: crate::types::SyncTransactions,

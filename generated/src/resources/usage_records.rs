@@ -22,6 +22,23 @@ impl<'a> UsageRecords<'a> {
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::ListUsageRecordsParams;
+    /// use atlaspay::runtime::TryStreamExt;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let mut items = client
+    ///     .usage_records()
+    ///     .list(ListUsageRecordsParams::new("si_OaBcD2eZvKYl"))
+    ///     .into_stream();
+    /// while let Some(usage_record) = items.try_next().await? {
+    ///     println!("{usage_record:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: crate::types::ListUsageRecordsParams,
@@ -52,6 +69,20 @@ impl<'a> UsageRecords<'a> {
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::CreateUsageRecord;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let usage_record = client
+    ///     .usage_records()
+    ///     .create(CreateUsageRecord::new("subscription_item", 1))
+    ///     .await?;
+    /// println!("{usage_record:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateUsageRecord,
@@ -72,6 +103,20 @@ impl<'a> UsageRecords<'a> {
     /// `GET /usage-records/summary` (`retrieveUsageRecordSummary`)
     ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use atlaspay::types::RetrieveUsageRecordSummaryParams;
+    /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
+    /// let usage_record_summary = client
+    ///     .usage_records()
+    ///     .retrieve_summary(RetrieveUsageRecordSummaryParams::new("si_OaBcD2eZvKYl"))
+    ///     .await?;
+    /// println!("{usage_record_summary:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve_summary(
         &self,
         params: crate::types::RetrieveUsageRecordSummaryParams,

@@ -10,6 +10,16 @@ impl<'a> Either<'a> {
         Self { client }
     }
     /// `POST /either` (`postEither`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_bodies::types::Charge;
+    /// # async fn run(client: &snapshot_bodies::Client) -> Result<(), snapshot_bodies::Error> {
+    /// client.either().post(Charge::new(1)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post(&self, body: crate::types::Charge) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,

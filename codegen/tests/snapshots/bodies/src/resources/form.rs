@@ -10,6 +10,16 @@ impl<'a> Form<'a> {
         Self { client }
     }
     /// `POST /form` (`postForm`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_bodies::types::Charge;
+    /// # async fn run(client: &snapshot_bodies::Client) -> Result<(), snapshot_bodies::Error> {
+    /// client.form().post(Charge::new(1)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post(&self, body: crate::types::Charge) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,

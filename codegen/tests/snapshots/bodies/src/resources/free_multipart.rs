@@ -12,6 +12,15 @@ impl<'a> FreeMultipart<'a> {
     /// `POST /free-multipart` (`postFreeMultipart`)
     ///
     /// The form declares no fields: build `body` with [`Multipart`](crate::runtime::Multipart)'s `field` and `file`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_bodies::Client) -> Result<(), snapshot_bodies::Error> {
+    /// client.free_multipart().post(snapshot_bodies::runtime::Multipart::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post(&self, body: crate::runtime::Multipart) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,

@@ -4,6 +4,16 @@
 //! The operations that no tag or path word of their own groups.
 impl crate::Client {
     /// `POST /upload` (`upload`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_bodies::types::UploadRequest;
+    /// # async fn run(client: &snapshot_bodies::Client) -> Result<(), snapshot_bodies::Error> {
+    /// client.upload(UploadRequest::new("file")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(
         &self,
         body: crate::types::UploadRequest,

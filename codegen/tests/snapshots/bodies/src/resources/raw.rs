@@ -10,6 +10,15 @@ impl<'a> Raw<'a> {
         Self { client }
     }
     /// `PUT /raw` (`putRaw`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_bodies::Client) -> Result<(), snapshot_bodies::Error> {
+    /// client.raw().update(b"contents".to_vec()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, body: impl Into<bytes::Bytes>) -> crate::runtime::Request<()> {
         let mut spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PUT,

@@ -12,6 +12,15 @@ impl<'a> Refund<'a> {
     /// `POST /refund` (`postRefund`)
     ///
     /// The body may be `None`, to leave it out.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_bodies::Client) -> Result<(), snapshot_bodies::Error> {
+    /// client.refund().post(None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post(
         &self,
         body: impl Into<Option<crate::types::PostRefundRequest>>,

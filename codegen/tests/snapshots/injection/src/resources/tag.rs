@@ -15,6 +15,16 @@ impl<'a> Tag<'a> {
     /// `GET /items/{id}"; evil()` (`get"); panic!("boom`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_injection::Client) -> Result<(), snapshot_injection::Error> {
+    /// let evil_name = client.tag().get_panic_boom("id", None).await?;
+    /// println!("{evil_name:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_panic_boom(
         &self,
         id: &str,

@@ -12,6 +12,15 @@ impl<'a> Clusters<'a> {
     /// `POST /clusters` (`createCluster`)
     ///
     /// The body may be `None`, to leave it out.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.clusters().create(None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl Into<Option<crate::types::ClustersItem>>,
@@ -25,6 +34,16 @@ impl<'a> Clusters<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `GET /clusters/all` (`listClusters`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let list_clusters_response = client.clusters().list().await?;
+    /// println!("{list_clusters_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> crate::runtime::Request<crate::types::ListClustersResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

@@ -10,6 +10,15 @@ impl<'a> DefaultType<'a> {
         Self { client }
     }
     /// `GET /defaults` (`listDefaults`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.default_2().list().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

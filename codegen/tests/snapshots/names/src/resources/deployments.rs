@@ -10,6 +10,16 @@ impl<'a> Deployments<'a> {
         Self { client }
     }
     /// `POST /deployments` (`createDeployment`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let response = client.deployments().create().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
     ) -> crate::runtime::Request<crate::types::CreateDeploymentResponse> {

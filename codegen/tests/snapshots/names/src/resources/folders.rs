@@ -12,6 +12,16 @@ impl<'a> Folders<'a> {
     /// `PATCH /folders/{id}` (`UpdateFolder`)
     ///
     /// The body may be `None`, to leave it out.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let update_folder_response_body = client.folders().update("id", None).await?;
+    /// println!("{update_folder_response_body:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: &str,

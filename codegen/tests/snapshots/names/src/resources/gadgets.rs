@@ -10,6 +10,15 @@ impl<'a> Gadgets<'a> {
         Self { client }
     }
     /// `GET /api/v1/gadgets/` (`list_gadgets_api_v1_gadgets__get`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.gadgets().list().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
@@ -19,6 +28,15 @@ impl<'a> Gadgets<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `GET /api/v1/gadgets/batch` (`read_gadgets`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.gadgets().read_gadgets().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_gadgets(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
@@ -28,6 +46,15 @@ impl<'a> Gadgets<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `GET /api/v1/gadgets/{gadget_id}` (`read_gadget_api_v1_gadgets__gadget_id__get`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.gadgets().read_gadget("gadget_id").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_gadget(&self, gadget_id: &str) -> crate::runtime::Request<()> {
         let gadget_id_segment = crate::runtime::encode_path_segment(gadget_id);
         let mut spec = crate::runtime::RequestSpec::new(

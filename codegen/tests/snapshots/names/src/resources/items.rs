@@ -10,6 +10,16 @@ impl<'a> Items<'a> {
         Self { client }
     }
     /// `GET /items/` (`list_items__get`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let items_list_response = client.items().list().await?;
+    /// println!("{items_list_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> crate::runtime::Request<crate::types::ItemsListResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

@@ -12,6 +12,16 @@ impl<'a> Misc<'a> {
     /// `GET /no-success` (`noSuccess`)
     ///
     /// Declared error responses: `404` ([`NoSuccess404Response`](crate::types::NoSuccess404Response)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let no_success_response = client.misc().no_success().await?;
+    /// println!("{no_success_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn no_success(
         &self,
     ) -> crate::runtime::Request<crate::types::NoSuccessResponse> {
@@ -23,6 +33,16 @@ impl<'a> Misc<'a> {
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// `POST /shared` (`shareThing`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let shared_response = client.misc().share_thing().await?;
+    /// println!("{shared_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn share_thing(&self) -> crate::runtime::Request<crate::types::SharedResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
@@ -32,6 +52,16 @@ impl<'a> Misc<'a> {
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// `POST /widgets` (`createWidget`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let response = client.misc().create_widget().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_widget(
         &self,
     ) -> crate::runtime::Request<crate::types::CreateWidgetResponseByStatus> {

@@ -10,6 +10,15 @@ impl<'a> Part<'a> {
         Self { client }
     }
     /// `GET /parts/batch` (`get_parts`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.part().get_parts().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_parts(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
@@ -19,6 +28,15 @@ impl<'a> Part<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `GET /parts/{part_id}` (`get_part`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.part().get("part_id").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, part_id: &str) -> crate::runtime::Request<()> {
         let part_id_segment = crate::runtime::encode_path_segment(part_id);
         let mut spec = crate::runtime::RequestSpec::new(

@@ -10,6 +10,15 @@ impl<'a> Records<'a> {
         Self { client }
     }
     /// `POST /records` (`create-record`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.records().create().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
@@ -21,6 +30,15 @@ impl<'a> Records<'a> {
     /// `POST /records/a` (`create-a-record`)
     ///
     /// Declared error responses: `400` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.records().create_a_record().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_a_record(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
@@ -30,6 +48,15 @@ impl<'a> Records<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `DELETE /records/{id}` (`delete-a-record`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.records().delete("id").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, id: &str) -> crate::runtime::Request<()> {
         let id_segment = crate::runtime::encode_path_segment(id);
         let mut spec = crate::runtime::RequestSpec::new(

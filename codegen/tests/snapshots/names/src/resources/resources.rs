@@ -10,6 +10,15 @@ impl<'a> Resources<'a> {
         Self { client }
     }
     /// `GET /resources` (`listResources`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.resources().list().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

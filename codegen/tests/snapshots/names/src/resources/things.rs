@@ -10,6 +10,15 @@ impl<'a> Things<'a> {
         Self { client }
     }
     /// `GET /things` (`list`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.things().list().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
@@ -19,6 +28,15 @@ impl<'a> Things<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `POST /things` (`list`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// client.things().list_2().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_2(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
@@ -30,6 +48,16 @@ impl<'a> Things<'a> {
     /// `GET /things/{type}` (`retrieve_thing`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let result_type2 = client.things().retrieve("type", None).await?;
+    /// println!("{result_type2:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
         r#type: &str,

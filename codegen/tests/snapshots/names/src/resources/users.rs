@@ -10,6 +10,16 @@ impl<'a> Users<'a> {
         Self { client }
     }
     /// `GET /users/` (`list_users__get`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_names::Client) -> Result<(), snapshot_names::Error> {
+    /// let users_list_response = client.users().list().await?;
+    /// println!("{users_list_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> crate::runtime::Request<crate::types::UsersListResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

@@ -14,6 +14,17 @@ impl<'a> Forms<'a> {
     /// The body may be `None`, to leave it out.
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::Kind;
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// let response = client.forms().submit(&Kind::A, None).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit(
         &self,
         kind: &crate::types::Kind,

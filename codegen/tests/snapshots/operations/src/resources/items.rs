@@ -16,6 +16,23 @@ impl<'a> Items<'a> {
     /// Sent with every call: header `X-Amz-Target: Exports.Start`; query `Version=2016-11-15`, `dry_run=false`.
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::{StartExportParams, StartExportRegion};
+    /// # async fn run(
+    /// # client: &snapshot_operations::Client,
+    /// # ) -> Result<(), snapshot_operations::Error> {
+    /// client
+    ///     .items()
+    ///     .start_export(
+    ///         StartExportParams::new(StartExportRegion::Eu, 1, "X-Partner-Token"),
+    ///     )
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_export(
         &self,
         params: crate::types::StartExportParams,
@@ -51,6 +68,19 @@ impl<'a> Items<'a> {
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
     /// Declared error responses: `404`, `default` ([`Problem`](crate::types::Problem)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// let mut items = client.items().list(None).into_stream();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListItemsParams>>,
@@ -78,6 +108,17 @@ impl<'a> Items<'a> {
     /// `POST /items` (`createItem`)
     ///
     /// It carries an `Idempotency-Key` header, generated or given with `.idempotency_key(…)`, the same on every retry, so it is retried after a timeout or a 5xx like a GET.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::CreateItemRequest;
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// let item = client.items().create(CreateItemRequest::new("name")).await?;
+    /// println!("{item:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateItemRequest,
@@ -94,6 +135,16 @@ impl<'a> Items<'a> {
     /// `PUT /items/{item_id}` (`replaceItemText`)
     ///
     /// Scopes the API description lists for it: `items:write`, `items:read`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// let text = client.items().replace_text(1, "text").await?;
+    /// println!("{text:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_text(
         &self,
         item_id: i64,
@@ -114,6 +165,15 @@ impl<'a> Items<'a> {
         self.client.request(spec, crate::runtime::decode_text)
     }
     /// `DELETE /items/{item_id}` (`deleteItem`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.items().delete(1).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, item_id: i64) -> crate::runtime::Request<()> {
         let item_id_segment = crate::runtime::encode_path_value(&item_id);
         let mut spec = crate::runtime::RequestSpec::new(
@@ -127,6 +187,16 @@ impl<'a> Items<'a> {
     /// `POST /items/{item_id}/blob` (`uploadBlob`)
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// let bytes = client.items().upload_blob(1, b"contents".to_vec()).await?;
+    /// println!("{bytes:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_blob(
         &self,
         item_id: i64,
@@ -145,6 +215,24 @@ impl<'a> Items<'a> {
     /// One-value parameters that stay the caller's - a `matrix` path parameter (written `;period=month`, not as it is) and a credential's placeholder. Header names are case-insensitive, so the optional `X-Trace-Id` replaces the required `x-trace-id`.
     ///
     /// `GET /reports/{period}` (`getReport`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::{GetReportParams, GetReportPeriod, GetReportXApiToken};
+    /// # async fn run(
+    /// # client: &snapshot_operations::Client,
+    /// # ) -> Result<(), snapshot_operations::Error> {
+    /// client
+    ///     .items()
+    ///     .get_report(
+    ///         &GetReportPeriod::Month,
+    ///         GetReportParams::new(GetReportXApiToken::Demo),
+    ///     )
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_report(
         &self,
         period: &crate::types::GetReportPeriod,
@@ -171,6 +259,15 @@ impl<'a> Items<'a> {
     /// `GET /search?mode=full&lang={lang}` (`searchFull`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.items().search_full(None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_full(
         &self,
         params: impl Into<Option<crate::types::SearchFullParams>>,

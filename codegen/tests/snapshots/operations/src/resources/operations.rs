@@ -8,6 +8,15 @@ impl crate::Client {
     /// `POST /#Action=Describe` (`describe`)
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.describe().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn describe(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,
@@ -19,6 +28,15 @@ impl crate::Client {
     /// Named like the `transfers` accessor - `transfers_operation`.
     ///
     /// `GET /#Action=Transfers` (`transfers`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.transfers_operation().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn transfers_operation(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
@@ -30,6 +48,15 @@ impl crate::Client {
     /// Its path only names it; `list` is a method of every client - `list_operation`.
     ///
     /// `GET /list` (`list`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.list_operation().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_operation(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,
@@ -43,6 +70,15 @@ impl crate::Client {
     /// `GET /withBearer` (`withBearer`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.with_bearer_operation(None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn with_bearer_operation(
         &self,
         params: impl Into<Option<crate::types::WithBearerParams>>,

@@ -14,6 +14,16 @@ impl<'a> Transfers<'a> {
     /// `POST /transfers` (`createTransfer`)
     ///
     /// Without `idempotency_key` in the body, the key given to the request (`.idempotency_key(…)`) is sent there, or else a generated one (the same on every retry), so a retried request cannot act twice; set your own to look up the result of a request whose answer was lost.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::CreateTransferRequest;
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.transfers().create(CreateTransferRequest::new(1)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateTransferRequest,
@@ -32,6 +42,16 @@ impl<'a> Transfers<'a> {
     /// `POST /transfers/{id}/holds` (`holdTransfer`)
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::HoldTransferRequest;
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.transfers().hold("id", HoldTransferRequest::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn hold(
         &self,
         id: &str,
@@ -52,6 +72,16 @@ impl<'a> Transfers<'a> {
     /// `POST /transfers/{id}/notes` (`addTransferNote`)
     ///
     /// The server does not deduplicate it, so it is not retried once it may have reached the server: after a timeout or a 5xx, check before sending it again.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::AddTransferNoteRequest;
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.transfers().add_note("id", AddTransferNoteRequest::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_note(
         &self,
         id: &str,
@@ -72,6 +102,16 @@ impl<'a> Transfers<'a> {
     /// `POST /transfers/{id}/payouts` (`createTransferPayout`)
     ///
     /// A request whose `order_id` the server has seen is answered with what the first one made, so one that sets `order_id` is retried after a timeout or a 5xx like a GET; one without is retried only when it certainly did not reach the server.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::CreateTransferPayoutRequest;
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.transfers().create_payout("id", CreateTransferPayoutRequest::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_payout(
         &self,
         id: &str,
@@ -93,6 +133,21 @@ impl<'a> Transfers<'a> {
     /// `POST /transfers/{id}/reverse` (`reverseTransfer`)
     ///
     /// The server deduplicates this request by `idempotency_key`, so it is retried like a GET after a timeout or a 5xx.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_operations::types::ReverseTransferRequest;
+    /// # async fn run(
+    /// # client: &snapshot_operations::Client,
+    /// # ) -> Result<(), snapshot_operations::Error> {
+    /// client
+    ///     .transfers()
+    ///     .reverse("id", ReverseTransferRequest::new("idempotency_key"))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reverse(
         &self,
         id: &str,

@@ -10,6 +10,15 @@ impl<'a> Twice<'a> {
         Self { client }
     }
     /// `GET /twice/{id}/and/{id}` (`getTwice`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.twice().get(1).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: i64) -> crate::runtime::Request<()> {
         let id_segment = crate::runtime::encode_path_value(&id);
         let mut spec = crate::runtime::RequestSpec::new(

@@ -10,6 +10,15 @@ impl<'a> Undeclared<'a> {
         Self { client }
     }
     /// `GET /undeclared/{thing}` (`retrieve_undeclared`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
+    /// client.undeclared().retrieve("thing").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(&self, thing: &str) -> crate::runtime::Request<()> {
         let thing_segment = crate::runtime::encode_path_segment(thing);
         let mut spec = crate::runtime::RequestSpec::new(

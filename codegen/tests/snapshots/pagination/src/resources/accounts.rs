@@ -14,6 +14,19 @@ impl<'a> Accounts<'a> {
     /// The parameters may be `None`: all of them are optional.
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_pagination::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// let mut items = client.accounts().list(None).into_stream();
+    /// while let Some(thing) = items.try_next().await? {
+    ///     println!("{thing:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListAccountsParams>>,

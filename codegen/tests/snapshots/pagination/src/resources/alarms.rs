@@ -12,6 +12,16 @@ impl<'a> Alarms<'a> {
     /// `GET /alarms` (`searchAlarms`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// let response = client.alarms().search(None).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(
         &self,
         params: impl Into<Option<crate::types::SearchAlarmsParams>>,

@@ -12,6 +12,16 @@ impl<'a> Ambiguous<'a> {
     /// `GET /ambiguous` (`listAmbiguous`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// let list_ambiguous_response = client.ambiguous().list(None).await?;
+    /// println!("{list_ambiguous_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListAmbiguousParams>>,

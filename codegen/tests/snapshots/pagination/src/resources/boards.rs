@@ -12,6 +12,16 @@ impl<'a> Boards<'a> {
     /// `GET /boards` (`listBoards`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// let board_page = client.boards().list(None).await?;
+    /// println!("{board_page:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListBoardsParams>>,
@@ -29,6 +39,15 @@ impl<'a> Boards<'a> {
     /// `PUT /boards` (`replaceBoards`)
     ///
     /// The body may be `None`, to leave it out.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// client.boards().replace(None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace(
         &self,
         body: impl Into<Option<crate::types::BoardPage>>,

@@ -12,6 +12,16 @@ impl<'a> Carts<'a> {
     /// `GET /carts/{id}` (`getCart`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// let get_cart_response = client.carts().get("id", None).await?;
+    /// println!("{get_cart_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: &str,

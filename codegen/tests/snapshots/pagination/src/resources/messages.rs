@@ -12,6 +12,16 @@ impl<'a> Messages<'a> {
     /// `GET /messages` (`listMessages`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// let list_messages_response = client.messages().list(None).await?;
+    /// println!("{list_messages_response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListMessagesParams>>,

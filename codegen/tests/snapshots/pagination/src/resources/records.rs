@@ -12,6 +12,16 @@ impl<'a> Records<'a> {
     /// `GET /records` (`searchRecords`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// let response = client.records().search(None).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(
         &self,
         params: impl Into<Option<crate::types::SearchRecordsParams>>,

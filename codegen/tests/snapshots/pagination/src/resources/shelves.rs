@@ -14,6 +14,19 @@ impl<'a> Shelves<'a> {
     /// The parameters may be `None`: all of them are optional.
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_pagination::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// let mut items = client.shelves().list(None).into_stream();
+    /// while let Some(thing) = items.try_next().await? {
+    ///     println!("{thing:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListShelvesParams>>,
@@ -38,6 +51,15 @@ impl<'a> Shelves<'a> {
     /// `PUT /shelves` (`replaceShelves`)
     ///
     /// The body may be `None`, to leave it out.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
+    /// client.shelves().replace(None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace(
         &self,
         body: impl Into<Option<crate::types::ShelfPage>>,

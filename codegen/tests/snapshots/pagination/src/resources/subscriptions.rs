@@ -12,6 +12,25 @@ impl<'a> Subscriptions<'a> {
     /// `GET /subscriptions` (`Subscriptions_List`)
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_pagination::types::SubscriptionsListParams;
+    /// use snapshot_pagination::runtime::TryStreamExt;
+    /// # async fn run(
+    /// # client: &snapshot_pagination::Client,
+    /// # ) -> Result<(), snapshot_pagination::Error> {
+    /// let mut items = client
+    ///     .subscriptions()
+    ///     .list(SubscriptionsListParams::new("api-version"))
+    ///     .into_stream();
+    /// while let Some(thing) = items.try_next().await? {
+    ///     println!("{thing:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: crate::types::SubscriptionsListParams,

@@ -12,6 +12,16 @@ impl<'a> Many<'a> {
     /// `POST /many` (`postMany`)
     ///
     /// Declared error responses: `4XX` ([`Other`](crate::types::Other)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_responses::Client) -> Result<(), snapshot_responses::Error> {
+    /// let response = client.many().post().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post(&self) -> crate::runtime::Request<crate::types::PostManyResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,

@@ -10,6 +10,16 @@ impl<'a> Maybe<'a> {
         Self { client }
     }
     /// `PUT /maybe` (`putMaybe`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_responses::Client) -> Result<(), snapshot_responses::Error> {
+    /// let response = client.maybe().update().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self) -> crate::runtime::Request<crate::types::UpdateMaybeResponse> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::PUT,

@@ -10,6 +10,15 @@ impl<'a> NoResponses<'a> {
         Self { client }
     }
     /// `GET /no-responses` (`getNoResponses`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_responses::Client) -> Result<(), snapshot_responses::Error> {
+    /// client.no_responses().list().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

@@ -10,6 +10,16 @@ impl<'a> OnlyDefault<'a> {
         Self { client }
     }
     /// `GET /only-default` (`getOnlyDefault`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_responses::Client) -> Result<(), snapshot_responses::Error> {
+    /// let thing = client.only_default().retrieve().await?;
+    /// println!("{thing:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(&self) -> crate::runtime::Request<crate::types::Thing> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

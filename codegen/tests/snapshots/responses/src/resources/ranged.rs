@@ -10,6 +10,16 @@ impl<'a> Ranged<'a> {
         Self { client }
     }
     /// `GET /ranged` (`getRanged`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_responses::Client) -> Result<(), snapshot_responses::Error> {
+    /// let response = client.ranged().retrieve().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(
         &self,
     ) -> crate::runtime::Request<crate::types::RetrieveRangedResponse> {

@@ -10,6 +10,16 @@ impl<'a> Star<'a> {
         Self { client }
     }
     /// `GET /star` (`getStar`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_responses::Client) -> Result<(), snapshot_responses::Error> {
+    /// let thing = client.star().retrieve().await?;
+    /// println!("{thing:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve(&self) -> crate::runtime::Request<crate::types::Thing> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::GET,

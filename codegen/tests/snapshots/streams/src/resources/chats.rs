@@ -18,6 +18,16 @@ impl<'a> Chats<'a> {
     /// To receive the answer as it is made, call [`create_stream_2`](Self::create_stream_2), which asks for it as a stream.
     ///
     /// The body's `stream` is sent as `false`, which asks for one answer in JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let completion = client.chats().create(None).await?;
+    /// println!("{completion:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl Into<Option<crate::types::CreateChatRequest>>,
@@ -40,6 +50,19 @@ impl<'a> Chats<'a> {
     /// The answer comes as Server-Sent Events. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`CompletionChunk`](crate::types::CompletionChunk), one per event as it arrives (`try_next()` reads the next).
     ///
     /// The body's `stream` is sent as `true`, which asks for the stream.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let mut stream = client.chats().create_stream_2(None).await?;
+    /// while let Some(completion_chunk) = stream.try_next().await? {
+    ///     println!("{completion_chunk:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_stream_2(
         &self,
         body: impl Into<Option<crate::types::CreateChatRequest>>,
@@ -65,6 +88,15 @@ impl<'a> Chats<'a> {
     /// It keeps its name; the twin of `createChat` takes another.
     ///
     /// `POST /chats/stream` (`createChatStream`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// client.chats().create_stream().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_stream(&self) -> crate::runtime::Request<()> {
         let spec = crate::runtime::RequestSpec::new(
             reqwest::Method::POST,

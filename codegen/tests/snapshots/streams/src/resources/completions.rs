@@ -20,6 +20,20 @@ impl<'a> Completions<'a> {
     /// The body's `stream` is sent as `false`, which asks for one answer in JSON.
     ///
     /// Declared error responses: `400` ([`Error`](crate::types::Error)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::types::CompletionRequest;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let completion = client
+    ///     .completions()
+    ///     .create(CompletionRequest::new("prompt"))
+    ///     .await?;
+    /// println!("{completion:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CompletionRequest,
@@ -44,6 +58,23 @@ impl<'a> Completions<'a> {
     /// The body's `stream` is sent as `true`, which asks for the stream.
     ///
     /// Declared error responses: `400` ([`Error`](crate::types::Error)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::types::CompletionRequest;
+    /// use snapshot_streams::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let mut stream = client
+    ///     .completions()
+    ///     .create_stream(CompletionRequest::new("prompt"))
+    ///     .await?;
+    /// while let Some(completion_chunk) = stream.try_next().await? {
+    ///     println!("{completion_chunk:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_stream(
         &self,
         body: crate::types::CompletionRequest,

@@ -16,6 +16,19 @@ impl<'a> Logs<'a> {
     /// The parameters may be `None`: all of them are optional.
     ///
     /// The answer comes as JSON Lines. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`LogLine`](crate::types::LogLine), one per line as it arrives (`try_next()` reads the next).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let mut stream = client.logs().tail(None).await?;
+    /// while let Some(log_line) = stream.try_next().await? {
+    ///     println!("{log_line:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn tail(
         &self,
         params: impl Into<Option<crate::types::TailLogsParams>>,
@@ -40,6 +53,19 @@ impl<'a> Logs<'a> {
     /// `GET /logs/sequence` (`logSequence`)
     ///
     /// The answer comes as a JSON text sequence. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`LogLine`](crate::types::LogLine), one per record as it arrives (`try_next()` reads the next).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let mut stream = client.logs().sequence().await?;
+    /// while let Some(log_line) = stream.try_next().await? {
+    ///     println!("{log_line:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sequence(
         &self,
     ) -> crate::runtime::Request<crate::runtime::EventStream<crate::types::LogLine>> {

@@ -14,6 +14,19 @@ impl<'a> Notifications<'a> {
     /// `GET /notifications` (`listNotifications`)
     ///
     /// The answer comes as Server-Sent Events. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`ListNotificationsEvent`](crate::types::ListNotificationsEvent) (each event's name beside its data), one per event as it arrives (`try_next()` reads the next).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let mut stream = client.notifications().list().await?;
+    /// while let Some(list_notifications_event) = stream.try_next().await? {
+    ///     println!("{list_notifications_event:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
     ) -> crate::runtime::Request<

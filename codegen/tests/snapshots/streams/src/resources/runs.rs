@@ -14,6 +14,20 @@ impl<'a> Runs<'a> {
     /// `POST /runs` (`createRun`)
     ///
     /// The answer comes as Server-Sent Events. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`RunEvent`](crate::types::RunEvent) (each event's name beside its data), one per event as it arrives (`try_next()` reads the next).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::types::CreateRunRequest;
+    /// use snapshot_streams::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let mut stream = client.runs().create(CreateRunRequest::new("input")).await?;
+    /// while let Some(run_event) = stream.try_next().await? {
+    ///     println!("{run_event:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateRunRequest,

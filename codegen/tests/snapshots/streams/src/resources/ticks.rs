@@ -14,6 +14,19 @@ impl<'a> Ticks<'a> {
     /// `GET /ticks` (`listTicks`)
     ///
     /// The answer comes as Server-Sent Events. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`ServerSentEvent`](crate::runtime::ServerSentEvent) (as sent), one per event as it arrives (`try_next()` reads the next).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let mut stream = client.ticks().list().await?;
+    /// while let Some(event) = stream.try_next().await? {
+    ///     println!("{event:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
     ) -> crate::runtime::Request<

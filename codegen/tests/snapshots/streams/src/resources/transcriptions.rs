@@ -16,6 +16,20 @@ impl<'a> Transcriptions<'a> {
     /// To receive the answer as it is made, call [`create_stream`](Self::create_stream), which asks for it as a stream.
     ///
     /// The body's `stream` is sent as `false`, which asks for one answer in JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::types::CreateTranscriptionRequest;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let completion = client
+    ///     .transcriptions()
+    ///     .create(CreateTranscriptionRequest::new("file"))
+    ///     .await?;
+    /// println!("{completion:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::CreateTranscriptionRequest,
@@ -36,6 +50,23 @@ impl<'a> Transcriptions<'a> {
     /// The answer comes as Server-Sent Events. Awaited, this resolves once the server has answered, to an [`EventStream`](crate::runtime::EventStream) of [`CompletionChunk`](crate::types::CompletionChunk), one per event as it arrives (`try_next()` reads the next).
     ///
     /// The body's `stream` is sent as `true`, which asks for the stream.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::types::CreateTranscriptionRequest;
+    /// use snapshot_streams::runtime::TryStreamExt;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// let mut stream = client
+    ///     .transcriptions()
+    ///     .create_stream(CreateTranscriptionRequest::new("file"))
+    ///     .await?;
+    /// while let Some(completion_chunk) = stream.try_next().await? {
+    ///     println!("{completion_chunk:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_stream(
         &self,
         body: crate::types::CreateTranscriptionRequest,

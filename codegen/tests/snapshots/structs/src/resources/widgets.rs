@@ -10,6 +10,19 @@ impl<'a> Widgets<'a> {
         Self { client }
     }
     /// `POST /gadgets` (`createGadget`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_structs::types::GadgetCreate;
+    /// # async fn run(client: &snapshot_structs::Client) -> Result<(), snapshot_structs::Error> {
+    /// client
+    ///     .widgets()
+    ///     .create_gadget(GadgetCreate::new("a", "b", "c", "d", "e", "f", "g", "h"))
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_gadget(
         &self,
         body: crate::types::GadgetCreate,
@@ -23,6 +36,16 @@ impl<'a> Widgets<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `POST /readings` (`createReading`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_structs::types::ReadingCreate;
+    /// # async fn run(client: &snapshot_structs::Client) -> Result<(), snapshot_structs::Error> {
+    /// client.widgets().create_reading(ReadingCreate::new(None, None, None)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_reading(
         &self,
         body: crate::types::ReadingCreate,
@@ -36,6 +59,17 @@ impl<'a> Widgets<'a> {
         self.client.request(spec, crate::runtime::decode_empty)
     }
     /// `POST /widgets` (`createWidget`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_structs::types::WidgetUpdate;
+    /// # async fn run(client: &snapshot_structs::Client) -> Result<(), snapshot_structs::Error> {
+    /// let widget = client.widgets().create(WidgetUpdate::new("name")).await?;
+    /// println!("{widget:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: crate::types::WidgetUpdate,

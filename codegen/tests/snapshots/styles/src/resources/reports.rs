@@ -12,6 +12,16 @@ impl<'a> Reports<'a> {
     /// `GET /regions/{region}` (`getRegion`)
     ///
     /// - `region`: An enum in label style - `.eu`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_styles::types::Region;
+    /// # async fn run(client: &snapshot_styles::Client) -> Result<(), snapshot_styles::Error> {
+    /// client.reports().get_region(&Region::Eu).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_region(
         &self,
         region: &crate::types::Region,
@@ -38,6 +48,16 @@ impl<'a> Reports<'a> {
     /// - `coords`: Simple, exploded object - `lat=1,lng=2`.
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_styles::types::Coords;
+    /// # async fn run(client: &snapshot_styles::Client) -> Result<(), snapshot_styles::Error> {
+    /// client.reports().get(&[1], "window", &["tags"], &Coords::new(1.0, 1.0), None).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         ids: &[i64],
@@ -136,6 +156,16 @@ impl<'a> Reports<'a> {
     /// OpenAPI 3.2's `querystring`, the whole query string as one form-encoded object.
     ///
     /// `GET /search` (`search`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_styles::types::{SearchParams, SearchQuery};
+    /// # async fn run(client: &snapshot_styles::Client) -> Result<(), snapshot_styles::Error> {
+    /// client.reports().search(SearchParams::new(SearchQuery::new("q"))).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(
         &self,
         params: crate::types::SearchParams,

@@ -12,6 +12,16 @@ impl<'a> Pets<'a> {
     /// `GET /pets` (`listPets`)
     ///
     /// The parameters may be `None`: all of them are optional.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn run(client: &snapshot_swagger2::Client) -> Result<(), snapshot_swagger2::Error> {
+    /// let response = client.pets().list(None).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         params: impl Into<Option<crate::types::ListPetsParams>>,
@@ -26,6 +36,17 @@ impl<'a> Pets<'a> {
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// `POST /pets` (`addPet`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_swagger2::types::Pet;
+    /// # async fn run(client: &snapshot_swagger2::Client) -> Result<(), snapshot_swagger2::Error> {
+    /// let pet = client.pets().add_pet(Pet::new("name")).await?;
+    /// println!("{pet:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_pet(
         &self,
         body: crate::types::Pet,
@@ -39,6 +60,16 @@ impl<'a> Pets<'a> {
         self.client.request(spec, crate::runtime::decode_json)
     }
     /// `POST /pets/{petId}/photo` (`uploadPhoto`)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_swagger2::types::UploadPhotoRequest;
+    /// # async fn run(client: &snapshot_swagger2::Client) -> Result<(), snapshot_swagger2::Error> {
+    /// client.pets().upload_photo(1, UploadPhotoRequest::new()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_photo(
         &self,
         pet_id: i64,
