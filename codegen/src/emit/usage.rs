@@ -4,8 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use serde_json::Value;
+
 use crate::ir::{
-    Api, BodyEncoding, Operation, PathParam, PathSegment, Resource, Response, Ty, TypeId, TypeKind,
+    Api, BodyEncoding, IntKind, Operation, PathParam, PathSegment, Resource, Response, Ty, TypeId, TypeKind,
 };
 use crate::naming;
 use crate::source;
@@ -80,10 +82,49 @@ fn hide_wrapper(formatted: &str) -> String {
     out
 }
 
-/// The text of an example string: the description's example where it is short enough to read
-/// in a call, or else the name of what it is for.
+/// What a value is for: the name of its field or parameter, and the example the description
+/// gives it.
+#[derive(Clone, Copy)]
+struct Hint<'a> {
+    name: &'a str,
+    example: Option<&'a Value>,
+}
+
+impl<'a> Hint<'a> {
+    fn named(name: &'a str) -> Self {
+        Hint { name, example: None }
+    }
+
+    /// The text of a string: the example where it is one short enough to read in a call, or
+    /// else the name.
+    fn text(self) -> &'a str {
+        text_of(example_str(self.example), self.name)
+    }
+}
+
+fn example_str(example: Option<&Value>) -> Option<&str> {
+    example.and_then(Value::as_str)
+}
+
 fn text_of<'a>(example: Option<&'a str>, name: &'a str) -> &'a str {
     example.filter(|e| !e.is_empty() && e.len() <= 48 && !e.contains(['\n', '\r'])).unwrap_or(name)
+}
+
+/// Whether an integer literal of this value is one of `kind` (a literal out of range does not
+/// compile).
+fn int_fits(kind: IntKind, value: i64) -> bool {
+    let value = i128::from(value);
+    let (min, max): (i128, i128) = match kind {
+        IntKind::I8 => (i8::MIN.into(), i8::MAX.into()),
+        IntKind::I16 => (i16::MIN.into(), i16::MAX.into()),
+        IntKind::I32 => (i32::MIN.into(), i32::MAX.into()),
+        IntKind::I64 | IntKind::I128 => (i64::MIN.into(), i64::MAX.into()),
+        IntKind::U8 => (0, u8::MAX.into()),
+        IntKind::U16 => (0, u16::MAX.into()),
+        IntKind::U32 => (0, u32::MAX.into()),
+        IntKind::U64 | IntKind::U128 => (0, i64::MAX.into()),
+    };
+    (min..=max).contains(&value)
 }
 
 struct Example<'a> {
@@ -111,7 +152,7 @@ impl Example<'_> {
             args.push(if super::resources::optional_params(self.api, op) {
                 "None".to_owned()
             } else {
-                self.named(id, "params", 0)?
+                self.named(id, Hint::named("params"), 0)?
             });
         }
         if let Some(body) = &op.body {
@@ -121,7 +162,7 @@ impl Example<'_> {
                 }
                 _ if super::resources::optional_body(self.api, op) => "None".to_owned(),
                 BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
-                    self.value(&body.ty, "body", false, 0)?
+                    self.value(&body.ty, Hint::named("body"), false, 0)?
                 }
                 BodyEncoding::Bytes => "b\"contents\".to_vec()".to_owned(),
                 BodyEncoding::Text => source::lit("text"),
@@ -132,15 +173,15 @@ impl Example<'_> {
 
     /// A path parameter as the method takes it (see `resources::path_argument`).
     fn path_argument(&mut self, p: &PathParam) -> Option<String> {
-        let name = text_of(p.example.as_deref(), &p.json_name);
+        let hint = Hint { name: &p.json_name, example: p.example.as_ref() };
         Some(match resolved(&p.ty, &self.api.types) {
-            Ty::String => source::lit(name),
-            Ty::Named(_) => format!("&{}", self.value(&p.ty, name, false, 0)?),
+            Ty::String => source::lit(hint.text()),
+            Ty::Named(_) => format!("&{}", self.value(&p.ty, hint, false, 0)?),
             Ty::Vec(item) if matches!(resolved(item, &self.api.types), Ty::String) => {
-                format!("&[{}]", source::lit(name))
+                format!("&[{}]", source::lit(hint.text()))
             }
-            Ty::Vec(item) => format!("&[{}]", self.value(item, name, false, 0)?),
-            _ => self.value(&p.ty, name, false, 0)?,
+            Ty::Vec(item) => format!("&[{}]", self.value(item, hint, false, 0)?),
+            _ => self.value(&p.ty, hint, false, 0)?,
         })
     }
 
@@ -192,17 +233,22 @@ impl Example<'_> {
         }
     }
 
-    /// An expression of type `ty` (`into`: where an `impl Into<…>` is taken, so a literal does).
-    /// `hint` names what it is for, and is the text of strings.
-    fn value(&mut self, ty: &Ty, hint: &str, into: bool, depth: usize) -> Option<String> {
+    /// An expression of type `ty` (`into`: where an `impl Into<…>` is taken, so a literal does),
+    /// with the description's example where it has one of that type.
+    fn value(&mut self, ty: &Ty, hint: Hint<'_>, into: bool, depth: usize) -> Option<String> {
         let krate = self.krate;
+        let example = hint.example;
         Some(match ty {
-            Ty::Bool => "true".to_owned(),
-            Ty::Int(_) => "1".to_owned(),
-            Ty::F64 => "1.0".to_owned(),
-            Ty::String | Ty::Binary if into => source::lit(hint),
-            Ty::String => format!("{}.to_owned()", source::lit(hint)),
-            Ty::Binary => format!("{krate}::runtime::Binary::from({})", source::lit(hint)),
+            Ty::Bool => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
+            Ty::Int(kind) => {
+                example.and_then(Value::as_i64).filter(|&v| int_fits(*kind, v)).unwrap_or(1).to_string()
+            }
+            Ty::F64 => {
+                format!("{:?}", example.and_then(Value::as_f64).filter(|v| v.is_finite()).unwrap_or(1.0))
+            }
+            Ty::String | Ty::Binary if into => source::lit(hint.text()),
+            Ty::String => format!("{}.to_owned()", source::lit(hint.text())),
+            Ty::Binary => format!("{krate}::runtime::Binary::from({})", source::lit(hint.text())),
             Ty::DateTime => "\"2024-01-15T10:30:00Z\".parse().unwrap()".to_owned(),
             Ty::Date => "\"2024-01-15\".parse().unwrap()".to_owned(),
             Ty::Uuid => "\"67e55044-10b1-426f-9247-bb680e5fe0c8\".parse().unwrap()".to_owned(),
@@ -219,7 +265,7 @@ impl Example<'_> {
 
     /// A value of a named type: its constructor with its required fields, an enum's first
     /// value, a union's first variant that can be built.
-    fn named(&mut self, id: TypeId, hint: &str, depth: usize) -> Option<String> {
+    fn named(&mut self, id: TypeId, hint: Hint<'_>, depth: usize) -> Option<String> {
         if depth > MAX_DEPTH || self.visiting.contains(&id) {
             return None;
         }
@@ -230,7 +276,7 @@ impl Example<'_> {
     }
 
     /// [`named`](Self::named) once the type is known not to be on the way to itself.
-    fn constructed(&mut self, id: TypeId, hint: &str, depth: usize) -> Option<String> {
+    fn constructed(&mut self, id: TypeId, hint: Hint<'_>, depth: usize) -> Option<String> {
         let api = self.api;
         let t = &api.types[id];
         let name = source::name(&t.name);
@@ -239,7 +285,13 @@ impl Example<'_> {
             TypeKind::Newtype(inner) => {
                 self.value(inner, hint, false, depth + 1).map(|v| format!("{name}({v})"))
             }
-            TypeKind::Enum(e) => e.variants.first().map(|v| format!("{name}::{}", source::name(&v.name))),
+            // The example's value, or else the first.
+            TypeKind::Enum(e) => e
+                .variants
+                .iter()
+                .find(|v| example_str(hint.example) == Some(v.value.as_str()))
+                .or(e.variants.first())
+                .map(|v| format!("{name}::{}", source::name(&v.name))),
             TypeKind::Struct(s) | TypeKind::Params(s) => {
                 let args = super::types::constructor_args(api, t, s)?;
                 let mut values = Vec::new();
@@ -248,7 +300,8 @@ impl Example<'_> {
                         "None".to_owned()
                     } else {
                         let into = !f.boxed && super::tokens::into_param(&f.ty, &api.types).is_some();
-                        self.value(&f.ty, text_of(f.example.as_deref(), &f.json_name), into, depth + 1)?
+                        let hint = Hint { name: &f.json_name, example: f.example.as_ref() };
+                        self.value(&f.ty, hint, into, depth + 1)?
                     });
                 }
                 Some(format!("{name}::new({})", values.join(", ")))
@@ -302,10 +355,12 @@ paths:
           application/json:
             schema:
               type: object
-              required: [text, kind, tags, at]
+              required: [text, kind, tags, at, minutes, priority]
               properties:
                 text: {type: string, example: Call back on Monday}
-                kind: {type: string, enum: [call, email]}
+                kind: {type: string, enum: [call, email], example: email}
+                minutes: {type: integer, format: int32, example: 15}
+                priority: {type: integer, format: int32, example: 99999999999}
                 tags: {type: array, items: {type: string}}
                 at: {type: string, format: date-time}
                 pinned: {type: boolean}
@@ -330,9 +385,10 @@ components:
       properties: {child: {$ref: '#/components/schemas/Node'}}
 "#;
 
-    /// A call with its required arguments built as a caller writes them: the path parameter's
-    /// and the property's examples, an enum's first value, a list of one item, a parsed time;
-    /// optional fields left out, the answer bound by its type's name.
+    /// A call with its required arguments built as a caller writes them: the examples of the
+    /// path parameter, a string, an enum and an integer (not one too large for its type), a
+    /// list of one item, a parsed time; optional fields left out, the answer bound by its
+    /// type's name.
     #[test]
     fn builds_the_required_arguments_and_uses_the_answer() {
         let api = api(SPEC);
@@ -348,9 +404,11 @@ let note = client
         "cus_123",
         CreateNoteRequest::new(
             "Call back on Monday",
-            CreateNoteRequestKind::Call,
+            CreateNoteRequestKind::Email,
             vec!["tags".to_owned()],
             "2024-01-15T10:30:00Z".parse().unwrap(),
+            15,
+            1,
         ),
     )
     .await?;

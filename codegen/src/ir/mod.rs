@@ -235,8 +235,9 @@ pub struct Field {
     pub sent_default: Option<String>,
     /// The smallest integer the schema allows (`minimum`, raised by an exclusive one).
     pub minimum: Option<i64>,
-    /// A string example the description gives (`cus_9s6XKzkNRiz8i3`), for usage examples.
-    pub example: Option<String>,
+    /// A scalar example the description gives (`"cus_9s6XKzkNRiz8i3"`, `2000`), for usage
+    /// examples.
+    pub example: Option<Value>,
     /// Heap-allocated to break a recursive type.
     pub boxed: bool,
     /// Only for parameters: where it goes.
@@ -460,8 +461,8 @@ pub struct PathParam {
     pub ty: Ty,
     pub doc: Option<String>,
     pub style: ParamStyle,
-    /// A string example the description gives, for usage examples.
-    pub example: Option<String>,
+    /// A scalar example the description gives, for usage examples.
+    pub example: Option<Value>,
 }
 
 #[derive(Debug, Clone)]

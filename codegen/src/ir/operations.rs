@@ -299,19 +299,19 @@ struct RawParam<'a> {
 }
 
 impl RawParam<'_> {
-    /// A string example: the parameter's own (`example`, or the first of `examples`), or its
+    /// A scalar example: the parameter's own (`example`, or the first of `examples`), or its
     /// schema's.
-    fn example(&self, root: &Value) -> Option<String> {
+    fn example(&self, root: &Value) -> Option<Value> {
         let own = self.value.get("example").or_else(|| {
             let examples = self.value.get("examples")?.as_object()?;
             examples.values().next()?.get("value")
         });
         match own {
-            Some(example) => example.as_str().map(str::to_owned),
+            Some(example) => schema::is_scalar(example).then(|| example.clone()),
             None => self
                 .schema
                 .as_ref()
-                .and_then(|(_, s)| schema::own_or_referenced(root, s, schema::string_example)),
+                .and_then(|(_, s)| schema::own_or_referenced(root, s, schema::scalar_example)),
         }
     }
 

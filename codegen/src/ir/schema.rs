@@ -557,7 +557,7 @@ impl<'a> TypeBuilder<'a> {
                 deprecated: flag("deprecated"),
                 default: own_or_referenced(self.root, prop, |o| o.get("default")).map(|d| d.to_string()),
                 minimum: own_or_referenced(self.root, prop, integer_minimum),
-                example: own_or_referenced(self.root, prop, string_example),
+                example: own_or_referenced(self.root, prop, scalar_example),
                 sent_default: None,
                 boxed: false,
                 location: ParamLocation::Body,
@@ -1091,10 +1091,15 @@ pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
 }
 
 /// `pick` of a schema itself, or else of the schemas it refers to (see `referenced`).
-/// A schema's string example: `example`, or the first of 3.1's `examples`.
-pub(super) fn string_example(schema: &Map<String, Value>) -> Option<String> {
+/// A schema's example where it is a string, number or boolean: `example`, or the first of
+/// 3.1's `examples`.
+pub(super) fn scalar_example(schema: &Map<String, Value>) -> Option<Value> {
     let example = schema.get("example").or_else(|| schema.get("examples")?.as_array()?.first())?;
-    example.as_str().map(str::to_owned)
+    is_scalar(example).then(|| example.clone())
+}
+
+pub(super) fn is_scalar(value: &Value) -> bool {
+    matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
 pub(super) fn own_or_referenced<'a, T>(
