@@ -75,6 +75,7 @@ const STEPS: &[Step] = &[
             "--expect-ok",
             "--examples",
             "--clippy",
+            "--doc",
         ],
     },
 ];
