@@ -449,4 +449,25 @@ mod tests {
         assert!(files.contains_key("src/lib.rs"));
         fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// A doc test that does not compile is reported with its error and where it is.
+    #[test]
+    fn failing_doc_tests_are_reported() {
+        let dir = std::env::temp_dir().join(format!("xtask-doc-test-{}", std::process::id()));
+        fs::create_dir_all(dir.join("src")).unwrap();
+        fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"doc_demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n[workspace]\n",
+        )
+        .unwrap();
+        let lib = "/// ```no_run\n/// doc_demo::missing();\n/// ```\npub fn present() {}\n";
+        fs::write(dir.join("src/lib.rs"), lib).unwrap();
+        let target = dir.join("target");
+        let err = doc_test(&dir, &target).unwrap_err();
+        assert!(err.starts_with("error[E0425]"), "{err}");
+        assert!(err.contains("---- src/lib.rs - present (line 1) stdout ----"), "{err}");
+        fs::write(dir.join("src/lib.rs"), lib.replace("missing", "present")).unwrap();
+        assert_eq!(doc_test(&dir, &target), Ok(()));
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }
