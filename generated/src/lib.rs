@@ -55,10 +55,13 @@
 //! ## Example
 //!
 //! ```no_run
+//! use atlaspay::runtime::TryStreamExt;
 //! # async fn run() -> Result<(), atlaspay::Error> {
 //! let client = atlaspay::Client::new("my-api-key");
-//! let page = client.bank_accounts().list(None).await?;
-//! println!("{page:?}");
+//! let mut items = client.bank_accounts().list(None).into_stream();
+//! while let Some(bank_account) = items.try_next().await? {
+//!     println!("{bank_account:?}");
+//! }
 //! # Ok(())
 //! # }
 //! ```

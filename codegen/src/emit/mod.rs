@@ -420,22 +420,12 @@ fn toml_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
-/// The statement a usage example makes: the first list operation whose parameters all have
-/// defaults, if any.
-fn example_call(api: &Api) -> Option<String> {
-    for r in &api.resources {
-        for op in &r.operations {
-            let all_default = op.params.is_none() || resources::optional_params(api, op);
-            if op.pagination.is_some() && op.path_params.is_empty() && op.body.is_none() && all_default {
-                let args = if op.params.is_some() { "None" } else { "" };
-                return Some(format!(
-                    "let page = client.{}({args}).await?;\nprintln!(\"{{page:?}}\");",
-                    r.call(&op.fn_name)
-                ));
-            }
-        }
-    }
-    None
+/// A program that makes the crate's first example call (see [`usage::Call::first`]) with a new
+/// client, formatted: `main` opens the function it is in.
+fn example_program(api: &Api, krate: &str, main: &str) -> String {
+    let call = usage::Call::first(api, krate).unwrap_or_default();
+    let head = format!("{main}\nlet client = {krate}::{};", client_new_call(api));
+    call.program(&head).unwrap_or_else(|| format!("{}{head}\n{}\nOk(())\n}}\n", call.uses, call.statements))
 }
 
 fn client_new_call(api: &Api) -> String {
@@ -474,11 +464,8 @@ const CRATE_ATTRIBUTES: &str = "\
 /// The crate documentation: what the API is, and a first call.
 fn lib_docs(api: &Api, config: &Config) -> Source {
     let krate = config.crate_ident();
-    let call = example_call(api).unwrap_or_default();
-    let example = format!(
-        "```no_run\n# async fn run() -> Result<(), {krate}::Error> {{\nlet client = {krate}::{new};\n{call}\n# Ok(())\n# }}\n```",
-        new = client_new_call(api)
-    );
+    let program = example_program(api, &krate, &format!("async fn run() -> Result<(), {krate}::Error> {{"));
+    let example = format!("```no_run\n{}```", usage::hide_wrapper(&program));
     let intro = docs::paragraphs([
         Some(
             format!(
@@ -766,11 +753,10 @@ fn readme(api: &Api, config: &Config, by: &str) -> String {
     ));
     match &config.readme_example {
         Some(program) => out.push_str(&format!("```rust,no_run\n{}\n```\n\n", program.trim_end())),
-        None => out.push_str(&format!(
-            "```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{\n    let client = {krate}::{};\n    {}\n    Ok(())\n}}\n```\n\n",
-            client_new_call(api),
-            example_call(api).unwrap_or_default().replace('\n', "\n    ")
-        )),
+        None => {
+            let main = format!("#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{");
+            out.push_str(&format!("```rust,no_run\n{}```\n\n", example_program(api, &krate, &main)));
+        }
     }
     out.push_str(&usage_doc(api, config));
     out.push_str(&features_doc(api, config));

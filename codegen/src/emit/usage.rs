@@ -18,8 +18,59 @@ use super::tokens::resolved;
 /// the types than of the call.
 const MAX_DEPTH: usize = 4;
 
+/// A call's example before it is laid out: the `use` lines it needs and its statements (the
+/// call, and what is done with the answer), which name the client `client`.
+#[derive(Default)]
+pub struct Call {
+    pub uses: String,
+    pub statements: String,
+}
+
+impl Call {
+    /// The example of `op`'s call, or `None` where an argument cannot be built (a type only
+    /// ever read, or one that only contains itself).
+    pub fn of(api: &Api, r: &Resource, op: &Operation, krate: &str) -> Option<Call> {
+        let mut ex = Example { api, krate, imports: BTreeSet::new(), visiting: Vec::new() };
+        let args = ex.arguments(op)?;
+        let call = format!("client.{}({})", r.call(&op.fn_name), args.join(", "));
+        let statements = ex.statements(op, &call);
+        let mut uses = String::new();
+        let names: Vec<&str> = ex.imports.iter().map(String::as_str).collect();
+        match names.as_slice() {
+            [] => {}
+            [one] => uses.push_str(&format!("use {krate}::types::{one};\n")),
+            many => uses.push_str(&format!("use {krate}::types::{{{}}};\n", many.join(", "))),
+        }
+        if op.pagination.is_some() || matches!(op.response, Response::Stream(_)) {
+            uses.push_str(&format!("use {krate}::runtime::TryStreamExt;\n"));
+        }
+        Some(Call { uses, statements })
+    }
+
+    /// The crate's first example: a list walked, where one takes no argument; else the first
+    /// call that reads (a GET without a body); else the first that can be built.
+    pub fn first(api: &Api, krate: &str) -> Option<Call> {
+        let ops = || api.resources.iter().flat_map(|r| r.operations.iter().map(move |op| (r, op)));
+        let no_arguments = |op: &Operation| {
+            op.path_params.is_empty()
+                && op.body.is_none()
+                && (op.params.is_none() || super::resources::optional_params(api, op))
+        };
+        let list = ops().find(|(_, op)| op.pagination.is_some() && no_arguments(op));
+        let read = || ops().filter(|(_, op)| op.method == "GET" && op.body.is_none());
+        list.into_iter().chain(read()).chain(ops()).find_map(|(r, op)| Call::of(api, r, op, krate))
+    }
+
+    /// A program around the statements, formatted: `head` (a function's signature and its
+    /// first statements) opens it, `Ok(())` and a brace close it.
+    pub fn program(&self, head: &str) -> Option<String> {
+        let file = format!("{}{head}\n{}\nOk(())\n}}\n", self.uses, self.statements);
+        Some(prettyplease::unparse(&syn::parse_file(&file).ok()?))
+    }
+}
+
 /// The example for one method, as Markdown: a heading and a `no_run` Rust block, or `None`
-/// where an argument cannot be built (a type only ever read, or one that only contains itself).
+/// where an argument cannot be built.
 pub fn method_example(api: &Api, r: &Resource, op: &Operation, krate: &str) -> Option<String> {
     example_text(api, r, op, krate, false)
 }
@@ -27,38 +78,24 @@ pub fn method_example(api: &Api, r: &Resource, op: &Operation, krate: &str) -> O
 /// [`method_example`], formatted by prettyplease even where its lines fit (`always_format`, to
 /// test that they then need no formatting).
 fn example_text(api: &Api, r: &Resource, op: &Operation, krate: &str, always_format: bool) -> Option<String> {
-    let mut ex = Example { api, krate, imports: BTreeSet::new(), visiting: Vec::new() };
-    let args = ex.arguments(op)?;
-    let call = format!("client.{}({})", r.call(&op.fn_name), args.join(", "));
-    let body = ex.statements(op, &call);
-    let mut file = String::new();
-    let names: Vec<&str> = ex.imports.iter().map(String::as_str).collect();
-    match names.as_slice() {
-        [] => {}
-        [one] => file.push_str(&format!("use {krate}::types::{one};\n")),
-        many => file.push_str(&format!("use {krate}::types::{{{}}};\n", many.join(", "))),
-    }
-    if op.pagination.is_some() || matches!(op.response, Response::Stream(_)) {
-        file.push_str(&format!("use {krate}::runtime::TryStreamExt;\n"));
-    }
+    let call = Call::of(api, r, op, krate)?;
     let signature = format!("async fn run(client: &{krate}::Client) -> Result<(), {krate}::Error> {{");
     // Where every line fits (a statement in the function's body is indented by 4), prettyplease
     // would print them as they are, so they are not formatted: that costs more than the rest of
     // a method's generation.
-    let fits = file.lines().all(|l| l.len() <= source::MARGIN)
-        && body.lines().all(|l| l.len() + 4 <= source::MARGIN);
+    let fits = call.uses.lines().all(|l| l.len() <= source::MARGIN)
+        && call.statements.lines().all(|l| l.len() + 4 <= source::MARGIN);
     let shown = if fits && !always_format {
-        format!("{file}# {signature}\n{body}\n# Ok(())\n# }}\n")
+        format!("{}# {signature}\n{}\n# Ok(())\n# }}\n", call.uses, call.statements)
     } else {
-        file.push_str(&format!("{signature}\n{body}\nOk(())\n}}\n"));
-        hide_wrapper(&prettyplease::unparse(&syn::parse_file(&file).ok()?))
+        hide_wrapper(&call.program(&signature)?)
     };
     Some(format!("# Example\n\n```no_run\n{shown}```"))
 }
 
 /// The formatted example with the function around its statements hidden (`# `), and those
 /// statements unindented.
-fn hide_wrapper(formatted: &str) -> String {
+pub fn hide_wrapper(formatted: &str) -> String {
     let lines: Vec<&str> = formatted.lines().collect();
     let Some(start) = lines.iter().position(|l| l.starts_with("async fn")) else {
         return formatted.to_owned();

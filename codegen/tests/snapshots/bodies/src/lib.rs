@@ -6,9 +6,10 @@
 //! ## Example
 //!
 //! ```no_run
+//! use snapshot_bodies::types::Charge;
 //! # async fn run() -> Result<(), snapshot_bodies::Error> {
 //! let client = snapshot_bodies::Client::new();
-//!
+//! client.either().post(Charge::new(1)).await?;
 //! # Ok(())
 //! # }
 //! ```

@@ -8,7 +8,6 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_enums::Error> {
 //! let client = snapshot_enums::Client::new();
-//!
 //! # Ok(())
 //! # }
 //! ```

@@ -8,7 +8,6 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_formats::Error> {
 //! let client = snapshot_formats::Client::new();
-//!
 //! # Ok(())
 //! # }
 //! ```

@@ -14,7 +14,8 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_injection::Error> {
 //! let client = snapshot_injection::Client::new();
-//!
+//! let evil_name = client.tag().get_panic_boom("id", None).await?;
+//! println!("{evil_name:?}");
 //! # Ok(())
 //! # }
 //! ```

@@ -8,7 +8,8 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_names::Error> {
 //! let client = snapshot_names::Client::new("my-api-key");
-//!
+//! let list_clusters_response = client.clusters().list().await?;
+//! println!("{list_clusters_response:?}");
 //! # Ok(())
 //! # }
 //! ```

@@ -8,7 +8,6 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_openapi31::Error> {
 //! let client = snapshot_openapi31::Client::new();
-//!
 //! # Ok(())
 //! # }
 //! ```

@@ -6,10 +6,13 @@
 //! ## Example
 //!
 //! ```no_run
+//! use snapshot_operations::runtime::TryStreamExt;
 //! # async fn run() -> Result<(), snapshot_operations::Error> {
 //! let client = snapshot_operations::Client::new("my-api-key");
-//! let page = client.items().list(None).await?;
-//! println!("{page:?}");
+//! let mut items = client.items().list(None).into_stream();
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
 //! # Ok(())
 //! # }
 //! ```

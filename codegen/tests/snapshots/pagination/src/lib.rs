@@ -6,10 +6,13 @@
 //! ## Example
 //!
 //! ```no_run
+//! use snapshot_pagination::runtime::TryStreamExt;
 //! # async fn run() -> Result<(), snapshot_pagination::Error> {
 //! let client = snapshot_pagination::Client::new("my-api-key");
-//! let page = client.accounts().list(None).await?;
-//! println!("{page:?}");
+//! let mut items = client.accounts().list(None).into_stream();
+//! while let Some(thing) = items.try_next().await? {
+//!     println!("{thing:?}");
+//! }
 //! # Ok(())
 //! # }
 //! ```

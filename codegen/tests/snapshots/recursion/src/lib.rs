@@ -8,7 +8,6 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_recursion::Error> {
 //! let client = snapshot_recursion::Client::new();
-//!
 //! # Ok(())
 //! # }
 //! ```

@@ -8,7 +8,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_responses::Error> {
 //! let client = snapshot_responses::Client::new();
-//!
+//! client.no_responses().list().await?;
 //! # Ok(())
 //! # }
 //! ```

@@ -8,9 +8,13 @@
 //! ## Example
 //!
 //! ```no_run
+//! use snapshot_streams::runtime::TryStreamExt;
 //! # async fn run() -> Result<(), snapshot_streams::Error> {
 //! let client = snapshot_streams::Client::new("my-api-key");
-//!
+//! let mut stream = client.logs().tail(None).await?;
+//! while let Some(log_line) = stream.try_next().await? {
+//!     println!("{log_line:?}");
+//! }
 //! # Ok(())
 //! # }
 //! ```

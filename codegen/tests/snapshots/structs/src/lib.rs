@@ -8,9 +8,13 @@
 //! ## Example
 //!
 //! ```no_run
+//! use snapshot_structs::types::GadgetCreate;
 //! # async fn run() -> Result<(), snapshot_structs::Error> {
 //! let client = snapshot_structs::Client::new();
-//!
+//! client
+//!     .widgets()
+//!     .create_gadget(GadgetCreate::new("a", "b", "c", "d", "e", "f", "g", "h"))
+//!     .await?;
 //! # Ok(())
 //! # }
 //! ```

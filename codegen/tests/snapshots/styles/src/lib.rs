@@ -8,9 +8,10 @@
 //! ## Example
 //!
 //! ```no_run
+//! use snapshot_styles::types::Region;
 //! # async fn run() -> Result<(), snapshot_styles::Error> {
 //! let client = snapshot_styles::Client::new();
-//!
+//! client.reports().get_region(&Region::Eu).await?;
 //! # Ok(())
 //! # }
 //! ```

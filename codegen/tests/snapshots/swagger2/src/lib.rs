@@ -8,7 +8,8 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_swagger2::Error> {
 //! let client = snapshot_swagger2::Client::new("my-api-key");
-//!
+//! let response = client.pets().list(None).await?;
+//! println!("{response:?}");
 //! # Ok(())
 //! # }
 //! ```

@@ -8,7 +8,6 @@
 //! ```no_run
 //! # async fn run() -> Result<(), snapshot_unions::Error> {
 //! let client = snapshot_unions::Client::new();
-//!
 //! # Ok(())
 //! # }
 //! ```
