@@ -257,7 +257,19 @@ fn parse_as_written(text: &str) -> Option<DateTime<FixedOffset>> {
     if hours_only && let Ok(time) = format!("{text}:00").parse::<DateTime<FixedOffset>>() {
         return Some(time);
     }
-    DateTime::parse_from_rfc2822(text).ok().or_else(|| parse_basic(text))
+    DateTime::parse_from_rfc2822(text).ok().or_else(|| parse_to_minute(text)).or_else(|| parse_basic(text))
+}
+
+/// RFC 3339 without its seconds (`2016-09-27T14:55Z`, as AWS's examples write times), with an
+/// offset or without one (UTC).
+fn parse_to_minute(text: &str) -> Option<DateTime<FixedOffset>> {
+    let zoned = match text.strip_suffix('Z') {
+        Some(rest) => format!("{rest}+00:00"),
+        None => text.to_owned(),
+    };
+    DateTime::parse_from_str(&zoned, "%Y-%m-%dT%H:%M%:z").ok().or_else(|| {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok().map(|t| t.and_utc().fixed_offset())
+    })
 }
 
 /// ISO 8601's basic format, without separators (`20170228T1215Z`, `20150830T123600Z`, as AWS
@@ -312,6 +324,9 @@ mod tests {
             (r#""2024-01-15""#, "2024-01-15T00:00:00Z"),
             (r#""2024-01-15T12:30:00+02""#, "2024-01-15T10:30:00Z"),
             (r#""Mon, 15 Jan 2024 10:30:00 GMT""#, "2024-01-15T10:30:00Z"),
+            (r#""2024-01-15T10:30Z""#, "2024-01-15T10:30:00Z"),
+            (r#""2024-01-15T12:30+02:00""#, "2024-01-15T10:30:00Z"),
+            (r#""2024-01-15T10:30""#, "2024-01-15T10:30:00Z"),
             (r#""20240115T1030Z""#, "2024-01-15T10:30:00Z"),
             (r#""20240115T123000.5+0200""#, "2024-01-15T10:30:00.500Z"),
             (r#""20240115T103000""#, "2024-01-15T10:30:00Z"),
@@ -331,6 +346,7 @@ mod tests {
         );
         assert!(time("true").unwrap_err().contains("expected an RFC 3339 date-time"));
         assert!(time(r#""2024-02-30T00:00:00Z""#).is_err());
+        assert!(time(r#""2024-01-15T10:61Z""#).is_err());
         assert!(time("1e300").is_err());
         // Microseconds are past what milliseconds reach: refused, not a time 50,000 years away.
         assert!(time("1705314600250000").is_err());
