@@ -311,6 +311,10 @@ fn operation(api: &Api, r: &Resource, op: &Operation, receiver: &str, krate: &st
                 }
                 statements.call(8, &format!("spec.{function}"), &call_args, ";");
             }
+            BodyEncoding::JsonLines => {
+                args.push(format!("{body_arg}: {}", crate_ty(&body.ty)));
+                statements.call(8, "spec.json_lines_body", &[content_type, format!("&{body_arg}")], ";");
+            }
             BodyEncoding::Bytes => {
                 args.push(format!("{body_arg}: impl Into<bytes::Bytes>"));
                 statements.call(8, "spec.bytes_body", &[content_type, format!("{body_arg}.into()")], ";");
@@ -604,6 +608,9 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
         (true, false) => notes.push("The parameters may be `None`: all of them are optional.".to_owned()),
         (false, true) => notes.push("The body may be `None`, to leave it out.".to_owned()),
         (false, false) => {}
+    }
+    if let Some(body) = op.body.as_ref().filter(|body| body.encoding == BodyEncoding::JsonLines) {
+        notes.push(format!("The body is sent as JSON Lines (`{}`): one item per line.", body.content_type));
     }
     let multipart = op.body.as_ref().is_some_and(|body| body.encoding == BodyEncoding::Multipart);
     if let Idempotency::BodyField { json_name: name, required, .. } = &op.idempotency {

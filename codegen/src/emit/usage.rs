@@ -198,9 +198,10 @@ impl Example<'_> {
                     format!("{}::runtime::Multipart::new()", self.krate)
                 }
                 _ if super::resources::optional_body(self.api, op) => "None".to_owned(),
-                BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
-                    self.value(&body.ty, Hint::named("body"), false, 0)?
-                }
+                BodyEncoding::Json
+                | BodyEncoding::JsonLines
+                | BodyEncoding::Form
+                | BodyEncoding::Multipart => self.value(&body.ty, Hint::named("body"), false, 0)?,
                 BodyEncoding::Bytes => "b\"contents\".to_vec()".to_owned(),
                 BodyEncoding::Text => source::lit("text"),
             });

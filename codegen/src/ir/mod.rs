@@ -491,6 +491,9 @@ pub struct Body {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyEncoding {
     Json,
+    /// JSON Lines (`application/x-ndjson`): a list, one item per line (Otoroshi's bulk
+    /// operations).
+    JsonLines,
     Form,
     Multipart,
     Bytes,

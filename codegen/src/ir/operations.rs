@@ -974,18 +974,21 @@ fn request_body<'a>(
         return Ok(None);
     };
     let content_ptr = pointer::push(ptr, "content");
+    let json_lines = |media: &str| StreamFraming::of_media(media) == Some(StreamFraming::JsonLines);
     let rank = |media: &str| {
         let m = media.to_ascii_lowercase();
-        if is_json_media(&m) {
+        if json_lines(&m) {
+            1
+        } else if is_json_media(&m) {
             0
         } else if m.starts_with("application/x-www-form-urlencoded") {
-            1
-        } else if m.starts_with("multipart/") {
             2
-        } else if m.starts_with("text/") {
-            4
-        } else {
+        } else if m.starts_with("multipart/") {
             3
+        } else if m.starts_with("text/") {
+            5
+        } else {
+            4
         }
     };
     let Some((media, media_obj)) = content.iter().min_by_key(|(m, _)| rank(m)) else {
@@ -994,15 +997,34 @@ fn request_body<'a>(
     let media_ptr = pointer::push(&content_ptr, media);
     let encoding = match rank(media) {
         0 => BodyEncoding::Json,
-        1 => BodyEncoding::Form,
-        2 => BodyEncoding::Multipart,
-        4 => BodyEncoding::Text,
+        1 => BodyEncoding::JsonLines,
+        2 => BodyEncoding::Form,
+        3 => BodyEncoding::Multipart,
+        5 => BodyEncoding::Text,
         _ => BodyEncoding::Bytes,
     };
     let hint = tb.name_or(format!("{type_base}Request"), format!("{type_base}RequestBody"));
     let ty = match (encoding, media_obj.get("schema")) {
         (BodyEncoding::Bytes, _) => Ty::Binary,
         (BodyEncoding::Text, _) => Ty::String,
+        // The schema of a line (3.2's `itemSchema`, or `schema`), or of all of them as an array.
+        (BodyEncoding::JsonLines, schema) => {
+            let (item_ptr, item) = match (media_obj.get("itemSchema"), schema) {
+                (Some(item), _) => (pointer::push(&media_ptr, "itemSchema"), Some(item)),
+                (None, Some(s))
+                    if s.get("type").and_then(Value::as_str) == Some("array")
+                        && s.get("items").is_some_and(Value::is_object) =>
+                {
+                    (pointer::push(&pointer::push(&media_ptr, "schema"), "items"), s.get("items"))
+                }
+                (None, s) => (pointer::push(&media_ptr, "schema"), s),
+            };
+            let item = match item {
+                Some(item) => tb.ty(item, &item_ptr, &format!("{hint}Item"), 0)?.ty,
+                None => Ty::Any,
+            };
+            Ty::Vec(Box::new(item))
+        }
         (_, Some(schema)) => tb.ty(schema, &pointer::push(&media_ptr, "schema"), &hint, 0)?.ty,
         (_, None) => Ty::Any,
     };

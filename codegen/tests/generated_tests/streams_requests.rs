@@ -7,7 +7,7 @@ use std::time::Duration;
 use snapshot_streams::Client;
 use snapshot_streams::runtime::{Binary, Error, TryStreamExt};
 use snapshot_streams::types::{
-    CompletionRequest, CreateRunRequest, CreateTranscriptionRequest, RunEvent, TailLogsParams,
+    CompletionRequest, CreateRunRequest, CreateTranscriptionRequest, LogLine, RunEvent, TailLogsParams,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -175,6 +175,29 @@ async fn json_lines_and_sequences_yield_one_item_per_record() {
     let records = client.logs().sequence().await.unwrap();
     let records: Vec<_> = bounded(records.try_collect::<Vec<_>>()).await.unwrap();
     assert_eq!(records[0].message, "c");
+}
+
+#[tokio::test]
+async fn a_json_lines_body_is_sent_one_item_per_line() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/logs/bulk"))
+        .and(header("content-type", "application/x-ndjson"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&format!("{}/v1", server.uri()));
+    let lines = vec![LogLine::new("warn", "disk \"full\""), LogLine::new("info", "line\nbreak")];
+    bounded(client.logs().import(lines)).await.unwrap();
+    let sent = server.received_requests().await.unwrap()[0].body.clone();
+    assert_eq!(
+        String::from_utf8(sent).unwrap(),
+        concat!(
+            "{\"level\":\"warn\",\"message\":\"disk \\\"full\\\"\"}\n",
+            "{\"level\":\"info\",\"message\":\"line\\nbreak\"}\n",
+        )
+    );
 }
 
 /// A server on loopback that answers one request with `200` and a chunked event stream: `first`,

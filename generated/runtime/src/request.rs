@@ -228,12 +228,26 @@ impl RequestSpec {
 
     fn json_text_body<V: Serialize + ?Sized>(&mut self, body: &V) {
         let mut out = Vec::with_capacity(128);
-        let result = serde_path_to_error::serialize(body, &mut serde_json::Serializer::new(&mut out))
-            .map_err(|err| {
-                let path = err.path().to_string();
-                if path == "." { err.inner().to_string() } else { format!("at `{path}`: {}", err.inner()) }
-            });
+        let result = write_json(&mut out, body).map_err(|(path, err)| match path {
+            Some(path) => format!("at `{path}`: {err}"),
+            None => err,
+        });
         self.set_body("application/json", result.map(|()| out));
+    }
+
+    /// Sets a JSON Lines body (`application/x-ndjson` and the like, as `content_type` names it):
+    /// each item as one line of JSON.
+    pub fn json_lines_body<V: Serialize>(&mut self, content_type: &'static str, items: &[V]) {
+        let mut out = Vec::with_capacity(128 * items.len());
+        for (i, item) in items.iter().enumerate() {
+            if let Err((path, err)) = write_json(&mut out, item) {
+                let at = path.map_or(String::new(), |path| format!(" at `{path}`"));
+                self.fail(format!("request body: item {i}{at}: {err}"));
+                return;
+            }
+            out.push(b'\n');
+        }
+        self.bytes_body(content_type, Bytes::from(out));
     }
 
     /// Asks for `media` in the `Accept` header, unless the operation sets that header itself.
@@ -435,6 +449,14 @@ fn path_under<'a>(base: &reqwest::Url, target: &'a reqwest::Url) -> Option<&'a s
         .path()
         .strip_prefix(base_path)
         .filter(|rest| same_origin && (rest.is_empty() || rest.starts_with('/')))
+}
+
+/// Appends `value` as JSON; an error names the field it is at (`None` for the value itself).
+fn write_json<V: Serialize + ?Sized>(out: &mut Vec<u8>, value: &V) -> Result<(), (Option<String>, String)> {
+    serde_path_to_error::serialize(value, &mut serde_json::Serializer::new(out)).map_err(|err| {
+        let path = err.path().to_string();
+        ((path != ".").then_some(path), err.inner().to_string())
+    })
 }
 
 /// A fresh idempotency key (UUID v4 text), for a body field that carries one.
@@ -1489,6 +1511,26 @@ fn encode_cookie_value(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_lines_body_is_one_line_per_item_and_an_item_that_cannot_be_written_is_named() {
+        let mut spec = RequestSpec::new(Method::POST, "/bulk".into(), &[]);
+        spec.json_lines_body(
+            "application/x-ndjson",
+            &[serde_json::json!({"a": "x\ny"}), serde_json::json!(2)],
+        );
+        let body = spec.body.as_ref().unwrap();
+        assert_eq!(
+            (body.content_type.as_ref(), &body.bytes[..]),
+            ("application/x-ndjson", &b"{\"a\":\"x\\ny\"}\n2\n"[..])
+        );
+        assert_eq!(spec.error, None);
+        // serde_json writes only string keys.
+        let keyed = |key: Vec<u8>| std::collections::BTreeMap::from([(key, 1)]);
+        let mut spec = RequestSpec::new(Method::POST, "/bulk".into(), &[]);
+        spec.json_lines_body("application/x-ndjson", &[keyed(vec![]), keyed(vec![1])]);
+        assert_eq!(spec.error.as_deref(), Some("request body: item 0: key must be a string"));
+    }
 
     /// `follow_link` from `GET /v2/items?limit=2` under `base`: the path and query it leaves.
     fn followed(base: &str, link: &str) -> Result<(String, String), String> {

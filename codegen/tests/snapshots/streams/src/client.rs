@@ -19,7 +19,7 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Self {
         Self::builder().bearer(api_key).build_infallible()
     }
-    /// A copy of this client that also authenticates with `bearer`, which `chats().create()`, `chats().create_stream_2()`, `chats().create_stream()`, `completions().create()`, `completions().create_stream()`, `logs().tail()`, `logs().sequence()`, `notifications().list()` and 4 more take.
+    /// A copy of this client that also authenticates with `bearer`, which `chats().create()`, `chats().create_stream_2()`, `chats().create_stream()`, `completions().create()`, `completions().create_stream()`, `logs().tail()`, `logs().import()`, `logs().sequence()` and 5 more take.
     pub fn with_bearer(&self, token: impl Into<String>) -> Self {
         self.with_credential(&crate::auth::BEARER, token)
     }

@@ -176,6 +176,18 @@ pub struct LogLine {
 crate::runtime::object::json_object!(
     LogLine, extra; level = "level" required, message = "message" required
 );
+#[cfg(feature = "logs")]
+impl LogLine {
+    /// Creates a value from its required fields; optional ones are set with the chained
+    /// setters.
+    pub fn new(level: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            level: level.into(),
+            message: message.into(),
+            extra: Default::default(),
+        }
+    }
+}
 #[cfg(feature = "runs")]
 /// Which variant a value is depends on its `event` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]

@@ -48,6 +48,35 @@ impl<'a> Logs<'a> {
                 crate::runtime::decode_event_data,
             )
     }
+    /// Import log lines, sent as JSON Lines
+    ///
+    /// The schema is one line's (Otoroshi's bulk operations describe theirs so).
+    ///
+    /// `POST /logs/bulk` (`importLogs`)
+    ///
+    /// The body is sent as JSON Lines (`application/x-ndjson`): one item per line.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use snapshot_streams::types::LogLine;
+    /// # async fn run(client: &snapshot_streams::Client) -> Result<(), snapshot_streams::Error> {
+    /// client.logs().import(vec![LogLine::new("level", "message")]).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn import(
+        &self,
+        body: Vec<crate::types::LogLine>,
+    ) -> crate::runtime::Request<()> {
+        let mut spec = crate::runtime::RequestSpec::new(
+            reqwest::Method::POST,
+            String::from("/logs/bulk"),
+            &[&[&crate::auth::BEARER]],
+        );
+        spec.json_lines_body("application/x-ndjson", &body);
+        self.client.request(spec, crate::runtime::decode_empty)
+    }
     /// The logs as a JSON text sequence
     ///
     /// `GET /logs/sequence` (`logSequence`)
