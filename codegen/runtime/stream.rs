@@ -204,19 +204,19 @@ impl<T> EventStream<T> {
 
     fn item(&mut self, frame: ServerSentEvent) -> Option<Result<T, Error>> {
         self.received += 1;
+        // An `error` event is the server's report that the stream failed (Anthropic's, OpenAI's
+        // assistants'), an error even where the item's type could hold it (a union of whole
+        // events would take it for an event it does not know), as OpenAI's own SDKs raise it.
+        if frame.event.as_deref() == Some("error") {
+            return Some(Err(self.stream_error(frame)));
+        }
         match (self.decode)(&frame) {
             Ok(Some(item)) => Some(Ok(item)),
             Ok(None) => {
                 self.finished = true;
                 None
             }
-            Err(_) if is_error_event(&frame) => Some(Err(Error::Stream {
-                method: self.method.clone(),
-                path: self.path.clone(),
-                body: ApiErrorBody::parse(frame.data.as_bytes()).map(Box::new),
-                event: frame.event,
-                data: frame.data,
-            })),
+            Err(_) if reports_error(&frame) => Some(Err(self.stream_error(frame))),
             Err((path, err)) => {
                 let data = Bytes::from(frame.data);
                 let mut error =
@@ -225,6 +225,17 @@ impl<T> EventStream<T> {
                 error.message = format!("stream item {}{named}: {}", self.received, error.message);
                 Some(Err(error.into()))
             }
+        }
+    }
+
+    /// The error a frame reports, with its fields read as an error response's.
+    fn stream_error(&self, frame: ServerSentEvent) -> Error {
+        Error::Stream {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            body: ApiErrorBody::parse(frame.data.as_bytes()).map(Box::new),
+            event: frame.event,
+            data: frame.data,
         }
     }
 
@@ -323,12 +334,12 @@ fn answers_json(headers: &reqwest::header::HeaderMap) -> bool {
     essence == "application/json" || (essence.ends_with("+json") && essence != "application/stream+json")
 }
 
-/// Whether a frame that is not an item reports an error: an `error` event (Anthropic's), or an
-/// object with an `error` member (OpenAI's).
-fn is_error_event(frame: &ServerSentEvent) -> bool {
-    frame.event.as_deref() == Some("error")
-        || serde_json::from_str::<serde_json::Value>(&frame.data)
-            .is_ok_and(|value| value.get("error").is_some_and(|error| !error.is_null()))
+/// Whether a frame that is not an item reports an error: an object with an `error` member
+/// (OpenAI's). Only where it is not an item, as an item may have such a member of its own (a log
+/// line's).
+fn reports_error(frame: &ServerSentEvent) -> bool {
+    serde_json::from_str::<serde_json::Value>(&frame.data)
+        .is_ok_and(|value| value.get("error").is_some_and(|error| !error.is_null()))
 }
 
 /// Cuts a byte stream into frames, however its chunks happen to split lines.
@@ -748,6 +759,22 @@ mod tests {
         Created { id: String },
         #[serde(rename = "done")]
         Done(String),
+    }
+
+    /// An `error` event is an error even where the union of whole events would read it as one
+    /// of its own.
+    #[test]
+    fn an_error_event_is_an_error_whatever_the_item_type_could_hold() {
+        let body = Bytes::from_static(
+            b"event: done\ndata: fin\n\nevent: error\ndata: {\"error\":{\"message\":\"Overloaded\"}}\n\n",
+        );
+        let stream =
+            EventStream::from_bytes(body, Framing::ServerSentEvents, decode_whole_event::<serde_json::Value>);
+        let items = collect(stream);
+        assert_eq!(items[0].as_ref().unwrap()["data"], "fin");
+        let err = items[1].as_ref().unwrap_err();
+        assert!(matches!(err, Error::Stream { event: Some(event), .. } if event == "error"), "{err:?}");
+        assert!(err.to_string().ends_with(": Overloaded"), "{err}");
     }
 
     #[test]
