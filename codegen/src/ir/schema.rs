@@ -343,7 +343,7 @@ impl<'a> TypeBuilder<'a> {
         // schema, means that one schema; several mean a declaration of its own.
         type Ignored = fn(&[Value], &Value) -> bool;
         let compositions: [(&str, Ignored); 3] =
-            [("allOf", |_, p| is_annotation_only(p)), ("oneOf", is_null_variant), ("anyOf", is_null_variant)];
+            [("allOf", |_, p| is_constraint_only(p)), ("oneOf", is_null_variant), ("anyOf", is_null_variant)];
         for (key, ignored) in compositions {
             let Some(parts) = obj.get(key).and_then(Value::as_array) else { continue };
             let kept: Vec<(usize, &Value)> =
@@ -1178,6 +1178,35 @@ fn only_ref(v: &Value) -> bool {
         o.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
     })
 }
+
+/// Whether a schema only annotates or constrains a value (`{maxLength: 16}` beside a string in
+/// an `allOf`, DigitalOcean's), so that it changes no type.
+fn is_constraint_only(v: &Value) -> bool {
+    match v {
+        Value::Object(o) => o.keys().all(|k| {
+            ANNOTATIONS.contains(&k.as_str()) || CONSTRAINTS.contains(&k.as_str()) || k.starts_with("x-")
+        }),
+        Value::Bool(true) => true,
+        _ => false,
+    }
+}
+
+/// Validation keywords that do not change the Rust type of what they constrain.
+const CONSTRAINTS: &[&str] = &[
+    "maxLength",
+    "minLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
 
 fn is_annotation_only(v: &Value) -> bool {
     match v {

@@ -395,13 +395,14 @@ pub struct NullableRef {
     pub cat: Option<Cat>,
     pub label: Option<NullableRefLabel>,
     pub pet: Option<Cat>,
+    pub short_label: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
     NullableRef, extra; cat = "cat" optional, label = "label" optional, pet = "pet"
-    optional
+    optional, short_label = "short_label" optional
 );
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
