@@ -1111,9 +1111,10 @@ pub(super) fn own_or_referenced<'a, T>(
 }
 
 /// The first of `pick` over the schemas a property refers to (its `$ref`, or the one `$ref`
-/// among its `allOf`/`anyOf`/`oneOf`, as a nullable reference is written), for what a property
-/// does not say itself: OpenAPI 3.0 ignores siblings of `$ref`, so specs put a description or a
-/// default on the referenced schema.
+/// among its `allOf`/`anyOf`/`oneOf`, as a nullable reference is written, or else its one
+/// `allOf` part that is not a constraint alone), for what a property does not say itself:
+/// OpenAPI 3.0 ignores siblings of `$ref`, so specs put a description or a default on the
+/// referenced schema.
 fn referenced<'a, T>(
     root: &'a Value,
     prop: &'a Value,
@@ -1135,9 +1136,18 @@ fn referenced<'a, T>(
             .filter_map(|key| obj.get(*key).and_then(Value::as_array))
             .flatten()
             .filter(|s| s.get("$ref").is_some());
-        current = refs.next()?;
-        if refs.next().is_some() {
-            return None;
+        match (refs.next(), refs.next()) {
+            (Some(reference), None) => current = reference,
+            (Some(_), Some(_)) => return None,
+            (None, _) => {
+                // The one inline `allOf` part that is the value's schema, the others
+                // constraining it (`allOf: [{type: string, description: …}, {maxLength: 16}]`).
+                let mut typed = obj.get("allOf")?.as_array()?.iter().filter(|p| !is_constraint_only(p));
+                current = typed.next().filter(|_| typed.next().is_none())?;
+                if let Some(found) = current.as_object().and_then(&pick) {
+                    return Some(found);
+                }
+            }
         }
     }
     None

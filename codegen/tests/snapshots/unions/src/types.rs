@@ -395,6 +395,7 @@ pub struct NullableRef {
     pub cat: Option<Cat>,
     pub label: Option<NullableRefLabel>,
     pub pet: Option<Cat>,
+    /// A label.
     pub short_label: Option<String>,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
