@@ -120,7 +120,10 @@ pub fn crate_files(
             } else {
                 Cow::Borrowed(source)
             };
-            let source = if streams { source } else { Cow::Owned(without_streams(&source)) };
+            // Most sources have no mark, and are not copied for it (`str::replace` always copies,
+            // and was a third of a small crate's generation).
+            let without = if streams { None } else { without_streams(&source) };
+            let source = without.map_or(source, Cow::Owned);
             runtime_copy(&header, &source, paths)
         }));
     }
@@ -160,9 +163,9 @@ fn runtime_root(source: &str, webhooks: bool, runtime_crate: bool) -> Cow<'_, st
 }
 
 /// The runtime's source with what only streamed responses need compiled out: each item after
-/// a `// @streams` line.
-fn without_streams(source: &str) -> String {
-    source.replace(STREAMS_MARK, &format!("#[cfg(any())] {STREAMS_MARK}"))
+/// a `// @streams` line; `None` for a source without one.
+fn without_streams(source: &str) -> Option<String> {
+    replace_all(source, STREAMS_MARK, &format!("#[cfg(any())] {STREAMS_MARK}"))
 }
 
 /// The line that marks, in the runtime's sources, an item only streamed responses need.
@@ -422,10 +425,11 @@ fn toml_str(s: &str) -> String {
 
 /// A program that makes the crate's first example call (see [`usage::Call::first`]) with a new
 /// client, formatted: `main` opens the function it is in.
-fn example_program(api: &Api, krate: &str, main: &str) -> String {
+fn example_program(api: &Api, krate: &str, main: &str, hidden: bool) -> String {
     let call = usage::Call::first(api, krate).unwrap_or_default();
-    let head = format!("{main}\nlet client = {krate}::{};", client_new_call(api));
-    call.program(&head).unwrap_or_else(|| format!("{}{head}\n{}\nOk(())\n}}\n", call.uses, call.statements))
+    let new = format!("let client = {krate}::{};", client_new_call(api));
+    let program = if hidden { call.hidden_program(main, &new) } else { call.program(main, &new) };
+    program.unwrap_or_else(|| format!("{}{main}\n{new}\n{}\nOk(())\n}}\n", call.uses, call.statements))
 }
 
 fn client_new_call(api: &Api) -> String {
@@ -464,8 +468,8 @@ const CRATE_ATTRIBUTES: &str = "\
 /// The crate documentation: what the API is, and a first call.
 fn lib_docs(api: &Api, config: &Config) -> Source {
     let krate = config.crate_ident();
-    let program = example_program(api, &krate, &format!("async fn run() -> Result<(), {krate}::Error> {{"));
-    let example = format!("```no_run\n{}```", usage::hide_wrapper(&program));
+    let main = format!("async fn run() -> Result<(), {krate}::Error> {{");
+    let example = format!("```no_run\n{}```", example_program(api, &krate, &main, true));
     let intro = docs::paragraphs([
         Some(
             format!(
@@ -755,7 +759,7 @@ fn readme(api: &Api, config: &Config, by: &str) -> String {
         Some(program) => out.push_str(&format!("```rust,no_run\n{}\n```\n\n", program.trim_end())),
         None => {
             let main = format!("#[tokio::main]\nasync fn main() -> Result<(), {krate}::Error> {{");
-            out.push_str(&format!("```rust,no_run\n{}```\n\n", example_program(api, &krate, &main)));
+            out.push_str(&format!("```rust,no_run\n{}```\n\n", example_program(api, &krate, &main, false)));
         }
     }
     out.push_str(&usage_doc(api, config));

@@ -79,7 +79,11 @@ impl<'a> BankMandates<'a> {
     /// let bank_mandate = client
     ///     .bank_mandates()
     ///     .create(
-    ///         CreateBankMandate::new("bank_account_id", "authorization_text", "ip_address"),
+    ///         CreateBankMandate::new(
+    ///             "bank_account_id",
+    ///             "authorization_text",
+    ///             "ip_address",
+    ///         ),
     ///     )
     ///     .await?;
     /// println!("{bank_mandate:?}");

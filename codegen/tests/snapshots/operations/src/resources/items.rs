@@ -21,9 +21,7 @@ impl<'a> Items<'a> {
     ///
     /// ```no_run
     /// use snapshot_operations::types::{StartExportParams, StartExportRegion};
-    /// # async fn run(
-    /// # client: &snapshot_operations::Client,
-    /// # ) -> Result<(), snapshot_operations::Error> {
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
     /// client
     ///     .items()
     ///     .start_export(
@@ -220,9 +218,7 @@ impl<'a> Items<'a> {
     ///
     /// ```no_run
     /// use snapshot_operations::types::{GetReportParams, GetReportPeriod, GetReportXApiToken};
-    /// # async fn run(
-    /// # client: &snapshot_operations::Client,
-    /// # ) -> Result<(), snapshot_operations::Error> {
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
     /// client
     ///     .items()
     ///     .get_report(

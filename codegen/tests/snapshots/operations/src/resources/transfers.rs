@@ -138,9 +138,7 @@ impl<'a> Transfers<'a> {
     ///
     /// ```no_run
     /// use snapshot_operations::types::ReverseTransferRequest;
-    /// # async fn run(
-    /// # client: &snapshot_operations::Client,
-    /// # ) -> Result<(), snapshot_operations::Error> {
+    /// # async fn run(client: &snapshot_operations::Client) -> Result<(), snapshot_operations::Error> {
     /// client
     ///     .transfers()
     ///     .reverse("id", ReverseTransferRequest::new("idempotency_key"))

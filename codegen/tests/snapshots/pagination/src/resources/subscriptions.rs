@@ -18,9 +18,7 @@ impl<'a> Subscriptions<'a> {
     /// ```no_run
     /// use snapshot_pagination::types::SubscriptionsListParams;
     /// use snapshot_pagination::runtime::TryStreamExt;
-    /// # async fn run(
-    /// # client: &snapshot_pagination::Client,
-    /// # ) -> Result<(), snapshot_pagination::Error> {
+    /// # async fn run(client: &snapshot_pagination::Client) -> Result<(), snapshot_pagination::Error> {
     /// let mut items = client
     ///     .subscriptions()
     ///     .list(SubscriptionsListParams::new("api-version"))
