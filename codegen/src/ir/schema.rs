@@ -1090,7 +1090,6 @@ pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
     (!text.is_empty()).then(|| crate::markdown::rustdoc_text(text))
 }
 
-/// `pick` of a schema itself, or else of the schemas it refers to (see `referenced`).
 /// A schema's example where it is a string, number or boolean: `example`, or the first of
 /// 3.1's `examples`.
 pub(super) fn scalar_example(schema: &Map<String, Value>) -> Option<Value> {
@@ -1102,6 +1101,7 @@ pub(super) fn is_scalar(value: &Value) -> bool {
     matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
+/// `pick` of a schema itself, or else of the schemas it refers to (see `referenced`).
 pub(super) fn own_or_referenced<'a, T>(
     root: &'a Value,
     schema: &'a Value,
@@ -1192,13 +1192,7 @@ fn only_ref(v: &Value) -> bool {
 /// Whether a schema only annotates or constrains a value (`{maxLength: 16}` beside a string in
 /// an `allOf`, DigitalOcean's), so that it changes no type.
 fn is_constraint_only(v: &Value) -> bool {
-    match v {
-        Value::Object(o) => o.keys().all(|k| {
-            ANNOTATIONS.contains(&k.as_str()) || CONSTRAINTS.contains(&k.as_str()) || k.starts_with("x-")
-        }),
-        Value::Bool(true) => true,
-        _ => false,
-    }
+    has_only_annotations_and(v, CONSTRAINTS)
 }
 
 /// Validation keywords that do not change the Rust type of what they constrain.
@@ -1219,8 +1213,16 @@ const CONSTRAINTS: &[&str] = &[
 ];
 
 fn is_annotation_only(v: &Value) -> bool {
+    has_only_annotations_and(v, &[])
+}
+
+/// Whether a schema (`true`, or an object) has no keyword but annotations, extensions and
+/// `also`.
+fn has_only_annotations_and(v: &Value, also: &[&str]) -> bool {
     match v {
-        Value::Object(o) => o.keys().all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")),
+        Value::Object(o) => o
+            .keys()
+            .all(|k| ANNOTATIONS.contains(&k.as_str()) || also.contains(&k.as_str()) || k.starts_with("x-")),
         Value::Bool(true) => true,
         _ => false,
     }
