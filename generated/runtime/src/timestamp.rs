@@ -257,37 +257,27 @@ fn parse_as_written(text: &str) -> Option<DateTime<FixedOffset>> {
     if hours_only && let Ok(time) = format!("{text}:00").parse::<DateTime<FixedOffset>>() {
         return Some(time);
     }
-    DateTime::parse_from_rfc2822(text).ok().or_else(|| parse_to_minute(text)).or_else(|| parse_basic(text))
+    DateTime::parse_from_rfc2822(text).ok().or_else(|| parse_iso_8601(text))
 }
 
-/// RFC 3339 without its seconds (`2016-09-27T14:55Z`, as AWS's examples write times), with an
-/// offset or without one (UTC).
-fn parse_to_minute(text: &str) -> Option<DateTime<FixedOffset>> {
-    let zoned = match text.strip_suffix('Z') {
-        Some(rest) => format!("{rest}+00:00"),
-        None => text.to_owned(),
-    };
-    DateTime::parse_from_str(&zoned, "%Y-%m-%dT%H:%M%:z").ok().or_else(|| {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok().map(|t| t.and_utc().fixed_offset())
-    })
-}
-
-/// ISO 8601's basic format, without separators (`20170228T1215Z`, `20150830T123600Z`, as AWS
-/// writes times in its documentation and signatures), to the minute or second, with an offset
-/// or without one (UTC).
-fn parse_basic(text: &str) -> Option<DateTime<FixedOffset>> {
+/// ISO 8601 forms RFC 3339 leaves out, as AWS writes times: to the minute
+/// (`2016-09-27T14:55Z`, its examples), and the basic format without separators
+/// (`20170228T1215Z`, `20150830T123600Z`, its documentation and signatures) to the minute or
+/// second; with an offset or without one (UTC).
+fn parse_iso_8601(text: &str) -> Option<DateTime<FixedOffset>> {
     let (date, _) = text.split_once('T')?;
-    if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
+    let basic = date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit());
+    let (with_offset, without): (&[&str], &[&str]) = if basic {
+        (&["%Y%m%dT%H%M%S%.f%z", "%Y%m%dT%H%M%z"], &["%Y%m%dT%H%M%S%.f", "%Y%m%dT%H%M"])
+    } else {
+        (&["%Y-%m-%dT%H:%M%z"], &["%Y-%m-%dT%H:%M"])
+    };
     let zoned = match text.strip_suffix('Z') {
         Some(rest) => format!("{rest}+0000"),
         None => text.to_owned(),
     };
-    const WITH_OFFSET: [&str; 2] = ["%Y%m%dT%H%M%S%.f%z", "%Y%m%dT%H%M%z"];
-    const WITHOUT: [&str; 2] = ["%Y%m%dT%H%M%S%.f", "%Y%m%dT%H%M"];
-    WITH_OFFSET.iter().find_map(|format| DateTime::parse_from_str(&zoned, format).ok()).or_else(|| {
-        WITHOUT
+    with_offset.iter().find_map(|format| DateTime::parse_from_str(&zoned, format).ok()).or_else(|| {
+        without
             .iter()
             .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
             .map(|time| time.and_utc().fixed_offset())
