@@ -66,9 +66,9 @@ impl Call {
         list.into_iter().chain(read()).chain(ops()).find_map(|(r, op)| Call::of(api, r, op, krate))
     }
 
-    /// A program around the statements, in prettyplease's layout: `signature` (a function's,
-    /// with any attributes) opens it, then the statements of `before` (the client's creation)
-    /// and the call's, and `Ok(())` and a brace close it.
+    /// A program around the statements: `signature` (a function's, with any attributes) opens
+    /// it, then the statements of `before` (the client's creation) and the call's, and `Ok(())`
+    /// and a brace close it.
     pub fn program(&self, signature: &str, before: &str) -> Option<String> {
         self.laid_out(signature, before, Layout { signature_shown: true, always_format: false })
     }
@@ -82,13 +82,13 @@ impl Call {
 
     fn laid_out(&self, signature: &str, before: &str, layout: Layout) -> Option<String> {
         let body = || before.lines().chain(self.statements.lines()).chain(["Ok(())"]);
-        // Where every line fits (a statement in the function's body is indented by 4),
-        // prettyplease would print them as they are, so they are not formatted: that costs more
-        // than the rest of a method's generation. A hidden signature's layout does not matter.
-        let shown = |l: &&str| layout.signature_shown || !signature.contains(*l);
-        let fits =
-            self.uses.lines().chain(signature.lines().filter(shown)).all(|l| l.len() <= source::MARGIN)
-                && body().all(|l| l.len() + BODY_INDENT <= source::MARGIN);
+        // The statements are laid out already (see `chain`); where every line fits (a statement
+        // in the function's body is indented by 4), they are written as they are, and only
+        // otherwise formatted by prettyplease, which costs more than the rest of a method's
+        // generation. A hidden signature's layout does not matter.
+        let signature_lines = signature.lines().filter(|_| layout.signature_shown);
+        let fits = self.uses.lines().chain(signature_lines).all(|l| l.len() <= source::MARGIN)
+            && body().all(|l| l.len() + BODY_INDENT <= source::MARGIN);
         if fits && !layout.always_format {
             let mut out = format!("{}{signature}\n", self.uses);
             for line in body() {
@@ -109,8 +109,7 @@ impl Call {
 struct Layout {
     /// The signature is shown, so its lines must fit too.
     signature_shown: bool,
-    /// Formatted by prettyplease even where its lines fit, to test that they then need no
-    /// formatting.
+    /// Formatted by prettyplease even where its lines fit, to test that path too.
     always_format: bool,
 }
 
@@ -121,7 +120,7 @@ pub fn method_example(api: &Api, r: &Resource, op: &Operation, krate: &str) -> O
 }
 
 /// [`method_example`], formatted by prettyplease even where its lines fit (`always_format`, to
-/// test that they then need no formatting).
+/// test that path too).
 fn example_text(api: &Api, r: &Resource, op: &Operation, krate: &str, always_format: bool) -> Option<String> {
     let call = Call::of(api, r, op, krate)?;
     let signature = format!("async fn run(client: &{krate}::Client) -> Result<(), {krate}::Error> {{");
@@ -154,8 +153,9 @@ fn hide_wrapper(program: &str, signature: &str) -> String {
     out
 }
 
-/// A statement of a method chain (`client.customers().list(None)`), laid out as prettyplease
-/// lays it out in a function's body: on one line where it fits, or else one `.` part per line.
+/// A statement of a method chain (`client.customers().list(None)`), laid out in a function's
+/// body as prettyplease mostly lays one out: on one line where it fits, or else one `.` part per
+/// line.
 fn chain(prefix: &str, parts: &[Expr]) -> String {
     let flat: Vec<String> = parts.iter().map(Expr::flat).collect();
     let one_line = format!("{prefix}{};", flat.join("."));
@@ -432,7 +432,7 @@ impl Example<'_> {
             Ty::UnixTime => format!("{krate}::runtime::UnixTime(1_705_314_600)"),
             Ty::Any | Ty::Object | Ty::Map(_) => "Default::default()".to_owned(),
             Ty::Vec(item) => {
-                return Some(match self.value(item, hint, false, depth + 1) {
+                return Some(match self.attempt(|ex| ex.value(item, hint, false, depth + 1)) {
                     Some(item) => Expr::list("vec!", vec![item]),
                     None => Expr::atom("Vec::new()"),
                 });
@@ -443,6 +443,17 @@ impl Example<'_> {
             Ty::Named(id) => return self.named(*id, hint, depth),
         };
         Some(Expr::Atom(atom))
+    }
+
+    /// `build`, with the imports it added dropped where it builds nothing, as the example then
+    /// goes on without it (an empty list, another variant).
+    fn attempt(&mut self, build: impl FnOnce(&mut Self) -> Option<Expr>) -> Option<Expr> {
+        let before = self.imports.clone();
+        let built = build(self);
+        if built.is_none() {
+            self.imports = before;
+        }
+        built
     }
 
     /// A value of a named type: its constructor with its required fields, an enum's first
@@ -489,7 +500,7 @@ impl Example<'_> {
                 Some(Expr::call(&format!("{name}::new"), values))
             }
             TypeKind::Union(u) => u.variants.iter().find_map(|v| {
-                let value = self.value(&v.ty, hint, false, depth + 1)?;
+                let value = self.attempt(|ex| ex.value(&v.ty, hint, false, depth + 1))?;
                 let value = if v.boxed { Expr::call("Box::new", vec![value]) } else { value };
                 Some(Expr::call(&format!("{name}::{}", source::name(&v.name)), vec![value]))
             }),
@@ -556,6 +567,14 @@ paths:
         required: true
         content: {application/json: {schema: {$ref: '#/components/schemas/Node'}}}
       responses: {'204': {description: done}}
+  /forests:
+    post:
+      operationId: createForest
+      tags: [forests]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Forest'}}}
+      responses: {'204': {description: done}}
 components:
   schemas:
     Note:
@@ -565,6 +584,16 @@ components:
       type: object
       required: [child]
       properties: {child: {$ref: '#/components/schemas/Node'}}
+    Forest:
+      type: object
+      required: [trees]
+      properties: {trees: {type: array, items: {$ref: '#/components/schemas/Tree'}}}
+    Tree:
+      type: object
+      required: [shape, parent]
+      properties:
+        shape: {type: string, enum: [oak, elm]}
+        parent: {$ref: '#/components/schemas/Tree'}
 "#;
 
     /// A call with its required arguments built as a caller writes them: the examples of the
@@ -602,10 +631,15 @@ println!("{note:?}");
     }
 
     /// A type that requires a value of itself cannot be built, so its method has no example
-    /// (rather than one that does not compile).
+    /// (rather than one that does not compile); a list of such is empty, and what was imported
+    /// for the item that could not be built is not.
     #[test]
     fn leaves_out_an_argument_that_only_contains_itself() {
-        assert_eq!(example(&api(SPEC), "createNode"), None);
+        let api = api(SPEC);
+        assert_eq!(example(&api, "createNode"), None);
+        let forest = example(&api, "createForest").unwrap();
+        assert!(forest.contains("\nuse demo::types::Forest;\n"), "{forest}");
+        assert!(forest.contains("client.forests().create(Forest::new(Vec::new())).await?;"), "{forest}");
     }
 
     /// Every example of the test specs and Atlas is Rust (its hidden lines included), laid out
