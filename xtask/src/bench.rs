@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::process::run_bounded;
+use crate::process::{last_line, run_bounded};
 use crate::root;
 use serde_json::{Value, json};
 
@@ -583,7 +583,7 @@ fn cargo_check(dir: &Path, target: &Path, verbose: bool) -> Result<(Option<usize
         Ok((Some(warnings), first))
     } else {
         if first.is_empty() {
-            first = one_line(stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(""), 200);
+            first = one_line(last_line(&stderr), 200);
         }
         Ok((None, first))
     }

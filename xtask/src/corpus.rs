@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::process::run_bounded;
+use crate::process::{last_line, run_bounded};
 use crate::root;
 use codegen::Config;
 
@@ -367,40 +367,36 @@ fn cargo_check(dir: &Path, target: &Path, clippy: bool) -> Result<CheckResult, S
         }
     }
     if !result.success && result.first.is_none() {
-        result.first = Some(stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").to_owned());
+        result.first = Some(last_line(&stderr).to_owned());
     }
     Ok(result)
 }
 
 /// Runs the generated crate's example round-trip test; the error is the first failing example.
 fn examples_test(dir: &Path, target: &Path) -> Result<(), String> {
-    let (success, stdout, stderr) =
-        run_cargo(dir, target, &["test", "--quiet", "--lib", "examples_round_trip"])?;
-    if success {
+    let Some(text) = failed_output(dir, target, &["test", "--quiet", "--lib", "examples_round_trip"])? else {
         return Ok(());
-    }
-    let text = format!("{stdout}\n{stderr}");
+    };
     let summary = text.lines().find(|l| l.contains("do not round-trip")).unwrap_or("");
-    let first = text
-        .lines()
-        .find(|l| l.starts_with("#/"))
-        .unwrap_or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(""));
+    let first = text.lines().find(|l| l.starts_with("#/")).unwrap_or_else(|| last_line(&text));
     Err(format!("{} {}", summary.trim(), first.trim()))
 }
 
 /// Compiles the crate's doc tests (its usage examples, `no_run`); the error is the first one.
 fn doc_test(dir: &Path, target: &Path) -> Result<(), String> {
-    let (success, stdout, stderr) = run_cargo(dir, target, &["test", "--quiet", "--doc"])?;
-    if success {
+    let Some(text) = failed_output(dir, target, &["test", "--quiet", "--doc"])? else {
         return Ok(());
-    }
-    let text = format!("{stdout}\n{stderr}");
-    let first = text
-        .lines()
-        .find(|l| l.starts_with("error"))
-        .unwrap_or_else(|| text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(""));
+    };
+    let first = text.lines().find(|l| l.starts_with("error")).unwrap_or_else(|| last_line(&text));
     let place = text.lines().find(|l| l.starts_with("---- ")).unwrap_or("");
     Err(format!("{} {}", first.trim(), place.trim()))
+}
+
+/// Runs a cargo command in a generated crate: `None` when it succeeds, else what it wrote (its
+/// stdout, then its stderr).
+fn failed_output(dir: &Path, target: &Path, args: &[&str]) -> Result<Option<String>, String> {
+    let (success, stdout, stderr) = run_cargo(dir, target, args)?;
+    Ok((!success).then(|| format!("{stdout}\n{stderr}")))
 }
 
 fn to_json(rows: &[Row]) -> String {

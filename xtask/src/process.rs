@@ -10,6 +10,12 @@ use wait_timeout::ChildExt as _;
 
 use crate::root;
 
+/// The last line of a command's output that is not blank: where cargo ends with what failed
+/// when no earlier line says more.
+pub fn last_line(output: &str) -> &str {
+    output.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
 /// Runs `cmd` with stdout and stderr captured, stopping it after `limit`.
 /// Returns (success, stdout, stderr).
 ///

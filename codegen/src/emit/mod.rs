@@ -121,7 +121,7 @@ pub fn crate_files(
                 Cow::Borrowed(source)
             };
             // Most sources have no mark, and are not copied for it (`str::replace` always copies,
-            // and was a third of a small crate's generation).
+            // and was 44% of a small crate's generation, in instructions).
             let without = if streams { None } else { without_streams(&source) };
             let source = without.map_or(source, Cow::Owned);
             runtime_copy(&header, &source, paths)
