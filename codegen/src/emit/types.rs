@@ -734,17 +734,40 @@ fn taken_fields(s: &Struct, plans: &[FieldPlan]) -> Vec<usize> {
     s.constructor.iter().copied().filter(|&i| taken(&plans[i])).collect()
 }
 
-/// The fields a struct's `new(…)` takes, in its order, each with whether it is taken as an
-/// `Option` (a required field that may be `null`): for usage examples, which call it. `None`
-/// for a struct without a builder (one only ever read).
-pub(super) fn constructor_args<'a>(api: &Api, t: &TypeDef, s: &'a Struct) -> Option<Vec<(&'a Field, bool)>> {
+/// How a struct with a builder is built, for usage examples: the fields its `new(…)` takes, in
+/// its order, each with whether it is taken as an `Option` (a required field that may be
+/// `null`), and its setters.
+pub(super) struct Builder<'a> {
+    pub args: Vec<(&'a Field, bool)>,
+    pub setters: Vec<Setter<'a>>,
+}
+
+/// A chained setter of an optional field and what its value is.
+pub(super) struct Setter<'a> {
+    pub field: &'a Field,
+    /// The value is taken as `impl Into<…>`, so a literal does.
+    pub into: bool,
+    /// A map's setter, which takes pairs of a key and a value.
+    pub pairs: bool,
+}
+
+/// The [`Builder`] of a struct; `None` for one without (a struct only ever read).
+pub(super) fn builder<'a>(api: &Api, t: &TypeDef, s: &'a Struct) -> Option<Builder<'a>> {
     let serde = match t.kind {
         TypeKind::Struct(_) if t.in_request => true,
         TypeKind::Params(_) => false,
         _ => return None,
     };
     let plans: Vec<FieldPlan> = s.fields.iter().map(|f| plan_field(api, t, f, serde)).collect();
-    Some(taken_fields(s, &plans).into_iter().map(|i| (&s.fields[i], plans[i].optional)).collect())
+    let args = taken_fields(s, &plans).into_iter().map(|i| (&s.fields[i], plans[i].optional)).collect();
+    let setters = s
+        .fields
+        .iter()
+        .zip(&plans)
+        .filter(|(_, p)| !p.in_constructor)
+        .map(|(field, p)| Setter { field, into: p.into_string, pairs: p.pairs.is_some() })
+        .collect();
+    Some(Builder { args, setters })
 }
 
 /// `new(required…)` and one chained setter per optional field.

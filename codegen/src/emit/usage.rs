@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::ir::{
-    Api, BodyEncoding, IntKind, Operation, PathParam, PathSegment, Resource, Response, Ty, TypeId, TypeKind,
+    Api, BodyEncoding, Field, IntKind, Operation, PathParam, PathSegment, Resource, Response, Ty, TypeId,
+    TypeKind,
 };
 use crate::naming;
 use crate::source;
@@ -17,6 +18,11 @@ use super::tokens::resolved;
 /// How deep constructors may nest before an example is left out: deeper, it would show more of
 /// the types than of the call.
 const MAX_DEPTH: usize = 4;
+
+/// At most this many items of a list, and setters of one value, are taken from the spec's
+/// example of a body: enough to show how each is written, not a page of them.
+const MAX_ITEMS: usize = 3;
+const MAX_SETTERS: usize = 8;
 
 /// A call's example before it is laid out: the `use` lines it needs and its statements (the
 /// call, and what is done with the answer), which name the client `client`.
@@ -39,13 +45,8 @@ impl Call {
             vec![Expr::atom("client"), Expr::atom(format!("{}()", r.name)), method]
         };
         let statements = ex.statements(op, &call);
-        let mut uses = String::new();
         let names: Vec<&str> = ex.imports.iter().map(String::as_str).collect();
-        match names.as_slice() {
-            [] => {}
-            [one] => uses.push_str(&format!("use {krate}::types::{one};\n")),
-            many => uses.push_str(&format!("use {krate}::types::{{{}}};\n", many.join(", "))),
-        }
+        let mut uses = use_types(krate, &names);
         if op.pagination.is_some() || matches!(op.response, Response::Stream(_)) {
             uses.push_str(&format!("use {krate}::runtime::TryStreamExt;\n"));
         }
@@ -153,6 +154,27 @@ fn hide_wrapper(program: &str, signature: &str) -> String {
     out
 }
 
+/// The `use` line of the types an example names, laid out as prettyplease lays it out: on one
+/// line where it fits, else the names on a line of their own, else one per line.
+fn use_types(krate: &str, names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => format!("use {krate}::types::{one};\n"),
+        many => {
+            let list = many.join(", ");
+            let one_line = format!("use {krate}::types::{{{list}}};\n");
+            if one_line.len() - 1 <= source::MARGIN {
+                one_line
+            } else if format!("    {list},").len() <= source::MARGIN {
+                format!("use {krate}::types::{{\n    {list},\n}};\n")
+            } else {
+                let lines: String = many.iter().map(|name| format!("    {name},\n")).collect();
+                format!("use {krate}::types::{{\n{lines}}};\n")
+            }
+        }
+    }
+}
+
 /// A statement of a method chain (`client.customers().list(None)`), laid out in a function's
 /// body as prettyplease mostly lays one out: on one line where it fits, or else one `.` part per
 /// line.
@@ -186,6 +208,11 @@ enum Expr {
         brackets: bool,
         args: Vec<Expr>,
     },
+    /// `base.call().call()`: a value built by chained setters.
+    Chain {
+        base: Box<Expr>,
+        calls: Vec<Expr>,
+    },
 }
 
 impl Expr {
@@ -201,6 +228,11 @@ impl Expr {
         Expr::Call { head: head.to_owned(), brackets: true, args: items }
     }
 
+    /// `self.calls…`, or `self` where there are none.
+    fn chained(self, calls: Vec<Expr>) -> Self {
+        if calls.is_empty() { self } else { Expr::Chain { base: Box::new(self), calls } }
+    }
+
     /// `&` and the like before the expression.
     fn prefixed(self, prefix: &str) -> Self {
         match self {
@@ -208,6 +240,7 @@ impl Expr {
             Expr::Call { head, brackets, args } => {
                 Expr::Call { head: format!("{prefix}{head}"), brackets, args }
             }
+            Expr::Chain { base, calls } => Expr::Chain { base: Box::new(base.prefixed(prefix)), calls },
         }
     }
 
@@ -224,18 +257,32 @@ impl Expr {
                 let args: Vec<String> = args.iter().map(Expr::flat).collect();
                 format!("{head}{open}{}{close}", args.join(", "))
             }
+            Expr::Chain { base, calls } => {
+                calls.iter().fold(base.flat(), |out, call| format!("{out}.{}", call.flat()))
+            }
         }
     }
 
     /// Writes the expression starting at column `column` of a line indented by `indent`, with
     /// `trail` characters after it on that line: on one line where it fits, or else with its
-    /// arguments one per line, indented by 4 more, each with a comma.
+    /// arguments one per line, indented by 4 more, each with a comma, and a chain's calls one
+    /// per line, indented by 4 more.
     fn write(&self, indent: usize, column: usize, trail: usize, out: &mut String) {
         let flat = self.flat();
+        let fits = column + flat.len() + trail <= source::MARGIN;
         match self {
-            Expr::Call { head, brackets, args }
-                if column + flat.len() + trail > source::MARGIN && !args.is_empty() =>
-            {
+            Expr::Chain { base, calls } if !fits => {
+                // The base's arguments, where they break, go 4 deeper than its calls.
+                base.write(indent + 4, column, 0, out);
+                for (i, call) in calls.iter().enumerate() {
+                    out.push('\n');
+                    out.extend(std::iter::repeat_n(' ', indent + 4 - BODY_INDENT));
+                    out.push('.');
+                    let trail = if i + 1 == calls.len() { trail } else { 0 };
+                    call.write(indent + 4, indent + 5, trail, out);
+                }
+            }
+            Expr::Call { head, brackets, args } if !fits && !args.is_empty() => {
                 let (open, close) = Self::delimiters(*brackets);
                 out.push_str(head);
                 out.push(open);
@@ -267,6 +314,12 @@ impl<'a> Hint<'a> {
         Hint { name, example: None }
     }
 
+    /// A field's: the example of the whole value, where it gives the field one, or else the
+    /// field's own.
+    fn of_field(f: &'a Field, given: Option<&'a serde_json::Map<String, Value>>) -> Self {
+        Hint { name: &f.json_name, example: given.and_then(|o| o.get(&f.json_name)).or(f.example.as_ref()) }
+    }
+
     /// The text of a string: the example where it is one short enough to read in a call, or
     /// else the name.
     fn text(self) -> &'a str {
@@ -280,6 +333,70 @@ fn example_str(example: Option<&Value>) -> Option<&str> {
 
 fn text_of<'a>(example: Option<&'a str>, name: &'a str) -> &'a str {
     example.filter(|e| !e.is_empty() && e.len() <= 48 && !e.contains(['\n', '\r'])).unwrap_or(name)
+}
+
+/// Whether an example sets a field: not with `null`, nor with an empty list or object, whose
+/// setter would show nothing.
+fn is_set(example: &Value) -> bool {
+    match example {
+        Value::Null => false,
+        Value::Array(list) => !list.is_empty(),
+        Value::Object(entries) => !entries.is_empty(),
+        _ => true,
+    }
+}
+
+/// Whether a text is a date-time as RFC 3339 writes it (what `parse` reads): a date, `T`, a
+/// time to the second with any fraction, and `Z` or an offset.
+fn is_date_time(text: &str) -> bool {
+    let Some((date, time)) = text.split_once(['T', 't']) else { return false };
+    let (time, offset) = match time.find(['Z', 'z', '+', '-']) {
+        Some(at) => time.split_at(at),
+        None => return false,
+    };
+    let (clock, fraction) = time.split_once('.').unwrap_or((time, "0"));
+    let offset_ok = matches!(offset, "Z" | "z") || shaped(&offset[1..], "##:##");
+    is_date(date)
+        && shaped(clock, "##:##:##")
+        && clock[..2].parse::<u8>().is_ok_and(|h| h < 24)
+        && clock[3..5].parse::<u8>().is_ok_and(|m| m < 60)
+        && clock[6..].parse::<u8>().is_ok_and(|s| s <= 60)
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && offset_ok
+}
+
+/// Whether a text is a calendar date, `YYYY-MM-DD`, that exists.
+fn is_date(text: &str) -> bool {
+    if !shaped(text, "####-##-##") {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    (1..=days).contains(&day)
+}
+
+/// Whether a text is a UUID in its hyphenated form.
+fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether `text` has the shape of `pattern`, where `#` is a digit and anything else itself.
+fn shaped(text: &str, pattern: &str) -> bool {
+    text.len() == pattern.len()
+        && text.bytes().zip(pattern.bytes()).all(|(t, p)| if p == b'#' { t.is_ascii_digit() } else { t == p })
 }
 
 /// Whether an integer literal of this value is one of `kind` (a literal out of range does not
@@ -336,7 +453,10 @@ impl Example<'_> {
                 BodyEncoding::Json
                 | BodyEncoding::JsonLines
                 | BodyEncoding::Form
-                | BodyEncoding::Multipart => self.value(&body.ty, Hint::named("body"), false, 0)?,
+                | BodyEncoding::Multipart => {
+                    let hint = Hint { name: "body", example: body.example.as_ref() };
+                    self.value(&body.ty, hint, false, 0)?
+                }
                 BodyEncoding::Bytes => Expr::atom("b\"contents\".to_vec()"),
                 BodyEncoding::Text => Expr::atom(source::lit("text")),
             });
@@ -426,16 +546,29 @@ impl Example<'_> {
             Ty::String | Ty::Binary if into => source::lit(hint.text()),
             Ty::String => format!("{}.to_owned()", source::lit(hint.text())),
             Ty::Binary => format!("{krate}::runtime::Binary::from({})", source::lit(hint.text())),
-            Ty::DateTime => "\"2024-01-15T10:30:00Z\".parse().unwrap()".to_owned(),
-            Ty::Date => "\"2024-01-15\".parse().unwrap()".to_owned(),
-            Ty::Uuid => "\"67e55044-10b1-426f-9247-bb680e5fe0c8\".parse().unwrap()".to_owned(),
-            Ty::UnixTime => format!("{krate}::runtime::UnixTime(1_705_314_600)"),
+            Ty::DateTime | Ty::Date | Ty::Uuid => {
+                let (valid, fallback): (fn(&str) -> bool, _) = match ty {
+                    Ty::DateTime => (is_date_time, "2024-01-15T10:30:00Z"),
+                    Ty::Date => (is_date, "2024-01-15"),
+                    _ => (is_uuid, "67e55044-10b1-426f-9247-bb680e5fe0c8"),
+                };
+                let text = example_str(example).filter(|e| valid(e)).unwrap_or(fallback);
+                format!("{}.parse().unwrap()", source::lit(text))
+            }
+            Ty::UnixTime => match example.and_then(Value::as_i64) {
+                Some(seconds) => format!("{krate}::runtime::UnixTime({seconds})"),
+                None => format!("{krate}::runtime::UnixTime(1_705_314_600)"),
+            },
+            Ty::Map(values) if example.is_some_and(is_set) => {
+                match self.attempt(|ex| ex.pairs(values, hint, false, depth)) {
+                    Some(pairs) => return Some(pairs.chained(vec![Expr::atom("into()")])),
+                    None => "Default::default()".to_owned(),
+                }
+            }
             Ty::Any | Ty::Object | Ty::Map(_) => "Default::default()".to_owned(),
             Ty::Vec(item) => {
-                return Some(match self.attempt(|ex| ex.value(item, hint, false, depth + 1)) {
-                    Some(item) => Expr::list("vec!", vec![item]),
-                    None => Expr::atom("Vec::new()"),
-                });
+                let items = self.attempt(|ex| ex.items(item, hint, depth));
+                return Some(items.unwrap_or_else(|| Expr::atom("Vec::new()")));
             }
             Ty::Nullable(inner) => {
                 return Some(Expr::call("Some", vec![self.value(inner, hint, false, depth)?]));
@@ -443,6 +576,56 @@ impl Example<'_> {
             Ty::Named(id) => return self.named(*id, hint, depth),
         };
         Some(Expr::Atom(atom))
+    }
+
+    /// Whether an example is a value of `ty`, at its top (where it is not, a setter would show
+    /// a made-up value).
+    fn is_of(&self, ty: &Ty, example: &Value) -> bool {
+        match resolved(ty, &self.api.types) {
+            Ty::Bool => example.is_boolean(),
+            Ty::Int(kind) => example.as_i64().is_some_and(|v| int_fits(*kind, v)),
+            Ty::F64 | Ty::UnixTime => example.is_number(),
+            Ty::String | Ty::Binary | Ty::DateTime | Ty::Date | Ty::Uuid => example.is_string(),
+            Ty::Vec(_) => example.is_array(),
+            Ty::Map(_) | Ty::Object => example.is_object(),
+            Ty::Any => true,
+            Ty::Nullable(inner) => self.is_of(inner, example),
+            Ty::Named(id) => match &self.api.types[*id].kind {
+                TypeKind::Newtype(inner) => self.is_of(inner, example),
+                TypeKind::Enum(_) => example.is_string(),
+                TypeKind::Struct(_) | TypeKind::Params(_) => example.is_object(),
+                _ => true,
+            },
+        }
+    }
+
+    /// A list of items of type `item`: those of the example where it is a list (a few, each of
+    /// the type), or else one.
+    fn items(&mut self, item: &Ty, hint: Hint<'_>, depth: usize) -> Option<Expr> {
+        let examples = hint.example.and_then(Value::as_array).filter(|list| !list.is_empty());
+        let items = match examples {
+            Some(list) => list
+                .iter()
+                .take(MAX_ITEMS)
+                .map(|e| self.value(item, Hint { name: hint.name, example: Some(e) }, false, depth + 1))
+                .collect::<Option<Vec<_>>>()?,
+            None => vec![self.value(item, hint, false, depth + 1)?],
+        };
+        Some(Expr::list("vec!", items))
+    }
+
+    /// The entries of the example's object as an array of pairs of a key and a value of type
+    /// `values` (`into`: taken as `impl Into<…>`, so literals do), as a map's setter takes them.
+    fn pairs(&mut self, values: &Ty, hint: Hint<'_>, into: bool, depth: usize) -> Option<Expr> {
+        let entries = hint.example?.as_object()?;
+        let mut pairs = Vec::new();
+        for (key, example) in entries.iter().take(MAX_ITEMS) {
+            let key = if into { source::lit(key) } else { format!("{}.to_owned()", source::lit(key)) };
+            let value =
+                self.value(values, Hint { name: hint.name, example: Some(example) }, into, depth + 1)?;
+            pairs.push(Expr::call("", vec![Expr::atom(key), value]));
+        }
+        Some(Expr::list("", pairs))
     }
 
     /// `build`, with the imports it added dropped where it builds nothing, as the example then
@@ -486,24 +669,54 @@ impl Example<'_> {
                 .or(e.variants.first())
                 .map(|v| Expr::atom(format!("{name}::{}", source::name(&v.name)))),
             TypeKind::Struct(s) | TypeKind::Params(s) => {
-                let args = super::types::constructor_args(api, t, s)?;
+                let builder = super::types::builder(api, t, s)?;
+                // The example of the whole value, where it is an object, gives the fields theirs.
+                let given = hint.example.and_then(Value::as_object);
+                let field_hint = |f| Hint::of_field(f, given);
                 let mut values = Vec::new();
-                for (f, optional) in args {
+                for (f, optional) in builder.args {
                     values.push(if optional {
                         Expr::atom("None")
                     } else {
                         let into = !f.boxed && super::tokens::into_param(&f.ty, &api.types).is_some();
-                        let hint = Hint { name: &f.json_name, example: f.example.as_ref() };
-                        self.value(&f.ty, hint, into, depth + 1)?
+                        self.value(&f.ty, field_hint(f), into, depth + 1)?
                     });
                 }
-                Some(Expr::call(&format!("{name}::new"), values))
+                // The optional fields the example sets, each with its setter.
+                let mut calls = Vec::new();
+                for setter in builder.setters {
+                    let f = setter.field;
+                    let hint = field_hint(f);
+                    if calls.len() == MAX_SETTERS
+                        || f.read_only
+                        || !hint.example.is_some_and(|e| is_set(e) && self.is_of(&f.ty, e))
+                        || matches!(resolved(&f.ty, &api.types), Ty::Any | Ty::Object)
+                    {
+                        continue;
+                    }
+                    let value = match (setter.pairs, resolved(&f.ty, &api.types)) {
+                        (true, Ty::Map(values)) => {
+                            let into = super::tokens::into_param(values, &api.types).is_some();
+                            self.attempt(|ex| ex.pairs(values, hint, into, depth + 1))
+                        }
+                        _ => self.attempt(|ex| ex.value(&f.ty, hint, setter.into, depth + 1)),
+                    };
+                    if let Some(value) = value {
+                        calls.push(Expr::call(&source::name(&f.setter), vec![value]));
+                    }
+                }
+                Some(Expr::call(&format!("{name}::new"), values).chained(calls))
             }
-            TypeKind::Union(u) => u.variants.iter().find_map(|v| {
-                let value = self.attempt(|ex| ex.value(&v.ty, hint, false, depth + 1))?;
-                let value = if v.boxed { Expr::call("Box::new", vec![value]) } else { value };
-                Some(Expr::call(&format!("{name}::{}", source::name(&v.name)), vec![value]))
-            }),
+            // The first variant that can be built, of those the example is a value of first.
+            TypeKind::Union(u) => {
+                let mut variants: Vec<_> = u.variants.iter().collect();
+                variants.sort_by_key(|v| hint.example.is_some_and(|e| !self.is_of(&v.ty, e)));
+                variants.into_iter().find_map(|v| {
+                    let value = self.attempt(|ex| ex.value(&v.ty, hint, false, depth + 1))?;
+                    let value = if v.boxed { Expr::call("Box::new", vec![value]) } else { value };
+                    Some(Expr::call(&format!("{name}::{}", source::name(&v.name)), vec![value]))
+                })
+            }
             TypeKind::Responses(_) | TypeKind::Pending => None,
         };
         if value.is_some() && !matches!(t.kind, TypeKind::Alias(_)) {
@@ -575,8 +788,47 @@ paths:
         required: true
         content: {application/json: {schema: {$ref: '#/components/schemas/Forest'}}}
       responses: {'204': {description: done}}
+  /orders:
+    post:
+      operationId: createOrder
+      tags: [orders]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/OrderInput'}
+            examples:
+              first:
+                value:
+                  amount: 4990
+                  currency: usd
+                  customer: {email: jane@example.com, name: Jane Doe}
+                  items: [{sku: a-1}, {sku: b-2, quantity: 2}, {sku: c-3}, {sku: d-4}]
+                  metadata: {cart: c_1}
+                  note: null
+                  tags: []
+                  quantity: two
+                  unknown: 1
+      responses: {'204': {description: done}}
 components:
   schemas:
+    OrderInput:
+      type: object
+      required: [amount, currency]
+      properties:
+        amount: {type: integer, format: int64}
+        currency: {type: string}
+        quantity: {type: integer, format: int32}
+        customer: {type: object, properties: {email: {type: string}, name: {type: string}}}
+        items:
+          type: array
+          items:
+            type: object
+            required: [sku]
+            properties: {sku: {type: string}, quantity: {type: integer, format: int32}}
+        metadata: {type: object, additionalProperties: {type: string}}
+        note: {type: string, nullable: true}
+        tags: {type: array, items: {type: string}}
     Note:
       type: object
       properties: {id: {type: string}}
@@ -630,6 +882,42 @@ println!("{note:?}");
         assert_eq!(text, expected);
     }
 
+    /// The spec's example of a whole body gives the required arguments their values and sets
+    /// the optional fields it has, nested values and lists (their first few items) and maps
+    /// included; a `null`, an empty list, a value of another type and an unknown property
+    /// set nothing.
+    #[test]
+    fn builds_the_body_from_the_example_of_it() {
+        let api = api(SPEC);
+        let text = example(&api, "createOrder").unwrap();
+        let expected = r#"# Example
+
+```no_run
+use demo::types::{OrderInput, OrderInputCustomer, OrderInputItem};
+# async fn run(client: &demo::Client) -> Result<(), demo::Error> {
+client
+    .orders()
+    .create(
+        OrderInput::new(4990, "usd")
+            .customer(
+                OrderInputCustomer::new().email("jane@example.com").name("Jane Doe"),
+            )
+            .items(
+                vec![
+                    OrderInputItem::new("a-1"),
+                    OrderInputItem::new("b-2").quantity(2),
+                    OrderInputItem::new("c-3"),
+                ],
+            )
+            .metadata([("cart", "c_1")]),
+    )
+    .await?;
+# Ok(())
+# }
+```"#;
+        assert_eq!(text, expected);
+    }
+
     /// A type that requires a value of itself cannot be built, so its method has no example
     /// (rather than one that does not compile); a list of such is empty, and what was imported
     /// for the item that could not be built is not.
@@ -663,8 +951,11 @@ println!("{note:?}");
                     let Some(fast) = example_text(&api, r, op, "demo", false) else { continue };
                     let at = format!("{}: {}", path.display(), op.operation_id);
                     assert!(syn::parse_file(&code(&fast)).is_ok(), "{at}:\n{fast}");
-                    let mut visible = fast.lines().filter(|l| !l.starts_with("# "));
-                    assert!(visible.all(|l| l.len() + BODY_INDENT <= source::MARGIN), "{at}:\n{fast}");
+                    // The `use` lines stand at the top level; the statements in a function.
+                    let (uses, body) = fast.split_once("\n# async fn").unwrap();
+                    let mut statements = body.lines().skip(1).filter(|l| !l.starts_with("# "));
+                    assert!(uses.lines().all(|l| l.len() <= source::MARGIN), "{at}:\n{fast}");
+                    assert!(statements.all(|l| l.len() + BODY_INDENT <= source::MARGIN), "{at}:\n{fast}");
                     let formatted = example_text(&api, r, op, "demo", true).unwrap();
                     assert!(syn::parse_file(&code(&formatted)).is_ok(), "{at}:\n{formatted}");
                     written += 1;
@@ -684,6 +975,32 @@ println!("{note:?}");
         assert_eq!(
             hide_wrapper(formatted, signature),
             "use a::B;\n# async fn run(client: &a::Client) -> Result<(), a::Error> {\nlet x = client.b().await?;\n# Ok(())\n# }\n"
+        );
+    }
+
+    /// Times and UUIDs are taken from examples only where `parse` reads them.
+    #[test]
+    fn only_examples_that_parse_are_times_and_uuids() {
+        for good in ["2024-01-15T10:30:00Z", "2024-02-29T23:59:59.123+05:30", "2024-01-15t10:30:00-08:00"] {
+            assert!(is_date_time(good), "{good}");
+        }
+        for bad in [
+            "2024-01-15",
+            "2024-01-15T10:30Z",
+            "2024-01-15T10:30:00",
+            "2024-01-15T25:00:00Z",
+            "2024-01-15T10:30:00.Z",
+            "2024-01-15T10:30:00+0530",
+            "2023-02-29T10:30:00Z",
+            "2024-01-15T10:30:00ZZ",
+        ] {
+            assert!(!is_date_time(bad), "{bad}");
+        }
+        assert!(is_date("2000-02-29") && !is_date("1900-02-29") && !is_date("2024-04-31"));
+        assert!(!is_date("2024-1-15") && !is_date("2024-00-10"));
+        assert!(is_uuid("67e55044-10b1-426f-9247-bb680e5fe0c8"));
+        assert!(
+            !is_uuid("67e5504410b1426f9247bb680e5fe0c8") && !is_uuid("67e55044-10b1-426f-9247-bb680e5fe0cg")
         );
     }
 

@@ -486,6 +486,9 @@ pub struct Body {
     /// their name, OpenAPI's default.
     pub form_indexed: Vec<String>,
     pub form_joined: Vec<String>,
+    /// The example the description gives of a whole body (its media type's, or else its
+    /// schema's), for usage examples.
+    pub example: Option<Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1046,7 +1046,16 @@ fn request_body<'a>(
             }
         }
     }
-    Ok(Some(Body { ty, encoding, content_type, required, form_indexed, form_joined }))
+    let example = media_obj
+        .as_object()
+        .and_then(|m| schema::first_example(root, m))
+        .or_else(|| {
+            let schema = media_obj.get("schema")?;
+            schema::own_or_referenced(root, schema, |s| schema::first_example(root, s))
+        })
+        .filter(|e| e.is_object())
+        .cloned();
+    Ok(Some(Body { ty, encoding, content_type, required, form_indexed, form_joined, example }))
 }
 
 /// What an operation answers: its success response, its declared errors, and whether a success

@@ -1097,6 +1097,25 @@ pub(super) fn scalar_example(schema: &Map<String, Value>) -> Option<Value> {
     is_scalar(example).then(|| example.clone())
 }
 
+/// The first example of a schema or media type object: its `example`, or else the first of its
+/// `examples` (a list on 3.1 schemas, a map of example objects, perhaps `$ref`s, on media types).
+pub(super) fn first_example<'a>(root: &'a Value, holder: &'a Map<String, Value>) -> Option<&'a Value> {
+    if let Some(example) = holder.get("example") {
+        return Some(example);
+    }
+    match holder.get("examples")? {
+        Value::Array(list) => list.first(),
+        Value::Object(map) => map.values().find_map(|example| {
+            let example = match example.get("$ref").and_then(Value::as_str) {
+                Some(r) => pointer::get(root, &pointer::canonical(r)?)?,
+                None => example,
+            };
+            example.get("value")
+        }),
+        _ => None,
+    }
+}
+
 pub(super) fn is_scalar(value: &Value) -> bool {
     matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }

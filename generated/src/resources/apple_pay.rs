@@ -31,7 +31,11 @@ impl<'a> ApplePay<'a> {
     /// let apple_pay_merchant_session = client
     ///     .apple_pay()
     ///     .validate_merchant(
-    ///         ValidateApplePayMerchant::new("validation_url", "domain", "session_id"),
+    ///         ValidateApplePayMerchant::new(
+    ///             "validation_url",
+    ///             "shop.example.com",
+    ///             "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    ///         ),
     ///     )
     ///     .await?;
     /// println!("{apple_pay_merchant_session:?}");

@@ -73,17 +73,21 @@ impl<'a> BankAccounts<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreateBankAccount;
+    /// use atlaspay::types::{BankAccountAccountHolderType, BankAccountType, CreateBankAccount};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let bank_account = client
     ///     .bank_accounts()
     ///     .create(
     ///         CreateBankAccount::new(
-    ///             "customer_id",
-    ///             "holder_name",
-    ///             "account_number",
-    ///             "routing_number",
-    ///         ),
+    ///                 "cus_9s6XKzkNRiz8i3",
+    ///                 "John Doe",
+    ///                 "000123456789",
+    ///                 "110000000",
+    ///             )
+    ///             .account_holder_name("John Doe")
+    ///             .account_holder_type(BankAccountAccountHolderType::Individual)
+    ///             .account_type(BankAccountType::Checking)
+    ///             .currency("USD".to_owned()),
     ///     )
     ///     .await?;
     /// println!("{bank_account:?}");
@@ -190,7 +194,10 @@ impl<'a> BankAccounts<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let bank_account = client
     ///     .bank_accounts()
-    ///     .update("ba_abc123", UpdateBankAccount::new())
+    ///     .update(
+    ///         "ba_abc123",
+    ///         UpdateBankAccount::new().is_default(true).nickname("Operating account"),
+    ///     )
     ///     .await?;
     /// println!("{bank_account:?}");
     /// # Ok(())
@@ -273,7 +280,7 @@ impl<'a> BankAccounts<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let bank_account_verification = client
     ///     .bank_accounts()
-    ///     .verify("ba_abc123", VerifyBankAccount::new(vec![1]))
+    ///     .verify("ba_abc123", VerifyBankAccount::new(vec![32, 45]))
     ///     .await?;
     /// println!("{bank_account_verification:?}");
     /// # Ok(())

@@ -74,16 +74,17 @@ impl<'a> BankMandates<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreateBankMandate;
+    /// use atlaspay::types::{CreateBankMandate, MandateAuthorizationType, MandateFrequency};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let bank_mandate = client
     ///     .bank_mandates()
     ///     .create(
-    ///         CreateBankMandate::new(
-    ///             "bank_account_id",
-    ///             "authorization_text",
-    ///             "ip_address",
-    ///         ),
+    ///         CreateBankMandate::new("ba_abc123", "authorization_text", "203.0.113.7")
+    ///             .amount_limit(50000)
+    ///             .authorization_type(MandateAuthorizationType::Debit)
+    ///             .frequency(MandateFrequency::Recurring)
+    ///             .subscription_id("sub_1OaBcD2eZvKYlo2C")
+    ///             .user_agent("Mozilla/5.0"),
     ///     )
     ///     .await?;
     /// println!("{bank_mandate:?}");

@@ -78,7 +78,13 @@ impl<'a> BankTransfers<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let bank_transfer = client
     ///     .bank_transfers()
-    ///     .create(CreateBankTransfer::new("bank_account_id", 1, TransferDirection::Debit))
+    ///     .create(
+    ///         CreateBankTransfer::new("ba_abc123", 2999, TransferDirection::Debit)
+    ///             .currency("USD".to_owned())
+    ///             .description("Invoice ATL-0001")
+    ///             .mandate_id("6f1d2c3b-4a5e-4f60-9b8a-7c6d5e4f3a2b")
+    ///             .statement_descriptor("EXAMPLE SHOP"),
+    ///     )
     ///     .await?;
     /// println!("{bank_transfer:?}");
     /// # Ok(())

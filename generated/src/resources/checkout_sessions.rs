@@ -32,11 +32,18 @@ impl<'a> CheckoutSessions<'a> {
     ///     .checkout_sessions()
     ///     .create(
     ///         CreateCheckoutSession::new(
-    ///             CheckoutMode::Payment,
-    ///             vec![CheckoutLineItemInput::new()],
-    ///             "success_url",
-    ///             "cancel_url",
-    ///         ),
+    ///                 CheckoutMode::Payment,
+    ///                 vec![
+    ///                     CheckoutLineItemInput::new()
+    ///                         .price("price_1OaBcD2eZvKYlo2C")
+    ///                         .quantity(1),
+    ///                 ],
+    ///                 "https://shop.example.com/success",
+    ///                 "https://shop.example.com/cart",
+    ///             )
+    ///             .allow_promotion_codes(true)
+    ///             .customer_email("jane@example.com")
+    ///             .metadata([("order_id", "12345")]),
     ///     )
     ///     .await?;
     /// println!("{checkout_session:?}");

@@ -73,7 +73,19 @@ impl<'a> Coupons<'a> {
     /// ```no_run
     /// use atlaspay::types::{CouponDuration, CreateCoupon};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
-    /// let coupon = client.coupons().create(CreateCoupon::new(CouponDuration::Once)).await?;
+    /// let coupon = client
+    ///     .coupons()
+    ///     .create(
+    ///         CreateCoupon::new(CouponDuration::Repeating)
+    ///             .currency("USD".to_owned())
+    ///             .duration_in_months(3)
+    ///             .id("SUMMER50")
+    ///             .max_redemptions(100)
+    ///             .name("Summer sale")
+    ///             .percent_off(50.0)
+    ///             .redeem_by(atlaspay::runtime::UnixTime(1719792000)),
+    ///     )
+    ///     .await?;
     /// println!("{coupon:?}");
     /// # Ok(())
     /// # }
@@ -172,7 +184,10 @@ impl<'a> Coupons<'a> {
     /// ```no_run
     /// use atlaspay::types::UpdateCoupon;
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
-    /// let coupon = client.coupons().update("SUMMER50", UpdateCoupon::new()).await?;
+    /// let coupon = client
+    ///     .coupons()
+    ///     .update("SUMMER50", UpdateCoupon::new().name("Summer sale (extended)"))
+    ///     .await?;
     /// println!("{coupon:?}");
     /// # Ok(())
     /// # }

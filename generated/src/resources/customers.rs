@@ -72,9 +72,25 @@ impl<'a> Customers<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreateCustomer;
+    /// use atlaspay::types::{Address, CreateCustomer};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
-    /// let customer = client.customers().create(CreateCustomer::new("email")).await?;
+    /// let customer = client
+    ///     .customers()
+    ///     .create(
+    ///         CreateCustomer::new("jane@example.com")
+    ///             .billing_address(
+    ///                 Address::new()
+    ///                     .city("San Francisco")
+    ///                     .country("US")
+    ///                     .line1("510 Townsend St")
+    ///                     .postal_code("94103")
+    ///                     .state("CA"),
+    ///             )
+    ///             .metadata([("user_id", "123")])
+    ///             .name("Jane Doe")
+    ///             .phone("+14155550123"),
+    ///     )
+    ///     .await?;
     /// println!("{customer:?}");
     /// # Ok(())
     /// # }
@@ -175,7 +191,13 @@ impl<'a> Customers<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let customer = client
     ///     .customers()
-    ///     .update("cus_9s6XKzkNRiz8i3", UpdateCustomer::new())
+    ///     .update(
+    ///         "cus_9s6XKzkNRiz8i3",
+    ///         UpdateCustomer::new()
+    ///             .default_payment_method("pm_1OaBcD2eZvKYlo2C")
+    ///             .metadata([("tier", "gold"), ("user_id", "123")])
+    ///             .name("Jane Q. Doe"),
+    ///     )
     ///     .await?;
     /// println!("{customer:?}");
     /// # Ok(())

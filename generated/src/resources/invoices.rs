@@ -74,9 +74,17 @@ impl<'a> Invoices<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreateInvoice;
+    /// use atlaspay::types::{CollectionMethod, CreateInvoice};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
-    /// let invoice = client.invoices().create(CreateInvoice::new("customer")).await?;
+    /// let invoice = client
+    ///     .invoices()
+    ///     .create(
+    ///         CreateInvoice::new("cus_9s6XKzkNRiz8i3")
+    ///             .collection_method(CollectionMethod::SendInvoice)
+    ///             .days_until_due(30)
+    ///             .description("Consulting, January"),
+    ///     )
+    ///     .await?;
     /// println!("{invoice:?}");
     /// # Ok(())
     /// # }

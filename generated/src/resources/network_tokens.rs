@@ -30,7 +30,10 @@ impl<'a> NetworkTokens<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let network_token = client
     ///     .network_tokens()
-    ///     .create(CreateNetworkToken::new("session_id", "token_id"))
+    ///     .create(
+    ///         CreateNetworkToken::new("3c90c3cc-0d44-4b50-8888-8dd25736052a", "tok_abc123")
+    ///             .request_cryptogram(true),
+    ///     )
     ///     .await?;
     /// println!("{network_token:?}");
     /// # Ok(())
@@ -156,7 +159,7 @@ impl<'a> NetworkTokens<'a> {
     ///     .network_tokens()
     ///     .generate_cryptogram(
     ///         "nt_abc123",
-    ///         GenerateNetworkTokenCryptogram::new("session_id"),
+    ///         GenerateNetworkTokenCryptogram::new("3c90c3cc-0d44-4b50-8888-8dd25736052a"),
     ///     )
     ///     .await?;
     /// println!("{cryptogram:?}");

@@ -76,7 +76,9 @@ impl<'a> Payments<'a> {
     ///     .payments()
     ///     .confirm(
     ///         "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-    ///         ConfirmPayment::new(PaymentMethodType::Card, TokenProvider::BasisTheory),
+    ///         ConfirmPayment::new(PaymentMethodType::Card, TokenProvider::BasisTheory)
+    ///             .routing_profile_id("5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d")
+    ///             .token_id("tok_abc123"),
     ///     )
     ///     .await?;
     /// println!("{payment:?}");

@@ -26,11 +26,30 @@ impl<'a> PortalSessions<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreatePortalSession;
+    /// use atlaspay::types::{
+    ///     CreatePortalSession, PortalConfiguration, PortalConfigurationFeatures, PortalFeature,
+    /// };
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let portal_session = client
     ///     .portal_sessions()
-    ///     .create(CreatePortalSession::new("customer", "return_url"))
+    ///     .create(
+    ///         CreatePortalSession::new(
+    ///                 "cus_9s6XKzkNRiz8i3",
+    ///                 "https://app.example.com/account",
+    ///             )
+    ///             .configuration(
+    ///                 PortalConfiguration::new()
+    ///                     .features(
+    ///                         PortalConfigurationFeatures::new()
+    ///                             .invoice_history(PortalFeature::new().enabled(true))
+    ///                             .payment_method_update(
+    ///                                 PortalFeature::new().enabled(true),
+    ///                             )
+    ///                             .subscription_cancel(PortalFeature::new().enabled(true))
+    ///                             .subscription_pause(PortalFeature::new().enabled(false)),
+    ///                     ),
+    ///             ),
+    ///     )
     ///     .await?;
     /// println!("{portal_session:?}");
     /// # Ok(())

@@ -74,11 +74,24 @@ impl<'a> Prices<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreatePrice;
+    /// use atlaspay::types::{
+    ///     CreatePrice, PriceRecurring, PriceType, RecurringInterval, UsageType,
+    /// };
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let price = client
     ///     .prices()
-    ///     .create(CreatePrice::new("product", "USD".to_owned()))
+    ///     .create(
+    ///         CreatePrice::new("prod_PmKz4fGh7Qw2", "usd".to_owned())
+    ///             .nickname("Pro monthly")
+    ///             .recurring(
+    ///                 PriceRecurring::new()
+    ///                     .interval(RecurringInterval::Month)
+    ///                     .interval_count(1)
+    ///                     .usage_type(UsageType::Licensed),
+    ///             )
+    ///             .r#type(PriceType::Recurring)
+    ///             .unit_amount(2999),
+    ///     )
     ///     .await?;
     /// println!("{price:?}");
     /// # Ok(())
@@ -148,7 +161,10 @@ impl<'a> Prices<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let price = client
     ///     .prices()
-    ///     .update("price_1OaBcD2eZvKYlo2C", UpdatePrice::new())
+    ///     .update(
+    ///         "price_1OaBcD2eZvKYlo2C",
+    ///         UpdatePrice::new().is_active(false).nickname("Pro monthly (2024)"),
+    ///     )
     ///     .await?;
     /// println!("{price:?}");
     /// # Ok(())

@@ -75,7 +75,15 @@ impl<'a> Products<'a> {
     /// ```no_run
     /// use atlaspay::types::CreateProduct;
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
-    /// let product = client.products().create(CreateProduct::new("name")).await?;
+    /// let product = client
+    ///     .products()
+    ///     .create(
+    ///         CreateProduct::new("Pro plan")
+    ///             .description("Everything in Basic, plus priority support.")
+    ///             .images(vec!["https://cdn.example.com/pro.png".to_owned()])
+    ///             .unit_label("seat"),
+    ///     )
+    ///     .await?;
     /// println!("{product:?}");
     /// # Ok(())
     /// # }
@@ -181,7 +189,12 @@ impl<'a> Products<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let product = client
     ///     .products()
-    ///     .update("prod_PmKz4fGh7Qw2", UpdateProduct::new())
+    ///     .update(
+    ///         "prod_PmKz4fGh7Qw2",
+    ///         UpdateProduct::new()
+    ///             .description("Everything in Basic, plus 24/7 priority support.")
+    ///             .is_active(true),
+    ///     )
     ///     .await?;
     /// println!("{product:?}");
     /// # Ok(())

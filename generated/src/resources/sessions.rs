@@ -26,11 +26,24 @@ impl<'a> Sessions<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreateSession;
+    /// use atlaspay::types::{CaptureMethod, CreateSession, PaymentMethodType, SessionCustomer};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let payment_session = client
     ///     .sessions()
-    ///     .create(CreateSession::new(1, "USD".to_owned()))
+    ///     .create(
+    ///         CreateSession::new(4990, "USD".to_owned())
+    ///             .cancel_url("https://shop.example.com/checkout/cancel")
+    ///             .capture_method(CaptureMethod::Automatic)
+    ///             .customer(
+    ///                 SessionCustomer::new().email("jane@example.com").name("Jane Doe"),
+    ///             )
+    ///             .external_id("order_12345")
+    ///             .metadata([("cart_id", "cart_789")])
+    ///             .payment_method_types(
+    ///                 vec![PaymentMethodType::Card, PaymentMethodType::ApplePay],
+    ///             )
+    ///             .success_url("https://shop.example.com/checkout/success"),
+    ///     )
     ///     .await?;
     /// println!("{payment_session:?}");
     /// # Ok(())
@@ -134,11 +147,21 @@ impl<'a> Sessions<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::UpdateSession;
+    /// use atlaspay::types::{SessionCustomer, UpdateSession};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let payment_session_full = client
     ///     .sessions()
-    ///     .update("3c90c3cc-0d44-4b50-8888-8dd25736052a", UpdateSession::new())
+    ///     .update(
+    ///         "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    ///         UpdateSession::new()
+    ///             .amount(5990)
+    ///             .currency("USD".to_owned())
+    ///             .customer(
+    ///                 SessionCustomer::new().email("jane@example.com").name("Jane Doe"),
+    ///             )
+    ///             .description("Order #12345 (with gift wrap)")
+    ///             .metadata([("cart_id", "cart_789"), ("gift_wrap", "true")]),
+    ///     )
     ///     .await?;
     /// println!("{payment_session_full:?}");
     /// # Ok(())

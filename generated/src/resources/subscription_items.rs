@@ -26,11 +26,15 @@ impl<'a> SubscriptionItems<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreateSubscriptionItem;
+    /// use atlaspay::types::{CreateSubscriptionItem, ProrationBehavior};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let subscription_item = client
     ///     .subscription_items()
-    ///     .create(CreateSubscriptionItem::new("subscription", "price"))
+    ///     .create(
+    ///         CreateSubscriptionItem::new("sub_1OaBcD2eZvKYlo2C", "price_1OaBcD2eZvKYlo2C")
+    ///             .proration_behavior(ProrationBehavior::CreateProrations)
+    ///             .quantity(2),
+    ///     )
     ///     .await?;
     /// println!("{subscription_item:?}");
     /// # Ok(())
@@ -142,11 +146,16 @@ impl<'a> SubscriptionItems<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::UpdateSubscriptionItem;
+    /// use atlaspay::types::{ProrationBehavior, UpdateSubscriptionItem};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let subscription_item = client
     ///     .subscription_items()
-    ///     .update("si_OaBcD2eZvKYl", UpdateSubscriptionItem::new())
+    ///     .update(
+    ///         "si_OaBcD2eZvKYl",
+    ///         UpdateSubscriptionItem::new()
+    ///             .proration_behavior(ProrationBehavior::CreateProrations)
+    ///             .quantity(3),
+    ///     )
     ///     .await?;
     /// println!("{subscription_item:?}");
     /// # Ok(())

@@ -73,15 +73,19 @@ impl<'a> Subscriptions<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::{CreateSubscription, SubscriptionItemInput};
+    /// use atlaspay::types::{CollectionMethod, CreateSubscription, SubscriptionItemInput};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let subscription = client
     ///     .subscriptions()
     ///     .create(
     ///         CreateSubscription::new(
-    ///             "customer",
-    ///             vec![SubscriptionItemInput::new("price")],
-    ///         ),
+    ///                 "cus_9s6XKzkNRiz8i3",
+    ///                 vec![
+    ///                     SubscriptionItemInput::new("price_1OaBcD2eZvKYlo2C").quantity(1),
+    ///                 ],
+    ///             )
+    ///             .collection_method(CollectionMethod::ChargeAutomatically)
+    ///             .trial_period_days(14),
     ///     )
     ///     .await?;
     /// println!("{subscription:?}");
@@ -188,7 +192,12 @@ impl<'a> Subscriptions<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let subscription = client
     ///     .subscriptions()
-    ///     .update("sub_1OaBcD2eZvKYlo2C", UpdateSubscription::new())
+    ///     .update(
+    ///         "sub_1OaBcD2eZvKYlo2C",
+    ///         UpdateSubscription::new()
+    ///             .cancel_at_period_end(true)
+    ///             .metadata([("reason", "downgrade_requested")]),
+    ///     )
     ///     .await?;
     /// println!("{subscription:?}");
     /// # Ok(())

@@ -26,12 +26,22 @@ impl<'a> ThreeDSecure<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::AuthenticateThreeDSecure;
+    /// use atlaspay::types::{
+    ///     AuthenticateThreeDSecure, AuthenticateThreeDSecureChallengePreference,
+    /// };
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let three_d_secure_session = client
     ///     .three_d_secure()
     ///     .authenticate(
-    ///         AuthenticateThreeDSecure::new("session_id", "token_id", 1, "USD".to_owned()),
+    ///         AuthenticateThreeDSecure::new(
+    ///                 "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    ///                 "tok_abc123",
+    ///                 4990,
+    ///                 "USD".to_owned(),
+    ///             )
+    ///             .challenge_preference(
+    ///                 AuthenticateThreeDSecureChallengePreference::NoPreference,
+    ///             ),
     ///     )
     ///     .await?;
     /// println!("{three_d_secure_session:?}");

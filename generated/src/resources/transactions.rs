@@ -30,7 +30,14 @@ impl<'a> Transactions<'a> {
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let transaction_sync_result = client
     ///     .transactions()
-    ///     .sync(SyncTransactions::new("session_id", "route", Default::default()))
+    ///     .sync(
+    ///         SyncTransactions::new(
+    ///                 "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    ///                 "stripe",
+    ///                 Default::default(),
+    ///             )
+    ///             .timestamp("2024-01-15T10:30:00Z".parse().unwrap()),
+    ///     )
     ///     .await?;
     /// println!("{transaction_sync_result:?}");
     /// # Ok(())

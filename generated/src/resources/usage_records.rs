@@ -73,11 +73,15 @@ impl<'a> UsageRecords<'a> {
     /// # Example
     ///
     /// ```no_run
-    /// use atlaspay::types::CreateUsageRecord;
+    /// use atlaspay::types::{CreateUsageRecord, UsageRecordAction};
     /// # async fn run(client: &atlaspay::Client) -> Result<(), atlaspay::Error> {
     /// let usage_record = client
     ///     .usage_records()
-    ///     .create(CreateUsageRecord::new("subscription_item", 1))
+    ///     .create(
+    ///         CreateUsageRecord::new("si_OaBcD2eZvKYl", 100)
+    ///             .action(UsageRecordAction::Increment)
+    ///             .timestamp(atlaspay::runtime::UnixTime(1704844800)),
+    ///     )
     ///     .await?;
     /// println!("{usage_record:?}");
     /// # Ok(())
