@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::ir::{
     Api, BodyEncoding, Field, IntKind, Operation, PathParam, PathSegment, Resource, Response, Ty, TypeId,
-    TypeKind,
+    TypeKind, resolved_struct,
 };
 use crate::naming;
 use crate::source;
@@ -19,10 +19,12 @@ use super::tokens::resolved;
 /// the types than of the call.
 const MAX_DEPTH: usize = 4;
 
-/// At most this many items of a list, and setters of one value, are taken from the spec's
-/// example of a body: enough to show how each is written, not a page of them.
+/// At most this many items of a list (one, of objects), setters of one value and setters in
+/// all are taken from the spec's example of a body: enough to show how each is written, not a
+/// page of them (an example nested deep would otherwise multiply them).
 const MAX_ITEMS: usize = 3;
 const MAX_SETTERS: usize = 8;
+const MAX_ALL_SETTERS: usize = 16;
 
 /// A call's example before it is laid out: the `use` lines it needs and its statements (the
 /// call, and what is done with the answer), which name the client `client`.
@@ -36,7 +38,13 @@ impl Call {
     /// The example of `op`'s call, or `None` where an argument cannot be built (a type only
     /// ever read, or one that only contains itself).
     pub fn of(api: &Api, r: &Resource, op: &Operation, krate: &str) -> Option<Call> {
-        let mut ex = Example { api, krate, imports: BTreeSet::new(), visiting: Vec::new() };
+        let mut ex = Example {
+            api,
+            krate,
+            imports: BTreeSet::new(),
+            visiting: Vec::new(),
+            setters_left: MAX_ALL_SETTERS,
+        };
         let args = ex.arguments(op)?;
         let method = Expr::call(&source::name(&op.fn_name), args);
         let call: Vec<Expr> = if r.flat {
@@ -423,6 +431,8 @@ struct Example<'a> {
     imports: BTreeSet<String>,
     /// The types being built, outermost first: one met again would never end.
     visiting: Vec<TypeId>,
+    /// How many more optional fields the example may set (see [`MAX_ALL_SETTERS`]).
+    setters_left: usize,
 }
 
 impl Example<'_> {
@@ -599,14 +609,15 @@ impl Example<'_> {
         }
     }
 
-    /// A list of items of type `item`: those of the example where it is a list (a few, each of
-    /// the type), or else one.
+    /// A list of items of type `item`: those of the example where it is a list (a few, or one
+    /// where they are objects, whose setters would repeat), or else one.
     fn items(&mut self, item: &Ty, hint: Hint<'_>, depth: usize) -> Option<Expr> {
         let examples = hint.example.and_then(Value::as_array).filter(|list| !list.is_empty());
+        let objects = resolved_struct(item, &self.api.types).is_some();
         let items = match examples {
             Some(list) => list
                 .iter()
-                .take(MAX_ITEMS)
+                .take(if objects { 1 } else { MAX_ITEMS })
                 .map(|e| self.value(item, Hint { name: hint.name, example: Some(e) }, false, depth + 1))
                 .collect::<Option<Vec<_>>>()?,
             None => vec![self.value(item, hint, false, depth + 1)?],
@@ -628,13 +639,13 @@ impl Example<'_> {
         Some(Expr::list("", pairs))
     }
 
-    /// `build`, with the imports it added dropped where it builds nothing, as the example then
-    /// goes on without it (an empty list, another variant).
+    /// `build`, with the imports and setters it took given back where it builds nothing, as the
+    /// example then goes on without it (an empty list, another variant).
     fn attempt(&mut self, build: impl FnOnce(&mut Self) -> Option<Expr>) -> Option<Expr> {
-        let before = self.imports.clone();
+        let (imports, setters_left) = (self.imports.clone(), self.setters_left);
         let built = build(self);
         if built.is_none() {
-            self.imports = before;
+            (self.imports, self.setters_left) = (imports, setters_left);
         }
         built
     }
@@ -688,12 +699,15 @@ impl Example<'_> {
                     let f = setter.field;
                     let hint = field_hint(f);
                     if calls.len() == MAX_SETTERS
+                        || self.setters_left == 0
                         || f.read_only
                         || !hint.example.is_some_and(|e| is_set(e) && self.is_of(&f.ty, e))
                         || matches!(resolved(&f.ty, &api.types), Ty::Any | Ty::Object)
                     {
                         continue;
                     }
+                    // Taken before the value is built, whose own setters come after it.
+                    self.setters_left -= 1;
                     let value = match (setter.pairs, resolved(&f.ty, &api.types)) {
                         (true, Ty::Map(values)) => {
                             let into = super::tokens::into_param(values, &api.types).is_some();
@@ -701,8 +715,9 @@ impl Example<'_> {
                         }
                         _ => self.attempt(|ex| ex.value(&f.ty, hint, setter.into, depth + 1)),
                     };
-                    if let Some(value) = value {
-                        calls.push(Expr::call(&source::name(&f.setter), vec![value]));
+                    match value {
+                        Some(value) => calls.push(Expr::call(&source::name(&f.setter), vec![value])),
+                        None => self.setters_left += 1,
                     }
                 }
                 Some(Expr::call(&format!("{name}::new"), values).chained(calls))
@@ -803,7 +818,8 @@ paths:
                   amount: 4990
                   currency: usd
                   customer: {email: jane@example.com, name: Jane Doe}
-                  items: [{sku: a-1}, {sku: b-2, quantity: 2}, {sku: c-3}, {sku: d-4}]
+                  items: [{sku: a-1, quantity: 2}, {sku: b-2}]
+                  labels: [x, y, z, w]
                   metadata: {cart: c_1}
                   note: null
                   tags: []
@@ -829,6 +845,7 @@ components:
         metadata: {type: object, additionalProperties: {type: string}}
         note: {type: string, nullable: true}
         tags: {type: array, items: {type: string}}
+        labels: {type: array, items: {type: string}}
     Note:
       type: object
       properties: {id: {type: string}}
@@ -883,8 +900,8 @@ println!("{note:?}");
     }
 
     /// The spec's example of a whole body gives the required arguments their values and sets
-    /// the optional fields it has, nested values and lists (their first few items) and maps
-    /// included; a `null`, an empty list, a value of another type and an unknown property
+    /// the optional fields it has, nested values, lists (their first few items, the first
+    /// object) and maps included; a `null`, an empty list, a value of another type and an unknown property
     /// set nothing.
     #[test]
     fn builds_the_body_from_the_example_of_it() {
@@ -902,13 +919,8 @@ client
             .customer(
                 OrderInputCustomer::new().email("jane@example.com").name("Jane Doe"),
             )
-            .items(
-                vec![
-                    OrderInputItem::new("a-1"),
-                    OrderInputItem::new("b-2").quantity(2),
-                    OrderInputItem::new("c-3"),
-                ],
-            )
+            .items(vec![OrderInputItem::new("a-1").quantity(2)])
+            .labels(vec!["x".to_owned(), "y".to_owned(), "z".to_owned()])
             .metadata([("cart", "c_1")]),
     )
     .await?;
@@ -916,6 +928,48 @@ client
 # }
 ```"#;
         assert_eq!(text, expected);
+    }
+
+    /// However large the example, a value sets at most 8 of its fields and the example 16 in
+    /// all, and a list of objects shows one.
+    #[test]
+    fn a_large_example_is_shown_in_part() {
+        let fields: Vec<String> = (0..10).map(|i| format!("f{i}")).collect();
+        let properties =
+            fields.iter().map(|f| format!("{f}: {{type: string}}")).collect::<Vec<_>>().join(", ");
+        let values = fields.iter().map(|f| format!("{f}: v")).collect::<Vec<_>>().join(", ");
+        let spec = format!(
+            r#"
+openapi: 3.0.3
+info: {{title: Demo, version: "1"}}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      tags: [things]
+      requestBody:
+        content:
+          application/json:
+            schema: {{$ref: '#/components/schemas/Thing'}}
+            example: {{{values}, parts: [{{{values}}}, {{{values}}}, {{{values}}}, {{{values}}}]}}
+      responses: {{'204': {{description: done}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [parts]
+      properties: {{{properties}, parts: {{type: array, items: {{$ref: '#/components/schemas/Part'}}}}}}
+    Part:
+      type: object
+      properties: {{{properties}}}
+"#
+        );
+        let api = api(&spec);
+        let text = example(&api, "createThing").unwrap();
+        // The part's 8 (`new`'s argument is built first), then Thing's own 8.
+        assert_eq!(text.matches(".f").count(), 16, "{text}");
+        assert_eq!(text.matches("Part::new()").count(), 1, "{text}");
+        assert!(text.contains("\n            )\n            .f0(\"v\")"), "{text}");
     }
 
     /// A type that requires a value of itself cannot be built, so its method has no example
