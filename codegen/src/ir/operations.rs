@@ -302,16 +302,13 @@ impl RawParam<'_> {
     /// A scalar example: the parameter's own (`example`, or the first of `examples`), or its
     /// schema's.
     fn example(&self, root: &Value) -> Option<Value> {
-        let own = self.value.get("example").or_else(|| {
-            let examples = self.value.get("examples")?.as_object()?;
-            examples.values().next()?.get("value")
-        });
+        let own = self.value.as_object().filter(|o| o.contains_key("example") || o.contains_key("examples"));
         match own {
-            Some(example) => schema::is_scalar(example).then(|| example.clone()),
+            Some(own) => schema::scalar_example(root, own),
             None => self
                 .schema
                 .as_ref()
-                .and_then(|(_, s)| schema::own_or_referenced(root, s, schema::scalar_example)),
+                .and_then(|(_, s)| schema::own_or_referenced(root, s, |s| schema::scalar_example(root, s))),
         }
     }
 

@@ -557,7 +557,7 @@ impl<'a> TypeBuilder<'a> {
                 deprecated: flag("deprecated"),
                 default: own_or_referenced(self.root, prop, |o| o.get("default")).map(|d| d.to_string()),
                 minimum: own_or_referenced(self.root, prop, integer_minimum),
-                example: own_or_referenced(self.root, prop, scalar_example),
+                example: own_or_referenced(self.root, prop, |s| scalar_example(self.root, s)),
                 sent_default: None,
                 boxed: false,
                 location: ParamLocation::Body,
@@ -1090,11 +1090,10 @@ pub fn doc_of(obj: &Map<String, Value>) -> Option<String> {
     (!text.is_empty()).then(|| crate::markdown::rustdoc_text(text))
 }
 
-/// A schema's example where it is a string, number or boolean: `example`, or the first of
-/// 3.1's `examples`.
-pub(super) fn scalar_example(schema: &Map<String, Value>) -> Option<Value> {
-    let example = schema.get("example").or_else(|| schema.get("examples")?.as_array()?.first())?;
-    is_scalar(example).then(|| example.clone())
+/// A schema's or parameter's first example (see [`first_example`]) where it is a string,
+/// number or boolean.
+pub(super) fn scalar_example(root: &Value, holder: &Map<String, Value>) -> Option<Value> {
+    first_example(root, holder).filter(|e| is_scalar(e)).cloned()
 }
 
 /// The first example of a schema or media type object: its `example`, or else the first of its
