@@ -1,6 +1,8 @@
 //! A usage example in each method's docs: the call with its required arguments built as a user
-//! would write them (`CreateCustomer::new("email")`), and what to do with the answer. Each is a
-//! `no_run` doc test, so `cargo test --doc` proves it compiles.
+//! would write them (`CreateCustomer::new("email")`), or with the description's example of the
+//! body where it gives one (`CreateCustomer::new("jane@example.com").name("Jane Doe")`), and
+//! what to do with the answer. Each is a `no_run` doc test, so `cargo test --doc` proves it
+//! compiles.
 
 use std::collections::BTreeSet;
 
