@@ -631,6 +631,10 @@ impl Example<'_> {
     /// `values` (`into`: taken as `impl Into<…>`, so literals do), as a map's setter takes them.
     fn pairs(&mut self, values: &Ty, hint: Hint<'_>, into: bool, depth: usize) -> Option<Expr> {
         let entries = hint.example?.as_object()?;
+        // Values of any JSON would all be `Default::default()`, which shows nothing.
+        if matches!(resolved(values, &self.api.types), Ty::Any | Ty::Object) {
+            return None;
+        }
         let mut pairs = Vec::new();
         for (key, example) in entries.iter().take(MAX_ITEMS) {
             let key = if into { source::lit(key) } else { format!("{}.to_owned()", source::lit(key)) };
