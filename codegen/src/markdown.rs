@@ -6,45 +6,59 @@
 //! first is escaped (`\[OBSOLETE\]`, which renders as written), the second wrapped in `<…>`.
 //! Code (fenced blocks, inline spans) and real links stay as they are.
 
-/// Where a line of Markdown stands with respect to fenced code blocks (```` ``` ```` or `~~~`).
-pub enum FenceLine {
-    /// Opens a block with this marker.
-    Open(&'static str),
-    /// Closes the open block (its marker).
-    Close(&'static str),
+/// Where a line of Markdown stands with respect to fenced code blocks (```` ``` ```` or `~~~`,
+/// or longer).
+pub enum FenceLine<'a> {
+    /// Opens a block: its fence and info string (`json`).
+    Open { fence: &'a str, info: &'a str },
+    /// Closes the open block: its fence.
+    Close(&'a str),
     /// Inside a block.
     Inside,
     /// Outside every block.
     Outside,
 }
 
-/// Follows the fenced code blocks of Markdown read line by line.
+/// Follows the fenced code blocks of Markdown read line by line, as CommonMark does: a block
+/// opens with three or more backticks or tildes (not backticks followed by text with a
+/// backtick, which is an inline code span: ```` ```<img/>``` ````), and closes with at least as
+/// many of the same and nothing after them.
 #[derive(Default)]
 pub struct Fences {
-    open: Option<&'static str>,
+    /// The open block's fence character and length.
+    open: Option<(u8, usize)>,
 }
 
 impl Fences {
     /// Where `line` stands, the lines before it read.
-    pub fn line(&mut self, line: &str) -> FenceLine {
-        let marker = ["```", "~~~"].into_iter().find(|m| line.trim_start().starts_with(m));
-        match (self.open, marker) {
-            (None, Some(m)) => {
-                self.open = Some(m);
-                FenceLine::Open(m)
+    pub fn line<'a>(&mut self, line: &'a str) -> FenceLine<'a> {
+        let trimmed = line.trim_start();
+        let fence = match trimmed.bytes().next() {
+            Some(c @ (b'`' | b'~')) => {
+                let n = trimmed.bytes().take_while(|&b| b == c).count();
+                (n >= 3).then(|| (c, trimmed.split_at(n)))
             }
-            (Some(open), Some(m)) if m == open => {
+            _ => None,
+        };
+        match (self.open, fence) {
+            (None, Some((c, (fence, info)))) if !(c == b'`' && info.contains('`')) => {
+                self.open = Some((c, fence.len()));
+                FenceLine::Open { fence, info: info.trim() }
+            }
+            (None, _) => FenceLine::Outside,
+            (Some((open, length)), Some((c, (fence, rest))))
+                if c == open && fence.len() >= length && rest.trim().is_empty() =>
+            {
                 self.open = None;
-                FenceLine::Close(m)
+                FenceLine::Close(fence)
             }
             (Some(_), _) => FenceLine::Inside,
-            (None, None) => FenceLine::Outside,
         }
     }
 
-    /// The marker of a block the text left open.
-    pub fn unclosed(&self) -> Option<&'static str> {
-        self.open
+    /// The fence that closes a block the text left open.
+    pub fn unclosed(&self) -> Option<String> {
+        self.open.map(|(c, length)| char::from(c).to_string().repeat(length))
     }
 }
 
@@ -65,7 +79,7 @@ pub fn rustdoc_text(text: &str) -> String {
         }
         match fences.line(line) {
             FenceLine::Outside => prose_line(line, &labels, &mut out),
-            FenceLine::Open(_) | FenceLine::Close(_) | FenceLine::Inside => out.push_str(line),
+            FenceLine::Open { .. } | FenceLine::Close(_) | FenceLine::Inside => out.push_str(line),
         }
     }
     out

@@ -48,13 +48,12 @@ pub fn lines(text: &str) -> Vec<String> {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         match fences.line(line) {
-            FenceLine::Open(m) => {
-                let lang = trimmed[m.len()..].trim();
+            FenceLine::Open { fence, info } => {
                 // Untagged and Rust blocks would become doc tests; anything else is left alone.
-                let lang = if lang.is_empty() || lang.starts_with("rust") { "text" } else { lang };
-                out.push(format!(" {m}{lang}"));
+                let lang = if info.is_empty() || info.starts_with("rust") { "text" } else { info };
+                out.push(format!(" {fence}{lang}"));
             }
-            FenceLine::Close(m) => out.push(format!(" {m}")),
+            FenceLine::Close(fence) => out.push(format!(" {fence}")),
             FenceLine::Inside => out.push(format!(" {line}")),
             // Outside code blocks, four spaces of indentation would start an (tested) indented
             // code block; up to three keep list continuations and nesting intact.
@@ -100,6 +99,19 @@ mod tests {
                 " ```"
             ]
         );
+    }
+
+    /// ExaVault's ```` ```<img src='…'/>``` ```` is an inline code span, as rustdoc reads it: a
+    /// fence closed after it would open a block that swallows the docs below.
+    #[test]
+    fn fences_open_and_close_as_commonmark_says() {
+        assert_eq!(
+            lines("Use:\n\n```<img src='x'/>```\n\nDone."),
+            [" Use:", "", " ```<img src='x'/>```", "", " Done."]
+        );
+        // A longer fence closes only with one as long, and a fence with text after it is content.
+        assert_eq!(lines("````\n```\n```json\n````"), [" ````text", " ```", " ```json", " ````"]);
+        assert_eq!(lines("~~~~\ncode"), [" ~~~~text", " code", " ~~~~"]);
     }
 
     #[test]
