@@ -207,6 +207,9 @@ fn chain(prefix: &str, parts: &[Expr]) -> String {
 /// The indentation of a statement in a function's body.
 const BODY_INDENT: usize = 4;
 
+/// The macro that writes a value of any JSON.
+const JSON_MACRO: &str = "serde_json::json!";
+
 /// An expression of an example, kept as a tree so that it is laid out as prettyplease lays out
 /// calls: on one line where it fits, or else each argument on a line of its own.
 #[derive(Clone)]
@@ -222,6 +225,11 @@ enum Expr {
     Chain {
         base: Box<Expr>,
         calls: Vec<Expr>,
+    },
+    /// `serde_json::json!(value)` and a `tail` (`.as_object()…`): a value of any JSON.
+    Json {
+        value: Value,
+        tail: &'static str,
     },
 }
 
@@ -251,6 +259,7 @@ impl Expr {
                 Expr::Call { head: format!("{prefix}{head}"), brackets, args }
             }
             Expr::Chain { base, calls } => Expr::Chain { base: Box::new(base.prefixed(prefix)), calls },
+            json @ Expr::Json { .. } => Expr::Atom(format!("{prefix}{}", json.flat())),
         }
     }
 
@@ -270,6 +279,7 @@ impl Expr {
             Expr::Chain { base, calls } => {
                 calls.iter().fold(base.flat(), |out, call| format!("{out}.{}", call.flat()))
             }
+            Expr::Json { value, tail } => format!("{JSON_MACRO}({}){tail}", json_on_one_line(value)),
         }
     }
 
@@ -291,6 +301,27 @@ impl Expr {
                     let trail = if i + 1 == calls.len() { trail } else { 0 };
                     call.write(indent + 4, indent + 5, trail, out);
                 }
+            }
+            // The JSON pretty-printed, each level 4 deeper, as a caller would write it.
+            Expr::Json { value: value @ (Value::Object(_) | Value::Array(_)), tail } if !fits => {
+                let mut pretty = Vec::new();
+                let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+                let mut serializer = serde_json::Serializer::with_formatter(&mut pretty, formatter);
+                if serde::Serialize::serialize(value, &mut serializer).is_err() {
+                    return out.push_str(&flat);
+                }
+                let pretty = String::from_utf8_lossy(&pretty);
+                out.push_str(JSON_MACRO);
+                out.push('(');
+                for (i, line) in pretty.lines().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                        out.extend(std::iter::repeat_n(' ', indent - BODY_INDENT));
+                    }
+                    out.push_str(line);
+                }
+                out.push(')');
+                out.push_str(tail);
             }
             Expr::Call { head, brackets, args } if !fits && !args.is_empty() => {
                 let (open, close) = Self::delimiters(*brackets);
@@ -352,6 +383,36 @@ fn is_set(example: &Value) -> bool {
         Value::Null => false,
         Value::Array(list) => !list.is_empty(),
         Value::Object(entries) => !entries.is_empty(),
+        _ => true,
+    }
+}
+
+/// JSON on one line as people write it in `json!`: a space after each `:` and `,`.
+fn json_on_one_line(value: &Value) -> String {
+    match value {
+        Value::Array(items) => {
+            format!("[{}]", items.iter().map(json_on_one_line).collect::<Vec<_>>().join(", "))
+        }
+        Value::Object(entries) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(key, value)| format!("{}: {}", Value::from(key.as_str()), json_on_one_line(value)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        scalar => scalar.to_string(),
+    }
+}
+
+/// Whether `json!` can take a value as serde_json writes it: its strings hold no control
+/// character but a newline, return or tab, whose JSON escapes (`\u0001`, `\b`) Rust's string
+/// literals do not have.
+fn json_literal(value: &Value) -> bool {
+    let plain = |text: &str| !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+    match value {
+        Value::String(text) => plain(text),
+        Value::Array(items) => items.iter().all(json_literal),
+        Value::Object(entries) => entries.iter().all(|(key, value)| plain(key) && json_literal(value)),
         _ => true,
     }
 }
@@ -577,6 +638,13 @@ impl Example<'_> {
                     None => "Default::default()".to_owned(),
                 }
             }
+            Ty::Any if example.is_some_and(json_literal) => {
+                return Some(Expr::Json { value: example?.clone(), tail: "" });
+            }
+            Ty::Object if example.is_some_and(|e| e.is_object() && json_literal(e)) => {
+                let tail = ".as_object().cloned().unwrap_or_default()";
+                return Some(Expr::Json { value: example?.clone(), tail });
+            }
             Ty::Any | Ty::Object | Ty::Map(_) => "Default::default()".to_owned(),
             Ty::Vec(item) => {
                 let items = self.attempt(|ex| ex.items(item, hint, depth));
@@ -631,8 +699,11 @@ impl Example<'_> {
     /// `values` (`into`: taken as `impl Into<…>`, so literals do), as a map's setter takes them.
     fn pairs(&mut self, values: &Ty, hint: Hint<'_>, into: bool, depth: usize) -> Option<Expr> {
         let entries = hint.example?.as_object()?;
-        // Values of any JSON would all be `Default::default()`, which shows nothing.
-        if matches!(resolved(values, &self.api.types), Ty::Any | Ty::Object) {
+        // Values of any JSON the example cannot give would be `Default::default()`, which shows
+        // nothing.
+        if matches!(resolved(values, &self.api.types), Ty::Any | Ty::Object)
+            && !entries.values().all(json_literal)
+        {
             return None;
         }
         let mut pairs = Vec::new();
@@ -708,7 +779,8 @@ impl Example<'_> {
                         || self.setters_left == 0
                         || f.read_only
                         || !hint.example.is_some_and(|e| is_set(e) && self.is_of(&f.ty, e))
-                        || matches!(resolved(&f.ty, &api.types), Ty::Any | Ty::Object)
+                        || (matches!(resolved(&f.ty, &api.types), Ty::Any | Ty::Object)
+                            && !hint.example.is_some_and(json_literal))
                     {
                         continue;
                     }
@@ -831,6 +903,8 @@ paths:
                   tags: []
                   quantity: two
                   unknown: 1
+                  context: {ip: 203.0.113.7, tries: [1, 2]}
+                  extra: {bell: "\a"}
       responses: {'204': {description: done}}
 components:
   schemas:
@@ -852,6 +926,8 @@ components:
         note: {type: string, nullable: true}
         tags: {type: array, items: {type: string}}
         labels: {type: array, items: {type: string}}
+        context: {}
+        extra: {type: object}
     Note:
       type: object
       properties: {id: {type: string}}
@@ -907,8 +983,9 @@ println!("{note:?}");
 
     /// The spec's example of a whole body gives the required arguments their values and sets
     /// the optional fields it has, nested values, lists (their first few items, the first
-    /// object) and maps included; a `null`, an empty list, a value of another type and an unknown property
-    /// set nothing.
+    /// object), maps and values of any JSON (with `json!`) included; a `null`, an empty list,
+    /// a value of another type, a string `json!` cannot take and an unknown property set
+    /// nothing.
     #[test]
     fn builds_the_body_from_the_example_of_it() {
         let api = api(SPEC);
@@ -922,6 +999,7 @@ client
     .orders()
     .create(
         OrderInput::new(4990, "usd")
+            .context(serde_json::json!({"ip": "203.0.113.7", "tries": [1, 2]}))
             .customer(
                 OrderInputCustomer::new().email("jane@example.com").name("Jane Doe"),
             )

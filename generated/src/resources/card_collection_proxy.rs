@@ -32,7 +32,15 @@ impl<'a> CardCollectionProxy<'a> {
     ///     .card_collection_proxy()
     ///     .proxy_card_collection(
     ///         ProxyCardCollectionParams::new("proxy_key_4f8a2c"),
-    ///         Default::default(),
+    ///         serde_json::json!({
+    ///             "card": {
+    ///                 "cvc": "123",
+    ///                 "exp_month": 12,
+    ///                 "exp_year": 2028,
+    ///                 "number": "4242424242424242"
+    ///             },
+    ///             "order_id": "12345"
+    ///         }).as_object().cloned().unwrap_or_default(),
     ///     )
     ///     .await?;
     /// println!("{card_collection_proxy_response:?}");

@@ -34,7 +34,10 @@ impl<'a> Transactions<'a> {
     ///         SyncTransactions::new(
     ///                 "3c90c3cc-0d44-4b50-8888-8dd25736052a",
     ///                 "stripe",
-    ///                 Default::default(),
+    ///                 serde_json::json!({
+    ///                     "payment_intent": "pi_3OaBcD2eZvKYlo2C1xYz",
+    ///                     "status": "succeeded"
+    ///                 }).as_object().cloned().unwrap_or_default(),
     ///             )
     ///             .timestamp("2024-01-15T10:30:00Z".parse().unwrap()),
     ///     )
