@@ -406,15 +406,26 @@ fn json_on_one_line(value: &Value) -> String {
 
 /// Whether `json!` can take a value as serde_json writes it: its strings hold no control
 /// character but a newline, return or tab, whose JSON escapes (`\u0001`, `\b`) Rust's string
-/// literals do not have.
+/// literals do not have; and it is small, both to read and because `json!` recurses once per
+/// token it reads (a large one passes the compiler's recursion limit).
 fn json_literal(value: &Value) -> bool {
-    let plain = |text: &str| !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
-    match value {
-        Value::String(text) => plain(text),
-        Value::Array(items) => items.iter().all(json_literal),
-        Value::Object(entries) => entries.iter().all(|(key, value)| plain(key) && json_literal(value)),
-        _ => true,
+    /// Keys and values a `json!` example may have.
+    const MAX_NODES: usize = 32;
+    fn walk(value: &Value, nodes: &mut usize) -> bool {
+        let plain = |text: &str| !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+        *nodes += 1;
+        *nodes <= MAX_NODES
+            && match value {
+                Value::String(text) => plain(text),
+                Value::Array(items) => items.iter().all(|item| walk(item, nodes)),
+                Value::Object(entries) => entries.iter().all(|(key, value)| {
+                    *nodes += 1;
+                    plain(key) && walk(value, nodes)
+                }),
+                _ => true,
+            }
     }
+    walk(value, &mut 0)
 }
 
 /// Whether a text is a date-time as RFC 3339 writes it (what `parse` reads): a date, `T`, a
@@ -1139,6 +1150,20 @@ components:
         assert!(is_uuid("67e55044-10b1-426f-9247-bb680e5fe0c8"));
         assert!(
             !is_uuid("67e5504410b1426f9247bb680e5fe0c8") && !is_uuid("67e55044-10b1-426f-9247-bb680e5fe0cg")
+        );
+    }
+
+    /// `json!` takes small values whose strings have no control character Rust cannot write.
+    #[test]
+    fn json_examples_are_small_and_writable() {
+        let object = |n: usize| Value::Object((0..n).map(|i| (format!("k{i}"), Value::from(i))).collect());
+        assert!(json_literal(&serde_json::json!({"a": "line\nbreak", "b": [1, null, true]})));
+        assert!(!json_literal(&serde_json::json!({"bell": "\u{7}"})));
+        assert!(!json_literal(&serde_json::json!({"\u{8}": 1})));
+        assert!(json_literal(&object(15)) && !json_literal(&object(16)));
+        assert_eq!(
+            json_on_one_line(&serde_json::json!({"a": [1, "x"], "b": {}})),
+            r#"{"a": [1, "x"], "b": {}}"#
         );
     }
 
