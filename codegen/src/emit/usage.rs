@@ -690,6 +690,27 @@ impl Example<'_> {
         }
     }
 
+    /// How well an example fits a union's variant: not at all where it is not of its type;
+    /// best where it has the variant's tag; else by how many of its properties the variant
+    /// declares.
+    fn fit(&self, u: &crate::ir::Union, v: &crate::ir::UnionVariant, example: &Value) -> usize {
+        if !self.is_of(&v.ty, example) {
+            return 0;
+        }
+        let tagged = u
+            .tag
+            .as_ref()
+            .and_then(|tag| example.get(tag)?.as_str())
+            .is_some_and(|t| v.tags.iter().any(|v| v == t));
+        let declared = match (resolved_struct(&v.ty, &self.api.types), example.as_object()) {
+            (Some((_, s)), Some(entries)) => {
+                entries.keys().filter(|key| s.fields.iter().any(|f| &f.json_name == *key)).count()
+            }
+            _ => 0,
+        };
+        1 + declared + if tagged { 1_000 } else { 0 }
+    }
+
     /// A list of items of type `item`: those of the example where it is a list (a few, or one
     /// where they are objects, whose setters would repeat), or else one.
     fn items(&mut self, item: &Ty, hint: Hint<'_>, depth: usize) -> Option<Expr> {
@@ -811,10 +832,12 @@ impl Example<'_> {
                 }
                 Some(Expr::call(&format!("{name}::new"), values).chained(calls))
             }
-            // The first variant that can be built, of those the example is a value of first.
+            // The first variant that can be built, those the example fits best first.
             TypeKind::Union(u) => {
                 let mut variants: Vec<_> = u.variants.iter().collect();
-                variants.sort_by_key(|v| hint.example.is_some_and(|e| !self.is_of(&v.ty, e)));
+                if let Some(example) = hint.example {
+                    variants.sort_by_key(|v| std::cmp::Reverse(self.fit(u, v, example)));
+                }
                 variants.into_iter().find_map(|v| {
                     let value = self.attempt(|ex| ex.value(&v.ty, hint, false, depth + 1))?;
                     let value = if v.boxed { Expr::call("Box::new", vec![value]) } else { value };
@@ -1065,6 +1088,66 @@ components:
         assert_eq!(text.matches(".f").count(), 16, "{text}");
         assert_eq!(text.matches("Part::new()").count(), 1, "{text}");
         assert!(text.contains("\n            )\n            .f0(\"v\")"), "{text}");
+    }
+
+    /// Of a union, the example builds the variant it fits: the one its tag names, else the
+    /// one that declares its properties.
+    #[test]
+    fn a_union_is_built_as_the_variant_the_example_fits() {
+        let spec = r#"
+openapi: 3.0.3
+info: {title: Demo, version: "1"}
+paths:
+  /payments:
+    post:
+      operationId: createPayment
+      tags: [payments]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf: [{$ref: '#/components/schemas/Card'}, {$ref: '#/components/schemas/Bank'}]
+              discriminator: {propertyName: kind, mapping: {card: '#/components/schemas/Card', bank: '#/components/schemas/Bank'}}
+            example: {kind: bank, number: '4242'}
+      responses: {'204': {description: done}}
+  /refunds:
+    post:
+      operationId: createRefund
+      tags: [refunds]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf: [{$ref: '#/components/schemas/Whole'}, {$ref: '#/components/schemas/Part'}]
+            example: {amount: 5}
+      responses: {'204': {description: done}}
+components:
+  schemas:
+    Card:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}, number: {type: string}}
+    Bank:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}, number: {type: string}}
+    Whole:
+      type: object
+      properties: {reason: {type: string}}
+    Part:
+      type: object
+      properties: {amount: {type: integer}}
+"#;
+        let api = api(spec);
+        let payment = example(&api, "createPayment").unwrap();
+        assert!(
+            payment.contains(".create(CreatePaymentRequest::Bank(Bank::new(\"bank\").number(\"4242\")))"),
+            "{payment}"
+        );
+        let refund = example(&api, "createRefund").unwrap();
+        assert!(refund.contains("CreateRefundRequest::Part(Part::new().amount(5))"), "{refund}");
     }
 
     /// A type that requires a value of itself cannot be built, so its method has no example
