@@ -19,7 +19,8 @@ pub enum FenceLine<'a> {
     Outside,
 }
 
-/// Follows the fenced code blocks of Markdown read line by line, as CommonMark does: a block
+/// Follows the fenced code blocks of Markdown read line by line, as CommonMark does but at any
+/// indentation (a fence in a list item is indented past CommonMark's 3 spaces): a block
 /// opens with three or more backticks or tildes (not backticks followed by text with a
 /// backtick, which is an inline code span: ```` ```<img/>``` ````), and closes with at least as
 /// many of the same and nothing after them.

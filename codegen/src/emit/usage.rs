@@ -21,8 +21,8 @@ use super::tokens::resolved;
 /// the types than of the call.
 const MAX_DEPTH: usize = 4;
 
-/// At most this many items of a list (one, of objects), setters of one value and setters in
-/// all are taken from the spec's example of a body: enough to show how each is written, not a
+/// At most this many items of a list (one, of objects) or entries of a map, setters of one
+/// value and setters in all are taken from the spec's example of a body: enough to show how each is written, not a
 /// page of them (an example nested deep would otherwise multiply them).
 const MAX_ITEMS: usize = 3;
 const MAX_SETTERS: usize = 8;
@@ -304,22 +304,9 @@ impl Expr {
             }
             // The JSON pretty-printed, each level 4 deeper, as a caller would write it.
             Expr::Json { value: value @ (Value::Object(_) | Value::Array(_)), tail } if !fits => {
-                let mut pretty = Vec::new();
-                let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-                let mut serializer = serde_json::Serializer::with_formatter(&mut pretty, formatter);
-                if serde::Serialize::serialize(value, &mut serializer).is_err() {
-                    return out.push_str(&flat);
-                }
-                let pretty = String::from_utf8_lossy(&pretty);
                 out.push_str(JSON_MACRO);
                 out.push('(');
-                for (i, line) in pretty.lines().enumerate() {
-                    if i > 0 {
-                        out.push('\n');
-                        out.extend(std::iter::repeat_n(' ', indent - BODY_INDENT));
-                    }
-                    out.push_str(line);
-                }
+                json_pretty(value, indent - BODY_INDENT, out);
                 out.push(')');
                 out.push_str(tail);
             }
@@ -387,6 +374,17 @@ fn is_set(example: &Value) -> bool {
     }
 }
 
+/// The longest string a `json!` example writes.
+const MAX_JSON_STRING: usize = 48;
+
+/// Whether a character may stand in a string literal as serde_json writes it: not a control
+/// character but a newline, return or tab (JSON's `\u0001` and `\b` are no Rust escapes), nor
+/// one that changes the direction of text (Rust refuses those in literals).
+fn json_char(c: char) -> bool {
+    (!c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// JSON on one line as people write it in `json!`: a space after each `:` and `,`.
 fn json_on_one_line(value: &Value) -> String {
     match value {
@@ -400,19 +398,56 @@ fn json_on_one_line(value: &Value) -> String {
                 .collect();
             format!("{{{}}}", entries.join(", "))
         }
+        scalar => json_scalar(scalar),
+    }
+}
+
+/// JSON over lines, each level 4 deeper than the line it opens on (which is indented by
+/// `indent`).
+fn json_pretty(value: &Value, indent: usize, out: &mut String) {
+    let (open, close, entries): (char, char, Vec<(Option<&String>, &Value)>) = match value {
+        Value::Array(items) if !items.is_empty() => ('[', ']', items.iter().map(|v| (None, v)).collect()),
+        Value::Object(entries) if !entries.is_empty() => {
+            ('{', '}', entries.iter().map(|(k, v)| (Some(k), v)).collect())
+        }
+        value => return out.push_str(&json_on_one_line(value)),
+    };
+    out.push(open);
+    for (i, (key, value)) in entries.iter().enumerate() {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent + 4));
+        if let Some(key) = key {
+            out.push_str(&format!("{}: ", Value::from(key.as_str())));
+        }
+        json_pretty(value, indent + 4, out);
+        if i + 1 < entries.len() {
+            out.push(',');
+        }
+    }
+    out.push('\n');
+    out.extend(std::iter::repeat_n(' ', indent));
+    out.push(close);
+}
+
+/// A JSON scalar as a token `json!` takes: an integer out of `i32`'s range with its type, since
+/// an unsuffixed literal is an `i32` there and would not compile.
+fn json_scalar(value: &Value) -> String {
+    match value {
+        Value::Number(n) if n.as_i64().is_some_and(|v| i32::try_from(v).is_err()) => format!("{n}_i64"),
+        Value::Number(n) if n.as_i64().is_none() && n.as_u64().is_some() => format!("{n}_u64"),
         scalar => scalar.to_string(),
     }
 }
 
-/// Whether `json!` can take a value as serde_json writes it: its strings hold no control
-/// character but a newline, return or tab, whose JSON escapes (`\u0001`, `\b`) Rust's string
-/// literals do not have; and it is small, both to read and because `json!` recurses once per
-/// token it reads (a large one passes the compiler's recursion limit).
+/// Whether `json!` can take a value as serde_json writes it: its strings are short (a long one
+/// fits no line) and hold no character a Rust string literal cannot (see [`json_char`]); and it
+/// is small, both to read and because `json!` recurses once per token it reads (a large one
+/// passes the compiler's recursion limit).
 fn json_literal(value: &Value) -> bool {
     /// Keys and values a `json!` example may have.
     const MAX_NODES: usize = 32;
     fn walk(value: &Value, nodes: &mut usize) -> bool {
-        let plain = |text: &str| !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+        let plain = |text: &str| text.chars().count() <= MAX_JSON_STRING && text.chars().all(json_char);
         *nodes += 1;
         *nodes <= MAX_NODES
             && match value {
@@ -728,8 +763,9 @@ impl Example<'_> {
     }
 
     /// The entries of the example's object as an array of pairs of a key and a value of type
-    /// `values` (`into`: taken as `impl Into<…>`, so literals do), as a map's setter takes them.
-    fn pairs(&mut self, values: &Ty, hint: Hint<'_>, into: bool, depth: usize) -> Option<Expr> {
+    /// `values`: as a map's setter takes them (`setter`: keys and values as `impl Into<…>`,
+    /// so literals do where the values' type allows), or else as the map's own entries.
+    fn pairs(&mut self, values: &Ty, hint: Hint<'_>, setter: bool, depth: usize) -> Option<Expr> {
         let entries = hint.example?.as_object()?;
         // Values of any JSON the example cannot give would be `Default::default()`, which shows
         // nothing.
@@ -740,7 +776,8 @@ impl Example<'_> {
         }
         let mut pairs = Vec::new();
         for (key, example) in entries.iter().take(MAX_ITEMS) {
-            let key = if into { source::lit(key) } else { format!("{}.to_owned()", source::lit(key)) };
+            let into = setter && super::tokens::into_param(values, &self.api.types).is_some();
+            let key = if setter { source::lit(key) } else { format!("{}.to_owned()", source::lit(key)) };
             let value =
                 self.value(values, Hint { name: hint.name, example: Some(example) }, into, depth + 1)?;
             pairs.push(Expr::call("", vec![Expr::atom(key), value]));
@@ -759,8 +796,9 @@ impl Example<'_> {
         built
     }
 
-    /// A value of a named type: its constructor with its required fields, an enum's first
-    /// value, a union's first variant that can be built.
+    /// A value of a named type: its constructor with its required fields (and the optional
+    /// ones its example sets), the enum value the example names or else the first, the union
+    /// variant the example fits best that can be built.
     fn named(&mut self, id: TypeId, hint: Hint<'_>, depth: usize) -> Option<Expr> {
         if depth > MAX_DEPTH || self.visiting.contains(&id) {
             return None;
@@ -810,7 +848,9 @@ impl Example<'_> {
                     if calls.len() == MAX_SETTERS
                         || self.setters_left == 0
                         || f.read_only
-                        || !hint.example.is_some_and(|e| is_set(e) && self.is_of(&f.ty, e))
+                        || !given
+                            .and_then(|o| o.get(&f.json_name))
+                            .is_some_and(|e| is_set(e) && self.is_of(&f.ty, e))
                         || (matches!(resolved(&f.ty, &api.types), Ty::Any | Ty::Object)
                             && !hint.example.is_some_and(json_literal))
                     {
@@ -819,10 +859,7 @@ impl Example<'_> {
                     // Taken before the value is built, whose own setters come after it.
                     self.setters_left -= 1;
                     let value = match (setter.pairs, resolved(&f.ty, &api.types)) {
-                        (true, Ty::Map(values)) => {
-                            let into = super::tokens::into_param(values, &api.types).is_some();
-                            self.attempt(|ex| ex.pairs(values, hint, into, depth + 1))
-                        }
+                        (true, Ty::Map(values)) => self.attempt(|ex| ex.pairs(values, hint, true, depth + 1)),
                         _ => self.attempt(|ex| ex.value(&f.ty, hint, setter.into, depth + 1)),
                     };
                     match value {
@@ -897,6 +934,7 @@ paths:
                 tags: {type: array, items: {type: string}}
                 at: {type: string, format: date-time}
                 pinned: {type: boolean}
+                color: {type: string, example: red}
       responses:
         '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Note'}}}}
   /nodes:
@@ -983,8 +1021,8 @@ components:
 
     /// A call with its required arguments built as a caller writes them: the examples of the
     /// path parameter, a string, an enum and an integer (not one too large for its type), a
-    /// list of one item, a parsed time; optional fields left out, the answer bound by its
-    /// type's name.
+    /// list of one item, a parsed time; optional fields left out (even with an example of their
+    /// own: only an example of the whole body sets them), the answer bound by its type's name.
     #[test]
     fn builds_the_required_arguments_and_uses_the_answer() {
         let api = api(SPEC);
@@ -1248,6 +1286,20 @@ components:
             json_on_one_line(&serde_json::json!({"a": [1, "x"], "b": {}})),
             r#"{"a": [1, "x"], "b": {}}"#
         );
+        // `json!` reads an unsuffixed integer as an `i32`.
+        let numbers =
+            serde_json::json!([2147483647, -2147483648, 1705314600000_i64, -3000000000_i64, u64::MAX, 1.5]);
+        assert_eq!(
+            json_on_one_line(&numbers),
+            "[2147483647, -2147483648, 1705314600000_i64, -3000000000_i64, 18446744073709551615_u64, 1.5]"
+        );
+        assert!(
+            !json_literal(&serde_json::json!("x\u{202e}y")) && !json_literal(&Value::from("x".repeat(49)))
+        );
+        let mut pretty = String::new();
+        json_pretty(&serde_json::json!({"a": [1, {"b": null}], "c": {}}), 4, &mut pretty);
+        let expected = "{\n        \"a\": [\n            1,\n            {\n                \"b\": null\n            }\n        ],\n        \"c\": {}\n    }";
+        assert_eq!(pretty, expected);
     }
 
     #[test]

@@ -1097,7 +1097,8 @@ pub(super) fn scalar_example(root: &Value, holder: &Map<String, Value>) -> Optio
 }
 
 /// The first example of a schema or media type object: its `example`, or else the first of its
-/// `examples` (a list on 3.1 schemas, a map of example objects, perhaps `$ref`s, on media types).
+/// `examples` (a list on 3.1 schemas; on media types a map of example objects, perhaps `$ref`s,
+/// whose first by name is taken, as the loaded document keeps its maps sorted).
 pub(super) fn first_example<'a>(root: &'a Value, holder: &'a Map<String, Value>) -> Option<&'a Value> {
     if let Some(example) = holder.get("example") {
         return Some(example);

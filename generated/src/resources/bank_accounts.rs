@@ -86,8 +86,7 @@ impl<'a> BankAccounts<'a> {
     ///             )
     ///             .account_holder_name("John Doe")
     ///             .account_holder_type(BankAccountAccountHolderType::Individual)
-    ///             .account_type(BankAccountType::Checking)
-    ///             .currency("USD".to_owned()),
+    ///             .account_type(BankAccountType::Checking),
     ///     )
     ///     .await?;
     /// println!("{bank_account:?}");

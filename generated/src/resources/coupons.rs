@@ -77,7 +77,6 @@ impl<'a> Coupons<'a> {
     ///     .coupons()
     ///     .create(
     ///         CreateCoupon::new(CouponDuration::Repeating)
-    ///             .currency("USD".to_owned())
     ///             .duration_in_months(3)
     ///             .id("SUMMER50")
     ///             .max_redemptions(100)

@@ -155,7 +155,6 @@ impl<'a> Sessions<'a> {
     ///         "3c90c3cc-0d44-4b50-8888-8dd25736052a",
     ///         UpdateSession::new()
     ///             .amount(5990)
-    ///             .currency("USD".to_owned())
     ///             .customer(
     ///                 SessionCustomer::new().email("jane@example.com").name("Jane Doe"),
     ///             )
