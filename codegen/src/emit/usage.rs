@@ -22,8 +22,8 @@ use super::tokens::resolved;
 const MAX_DEPTH: usize = 4;
 
 /// At most this many items of a list (one, of objects) or entries of a map, setters of one
-/// value and setters in all are taken from the spec's example of a body: enough to show how each is written, not a
-/// page of them (an example nested deep would otherwise multiply them).
+/// value and setters in all are taken from the spec's example of a body: enough to show how
+/// each is written, not a page of them (an example nested deep would otherwise multiply them).
 const MAX_ITEMS: usize = 3;
 const MAX_SETTERS: usize = 8;
 const MAX_ALL_SETTERS: usize = 16;
@@ -295,8 +295,7 @@ impl Expr {
                 // The base's arguments, where they break, go 4 deeper than its calls.
                 base.write(indent + 4, column, 0, out);
                 for (i, call) in calls.iter().enumerate() {
-                    out.push('\n');
-                    out.extend(std::iter::repeat_n(' ', indent + 4 - BODY_INDENT));
+                    new_line(out, indent + 4 - BODY_INDENT);
                     out.push('.');
                     let trail = if i + 1 == calls.len() { trail } else { 0 };
                     call.write(indent + 4, indent + 5, trail, out);
@@ -315,13 +314,11 @@ impl Expr {
                 out.push_str(head);
                 out.push(open);
                 for arg in args {
-                    out.push('\n');
-                    out.extend(std::iter::repeat_n(' ', indent + 4 - BODY_INDENT));
+                    new_line(out, indent + 4 - BODY_INDENT);
                     arg.write(indent + 4, indent + 4, 1, out);
                     out.push(',');
                 }
-                out.push('\n');
-                out.extend(std::iter::repeat_n(' ', indent - BODY_INDENT));
+                new_line(out, indent - BODY_INDENT);
                 out.push(close);
             }
             _ => out.push_str(&flat),
@@ -360,7 +357,7 @@ fn example_str(example: Option<&Value>) -> Option<&str> {
 }
 
 fn text_of<'a>(example: Option<&'a str>, name: &'a str) -> &'a str {
-    example.filter(|e| !e.is_empty() && e.len() <= 48 && !e.contains(['\n', '\r'])).unwrap_or(name)
+    example.filter(|e| !e.is_empty() && e.len() <= MAX_STRING && !e.contains(['\n', '\r'])).unwrap_or(name)
 }
 
 /// Whether an example sets a field: not with `null`, nor with an empty list or object, whose
@@ -374,8 +371,8 @@ fn is_set(example: &Value) -> bool {
     }
 }
 
-/// The longest string a `json!` example writes.
-const MAX_JSON_STRING: usize = 48;
+/// The longest string an example writes, in a call or in `json!` (a longer one fits no line).
+const MAX_STRING: usize = 48;
 
 /// Whether a character may stand in a string literal as serde_json writes it: not a control
 /// character but a newline, return or tab (JSON's `\u0001` and `\b` are no Rust escapes), nor
@@ -414,8 +411,7 @@ fn json_pretty(value: &Value, indent: usize, out: &mut String) {
     };
     out.push(open);
     for (i, (key, value)) in entries.iter().enumerate() {
-        out.push('\n');
-        out.extend(std::iter::repeat_n(' ', indent + 4));
+        new_line(out, indent + 4);
         if let Some(key) = key {
             out.push_str(&format!("{}: ", Value::from(key.as_str())));
         }
@@ -424,9 +420,14 @@ fn json_pretty(value: &Value, indent: usize, out: &mut String) {
             out.push(',');
         }
     }
+    new_line(out, indent);
+    out.push(close);
+}
+
+/// Starts a line of `out` indented by `indent`.
+fn new_line(out: &mut String, indent: usize) {
     out.push('\n');
     out.extend(std::iter::repeat_n(' ', indent));
-    out.push(close);
 }
 
 /// A JSON scalar as a token `json!` takes: an integer out of `i32`'s range with its type, since
@@ -447,7 +448,7 @@ fn json_literal(value: &Value) -> bool {
     /// Keys and values a `json!` example may have.
     const MAX_NODES: usize = 32;
     fn walk(value: &Value, nodes: &mut usize) -> bool {
-        let plain = |text: &str| text.chars().count() <= MAX_JSON_STRING && text.chars().all(json_char);
+        let plain = |text: &str| text.chars().count() <= MAX_STRING && text.chars().all(json_char);
         *nodes += 1;
         *nodes <= MAX_NODES
             && match value {
@@ -774,9 +775,9 @@ impl Example<'_> {
         {
             return None;
         }
+        let into = setter && super::tokens::into_param(values, &self.api.types).is_some();
         let mut pairs = Vec::new();
         for (key, example) in entries.iter().take(MAX_ITEMS) {
-            let into = setter && super::tokens::into_param(values, &self.api.types).is_some();
             let key = if setter { source::lit(key) } else { format!("{}.to_owned()", source::lit(key)) };
             let value =
                 self.value(values, Hint { name: hint.name, example: Some(example) }, into, depth + 1)?;
@@ -830,32 +831,31 @@ impl Example<'_> {
                 let builder = super::types::builder(api, t, s)?;
                 // The example of the whole value, where it is an object, gives the fields theirs.
                 let given = hint.example.and_then(Value::as_object);
-                let field_hint = |f| Hint::of_field(f, given);
                 let mut values = Vec::new();
                 for (f, optional) in builder.args {
                     values.push(if optional {
                         Expr::atom("None")
                     } else {
                         let into = !f.boxed && super::tokens::into_param(&f.ty, &api.types).is_some();
-                        self.value(&f.ty, field_hint(f), into, depth + 1)?
+                        self.value(&f.ty, Hint::of_field(f, given), into, depth + 1)?
                     });
                 }
                 // The optional fields the example sets, each with its setter.
                 let mut calls = Vec::new();
                 for setter in builder.setters {
                     let f = setter.field;
-                    let hint = field_hint(f);
+                    let Some(example) = given.and_then(|o| o.get(&f.json_name)) else { continue };
                     if calls.len() == MAX_SETTERS
                         || self.setters_left == 0
                         || f.read_only
-                        || !given
-                            .and_then(|o| o.get(&f.json_name))
-                            .is_some_and(|e| is_set(e) && self.is_of(&f.ty, e))
+                        || !is_set(example)
+                        || !self.is_of(&f.ty, example)
                         || (matches!(resolved(&f.ty, &api.types), Ty::Any | Ty::Object)
-                            && !hint.example.is_some_and(json_literal))
+                            && !json_literal(example))
                     {
                         continue;
                     }
+                    let hint = Hint { name: &f.json_name, example: Some(example) };
                     // Taken before the value is built, whose own setters come after it.
                     self.setters_left -= 1;
                     let value = match (setter.pairs, resolved(&f.ty, &api.types)) {
