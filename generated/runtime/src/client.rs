@@ -306,12 +306,7 @@ impl ClientBuilder {
             }
         }
         for (scheme, credential) in &credentials {
-            if matches!(credential, Credential::Basic { .. }) && scheme.kind != SchemeKind::Basic {
-                return Err(Error::config(format!(
-                    "basic_auth was given for scheme `{}`, which is not an HTTP Basic scheme",
-                    scheme.name
-                )));
-            }
+            check_credential(scheme, credential)?;
         }
 
         let http = match self.http_client {
@@ -374,11 +369,7 @@ impl ClientBuilder {
             Err(error) => Client {
                 inner: Arc::new(ClientInner {
                     http: None,
-                    // Its message alone: each request's error is a `Config` again.
-                    startup_error: Some(match error {
-                        Error::Config { message } => message,
-                        other => other.to_string(),
-                    }),
+                    startup_error: Some(startup_message(error)),
                     base_url: defaults.base_url.trim_end_matches('/').to_owned(),
                     base: None,
                     documented_base: None,
@@ -413,6 +404,48 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &names)
             .field("credentials_from_env", &from_env)
             .finish_non_exhaustive()
+    }
+}
+
+/// Refuses a credential that could only be answered with a 401, before anything is sent: a
+/// Basic one for another scheme, an empty token (an unset variable read by hand), or one a
+/// header cannot carry (a key read from a file with its line break).
+fn check_credential(scheme: &SecurityScheme, credential: &Credential) -> Result<(), Error> {
+    let Credential::Token(token) = credential else {
+        return match scheme.kind {
+            SchemeKind::Basic => Ok(()),
+            _ => Err(Error::config(format!(
+                "basic_auth was given for scheme `{}`, which is not an HTTP Basic scheme",
+                scheme.name
+            ))),
+        };
+    };
+    if token.is_empty() {
+        return Err(Error::config(format!(
+            "the credential for scheme `{}` is empty: pass the key to `{}`",
+            scheme.name, scheme.setter
+        )));
+    }
+    let in_header = match scheme.kind {
+        SchemeKind::ApiKey { location, .. } => location != ApiKeyLocation::Query,
+        _ => true,
+    };
+    if in_header && HeaderValue::from_str(token.expose()).is_err() {
+        return Err(Error::config(format!(
+            "the credential for scheme `{}` has a character a header cannot carry (a line break or \
+             other control character); check how `{}` was given it",
+            scheme.name, scheme.setter
+        )));
+    }
+    Ok(())
+}
+
+/// What a client that could not be built answers every request with: a `Config` error's
+/// message alone, as each request's error is a `Config` again.
+fn startup_message(error: Error) -> String {
+    match error {
+        Error::Config { message } => message,
+        other => other.to_string(),
     }
 }
 
@@ -497,6 +530,8 @@ pub(super) struct ClientInner {
     /// `None` only for a client whose settings could not be used (see
     /// [`ClientBuilder::build_infallible`]); `startup_error` says why.
     pub(super) http: Option<reqwest::Client>,
+    /// Why every request fails without being sent: settings that could not be used, or a
+    /// credential [`Client::with_credential`] was given that could not be sent.
     pub(super) startup_error: Option<String>,
     pub(super) base_url: String,
     /// `base_url` parsed once, so a request only appends its path and query.
@@ -588,11 +623,14 @@ impl Client {
     /// secret key.
     pub fn with_credential(&self, scheme: &'static SecurityScheme, token: impl Into<String>) -> Client {
         let mut credentials = self.inner.credentials.clone();
-        set_credential(&mut credentials, scheme, Credential::Token(Secret::new(token)));
+        let credential = Credential::Token(Secret::new(token));
+        // As `build_infallible` does: every request returns the error instead of sending it.
+        let refused = check_credential(scheme, &credential).err().map(startup_message);
+        set_credential(&mut credentials, scheme, credential);
         Client {
             inner: Arc::new(ClientInner {
                 http: self.inner.http.clone(),
-                startup_error: self.inner.startup_error.clone(),
+                startup_error: self.inner.startup_error.clone().or(refused),
                 base_url: self.inner.base_url.clone(),
                 base: self.inner.base.clone(),
                 documented_base: self.inner.documented_base.clone(),
@@ -672,6 +710,47 @@ mod tests {
         assert!(message.contains("must use https"), "{message}");
         let text = Error::config(message).to_string();
         assert_eq!(text.matches("invalid client configuration").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn credentials_that_could_only_fail_are_refused_before_anything_is_sent() {
+        static DEFAULTS: ClientDefaults = ClientDefaults {
+            base_url: "https://api.example.com",
+            user_agent: "test",
+            idempotency_header: None,
+            api_key_env: None,
+        };
+        static BEARER: SecurityScheme =
+            SecurityScheme { name: "bearerAuth", setter: "secret_key", kind: SchemeKind::Bearer };
+        static QUERY_KEY: SecurityScheme = SecurityScheme {
+            name: "queryKey",
+            setter: "query_key",
+            kind: SchemeKind::ApiKey { location: ApiKeyLocation::Query, name: "key" },
+        };
+        let build = |scheme: &'static SecurityScheme, token: &str| {
+            ClientBuilder::new(&DEFAULTS).credential(scheme, token).build().err().map(|e| e.to_string())
+        };
+        assert_eq!(
+            build(&BEARER, "").as_deref(),
+            Some(
+                "invalid client configuration: the credential for scheme `bearerAuth` is empty: pass the \
+                 key to `secret_key`"
+            )
+        );
+        let line_break = build(&BEARER, "sk_test_123\n").unwrap();
+        assert!(line_break.contains("`bearerAuth` has a character a header cannot carry"), "{line_break}");
+        assert!(!line_break.contains("sk_test"), "the key is never shown: {line_break}");
+        assert_eq!(build(&BEARER, "sk_test_123"), None);
+        // A query parameter is percent-encoded: any text can be sent.
+        assert_eq!(build(&QUERY_KEY, "a\nb"), None);
+        assert!(build(&QUERY_KEY, "").is_some());
+
+        // A built client given an empty secret fails each request with that, rather than send it.
+        let client = ClientBuilder::new(&DEFAULTS).credential(&BEARER, "sk_test_123").build().unwrap();
+        assert_eq!(client.inner.startup_error, None);
+        let message = client.with_credential(&BEARER, "").inner.startup_error.clone().unwrap();
+        assert!(message.contains("`bearerAuth` is empty"), "{message}");
+        assert_eq!(client.with_credential(&BEARER, "cs_456").inner.startup_error, None);
     }
 
     #[test]
