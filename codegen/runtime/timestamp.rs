@@ -4,9 +4,10 @@
 //! keeps that exact representation (so a value round-trips unchanged) and
 //! offers a conversion to a real date-time when one is wanted.
 //!
-//! Fields an API describes as `date-time` or `date` are chrono's types, read through
-//! [`Lenient`]: servers write times in more forms than their descriptions say (no offset, a
-//! date where a date-time was declared, or the reverse, Unix seconds), and one such value would
+//! Fields an API describes as `date-time` or `date` are chrono's types, and fields of Unix
+//! seconds are [`UnixTime`]s, all read through [`Lenient`]: servers write times in more forms
+//! than their descriptions say (no offset, a date where a date-time was declared, or the
+//! reverse, Unix seconds, or ISO text where seconds were declared), and one such value would
 //! otherwise fail the whole response.
 
 use std::fmt;
@@ -86,7 +87,8 @@ impl fmt::Display for UnixTime {
 }
 
 /// A field's type read more leniently than its `Deserialize` reads it: `date-time` and `date`
-/// values in the forms servers write besides RFC 3339, and lists and optional values of them.
+/// values in the forms servers write besides RFC 3339, Unix seconds also as text, and lists and
+/// optional values of them.
 /// The generated structs read such fields through it (`json_object!`'s `lenient`); written,
 /// a value is RFC 3339 as always.
 ///
@@ -130,6 +132,15 @@ impl Lenient for NaiveDate {
     }
 }
 
+/// Unix seconds as a number (a fraction dropped), or as text: the number written out, or a
+/// date-time in any form [`Lenient`] for `DateTime<Utc>` reads (its whole seconds), for servers
+/// that send some of their times as ISO text. An integer is kept exactly as sent.
+impl Lenient for UnixTime {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UnixTimeVisitor)
+    }
+}
+
 impl<T: Lenient> Lenient for Option<T> {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(Option::<ReadLeniently<T>>::deserialize(deserializer)?.map(|value| value.0))
@@ -145,6 +156,41 @@ impl<T: Lenient> Lenient for Nullable<T> {
 impl<T: Lenient> Lenient for Vec<T> {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(Vec::<ReadLeniently<T>>::deserialize(deserializer)?.into_iter().map(|value| value.0).collect())
+    }
+}
+
+struct UnixTimeVisitor;
+
+impl Visitor<'_> for UnixTimeVisitor {
+    type Value = UnixTime;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Unix seconds")
+    }
+
+    fn visit_i64<E: Error>(self, seconds: i64) -> Result<Self::Value, E> {
+        Ok(UnixTime(seconds))
+    }
+
+    fn visit_u64<E: Error>(self, seconds: u64) -> Result<Self::Value, E> {
+        i64::try_from(seconds)
+            .map(UnixTime)
+            .map_err(|_| E::invalid_value(Unexpected::Unsigned(seconds), &self))
+    }
+
+    fn visit_f64<E: Error>(self, seconds: f64) -> Result<Self::Value, E> {
+        // `as` saturates: a value past what `i64` holds is refused, not clamped.
+        let whole = seconds.floor();
+        if whole.is_finite() && whole.abs() < 2f64.powi(63) {
+            Ok(UnixTime(whole as i64))
+        } else {
+            Err(E::invalid_value(Unexpected::Float(seconds), &self))
+        }
+    }
+
+    fn visit_str<E: Error>(self, text: &str) -> Result<Self::Value, E> {
+        let time = text.trim().parse().ok().or_else(|| parse_time_text(text).map(|time| time.timestamp()));
+        time.map(UnixTime).ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
     }
 }
 
@@ -373,6 +419,30 @@ mod tests {
             |json: &str| serde_json::from_str::<ReadLeniently<Nullable<DateTime<Utc>>>>(json).map(|v| v.0);
         assert_eq!(read("null").unwrap(), Nullable::Null);
         assert_eq!(read("0").unwrap(), Nullable::Value(DateTime::UNIX_EPOCH));
+    }
+
+    #[test]
+    fn unix_times_are_read_as_numbers_or_as_text() {
+        let read = |json: &str| serde_json::from_str::<ReadLeniently<UnixTime>>(json).map(|t| t.0.0);
+        assert_eq!(read("1705314600").unwrap(), 1_705_314_600);
+        // An integer is kept as sent, whatever its size: it is written back unchanged.
+        assert_eq!(read("1705314600250").unwrap(), 1_705_314_600_250);
+        assert_eq!(read("-1").unwrap(), -1);
+        assert_eq!(read("1705314600.75").unwrap(), 1_705_314_600);
+        assert_eq!(read("-0.5").unwrap(), -1);
+        assert_eq!(read(r#""1705314600""#).unwrap(), 1_705_314_600);
+        assert_eq!(read(r#""2024-01-15T10:30:00Z""#).unwrap(), 1_705_314_600);
+        assert_eq!(read(r#""2024-01-15T12:30:00.900+02:00""#).unwrap(), 1_705_314_600);
+        assert_eq!(read(r#""Mon, 15 Jan 2024 10:30:00 GMT""#).unwrap(), 1_705_314_600);
+        assert_eq!(
+            read(r#""soon""#).unwrap_err().to_string(),
+            "invalid value: string \"soon\", expected Unix seconds at line 1 column 6"
+        );
+        assert!(read("18446744073709551615").is_err());
+        assert!(read("1e300").is_err());
+        assert!(read("true").is_err());
+        // Its own `Deserialize` stays strict: an untagged union decides its variant by it.
+        assert!(serde_json::from_str::<UnixTime>(r#""2024-01-15T10:30:00Z""#).is_err());
     }
 
     #[test]

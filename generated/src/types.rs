@@ -244,13 +244,13 @@ crate::runtime::object::json_object!(
     BankAccount, extra; account_holder_name = "account_holder_name" optional,
     account_holder_type = "account_holder_type" optional, account_type = "account_type"
     optional, bank_name = "bank_name" optional, country = "country" optional, created =
-    "created" optional, created_at = "created_at" optional lenient, currency = "currency"
-    optional, customer_id = "customer_id" optional, holder_name = "holder_name" optional,
-    id = "id" required, is_default = "is_default" optional, last4 = "last4" optional,
-    metadata = "metadata" optional, nickname = "nickname" optional, object = "object"
-    required, routing_last4 = "routing_last4" optional, routing_number = "routing_number"
-    optional, status = "status" optional, verification_method = "verification_method"
-    optional, verification_status = "verification_status" optional
+    "created" optional lenient, created_at = "created_at" optional lenient, currency =
+    "currency" optional, customer_id = "customer_id" optional, holder_name =
+    "holder_name" optional, id = "id" required, is_default = "is_default" optional, last4
+    = "last4" optional, metadata = "metadata" optional, nickname = "nickname" optional,
+    object = "object" required, routing_last4 = "routing_last4" optional, routing_number
+    = "routing_number" optional, status = "status" optional, verification_method =
+    "verification_method" optional, verification_status = "verification_status" optional
 );
 #[cfg(feature = "bank_accounts")]
 /// Whether the holder is a person or a company (docs guide).
@@ -396,16 +396,17 @@ pub struct BankMandate {
 }
 #[cfg(feature = "bank_mandates")]
 crate::runtime::object::json_object!(
-    BankMandate, extra; accepted_at = "accepted_at" optional, amount_limit =
+    BankMandate, extra; accepted_at = "accepted_at" optional lenient, amount_limit =
     "amount_limit" optional, authorization_text = "authorization_text" optional,
     authorization_type = "authorization_type" optional, bank_account_id =
-    "bank_account_id" optional, created = "created" optional, customer_id = "customer_id"
-    optional, daily_limit = "daily_limit" optional, expires_at = "expires_at" optional,
-    frequency = "frequency" optional, id = "id" required, ip_address = "ip_address"
-    optional, metadata = "metadata" optional, monthly_limit = "monthly_limit" optional,
-    object = "object" required, revoked_at = "revoked_at" optional, revoked_reason =
-    "revoked_reason" optional, status = "status" optional, subscription_id =
-    "subscription_id" optional, text_version = "text_version" optional
+    "bank_account_id" optional, created = "created" optional lenient, customer_id =
+    "customer_id" optional, daily_limit = "daily_limit" optional, expires_at =
+    "expires_at" optional lenient, frequency = "frequency" optional, id = "id" required,
+    ip_address = "ip_address" optional, metadata = "metadata" optional, monthly_limit =
+    "monthly_limit" optional, object = "object" required, revoked_at = "revoked_at"
+    optional lenient, revoked_reason = "revoked_reason" optional, status = "status"
+    optional, subscription_id = "subscription_id" optional, text_version = "text_version"
+    optional
 );
 #[cfg(feature = "bank_mandates")]
 /// One page of bank mandates.
@@ -501,14 +502,15 @@ pub struct BankTransfer {
 }
 crate::runtime::object::json_object!(
     BankTransfer, extra; amount = "amount" optional, bank_account_id = "bank_account_id"
-    optional, created = "created" optional, currency = "currency" optional, description =
-    "description" optional, direction = "direction" optional, failure_code =
-    "failure_code" optional, failure_reason = "failure_reason" optional, id = "id"
-    required, initiated_at = "initiated_at" optional, metadata = "metadata" optional,
-    object = "object" required, return_code = "return_code" optional, return_reason =
-    "return_reason" optional, returned_at = "returned_at" optional, settled_at =
-    "settled_at" optional, settlement_provider = "settlement_provider" optional,
-    statement_descriptor = "statement_descriptor" optional, status = "status" optional
+    optional, created = "created" optional lenient, currency = "currency" optional,
+    description = "description" optional, direction = "direction" optional, failure_code
+    = "failure_code" optional, failure_reason = "failure_reason" optional, id = "id"
+    required, initiated_at = "initiated_at" optional lenient, metadata = "metadata"
+    optional, object = "object" required, return_code = "return_code" optional,
+    return_reason = "return_reason" optional, returned_at = "returned_at" optional
+    lenient, settled_at = "settled_at" optional lenient, settlement_provider =
+    "settlement_provider" optional, statement_descriptor = "statement_descriptor"
+    optional, status = "status" optional
 );
 /// Event payload wrapper holding the affected object.
 #[derive(Debug, Clone, PartialEq)]
@@ -960,13 +962,13 @@ pub struct CheckoutSession {
 #[cfg(feature = "checkout_sessions")]
 crate::runtime::object::json_object!(
     CheckoutSession, extra; amount_total = "amount_total" optional, cancel_url =
-    "cancel_url" optional, created = "created" optional, currency = "currency" optional,
-    customer = "customer" optional, customer_email = "customer_email" optional,
-    expires_at = "expires_at" optional, id = "id" required, line_items = "line_items"
-    optional, metadata = "metadata" optional, mode = "mode" optional, object = "object"
-    required, payment_status = "payment_status" optional, status = "status" optional,
-    subscription = "subscription" optional, success_url = "success_url" optional, url =
-    "url" optional
+    "cancel_url" optional, created = "created" optional lenient, currency = "currency"
+    optional, customer = "customer" optional, customer_email = "customer_email" optional,
+    expires_at = "expires_at" optional lenient, id = "id" required, line_items =
+    "line_items" optional, metadata = "metadata" optional, mode = "mode" optional, object
+    = "object" required, payment_status = "payment_status" optional, status = "status"
+    optional, subscription = "subscription" optional, success_url = "success_url"
+    optional, url = "url" optional
 );
 #[cfg(feature = "checkout_sessions")]
 /// What is being bought.
@@ -1278,11 +1280,11 @@ pub struct Coupon {
 #[cfg(feature = "coupons")]
 crate::runtime::object::json_object!(
     Coupon, extra; amount_off = "amount_off" optional, applies_to = "applies_to"
-    optional, created = "created" optional, currency = "currency" optional, duration =
-    "duration" optional, duration_in_months = "duration_in_months" optional, id = "id"
-    required, max_redemptions = "max_redemptions" optional, metadata = "metadata"
-    optional, name = "name" optional, object = "object" required, percent_off =
-    "percent_off" optional, redeem_by = "redeem_by" optional, times_redeemed =
+    optional, created = "created" optional lenient, currency = "currency" optional,
+    duration = "duration" optional, duration_in_months = "duration_in_months" optional,
+    id = "id" required, max_redemptions = "max_redemptions" optional, metadata =
+    "metadata" optional, name = "name" optional, object = "object" required, percent_off
+    = "percent_off" optional, redeem_by = "redeem_by" optional lenient, times_redeemed =
     "times_redeemed" optional, valid = "valid" optional
 );
 #[cfg(feature = "coupons")]
@@ -1718,9 +1720,9 @@ crate::runtime::object::json_object!(
     CreateCheckoutSession; allow_promotion_codes = "allow_promotion_codes" optional,
     cancel_url = "cancel_url" required, customer = "customer" optional, customer_email =
     "customer_email" optional, discounts = "discounts" optional, expires_at =
-    "expires_at" optional, line_items = "line_items" required, metadata = "metadata"
-    optional, mode = "mode" required, subscription_data = "subscription_data" optional,
-    success_url = "success_url" required
+    "expires_at" optional lenient, line_items = "line_items" required, metadata =
+    "metadata" optional, mode = "mode" required, subscription_data = "subscription_data"
+    optional, success_url = "success_url" required
 );
 #[cfg(feature = "checkout_sessions")]
 impl CreateCheckoutSession {
@@ -1876,7 +1878,7 @@ crate::runtime::object::json_object!(
     currency = "currency" optional, duration = "duration" required, duration_in_months =
     "duration_in_months" optional, id = "id" optional, max_redemptions =
     "max_redemptions" optional, metadata = "metadata" optional, name = "name" optional,
-    percent_off = "percent_off" optional, redeem_by = "redeem_by" optional
+    percent_off = "percent_off" optional, redeem_by = "redeem_by" optional lenient
 );
 #[cfg(feature = "coupons")]
 impl CreateCoupon {
@@ -2643,12 +2645,12 @@ pub struct CreateSubscription {
 }
 #[cfg(feature = "subscriptions")]
 crate::runtime::object::json_object!(
-    CreateSubscription; billing_cycle_anchor = "billing_cycle_anchor" optional,
+    CreateSubscription; billing_cycle_anchor = "billing_cycle_anchor" optional lenient,
     cancel_at_period_end = "cancel_at_period_end" optional, collection_method =
     "collection_method" optional, customer = "customer" required, days_until_due =
     "days_until_due" optional, default_payment_method = "default_payment_method"
     optional, items = "items" required, metadata = "metadata" optional, trial_end =
-    "trial_end" optional, trial_period_days = "trial_period_days" optional
+    "trial_end" optional lenient, trial_period_days = "trial_period_days" optional
 );
 #[cfg(feature = "subscriptions")]
 impl CreateSubscription {
@@ -2778,6 +2780,7 @@ pub struct CreateUsageRecord {
 crate::runtime::object::json_object!(
     CreateUsageRecord; action = "action" optional, quantity = "quantity" required,
     subscription_item = "subscription_item" required, timestamp = "timestamp" optional
+    lenient
 );
 #[cfg(feature = "usage_records")]
 impl CreateUsageRecord {
@@ -2864,11 +2867,11 @@ pub struct Customer {
 #[cfg(feature = "customers")]
 crate::runtime::object::json_object!(
     Customer, extra; billing_address = "billing_address" optional, created = "created"
-    optional, default_payment_method = "default_payment_method" optional, description =
-    "description" optional, email = "email" optional, id = "id" required, metadata =
-    "metadata" optional, name = "name" optional, object = "object" required, phone =
-    "phone" optional, shipping_address = "shipping_address" optional, tax_exempt =
-    "tax_exempt" optional, tax_ids = "tax_ids" optional
+    optional lenient, default_payment_method = "default_payment_method" optional,
+    description = "description" optional, email = "email" optional, id = "id" required,
+    metadata = "metadata" optional, name = "name" optional, object = "object" required,
+    phone = "phone" optional, shipping_address = "shipping_address" optional, tax_exempt
+    = "tax_exempt" optional, tax_ids = "tax_ids" optional
 );
 #[cfg(feature = "customers")]
 /// One page of customers.
@@ -3957,15 +3960,15 @@ pub struct Invoice {
 crate::runtime::object::json_object!(
     Invoice, extra; amount_due = "amount_due" optional, amount_paid = "amount_paid"
     optional, amount_remaining = "amount_remaining" optional, collection_method =
-    "collection_method" optional, created = "created" optional, currency = "currency"
-    optional, customer = "customer" optional, description = "description" optional,
-    due_date = "due_date" optional, hosted_invoice_url = "hosted_invoice_url" optional,
-    id = "id" required, lines = "lines" optional, metadata = "metadata" optional, number
-    = "number" optional, object = "object" required, paid = "paid" optional, paid_at =
-    "paid_at" optional, period_end = "period_end" optional, period_start = "period_start"
-    optional, status = "status" optional, subscription = "subscription" optional,
-    subtotal = "subtotal" optional, tax = "tax" optional, total = "total" optional,
-    voided_at = "voided_at" optional
+    "collection_method" optional, created = "created" optional lenient, currency =
+    "currency" optional, customer = "customer" optional, description = "description"
+    optional, due_date = "due_date" optional lenient, hosted_invoice_url =
+    "hosted_invoice_url" optional, id = "id" required, lines = "lines" optional, metadata
+    = "metadata" optional, number = "number" optional, object = "object" required, paid =
+    "paid" optional, paid_at = "paid_at" optional lenient, period_end = "period_end"
+    optional lenient, period_start = "period_start" optional lenient, status = "status"
+    optional, subscription = "subscription" optional, subtotal = "subtotal" optional, tax
+    = "tax" optional, total = "total" optional, voided_at = "voided_at" optional lenient
 );
 #[cfg(feature = "invoices")]
 /// One line of an invoice.
@@ -4060,7 +4063,8 @@ pub struct InvoiceLineItemPeriod {
 }
 #[cfg(feature = "invoices")]
 crate::runtime::object::json_object!(
-    InvoiceLineItemPeriod, extra; end = "end" optional, start = "start" optional
+    InvoiceLineItemPeriod, extra; end = "end" optional lenient, start = "start" optional
+    lenient
 );
 #[cfg(feature = "invoices")]
 /// The price billed on this line, if any.
@@ -5613,9 +5617,9 @@ pub struct PortalSession {
 #[cfg(feature = "portal_sessions")]
 crate::runtime::object::json_object!(
     PortalSession, extra; configuration = "configuration" optional, created = "created"
-    optional, customer = "customer" optional, expires_at = "expires_at" optional, id =
-    "id" required, object = "object" required, return_url = "return_url" optional, url =
-    "url" optional
+    optional lenient, customer = "customer" optional, expires_at = "expires_at" optional
+    lenient, id = "id" required, object = "object" required, return_url = "return_url"
+    optional, url = "url" optional
 );
 #[cfg(feature = "portal_sessions")]
 /// Object type, always `billing_portal.session`.
@@ -5672,11 +5676,11 @@ pub struct Price {
 #[cfg(any(feature = "prices", feature = "products"))]
 crate::runtime::object::json_object!(
     Price, extra; active = "active" optional, billing_scheme = "billing_scheme" optional,
-    created = "created" optional, currency = "currency" optional, id = "id" required,
-    metadata = "metadata" optional, nickname = "nickname" optional, object = "object"
-    required, product = "product" optional, recurring = "recurring" optional, tiers =
-    "tiers" optional, tiers_mode = "tiers_mode" optional, r#type = "type" optional,
-    unit_amount = "unit_amount" optional
+    created = "created" optional lenient, currency = "currency" optional, id = "id"
+    required, metadata = "metadata" optional, nickname = "nickname" optional, object =
+    "object" required, product = "product" optional, recurring = "recurring" optional,
+    tiers = "tiers" optional, tiers_mode = "tiers_mode" optional, r#type = "type"
+    optional, unit_amount = "unit_amount" optional
 );
 #[cfg(feature = "prices")]
 /// One page of prices.
@@ -5896,12 +5900,12 @@ pub struct Product {
 }
 #[cfg(feature = "products")]
 crate::runtime::object::json_object!(
-    Product, extra; active = "active" optional, created = "created" optional,
+    Product, extra; active = "active" optional, created = "created" optional lenient,
     default_price = "default_price" optional, description = "description" optional, id =
     "id" required, images = "images" optional, metadata = "metadata" optional, name =
     "name" optional, object = "object" required, prices = "prices" optional,
     statement_descriptor = "statement_descriptor" optional, unit_label = "unit_label"
-    optional, updated = "updated" optional
+    optional, updated = "updated" optional lenient
 );
 #[cfg(feature = "products")]
 /// One page of products.
@@ -6766,15 +6770,15 @@ pub struct Subscription {
 #[cfg(feature = "subscriptions")]
 crate::runtime::object::json_object!(
     Subscription, extra; cancel_at_period_end = "cancel_at_period_end" optional,
-    canceled_at = "canceled_at" optional, collection_method = "collection_method"
-    optional, created = "created" optional, current_period_end = "current_period_end"
-    optional, current_period_start = "current_period_start" optional, customer =
-    "customer" optional, days_until_due = "days_until_due" optional,
-    default_payment_method = "default_payment_method" optional, ended_at = "ended_at"
-    optional, id = "id" required, items = "items" optional, latest_invoice =
-    "latest_invoice" optional, metadata = "metadata" optional, object = "object"
-    required, status = "status" optional, trial_end = "trial_end" optional, trial_start =
-    "trial_start" optional
+    canceled_at = "canceled_at" optional lenient, collection_method = "collection_method"
+    optional, created = "created" optional lenient, current_period_end =
+    "current_period_end" optional lenient, current_period_start = "current_period_start"
+    optional lenient, customer = "customer" optional, days_until_due = "days_until_due"
+    optional, default_payment_method = "default_payment_method" optional, ended_at =
+    "ended_at" optional lenient, id = "id" required, items = "items" optional,
+    latest_invoice = "latest_invoice" optional, metadata = "metadata" optional, object =
+    "object" required, status = "status" optional, trial_end = "trial_end" optional
+    lenient, trial_start = "trial_start" optional lenient
 );
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 /// One price-and-quantity line of a subscription.
@@ -6798,8 +6802,8 @@ pub struct SubscriptionItem {
 }
 #[cfg(any(feature = "subscription_items", feature = "subscriptions"))]
 crate::runtime::object::json_object!(
-    SubscriptionItem, extra; created = "created" optional, id = "id" required, object =
-    "object" required, price = "price" optional, quantity = "quantity" optional,
+    SubscriptionItem, extra; created = "created" optional lenient, id = "id" required,
+    object = "object" required, price = "price" optional, quantity = "quantity" optional,
     subscription = "subscription" optional
 );
 #[cfg(feature = "subscriptions")]
@@ -7718,7 +7722,7 @@ pub struct UsageRecord {
 crate::runtime::object::json_object!(
     UsageRecord, extra; action = "action" optional, id = "id" required, object = "object"
     required, quantity = "quantity" optional, subscription_item = "subscription_item"
-    optional, timestamp = "timestamp" optional
+    optional, timestamp = "timestamp" optional lenient
 );
 #[cfg(feature = "usage_records")]
 /// `increment` adds the quantity to usage already reported; `set` replaces it.
@@ -7835,7 +7839,8 @@ pub struct UsageRecordSummaryPeriod {
 }
 #[cfg(feature = "usage_records")]
 crate::runtime::object::json_object!(
-    UsageRecordSummaryPeriod, extra; end = "end" optional, start = "start" optional
+    UsageRecordSummaryPeriod, extra; end = "end" optional lenient, start = "start"
+    optional lenient
 );
 #[cfg(any(feature = "prices", feature = "products"))]
 /// `licensed` bills the subscribed quantity; `metered` bills reported usage.

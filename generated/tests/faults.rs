@@ -1,5 +1,6 @@
 //! The client against misbehaving servers on 127.0.0.1: bodies cut mid-way, truncated or
-//! non-JSON success bodies, 2 MB error bodies, slow drips, silent servers and huge `Retry-After`.
+//! non-JSON success bodies, 2 MB error bodies, slow drips, silent servers and huge `Retry-After`;
+//! and times written in another form than the description declares.
 //!
 //! Every case asserts the error variant, what its `Display` says and how many attempts the server
 //! saw. Every server and loop is bounded in count and time (see `fault_server`), and every call is
@@ -653,4 +654,32 @@ async fn a_create_whose_answer_does_not_decode_keeps_the_whole_body() {
     let shown = format!("{err:?}");
     assert!(!shown.contains("cs_live_abc") && !shown.contains(&padding), "{shown}");
     assert!(shown.contains("body_len: 2"), "{shown}");
+}
+
+/// A time in another form than the description declares: ISO text where Unix seconds are
+/// declared (the ACH guide writes its times as ISO text), read as those seconds and written
+/// back as the declared integer, rather than failing the whole transfer.
+#[test]
+fn unix_seconds_sent_as_text_are_read_as_seconds() {
+    let transfer: atlaspay::types::BankTransfer = serde_json::from_value(json!({
+        "id": "bt_1",
+        "object": "bank_transfer",
+        "created": 1704844800,
+        "initiated_at": "2024-01-10T00:00:00Z",
+        "settled_at": "1704931200",
+        "returned_at": null
+    }))
+    .unwrap();
+    assert_eq!(transfer.created, Some(atlaspay::UnixTime(1_704_844_800)));
+    assert_eq!(transfer.initiated_at, Some(atlaspay::UnixTime(1_704_844_800)));
+    assert_eq!(transfer.settled_at, Some(atlaspay::UnixTime(1_704_931_200)));
+    assert_eq!(transfer.returned_at, None);
+    let written = serde_json::to_value(&transfer).unwrap();
+    assert_eq!(written["initiated_at"], json!(1704844800));
+    // Text that is no time is refused, saying what was expected.
+    let err = serde_json::from_value::<atlaspay::types::BankTransfer>(json!({
+        "id": "bt_1", "object": "bank_transfer", "settled_at": "tomorrow"
+    }))
+    .unwrap_err();
+    assert_eq!(err.to_string(), "invalid value: string \"tomorrow\", expected Unix seconds");
 }

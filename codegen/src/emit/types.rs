@@ -710,11 +710,11 @@ fn object_impls(
     quote!(crate::runtime::object::json_object!(#name #extra; #(#fields),*);)
 }
 
-/// Whether a field's values are times (`date-time`, `date`, lists of them), which the runtime
-/// reads in more forms than RFC 3339 (`runtime::timestamp::Lenient`).
+/// Whether a field's values are times (`date-time`, `date`, Unix seconds, lists of them), which
+/// the runtime reads in more forms than the one declared (`runtime::timestamp::Lenient`).
 fn read_leniently(api: &Api, t: &Ty) -> bool {
     match resolved(t, &api.types) {
-        Ty::DateTime | Ty::Date => true,
+        Ty::DateTime | Ty::Date | Ty::UnixTime => true,
         Ty::Vec(inner) | Ty::Nullable(inner) => read_leniently(api, inner),
         _ => false,
     }

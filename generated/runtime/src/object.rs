@@ -134,8 +134,8 @@ pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
-/// [`field`] for a field read through [`Lenient`] (`date-time` and `date` values and lists of
-/// them: the `lenient` of `json_object!`).
+/// [`field`] for a field read through [`Lenient`] (`date-time`, `date` and Unix-seconds values
+/// and lists of them: the `lenient` of `json_object!`).
 pub fn lenient_field<'de, A: MapAccess<'de>, T: Lenient>(
     map: &mut A,
     slot: &mut Option<T>,

@@ -23,9 +23,9 @@ pub struct Formats {
 }
 crate::runtime::object::json_object!(
     Formats, extra; anything = "anything" optional, at = "at" optional lenient, big =
-    "big" optional, blob = "blob" optional, created = "created" optional, day = "day"
-    optional lenient, email = "email" optional, encoded = "encoded" optional, flag =
-    "flag" optional, huge = "huge" optional, id = "id" optional, plain = "plain"
+    "big" optional, blob = "blob" optional, created = "created" optional lenient, day =
+    "day" optional lenient, email = "email" optional, encoded = "encoded" optional, flag
+    = "flag" optional, huge = "huge" optional, id = "id" optional, plain = "plain"
     optional, ratio = "ratio" optional, small = "small" optional, unsigned = "unsigned"
     optional
 );

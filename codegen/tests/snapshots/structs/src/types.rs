@@ -88,8 +88,9 @@ pub struct ReadingCreate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    ReadingCreate, extra; at = "at" nullable, kind = "kind" required, note = "note"
-    nullable, scale = "scale" optional, unit = "unit" optional, value = "value" nullable
+    ReadingCreate, extra; at = "at" nullable lenient, kind = "kind" required, note =
+    "note" nullable, scale = "scale" optional, unit = "unit" optional, value = "value"
+    nullable
 );
 impl ReadingCreate {
     /// Creates a value from its required fields; optional ones are set with the chained
