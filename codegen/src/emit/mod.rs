@@ -555,8 +555,17 @@ fn usage_doc(api: &Api, config: &Config) -> String {
              A list call awaited gives one page. `.into_stream()` walks every item, fetching \
              pages as they are needed (with `{krate}::runtime::TryStreamExt` in scope: \
              `while let Some(item) = items.try_next().await? {{ … }}`); \
-             `.collect_all()` gathers them; `.page_size(n)` and `.max_pages(n)` bound the walk.\n\n"
+             `.collect_all()` gathers them; `.page_size(n)` and `.max_pages(n)` bound the walk."
         ));
+        if api.operations().any(|o| o.pagination.as_ref().is_some_and(|p| p.kind.position().is_some())) {
+            out.push_str(
+                " Pages fetched by offset or page number shift when items are created or deleted \
+                 during a walk (an item may be skipped or seen twice; each such list's docs say \
+                 so): to change the items you walk, cancelling each say, gather them first with \
+                 `.collect_all()`.",
+            );
+        }
+        out.push_str("\n\n");
     }
     let streamed = api
         .resources

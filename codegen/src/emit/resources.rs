@@ -636,10 +636,17 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
     if let Idempotency::CallerBodyField { json_name: name } = &op.idempotency {
         notes.push(format!("A request whose `{name}` the server has seen is answered with what the first one made, so one that sets `{name}` is retried after a timeout or a 5xx like a GET; one without is retried only when it certainly did not reach the server."));
     }
-    if op.pagination.is_some() {
+    if let Some(pagination) = &op.pagination {
         notes.push(
             "Await it for one page, or call `into_stream()` to walk every item across pages.".to_owned(),
         );
+        // Stripe's cursors do not shift; an offset or a page number does, under a walk that
+        // cancels what it walks, and a user of Stripe's SDKs would not expect it.
+        if let Some(by) = pagination.kind.position() {
+            notes.push(format!(
+                "Pages are fetched by {by}: items created or deleted during a walk shift the pages after them, so an item may be skipped or seen twice. To change the items as you go (cancel each, say), gather them first with `collect_all()`."
+            ));
+        }
     }
     if let Some(twin) = stream_twin(api, op).map(|twin| twin.fn_name.trim_start_matches("r#")) {
         notes.push(format!(

@@ -637,6 +637,19 @@ pub enum PageKind {
     },
 }
 
+impl PageKind {
+    /// What a page is found by where that is its position in the list ("offset", "page
+    /// number"), which items created or deleted during a walk shift; `None` for cursors and
+    /// links, which do not shift.
+    pub fn position(&self) -> Option<&'static str> {
+        match self {
+            PageKind::Offset { .. } => Some("offset"),
+            PageKind::PageNumber { .. } => Some("page number"),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SecurityScheme {
     /// Name in `components/securitySchemes`.

@@ -21,6 +21,8 @@ impl<'a> UsageRecords<'a> {
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
+    /// Pages are fetched by offset: items created or deleted during a walk shift the pages after them, so an item may be skipped or seen twice. To change the items as you go (cancel each, say), gather them first with `collect_all()`.
+    ///
     /// Declared error responses: `400`, `401`, `404`, `409`, `429`, `500` ([`ErrorResponse`](crate::types::ErrorResponse)). They surface as [`Error::Api`](crate::Error::Api); decode a body with `ApiError::decode_body`.
     ///
     /// # Example

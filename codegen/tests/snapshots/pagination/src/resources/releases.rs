@@ -15,6 +15,8 @@ impl<'a> Releases<'a> {
     ///
     /// Await it for one page, or call `into_stream()` to walk every item across pages.
     ///
+    /// Pages are fetched by page number: items created or deleted during a walk shift the pages after them, so an item may be skipped or seen twice. To change the items as you go (cancel each, say), gather them first with `collect_all()`.
+    ///
     /// # Example
     ///
     /// ```no_run
