@@ -309,11 +309,15 @@ async fn no_key_material_in_client_or_any_error() {
         .unwrap_err();
     assert!(matches!(transport, Error::Transport { .. }), "{transport:?}");
     errors.push(transport);
-    // InvalidRequest: a credential that cannot be a header value, and a bad param.
-    let invalid =
-        builder(&DEFAULTS, &server.uri()).credential(&BEARER, "sk_test_SECRET123\n").build().unwrap();
+    // Config: a credential that cannot be a header value is refused when the client is built;
+    // the same given to a built client fails each of its requests. InvalidRequest: a bad param.
+    let err =
+        builder(&DEFAULTS, &server.uri()).credential(&BEARER, "sk_test_SECRET123\n").build().unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    errors.push(err);
+    let invalid = client.with_credential(&BEARER, "sk_test_SECRET123\n");
     let err = invalid.request(spec(Method::GET, "/echo"), decode_json::<Value>).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
     errors.push(err);
     let mut bad_param = spec(Method::GET, "/echo");
     bad_param.query("filter", &std::collections::BTreeMap::from([((1, 2), 3)]));
@@ -354,7 +358,18 @@ async fn no_key_material_in_client_or_any_error() {
         .collect();
     assert_eq!(
         kinds,
-        ["api", "decode", "timeout", "transport", "invalid", "invalid", "missing", "config", "config"]
+        [
+            "api",
+            "decode",
+            "timeout",
+            "transport",
+            "config",
+            "config",
+            "invalid",
+            "missing",
+            "config",
+            "config"
+        ]
     );
     for err in &errors {
         let text = render(err);

@@ -365,12 +365,16 @@ async fn invalid_parameters_fail_before_sending() {
     let keyed = client.request(spec(Method::POST, "/x"), decode_json::<Value>).idempotency_key("");
     let err = keyed.await.unwrap_err();
     assert!(err.to_string().contains("idempotency key is empty"), "{err}");
-    // A token that cannot be a header value: the request says which scheme, never the value.
+    // A token that cannot be a header value, or an empty one: each request says which scheme,
+    // never the value.
     let bad_token = client.with_credential(&BEARER, "sk_test_\nSPLIT");
     let err = bad_token.request(spec(Method::GET, "/x"), decode_json::<Value>).await.unwrap_err();
-    assert!(matches!(err, atlaspay::Error::InvalidRequest { .. }), "{err:?}");
-    assert!(err.to_string().contains("`bearerAuth` cannot be sent"), "{err}");
+    assert!(matches!(err, atlaspay::Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains("`bearerAuth` has a character a header cannot carry"), "{err}");
     assert!(!err.to_string().contains("SPLIT"), "{err}");
+    let empty = client.with_credential(&BEARER, "");
+    let err = empty.request(spec(Method::GET, "/x"), decode_json::<Value>).await.unwrap_err();
+    assert!(err.to_string().contains("`bearerAuth` is empty"), "{err}");
 }
 
 #[tokio::test]
