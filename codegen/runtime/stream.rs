@@ -245,6 +245,15 @@ impl<T> EventStream<T> {
     }
 }
 
+#[cfg(feature = "blocking")]
+impl<T: Send + 'static> EventStream<T> {
+    /// The items from synchronous code (the `blocking` feature), each waited for as it arrives:
+    /// `for item in events.into_iter_blocking() { … }`.
+    pub fn into_iter_blocking(self) -> super::blocking::BlockingIter<T> {
+        super::blocking::BlockingIter::new(Box::pin(self))
+    }
+}
+
 impl<T> Stream for EventStream<T> {
     type Item = Result<T, Error>;
 

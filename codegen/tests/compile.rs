@@ -118,9 +118,17 @@ fn snapshot_crates_pass_clippy_without_warnings() {
     // And operations send what they send without an argument.
     let stdout = cargo_test("operation requests", &["-p", "snapshot_operations", "--test", "requests"]);
     assert!(stdout.contains("test result: ok. 5 passed"), "{stdout}");
-    // And streamed responses arrive item by item.
-    let stdout = cargo_test("streamed responses", &["-p", "snapshot_streams", "--test", "streams"]);
-    assert!(stdout.contains("test result: ok. 13 passed"), "{stdout}");
+    // And streamed responses arrive item by item, awaited and from synchronous code.
+    let stdout = cargo_test(
+        "streamed responses",
+        &["-p", "snapshot_streams", "--features", "blocking", "--test", "streams"],
+    );
+    assert!(stdout.contains("test result: ok. 14 passed"), "{stdout}");
+
+    // Calls from synchronous code compile cleanly in every crate.
+    let (success, stderr) = clippy(&["--features", "blocking"]);
+    assert!(success, "with `blocking`, generated crates fail:\n{stderr}");
+    assert!(!stderr.contains("warning"), "with `blocking`, generated crates warn:\n{stderr}");
 
     // Every resource is a cargo feature: with all of them off, only the ungated core remains,
     // and that must compile cleanly too.

@@ -25,6 +25,7 @@ use tokens::ident;
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("api_client.rs", include_str!("../../runtime/api_client.rs")),
+    ("blocking.rs", include_str!("../../runtime/blocking.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
@@ -265,26 +266,29 @@ fn runtime_cargo_toml(api: &Api, config: &Config, by: &str) -> String {
     out
 }
 
-/// reqwest's TLS backends (`ir::TLS_FEATURES`; a resource tagged `rustls` gets the feature
-/// `rustls_resource`). With none, the application chooses TLS through its own reqwest dependency
-/// (cargo unifies the features), or has only `http`. Each with what it enables where the runtime
-/// is compiled: `rustls` also names rustls, whose certificate errors the runtime recognises
-/// (`retry::certificate_rejected`).
-const TLS_FEATURES: [(&str, &str); 2] = [
-    (ir::TLS_FEATURES[0], "\"reqwest/rustls\", \"dep:rustls\""),
-    (ir::TLS_FEATURES[1], "\"reqwest/native-tls\""),
+/// The runtime's features (`ir::RUNTIME_FEATURES`; a resource tagged `rustls` or `blocking`
+/// gets the feature `rustls_resource` or `blocking_resource`), each with what it enables where
+/// the runtime is compiled. reqwest's TLS backends: with none, the application chooses TLS
+/// through its own reqwest dependency (cargo unifies the features), or has only `http`;
+/// `rustls` also names rustls, whose certificate errors the runtime recognises
+/// (`retry::certificate_rejected`). `blocking`: the runtime that synchronous calls wait on.
+const RUNTIME_FEATURES: [(&str, &str); 3] = [
+    (ir::RUNTIME_FEATURES[0], "\"reqwest/rustls\", \"dep:rustls\""),
+    (ir::RUNTIME_FEATURES[1], "\"reqwest/native-tls\""),
+    (ir::RUNTIME_FEATURES[2], "\"tokio/rt-multi-thread\", \"tokio/net\""),
 ];
 
-/// A manifest's `[features]`: `own` (each empty) and the TLS backends, either forwarded to the
+/// A manifest's `[features]`: `own` (each empty) and the runtime's, either forwarded to the
 /// runtime crate's features of the same names (`runtime_crate`) or enabling what the runtime
-/// compiled in this crate needs; all of `own` and the default backend on by default.
+/// compiled in this crate needs; all of `own` and the default TLS backend on by default.
 fn features_section(own: &[&str], runtime_crate: Option<&str>) -> String {
-    let default: Vec<String> = own.iter().chain([&TLS_FEATURES[0].0]).map(|f| format!("\"{f}\"")).collect();
+    let default: Vec<String> =
+        own.iter().chain([&RUNTIME_FEATURES[0].0]).map(|f| format!("\"{f}\"")).collect();
     let mut out = format!("\n[features]\ndefault = [{}]\n", default.join(", "));
     for f in own {
         out.push_str(&format!("{f} = []\n"));
     }
-    for (f, enables) in TLS_FEATURES {
+    for (f, enables) in RUNTIME_FEATURES {
         match runtime_crate {
             Some(runtime) => out.push_str(&format!("{f} = [\"{runtime}/{f}\"]\n")),
             None => out.push_str(&format!("{f} = [{enables}]\n")),
@@ -630,8 +634,19 @@ fn features_doc(api: &Api, config: &Config) -> String {
          Without either, TLS comes from the application's own `reqwest` 0.13 features; with \
          none there either, a request to an `https` URL fails with `Error::Config`, naming these \
          features. `{krate}::ClientBuilder::http_client` takes a `reqwest::Client` configured by \
-         hand (say, with `tls_certs_only` where the system has no trust store).",
-        krate = config.crate_ident()
+         hand (say, with `tls_certs_only` where the system has no trust store).\n\n\
+         `blocking` (off by default) lets synchronous code call the API without setting up \
+         tokio: `.send_blocking()` in place of `.await` (and `.send_with_response_blocking()`), \
+         `.into_iter_blocking()` and `.collect_all_blocking()` for lists{streams}. They wait on \
+         a runtime the process starts at the first such call (one background thread), and the \
+         client keeps its connections between calls. Called inside an async runtime, where they \
+         would block its thread, they return `Error::InvalidRequest` without sending anything.",
+        krate = config.crate_ident(),
+        streams = if api.operations().any(|o| matches!(o.response, ir::Response::Stream(_))) {
+            ", and `.into_iter_blocking()` for a streamed answer's items"
+        } else {
+            ""
+        },
     )
 }
 

@@ -352,10 +352,11 @@ pub struct UnionVariant {
     pub presence: Option<String>,
 }
 
-/// The generated crate's TLS backend features, under reqwest's names; the first is on by
-/// default. The one list both resource features (which must not take these names) and the
-/// manifest's `[features]` (`emit::TLS_FEATURES`) are written from.
-pub const TLS_FEATURES: [&str; 2] = ["rustls", "native-tls"];
+/// The generated crate's runtime features: its TLS backends, under reqwest's names (the first
+/// on by default), and `blocking` (calls from synchronous code). The one list both resource
+/// features (which must not take these names) and the manifest's `[features]`
+/// (`emit::RUNTIME_FEATURES`) are written from.
+pub const RUNTIME_FEATURES: [&str; 3] = ["rustls", "native-tls", "blocking"];
 
 /// One accessor on the client (`client.customers()`), holding the operations of one tag.
 #[derive(Debug, Clone)]
@@ -364,7 +365,7 @@ pub struct Resource {
     pub name: String,
     /// Struct name (`CheckoutSessions`).
     pub type_name: String,
-    /// The cargo feature that enables it (on by default); never one of [`TLS_FEATURES`].
+    /// The cargo feature that enables it (on by default); never one of [`RUNTIME_FEATURES`].
     pub feature: String,
     pub doc: Option<String>,
     pub operations: Vec<Operation>,

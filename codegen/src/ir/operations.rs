@@ -1485,10 +1485,13 @@ fn group_resources(
         }
         let operations = operations_and_twins;
         let bare = name.trim_start_matches("r#");
-        // A tag named like a TLS backend (`native-tls` is hyphenated, so only `rustls` can be;
-        // cargo's `default` is a reserved accessor).
-        let feature =
-            if super::TLS_FEATURES.contains(&bare) { format!("{bare}_resource") } else { bare.to_owned() };
+        // A tag named like a runtime feature (`native-tls` is hyphenated, so only `rustls` and
+        // `blocking` can be; cargo's `default` is a reserved accessor).
+        let feature = if super::RUNTIME_FEATURES.contains(&bare) {
+            format!("{bare}_resource")
+        } else {
+            bare.to_owned()
+        };
         resources.push(Resource {
             feature,
             name,

@@ -323,3 +323,34 @@ async fn a_multipart_body_asks_for_the_stream_in_its_own_part() {
     assert_eq!(text.matches("name=\"stream\"").count(), 1, "{text}");
     assert!(text.contains("name=\"stream\"\r\n\r\ntrue\r\n"), "{text}");
 }
+
+/// From synchronous code (the `blocking` feature, which `compile.rs` turns on for this test):
+/// the stream opens with `send_blocking` and its items come one by one, a frame that does not
+/// decode among them without ending it.
+#[test]
+fn a_stream_is_read_item_by_item_from_synchronous_code() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    let events = concat!(
+        "data: {\"id\":\"c1\",\"delta\":\"Hel\"}\n\n",
+        "data: {\"id\":\"c1\"}\n\n",
+        "data: {\"id\":\"c1\",\"delta\":\"lo\"}\n\n",
+        "data: [DONE]\n\n",
+    );
+    runtime.block_on(
+        Mock::given(method("POST"))
+            .and(path("/v1/completions"))
+            .respond_with(body("text/event-stream", events))
+            .expect(1)
+            .mount(&server),
+    );
+    let client = client(&format!("{}/v1", server.uri()));
+    let stream =
+        client.completions().create_stream(CompletionRequest::new("Say hello")).send_blocking().unwrap();
+    let items: Vec<Result<String, Error>> = stream.into_iter_blocking().map(|c| c.map(|c| c.delta)).collect();
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert_eq!(items[0].as_deref().unwrap(), "Hel");
+    assert!(items[1].as_ref().unwrap_err().to_string().contains("delta"), "{:?}", items[1]);
+    assert_eq!(items[2].as_deref().unwrap(), "lo");
+    runtime.block_on(server.verify());
+}

@@ -35,6 +35,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod api_client;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod decode;
 pub mod encode;

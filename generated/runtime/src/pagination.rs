@@ -277,6 +277,35 @@ impl<T: Page> ListRequest<T> {
     }
 }
 
+#[cfg(feature = "blocking")]
+impl<T: Page> ListRequest<T> {
+    /// [`send`](Self::send) from synchronous code (the `blocking` feature): the first page.
+    /// Refused inside an async runtime, where it would block its thread: `.await` it there.
+    pub fn send_blocking(self) -> Result<T, Error> {
+        super::blocking::wait("send_blocking", self.into_future())?
+    }
+
+    /// [`collect_all`](Self::collect_all) from synchronous code (the `blocking` feature).
+    pub fn collect_all_blocking(self) -> Result<Vec<T::Item>, Error> {
+        super::blocking::wait("collect_all_blocking", self.collect_all())?
+    }
+
+    /// [`into_stream`](Self::into_stream) from synchronous code (the `blocking` feature): every
+    /// item of every page, the next page fetched when the loop reaches it.
+    ///
+    /// ```no_run
+    /// # use atlaspay_runtime::{Error, ListRequest, Page};
+    /// # fn walk<P: Page<Item: std::fmt::Debug>>(list: ListRequest<P>) -> Result<(), Error> {
+    /// for item in list.into_iter_blocking() {
+    ///     println!("{:?}", item?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn into_iter_blocking(self) -> super::blocking::BlockingIter<T::Item> {
+        super::blocking::BlockingIter::new(Box::pin(self.into_stream()))
+    }
+}
+
 impl<T: Page> IntoFuture for ListRequest<T> {
     type Output = Result<T, Error>;
     type IntoFuture = BoxFuture<'static, Result<T, Error>>;

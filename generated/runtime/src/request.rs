@@ -602,6 +602,22 @@ impl<T: Send + 'static> Request<T> {
     }
 }
 
+#[cfg(feature = "blocking")]
+impl<T: Send + 'static> Request<T> {
+    /// [`send`](Self::send) from synchronous code (the `blocking` feature): sends the request and
+    /// waits for its decoded body. Refused inside an async runtime, where it would block its
+    /// thread: `.await` the request there.
+    pub fn send_blocking(self) -> Result<T, Error> {
+        super::blocking::wait("send_blocking", self.into_future())?
+    }
+
+    /// [`send_with_response`](Self::send_with_response) from synchronous code (the `blocking`
+    /// feature).
+    pub fn send_with_response_blocking(self) -> Result<Response<T>, Error> {
+        super::blocking::wait("send_with_response_blocking", self.send_with_response())?
+    }
+}
+
 impl<T: Send + 'static> IntoFuture for Request<T> {
     type Output = Result<T, Error>;
     type IntoFuture = BoxFuture<'static, Result<T, Error>>;
