@@ -636,12 +636,17 @@ fn features_doc(api: &Api, config: &Config) -> String {
          features. `{krate}::ClientBuilder::http_client` takes a `reqwest::Client` configured by \
          hand (say, with `tls_certs_only` where the system has no trust store).\n\n\
          `blocking` (off by default) lets synchronous code call the API without setting up \
-         tokio: `.send_blocking()` in place of `.await` (and `.send_with_response_blocking()`), \
-         `.into_iter_blocking()` and `.collect_all_blocking()` for lists{streams}. They wait on \
+         tokio: `.send_blocking()` in place of `.await` (and `.send_with_response_blocking()`)\
+         {lists}{streams}. They wait on \
          a runtime the process starts at the first such call (one background thread), and the \
          client keeps its connections between calls. Called inside an async runtime, where they \
          would block its thread, they return `Error::InvalidRequest` without sending anything.",
         krate = config.crate_ident(),
+        lists = if api.operations().any(|o| o.pagination.is_some()) {
+            ", `.into_iter_blocking()` and `.collect_all_blocking()` for lists"
+        } else {
+            ""
+        },
         streams = if api.operations().any(|o| matches!(o.response, ir::Response::Stream(_))) {
             ", and `.into_iter_blocking()` for a streamed answer's items"
         } else {

@@ -815,6 +815,8 @@ impl<'a> TypeBuilder<'a> {
         let mut tagged = tag.is_some();
         if let Some(tag_name) = &tag {
             let mapping = obj.get("discriminator").and_then(|d| d.get("mapping")).and_then(Value::as_object);
+            // Per variant: whether its values are its tag property's enum.
+            let mut from_enum = Vec::new();
             for (variant, target, _) in &mut variants {
                 let Some(target) = target else {
                     tagged = false;
@@ -833,11 +835,21 @@ impl<'a> TypeBuilder<'a> {
                         tags.push(value.clone());
                     }
                 }
+                let mut declared = false;
                 if tags.is_empty() {
-                    tags = tag_values_of(self.root, target, tag_name)
-                        .unwrap_or_else(|| vec![pointer::last_token(target)]);
+                    tags = match tag_values_of(self.root, target, tag_name) {
+                        Some(values) => {
+                            declared = true;
+                            values
+                        }
+                        None => vec![pointer::last_token(target)],
+                    };
                 }
                 variant.tags = tags;
+                from_enum.push(declared);
+            }
+            if tagged {
+                narrow_shared_tags(&mut variants, &from_enum);
             }
             // A value names one variant: where several claim it, the first listed takes it, and
             // one left with no value of its own is not read from a tag (it can still be sent).
@@ -1035,6 +1047,23 @@ fn variant_label(ty: &Ty, types: &[TypeDef]) -> String {
 fn item_name(tb: &TypeBuilder<'_>, hint: &str) -> String {
     let single = naming::singular(hint);
     if single == hint { format!("{hint}Item") } else { tb.name_or(single, format!("{hint}Item")) }
+}
+
+/// Where the variants' tag property is one enum of all their values (Vonage's `product`,
+/// declared once and referenced by each), each variant read from it claims every value, and
+/// the first would take them all: such a variant stands for its own schema name instead,
+/// OpenAPI's implicit mapping, where that is one of the values. `from_enum`: per variant,
+/// whether its values were read from the enum (not given by the mapping or its name).
+fn narrow_shared_tags<T>(variants: &mut [(UnionVariant, Option<String>, T)], from_enum: &[bool]) {
+    let lists: Vec<Vec<String>> = variants.iter().map(|(v, ..)| v.tags.clone()).collect();
+    for (i, (variant, target, _)) in variants.iter_mut().enumerate() {
+        let (Some(target), true) = (target, from_enum[i]) else { continue };
+        let own = pointer::last_token(target);
+        let shared = lists.iter().enumerate().any(|(j, tags)| j != i && *tags == variant.tags);
+        if variant.tags.len() > 1 && shared && variant.tags.contains(&own) {
+            variant.tags = vec![own];
+        }
+    }
 }
 
 /// The discriminator values a variant declares (`type: {enum: [card]}`): in its own

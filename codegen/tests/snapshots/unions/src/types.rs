@@ -14,6 +14,69 @@ crate::runtime::object::json_object!(
     Animal, extra; fins = "fins" optional, kind = "kind" required, wingspan = "wingspan"
     optional
 );
+/// Two variants claim `kind` value `circle`; the first listed takes it.
+///
+/// Which variant a value is depends on its `kind` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Annulus {
+    /// A value whose `kind` is `circle`.
+    ///
+    /// The [`Disc`] form.
+    Disc(Disc),
+    /// A value whose `kind` is `ring`.
+    ///
+    /// The [`Ring`] form.
+    Ring(Ring),
+    /// A value whose tag this version of the client does not know.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for Annulus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Disc(value) => serde::Serialize::serialize(value, serializer),
+            Self::Ring(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Annulus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("kind")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("circle") => crate::runtime::decode_variant(&value).map(Self::Disc),
+            Some("ring") => crate::runtime::decode_variant(&value).map(Self::Ring),
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl From<Disc> for Annulus {
+    fn from(value: Disc) -> Self {
+        Self::Disc(value)
+    }
+}
+impl From<Ring> for Annulus {
+    fn from(value: Ring) -> Self {
+        Self::Ring(value)
+    }
+}
+impl Annulus {
+    /// The `kind` property, which chose the variant.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Disc(_) => Some("circle"),
+            Self::Ring(_) => Some("ring"),
+            Self::Unknown(value) => value.get("kind").and_then(serde_json::Value::as_str),
+        }
+    }
+}
 #[derive(Debug, Clone, PartialEq)]
 pub struct Base {
     pub id: String,
@@ -129,24 +192,15 @@ pub enum CatPetType {
 crate::runtime::str_enum::open_str_enum!(CatPetType, Unknown, Cat = "cat");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Circle {
-    pub kind: CircleKind,
-    pub radius: Option<f64>,
+    pub kind: String,
+    pub radius: f64,
     /// Properties the API description does not declare, kept so that a value read
     /// from the API and sent back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 crate::runtime::object::json_object!(
-    Circle, extra; kind = "kind" required, radius = "radius" optional
+    Circle, extra; kind = "kind" required, radius = "radius" required
 );
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CircleKind {
-    /// `circle`
-    Circle,
-    /// A value this version of the client does not know.
-    Unknown(String),
-}
-crate::runtime::str_enum::open_str_enum!(CircleKind, Unknown, Circle = "circle");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counted {
     pub at: i64,
@@ -177,6 +231,26 @@ crate::runtime::object::json_object!(
     Derived, extra; extra_field = "extra_field" required, id = "id" required, size =
     "size" optional
 );
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disc {
+    pub kind: DiscKind,
+    pub radius: Option<f64>,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    Disc, extra; kind = "kind" required, radius = "radius" optional
+);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DiscKind {
+    /// `circle`
+    Circle,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(DiscKind, Unknown, Circle = "circle");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     pub age: Option<i64>,
@@ -665,6 +739,19 @@ impl PlaylistItem {
         }
     }
 }
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Product {
+    /// `SMS`
+    Sms,
+    /// `VOICE-CALL`
+    VoiceCall,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+crate::runtime::str_enum::open_str_enum!(
+    Product, Unknown, Sms = "SMS", VoiceCall = "VOICE-CALL"
+);
 /// An untagged union whose variants differ only by the form of `at`: their times are read strictly (no `lenient`), so `{"at": 5}` is `Counted`, as it was before times were read leniently.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -682,6 +769,73 @@ impl From<Dated> for Reading {
 impl From<Counted> for Reading {
     fn from(value: Counted) -> Self {
         Self::Counted(value)
+    }
+}
+/// Vonage's reports: every variant's `product` is one enum of all the values, so each variant stands for its own name (OpenAPI's implicit mapping), not for all of them.
+///
+/// Which variant a value is depends on its `product` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Report {
+    /// A value whose `product` is `SMS`.
+    ///
+    /// The [`Sms`] form.
+    Sms(Sms),
+    /// A value whose `product` is `VOICE-CALL`.
+    ///
+    /// The [`VoiceCall`] form.
+    VoiceCall(VoiceCall),
+    /// A value whose tag this version of the client does not know.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Sms(value) => serde::Serialize::serialize(value, serializer),
+            Self::VoiceCall(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Report {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("product")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("SMS") => crate::runtime::decode_variant(&value).map(Self::Sms),
+            Some("VOICE-CALL") => {
+                crate::runtime::decode_variant(&value).map(Self::VoiceCall)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl From<Sms> for Report {
+    fn from(value: Sms) -> Self {
+        Self::Sms(value)
+    }
+}
+impl From<VoiceCall> for Report {
+    fn from(value: VoiceCall) -> Self {
+        Self::VoiceCall(value)
+    }
+}
+impl Report {
+    /// The `product` property, which chose the variant.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Sms(_) => Some("SMS"),
+            Self::VoiceCall(_) => Some("VOICE-CALL"),
+            Self::Unknown(value) => {
+                value.get("product").and_then(serde_json::Value::as_str)
+            }
+        }
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -708,19 +862,17 @@ pub enum RingKind {
 crate::runtime::str_enum::open_str_enum!(
     RingKind, Unknown, Circle = "circle", Ring = "ring"
 );
-/// Two variants claim `kind` value `circle`; the first listed takes it.
-///
 /// Which variant a value is depends on its `kind` property; values with a tag this version of the client does not know are kept whole in `Unknown`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
-    /// A value whose `kind` is `circle`.
+    /// A value whose `kind` is `Circle`.
     ///
     /// The [`Circle`] form.
     Circle(Circle),
-    /// A value whose `kind` is `ring`.
+    /// A value whose `kind` is `Square`.
     ///
-    /// The [`Ring`] form.
-    Ring(Ring),
+    /// The [`Square`] form.
+    Square(Square),
     /// A value whose tag this version of the client does not know.
     Unknown(serde_json::Value),
 }
@@ -728,7 +880,7 @@ impl serde::Serialize for Shape {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Circle(value) => serde::Serialize::serialize(value, serializer),
-            Self::Ring(value) => serde::Serialize::serialize(value, serializer),
+            Self::Square(value) => serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
     }
@@ -745,8 +897,8 @@ impl<'de> serde::Deserialize<'de> for Shape {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("circle") => crate::runtime::decode_variant(&value).map(Self::Circle),
-            Some("ring") => crate::runtime::decode_variant(&value).map(Self::Ring),
+            Some("Circle") => crate::runtime::decode_variant(&value).map(Self::Circle),
+            Some("Square") => crate::runtime::decode_variant(&value).map(Self::Square),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -756,21 +908,32 @@ impl From<Circle> for Shape {
         Self::Circle(value)
     }
 }
-impl From<Ring> for Shape {
-    fn from(value: Ring) -> Self {
-        Self::Ring(value)
+impl From<Square> for Shape {
+    fn from(value: Square) -> Self {
+        Self::Square(value)
     }
 }
 impl Shape {
     /// The `kind` property, which chose the variant.
     pub fn tag(&self) -> Option<&str> {
         match self {
-            Self::Circle(_) => Some("circle"),
-            Self::Ring(_) => Some("ring"),
+            Self::Circle(_) => Some("Circle"),
+            Self::Square(_) => Some("Square"),
             Self::Unknown(value) => value.get("kind").and_then(serde_json::Value::as_str),
         }
     }
 }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sms {
+    pub direction: Option<String>,
+    pub product: Product,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    Sms, extra; direction = "direction" optional, product = "product" required
+);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Square {
     pub kind: String,
@@ -812,4 +975,15 @@ pub struct VideoImport {
 crate::runtime::object::json_object!(
     VideoImport; magnet_uri = "magnet_uri" optional, name = "name" required, target_url =
     "target_url" optional
+);
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoiceCall {
+    pub call_id: Option<String>,
+    pub product: Product,
+    /// Properties the API description does not declare, kept so that a value read
+    /// from the API and sent back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+crate::runtime::object::json_object!(
+    VoiceCall, extra; call_id = "call_id" optional, product = "product" required
 );
