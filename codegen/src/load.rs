@@ -6,8 +6,10 @@
 //! `serde_json`'s map is a `BTreeMap`, so every walk over the tree is in sorted key order and the
 //! output cannot depend on the order in which the input happened to list its keys.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
+use serde::de::DeserializeSeed;
 use serde_json::{Map, Number, Value};
 
 use crate::diagnostics::Diagnostic;
@@ -26,7 +28,7 @@ pub enum SpecVersion {
 pub struct Spec {
     pub root: Value,
     pub version: SpecVersion,
-    /// What reading the text forgave (JSON that only YAML accepts).
+    /// What reading the text forgave (JSON that only YAML accepts, a key given twice).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -124,63 +126,116 @@ fn resolve_anchors(root: &mut Value) {
 
 fn parse(text: &str) -> Result<(Value, Vec<Diagnostic>), Diagnostic> {
     if text.trim_start().starts_with('{') {
-        return match serde_json::from_str(text) {
-            Ok(value) => Ok((value, Vec::new())),
+        let context = Context::new(Syntax::Json);
+        return match (Node { context: &context }).deserialize(&mut serde_json::Deserializer::from_str(text)) {
+            Ok(value) => Ok((value, context.into_warnings())),
             // JSON is YAML, and YAML forgives what hand-edited JSON often has (a trailing comma):
             // read as YAML, with a warning, it loses nothing; otherwise JSON's error stands.
             Err(e) => {
                 let json_error = format!("invalid JSON at line {} column {}: {e}", e.line(), e.column());
                 match parse_yaml(text) {
-                    Ok(value) => Ok((
-                        value,
-                        vec![Diagnostic::new("#", format!("{json_error}; read as YAML, which allows it"))],
-                    )),
+                    Ok((value, mut warnings)) => {
+                        let forgiven = format!("{json_error}; read as YAML, which allows it");
+                        warnings.insert(0, Diagnostic::new("#", forgiven));
+                        Ok((value, warnings))
+                    }
                     Err(_) => Err(Diagnostic::new("#", json_error)),
                 }
             }
         };
     }
-    parse_yaml(text).map(|value| (value, Vec::new()))
+    parse_yaml(text)
 }
 
-fn parse_yaml(text: &str) -> Result<Value, Diagnostic> {
-    let value = <YamlJson as serde::Deserialize>::deserialize(serde_yaml::Deserializer::from_str(text))
-        .map_err(|e| {
+fn parse_yaml(text: &str) -> Result<(Value, Vec<Diagnostic>), Diagnostic> {
+    let context = Context::new(Syntax::Yaml);
+    let value =
+        (Node { context: &context }).deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
             let at = e
                 .location()
                 .map(|l| format!(" at line {} column {}", l.line(), l.column()))
                 .unwrap_or_default();
             Diagnostic::new("#", format!("invalid YAML{at}: {e}"))
         })?;
-    Ok(value.0)
+    Ok((value, context.into_warnings()))
 }
 
-/// A YAML document read straight into a JSON value.
-///
-/// Written by hand rather than through `serde_yaml::Value` because real specs break its rules:
-/// YAML allows non-string keys (`200:` is an integer; OpenAPI means its text), and many
-/// published specs repeat a key (the last one wins, as in JSON). Merge keys (`<<`) are applied;
-/// tags are ignored.
-struct YamlJson(Value);
+/// Which text a [`Node`] reads: YAML's merge keys (`<<`) mean nothing in JSON.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Json,
+    Yaml,
+}
 
-impl<'de> serde::Deserialize<'de> for YamlJson {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(YamlVisitor).map(YamlJson)
+/// One step of the path from the root down to the value being read.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// What reading a document keeps beside the value: where it is, and the keys a mapping gave
+/// twice (each a warning: the later value is used, so the earlier one would be lost silently).
+struct Context {
+    syntax: Syntax,
+    path: RefCell<Vec<Step>>,
+    repeated: RefCell<Vec<Diagnostic>>,
+}
+
+impl Context {
+    fn new(syntax: Syntax) -> Self {
+        Self { syntax, path: RefCell::new(Vec::new()), repeated: RefCell::new(Vec::new()) }
+    }
+
+    fn into_warnings(self) -> Vec<Diagnostic> {
+        self.repeated.into_inner()
+    }
+
+    /// The JSON pointer of the value being read.
+    fn pointer(&self) -> String {
+        self.path.borrow().iter().fold("#".to_owned(), |pointer, step| match step {
+            Step::Key(key) => crate::pointer::push(&pointer, key),
+            Step::Index(i) => crate::pointer::push(&pointer, &i.to_string()),
+        })
+    }
+
+    /// Reads a value with `step` on the path.
+    fn under<T>(&self, step: Step, read: impl FnOnce() -> T) -> (Step, T) {
+        self.path.borrow_mut().push(step);
+        let value = read();
+        let step = self.path.borrow_mut().pop().unwrap_or(Step::Index(0));
+        (step, value)
     }
 }
 
-struct YamlVisitor;
+/// A document read straight into a JSON value, keeping a [`Context`].
+///
+/// Written by hand rather than through `serde_yaml::Value` because real specs break its rules:
+/// YAML allows non-string keys (`200:` is an integer; OpenAPI means its text), and many
+/// published specs repeat a key (the last one wins, as in JSON, with a warning that names the
+/// mapping). Merge keys (`<<`) are applied; tags are ignored.
+#[derive(Clone, Copy)]
+struct Node<'c> {
+    context: &'c Context,
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
 
 /// A float as JSON has it; JSON has no NaN or infinity, so those are null.
 fn float(v: f64) -> Value {
     Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
 }
 
-impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+impl<'de> serde::de::Visitor<'de> for Node<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a YAML value")
+        f.write_str("a YAML or JSON value")
     }
     fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
         Ok(Value::Bool(v))
@@ -218,25 +273,32 @@ impl<'de> serde::de::Visitor<'de> for YamlVisitor {
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(YamlJson(item)) = seq.next_element()? {
-            items.push(item);
+        loop {
+            let (_, item) = self.context.under(Step::Index(items.len()), || seq.next_element_seed(self));
+            match item? {
+                Some(item) => items.push(item),
+                None => return Ok(Value::Array(items)),
+            }
         }
-        Ok(Value::Array(items))
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         let mut merged = Vec::new();
-        while let Some(YamlJson(key)) = access.next_key()? {
-            let YamlJson(value) = access.next_value()?;
+        while let Some(key) = access.next_key_seed(self)? {
             let key = match key {
                 Value::String(s) => s,
                 Value::Null => "null".to_owned(),
                 other => other.to_string(),
             };
-            if key == "<<" {
+            let (step, value) = self.context.under(Step::Key(key), || access.next_value_seed(self));
+            let (Step::Key(key), value) = (step, value?) else { continue };
+            if key == "<<" && self.context.syntax == Syntax::Yaml {
                 merged.push(value);
-            } else {
-                map.insert(key, value);
+            } else if map.insert(key.clone(), value).is_some() {
+                self.context.repeated.borrow_mut().push(Diagnostic::new(
+                    self.context.pointer(),
+                    format!("the key `{key}` is given more than once; the last one is used and the others are ignored"),
+                ));
             }
         }
         // Merge keys: explicit entries win; earlier merged mappings win over later ones.
@@ -258,8 +320,8 @@ impl<'de> serde::de::Visitor<'de> for YamlVisitor {
     fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         // A tagged value (`!tag value`): keep the value, drop the tag.
         use serde::de::VariantAccess;
-        let (_tag, variant): (YamlJson, _) = data.variant()?;
-        variant.newtype_variant::<YamlJson>().map(|v| v.0)
+        let (_tag, variant) = data.variant_seed(self)?;
+        variant.newtype_variant_seed(self)
     }
 }
 
@@ -272,6 +334,31 @@ mod tests {
         let spec = load("\u{feff}openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n").unwrap();
         assert_eq!(spec.version, SpecVersion::V30);
         assert!(crate::pointer::get(&spec.root, "#/paths/~1a/get/responses/200").is_some());
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_the_last_value_and_warns_where() {
+        let yaml = "openapi: 3.0.3\ncomponents:\n  schemas:\n    Shape: {type: string}\n    Circle: {}\n    Shape: {type: integer}\ntags:\n  - name: a\n    name: b\n";
+        let spec = load(yaml).unwrap();
+        assert_eq!(spec.root["components"]["schemas"]["Shape"]["type"], "integer");
+        let warnings: Vec<String> = spec.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            [
+                "#/components/schemas: the key `Shape` is given more than once; the last one is used and the others are ignored",
+                "#/tags/0: the key `name` is given more than once; the last one is used and the others are ignored",
+            ]
+        );
+        // The same in JSON, where `<<` is a key like any other, not YAML's merge key.
+        let json =
+            r#"{"openapi": "3.0.3", "paths": {"/a~b": {"get": {}, "get": {"x": 1}}}, "<<": {"info": {}}}"#;
+        let spec = load(json).unwrap();
+        assert_eq!(spec.root["paths"]["/a~b"]["get"]["x"], 1);
+        assert!(spec.root.get("<<").is_some() && spec.root.get("info").is_none());
+        assert_eq!(spec.warnings.len(), 1);
+        assert_eq!(spec.warnings[0].pointer, "#/paths/~1a~0b");
+        // Without repeats, nothing to say.
+        assert!(load(r#"{"openapi": "3.0.3", "a": {"b": [1, {"c": 2}]}}"#).unwrap().warnings.is_empty());
     }
 
     #[test]
