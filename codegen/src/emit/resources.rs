@@ -336,7 +336,11 @@ fn operation(api: &Api, r: &Resource, op: &Operation, receiver: &str, krate: &st
     }
     s.docs(4, Doc::Outer, &doc);
     if op.deprecated {
-        s.fixed(4, "#[deprecated]");
+        match deprecation_note(api, op) {
+            // `{:?}` writes a Rust string literal: quotes and backslashes escaped.
+            Some(note) => s.fixed(4, &format!("#[deprecated(note = {note:?})]")),
+            None => s.fixed(4, "#[deprecated]"),
+        }
     }
     let ret = match (&op.pagination, &op.response) {
         (Some(p), _) => {
@@ -765,9 +769,134 @@ fn type_label(api: &Api, t: &Ty) -> String {
     }
 }
 
+/// What a deprecated operation's warning says: the sentence of its description (or summary)
+/// that says what to do instead, or when it goes, with the call this crate has for an
+/// operation it names by method and path (`Deprecated; use GET /v2/images instead.`). `None`
+/// where no sentence says more than "deprecated", or none reads cleanly in one line.
+fn deprecation_note(api: &Api, op: &Operation) -> Option<String> {
+    const MAX_NOTE: usize = 200;
+    const SAYS: [&str; 7] = ["deprecat", "instead", "replaced", "superseded", "removed", "sunset", " use "];
+    let text =
+        [op.doc.as_deref(), op.summary.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
+    let sentence = sentences(&text).into_iter().find(|sentence| {
+        let lower = format!(" {} ", sentence.to_lowercase());
+        let words = sentence.split_whitespace().count();
+        // More than "Deprecated." or "DEPRECATED - do not use".
+        words >= 4 && SAYS.iter().any(|word| lower.contains(word))
+    })?;
+    let plain = sentence.replace("**", "").replace("__", "");
+    if plain.len() > MAX_NOTE || plain.contains(['<', '>', '|', '[', '\\']) {
+        return None;
+    }
+    let named = api
+        .resources
+        .iter()
+        .flat_map(|r| r.operations.iter().map(move |o| (r, o)))
+        .find(|(_, other)| !std::ptr::eq(*other, op) && names_operation(&plain, other));
+    Some(match named {
+        Some((r, other)) => {
+            format!("{plain} In this crate: `client.{}()`.", r.call(&other.fn_name).replace("r#", ""))
+        }
+        None => plain,
+    })
+}
+
+/// A text's sentences, each on one line: cut after `.`, `!` or `?` followed by a space, and
+/// at line breaks.
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            let next_is_space = chars.get(k + 1).is_some_and(|&(_, n)| n == ' ');
+            if matches!(c, '.' | '!' | '?') && next_is_space {
+                out.push(line[start..=i].trim().to_owned());
+                start = i + 1;
+            }
+        }
+        out.push(line[start..].trim().to_owned());
+    }
+    out.retain(|sentence| !sentence.is_empty());
+    out
+}
+
+/// Whether `text` names `op`: by `METHOD /path` (the path whole, not the start of a longer
+/// one), by its operation id as a word (`list-exports-views`), or by its summary in backticks
+/// (`` `List Monitoring Metrics` ``).
+fn names_operation(text: &str, op: &Operation) -> bool {
+    let whole = |needle: &str, word: bool| {
+        !needle.is_empty()
+            && text.match_indices(needle).any(|(at, _)| {
+                let continues =
+                    |c: char| c.is_alphanumeric() || "_-".contains(c) || (!word && "/{".contains(c));
+                let after = text[at + needle.len()..].chars().next();
+                let before = if word { text[..at].chars().next_back() } else { None };
+                !after.is_some_and(continues) && !before.is_some_and(continues)
+            })
+    };
+    let summary = op.summary.as_deref().map(|summary| format!("`{}`", summary.to_lowercase()));
+    whole(&format!("{} {}", op.method, op.path), false)
+        || whole(&op.operation_id, true)
+        || summary.is_some_and(|summary| text.to_lowercase().contains(&summary))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deprecated_operation_says_what_its_description_says_to_use_instead() {
+        let spec = r#"
+openapi: 3.0.3
+info: {title: Demo, version: "1"}
+paths:
+  /v1/images:
+    get:
+      operationId: listImagesV1
+      deprecated: true
+      description: "Lists images. **Deprecated**; use `GET /v2/images` instead. It goes in 2027."
+      responses: {'200': {description: ok}}
+  /v2/images:
+    get:
+      operationId: listImages
+      summary: List images
+      responses: {'200': {description: ok}}
+  /v2/images/{id}:
+    get:
+      operationId: getImage
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      deprecated: true
+      summary: DEPRECATED
+      responses: {'200': {description: ok}}
+  /v2/old:
+    get:
+      operationId: old
+      deprecated: true
+      description: "This route is deprecated, see <a href='x'>the guide</a>."
+      responses: {'200': {description: ok}}
+"#;
+        let api =
+            crate::ir::lower(&crate::load::load(spec).unwrap(), &crate::config::Config::new("demo")).unwrap();
+        let note = |id: &str| {
+            let op = api.operations().find(|op| op.operation_id == id).unwrap();
+            deprecation_note(&api, op)
+        };
+        assert_eq!(
+            note("listImagesV1").as_deref(),
+            Some("Deprecated; use `GET /v2/images` instead. In this crate: `client.images().list()`.")
+        );
+        // Nothing beyond the word, or nothing that reads as one plain line.
+        assert_eq!(note("getImage"), None);
+        assert_eq!(note("old"), None);
+        let list = api.operations().find(|op| op.operation_id == "listImages").unwrap();
+        assert!(names_operation("use GET /v2/images.", list));
+        assert!(!names_operation("use GET /v2/images/{id}", list));
+        assert!(names_operation("replaced by the listImages call", list));
+        assert!(!names_operation("replaced by the listImagesV2 call", list));
+        assert!(names_operation("please use the `List images` API", list));
+        assert_eq!(sentences("One. Two: a.b!  Three?\nFour"), ["One.", "Two: a.b!", "Three?", "Four"]);
+    }
 
     #[test]
     fn empty_security_is_an_empty_slice() {
