@@ -3,7 +3,7 @@
 /// Base URL, user agent and other defaults of [`Client`](crate::Client).
 pub static DEFAULTS: crate::runtime::ClientDefaults = crate::runtime::ClientDefaults {
     base_url: "https://api.atlas.co/functions/v1",
-    user_agent: "atlaspay/0.2.6 (rust)",
+    user_agent: "atlaspay/0.2.7 (rust)",
     idempotency_header: Some("Idempotency-Key"),
     api_key_env: Some("ATLAS_API_KEY"),
 };
