@@ -337,8 +337,8 @@ fn operation(api: &Api, r: &Resource, op: &Operation, receiver: &str, krate: &st
     s.docs(4, Doc::Outer, &doc);
     if op.deprecated {
         match deprecation_note(api, op) {
-            // `{:?}` writes a Rust string literal: quotes and backslashes escaped.
-            Some(note) => s.fixed(4, &format!("#[deprecated(note = {note:?})]")),
+            // A long one is left to prettyplease, which breaks it over lines.
+            Some(note) => s.line(4, &format!("#[deprecated(note = {})]", source::lit(&note))),
             None => s.fixed(4, "#[deprecated]"),
         }
     }
@@ -775,11 +775,12 @@ fn type_label(api: &Api, t: &Ty) -> String {
 /// where no sentence says more than "deprecated", or none reads cleanly in one line.
 fn deprecation_note(api: &Api, op: &Operation) -> Option<String> {
     const MAX_NOTE: usize = 200;
-    const SAYS: [&str; 7] = ["deprecat", "instead", "replaced", "superseded", "removed", "sunset", " use "];
+    // Not "use" alone: "This allows you to use a single key…" says nothing of the deprecation.
+    const SAYS: [&str; 6] = ["deprecat", "instead", "replaced by", "superseded", "sunset", "will be removed"];
     let text =
         [op.doc.as_deref(), op.summary.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
     let sentence = sentences(&text).into_iter().find(|sentence| {
-        let lower = format!(" {} ", sentence.to_lowercase());
+        let lower = sentence.to_lowercase();
         let words = sentence.split_whitespace().count();
         // More than "Deprecated." or "DEPRECATED - do not use".
         words >= 4 && SAYS.iter().any(|word| lower.contains(word))
