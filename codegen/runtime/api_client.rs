@@ -180,6 +180,35 @@ macro_rules! __api_client {
                 Self(self.0.http_client(client))
             }
 
+            /// Runs `hook` on every request just before it is sent (each attempt, each page),
+            /// after the client's own headers and credentials: to sign it with a scheme the API
+            /// description cannot state, add a header, or log it. An `Err` fails the call with
+            /// `Error::InvalidRequest` carrying its message, and nothing is sent.
+            ///
+            /// ```
+            #[doc = concat!("# fn main() -> Result<(), ", stringify!($krate), "::Error> {")]
+            #[doc = concat!("let client = ", stringify!($krate), "::Client::builder()")]
+            $(#[doc = $credential_line])?
+            ///     .base_url("http://127.0.0.1:4010")
+            ///     .on_request(|request| {
+            ///         request.headers_mut().insert("x-trace-id", "trace-123".parse()?);
+            ///         Ok(())
+            ///     })
+            ///     .build()?;
+            /// # let _ = client;
+            /// # Ok(())
+            /// # }
+            /// ```
+            pub fn on_request(
+                self,
+                hook: impl Fn(&mut ::reqwest::Request) -> ::std::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>>
+                    + Send
+                    + Sync
+                    + 'static,
+            ) -> Self {
+                Self(self.0.on_request(hook))
+            }
+
             /// Sets the token for a Bearer, other HTTP or ApiKey scheme (for a Basic scheme: the
             /// username, with an empty password). Replaces an earlier value.
             pub fn credential(

@@ -57,7 +57,9 @@ pub mod stream;
 pub mod timestamp;
 pub mod webhooks;
 
-pub use client::{ApiKeyLocation, Client, ClientBuilder, ClientDefaults, SchemeKind, SecurityScheme};
+pub use client::{
+    ApiKeyLocation, Client, ClientBuilder, ClientDefaults, RequestHook, SchemeKind, SecurityScheme,
+};
 pub use decode::{RawResponse, decode_bytes, decode_empty, decode_json, decode_text, decode_variant};
 pub use encode::{FormArrays, ParamStyle, encode_path_segment, encode_path_styled, encode_path_value};
 pub use error::{ApiError, ApiErrorBody, DecodeError, Error, ErrorType};

@@ -1021,6 +1021,12 @@ fn prepare(
             })?;
     }
 
+    for hook in &inner.request_hooks {
+        hook(&mut request).map_err(|err| {
+            Error::invalid_request(format!("{method} {}: a request hook refused it: {err}", spec.path))
+        })?;
+    }
+
     let policy = inner.retry;
     let policy = RetryPolicy::new(
         options.max_retries.unwrap_or(policy.max_retries),

@@ -587,3 +587,65 @@ fn debug_output_hides_credentials() {
     assert!(!shown.contains("4242") && !shown.contains("123"), "{shown}");
     assert!(shown.contains("card_cvc: Some([redacted])") && shown.contains("card_expiry: None"), "{shown}");
 }
+
+#[tokio::test]
+async fn request_hooks_see_every_attempt_after_the_credentials_and_can_refuse_it() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customers"))
+        .and(header("x-signature", "sha-of:{\"email\":\"jane@example.com\"}"))
+        .and(header("x-attempt", "2"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Any other attempt: a 500, retried with its key.
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&attempts);
+    let client = builder(&DEFAULTS, &server.uri())
+        .on_request(move |request| {
+            // The client's own headers are on it already, its credential included.
+            assert_eq!(request.headers()["authorization"], "Bearer sk_test_SECRET123");
+            let body = request.body().and_then(|body| body.as_bytes()).unwrap_or_default();
+            let signature = format!("sha-of:{}", String::from_utf8_lossy(body));
+            request.headers_mut().insert("x-signature", signature.parse()?);
+            Ok(())
+        })
+        .on_request(move |request| {
+            let attempt = seen.fetch_add(1, Ordering::SeqCst);
+            request.headers_mut().insert("x-attempt", attempt.to_string().parse()?);
+            Ok(())
+        })
+        .build()
+        .unwrap();
+    let mut create = keyed_spec(Method::POST, "/customers");
+    create.json_body(&json!({"email": "jane@example.com"}));
+    let _: Value = client.request(create, decode_json).await.unwrap();
+    // Two 500s, then the third attempt: each attempt went through both hooks.
+    assert_eq!(attempts.load(Ordering::SeqCst), 3);
+
+    // A hook's error fails the call with its message, and nothing more is sent.
+    let sent_before = server.received_requests().await.unwrap().len();
+    let refusing = builder(&DEFAULTS, &server.uri())
+        .on_request(|_| Err("no signing key for this region".into()))
+        .build()
+        .unwrap();
+    let err = refusing.request(spec(Method::GET, "/customers"), decode_json::<Value>).await.unwrap_err();
+    assert!(matches!(err, atlaspay::Error::InvalidRequest { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "invalid request: GET /customers: a request hook refused it: no signing key for this region"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), sent_before);
+    // A copy with another credential keeps the hooks.
+    let err = refusing
+        .with_credential(&BEARER, "sk_test_other")
+        .request(spec(Method::GET, "/x"), decode_json::<Value>)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("a request hook refused it"), "{err}");
+}

@@ -540,7 +540,10 @@ fn usage_doc(api: &Api, config: &Config) -> String {
          attempt timed out may come back \"already canceled\". Per call: \
          `.timeout(…)`, `.total_timeout(…)` (attempts and waits together), `.max_retries(…)`, \
          `.header(…)`, and `.send_with_response()` for the status, headers and request id \
-         beside the body.\n\n"
+         beside the body. `ClientBuilder::on_request(|request| …)` runs on every request just \
+         before it is sent (each attempt, each page), after the client's own headers and \
+         credentials: to sign it with a scheme the description cannot state, add a header, or \
+         log it; an `Err` from it fails the call with nothing sent.\n\n"
     );
     let keyed = api.operations().any(|o| o.idempotency != ir::Idempotency::None);
     if keyed {

@@ -147,7 +147,13 @@ pub struct ClientBuilder {
     env_credentials: Vec<&'static SecurityScheme>,
     max_response_bytes: u64,
     allow_http: bool,
+    request_hooks: Vec<RequestHook>,
 }
+
+/// A function every request passes through just before it is sent: see
+/// [`ClientBuilder::on_request`].
+pub type RequestHook =
+    Arc<dyn Fn(&mut reqwest::Request) -> Result<(), Box<dyn std::error::Error + Send + Sync>> + Send + Sync>;
 
 impl ClientBuilder {
     /// A builder starting from the API's defaults.
@@ -166,6 +172,7 @@ impl ClientBuilder {
             env_credentials: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_http: false,
+            request_hooks: Vec::new(),
         }
     }
 
@@ -234,6 +241,22 @@ impl ClientBuilder {
     /// follows no redirects, so credentials never travel to another host.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Runs `hook` on every request just before it is sent (each attempt of each call, each
+    /// page of a list), after the client's own headers and credentials are on it: to sign it
+    /// with a scheme the API description cannot state (AWS's SigV4, an HMAC of the body), add a
+    /// header, or log it. Hooks run in the order added. An `Err` fails the call with
+    /// [`Error::InvalidRequest`] carrying its message, and nothing is sent.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        self.request_hooks.push(Arc::new(hook));
         self
     }
 
@@ -336,6 +359,7 @@ impl ClientBuilder {
                 retry: RetryPolicy::new(self.max_retries, self.initial_retry_delay, self.max_retry_delay),
                 bearer_headers: bearer_headers(&credentials),
                 credentials,
+                request_hooks: self.request_hooks,
             }),
         })
     }
@@ -380,6 +404,8 @@ impl ClientBuilder {
                     retry: RetryPolicy::new(0, Duration::ZERO, Duration::ZERO),
                     bearer_headers: bearer_headers(&credentials),
                     credentials,
+                    // Nothing is sent, so nothing passes through them.
+                    request_hooks: Vec::new(),
                 }),
             },
         }
@@ -403,6 +429,7 @@ impl fmt::Debug for ClientBuilder {
             .field("custom_http_client", &self.http_client.is_some())
             .field("credentials", &names)
             .field("credentials_from_env", &from_env)
+            .field("request_hooks", &self.request_hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -533,6 +560,8 @@ pub(super) struct ClientInner {
     /// Why every request fails without being sent: settings that could not be used, or a
     /// credential [`Client::with_credential`] was given that could not be sent.
     pub(super) startup_error: Option<String>,
+    /// [`ClientBuilder::on_request`]'s hooks, in order.
+    pub(super) request_hooks: Vec<RequestHook>,
     pub(super) base_url: String,
     /// `base_url` parsed once, so a request only appends its path and query.
     pub(super) base: Option<Url>,
@@ -641,6 +670,7 @@ impl Client {
                 retry: self.inner.retry,
                 bearer_headers: bearer_headers(&credentials),
                 credentials,
+                request_hooks: self.inner.request_hooks.clone(),
             }),
         }
     }
