@@ -127,7 +127,12 @@ fn resolve_anchors(root: &mut Value) {
 fn parse(text: &str) -> Result<(Value, Vec<Diagnostic>), Diagnostic> {
     if text.trim_start().starts_with('{') {
         let context = Context::new(Syntax::Json);
-        return match (Node { context: &context }).deserialize(&mut serde_json::Deserializer::from_str(text)) {
+        let mut json = serde_json::Deserializer::from_str(text);
+        // `end`: text after the document (a stray `}` closing it early) is an error, as
+        // `serde_json::from_str` makes it, not silently dropped.
+        let read =
+            (Node { context: &context }).deserialize(&mut json).and_then(|value| json.end().map(|()| value));
+        return match read {
             Ok(value) => Ok((value, context.into_warnings())),
             // JSON is YAML, and YAML forgives what hand-edited JSON often has (a trailing comma):
             // read as YAML, with a warning, it loses nothing; otherwise JSON's error stands.
@@ -357,6 +362,12 @@ mod tests {
         assert!(spec.root.get("<<").is_some() && spec.root.get("info").is_none());
         assert_eq!(spec.warnings.len(), 1);
         assert_eq!(spec.warnings[0].pointer, "#/paths/~1a~0b");
+        // Text after the document is an error, not dropped (nor is it YAML).
+        let early = load(r#"{"openapi": "3.0.3", "info": {}}, "paths": {"/a": {}}}"#).unwrap_err();
+        assert!(
+            early.message.starts_with("invalid JSON at line 1 column 33: trailing characters"),
+            "{early}"
+        );
         // Without repeats, nothing to say.
         assert!(load(r#"{"openapi": "3.0.3", "a": {"b": [1, {"c": 2}]}}"#).unwrap().warnings.is_empty());
     }

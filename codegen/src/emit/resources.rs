@@ -770,49 +770,67 @@ fn type_label(api: &Api, t: &Ty) -> String {
 }
 
 /// What a deprecated operation's warning says: the sentence of its description (or summary)
-/// that says what to do instead, or when it goes, with the call this crate has for an
-/// operation it names by method and path (`Deprecated; use GET /v2/images instead.`). `None`
-/// where no sentence says more than "deprecated", or none reads cleanly in one line.
+/// that says what replaces it or when it goes, with the call this crate has for an operation
+/// it names (`Deprecated; use GET /v2/images instead.`). `None` where no sentence says more
+/// than "deprecated", or none reads cleanly in one line.
 fn deprecation_note(api: &Api, op: &Operation) -> Option<String> {
     const MAX_NOTE: usize = 200;
-    // Not "use" alone: "This allows you to use a single key…" says nothing of the deprecation.
-    const SAYS: [&str; 6] = ["deprecat", "instead", "replaced by", "superseded", "sunset", "will be removed"];
+    // Not "use" alone ("This allows you to use a single key…"), nor "instead" alone ("Returns
+    // 204 instead of the object"): "instead" counts where the sentence names an operation.
+    const SAYS: [&str; 5] = ["deprecat", "replaced by", "superseded", "sunset", "will be removed"];
+    let named_in = |sentence: &str| {
+        api.resources.iter().flat_map(|r| r.operations.iter().map(move |o| (r, o))).find(|(_, other)| {
+            !std::ptr::eq(*other, op) && !other.deprecated && names_operation(sentence, other)
+        })
+    };
     let text =
         [op.doc.as_deref(), op.summary.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
-    let sentence = sentences(&text).into_iter().find(|sentence| {
-        let lower = sentence.to_lowercase();
-        let words = sentence.split_whitespace().count();
-        // More than "Deprecated." or "DEPRECATED - do not use".
-        words >= 4 && SAYS.iter().any(|word| lower.contains(word))
+    let (sentence, named) = sentences(&text).into_iter().find_map(|sentence| {
+        let plain = sentence.replace("**", "").replace("__", "");
+        let lower = plain.to_lowercase();
+        // More than "Deprecated." or "DEPRECATED - do not use", in one plain line.
+        let clean = plain.split_whitespace().count() >= 4
+            && plain.len() <= MAX_NOTE
+            && !plain.contains(['<', '>', '|', '[', '\\']);
+        let named = named_in(&plain);
+        let says =
+            SAYS.iter().any(|word| lower.contains(word)) || (lower.contains("instead") && named.is_some());
+        (clean && says).then_some((plain, named))
     })?;
-    let plain = sentence.replace("**", "").replace("__", "");
-    if plain.len() > MAX_NOTE || plain.contains(['<', '>', '|', '[', '\\']) {
-        return None;
-    }
-    let named = api
-        .resources
-        .iter()
-        .flat_map(|r| r.operations.iter().map(move |o| (r, o)))
-        .find(|(_, other)| !std::ptr::eq(*other, op) && names_operation(&plain, other));
     Some(match named {
         Some((r, other)) => {
-            format!("{plain} In this crate: `client.{}()`.", r.call(&other.fn_name).replace("r#", ""))
+            let args = if other.path_params.is_empty() && other.body.is_none() && other.params.is_none() {
+                ""
+            } else {
+                "…"
+            };
+            format!(
+                "{sentence} In this crate: `client.{}({args})`.",
+                r.call(&other.fn_name).replace("r#", "")
+            )
         }
-        None => plain,
+        None => sentence,
     })
 }
 
-/// A text's sentences, each on one line: cut after `.`, `!` or `?` followed by a space, and
-/// at line breaks.
+/// A text's sentences, each on one line: cut after `.`, `!` or `?` followed by a space (not
+/// after an abbreviation such as "e.g."), and at line breaks.
 fn sentences(text: &str) -> Vec<String> {
+    const ABBREVIATIONS: [&str; 6] = ["e.g.", "i.e.", "etc.", "vs.", "cf.", "approx."];
     let mut out = Vec::new();
     for line in text.lines() {
         let mut start = 0;
         let chars: Vec<(usize, char)> = line.char_indices().collect();
         for (k, &(i, c)) in chars.iter().enumerate() {
             let next_is_space = chars.get(k + 1).is_some_and(|&(_, n)| n == ' ');
-            if matches!(c, '.' | '!' | '?') && next_is_space {
-                out.push(line[start..=i].trim().to_owned());
+            if !matches!(c, '.' | '!' | '?') || !next_is_space {
+                continue;
+            }
+            // `c` is ASCII: the byte after it starts the next character.
+            let sentence = &line[start..=i];
+            let word = sentence.rsplit(' ').next().unwrap_or_default().to_lowercase();
+            if !ABBREVIATIONS.contains(&word.as_str()) {
+                out.push(sentence.trim().to_owned());
                 start = i + 1;
             }
         }
@@ -876,6 +894,12 @@ paths:
       deprecated: true
       description: "This route is deprecated, see <a href='x'>the guide</a>."
       responses: {'200': {description: ok}}
+  /v2/legacy:
+    delete:
+      operationId: legacy
+      deprecated: true
+      description: "Returns 204 instead of the deleted image, for old apps."
+      responses: {'204': {description: gone}}
 "#;
         let api =
             crate::ir::lower(&crate::load::load(spec).unwrap(), &crate::config::Config::new("demo")).unwrap();
@@ -890,6 +914,9 @@ paths:
         // Nothing beyond the word, or nothing that reads as one plain line.
         assert_eq!(note("getImage"), None);
         assert_eq!(note("old"), None);
+        // "instead" says nothing of the deprecation unless the sentence names an operation.
+        assert_eq!(note("legacy"), None);
+        assert_eq!(note("getImage"), None);
         let list = api.operations().find(|op| op.operation_id == "listImages").unwrap();
         assert!(names_operation("use GET /v2/images.", list));
         assert!(!names_operation("use GET /v2/images/{id}", list));
@@ -897,6 +924,10 @@ paths:
         assert!(!names_operation("replaced by the listImagesV2 call", list));
         assert!(names_operation("please use the `List images` API", list));
         assert_eq!(sentences("One. Two: a.b!  Three?\nFour"), ["One.", "Two: a.b!", "Three?", "Four"]);
+        assert_eq!(
+            sentences("Use another, e.g. the new one. Done"),
+            ["Use another, e.g. the new one.", "Done"]
+        );
     }
 
     #[test]

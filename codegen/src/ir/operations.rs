@@ -1430,6 +1430,9 @@ fn group_resources(
     }
     named.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     let mut type_names = Namespace::new();
+    // Cargo features: the runtime's are taken, so a resource named like one gets another.
+    let mut features = Namespace::new();
+    super::RUNTIME_FEATURES.iter().chain(&["default"]).for_each(|f| features.reserve(f));
     let mut resources = Vec::new();
     for (name, snake, tag, mut operations) in named {
         let flat = tag.is_none();
@@ -1486,12 +1489,14 @@ fn group_resources(
         let operations = operations_and_twins;
         let bare = name.trim_start_matches("r#");
         // A tag named like a runtime feature (`native-tls` is hyphenated, so only `rustls` and
-        // `blocking` can be; cargo's `default` is a reserved accessor).
-        let feature = if super::RUNTIME_FEATURES.contains(&bare) {
+        // `blocking` can be; cargo's `default` is a reserved accessor) is `rustls_resource`,
+        // and a tag of that name then `rustls_resource2`.
+        let wanted = if super::RUNTIME_FEATURES.contains(&bare) {
             format!("{bare}_resource")
         } else {
             bare.to_owned()
         };
+        let feature = features.claim(&wanted);
         resources.push(Resource {
             feature,
             name,
