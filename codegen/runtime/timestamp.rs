@@ -132,9 +132,10 @@ impl Lenient for NaiveDate {
     }
 }
 
-/// Unix seconds as a number (a fraction dropped), or as text: the number written out, or a
-/// date-time in any form [`Lenient`] for `DateTime<Utc>` reads (its whole seconds), for servers
-/// that send some of their times as ISO text. An integer is kept exactly as sent.
+/// Unix seconds as a number (a fraction dropped), or as text: the number written out (read as
+/// the number is), or a date-time in the text forms [`Lenient`] for `DateTime<Utc>` reads (its
+/// whole seconds), for servers that send some of their times as ISO text. An integer is kept
+/// exactly as sent.
 impl Lenient for UnixTime {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(UnixTimeVisitor)
@@ -189,8 +190,16 @@ impl Visitor<'_> for UnixTimeVisitor {
     }
 
     fn visit_str<E: Error>(self, text: &str) -> Result<Self::Value, E> {
-        let time = text.trim().parse().ok().or_else(|| parse_time_text(text).map(|time| time.timestamp()));
-        time.map(UnixTime).ok_or_else(|| E::invalid_value(Unexpected::Str(text), &self))
+        // A number written out is read as the number would be; other text as a date-time.
+        let refused = || E::invalid_value(Unexpected::Str(text), &self);
+        let trimmed = text.trim();
+        if let Ok(seconds) = trimmed.parse::<i64>() {
+            return Ok(UnixTime(seconds));
+        }
+        if let Ok(seconds) = trimmed.parse::<f64>() {
+            return UnixTimeVisitor.visit_f64(seconds).map_err(|_: E| refused());
+        }
+        parse_as_written(text).map(|time| UnixTime(time.timestamp())).ok_or_else(refused)
     }
 }
 
@@ -431,6 +440,11 @@ mod tests {
         assert_eq!(read("1705314600.75").unwrap(), 1_705_314_600);
         assert_eq!(read("-0.5").unwrap(), -1);
         assert_eq!(read(r#""1705314600""#).unwrap(), 1_705_314_600);
+        // Text that is a number reads as that number would: no date guessed from its digits.
+        assert_eq!(read(r#""20240115""#).unwrap(), 20_240_115);
+        assert_eq!(read(r#"" 86400.5""#).unwrap(), 86_400);
+        assert_eq!(read(r#""1705314600250.5""#).unwrap(), 1_705_314_600_250);
+        assert!(read(r#""NaN""#).is_err());
         assert_eq!(read(r#""2024-01-15T10:30:00Z""#).unwrap(), 1_705_314_600);
         assert_eq!(read(r#""2024-01-15T12:30:00.900+02:00""#).unwrap(), 1_705_314_600);
         assert_eq!(read(r#""Mon, 15 Jan 2024 10:30:00 GMT""#).unwrap(), 1_705_314_600);
