@@ -359,6 +359,7 @@ impl ClientBuilder {
                 bearer_headers: bearer_headers(&credentials),
                 credentials,
                 request_hooks: self.request_hooks,
+                refused: Vec::new(),
             }),
         })
     }
@@ -383,12 +384,26 @@ impl ClientBuilder {
     /// URL, an HTTP stack that does not start), every request returns that [`Error::Config`]
     /// instead. This backs the infallible `Client::new`; use [`Self::build`] to handle
     /// configuration errors up front.
-    pub fn build_infallible(self) -> Client {
+    pub fn build_infallible(mut self) -> Client {
+        // A credential that cannot be sent fails only the operations that would send it.
+        let mut refused = Vec::new();
+        self.credentials.retain(|(scheme, credential)| match check_credential(scheme, credential) {
+            Ok(()) => true,
+            Err(error) => {
+                refused.push((scheme.name, startup_message(error)));
+                false
+            }
+        });
         let defaults = self.defaults;
         let timeout = self.timeout;
         let credentials = self.credentials.clone();
         match self.build() {
-            Ok(client) => client,
+            Ok(mut client) => {
+                if let Some(inner) = Arc::get_mut(&mut client.inner) {
+                    inner.refused = refused;
+                }
+                client
+            }
             Err(error) => Client {
                 inner: Arc::new(ClientInner {
                     http: None,
@@ -405,6 +420,7 @@ impl ClientBuilder {
                     credentials,
                     // Nothing is sent, so nothing passes through them.
                     request_hooks: Vec::new(),
+                    refused,
                 }),
             },
         }
@@ -556,11 +572,14 @@ pub(super) struct ClientInner {
     /// `None` only for a client whose settings could not be used (see
     /// [`ClientBuilder::build_infallible`]); `startup_error` says why.
     pub(super) http: Option<reqwest::Client>,
-    /// Why every request fails without being sent: settings that could not be used, or a
-    /// credential [`Client::with_credential`] was given that could not be sent.
+    /// Why every request fails without being sent: settings that could not be used.
     pub(super) startup_error: Option<String>,
     /// [`ClientBuilder::on_request`]'s hooks, in order.
     pub(super) request_hooks: Vec<RequestHook>,
+    /// Credentials refused by scheme name, with why (an empty one, one a header cannot carry),
+    /// given to `build_infallible` or `with_credential`: the operations that need one of these
+    /// schemes fail with that [`Error::Config`]; the others are sent.
+    pub(super) refused: Vec<(&'static str, String)>,
     pub(super) base_url: String,
     /// `base_url` parsed once, so a request only appends its path and query.
     pub(super) base: Option<Url>,
@@ -651,14 +670,21 @@ impl Client {
     /// secret key.
     pub fn with_credential(&self, scheme: &'static SecurityScheme, token: impl Into<String>) -> Client {
         let mut credentials = self.inner.credentials.clone();
+        let mut refused = self.inner.refused.clone();
+        refused.retain(|(name, _)| *name != scheme.name);
         let credential = Credential::Token(Secret::new(token));
-        // As `build_infallible` does: every request returns the error instead of sending it.
-        let refused = check_credential(scheme, &credential).err().map(startup_message);
-        set_credential(&mut credentials, scheme, credential);
+        // As `build_infallible` does: the operations that need this scheme fail with why.
+        match check_credential(scheme, &credential) {
+            Ok(()) => set_credential(&mut credentials, scheme, credential),
+            Err(error) => {
+                credentials.retain(|(s, _)| s.name != scheme.name);
+                refused.push((scheme.name, startup_message(error)));
+            }
+        }
         Client {
             inner: Arc::new(ClientInner {
                 http: self.inner.http.clone(),
-                startup_error: self.inner.startup_error.clone().or(refused),
+                startup_error: self.inner.startup_error.clone(),
                 base_url: self.inner.base_url.clone(),
                 base: self.inner.base.clone(),
                 documented_base: self.inner.documented_base.clone(),
@@ -670,6 +696,7 @@ impl Client {
                 bearer_headers: bearer_headers(&credentials),
                 credentials,
                 request_hooks: self.inner.request_hooks.clone(),
+                refused,
             }),
         }
     }
@@ -774,12 +801,19 @@ mod tests {
         assert_eq!(build(&QUERY_KEY, "a\nb"), None);
         assert!(build(&QUERY_KEY, "").is_some());
 
-        // A built client given an empty secret fails each request with that, rather than send it.
+        // A built client given an empty secret keeps why, for the operations that need it; a
+        // good one given after replaces it.
         let client = ClientBuilder::new(&DEFAULTS).credential(&BEARER, "sk_test_123").build().unwrap();
-        assert_eq!(client.inner.startup_error, None);
-        let message = client.with_credential(&BEARER, "").inner.startup_error.clone().unwrap();
-        assert!(message.contains("`bearerAuth` is empty"), "{message}");
-        assert_eq!(client.with_credential(&BEARER, "cs_456").inner.startup_error, None);
+        let refused = client.with_credential(&BEARER, "");
+        assert_eq!(refused.inner.startup_error, None);
+        assert!(refused.inner.credential(&BEARER).is_none());
+        assert!(refused.inner.refused[0].1.contains("`bearerAuth` is empty"), "{:?}", refused.inner.refused);
+        let mended = refused.with_credential(&BEARER, "sk_test_456");
+        assert!(mended.inner.refused.is_empty() && mended.inner.credential(&BEARER).is_some());
+        // Built infallibly, the same.
+        let infallible = ClientBuilder::new(&DEFAULTS).credential(&BEARER, "").build_infallible();
+        assert_eq!(infallible.inner.startup_error, None);
+        assert_eq!(infallible.inner.refused.len(), 1);
     }
 
     #[test]

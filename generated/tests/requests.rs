@@ -649,3 +649,28 @@ async fn request_hooks_see_every_attempt_after_the_credentials_and_can_refuse_it
         .unwrap_err();
     assert!(err.to_string().contains("a request hook refused it"), "{err}");
 }
+
+#[tokio::test]
+async fn a_refused_credential_fails_only_the_operations_that_need_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ok()).mount(&server).await;
+    // `Client::new("")`'s way: built without failing, the empty key refused.
+    let client = builder(&DEFAULTS, &server.uri()).credential(&BEARER, "").build_infallible();
+    let err = client.request(spec(Method::GET, "/x"), decode_json::<Value>).await.unwrap_err();
+    assert!(matches!(err, atlaspay::Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains("the credential for scheme `bearerAuth` is empty"), "{err}");
+    // An operation without auth is sent.
+    let public = RequestSpec::new(Method::GET, "/public".into(), PUBLIC);
+    let _: Value = client.request(public, decode_json).await.unwrap();
+    // One that takes the key or a client secret is sent with the secret given afterwards.
+    static EITHER: &[&[&SecurityScheme]] = &[&[&BEARER], &[&CLIENT_SECRET_AUTH]];
+    let with_secret = client.with_credential(&CLIENT_SECRET_AUTH, CLIENT_SECRET);
+    let confirm = RequestSpec::new(Method::GET, "/confirm".into(), EITHER);
+    let _: Value = with_secret.request(confirm, decode_json).await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].headers["authorization"], format!("Bearer {CLIENT_SECRET}"));
+    // And a good key given later mends it.
+    let mended = client.with_credential(&BEARER, SECRET_KEY);
+    let _: Value = mended.request(spec(Method::GET, "/x"), decode_json).await.unwrap();
+}

@@ -605,8 +605,8 @@ impl<T: Send + 'static> Request<T> {
 #[cfg(feature = "blocking")]
 impl<T: Send + 'static> Request<T> {
     /// [`send`](Self::send) from synchronous code (the `blocking` feature): sends the request and
-    /// waits for its decoded body. Refused inside an async runtime, where it would block its
-    /// thread: `.await` the request there.
+    /// waits for its decoded body. From async code it blocks the calling thread until then:
+    /// `.await` the request there instead.
     pub fn send_blocking(self) -> Result<T, Error> {
         super::blocking::wait("send_blocking", self.into_future())?
     }
@@ -789,6 +789,12 @@ fn select_credentials(
         .find(|alternative| alternative.iter().all(|scheme| inner.credential(scheme).is_some()))
     {
         return Ok(alternative);
+    }
+    // A credential given but refused says why, rather than that none was given.
+    let needed =
+        |name: &str| security.iter().flat_map(|alternative| alternative.iter()).any(|s| s.name == name);
+    if let Some((_, why)) = inner.refused.iter().find(|(name, _)| needed(name)) {
+        return Err(Error::config(why.clone()));
     }
     let (mut schemes, mut setters, mut token_setters) = (Vec::new(), Vec::new(), Vec::new());
     for scheme in security.iter().flat_map(|alternative| alternative.iter()) {
