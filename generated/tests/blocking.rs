@@ -118,27 +118,61 @@ fn a_list_is_walked_page_by_page_and_collected() {
     assert_eq!(requests.len(), 8);
 }
 
-#[tokio::test]
-async fn a_blocking_call_inside_an_async_runtime_is_refused_before_anything_is_sent() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(customer("cus_1")))
-        .mount(&server)
-        .await;
-    let client = client(&server);
-
-    let err = client.customers().retrieve("cus_1").send_blocking().unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
-    assert_eq!(
-        err.to_string(),
-        "invalid request: `send_blocking` was called inside an async runtime, whose thread it would block: await the request instead"
+#[test]
+fn a_blocking_call_works_from_spawn_blocking_and_is_refused_on_its_own_runtime_thread() {
+    let (runtime, server) = server();
+    runtime.block_on(
+        Mock::given(method("GET"))
+            .and(path("/customers/cus_1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(customer("cus_1")))
+            .mount(&server),
     );
-    // The iterator says so once, then ends.
-    let mut items = client.customers().list(ListCustomersParams::new()).into_iter_blocking();
-    let err = items.next().unwrap().unwrap_err();
-    assert!(err.to_string().contains("`into_iter_blocking` was called inside an async runtime"), "{err}");
-    assert!(items.next().is_none());
-    assert!(server.received_requests().await.unwrap().is_empty());
-    // The same client, awaited, works.
-    assert_eq!(client.customers().retrieve("cus_1").await.unwrap().id, "cus_1");
+    let client = client(&server);
+    // The usual way to call synchronous code from async code.
+    let from_async = client.clone();
+    let id = runtime
+        .block_on(runtime.spawn_blocking(move || from_async.customers().retrieve("cus_1").send_blocking()))
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(id, "cus_1");
+
+    // A request hook runs on the blocking runtime's thread: a blocking call there would wait for
+    // itself, so it is refused, and the hook's error says why.
+    let inner = client.clone();
+    let hooked = Client::builder()
+        .secret_key("sk_test_123")
+        .base_url(server.uri())
+        .max_retries(0)
+        .on_request(move |_| {
+            inner.customers().retrieve("cus_1").send_blocking()?;
+            Ok(())
+        })
+        .build()
+        .unwrap();
+    let sent_before = runtime.block_on(server.received_requests()).unwrap().len();
+    let err = hooked.customers().retrieve("cus_1").send_blocking().unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains(
+            "a request hook refused it: invalid request: `send_blocking` was called on the thread that runs blocking calls"
+        ),
+        "{err}"
+    );
+    assert_eq!(runtime.block_on(server.received_requests()).unwrap().len(), sent_before);
+}
+
+#[test]
+fn a_panic_in_a_blocking_call_is_raised_on_the_calling_thread() {
+    let (_runtime, server) = server();
+    let panicking = Client::builder()
+        .secret_key("sk_test_123")
+        .base_url(server.uri())
+        .on_request(|_| panic!("the hook panicked"))
+        .build()
+        .unwrap();
+    let call = std::panic::AssertUnwindSafe(move || panicking.customers().retrieve("cus_1").send_blocking());
+    let caught = std::panic::catch_unwind(call);
+    let payload = caught.unwrap_err();
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"the hook panicked"));
 }

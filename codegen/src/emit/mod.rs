@@ -642,8 +642,9 @@ fn features_doc(api: &Api, config: &Config) -> String {
          tokio: `.send_blocking()` in place of `.await` (and `.send_with_response_blocking()`)\
          {lists}{streams}. They wait on \
          a runtime the process starts at the first such call (one background thread), and the \
-         client keeps its connections between calls. Called inside an async runtime, where they \
-         would block its thread, they return `Error::InvalidRequest` without sending anything.",
+         client keeps its connections between calls. They work from any thread, \
+         `spawn_blocking`'s too; from async code they block the calling thread until the \
+         answer is in, so `.await` there instead.",
         krate = config.crate_ident(),
         lists = if api.operations().any(|o| o.pagination.is_some()) {
             ", `.into_iter_blocking()` and `.collect_all_blocking()` for lists"

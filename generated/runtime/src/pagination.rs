@@ -280,7 +280,7 @@ impl<T: Page> ListRequest<T> {
 #[cfg(feature = "blocking")]
 impl<T: Page> ListRequest<T> {
     /// [`send`](Self::send) from synchronous code (the `blocking` feature): the first page.
-    /// Refused inside an async runtime, where it would block its thread: `.await` it there.
+    /// From async code it blocks the calling thread: `.await` it there instead.
     pub fn send_blocking(self) -> Result<T, Error> {
         super::blocking::wait("send_blocking", self.into_future())?
     }

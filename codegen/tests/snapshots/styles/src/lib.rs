@@ -27,7 +27,7 @@
 //!
 //! Without either, TLS comes from the application's own `reqwest` 0.13 features; with none there either, a request to an `https` URL fails with `Error::Config`, naming these features. `snapshot_styles::ClientBuilder::http_client` takes a `reqwest::Client` configured by hand (say, with `tls_certs_only` where the system has no trust store).
 //!
-//! `blocking` (off by default) lets synchronous code call the API without setting up tokio: `.send_blocking()` in place of `.await` (and `.send_with_response_blocking()`). They wait on a runtime the process starts at the first such call (one background thread), and the client keeps its connections between calls. Called inside an async runtime, where they would block its thread, they return `Error::InvalidRequest` without sending anything.
+//! `blocking` (off by default) lets synchronous code call the API without setting up tokio: `.send_blocking()` in place of `.await` (and `.send_with_response_blocking()`). They wait on a runtime the process starts at the first such call (one background thread), and the client keeps its connections between calls. They work from any thread, `spawn_blocking`'s too; from async code they block the calling thread until the answer is in, so `.await` there instead.
 #![forbid(unsafe_code)]
 #![allow(
     clippy::doc_lazy_continuation,
