@@ -992,6 +992,17 @@ fn request_body<'a>(
         return Ok(None);
     };
     let media_ptr = pointer::push(&content_ptr, media);
+    // An optional body that can only be `{}` carries nothing, so it is no argument: Stripe's
+    // description gives one to each of its 236 GETs and DELETEs (`properties: {}`,
+    // `additionalProperties: false`), which made every list call `list(None, None)`.
+    let required = body.get("required").and_then(Value::as_bool);
+    if required != Some(true)
+        && media_obj
+            .get("schema")
+            .is_some_and(|s| schema::own_or_referenced(root, s, empty_closed_object).is_some())
+    {
+        return Ok(None);
+    }
     let encoding = match rank(media) {
         0 => BodyEncoding::Json,
         1 => BodyEncoding::JsonLines,
@@ -1030,7 +1041,6 @@ fn request_body<'a>(
     }
     let content_type =
         if media.contains('*') { "application/octet-stream".to_owned() } else { media.clone() };
-    let required = body.get("required").and_then(Value::as_bool);
     let (mut form_indexed, mut form_joined) = (Vec::new(), Vec::new());
     if encoding == BodyEncoding::Form {
         for (name, property) in media_obj.get("encoding").and_then(Value::as_object).into_iter().flatten() {
@@ -1053,6 +1063,17 @@ fn request_body<'a>(
         .filter(|e| e.is_object())
         .cloned();
     Ok(Some(Body { ty, encoding, content_type, required, form_indexed, form_joined, example }))
+}
+
+/// `Some` for an object schema that admits only `{}`: no properties, none besides them, and
+/// nothing composed into it.
+fn empty_closed_object(schema: &Map<String, Value>) -> Option<()> {
+    let object = schema.get("type").is_none_or(|t| t.as_str() == Some("object"));
+    let no_properties = schema.get("properties").is_none_or(|p| p.as_object().is_some_and(Map::is_empty));
+    let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+    let composed =
+        ["allOf", "anyOf", "oneOf", "patternProperties", "$ref"].iter().any(|k| schema.contains_key(*k));
+    (object && no_properties && closed && !composed).then_some(())
 }
 
 /// What an operation answers: its success response, its declared errors, and whether a success
@@ -1738,6 +1759,44 @@ mod tests {
         assert_eq!(
             warned,
             ["#/paths/~1notes/post/x-idempotency-field", "#/paths/~1uploads/post/x-idempotency-field"]
+        );
+    }
+
+    #[test]
+    fn an_optional_body_that_can_only_be_empty_is_no_argument() {
+        use serde_json::json;
+        let closed = json!({ "type": "object", "properties": {}, "additionalProperties": false });
+        let op = |schema: serde_json::Value, required: bool| {
+            json!({ "operationId": "op", "responses": { "204": { "description": "ok" } },
+                "requestBody": { "required": required,
+                    "content": { "application/x-www-form-urlencoded": { "schema": schema } } } })
+        };
+        let doc = json!({ "openapi": "3.0.3", "info": { "title": "t", "version": "1" },
+            "components": { "schemas": { "Empty": closed } },
+            "paths": {
+                // Stripe's GETs and DELETEs, inline and through a `$ref`.
+                "/customers": { "get": op(closed.clone(), false) },
+                "/customers/{id}": { "delete": op(json!({ "$ref": "#/components/schemas/Empty" }), false),
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }] },
+                // A required one must be sent; an open one may carry anything.
+                "/a": { "post": op(closed.clone(), true) },
+                "/b": { "post": op(json!({ "type": "object" }), false) },
+                "/c": { "post": op(json!({ "type": "object", "additionalProperties": false,
+                    "properties": { "name": { "type": "string" } } }), false) },
+            } });
+        let spec = crate::load::load(&doc.to_string()).expect("loads");
+        let api = build(&spec, &Config::new("t")).expect("builds");
+        let bodies: BTreeMap<&str, bool> =
+            api.operations().map(|op| (op.path.as_str(), op.body.is_some())).collect();
+        assert_eq!(
+            bodies,
+            BTreeMap::from([
+                ("/a", true),
+                ("/b", true),
+                ("/c", true),
+                ("/customers", false),
+                ("/customers/{id}", false)
+            ])
         );
     }
 
