@@ -337,8 +337,18 @@ fn operation(api: &Api, r: &Resource, op: &Operation, receiver: &str, krate: &st
     s.docs(4, Doc::Outer, &doc);
     if op.deprecated {
         match deprecation_note(api, op) {
-            // A long one is left to prettyplease, which breaks it over lines.
-            Some(note) => s.line(4, &format!("#[deprecated(note = {})]", source::lit(&note))),
+            Some(note) => {
+                let note = format!("note = {}", source::lit(&note));
+                let attribute = format!("#[deprecated({note})]");
+                if 4 + attribute.len() <= source::MARGIN {
+                    s.fixed(4, &attribute);
+                } else {
+                    // As prettyplease breaks it: the literal, which cannot break, on its own line.
+                    s.fixed(4, "#[deprecated(");
+                    s.fixed(8, &note);
+                    s.fixed(4, ")]");
+                }
+            }
             None => s.fixed(4, "#[deprecated]"),
         }
     }
@@ -778,24 +788,26 @@ fn deprecation_note(api: &Api, op: &Operation) -> Option<String> {
     // Not "use" alone ("This allows you to use a single key…"), nor "instead" alone ("Returns
     // 204 instead of the object"): "instead" counts where the sentence names an operation.
     const SAYS: [&str; 5] = ["deprecat", "replaced by", "superseded", "sunset", "will be removed"];
-    let named_in = |sentence: &str| {
+    let named_in = |sentence: &str, lower: &str| {
         api.resources.iter().flat_map(|r| r.operations.iter().map(move |o| (r, o))).find(|(_, other)| {
-            !std::ptr::eq(*other, op) && !other.deprecated && names_operation(sentence, other)
+            !std::ptr::eq(*other, op) && !other.deprecated && names_operation(sentence, lower, other)
         })
     };
     let text =
         [op.doc.as_deref(), op.summary.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
     let (sentence, named) = sentences(&text).into_iter().find_map(|sentence| {
         let plain = sentence.replace("**", "").replace("__", "");
-        let lower = plain.to_lowercase();
         // More than "Deprecated." or "DEPRECATED - do not use", in one plain line.
         let clean = plain.split_whitespace().count() >= 4
             && plain.len() <= MAX_NOTE
             && !plain.contains(['<', '>', '|', '[', '\\']);
-        let named = named_in(&plain);
-        let says =
-            SAYS.iter().any(|word| lower.contains(word)) || (lower.contains("instead") && named.is_some());
-        (clean && says).then_some((plain, named))
+        let lower = plain.to_lowercase();
+        let deprecating = SAYS.iter().any(|word| lower.contains(word));
+        if !clean || !(deprecating || lower.contains("instead")) {
+            return None;
+        }
+        let named = named_in(&plain, &lower);
+        (deprecating || named.is_some()).then_some((plain, named))
     })?;
     Some(match named {
         Some((r, other)) => {
@@ -804,8 +816,9 @@ fn deprecation_note(api: &Api, op: &Operation) -> Option<String> {
             } else {
                 "…"
             };
+            let stop = if sentence.ends_with(['.', '!', '?']) { "" } else { "." };
             format!(
-                "{sentence} In this crate: `client.{}({args})`.",
+                "{sentence}{stop} In this crate: `client.{}({args})`.",
                 r.call(&other.fn_name).replace("r#", "")
             )
         }
@@ -840,24 +853,33 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether `text` names `op`: by `METHOD /path` (the path whole, not the start of a longer
-/// one), by its operation id as a word (`list-exports-views`), or by its summary in backticks
-/// (`` `List Monitoring Metrics` ``).
-fn names_operation(text: &str, op: &Operation) -> bool {
-    let whole = |needle: &str, word: bool| {
+/// Whether `text` (`lower`, in lower case) names `op`: by `METHOD /path` (the path whole, not
+/// the start of a longer one), by its operation id as a word (`list-exports-views`), or by its
+/// summary in backticks (`` `List Monitoring Metrics` ``).
+fn names_operation(text: &str, lower: &str, op: &Operation) -> bool {
+    let whole = |needle: &str, word: bool, before_it: &str| {
         !needle.is_empty()
             && text.match_indices(needle).any(|(at, _)| {
                 let continues =
                     |c: char| c.is_alphanumeric() || "_-".contains(c) || (!word && "/{".contains(c));
                 let after = text[at + needle.len()..].chars().next();
                 let before = if word { text[..at].chars().next_back() } else { None };
-                !after.is_some_and(continues) && !before.is_some_and(continues)
+                text[..at].ends_with(before_it)
+                    && !after.is_some_and(continues)
+                    && !before.is_some_and(continues)
             })
     };
-    let summary = op.summary.as_deref().map(|summary| format!("`{}`", summary.to_lowercase()));
-    whole(&format!("{} {}", op.method, op.path), false)
-        || whole(&op.operation_id, true)
-        || summary.is_some_and(|summary| text.to_lowercase().contains(&summary))
+    let summary = || {
+        op.summary.as_deref().is_some_and(|summary| {
+            let summary = summary.to_lowercase();
+            lower
+                .match_indices(&summary)
+                .any(|(at, _)| lower[..at].ends_with('`') && lower[at + summary.len()..].starts_with('`'))
+        })
+    };
+    whole(&op.path, false, &format!("{} ", op.method))
+        || whole(&op.operation_id, true, "")
+        || (text.contains('`') && summary())
 }
 
 #[cfg(test)]
@@ -918,11 +940,14 @@ paths:
         assert_eq!(note("legacy"), None);
         assert_eq!(note("getImage"), None);
         let list = api.operations().find(|op| op.operation_id == "listImages").unwrap();
-        assert!(names_operation("use GET /v2/images.", list));
-        assert!(!names_operation("use GET /v2/images/{id}", list));
-        assert!(names_operation("replaced by the listImages call", list));
-        assert!(!names_operation("replaced by the listImagesV2 call", list));
-        assert!(names_operation("please use the `List images` API", list));
+        let names = |text: &str| names_operation(text, &text.to_lowercase(), list);
+        assert!(names("use GET /v2/images."));
+        assert!(!names("use GET /v2/images/{id}"));
+        assert!(!names("use POST /v2/images"));
+        assert!(names("replaced by the listImages call"));
+        assert!(!names("replaced by the listImagesV2 call"));
+        assert!(names("please use the `List images` API"));
+        assert!(!names("please use the `List images of a user` API"));
         assert_eq!(sentences("One. Two: a.b!  Three?\nFour"), ["One.", "Two: a.b!", "Three?", "Four"]);
         assert_eq!(
             sentences("Use another, e.g. the new one. Done"),
