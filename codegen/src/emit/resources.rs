@@ -1,5 +1,7 @@
 //! Operations → one struct per resource with a method per operation (`src/resources/*.rs`).
 
+use std::collections::BTreeSet;
+
 use super::docs;
 use super::tokens::{Scope, resolved, ty_text};
 use crate::format::Parts;
@@ -788,10 +790,12 @@ fn deprecation_note(api: &Api, op: &Operation) -> Option<String> {
     // Not "use" alone ("This allows you to use a single key…"), nor "instead" alone ("Returns
     // 204 instead of the object"): "instead" counts where the sentence names an operation.
     const SAYS: [&str; 5] = ["deprecat", "replaced by", "superseded", "sunset", "will be removed"];
-    let named_in = |sentence: &str, lower: &str| {
-        api.resources.iter().flat_map(|r| r.operations.iter().map(move |o| (r, o))).find(|(_, other)| {
-            !std::ptr::eq(*other, op) && !other.deprecated && names_operation(sentence, lower, other)
-        })
+    let named_in = |sentence: &str| {
+        let mentions = Mentions::of(sentence);
+        api.resources
+            .iter()
+            .flat_map(|r| r.operations.iter().map(move |o| (r, o)))
+            .find(|(_, other)| !std::ptr::eq(*other, op) && !other.deprecated && mentions.name(other))
     };
     let text =
         [op.doc.as_deref(), op.summary.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("\n");
@@ -806,7 +810,7 @@ fn deprecation_note(api: &Api, op: &Operation) -> Option<String> {
         if !clean || !(deprecating || lower.contains("instead")) {
             return None;
         }
-        let named = named_in(&plain, &lower);
+        let named = named_in(&plain);
         (deprecating || named.is_some()).then_some((plain, named))
     })?;
     Some(match named {
@@ -853,33 +857,41 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether `text` (`lower`, in lower case) names `op`: by `METHOD /path` (the path whole, not
-/// the start of a longer one), by its operation id as a word (`list-exports-views`), or by its
-/// summary in backticks (`` `List Monitoring Metrics` ``).
-fn names_operation(text: &str, lower: &str, op: &Operation) -> bool {
-    let whole = |needle: &str, word: bool, before_it: &str| {
-        !needle.is_empty()
-            && text.match_indices(needle).any(|(at, _)| {
-                let continues =
-                    |c: char| c.is_alphanumeric() || "_-".contains(c) || (!word && "/{".contains(c));
-                let after = text[at + needle.len()..].chars().next();
-                let before = if word { text[..at].chars().next_back() } else { None };
-                text[..at].ends_with(before_it)
-                    && !after.is_some_and(continues)
-                    && !before.is_some_and(continues)
+/// What a sentence may name an operation by, read once for all of them: `METHOD /path` pairs,
+/// words (an operation id such as `list-exports-views`), and backticked spans (a summary such
+/// as `` `List Monitoring Metrics` ``, lower-cased).
+struct Mentions {
+    calls: Vec<(String, String)>,
+    words: BTreeSet<String>,
+    quoted: Vec<String>,
+}
+
+impl Mentions {
+    fn of(text: &str) -> Self {
+        const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+        let tokens: Vec<&str> = text.split_whitespace().map(|t| t.trim_matches('`')).collect();
+        let calls = tokens
+            .windows(2)
+            .filter(|pair| METHODS.contains(&pair[0]) && pair[1].starts_with('/'))
+            .map(|pair| {
+                (pair[0].to_owned(), pair[1].trim_end_matches(['.', ',', ';', ':', ')', '`']).to_owned())
             })
-    };
-    let summary = || {
-        op.summary.as_deref().is_some_and(|summary| {
-            let summary = summary.to_lowercase();
-            lower
-                .match_indices(&summary)
-                .any(|(at, _)| lower[..at].ends_with('`') && lower[at + summary.len()..].starts_with('`'))
-        })
-    };
-    whole(&op.path, false, &format!("{} ", op.method))
-        || whole(&op.operation_id, true, "")
-        || (text.contains('`') && summary())
+            .collect();
+        let words = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let quoted = text.split('`').skip(1).step_by(2).map(str::to_lowercase).collect();
+        Mentions { calls, words, quoted }
+    }
+
+    /// Whether the text names `op`, by its method and whole path, its id or its summary.
+    fn name(&self, op: &Operation) -> bool {
+        self.calls.iter().any(|(method, path)| *method == op.method && *path == op.path)
+            || self.words.contains(&op.operation_id)
+            || op.summary.as_deref().is_some_and(|s| self.quoted.iter().any(|q| *q == s.to_lowercase()))
+    }
 }
 
 #[cfg(test)]
@@ -940,8 +952,9 @@ paths:
         assert_eq!(note("legacy"), None);
         assert_eq!(note("getImage"), None);
         let list = api.operations().find(|op| op.operation_id == "listImages").unwrap();
-        let names = |text: &str| names_operation(text, &text.to_lowercase(), list);
+        let names = |text: &str| Mentions::of(text).name(list);
         assert!(names("use GET /v2/images."));
+        assert!(names("use `GET /v2/images` instead"));
         assert!(!names("use GET /v2/images/{id}"));
         assert!(!names("use POST /v2/images"));
         assert!(names("replaced by the listImages call"));
