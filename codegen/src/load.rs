@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeSeed;
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use crate::diagnostics::Diagnostic;
@@ -130,8 +131,9 @@ fn parse(text: &str) -> Result<(Value, Vec<Diagnostic>), Diagnostic> {
         let mut json = serde_json::Deserializer::from_str(text);
         // `end`: text after the document (a stray `}` closing it early) is an error, as
         // `serde_json::from_str` makes it, not silently dropped.
-        let read =
-            (Node { context: &context }).deserialize(&mut json).and_then(|value| json.end().map(|()| value));
+        let read = (Node { context: &context, place: None })
+            .deserialize(&mut json)
+            .and_then(|value| json.end().map(|()| value));
         return match read {
             Ok(value) => Ok((value, context.into_warnings())),
             // JSON is YAML, and YAML forgives what hand-edited JSON often has (a trailing comma):
@@ -154,8 +156,9 @@ fn parse(text: &str) -> Result<(Value, Vec<Diagnostic>), Diagnostic> {
 
 fn parse_yaml(text: &str) -> Result<(Value, Vec<Diagnostic>), Diagnostic> {
     let context = Context::new(Syntax::Yaml);
-    let value =
-        (Node { context: &context }).deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
+    let value = (Node { context: &context, place: None })
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| {
             let at = e
                 .location()
                 .map(|l| format!(" at line {} column {}", l.line(), l.column()))
@@ -172,58 +175,73 @@ enum Syntax {
     Yaml,
 }
 
-/// One step of the path from the root down to the value being read.
-enum Step {
-    Key(String),
+/// Where in the document a value is: its key or index, below its parent's place. Each lives on
+/// the stack of the mapping or sequence that reads the value, so keeping the path costs no
+/// allocation; a pointer is spelled out only for a warning.
+#[derive(Clone, Copy)]
+struct Place<'p> {
+    step: Step<'p>,
+    parent: Option<&'p Place<'p>>,
+}
+
+#[derive(Clone, Copy)]
+enum Step<'p> {
+    Key(&'p str),
     Index(usize),
 }
 
-/// What reading a document keeps beside the value: where it is, and the keys a mapping gave
-/// twice (each a warning: the later value is used, so the earlier one would be lost silently).
+/// The JSON pointer of `place` (`#` for the root).
+fn pointer_of(place: Option<&Place<'_>>) -> String {
+    let mut steps = Vec::new();
+    let mut at = place;
+    while let Some(place) = at {
+        steps.push(place.step);
+        at = place.parent;
+    }
+    steps.iter().rev().fold("#".to_owned(), |pointer, step| match step {
+        Step::Key(key) => crate::pointer::push(&pointer, key),
+        Step::Index(i) => crate::pointer::push(&pointer, &i.to_string()),
+    })
+}
+
+/// What reading a document keeps beside the value: the keys a mapping gave twice (each a
+/// warning: the later value is used, so the earlier one would be lost silently).
 struct Context {
     syntax: Syntax,
-    path: RefCell<Vec<Step>>,
     repeated: RefCell<Vec<Diagnostic>>,
 }
 
 impl Context {
     fn new(syntax: Syntax) -> Self {
-        Self { syntax, path: RefCell::new(Vec::new()), repeated: RefCell::new(Vec::new()) }
+        Self { syntax, repeated: RefCell::new(Vec::new()) }
     }
 
     fn into_warnings(self) -> Vec<Diagnostic> {
         self.repeated.into_inner()
     }
-
-    /// The JSON pointer of the value being read.
-    fn pointer(&self) -> String {
-        self.path.borrow().iter().fold("#".to_owned(), |pointer, step| match step {
-            Step::Key(key) => crate::pointer::push(&pointer, key),
-            Step::Index(i) => crate::pointer::push(&pointer, &i.to_string()),
-        })
-    }
-
-    /// Reads a value with `step` on the path.
-    fn under<T>(&self, step: Step, read: impl FnOnce() -> T) -> (Step, T) {
-        self.path.borrow_mut().push(step);
-        let value = read();
-        let step = self.path.borrow_mut().pop().unwrap_or(Step::Index(0));
-        (step, value)
-    }
 }
 
-/// A document read straight into a JSON value, keeping a [`Context`].
+/// A document read straight into a JSON value, keeping a [`Context`]; `place` is where the
+/// value being read is (`None` at the root).
 ///
 /// Written by hand rather than through `serde_yaml::Value` because real specs break its rules:
 /// YAML allows non-string keys (`200:` is an integer; OpenAPI means its text), and many
 /// published specs repeat a key (the last one wins, as in JSON, with a warning that names the
 /// mapping). Merge keys (`<<`) are applied; tags are ignored.
 #[derive(Clone, Copy)]
-struct Node<'c> {
+struct Node<'c, 'p> {
     context: &'c Context,
+    place: Option<&'p Place<'p>>,
 }
 
-impl<'de> DeserializeSeed<'de> for Node<'_> {
+impl<'c> Node<'c, '_> {
+    /// The node for a value at `place`, below this one.
+    fn at<'q>(self, place: &'q Place<'q>) -> Node<'c, 'q> {
+        Node { context: self.context, place: Some(place) }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -236,7 +254,7 @@ fn float(v: f64) -> Value {
     Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
 }
 
-impl<'de> serde::de::Visitor<'de> for Node<'_> {
+impl<'de> serde::de::Visitor<'de> for Node<'_, '_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -279,8 +297,8 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            let (_, item) = self.context.under(Step::Index(items.len()), || seq.next_element_seed(self));
-            match item? {
+            let place = Place { step: Step::Index(items.len()), parent: self.place };
+            match seq.next_element_seed(self.at(&place))? {
                 Some(item) => items.push(item),
                 None => return Ok(Value::Array(items)),
             }
@@ -295,15 +313,26 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
                 Value::Null => "null".to_owned(),
                 other => other.to_string(),
             };
-            let (step, value) = self.context.under(Step::Key(key), || access.next_value_seed(self));
-            let (Step::Key(key), value) = (step, value?) else { continue };
+            let value =
+                access.next_value_seed(self.at(&Place { step: Step::Key(&key), parent: self.place }))?;
             if key == "<<" && self.context.syntax == Syntax::Yaml {
                 merged.push(value);
-            } else if map.insert(key.clone(), value).is_some() {
-                self.context.repeated.borrow_mut().push(Diagnostic::new(
-                    self.context.pointer(),
-                    format!("the key `{key}` is given more than once; the last one is used and the others are ignored"),
-                ));
+                continue;
+            }
+            match map.entry(key) {
+                Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
+                Entry::Occupied(mut entry) => {
+                    self.context.repeated.borrow_mut().push(Diagnostic::new(
+                        pointer_of(self.place),
+                        format!(
+                            "the key `{}` is given more than once; the last one is used and the others are ignored",
+                            entry.key()
+                        ),
+                    ));
+                    entry.insert(value);
+                }
             }
         }
         // Merge keys: explicit entries win; earlier merged mappings win over later ones.
