@@ -387,13 +387,9 @@ impl ClientBuilder {
     pub fn build_infallible(mut self) -> Client {
         // A credential that cannot be sent fails only the operations that would send it.
         let mut refused = Vec::new();
-        self.credentials.retain(|(scheme, credential)| match check_credential(scheme, credential) {
-            Ok(()) => true,
-            Err(error) => {
-                refused.push((scheme.name, startup_message(error)));
-                false
-            }
-        });
+        for (scheme, credential) in std::mem::take(&mut self.credentials) {
+            admit(&mut self.credentials, &mut refused, scheme, credential);
+        }
         let defaults = self.defaults;
         let timeout = self.timeout;
         let credentials = self.credentials.clone();
@@ -488,6 +484,25 @@ fn startup_message(error: Error) -> String {
     match error {
         Error::Config { message } => message,
         other => other.to_string(),
+    }
+}
+
+/// For the builders that cannot fail: puts `credential` in place of any earlier one for
+/// `scheme`, or, where it could only fail ([`check_credential`]), records why in `refused`
+/// instead, so that the operations needing the scheme fail with that and the others are sent.
+fn admit(
+    credentials: &mut Vec<(&'static SecurityScheme, Credential)>,
+    refused: &mut Vec<(&'static str, String)>,
+    scheme: &'static SecurityScheme,
+    credential: Credential,
+) {
+    refused.retain(|(name, _)| *name != scheme.name);
+    match check_credential(scheme, &credential) {
+        Ok(()) => set_credential(credentials, scheme, credential),
+        Err(error) => {
+            credentials.retain(|(s, _)| s.name != scheme.name);
+            refused.push((scheme.name, startup_message(error)));
+        }
     }
 }
 
@@ -671,16 +686,7 @@ impl Client {
     pub fn with_credential(&self, scheme: &'static SecurityScheme, token: impl Into<String>) -> Client {
         let mut credentials = self.inner.credentials.clone();
         let mut refused = self.inner.refused.clone();
-        refused.retain(|(name, _)| *name != scheme.name);
-        let credential = Credential::Token(Secret::new(token));
-        // As `build_infallible` does: the operations that need this scheme fail with why.
-        match check_credential(scheme, &credential) {
-            Ok(()) => set_credential(&mut credentials, scheme, credential),
-            Err(error) => {
-                credentials.retain(|(s, _)| s.name != scheme.name);
-                refused.push((scheme.name, startup_message(error)));
-            }
-        }
+        admit(&mut credentials, &mut refused, scheme, Credential::Token(Secret::new(token)));
         Client {
             inner: Arc::new(ClientInner {
                 http: self.inner.http.clone(),
