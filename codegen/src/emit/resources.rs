@@ -950,7 +950,6 @@ paths:
         assert_eq!(note("old"), None);
         // "instead" says nothing of the deprecation unless the sentence names an operation.
         assert_eq!(note("legacy"), None);
-        assert_eq!(note("getImage"), None);
         let list = api.operations().find(|op| op.operation_id == "listImages").unwrap();
         let names = |text: &str| Mentions::of(text).name(list);
         assert!(names("use GET /v2/images."));
